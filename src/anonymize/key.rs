@@ -1,0 +1,168 @@
+//! Keys for the keyed schemes: reading key files safely, generating fresh keys.
+//!
+//! A key file holds the key in hexadecimal on one line (surrounding white space ignored), so keys
+//! made by other tools can be reused. A key file that group or others can read is refused: a key
+//! that leaks turns pseudonyms back into a dictionary attack on the address space.
+
+use std::fmt;
+use std::fs;
+use std::io::Write;
+use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// Bytes in a key for the `hash` scheme.
+pub const KEY_LEN: usize = 32;
+
+/// Secret key material. Its `Debug` never shows the bytes.
+#[derive(Clone)]
+pub struct Key(Vec<u8>);
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Key({} bytes)", self.0.len())
+    }
+}
+
+/// What can go wrong with a key file.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("cannot read key file {path}")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "key file {path} is readable by group or others (mode {mode:04o}); run `chmod 600 {path}`"
+    )]
+    Permissions { path: PathBuf, mode: u32 },
+    #[error("key file {path}: expected {expected} bytes as {} hex digits on one line, found {found}", expected * 2)]
+    Size { path: PathBuf, expected: usize, found: String },
+    #[error("key file {path} already exists (use --force to overwrite)")]
+    Exists { path: PathBuf },
+    #[error("cannot write key file {path}")]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the system random number generator failed: {0}")]
+    Random(String),
+}
+
+impl Key {
+    /// A key from raw bytes.
+    pub fn from_bytes<const N: usize>(b: [u8; N]) -> Key {
+        Key(b.to_vec())
+    }
+
+    /// The key bytes.
+    pub fn bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// A fresh random key of `len` bytes from the operating system.
+    pub fn random(len: usize) -> Result<Key, KeyError> {
+        let mut b = vec![0u8; len];
+        getrandom::fill(&mut b).map_err(|e| KeyError::Random(e.to_string()))?;
+        Ok(Key(b))
+    }
+
+    /// Reads a key of exactly `len` bytes from a hex key file, refusing loose permissions.
+    pub fn read_file(path: &Path, len: usize) -> Result<Key, KeyError> {
+        let read_err = |source| KeyError::Read { path: path.to_owned(), source };
+        let meta = fs::metadata(path).map_err(read_err)?;
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o077 != 0 {
+            return Err(KeyError::Permissions { path: path.to_owned(), mode });
+        }
+        let text = fs::read(path).map_err(read_err)?;
+        let trimmed = text.trim_ascii();
+        let size_err = |found: String| KeyError::Size { path: path.to_owned(), expected: len, found };
+        if trimmed.len() != len * 2 {
+            return Err(size_err(if trimmed.iter().all(u8::is_ascii_hexdigit) {
+                format!("{} hex digits", trimmed.len())
+            } else {
+                "something that is not hexadecimal".into()
+            }));
+        }
+        let mut key = Vec::with_capacity(len);
+        for pair in trimmed.chunks(2) {
+            let hi = (pair[0] as char).to_digit(16);
+            let lo = (pair[1] as char).to_digit(16);
+            match (hi, lo) {
+                (Some(h), Some(l)) => key.push((h * 16 + l) as u8),
+                _ => return Err(size_err("something that is not hexadecimal".into())),
+            }
+        }
+        Ok(Key(key))
+    }
+
+    /// The key as lower-case hex followed by a newline: the key file format.
+    pub fn to_hex_line(&self) -> String {
+        let mut s: String = self.0.iter().map(|b| format!("{b:02x}")).collect();
+        s.push('\n');
+        s
+    }
+
+    /// Writes the key to a new file with mode 0600 (refusing to replace one unless `force`).
+    pub fn write_file(&self, path: &Path, force: bool) -> Result<(), KeyError> {
+        let write_err = |source| KeyError::Write { path: path.to_owned(), source };
+        let mut opts = fs::OpenOptions::new();
+        opts.write(true).mode(0o600);
+        if force {
+            opts.create(true).truncate(true);
+        } else {
+            opts.create_new(true);
+        }
+        let mut f = opts.open(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                KeyError::Exists { path: path.to_owned() }
+            } else {
+                write_err(e)
+            }
+        })?;
+        // An existing file opened with --force keeps its old mode: tighten it.
+        f.set_permissions(fs::Permissions::from_mode(0o600)).map_err(write_err)?;
+        f.write_all(self.to_hex_line().as_bytes()).map_err(write_err)?;
+        f.sync_all().map_err(write_err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trip_and_refusals() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("k");
+        let k = Key::random(KEY_LEN).unwrap();
+        k.write_file(&p, false).unwrap();
+        assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(Key::read_file(&p, KEY_LEN).unwrap().bytes(), k.bytes());
+        assert!(matches!(k.write_file(&p, false), Err(KeyError::Exists { .. })));
+        k.write_file(&p, true).unwrap();
+
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
+        let e = Key::read_file(&p, KEY_LEN).unwrap_err();
+        assert!(e.to_string().contains("mode 0640"), "{e}");
+
+        fs::write(&p, "  abcd \n").unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(0o600)).unwrap();
+        let e = Key::read_file(&p, KEY_LEN).unwrap_err().to_string();
+        assert!(e.contains("expected 32 bytes as 64 hex digits") && e.contains("found 4 hex digits"), "{e}");
+
+        fs::write(&p, "zz".repeat(32)).unwrap();
+        let e = Key::read_file(&p, KEY_LEN).unwrap_err().to_string();
+        assert!(e.contains("not hexadecimal"), "{e}");
+
+        let e = Key::read_file(&dir.path().join("missing"), KEY_LEN).unwrap_err();
+        assert!(matches!(e, KeyError::Read { .. }));
+    }
+
+    #[test]
+    fn debug_hides_bytes() {
+        assert_eq!(format!("{:?}", Key::from_bytes([1; 32])), "Key(32 bytes)");
+    }
+}

@@ -1,0 +1,277 @@
+//! Address anonymization: finding literals ([`scan`]) and transforming their values ([`Scheme`]).
+//!
+//! The split is deliberate: the finder knows text, the scheme knows values. A scheme maps an
+//! address value to its replacement value, and [`Anonymizer::rewrite_line`] writes the
+//! replacement in the style of the original (IPv6 colons plain or percent-encoded). When the
+//! value does not change (already truncated, or in a `--keep-net` network) the original bytes
+//! are kept, so output differs from input only where an address really changed.
+//!
+//! IPv4-mapped IPv6 (`::ffff:a.b.c.d`) is treated as the IPv4 address it carries, with the IPv4
+//! prefix, and written back in mapped form.
+
+pub mod key;
+pub mod scan;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use hmac::{KeyInit, Mac};
+use ipnet::IpNet;
+
+pub use key::Key;
+use scan::{Found, find_each, write_ip};
+
+type HmacSha256 = hmac::Hmac<sha2::Sha256>;
+
+/// How address values are transformed.
+#[derive(Clone)]
+pub enum Scheme {
+    /// Keep the prefix, zero the host bits.
+    Truncate,
+    /// Keep the prefix, replace the host bits by HMAC-SHA256(key, address).
+    Hash(Key),
+}
+
+/// A configured address anonymizer: scheme, prefixes and exempt networks.
+#[derive(Clone)]
+pub struct Anonymizer {
+    scheme: Scheme,
+    v4_prefix: u8,
+    v6_prefix: u8,
+    keep: Vec<IpNet>,
+    /// HMAC state with the key already absorbed (cloned per address, never re-keyed).
+    mac: Option<HmacSha256>,
+}
+
+/// Per-worker memo of scheme results; a plain map, cleared when it grows past its bound.
+#[derive(Default)]
+pub struct Cache {
+    map: HashMap<IpAddr, Option<IpAddr>>,
+}
+
+const CACHE_MAX: usize = 1 << 16;
+
+/// What rewriting one line did.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct LineCounts {
+    /// Literals whose value changed and were written anew.
+    pub rewritten: u64,
+    /// Literals left as they were because they lie in a `--keep-net` network.
+    pub kept: u64,
+}
+
+impl Anonymizer {
+    /// Builds an anonymizer. Prefixes are bits kept: 0–32 for IPv4, 0–128 for IPv6.
+    pub fn new(scheme: Scheme, v4_prefix: u8, v6_prefix: u8, keep: Vec<IpNet>) -> Self {
+        assert!(v4_prefix <= 32 && v6_prefix <= 128, "prefixes are validated by the caller");
+        let mac = match &scheme {
+            Scheme::Truncate => None,
+            Scheme::Hash(k) => Some(
+                <HmacSha256 as KeyInit>::new_from_slice(k.bytes()).expect("HMAC takes any key size"),
+            ),
+        };
+        Anonymizer { scheme, v4_prefix, v6_prefix, keep, mac }
+    }
+
+    /// True when the scheme benefits from memoization.
+    fn memoize(&self) -> bool {
+        matches!(self.scheme, Scheme::Hash(_))
+    }
+
+    fn kept(&self, ip: IpAddr) -> bool {
+        !self.keep.is_empty() && self.keep.iter().any(|n| n.contains(&ip))
+    }
+
+    /// The replacement value for `ip`, or `None` when it stays as it is.
+    pub fn map(&self, ip: IpAddr, cache: &mut Cache) -> Mapped {
+        let ip = match ip {
+            IpAddr::V6(a) => match a.to_ipv4_mapped() {
+                Some(v4) => {
+                    return match self.map(IpAddr::V4(v4), cache) {
+                        Mapped::To(IpAddr::V4(r)) => Mapped::To(IpAddr::V6(r.to_ipv6_mapped())),
+                        other => other,
+                    };
+                }
+                None => ip,
+            },
+            v4 => v4,
+        };
+        if self.kept(ip) {
+            return Mapped::Kept;
+        }
+        if self.memoize() {
+            if let Some(r) = cache.map.get(&ip) {
+                return r.map_or(Mapped::Same, Mapped::To);
+            }
+            let r = self.compute(ip);
+            if cache.map.len() >= CACHE_MAX {
+                cache.map.clear();
+            }
+            cache.map.insert(ip, r);
+            return r.map_or(Mapped::Same, Mapped::To);
+        }
+        self.compute(ip).map_or(Mapped::Same, Mapped::To)
+    }
+
+    fn compute(&self, ip: IpAddr) -> Option<IpAddr> {
+        let out = match ip {
+            IpAddr::V4(a) => {
+                let v = u32::from(a);
+                let mask = mask32(self.v4_prefix);
+                let host = match &self.mac {
+                    None => 0,
+                    Some(m) => {
+                        let h = self.digest(m, 4, &a.octets());
+                        u32::from_be_bytes([h[0], h[1], h[2], h[3]])
+                    }
+                };
+                IpAddr::V4(Ipv4Addr::from((v & mask) | (host & !mask)))
+            }
+            IpAddr::V6(a) => {
+                let v = u128::from(a);
+                let mask = mask128(self.v6_prefix);
+                let host = match &self.mac {
+                    None => 0,
+                    Some(m) => {
+                        let h = self.digest(m, 6, &a.octets());
+                        u128::from_be_bytes(h[..16].try_into().expect("digest is 32 bytes"))
+                    }
+                };
+                IpAddr::V6(Ipv6Addr::from((v & mask) | (host & !mask)))
+            }
+        };
+        (out != ip).then_some(out)
+    }
+
+    fn digest(&self, m: &HmacSha256, family: u8, bytes: &[u8]) -> [u8; 32] {
+        let mut m = m.clone();
+        m.update(&[family]);
+        m.update(bytes);
+        m.finalize().into_bytes().into()
+    }
+
+    /// Copies `line` to `out`, rewriting every address literal in it. `prev` is the byte that
+    /// preceded `line` (see [`scan::find_each`]).
+    pub fn rewrite_line(
+        &self,
+        line: &[u8],
+        prev: u8,
+        out: &mut Vec<u8>,
+        cache: &mut Cache,
+    ) -> LineCounts {
+        let mut counts = LineCounts::default();
+        let mut copied = 0;
+        find_each(line, prev, |f: Found| match self.map(f.ip, cache) {
+            Mapped::To(new) => {
+                out.extend_from_slice(&line[copied..f.start]);
+                write_ip(out, new, f.colons);
+                copied = f.end;
+                counts.rewritten += 1;
+            }
+            Mapped::Kept => counts.kept += 1,
+            Mapped::Same => {}
+        });
+        out.extend_from_slice(&line[copied..]);
+        counts
+    }
+}
+
+/// The result of mapping one address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mapped {
+    /// The value changes to this.
+    To(IpAddr),
+    /// The scheme leaves the value as it is (e.g. already truncated).
+    Same,
+    /// Exempt by `--keep-net`.
+    Kept,
+}
+
+fn mask32(prefix: u8) -> u32 {
+    if prefix == 0 { 0 } else { u32::MAX << (32 - prefix as u32) }
+}
+
+fn mask128(prefix: u8) -> u128 {
+    if prefix == 0 { 0 } else { u128::MAX << (128 - prefix as u32) }
+}
+
+/// Truncates `ip` to `prefix` bits (the network address), as Python's `ipaddress` computes it.
+pub fn truncate(ip: IpAddr, prefix: u8) -> IpAddr {
+    match ip {
+        IpAddr::V4(a) => IpAddr::V4(Ipv4Addr::from(u32::from(a) & mask32(prefix))),
+        IpAddr::V6(a) => IpAddr::V6(Ipv6Addr::from(u128::from(a) & mask128(prefix))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewrite(a: &Anonymizer, s: &str) -> String {
+        let mut out = Vec::new();
+        a.rewrite_line(s.as_bytes(), b'\n', &mut out, &mut Cache::default());
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn truncate_rewrites_in_place_keeping_ports_and_style() {
+        let a = Anonymizer::new(Scheme::Truncate, 24, 48, vec![]);
+        let table = [
+            ("192.0.2.55 - - x", "192.0.2.0 - - x"),
+            ("[2001:db8:1:2::44]:443", "[2001:db8:1::]:443"),
+            ("198.51.100.3#53", "198.51.100.0#53"),
+            ("::ffff:192.0.2.99:80", "::ffff:192.0.2.0:80"),
+            ("?a=2001%3Adb8%3A1%3A2%3A%3A7&", "?a=2001%3Adb8%3A1%3A%3A&"),
+            ("fe80::1%eth0", "fe80::%eth0"),
+            ("already 192.0.2.0 and 2001:DB8::", "already 192.0.2.0 and 2001:DB8::"),
+            ("203.0.113.9, 198.51.100.23", "203.0.113.0, 198.51.100.0"),
+        ];
+        for (i, o) in table {
+            assert_eq!(rewrite(&a, i), o);
+        }
+    }
+
+    #[test]
+    fn keep_net_exempts_networks_including_mapped() {
+        let keep = vec!["192.0.2.0/24".parse().unwrap(), "2001:db8:ffff::/48".parse().unwrap()];
+        let a = Anonymizer::new(Scheme::Truncate, 24, 48, keep);
+        assert_eq!(
+            rewrite(&a, "192.0.2.7 ::ffff:192.0.2.8 2001:db8:ffff::9 198.51.100.7"),
+            "192.0.2.7 ::ffff:192.0.2.8 2001:db8:ffff::9 198.51.100.0"
+        );
+    }
+
+    #[test]
+    fn hash_keeps_prefix_family_and_is_deterministic() {
+        let a = Anonymizer::new(Scheme::Hash(Key::from_bytes([7; 32])), 24, 48, vec![]);
+        let b = Anonymizer::new(Scheme::Hash(Key::from_bytes([8; 32])), 24, 48, vec![]);
+        let mut c = Cache::default();
+        for s in ["192.0.2.55", "2001:db8:1:2::44", "::ffff:198.51.100.4"] {
+            let ip: IpAddr = s.parse().unwrap();
+            let Mapped::To(x) = a.map(ip, &mut c) else { panic!("{s} must change") };
+            let Mapped::To(y) = a.map(ip, &mut Cache::default()) else { panic!() };
+            assert_eq!(x, y, "deterministic, cached or not");
+            assert_ne!(x, ip);
+            assert_eq!(x.is_ipv4(), ip.is_ipv4());
+            let p = if ip.is_ipv4() { 24 } else { 48 };
+            if let (IpAddr::V6(m), IpAddr::V6(o)) = (x, ip)
+                && let Some(o4) = o.to_ipv4_mapped()
+            {
+                let m4 = m.to_ipv4_mapped().expect("mapped stays mapped");
+                assert_eq!(truncate(m4.into(), 24), truncate(o4.into(), 24));
+                continue;
+            }
+            assert_eq!(truncate(x, p), truncate(ip, p), "prefix kept for {s}");
+            let Mapped::To(z) = b.map(ip, &mut Cache::default()) else { panic!() };
+            assert_ne!(x, z, "another key gives another result");
+        }
+    }
+
+    #[test]
+    fn mask_edges() {
+        assert_eq!(mask32(0), 0);
+        assert_eq!(mask32(32), u32::MAX);
+        assert_eq!(mask128(0), 0);
+        assert_eq!(mask128(128), u128::MAX);
+    }
+}

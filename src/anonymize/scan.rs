@@ -1,0 +1,464 @@
+//! Finding address literals anywhere in a line, in every textual form.
+//!
+//! This is the fail-closed half of anonymization: whatever a format parser understood or not,
+//! every byte of the line passes through [`scrub`], which finds IPv4 and IPv6 literals and hands
+//! each to a rewriting callback. The forms it recognises:
+//!
+//! * bare IPv4 (`192.0.2.1`, leading zeros allowed) and IPv6 in any RFC 4291 text form, upper or
+//!   lower case, compressed or full, with an embedded dotted IPv4 tail (`::ffff:192.0.2.1`);
+//! * with a port or zone glued on: `ip:port`, `[v6]:port`, `ip#port`, `ip/port`, `v6%eth0`
+//!   (the port or zone stays, only the address is rewritten);
+//! * inside URLs, query strings, referrers, JSON strings, X-Forwarded-For lists (`a,b`, `a, b`);
+//! * IPv6 whose colons are percent-encoded (`2001%3Adb8%3A%3A1`), as in query strings.
+//!
+//! How it works, and why it is fast: bytes that can be part of an address (`0-9 a-f A-F : .`
+//! and a `%` starting `%3A`) form *runs*; everything else is skipped with one table lookup per
+//! byte. A run is only examined when it has two colons (IPv6) or three dots and seven bytes
+//! (IPv4). Inside a run, candidate start positions are tried: the run start, positions after a
+//! colon (IPv6), and digits not preceded by a digit (IPv4). IPv6 is tried first and takes the
+//! longest valid prefix, so `2001:db8::1:` and `::ffff:192.0.2.1:80` keep their port.
+//!
+//! Deliberate choices (fail closed wins over tidiness):
+//! * An IPv4 quad followed by `.digit` (`1.2.3.4.5`, version strings, OIDs) is still taken as an
+//!   address: a false positive costs a rewritten version number, a false negative leaks.
+//! * An IPv6 candidate at a run start that is glued to a letter (`std::vector`) is not taken;
+//!   the positions after its colons still are (`xff:2001:db8::1` → `2001:db8::1`).
+//! * A line piece is scanned with the byte that preceded it (`prev`), so a long line cut into
+//!   pieces scans the same as whole, provided the cut is at a non-address byte.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+const C_DIGIT: u8 = 1;
+const C_HEXALPHA: u8 = 2;
+const C_COLON: u8 = 4;
+const C_DOT: u8 = 8;
+const C_PCT: u8 = 16;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = match b {
+            b'0'..=b'9' => C_DIGIT,
+            b'a'..=b'f' | b'A'..=b'F' => C_HEXALPHA,
+            b':' => C_COLON,
+            b'.' => C_DOT,
+            b'%' => C_PCT,
+            _ => 0,
+        };
+        i += 1;
+    }
+    t
+};
+
+/// True for bytes that may appear inside an address literal (used to choose safe cut points).
+pub fn is_address_byte(b: u8) -> bool {
+    CLASS[b as usize] != 0
+}
+
+/// How an IPv6 literal was written, so that a rewrite can be written the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colons {
+    /// `:`
+    Plain,
+    /// `%3A` / `%3a`
+    Percent,
+}
+
+/// One address literal found in a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    /// Byte offset of the first byte of the literal.
+    pub start: usize,
+    /// Byte offset one past the last byte of the literal (port, zone, brackets excluded).
+    pub end: usize,
+    /// The address value.
+    pub ip: IpAddr,
+    /// For IPv6: how its colons were written.
+    pub colons: Colons,
+}
+
+/// Calls `f` for every address literal in `line`, in order, without overlaps.
+/// `prev` is the byte that preceded `line` in the original line (`b'\n'` at a line start).
+pub fn find_each(line: &[u8], prev: u8, mut f: impl FnMut(Found)) {
+    let n = line.len();
+    let mut i = 0;
+    while i < n {
+        // Skip bytes that cannot start a run.
+        while i < n && CLASS[line[i] as usize] == 0 {
+            i += 1;
+        }
+        if i >= n {
+            break;
+        }
+        let run_start = i;
+        let mut colons = 0u32;
+        let mut dots = 0u32;
+        while i < n {
+            let c = CLASS[line[i] as usize];
+            if c == 0 {
+                break;
+            }
+            if c == C_PCT {
+                if pct_colon_at(line, i) {
+                    colons += 1;
+                    i += 3;
+                    continue;
+                }
+                break;
+            }
+            colons += (c == C_COLON) as u32;
+            dots += (c == C_DOT) as u32;
+            i += 1;
+        }
+        let run_end = i;
+        if run_end == run_start {
+            // A lone `%` that does not start `%3A`.
+            i += 1;
+            continue;
+        }
+        if colons >= 2 || (dots >= 3 && run_end - run_start >= 7) {
+            scan_run(line, run_start, run_end, prev, colons >= 2, &mut f);
+        }
+    }
+}
+
+#[inline]
+fn pct_colon_at(s: &[u8], i: usize) -> bool {
+    i + 2 < s.len() && s[i] == b'%' && s[i + 1] == b'3' && (s[i + 2] | 0x20) == b'a'
+}
+
+/// Length of the colon at `i` (1 for `:`, 3 for `%3A`), or 0 if none.
+#[inline]
+fn colon_len(s: &[u8], i: usize, end: usize) -> usize {
+    if i < end && s[i] == b':' {
+        1
+    } else if i + 2 < end && pct_colon_at(s, i) {
+        3
+    } else {
+        0
+    }
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+fn scan_run(
+    line: &[u8],
+    start: usize,
+    end: usize,
+    prev: u8,
+    try_v6: bool,
+    f: &mut impl FnMut(Found),
+) {
+    let mut p = start;
+    while p < end {
+        let before = if p == 0 { prev } else { line[p - 1] };
+        let v6_candidate = try_v6
+            && if p == start {
+                !is_word(before)
+            } else {
+                before == b':' || (p >= 3 && pct_colon_at(line, p - 3))
+            };
+        if v6_candidate && let Some((e, ip, colons)) = parse_v6(line, p, end) {
+            f(Found {
+                start: p,
+                end: e,
+                ip: IpAddr::V6(ip),
+                colons,
+            });
+            p = e;
+            continue;
+        }
+        if line[p].is_ascii_digit()
+            && !before.is_ascii_digit()
+            && let Some((e, ip)) = parse_v4(line, p, end)
+        {
+            f(Found {
+                start: p,
+                end: e,
+                ip: IpAddr::V4(ip),
+                colons: Colons::Plain,
+            });
+            p = e;
+            continue;
+        }
+        p += 1;
+    }
+}
+
+/// Parses a dotted quad at `i`; it must not be followed by another digit.
+fn parse_v4(s: &[u8], mut i: usize, end: usize) -> Option<(usize, Ipv4Addr)> {
+    let mut octets = [0u8; 4];
+    for (k, octet) in octets.iter_mut().enumerate() {
+        if k > 0 {
+            if i < end && s[i] == b'.' {
+                i += 1;
+            } else {
+                return None;
+            }
+        }
+        let mut v: u32 = 0;
+        let mut digits = 0;
+        while i < end && digits < 3 && s[i].is_ascii_digit() {
+            v = v * 10 + (s[i] - b'0') as u32;
+            i += 1;
+            digits += 1;
+        }
+        if digits == 0 || v > 255 {
+            return None;
+        }
+        *octet = v as u8;
+    }
+    if i < end && s[i].is_ascii_digit() {
+        return None;
+    }
+    Some((i, Ipv4Addr::from(octets)))
+}
+
+fn hex_val(b: u8) -> Option<u16> {
+    match b {
+        b'0'..=b'9' => Some((b - b'0') as u16),
+        b'a'..=b'f' => Some((b - b'a' + 10) as u16),
+        b'A'..=b'F' => Some((b - b'A' + 10) as u16),
+        _ => None,
+    }
+}
+
+/// Parses the longest valid IPv6 literal starting at `i` (within `end`).
+fn parse_v6(s: &[u8], i0: usize, end: usize) -> Option<(usize, Ipv6Addr, Colons)> {
+    let mut groups = [0u16; 8];
+    let mut n = 0usize; // groups parsed
+    let mut gap: Option<usize> = None; // index where `::` stands
+    let mut pct = false;
+    let mut i = i0;
+    // Best (longest) valid literal so far: (end, groups, n, gap).
+    let mut best: Option<(usize, [u16; 8], usize, Option<usize>)> = None;
+
+    let c1 = colon_len(s, i, end);
+    if c1 > 0 {
+        let c2 = colon_len(s, i + c1, end);
+        if c2 == 0 {
+            return None;
+        }
+        pct |= c1 == 3 || c2 == 3;
+        i += c1 + c2;
+        gap = Some(0);
+        best = Some((i, groups, n, gap));
+    }
+    loop {
+        // A dotted IPv4 tail may take the last two groups.
+        let room_for_tail = if gap.is_some() { n + 2 <= 7 } else { n + 2 == 8 };
+        if room_for_tail && let Some((e, v4)) = parse_v4(s, i, end) {
+            let o = v4.octets();
+            groups[n] = u16::from_be_bytes([o[0], o[1]]);
+            groups[n + 1] = u16::from_be_bytes([o[2], o[3]]);
+            n += 2;
+            best = Some((e, groups, n, gap));
+            break;
+        }
+        let mut v: u16 = 0;
+        let mut digits = 0;
+        while i < end && digits < 4 {
+            match hex_val(s[i]) {
+                Some(h) => {
+                    v = (v << 4) | h;
+                    i += 1;
+                    digits += 1;
+                }
+                None => break,
+            }
+        }
+        if digits == 0 || (i < end && hex_val(s[i]).is_some()) {
+            break; // no group, or a fifth hex digit: the literal ended before
+        }
+        groups[n] = v;
+        n += 1;
+        if (gap.is_some() && n <= 7) || n == 8 {
+            best = Some((i, groups, n, gap));
+        }
+        if n == 8 {
+            break;
+        }
+        let c = colon_len(s, i, end);
+        if c == 0 {
+            break;
+        }
+        let c2 = colon_len(s, i + c, end);
+        if c2 > 0 {
+            if gap.is_some() || n > 7 {
+                break;
+            }
+            pct |= c == 3 || c2 == 3;
+            gap = Some(n);
+            i += c + c2;
+            best = Some((i, groups, n, gap));
+        } else {
+            pct |= c == 3;
+            i += c;
+        }
+    }
+    let (e, g, n, gap) = best?;
+    let mut full = [0u16; 8];
+    match gap {
+        Some(at) => {
+            full[..at].copy_from_slice(&g[..at]);
+            let tail = n - at;
+            full[8 - tail..].copy_from_slice(&g[at..n]);
+        }
+        None => full = g,
+    }
+    let colons = if pct { Colons::Percent } else { Colons::Plain };
+    Some((e, Ipv6Addr::from(full), colons))
+}
+
+/// Appends the text of `ip` to `out`, writing IPv6 colons in the given style.
+/// IPv6 is written in RFC 5952 canonical form (IPv4-mapped as `::ffff:a.b.c.d`).
+pub fn write_ip(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
+    match ip {
+        IpAddr::V4(a) => write_v4(out, a),
+        IpAddr::V6(a) => {
+            use std::io::Write;
+            if colons == Colons::Plain {
+                // Writing into a Vec cannot fail.
+                let _ = write!(out, "{a}");
+            } else {
+                let mut tmp = Vec::with_capacity(48);
+                let _ = write!(tmp, "{a}");
+                for &b in &tmp {
+                    if b == b':' {
+                        out.extend_from_slice(b"%3A");
+                    } else {
+                        out.push(b);
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn write_v4(out: &mut Vec<u8>, a: Ipv4Addr) {
+    for (k, o) in a.octets().into_iter().enumerate() {
+        if k > 0 {
+            out.push(b'.');
+        }
+        if o >= 100 {
+            out.push(b'0' + o / 100);
+        }
+        if o >= 10 {
+            out.push(b'0' + (o / 10) % 10);
+        }
+        out.push(b'0' + o % 10);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn find(s: &str) -> Vec<(String, String)> {
+        let mut v = Vec::new();
+        find_each(s.as_bytes(), b'\n', |f| {
+            v.push((s[f.start..f.end].to_string(), f.ip.to_string()))
+        });
+        v
+    }
+
+    fn texts(s: &str) -> Vec<String> {
+        find(s).into_iter().map(|(t, _)| t).collect()
+    }
+
+    #[test]
+    fn finds_every_textual_form() {
+        let table: &[(&str, &[&str])] = &[
+            ("192.0.2.1 - - [x]", &["192.0.2.1"]),
+            ("from 192.0.2.44:51234 ok", &["192.0.2.44"]),
+            ("[2001:db8::44]:443", &["2001:db8::44"]),
+            ("client 198.51.100.3#53", &["198.51.100.3"]),
+            ("client 2001:db8::3#53", &["2001:db8::3"]),
+            ("fe80::1%eth0 up", &["fe80::1"]),
+            ("X 2001:DB8::ABCD y", &["2001:DB8::ABCD"]),
+            ("m ::ffff:192.0.2.99 n", &["::ffff:192.0.2.99"]),
+            ("m ::FFFF:203.0.113.5:80 n", &["::FFFF:203.0.113.5"]),
+            ("2001:db8:1:2:3:4:5:6", &["2001:db8:1:2:3:4:5:6"]),
+            ("2001:db8:1:2:3:4:5:6:7", &["2001:db8:1:2:3:4:5:6"]),
+            ("GET /r?to=http://203.0.113.77/x", &["203.0.113.77"]),
+            ("?ip=192.0.2.201&x=1", &["192.0.2.201"]),
+            ("?addr=2001%3Adb8%3A%3A77&z", &["2001%3Adb8%3A%3A77"]),
+            ("203.0.113.9, 198.51.100.23,2001:db8:aa::17", &[
+                "203.0.113.9",
+                "198.51.100.23",
+                "2001:db8:aa::17",
+            ]),
+            ("\"ip\":\"192.0.2.8\"}", &["192.0.2.8"]),
+            ("a1.2.3.4", &["1.2.3.4"]),
+            ("v=1.2.3.4.5", &["1.2.3.4"]),
+            ("xff:2001:db8::1", &["2001:db8::1"]),
+            ("::1", &["::1"]),
+            ("::", &["::"]),
+            ("2001:db8::1/64", &["2001:db8::1"]),
+            ("2001:db8::1:", &["2001:db8::1"]),
+            ("::192.0.2.1", &["::192.0.2.1"]),
+        ];
+        for (line, want) in table {
+            assert_eq!(texts(line), *want, "line {line:?}");
+        }
+    }
+
+    #[test]
+    fn leaves_non_addresses_alone() {
+        for line in [
+            "[10/Oct/2026:13:55:36 +0000]",
+            "2026-11-01T13:55:36.123Z",
+            "std::vector<int> Foo::Bar",
+            "00:1a:2b:3c:4d:5e",
+            "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0.6099.109 Safari/537.36",
+            "1234.1.2.3",
+            "1.2.3.1234",
+            "256.1.2.3",
+            "12:34:56.789",
+            "deadbeef cafe",
+            "100%3Aoff",
+            "%%%3",
+        ] {
+            assert_eq!(texts(line), Vec::<String>::new(), "line {line:?}");
+        }
+    }
+
+    #[test]
+    fn values_are_parsed() {
+        let v = find("x ::ffff:192.0.2.99 2001:DB8:0:0:0:0:0:ABCD 2001%3adb8%3A%3A77 010.0.0.1");
+        let ips: Vec<&str> = v.iter().map(|(_, ip)| ip.as_str()).collect();
+        assert_eq!(ips, ["::ffff:192.0.2.99", "2001:db8::abcd", "2001:db8::77", "10.0.0.1"]);
+    }
+
+    #[test]
+    fn prev_byte_context_applies_at_piece_start() {
+        let mut n = 0;
+        find_each(b"::1 x", b'd', |_| n += 1);
+        assert_eq!(n, 0, "`d::1` glued to a word must not start an address");
+        find_each(b"::1 x", b' ', |_| n += 1);
+        assert_eq!(n, 1);
+    }
+
+    #[test]
+    fn write_ip_styles() {
+        let mut out = Vec::new();
+        write_ip(&mut out, "192.0.2.0".parse().unwrap(), Colons::Plain);
+        out.push(b' ');
+        write_ip(&mut out, "2001:db8::".parse().unwrap(), Colons::Percent);
+        out.push(b' ');
+        write_ip(&mut out, "::ffff:192.0.2.0".parse().unwrap(), Colons::Plain);
+        assert_eq!(out, b"192.0.2.0 2001%3Adb8%3A%3A ::ffff:192.0.2.0");
+    }
+
+    #[test]
+    fn hostile_runs_are_bounded() {
+        let s = "1:".repeat(100_000) + &"1.".repeat(100_000);
+        let mut n = 0;
+        find_each(s.as_bytes(), b'\n', |_| n += 1);
+        assert!(n > 0);
+    }
+}

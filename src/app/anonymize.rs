@@ -1,0 +1,285 @@
+//! `logscrub anonymize`: logs in, the same logs out with every client address rewritten.
+//!
+//! Inputs are processed one after another (each file's format is detected on its own with
+//! `--format auto`); the lines of each are processed in parallel by `crate::pipeline`. Output goes
+//! to standard output, to one file (`-o`, written atomically, gzip when it ends in `.gz`), or back
+//! over each input (`--in-place`, atomically, keeping mode, owner, modification time and gzip).
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, anyhow};
+use serde::Serialize;
+
+use crate::anonymize::Anonymizer;
+use crate::app::RunError;
+use crate::format::{Format, FormatChoice};
+use crate::input::{self, Chunker, Compression, Source};
+use crate::output::{AtomicFile, stdout_file};
+use crate::pipeline::{self, Counts, Engine, OnUnparsed, StreamError, Workers};
+
+/// Where output goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// Standard output.
+    Stdout,
+    /// One file for all inputs; gzip when the name ends in `.gz`.
+    File(PathBuf),
+    /// Each input file replaced by its anonymized version.
+    InPlace,
+}
+
+/// Validated options for `anonymize`.
+pub struct Options {
+    /// Inputs, in order.
+    pub inputs: Vec<Source>,
+    /// Where output goes.
+    pub output: Output,
+    /// `--format`.
+    pub format: FormatChoice,
+    /// The configured scheme.
+    pub anonymizer: Anonymizer,
+    /// `--on-unparsed`.
+    pub on_unparsed: OnUnparsed,
+    /// `--strict`: unparsed lines make the exit status 3.
+    pub strict: bool,
+    /// Target piece size in bytes.
+    pub chunk: usize,
+    /// `--max-line-length`.
+    pub max_line: usize,
+    /// gzip level for compressed output.
+    pub gzip_level: u32,
+    /// `--quiet`.
+    pub quiet: bool,
+    /// `--verbose`.
+    pub verbose: bool,
+    /// `--summary-json`.
+    pub summary_json: Option<PathBuf>,
+}
+
+/// What a run did; printed on stderr and written by `--summary-json`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Summary {
+    /// Inputs processed.
+    pub inputs: u64,
+    /// Line and address counters.
+    #[serde(flatten)]
+    pub counts: Counts,
+    /// Decompressed bytes read.
+    pub bytes_in: u64,
+    /// Bytes written (compressed size when compressing).
+    pub bytes_out: u64,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Decompressed megabytes (10^6 bytes) read per second.
+    pub mb_per_s: f64,
+}
+
+impl Summary {
+    /// The one-line human summary.
+    pub fn line(&self) -> String {
+        let c = &self.counts;
+        let mut s = format!(
+            "logscrub: {} lines ({} unparsed, {} dropped), {} addresses rewritten",
+            c.lines, c.unparsed, c.dropped, c.addresses_rewritten
+        );
+        if c.addresses_kept > 0 {
+            s += &format!(", {} kept by --keep-net", c.addresses_kept);
+        }
+        if c.hosts_redacted > 0 {
+            s += &format!(", {} client host names redacted", c.hosts_redacted);
+        }
+        if c.overlong_lines > 0 {
+            s += &format!(", {} overlong lines scrubbed in parts", c.overlong_lines);
+        }
+        s + &format!(
+            "; {:.1} MB in {:.2} s ({:.0} MB/s)",
+            self.bytes_in as f64 / 1e6,
+            self.seconds,
+            self.mb_per_s
+        )
+    }
+}
+
+/// A writer that counts what passes through.
+struct Counting<W> {
+    inner: W,
+    n: u64,
+}
+
+impl<W: Write> Write for Counting<W> {
+    fn write(&mut self, b: &[u8]) -> io::Result<usize> {
+        let k = self.inner.write(b)?;
+        self.n += k as u64;
+        Ok(k)
+    }
+    fn write_all(&mut self, b: &[u8]) -> io::Result<()> {
+        self.inner.write_all(b)?;
+        self.n += b.len() as u64;
+        Ok(())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Runs `anonymize`; messages (format choice, summary) go to `log`.
+pub fn run(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunError> {
+    let started = Instant::now();
+    let workers = Workers::new();
+    let mut sum = Summary::default();
+    match &opts.output {
+        Output::Stdout => {
+            let out = stdout_file().context("cannot open standard output")?;
+            let mut sink = Counting { inner: out, n: 0 };
+            for src in &opts.inputs {
+                let gz = None;
+                let (c, n) = one(opts, &workers, src, &mut sink, gz, log, true)?;
+                sum.counts.add(&c);
+                sum.bytes_in += n;
+                sum.inputs += 1;
+            }
+            sum.bytes_out = sink.n;
+        }
+        Output::File(path) => {
+            let gz = path.extension().is_some_and(|e| e == "gz").then_some(opts.gzip_level);
+            let file = AtomicFile::create(path, None)
+                .with_context(|| format!("cannot create a temporary file beside {}", path.display()))?;
+            let mut sink = Counting { inner: file, n: 0 };
+            for src in &opts.inputs {
+                let (c, n) = one(opts, &workers, src, &mut sink, gz, log, false)?;
+                sum.counts.add(&c);
+                sum.bytes_in += n;
+                sum.inputs += 1;
+            }
+            finish_gzip(&mut sink, gz).with_context(|| format!("cannot write {}", path.display()))?;
+            sum.bytes_out = sink.n;
+            sink.inner.commit(None).with_context(|| format!("cannot replace {}", path.display()))?;
+        }
+        Output::InPlace => {
+            for src in &opts.inputs {
+                let Source::Path(path) = src else {
+                    return Err(anyhow!("--in-place needs files, not standard input").into());
+                };
+                let (c, n, out) = in_place(opts, &workers, path, log)?;
+                sum.counts.add(&c);
+                sum.bytes_in += n;
+                sum.bytes_out += out;
+                sum.inputs += 1;
+            }
+        }
+    }
+    sum.seconds = started.elapsed().as_secs_f64();
+    sum.mb_per_s = if sum.seconds > 0.0 { sum.bytes_in as f64 / 1e6 / sum.seconds } else { 0.0 };
+    if !opts.quiet {
+        let _ = writeln!(log, "{}", sum.line());
+    }
+    if let Some(p) = &opts.summary_json {
+        write_summary_json(p, &sum)?;
+    }
+    Ok(sum)
+}
+
+fn write_summary_json(p: &Path, sum: &Summary) -> anyhow::Result<()> {
+    let mut f = AtomicFile::create(p, None)
+        .with_context(|| format!("cannot create a temporary file beside {}", p.display()))?;
+    serde_json::to_writer_pretty(&mut f, sum)?;
+    f.write_all(b"\n")?;
+    f.commit(None).with_context(|| format!("cannot write {}", p.display()))
+}
+
+/// An empty gzip stream still needs one (empty) member to be a valid gzip file.
+fn finish_gzip<W: Write>(sink: &mut Counting<W>, gz: Option<u32>) -> io::Result<()> {
+    if let Some(level) = gz
+        && sink.n == 0
+    {
+        let e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
+        sink.write_all(&e.finish()?)?;
+    }
+    Ok(())
+}
+
+fn in_place(
+    opts: &Options,
+    workers: &Workers,
+    path: &Path,
+    log: &mut dyn Write,
+) -> Result<(Counts, u64, u64), RunError> {
+    let meta = fs::symlink_metadata(path).with_context(|| format!("cannot open {}", path.display()))?;
+    if meta.file_type().is_symlink() {
+        return Err(anyhow!(
+            "{} is a symbolic link; --in-place replaces only regular files (name the target instead)",
+            path.display()
+        )
+        .into());
+    }
+    if !meta.is_file() {
+        return Err(anyhow!("{} is not a regular file; --in-place replaces only regular files", path.display()).into());
+    }
+    let gz = match input::sniff_path(path).map_err(anyhow::Error::from)? {
+        Compression::Gzip => Some(opts.gzip_level),
+        Compression::None => None,
+    };
+    let file = AtomicFile::create(path, Some(&meta))
+        .with_context(|| format!("cannot create a temporary file beside {}", path.display()))?;
+    let mut sink = Counting { inner: file, n: 0 };
+    let (c, n) = one(opts, workers, &Source::Path(path.to_owned()), &mut sink, gz, log, false)?;
+    finish_gzip(&mut sink, gz).with_context(|| format!("cannot write beside {}", path.display()))?;
+    let out = sink.n;
+    sink.inner
+        .commit(meta.modified().ok())
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok((c, n, out))
+}
+
+/// Streams one input into `sink`. Returns counts and decompressed bytes read.
+fn one(
+    opts: &Options,
+    workers: &Workers,
+    src: &Source,
+    sink: &mut (dyn Write + Send),
+    gzip_level: Option<u32>,
+    log: &mut dyn Write,
+    to_stdout: bool,
+) -> Result<(Counts, u64), RunError> {
+    let name = src.display();
+    let inp = input::open(src).map_err(anyhow::Error::from)?;
+    let mut chunker = Chunker::new(inp.reader, opts.chunk, opts.max_line);
+    let format = match &opts.format {
+        FormatChoice::Fixed(f) => f.clone(),
+        FormatChoice::Auto => {
+            let first = chunker.peek().with_context(|| format!("cannot read {name}"))?;
+            let data: &[u8] = first.map_or(&[], |p| &p.data);
+            let d = Format::detect(data.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l)));
+            if d.sampled > 0 && d.matched == 0 && !opts.quiet {
+                let _ = writeln!(
+                    log,
+                    "logscrub: {name}: no known format matches the first lines; treating it as raw text (every address is still scrubbed)"
+                );
+            } else if opts.verbose {
+                let _ = writeln!(log, "logscrub: {name}: format {} ({} of {} sample lines matched)", d.format, d.matched, d.sampled);
+            }
+            d.format
+        }
+    };
+    let engine = Engine {
+        format,
+        anonymizer: opts.anonymizer.clone(),
+        on_unparsed: opts.on_unparsed,
+        gzip_level,
+    };
+    match pipeline::run(&engine, workers, &mut chunker, sink) {
+        Ok(c) => Ok((c, chunker.bytes_read)),
+        Err(StreamError::Read(e)) => Err(anyhow::Error::new(e).context(format!("cannot read {name}")).into()),
+        Err(StreamError::Write(e)) if to_stdout && e.kind() == io::ErrorKind::BrokenPipe => Err(RunError::BrokenPipe),
+        Err(StreamError::Write(e)) => Err(anyhow::Error::new(e).context("cannot write output").into()),
+        Err(StreamError::Unparsed(stop, _)) => Err(RunError::Unparsed {
+            path: name,
+            line: stop.line,
+            col: stop.col,
+            format: engine.format.to_string(),
+        }),
+    }
+}

@@ -1,0 +1,295 @@
+//! The command line: the only module that knows clap. It defines the flags (from which the man
+//! page and completions are generated too) and turns them into validated options for `app`.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use ipnet::IpNet;
+
+use crate::anonymize::key::KEY_LEN;
+use crate::anonymize::{Anonymizer, Key, Scheme};
+use crate::app::anonymize::{Options, Output};
+use crate::format::Format;
+use crate::input::Source;
+use crate::pipeline::OnUnparsed;
+
+const ABOUT: &str = "Anonymize client addresses in web and DNS server logs, fail-closed and fast";
+
+const LONG_ABOUT: &str = "\
+logscrub rewrites every client address in web and DNS server logs so that a privacy policy such \
+as \"we keep /24 of your IPv4 address and /48 of your IPv6 address\" is true of every log line, \
+every night. It streams (stdin, files, gzip), keeps every line and every byte it does not need \
+to change, and never lets an address through raw: lines it cannot parse are scrubbed too.";
+
+/// Top-level command line.
+#[derive(Debug, Parser)]
+#[command(name = "logscrub", version, about = ABOUT, long_about = LONG_ABOUT, propagate_version = true)]
+pub struct Cli {
+    /// Worker threads (default: one per CPU).
+    #[arg(long, global = true, value_name = "N")]
+    pub threads: Option<usize>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Rewrite client addresses in logs (stdin, files, gzip) to truncated or keyed-hash forms.
+    #[command(after_help = ANONYMIZE_EXAMPLES, long_about = ANONYMIZE_LONG)]
+    Anonymize(AnonymizeArgs),
+    /// Write a new random key for --mode hash (mode 0600).
+    #[command(after_help = KEYGEN_EXAMPLES)]
+    Keygen(KeygenArgs),
+    /// List the log formats logscrub reads, with an example line of each.
+    Formats,
+}
+
+const ANONYMIZE_LONG: &str = "\
+Rewrite every address literal in each line: the client field and every other address anywhere \
+in the line (ip:port, [v6]:port, ip#port, %zone, v4-mapped, inside URLs, referrers and \
+X-Forwarded-For lists, percent-encoded IPv6). Lines that do not match the format are scrubbed \
+the same way and counted. Everything else comes out byte-identical.";
+
+const ANONYMIZE_EXAMPLES: &str = "\
+Examples:
+  logscrub anonymize access.log > access.anon.log
+  tail -F access.log | logscrub anonymize -q >> access.anon.log
+  logscrub anonymize --in-place access.log.1 access.log.2.gz
+  logscrub anonymize --mode hash --key-file /etc/logscrub/key access.log -o anon.log.gz
+  logscrub anonymize --format 'nginx:$remote_addr [$time_local] \"$request\" $status' -
+  logscrub anonymize --strict --on-unparsed fail --keep-net 192.0.2.0/24 access.log";
+
+const KEYGEN_EXAMPLES: &str = "\
+Examples:
+  logscrub keygen -o /etc/logscrub/key
+  logscrub anonymize --mode hash --key-file /etc/logscrub/key access.log";
+
+/// Address schemes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Mode {
+    /// Keep the prefix (--ipv4-prefix, --ipv6-prefix), zero the rest.
+    Truncate,
+    /// Keep the prefix, replace the rest by HMAC-SHA256 of the whole address (needs a key):
+    /// distinct clients stay distinct, equal inputs give equal outputs.
+    Hash,
+}
+
+/// Unparsed-line policies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum UnparsedArg {
+    /// Scrub every address in the line and write it.
+    Scrub,
+    /// Leave the line out (counted in the summary).
+    Drop,
+    /// Stop at the first such line with an error naming file:line:column.
+    Fail,
+}
+
+/// `logscrub anonymize` flags.
+#[derive(Debug, Args)]
+pub struct AnonymizeArgs {
+    /// Input files (plain or gzip, detected from their content); `-` or none for stdin.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Log format: auto, raw, common, combined, vhost_combined, json, apache:FORMAT, nginx:FORMAT.
+    ///
+    /// `auto` decides from the first lines of each input (see -v); `raw` assumes no structure.
+    /// apache:/nginx: take the server's own LogFormat / log_format string.
+    #[arg(short, long, default_value = "auto", value_name = "FORMAT")]
+    pub format: String,
+
+    /// How addresses are rewritten.
+    #[arg(short, long, value_enum, default_value_t = Mode::Truncate)]
+    pub mode: Mode,
+
+    /// IPv4 bits kept (0-31).
+    #[arg(long, default_value_t = 24, value_name = "BITS")]
+    pub ipv4_prefix: u8,
+
+    /// IPv6 bits kept (0-127).
+    #[arg(long, default_value_t = 48, value_name = "BITS")]
+    pub ipv6_prefix: u8,
+
+    /// Key for --mode hash: a file holding 32 bytes as 64 hex digits, mode 0600 (see keygen).
+    #[arg(long, value_name = "PATH", conflicts_with = "ephemeral_key")]
+    pub key_file: Option<PathBuf>,
+
+    /// Use a random key for this run only (never written anywhere): pseudonyms are consistent
+    /// within the run and unlinkable across runs.
+    #[arg(long)]
+    pub ephemeral_key: bool,
+
+    /// Leave addresses in this network untouched (e.g. the server's own); repeatable.
+    #[arg(long, value_name = "CIDR")]
+    pub keep_net: Vec<String>,
+
+    /// What to do with lines that do not match the format.
+    #[arg(long, value_enum, default_value_t = UnparsedArg::Scrub, value_name = "ACTION")]
+    pub on_unparsed: UnparsedArg,
+
+    /// Exit with status 3 if any line did not match the format (output is still complete).
+    #[arg(long)]
+    pub strict: bool,
+
+    /// Write output here instead of stdout (atomically; gzip when it ends in .gz).
+    #[arg(short, long, value_name = "PATH", conflicts_with = "in_place")]
+    pub output: Option<PathBuf>,
+
+    /// Replace each FILE by its anonymized version, atomically, keeping its mode, owner,
+    /// modification time and compression.
+    #[arg(short, long)]
+    pub in_place: bool,
+
+    /// Lines longer than this are scrubbed in parts instead of being held whole (bytes).
+    #[arg(long, default_value_t = 1 << 20, value_name = "BYTES")]
+    pub max_line_length: usize,
+
+    /// gzip level for compressed output (1 fastest - 9 smallest).
+    #[arg(long, default_value_t = 6, value_name = "LEVEL", value_parser = clap::value_parser!(u32).range(1..=9))]
+    pub gzip_level: u32,
+
+    /// Print no summary or warnings on stderr.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say which format was chosen for each input.
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Also write the summary as JSON to this file.
+    #[arg(long, value_name = "PATH")]
+    pub summary_json: Option<PathBuf>,
+}
+
+/// `logscrub keygen` flags.
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Write the key to this file (created with mode 0600); stdout when absent.
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Overwrite an existing key file.
+    #[arg(long)]
+    pub force: bool,
+}
+
+/// The clap command, for the man page and completions.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command()
+}
+
+/// A problem with the command line that clap cannot see (exit status 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+fn usage(msg: impl Into<String>) -> anyhow::Error {
+    UsageError(msg.into()).into()
+}
+
+impl AnonymizeArgs {
+    /// Validates the flags into options. Usage mistakes come back as [`UsageError`].
+    pub fn into_options(self) -> anyhow::Result<Options> {
+        let format = Format::from_spec(&self.format).map_err(|e| usage(e.to_string()))?;
+        if self.ipv4_prefix > 31 {
+            bail!(usage(format!(
+                "--ipv4-prefix {} would keep whole IPv4 addresses; use 0-31 (--keep-net exempts networks)",
+                self.ipv4_prefix
+            )));
+        }
+        if self.ipv6_prefix > 127 {
+            bail!(usage(format!(
+                "--ipv6-prefix {} would keep whole IPv6 addresses; use 0-127 (--keep-net exempts networks)",
+                self.ipv6_prefix
+            )));
+        }
+        let mut keep = Vec::new();
+        for k in &self.keep_net {
+            let net: IpNet = k
+                .parse()
+                .or_else(|_| k.parse::<std::net::IpAddr>().map(IpNet::from))
+                .map_err(|_| usage(format!("--keep-net {k}: expected a network such as 192.0.2.0/24 or 2001:db8::/32")))?;
+            keep.push(net);
+        }
+        let scheme = match self.mode {
+            Mode::Truncate => {
+                if self.key_file.is_some() || self.ephemeral_key {
+                    bail!(usage("--key-file and --ephemeral-key go with --mode hash"));
+                }
+                Scheme::Truncate
+            }
+            Mode::Hash => match (&self.key_file, self.ephemeral_key) {
+                (Some(p), _) => Scheme::Hash(Key::read_file(p, KEY_LEN)?),
+                (None, true) => Scheme::Hash(Key::random(KEY_LEN)?),
+                (None, false) => bail!(usage(
+                    "--mode hash needs a key: --key-file PATH (make one with `logscrub keygen -o PATH`) or --ephemeral-key"
+                )),
+            },
+        };
+        let inputs: Vec<Source> = if self.files.is_empty() {
+            vec![Source::Stdin]
+        } else {
+            self.files
+                .into_iter()
+                .map(|p| if p.as_os_str() == "-" { Source::Stdin } else { Source::Path(p) })
+                .collect()
+        };
+        let output = match (self.output, self.in_place) {
+            (Some(p), _) => Output::File(p),
+            (None, true) => {
+                if inputs.contains(&Source::Stdin) {
+                    bail!(usage("--in-place needs FILE arguments; standard input cannot be replaced"));
+                }
+                Output::InPlace
+            }
+            (None, false) => Output::Stdout,
+        };
+        if let Output::File(p) = &output
+            && inputs.iter().any(|s| matches!(s, Source::Path(i) if same_file(i, p)))
+        {
+            bail!(usage(format!("-o {} is also an input; use --in-place to replace a file", p.display())));
+        }
+        Ok(Options {
+            inputs,
+            output,
+            format,
+            anonymizer: Anonymizer::new(scheme, self.ipv4_prefix, self.ipv6_prefix, keep),
+            on_unparsed: match self.on_unparsed {
+                UnparsedArg::Scrub => OnUnparsed::Scrub,
+                UnparsedArg::Drop => OnUnparsed::Drop,
+                UnparsedArg::Fail => OnUnparsed::Fail,
+            },
+            strict: self.strict,
+            chunk: 512 * 1024,
+            max_line: self.max_line_length,
+            gzip_level: self.gzip_level,
+            quiet: self.quiet,
+            verbose: self.verbose,
+            summary_json: self.summary_json,
+        })
+    }
+}
+
+fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(x), Ok(y)) => x == y,
+        _ => false,
+    }
+}
+
+/// Applies global flags (thread count) before any work starts.
+pub fn init_threads(threads: Option<usize>) -> anyhow::Result<()> {
+    if let Some(n) = threads {
+        if n == 0 {
+            bail!(usage("--threads must be at least 1"));
+        }
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global()
+            .context("cannot start worker threads")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,26 @@
+//! Exit codes: one enum, documented in `logscrub(1)` under EXIT STATUS.
+
+/// How logscrub ends. The numbers are part of the interface: scripts test them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Everything worked.
+    Ok = 0,
+    /// An error: unreadable input, unwritable output, bad key file, ...
+    Error = 1,
+    /// The command line is wrong.
+    Usage = 2,
+    /// Unparsed lines under `--strict`, or an unparsed line under `--on-unparsed fail`.
+    Unparsed = 3,
+    /// Standard output was closed by the reader (e.g. `| head`): output is incomplete.
+    /// 128 + SIGPIPE, as a shell reports a process killed by SIGPIPE.
+    BrokenPipe = 141,
+}
+
+/// Every exit status with its meaning, for the man page and `--help`.
+pub const TABLE: &[(Exit, &str)] = &[
+    (Exit::Ok, "success"),
+    (Exit::Error, "an error: unreadable input, unwritable output, bad key file; the message says what and where"),
+    (Exit::Usage, "invalid command line"),
+    (Exit::Unparsed, "lines that did not match the format, under --strict or --on-unparsed fail (the output holds them scrubbed, or stops before the first one)"),
+    (Exit::BrokenPipe, "standard output was closed before all output was written (the output is incomplete); nothing is printed"),
+];

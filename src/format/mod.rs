@@ -1,0 +1,215 @@
+//! Log formats: how a line is split into fields, and which field is the client.
+//!
+//! A format never decides what leaves logscrub raw: the anonymizer scans every byte of every
+//! line whatever the format said (see `crate::anonymize::scan`). The format decides whether a
+//! line is *parsed* (counted, `--on-unparsed`, `--strict`), where the client field is (a client
+//! written as a host name instead of an address is redacted), and, for later stages, the fields.
+//!
+//! `auto` samples the first lines of the input and picks the format that matches most of them
+//! (ties go to the more specific format); when none matches, it picks `raw`, which assumes no
+//! structure and scrubs every address wherever it is.
+
+pub mod json;
+pub mod template;
+
+use std::fmt;
+
+use template::Template;
+
+/// A selected log format.
+#[derive(Debug, Clone)]
+pub enum Format {
+    /// No structure: every line is accepted as is (and scrubbed).
+    Raw,
+    /// One JSON object per line.
+    Json,
+    /// A format string (`common`, `combined`, `vhost_combined`, `apache:...`, `nginx:...`).
+    Template {
+        /// The name shown to the user.
+        name: String,
+        /// The compiled format string.
+        template: Template,
+    },
+}
+
+/// What `--format` asked for.
+#[derive(Debug, Clone)]
+pub enum FormatChoice {
+    /// Decide from the first lines.
+    Auto,
+    /// This one.
+    Fixed(Format),
+}
+
+/// A `--format` value that is not a format.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    #[error("unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, apache:FORMAT, nginx:FORMAT (see `logscrub formats`)")]
+    Unknown(String),
+    #[error("in `{spec}`: {source}")]
+    Template {
+        spec: String,
+        #[source]
+        source: template::TemplateError,
+    },
+}
+
+/// The built-in formats, in detection order (most specific first), with an example line each.
+pub const BUILTIN: &[(&str, &str)] = &[
+    (
+        "vhost_combined",
+        r#"www.example.com:443 192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] "GET /index.html HTTP/1.1" 200 5123 "https://www.example.org/" "Mozilla/5.0 (X11; Linux x86_64)""#,
+    ),
+    (
+        "combined",
+        r#"192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] "GET /index.html HTTP/1.1" 200 5123 "https://www.example.org/" "Mozilla/5.0 (X11; Linux x86_64)""#,
+    ),
+    ("common", r#"192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] "GET /index.html HTTP/1.1" 200 5123"#),
+    (
+        "json",
+        r#"{"ts":1791640536.1,"request":{"remote_ip":"192.0.2.17","method":"GET","uri":"/"},"status":200}"#,
+    ),
+    ("raw", "anything at all: 192.0.2.17 and [2001:db8::17]:443 are scrubbed wherever they are"),
+];
+
+impl Format {
+    /// Looks up a built-in format or compiles `apache:...` / `nginx:...`.
+    pub fn from_spec(spec: &str) -> Result<FormatChoice, FormatError> {
+        let tpl = |name: &str, t: Result<Template, template::TemplateError>| {
+            t.map(|template| FormatChoice::Fixed(Format::Template { name: name.to_string(), template }))
+                .map_err(|source| FormatError::Template { spec: spec.to_string(), source })
+        };
+        match spec {
+            "auto" => Ok(FormatChoice::Auto),
+            "raw" => Ok(FormatChoice::Fixed(Format::Raw)),
+            "json" => Ok(FormatChoice::Fixed(Format::Json)),
+            "common" => tpl("common", Template::apache(template::COMMON)),
+            "combined" => tpl("combined", Template::apache(template::COMBINED)),
+            "vhost_combined" => tpl("vhost_combined", Template::apache(template::VHOST_COMBINED)),
+            _ => {
+                if let Some(f) = spec.strip_prefix("apache:") {
+                    tpl(spec, Template::apache(f))
+                } else if let Some(f) = spec.strip_prefix("nginx:") {
+                    tpl(spec, Template::nginx(f))
+                } else {
+                    Err(FormatError::Unknown(spec.to_string()))
+                }
+            }
+        }
+    }
+
+    fn builtin(name: &str) -> Format {
+        match Format::from_spec(name) {
+            Ok(FormatChoice::Fixed(f)) => f,
+            _ => unreachable!("built-in format {name} compiles"),
+        }
+    }
+
+    /// Parses one line (without its line ending). `spans` is scratch space reused across lines.
+    /// Ok(client span) when the line matches, Err(0-based column) where it stopped matching.
+    pub fn parse(&self, line: &[u8], spans: &mut Vec<(usize, usize)>) -> Result<Option<(usize, usize)>, usize> {
+        match self {
+            Format::Raw => Ok(None),
+            Format::Json => json::parse(line),
+            Format::Template { template, .. } => {
+                template.parse(line, spans)?;
+                Ok(template.client().map(|c| spans[c]))
+            }
+        }
+    }
+
+    /// Picks the format that matches most of `sample` (lines without endings; empty ones are
+    /// ignored). Returns the format and how many sample lines it matched out of how many.
+    pub fn detect<'a>(sample: impl IntoIterator<Item = &'a [u8]>) -> Detected {
+        let lines: Vec<&[u8]> = sample.into_iter().filter(|l| !l.is_empty()).take(64).collect();
+        let mut spans = Vec::new();
+        let mut best = (Format::Raw, 0usize);
+        for (name, _) in BUILTIN.iter().filter(|(n, _)| *n != "raw") {
+            let f = Format::builtin(name);
+            let hits = lines.iter().filter(|l| f.parse(l, &mut spans).is_ok()).count();
+            if hits > best.1 {
+                best = (f, hits);
+            }
+        }
+        Detected { format: best.0, matched: best.1, sampled: lines.len() }
+    }
+}
+
+/// The text of `logscrub formats`: every built-in format with an example line before and after
+/// default truncation (/24, /48).
+pub fn listing() -> String {
+    use crate::anonymize::{Anonymizer, Cache, Scheme};
+    let a = Anonymizer::new(Scheme::Truncate, 24, 48, Vec::new());
+    let mut s = String::new();
+    for (name, example) in BUILTIN {
+        let mut out = Vec::new();
+        a.rewrite_line(example.as_bytes(), b'\n', &mut out, &mut Cache::default());
+        s += &format!("{name}\n  in:  {example}\n  out: {}\n\n", String::from_utf8_lossy(&out));
+    }
+    s += "apache:FORMAT  an Apache LogFormat string, e.g. apache:%h %l %u %t \"%r\" %>s %b\n";
+    s += "nginx:FORMAT   an nginx log_format string, e.g. nginx:$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent\n";
+    s
+}
+
+/// The outcome of format detection.
+#[derive(Debug, Clone)]
+pub struct Detected {
+    /// The chosen format (`raw` when nothing matched).
+    pub format: Format,
+    /// Sample lines it matched.
+    pub matched: usize,
+    /// Non-empty sample lines looked at.
+    pub sampled: usize,
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Format::Raw => f.write_str("raw"),
+            Format::Json => f.write_str("json"),
+            Format::Template { name, .. } => f.write_str(name),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_example_parses_with_its_format_and_is_detected() {
+        for (name, example) in BUILTIN {
+            let f = Format::builtin(name);
+            assert!(f.parse(example.as_bytes(), &mut Vec::new()).is_ok(), "{name}");
+            let d = Format::detect([example.as_bytes()]);
+            assert_eq!(d.format.to_string(), *name, "detect {name}");
+        }
+    }
+
+    #[test]
+    fn detection_majority_and_fallback() {
+        let c = BUILTIN[1].1.as_bytes();
+        let j = BUILTIN[3].1.as_bytes();
+        let d = Format::detect([c, j, c, b"".as_slice(), b"noise"]);
+        assert_eq!((d.format.to_string().as_str(), d.matched, d.sampled), ("combined", 2, 4));
+        let d = Format::detect([b"hello".as_slice(), b"world"]);
+        assert_eq!((d.format.to_string().as_str(), d.matched), ("raw", 0));
+    }
+
+    #[test]
+    fn specs() {
+        assert!(matches!(Format::from_spec("auto"), Ok(FormatChoice::Auto)));
+        assert!(Format::from_spec("nginx:$remote_addr [$time_local]").is_ok());
+        let e = Format::from_spec("apache:%h %Q").unwrap_err().to_string();
+        assert_eq!(e, "in `apache:%h %Q`: format string, column 4: unknown directive `%Q`");
+        assert!(Format::from_spec("bind9").unwrap_err().to_string().starts_with("unknown format `bind9`"));
+    }
+
+    #[test]
+    fn client_span_per_format() {
+        let mut s = Vec::new();
+        let f = Format::builtin("combined");
+        assert_eq!(f.parse(BUILTIN[1].1.as_bytes(), &mut s), Ok(Some((0, 10))));
+        assert_eq!(Format::Raw.parse(b"x", &mut s), Ok(None));
+    }
+}

@@ -1,0 +1,460 @@
+//! Log formats written in the server's own syntax: Apache `LogFormat` (`%h %l %u %t "%r" %>s %b`)
+//! and nginx `log_format` (`$remote_addr - $remote_user [$time_local] "$request" ...`).
+//!
+//! A format string compiles into a list of literals and fields. Matching a line walks that list
+//! once, left to right, without regex and without allocation: a field ends where the next literal
+//! begins (found with `memchr`), except `%t`, which is a bracketed `[...]` value, and a field
+//! before the final literal, which ends where the line ends minus that literal (so a user agent
+//! containing `" "` still matches). Inside quotes a literal `"` preceded by an odd number of
+//! backslashes is an escaped quote, not the end of the field (Apache writes `\"`).
+//!
+//! Specs: Apache mod_log_config
+//! (<https://httpd.apache.org/docs/current/mod/mod_log_config.html#formats>), nginx
+//! ngx_http_log_module (<https://nginx.org/en/docs/http/ngx_http_log_module.html#log_format>).
+//! The built-in `common`, `combined` and `vhost_combined` are Apache's own definitions.
+
+use memchr::memmem;
+
+/// What a field's value must look like for the line to match.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Anything up to the next literal.
+    Text,
+    /// The client address (or host name); must be non-empty and hold no space.
+    Client,
+    /// `[...]`, as Apache's `%t`.
+    Bracketed,
+    /// Three digits, or `-`.
+    Status,
+    /// Digits, or `-`.
+    Bytes,
+    /// Digits only.
+    Digits,
+}
+
+/// One compiled field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// Canonical field name (`client`, `time`, `request`, `referrer`, `user_agent`, ...).
+    pub name: String,
+    /// What the value must look like.
+    pub kind: Kind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Item {
+    Lit(Vec<u8>),
+    Field(usize),
+}
+
+/// A compiled format string.
+#[derive(Debug, Clone)]
+pub struct Template {
+    items: Vec<Item>,
+    fields: Vec<Field>,
+    client: Option<usize>,
+    /// For each field: the literal that follows it, if any (its item index).
+    finders: Vec<Option<memmem::Finder<'static>>>,
+}
+
+/// A format string that cannot be compiled.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("format string, column {col}: {msg}")]
+pub struct TemplateError {
+    /// 1-based column in the format string.
+    pub col: usize,
+    /// What was wrong and what was expected.
+    pub msg: String,
+}
+
+/// The Apache common log format.
+pub const COMMON: &str = r#"%h %l %u %t "%r" %>s %b"#;
+/// The Apache combined log format.
+pub const COMBINED: &str = r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i""#;
+/// The Apache vhost_combined log format.
+pub const VHOST_COMBINED: &str =
+    r#"%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i""#;
+
+fn err(col: usize, msg: impl Into<String>) -> TemplateError {
+    TemplateError { col: col + 1, msg: msg.into() }
+}
+
+fn header_field(h: &str) -> (String, Kind) {
+    let lower = h.to_ascii_lowercase();
+    let name = match lower.as_str() {
+        "referer" | "referrer" => "referrer".to_string(),
+        "user-agent" => "user_agent".to_string(),
+        "x-forwarded-for" => "forwarded_for".to_string(),
+        "host" => "vhost".to_string(),
+        other => other.replace('-', "_"),
+    };
+    (name, Kind::Text)
+}
+
+fn apache_field(letter: char, arg: Option<&str>) -> Option<(String, Kind)> {
+    let (name, kind) = match (letter, arg) {
+        ('i', Some(h)) => return Some(header_field(h)),
+        ('o', Some(h)) => (format!("response_{}", h.to_ascii_lowercase().replace('-', "_")), Kind::Text),
+        ('C', Some(c)) => (format!("cookie_{c}"), Kind::Text),
+        ('e', Some(v)) | ('n', Some(v)) => (v.to_ascii_lowercase(), Kind::Text),
+        ('t', Some(_)) => ("time".into(), Kind::Text),
+        ('a', Some(_)) => ("client".into(), Kind::Client),
+        ('h', _) | ('a', None) => ("client".into(), Kind::Client),
+        ('A', _) => ("server_addr".into(), Kind::Text),
+        ('l', _) => ("ident".into(), Kind::Text),
+        ('u', _) => ("user".into(), Kind::Text),
+        ('t', None) => ("time".into(), Kind::Bracketed),
+        ('r', _) => ("request".into(), Kind::Text),
+        ('s', _) => ("status".into(), Kind::Status),
+        ('b', _) => ("bytes".into(), Kind::Bytes),
+        ('B', _) => ("bytes".into(), Kind::Digits),
+        ('O', _) => ("bytes_out".into(), Kind::Digits),
+        ('I', _) => ("bytes_in".into(), Kind::Digits),
+        ('S', _) => ("bytes_transferred".into(), Kind::Digits),
+        ('D', _) => ("duration_us".into(), Kind::Digits),
+        ('T', _) => ("duration".into(), Kind::Digits),
+        ('v', _) | ('V', _) => ("vhost".into(), Kind::Text),
+        ('p', _) => ("port".into(), Kind::Digits),
+        ('P', _) => ("pid".into(), Kind::Text),
+        ('m', _) => ("method".into(), Kind::Text),
+        ('U', _) => ("path".into(), Kind::Text),
+        ('q', _) => ("query".into(), Kind::Text),
+        ('H', _) => ("protocol".into(), Kind::Text),
+        ('f', _) => ("filename".into(), Kind::Text),
+        ('k', _) => ("keepalive".into(), Kind::Digits),
+        ('L', _) => ("log_id".into(), Kind::Text),
+        ('R', _) => ("handler".into(), Kind::Text),
+        ('X', _) => ("connection_status".into(), Kind::Text),
+        _ => return None,
+    };
+    Some((name, kind))
+}
+
+fn nginx_field(var: &str) -> (String, Kind) {
+    let (name, kind) = match var {
+        "remote_addr" | "realip_remote_addr" => ("client", Kind::Client),
+        "remote_user" => ("user", Kind::Text),
+        "time_local" | "time_iso8601" | "msec" => ("time", Kind::Text),
+        "request" => ("request", Kind::Text),
+        "status" => ("status", Kind::Status),
+        "body_bytes_sent" => ("bytes", Kind::Digits),
+        "bytes_sent" => ("bytes_out", Kind::Digits),
+        "request_length" => ("bytes_in", Kind::Digits),
+        "http_referer" => ("referrer", Kind::Text),
+        "http_user_agent" => ("user_agent", Kind::Text),
+        "http_x_forwarded_for" | "proxy_add_x_forwarded_for" => ("forwarded_for", Kind::Text),
+        "host" | "http_host" | "server_name" => ("vhost", Kind::Text),
+        "request_method" => ("method", Kind::Text),
+        "uri" | "document_uri" => ("path", Kind::Text),
+        "args" | "query_string" => ("query", Kind::Text),
+        "server_protocol" => ("protocol", Kind::Text),
+        "request_time" => ("duration", Kind::Text),
+        "remote_port" => ("client_port", Kind::Digits),
+        "server_port" => ("port", Kind::Digits),
+        other => return (other.to_string(), Kind::Text),
+    };
+    (name.to_string(), kind)
+}
+
+impl Template {
+    /// Compiles an Apache `LogFormat` string.
+    pub fn apache(spec: &str) -> Result<Template, TemplateError> {
+        let b = spec.as_bytes();
+        let mut items = Vec::new();
+        let mut fields = Vec::new();
+        let mut lit = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] != b'%' {
+                lit.push(b[i]);
+                i += 1;
+                continue;
+            }
+            let start = i;
+            i += 1;
+            if i < b.len() && b[i] == b'%' {
+                lit.push(b'%');
+                i += 1;
+                continue;
+            }
+            // Modifiers: `<`, `>`, `!` and status-code lists such as `400,501`.
+            while i < b.len() && (b"<>!,".contains(&b[i]) || b[i].is_ascii_digit()) {
+                i += 1;
+            }
+            let mut arg = None;
+            if i < b.len() && b[i] == b'{' {
+                let close = b[i..].iter().position(|&c| c == b'}').ok_or_else(|| {
+                    err(i, "`%{` without a closing `}`")
+                })?;
+                arg = Some(&spec[i + 1..i + close]);
+                i += close + 1;
+            }
+            let Some(&letter) = b.get(i) else {
+                return Err(err(start, "`%` at the end; expected a directive such as %h or %t"));
+            };
+            let (name, kind) = apache_field(letter as char, arg).ok_or_else(|| {
+                err(start, format!("unknown directive `%{}`", letter as char))
+            })?;
+            i += 1;
+            push_field(&mut items, &mut fields, &mut lit, name, kind, start)?;
+        }
+        Self::finish(items, fields, lit)
+    }
+
+    /// Compiles an nginx `log_format` string.
+    pub fn nginx(spec: &str) -> Result<Template, TemplateError> {
+        let b = spec.as_bytes();
+        let mut items = Vec::new();
+        let mut fields = Vec::new();
+        let mut lit = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            if b[i] != b'$' {
+                lit.push(b[i]);
+                i += 1;
+                continue;
+            }
+            let start = i;
+            i += 1;
+            let braced = i < b.len() && b[i] == b'{';
+            if braced {
+                i += 1;
+            }
+            let name_start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+                i += 1;
+            }
+            if i == name_start {
+                return Err(err(start, "`$` without a variable name"));
+            }
+            let var = &spec[name_start..i];
+            if braced {
+                if i >= b.len() || b[i] != b'}' {
+                    return Err(err(i, "`${` without a closing `}`"));
+                }
+                i += 1;
+            }
+            let (name, kind) = nginx_field(var);
+            push_field(&mut items, &mut fields, &mut lit, name, kind, start)?;
+        }
+        Self::finish(items, fields, lit)
+    }
+
+    fn finish(
+        mut items: Vec<Item>,
+        fields: Vec<Field>,
+        lit: Vec<u8>,
+    ) -> Result<Template, TemplateError> {
+        if !lit.is_empty() {
+            items.push(Item::Lit(lit));
+        }
+        if fields.is_empty() {
+            return Err(err(0, "no fields; expected at least one directive such as %h or $remote_addr"));
+        }
+        let client = fields.iter().position(|f| f.kind == Kind::Client);
+        let mut finders = vec![None; fields.len()];
+        for (k, item) in items.iter().enumerate() {
+            if let (Item::Field(f), Some(Item::Lit(l))) = (item, items.get(k + 1)) {
+                finders[*f] = Some(memmem::Finder::new(l).into_owned());
+            }
+        }
+        Ok(Template { items, fields, client, finders })
+    }
+
+    /// The compiled fields, in order.
+    pub fn fields(&self) -> &[Field] {
+        &self.fields
+    }
+
+    /// Index of the client field, if the format has one.
+    pub fn client(&self) -> Option<usize> {
+        self.client
+    }
+
+    /// Matches `line`, filling `spans` (one `(start, end)` per field). On mismatch returns the
+    /// 0-based byte column where the line stopped matching.
+    pub fn parse(&self, line: &[u8], spans: &mut Vec<(usize, usize)>) -> Result<(), usize> {
+        spans.clear();
+        let mut pos = 0;
+        let n = self.items.len();
+        let mut k = 0;
+        while k < n {
+            match &self.items[k] {
+                Item::Lit(l) => {
+                    if !line[pos..].starts_with(l) {
+                        return Err(pos);
+                    }
+                    pos += l.len();
+                }
+                Item::Field(f) => {
+                    let field = &self.fields[*f];
+                    let start = pos;
+                    let end = match (field.kind, self.items.get(k + 1)) {
+                        (Kind::Bracketed, _) => {
+                            if line.get(pos) != Some(&b'[') {
+                                return Err(pos);
+                            }
+                            match memchr::memchr(b']', &line[pos..]) {
+                                Some(j) => pos + j + 1,
+                                None => return Err(line.len()),
+                            }
+                        }
+                        (_, None) => line.len(),
+                        (_, Some(Item::Lit(l))) if k + 2 == n => {
+                            // The last literal: it must end the line.
+                            if line.len() < pos + l.len() || !line.ends_with(l) {
+                                return Err(line.len());
+                            }
+                            line.len() - l.len()
+                        }
+                        (_, Some(Item::Lit(l))) => {
+                            let finder = self.finders[*f].as_ref().expect("finder for every field before a literal");
+                            find_unescaped(line, pos, l, finder).ok_or(pos)?
+                        }
+                        (_, Some(Item::Field(_))) => unreachable!("adjacent fields are refused at compile time"),
+                    };
+                    if !valid(field.kind, &line[start..end]) {
+                        return Err(start);
+                    }
+                    spans.push((start, end));
+                    pos = end;
+                }
+            }
+            k += 1;
+        }
+        if pos == line.len() { Ok(()) } else { Err(pos) }
+    }
+}
+
+fn push_field(
+    items: &mut Vec<Item>,
+    fields: &mut Vec<Field>,
+    lit: &mut Vec<u8>,
+    name: String,
+    kind: Kind,
+    col: usize,
+) -> Result<(), TemplateError> {
+    if lit.is_empty() && matches!(items.last(), Some(Item::Field(_))) && kind != Kind::Bracketed {
+        return Err(err(col, "two fields with nothing between them cannot be told apart; put a separator between them"));
+    }
+    if !lit.is_empty() {
+        items.push(Item::Lit(std::mem::take(lit)));
+    }
+    items.push(Item::Field(fields.len()));
+    fields.push(Field { name, kind });
+    Ok(())
+}
+
+/// Finds `lit` at or after `from`, skipping occurrences whose leading `"` is backslash-escaped.
+fn find_unescaped(line: &[u8], from: usize, lit: &[u8], finder: &memmem::Finder) -> Option<usize> {
+    let mut at = from;
+    loop {
+        let j = at + finder.find(&line[at..])?;
+        if lit[0] != b'"' || line[from..j].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 0 {
+            return Some(j);
+        }
+        at = j + 1;
+    }
+}
+
+fn valid(kind: Kind, v: &[u8]) -> bool {
+    match kind {
+        Kind::Text | Kind::Bracketed => true,
+        Kind::Client => !v.is_empty() && !v.contains(&b' '),
+        Kind::Status => v == b"-" || (v.len() == 3 && v.iter().all(u8::is_ascii_digit)),
+        Kind::Bytes => v == b"-" || (!v.is_empty() && v.iter().all(u8::is_ascii_digit)),
+        Kind::Digits => !v.is_empty() && v.iter().all(u8::is_ascii_digit),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(t: &Template, line: &str) -> Result<Vec<(String, String)>, usize> {
+        let mut spans = Vec::new();
+        t.parse(line.as_bytes(), &mut spans)?;
+        Ok(t.fields()
+            .iter()
+            .zip(&spans)
+            .map(|(f, &(s, e))| (f.name.clone(), line[s..e].to_string()))
+            .collect())
+    }
+
+    fn get(v: &[(String, String)], name: &str) -> String {
+        v.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default()
+    }
+
+    #[test]
+    fn combined_variants() {
+        let t = Template::apache(COMBINED).unwrap();
+        let table = [
+            (r#"192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] "GET /a.html?x=1 HTTP/1.1" 200 5123 "https://www.example.org/" "Mozilla/5.0 (X11; Linux x86_64)""#,
+             "192.0.2.17", "GET /a.html?x=1 HTTP/1.1", "200", "Mozilla/5.0 (X11; Linux x86_64)"),
+            (r#"2001:db8::5 - alice [10/Oct/2026:13:55:36 -0700] "POST /api HTTP/2.0" 404 - "-" "curl/8.5.0""#,
+             "2001:db8::5", "POST /api HTTP/2.0", "404", "curl/8.5.0"),
+            (r#"192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] "GET /q?s=\"x\" HTTP/1.1" 200 1 "-" "UA with \"quotes\" \" inside""#,
+             "192.0.2.1", r#"GET /q?s=\"x\" HTTP/1.1"#, "200", r#"UA with \"quotes\" \" inside"#),
+            (r#"host.example.net - - [10/Oct/2026:13:55:36 +0000] "-" 408 - "-" "-""#,
+             "host.example.net", "-", "408", "-"),
+        ];
+        for (line, client, req, status, ua) in table {
+            let v = fields(&t, line).unwrap_or_else(|c| panic!("{line}: col {c}"));
+            assert_eq!(get(&v, "client"), client);
+            assert_eq!(get(&v, "request"), req);
+            assert_eq!(get(&v, "status"), status);
+            assert_eq!(get(&v, "user_agent"), ua);
+            assert_eq!(get(&v, "time").chars().next(), Some('['));
+        }
+    }
+
+    #[test]
+    fn mismatches_report_a_column() {
+        let t = Template::apache(COMBINED).unwrap();
+        assert_eq!(fields(&t, "192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 2x0 1 \"-\" \"-\"").unwrap_err(), 60);
+        assert!(fields(&t, "192.0.2.1 - - [10/Oct/2026:13:55").is_err());
+        assert!(fields(&t, "").is_err());
+        assert!(fields(&t, "garbage").is_err());
+        let common = Template::apache(COMMON).unwrap();
+        assert!(fields(&common, r#"192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 1 "-" "-""#).is_err(), "trailing fields do not match common");
+        assert!(fields(&common, r#"192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 1"#).is_ok());
+    }
+
+    #[test]
+    fn vhost_combined_and_nginx() {
+        let t = Template::apache(VHOST_COMBINED).unwrap();
+        let v = fields(&t, r#"www.example.com:443 192.0.2.9 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 12 "-" "-""#).unwrap();
+        assert_eq!((get(&v, "vhost"), get(&v, "port"), get(&v, "client")), ("www.example.com".into(), "443".into(), "192.0.2.9".into()));
+        assert!(fields(&t, r#"2001:db8::1 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 12 "-" "-""#).is_err());
+
+        let n = Template::nginx(r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for""#).unwrap();
+        let v = fields(&n, r#"198.51.100.7 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 0 "-" "curl/8" "203.0.113.9, 2001:db8::17""#).unwrap();
+        assert_eq!(get(&v, "forwarded_for"), "203.0.113.9, 2001:db8::17");
+        assert_eq!(get(&v, "time"), "10/Oct/2026:13:55:36 +0000");
+        let names: Vec<&str> = n.fields().iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["client", "user", "time", "request", "status", "bytes", "referrer", "user_agent", "forwarded_for"]);
+    }
+
+    #[test]
+    fn field_names_from_directives() {
+        let t = Template::apache(r#"%a %{X-Forwarded-For}i %{Host}i %D "%{Cookie}i" %{%Y-%m-%d}t %%"#);
+        // `%{%Y-%m-%d}t` has a `}` inside braces only at the end: fine.
+        let t = t.unwrap();
+        let names: Vec<&str> = t.fields().iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["client", "forwarded_for", "vhost", "duration_us", "cookie", "time"]);
+        let n = Template::nginx("${remote_addr} $request_time $upstream_addr").unwrap();
+        let names: Vec<&str> = n.fields().iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["client", "duration", "upstream_addr"]);
+    }
+
+    #[test]
+    fn compile_errors_name_the_column() {
+        let e = Template::apache("%h %Z").unwrap_err();
+        assert_eq!((e.col, e.msg.as_str()), (4, "unknown directive `%Z`"));
+        assert_eq!(Template::apache("%h%u").unwrap_err().col, 3);
+        assert_eq!(Template::apache("%{Referer").unwrap_err().col, 2);
+        assert!(Template::apache("just text").is_err());
+        assert_eq!(Template::nginx("$ x").unwrap_err().col, 1);
+        assert_eq!(Template::nginx("${remote_addr x").unwrap_err().col, 14);
+    }
+}

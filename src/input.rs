@@ -1,0 +1,346 @@
+//! Reading logs: sources, compression sniffing, and cutting the stream into pieces.
+//!
+//! Compression is decided by magic bytes, never by file name. gzip input is read with
+//! `MultiGzDecoder`, so concatenated members (`cat a.gz b.gz`, as rotated logs often are) are
+//! all read. Other compressed formats are refused with a clear error rather than treated as text.
+//!
+//! [`Chunker`] cuts the decompressed stream into [`Piece`]s of whole lines (about `chunk` bytes
+//! each) that workers can process independently. A line longer than `max_line` is never held
+//! whole: it is cut into `Long` pieces at bytes that cannot be part of an address literal, so the
+//! address finder sees every literal whole, and the cut pieces are scrubbed like the rest.
+//! Memory is bounded by `chunk` and `max_line`, whatever the input.
+
+use std::collections::VecDeque;
+use std::fs::File;
+use std::io::{self, Cursor, Read};
+use std::path::{Path, PathBuf};
+
+use crate::anonymize::scan::is_address_byte;
+
+/// Where input comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// Standard input (`-` or no FILE).
+    Stdin,
+    /// A file.
+    Path(PathBuf),
+}
+
+impl Source {
+    /// The name used in messages (`<stdin>` or the path).
+    pub fn display(&self) -> String {
+        match self {
+            Source::Stdin => "<stdin>".into(),
+            Source::Path(p) => p.display().to_string(),
+        }
+    }
+}
+
+/// The compression found by sniffing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Compression {
+    /// Plain text.
+    None,
+    /// gzip (one or more members).
+    Gzip,
+}
+
+/// Errors opening or reading input.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    #[error("cannot open {path}")]
+    Open {
+        path: String,
+        #[source]
+        source: io::Error,
+    },
+    #[error("{path} is {what}-compressed, which logscrub does not read; decompress it first (e.g. `{tool} -dc {path} | logscrub anonymize`)")]
+    Unsupported { path: String, what: &'static str, tool: &'static str },
+}
+
+/// An opened, decompressing input.
+pub struct Input {
+    /// Decompressed bytes.
+    pub reader: Box<dyn Read + Send>,
+    /// What the sniffing found.
+    pub compression: Compression,
+}
+
+/// Opens a source and sniffs its compression from the first bytes.
+pub fn open(source: &Source) -> Result<Input, InputError> {
+    let name = source.display();
+    let open_err = |source| InputError::Open { path: name.clone(), source };
+    let raw: Box<dyn Read + Send> = match source {
+        Source::Stdin => Box::new(io::stdin()),
+        Source::Path(p) => Box::new(File::open(p).map_err(open_err)?),
+    };
+    sniff(raw, &name).map_err(|e| match e {
+        SniffError::Io(e) => open_err(e),
+        SniffError::Unsupported(what, tool) => InputError::Unsupported { path: name.clone(), what, tool },
+    })
+}
+
+enum SniffError {
+    Io(io::Error),
+    Unsupported(&'static str, &'static str),
+}
+
+fn sniff(mut raw: Box<dyn Read + Send>, _name: &str) -> Result<Input, SniffError> {
+    let mut head = Vec::with_capacity(6);
+    (&mut raw).take(6).read_to_end(&mut head).map_err(SniffError::Io)?;
+    let rest = Cursor::new(head.clone()).chain(raw);
+    if head.starts_with(&[0x1f, 0x8b]) {
+        let dec = flate2::read::MultiGzDecoder::new(io::BufReader::with_capacity(256 * 1024, rest));
+        return Ok(Input { reader: Box::new(dec), compression: Compression::Gzip });
+    }
+    if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        return Err(SniffError::Unsupported("zstd", "zstd"));
+    }
+    if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+        return Err(SniffError::Unsupported("xz", "xz"));
+    }
+    if head.starts_with(b"BZh") && head.len() >= 4 && head[3].is_ascii_digit() {
+        return Err(SniffError::Unsupported("bzip2", "bzip2"));
+    }
+    Ok(Input { reader: Box::new(rest), compression: Compression::None })
+}
+
+/// Sniffs the compression of a file without keeping it open.
+pub fn sniff_path(path: &Path) -> Result<Compression, InputError> {
+    open(&Source::Path(path.to_owned())).map(|i| i.compression)
+}
+
+/// What a piece holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PieceKind {
+    /// Whole lines; the last may lack its newline only at the end of input.
+    Lines,
+    /// A part of a line longer than `max_line`.
+    Long {
+        /// The byte before this part (for the address finder's context).
+        prev: u8,
+        /// This is the line's first part.
+        first: bool,
+        /// This part ends the line.
+        last: bool,
+    },
+}
+
+/// A unit of work: bytes plus what they are.
+#[derive(Debug)]
+pub struct Piece {
+    /// The bytes, line endings included.
+    pub data: Vec<u8>,
+    /// What they are.
+    pub kind: PieceKind,
+}
+
+/// Cuts a byte stream into [`Piece`]s; see the module documentation.
+pub struct Chunker<R> {
+    r: R,
+    chunk: usize,
+    max_line: usize,
+    carry: Vec<u8>,
+    eof: bool,
+    /// Inside a long line: the byte before the next part.
+    long_prev: Option<u8>,
+    queue: VecDeque<Piece>,
+    free: Vec<Vec<u8>>,
+    /// Decompressed bytes read so far.
+    pub bytes_read: u64,
+}
+
+/// Longest address literal the finder can match (percent-encoded IPv6 with a dotted tail), and
+/// then some; `max_line` is never below twice this.
+const MAX_LITERAL: usize = 128;
+
+impl<R: Read> Chunker<R> {
+    /// A chunker aiming at `chunk`-byte pieces, cutting lines longer than `max_line`.
+    pub fn new(r: R, chunk: usize, max_line: usize) -> Self {
+        let max_line = max_line.max(2 * MAX_LITERAL);
+        Chunker {
+            r,
+            chunk: chunk.max(1),
+            max_line,
+            carry: Vec::new(),
+            eof: false,
+            long_prev: None,
+            queue: VecDeque::new(),
+            free: Vec::new(),
+            bytes_read: 0,
+        }
+    }
+
+    /// Gives a piece's buffer back for reuse.
+    pub fn recycle(&mut self, mut buf: Vec<u8>) {
+        if self.free.len() < 16 && buf.capacity() <= 2 * self.chunk.max(self.max_line) {
+            buf.clear();
+            self.free.push(buf);
+        }
+    }
+
+    fn fill(&mut self, buf: &mut Vec<u8>, want: usize) -> io::Result<()> {
+        while buf.len() < want && !self.eof {
+            let need = (want - buf.len()) as u64;
+            let n = (&mut self.r).take(need).read_to_end(buf)?;
+            if n == 0 {
+                self.eof = true;
+            }
+            self.bytes_read += n as u64;
+        }
+        Ok(())
+    }
+
+    /// Moves `buf[at..]` into the carry for the next piece and truncates `buf` to `at`.
+    fn keep_tail(&mut self, buf: &mut Vec<u8>, at: usize) {
+        self.carry.clear();
+        self.carry.extend_from_slice(&buf[at..]);
+        buf.truncate(at);
+    }
+
+    /// The next piece without taking it (for format detection).
+    pub fn peek(&mut self) -> io::Result<Option<&Piece>> {
+        if self.queue.is_empty() {
+            if let Some(p) = self.next_piece()? {
+                self.queue.push_back(p);
+            }
+        }
+        Ok(self.queue.front())
+    }
+
+    /// The next piece, or `None` at the end of input.
+    pub fn next_piece(&mut self) -> io::Result<Option<Piece>> {
+        if let Some(p) = self.queue.pop_front() {
+            return Ok(Some(p));
+        }
+        let mut buf = self.free.pop().unwrap_or_else(|| Vec::with_capacity(self.chunk + 4096));
+        buf.extend_from_slice(&self.carry);
+        self.carry.clear();
+        self.fill(&mut buf, self.chunk)?;
+        if buf.is_empty() {
+            return Ok(None);
+        }
+        if let Some(prev) = self.long_prev {
+            return Ok(Some(self.long_part(buf, prev, false)));
+        }
+        // Whole lines, unless the line never ends within max_line.
+        let mut scanned = 0;
+        loop {
+            if let Some(j) = memchr::memrchr(b'\n', &buf[scanned..]) {
+                let cut = scanned + j + 1;
+                self.keep_tail(&mut buf, cut);
+                return Ok(Some(Piece { data: buf, kind: PieceKind::Lines }));
+            }
+            if self.eof {
+                return Ok(Some(Piece { data: buf, kind: PieceKind::Lines }));
+            }
+            if buf.len() >= self.max_line {
+                return Ok(Some(self.long_part(buf, b'\n', true)));
+            }
+            scanned = buf.len();
+            let want = (buf.len() + self.chunk).min(self.max_line);
+            self.fill(&mut buf, want)?;
+        }
+    }
+
+    /// Emits a part of a long line from `buf`, which starts inside (or at) that line.
+    fn long_part(&mut self, mut buf: Vec<u8>, prev: u8, first: bool) -> Piece {
+        if let Some(j) = memchr::memchr(b'\n', &buf) {
+            // The long line ends here; what follows is ordinary lines for the next call.
+            self.keep_tail(&mut buf, j + 1);
+            self.long_prev = None;
+            return Piece { data: buf, kind: PieceKind::Long { prev, first, last: true } };
+        }
+        if self.eof {
+            self.long_prev = None;
+            return Piece { data: buf, kind: PieceKind::Long { prev, first, last: true } };
+        }
+        // Cut after the last byte that cannot belong to an address literal, so no literal is
+        // split. Only a line whose last `max_line` bytes are all address bytes (`0-9a-f:.%`) is
+        // cut inside such a run: a documented limit, since no log writes a megabyte of those.
+        let cut = buf.iter().rposition(|&b| !is_address_byte(b)).map_or(buf.len(), |k| k + 1);
+        self.keep_tail(&mut buf, cut);
+        self.long_prev = Some(*buf.last().expect("a long part is never empty"));
+        Piece { data: buf, kind: PieceKind::Long { prev, first, last: false } }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn pieces(data: &[u8], chunk: usize, max_line: usize) -> Vec<Piece> {
+        let mut c = Chunker::new(data, chunk, max_line);
+        let mut v = Vec::new();
+        while let Some(p) = c.next_piece().unwrap() {
+            v.push(p);
+        }
+        assert_eq!(c.bytes_read, data.len() as u64);
+        v
+    }
+
+    #[test]
+    fn pieces_concatenate_to_the_input_and_end_at_line_ends() {
+        let data = b"a\nbb\nccc\n\ndddd\nlast-no-newline";
+        for chunk in 1..12 {
+            let ps = pieces(data, chunk, 1 << 20);
+            let joined: Vec<u8> = ps.iter().flat_map(|p| p.data.clone()).collect();
+            assert_eq!(joined, data);
+            for p in &ps[..ps.len() - 1] {
+                assert_eq!(p.data.last(), Some(&b'\n'));
+                assert_eq!(p.kind, PieceKind::Lines);
+            }
+        }
+    }
+
+    #[test]
+    fn long_lines_are_cut_at_non_address_bytes() {
+        let mut line = Vec::new();
+        for i in 0..5000 {
+            write!(line, "x 192.0.2.{} 2001:db8::{:x} ", i % 256, i).unwrap();
+        }
+        let mut data = line.clone();
+        data.extend_from_slice(b"\nshort 192.0.2.1\n");
+        let ps = pieces(&data, 1000, 4096);
+        let joined: Vec<u8> = ps.iter().flat_map(|p| p.data.clone()).collect();
+        assert_eq!(joined, data);
+        let longs: Vec<&Piece> = ps.iter().filter(|p| matches!(p.kind, PieceKind::Long { .. })).collect();
+        assert!(longs.len() > 10);
+        assert!(matches!(longs[0].kind, PieceKind::Long { first: true, prev: b'\n', .. }));
+        assert!(matches!(longs.last().unwrap().kind, PieceKind::Long { last: true, .. }));
+        for w in longs.windows(2) {
+            let PieceKind::Long { prev, .. } = w[1].kind else { unreachable!() };
+            assert_eq!(prev, *w[0].data.last().unwrap());
+            assert!(!is_address_byte(prev), "cut inside an address run");
+            assert!(w[0].data.len() <= 4096 + 1000);
+        }
+        assert_eq!(ps.last().unwrap().data, b"short 192.0.2.1\n");
+    }
+
+    #[test]
+    fn gzip_multi_member_and_refusals() {
+        let gz = |s: &[u8]| {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(s).unwrap();
+            e.finish().unwrap()
+        };
+        let mut two = gz(b"one\n");
+        two.extend(gz(b"two\n"));
+        let mut i = sniff(Box::new(Cursor::new(two)), "t").ok().unwrap();
+        assert_eq!(i.compression, Compression::Gzip);
+        let mut s = String::new();
+        i.reader.read_to_string(&mut s).unwrap();
+        assert_eq!(s, "one\ntwo\n");
+        for (magic, what) in [(&[0x28u8, 0xb5, 0x2f, 0xfd, 0, 0][..], "zstd"), (b"BZh91AY", "bzip2")] {
+            match sniff(Box::new(Cursor::new(magic.to_vec())), "t") {
+                Err(SniffError::Unsupported(w, _)) => assert_eq!(w, what),
+                _ => panic!("{what} must be refused"),
+            }
+        }
+        let mut i = sniff(Box::new(Cursor::new(b"ab".to_vec())), "t").ok().unwrap();
+        let mut s = String::new();
+        i.reader.read_to_string(&mut s).unwrap();
+        assert_eq!((s.as_str(), i.compression), ("ab", Compression::None));
+    }
+}

@@ -1,0 +1,15 @@
+//! logscrub: anonymize client addresses in web and DNS server logs, fail-closed and fast.
+//!
+//! The binary is a thin shell over this library; benches, fuzz targets and tests use it too.
+//! See `docs/ARCHITECTURE.md` for how the pieces fit.
+#![forbid(unsafe_code)]
+
+pub mod anonymize;
+pub mod app;
+pub mod cli;
+pub mod exit;
+pub mod format;
+pub mod input;
+pub mod manpage;
+pub mod output;
+pub mod pipeline;

@@ -1,0 +1,197 @@
+//! The man page `logscrub(1)`, generated from the clap definition plus hand-written sections.
+//!
+//! Why not `clap_mangen`: it renders one page per command and only names subcommands, while an
+//! operator wants one `logscrub(1)` with every subcommand's options, plus EXAMPLES, EXIT STATUS
+//! and FILES. Rendering roff from `clap::Command` takes a page of code and keeps the page in step
+//! with `--help` by construction. `man/logscrub.1` is committed; `tests/man.rs` fails when it is
+//! stale and rewrites it with `UPDATE_MAN=1`.
+
+use clap::Command;
+
+use crate::exit::TABLE;
+
+/// Escapes text for roff: backslashes, hyphens, and a leading `.` or `'`.
+fn esc(s: &str) -> String {
+    let mut o = s.replace('\\', "\\e").replace('-', "\\-");
+    if o.starts_with('.') || o.starts_with('\'') {
+        o.insert_str(0, "\\&");
+    }
+    o
+}
+
+fn para(out: &mut String, text: &str) {
+    for p in text.split("\n\n") {
+        out.push_str(".PP\n");
+        for line in p.lines() {
+            out.push_str(&esc(line.trim_end()));
+            out.push('\n');
+        }
+    }
+}
+
+fn options(out: &mut String, cmd: &Command) {
+    for a in cmd.get_arguments() {
+        if a.is_hide_set() {
+            continue;
+        }
+        let id = a.get_id().as_str();
+        if id == "help" || id == "version" {
+            continue;
+        }
+        let mut head = String::new();
+        if let Some(s) = a.get_short() {
+            head += &format!("\\fB\\-{s}\\fR");
+        }
+        if let Some(l) = a.get_long() {
+            if !head.is_empty() {
+                head += ", ";
+            }
+            head += &format!("\\fB\\-\\-{}\\fR", esc(l));
+        }
+        let takes_value = a.get_num_args().is_some_and(|n| n.takes_values())
+            || a.get_value_names().is_some();
+        if a.get_long().is_none() && a.get_short().is_none() {
+            let v = a.get_value_names().and_then(|v| v.first()).map_or(id.to_string(), |v| v.to_string());
+            head = format!("\\fI{}\\fR...", esc(&v));
+        } else if takes_value && !matches!(a.get_action(), clap::ArgAction::SetTrue) {
+            let v = a.get_value_names().and_then(|v| v.first()).map_or("VALUE".to_string(), |v| v.to_string());
+            head += &format!(" \\fI{}\\fR", esc(&v));
+        }
+        out.push_str(".TP\n");
+        out.push_str(&head);
+        out.push('\n');
+        let help = a.get_long_help().or(a.get_help()).map(|h| h.to_string()).unwrap_or_default();
+        let mut first = true;
+        for p in help.split("\n\n") {
+            if !first {
+                out.push_str(".IP\n");
+            }
+            first = false;
+            out.push_str(&esc(&p.replace('\n', " ")));
+            out.push('\n');
+        }
+        let pv: Vec<String> = a
+            .get_possible_values()
+            .iter()
+            .filter(|v| !v.is_hide_set())
+            .map(|v| match v.get_help() {
+                Some(h) => format!("{}: {}", v.get_name(), h),
+                None => v.get_name().to_string(),
+            })
+            .collect();
+        if !pv.is_empty() && !matches!(a.get_action(), clap::ArgAction::SetTrue) {
+            for v in pv {
+                out.push_str(".RS\n.IP \\(bu 2\n");
+                out.push_str(&esc(&v));
+                out.push_str("\n.RE\n");
+            }
+        }
+        let defaults: Vec<String> =
+            a.get_default_values().iter().map(|d| d.to_string_lossy().into_owned()).collect();
+        if !defaults.is_empty() && !matches!(a.get_action(), clap::ArgAction::SetTrue) {
+            out.push_str(&format!(".IP\nDefault: {}\n", esc(&defaults.join(", "))));
+        }
+    }
+}
+
+const EXAMPLES: &str = r#"Anonymize a log to standard output (format detected, /24 and /48 truncation):
+.IP
+.EX
+logscrub anonymize /var/log/nginx/access.log > access.anon.log
+.EE
+.PP
+Filter a live log through a pipe, as Apache's piped logs do:
+.IP
+.EX
+CustomLog "|/usr/bin/logscrub anonymize \-q \-o /var/log/apache2/access.anon.log" combined
+tail \-F access.log | logscrub anonymize \-q >> access.anon.log
+.EE
+.PP
+Rewrite rotated logs in place, keeping gzip, mode, owner and modification time:
+.IP
+.EX
+logscrub anonymize \-\-in\-place /var/log/nginx/access.log.1 /var/log/nginx/access.log.2.gz
+.EE
+.PP
+Keyed pseudonyms that keep distinct clients distinct, with a key made once:
+.IP
+.EX
+logscrub keygen \-o /etc/logscrub/key
+logscrub anonymize \-\-mode hash \-\-key\-file /etc/logscrub/key access.log \-o anon.log.gz
+.EE
+.PP
+An nginx custom format, failing on the first line that does not match it:
+.IP
+.EX
+logscrub anonymize \-\-on\-unparsed fail \e
+  \-\-format 'nginx:$remote_addr \- $remote_user [$time_local] "$request" $status $body_bytes_sent' access.log
+.EE
+"#;
+
+const FAIL_CLOSED: &str = "Whatever the format, every byte of every line is scanned for address literals: \
+bare IPv4 and IPv6 (any case, compressed or full, with a dotted IPv4 tail), ip:port, [v6]:port, ip#port, \
+ip/port, v6%zone, IPv4-mapped IPv6 (which gets the IPv4 prefix), addresses inside URLs, query strings, \
+referrers, JSON strings and X-Forwarded-For lists, and IPv6 with percent-encoded colons (%3A). Each is \
+rewritten with the selected scheme; a value that does not change keeps its original bytes. A client field \
+holding a host name instead of an address is replaced by \"-\". A line that does not match the format is \
+scrubbed the same way and counted (see --on-unparsed and --strict). A line longer than --max-line-length \
+is scrubbed in parts, cut between address literals, never held whole.
+
+Known limits: an IPv4 dotted quad followed by more dotted numbers (1.2.3.4.5, a version string) is \
+rewritten as an address; integer, hexadecimal or octal IPv4 forms are not recognised; a line of more than \
+--max-line-length bytes consisting only of the characters 0-9 a-f : . % may be cut inside an address.";
+
+const OUTPUT: &str = "Every line of input produces its line of output, in order, unless --on-unparsed drop leaves \
+it out (counted). Line endings (LF, CRLF, a missing final newline), invalid UTF-8 and NUL bytes are kept as \
+they are. Files are written atomically: a temporary file in the same directory, fsync, rename, fsync of the \
+directory; a crash leaves the old file or the new one. gzip input is recognised by its magic bytes and may \
+hold several members; gzip output is written as one member per chunk of about 512 KiB, compressed in \
+parallel, which every gzip reader accepts. A summary is printed on standard error at the end (lines, \
+unparsed, dropped, addresses rewritten, bytes, seconds, MB/s) unless --quiet.";
+
+/// Renders `logscrub(1)` for `cmd` (the clap definition).
+pub fn render(cmd: &Command) -> String {
+    let mut out = String::new();
+    let version = cmd.get_version().unwrap_or("");
+    out.push_str(&format!(".TH LOGSCRUB 1 \"\" \"logscrub {}\" \"User Commands\"\n", esc(version)));
+    out.push_str(".SH NAME\nlogscrub \\- ");
+    out.push_str(&esc(&cmd.get_about().map(|a| a.to_string()).unwrap_or_default()));
+    out.push_str("\n.SH SYNOPSIS\n");
+    for sub in cmd.get_subcommands() {
+        out.push_str(&format!(".B logscrub {}\n.RI [ OPTIONS ]", esc(sub.get_name())));
+        if sub.get_arguments().any(|a| a.is_positional()) {
+            out.push_str(" [ FILE ...]");
+        }
+        out.push_str("\n.br\n");
+    }
+    out.push_str(".SH DESCRIPTION\n");
+    para(&mut out, &cmd.get_long_about().map(|a| a.to_string()).unwrap_or_default());
+    out.push_str(".SH GLOBAL OPTIONS\n");
+    options(&mut out, cmd);
+    out.push_str(".SH COMMANDS\n");
+    for sub in cmd.get_subcommands() {
+        out.push_str(&format!(".SS \"logscrub {}\"\n", esc(sub.get_name())));
+        let about = sub.get_long_about().or(sub.get_about()).map(|a| a.to_string()).unwrap_or_default();
+        para(&mut out, &about);
+        options(&mut out, sub);
+    }
+    out.push_str(".SH ADDRESSES\n");
+    para(&mut out, FAIL_CLOSED);
+    out.push_str(".SH OUTPUT\n");
+    para(&mut out, OUTPUT);
+    out.push_str(".SH FORMATS\n");
+    for (name, example) in crate::format::BUILTIN {
+        out.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", esc(name), esc(example)));
+    }
+    out.push_str(".TP\n\\fBapache:\\fIFORMAT\\fR\nAn Apache LogFormat string; %h and %a are the client, %{Header}i names a field after the header (Referer \\(-> referrer, User\\-Agent \\(-> user_agent).\n");
+    out.push_str(".TP\n\\fBnginx:\\fIFORMAT\\fR\nAn nginx log_format string; $remote_addr is the client, $http_user_agent \\(-> user_agent, $http_referer \\(-> referrer.\n");
+    out.push_str(".SH EXAMPLES\n.PP\n");
+    out.push_str(EXAMPLES);
+    out.push_str(".SH EXIT STATUS\n");
+    for (code, meaning) in TABLE {
+        out.push_str(&format!(".TP\n.B {}\n{}\n", *code as u8, esc(meaning)));
+    }
+    out.push_str(".SH FILES\n.TP\n.I .NAME.logscrub\\-tmp\\-*\nTemporary files beside an output being written; a file of this name is left only by a killed run and may be removed.\n");
+    out.push_str(".SH SEE ALSO\n.BR gzip (1),\n.BR logrotate (8)\n");
+    out
+}

@@ -1,0 +1,370 @@
+//! The streaming driver: pieces in, anonymized pieces out, in order, in parallel.
+//!
+//! This is the only place that knows about threads. The loop keeps one batch of pieces in the
+//! rayon pool while the calling side writes the previous batch's output and reads the next batch
+//! (`rayon::join`), so reading, processing and writing overlap, and output order is the input
+//! order by construction (results are collected by index). Memory is bounded: at most three
+//! batches of `chunk`-sized pieces exist at once.
+//!
+//! Per-line work ([`Engine::process`]) is plain single-threaded code: parse with the format,
+//! redact a client written as a host name, then scan the whole line for address literals. Each
+//! worker thread has its own scratch space and scheme cache ([`Workers`]), locked once per
+//! piece, never shared.
+
+use std::io::{self, Read, Write};
+use std::sync::Mutex;
+
+use flate2::write::GzEncoder;
+use memchr::memchr_iter;
+use serde::Serialize;
+
+use crate::anonymize::scan::find_each;
+use crate::anonymize::{Anonymizer, Cache};
+use crate::format::Format;
+use crate::input::{Chunker, Piece, PieceKind};
+
+/// What to do with a line that does not match the format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnUnparsed {
+    /// Scrub every address in it and write it (the default).
+    Scrub,
+    /// Leave it out of the output, counted.
+    Drop,
+    /// Stop with an error naming the line.
+    Fail,
+}
+
+/// Counters for a run; merged per piece, reported in the summary.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Lines read.
+    pub lines: u64,
+    /// Lines that did not match the format.
+    pub unparsed: u64,
+    /// Lines left out of the output (by `--on-unparsed drop`).
+    pub dropped: u64,
+    /// Address literals rewritten.
+    pub addresses_rewritten: u64,
+    /// Address literals left as they were because of `--keep-net`.
+    pub addresses_kept: u64,
+    /// Client fields holding a host name instead of an address, replaced by `-`.
+    pub hosts_redacted: u64,
+    /// Lines longer than `--max-line-length`, scrubbed in parts.
+    pub overlong_lines: u64,
+}
+
+impl Counts {
+    /// Adds `o` into `self`.
+    pub fn add(&mut self, o: &Counts) {
+        self.lines += o.lines;
+        self.unparsed += o.unparsed;
+        self.dropped += o.dropped;
+        self.addresses_rewritten += o.addresses_rewritten;
+        self.addresses_kept += o.addresses_kept;
+        self.hosts_redacted += o.hosts_redacted;
+        self.overlong_lines += o.overlong_lines;
+    }
+}
+
+/// A line that stopped the run under `--on-unparsed fail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stop {
+    /// 1-based line number within the input.
+    pub line: u64,
+    /// 1-based byte column where the line stopped matching the format.
+    pub col: usize,
+}
+
+/// Everything needed to process lines; shared read-only by all workers.
+pub struct Engine {
+    /// The input's format.
+    pub format: Format,
+    /// The address scheme.
+    pub anonymizer: Anonymizer,
+    /// Unparsed-line policy.
+    pub on_unparsed: OnUnparsed,
+    /// Compress each output piece as a gzip member at this level.
+    pub gzip_level: Option<u32>,
+}
+
+/// Per-worker scratch state.
+#[derive(Default)]
+pub struct WorkerCtx {
+    cache: Cache,
+    spans: Vec<(usize, usize)>,
+}
+
+/// One [`WorkerCtx`] per pool thread, each used only by its own thread.
+pub struct Workers(Vec<Mutex<WorkerCtx>>);
+
+impl Workers {
+    /// Scratch state for every thread of the current rayon pool.
+    pub fn new() -> Self {
+        Workers((0..rayon::current_num_threads().max(1)).map(|_| Mutex::default()).collect())
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut WorkerCtx) -> T) -> T {
+        let i = rayon::current_thread_index().unwrap_or(0) % self.0.len();
+        // A worker panicking mid-piece would poison only its scratch state; the run is over then.
+        let mut ctx = self.0[i].lock().unwrap_or_else(|e| e.into_inner());
+        f(&mut ctx)
+    }
+}
+
+impl Default for Workers {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The result of processing one piece.
+pub struct Processed {
+    /// Output bytes (gzip member when compressing).
+    pub out: Vec<u8>,
+    /// Counters for the piece.
+    pub counts: Counts,
+    /// Under `--on-unparsed fail`: the first unparsed line (index within the piece, column).
+    pub stop: Option<(u64, usize)>,
+}
+
+fn is_client_address(v: &[u8]) -> bool {
+    let mut first = None;
+    find_each(v, b' ', |f| {
+        first.get_or_insert(f.start);
+    });
+    match first {
+        Some(0) => true,
+        Some(1) => v[0] == b'[',
+        _ => false,
+    }
+}
+
+impl Engine {
+    /// Processes one piece into its output.
+    pub fn process(&self, piece: &Piece, ctx: &mut WorkerCtx) -> Processed {
+        let mut out = Vec::with_capacity(piece.data.len() + piece.data.len() / 16);
+        let mut counts = Counts::default();
+        let mut stop = None;
+        match piece.kind {
+            PieceKind::Lines => {
+                let data = &piece.data[..];
+                let mut start = 0;
+                for nl in memchr_iter(b'\n', data) {
+                    if let Err(col) = self.line(&data[start..nl], true, &mut out, &mut counts, ctx) {
+                        stop = Some((counts.lines, col));
+                        break;
+                    }
+                    start = nl + 1;
+                }
+                if stop.is_none()
+                    && start < data.len()
+                    && let Err(col) = self.line(&data[start..], false, &mut out, &mut counts, ctx)
+                {
+                    stop = Some((counts.lines, col));
+                }
+            }
+            PieceKind::Long { prev, first, last } => {
+                let c = self.anonymizer.rewrite_line(&piece.data, prev, &mut out, &mut ctx.cache);
+                counts.addresses_rewritten += c.rewritten;
+                counts.addresses_kept += c.kept;
+                counts.overlong_lines += first as u64;
+                counts.lines += last as u64;
+            }
+        }
+        if let Some(level) = self.gzip_level
+            && !out.is_empty()
+        {
+            let mut e = GzEncoder::new(Vec::with_capacity(out.len() / 3), flate2::Compression::new(level));
+            e.write_all(&out).expect("writing to a Vec cannot fail");
+            out = e.finish().expect("writing to a Vec cannot fail");
+        }
+        Processed { out, counts, stop }
+    }
+
+    /// One line without its `\n`. Err(0-based column) stops the run (`--on-unparsed fail`).
+    fn line(
+        &self,
+        line: &[u8],
+        newline: bool,
+        out: &mut Vec<u8>,
+        counts: &mut Counts,
+        ctx: &mut WorkerCtx,
+    ) -> Result<(), usize> {
+        let body = line.strip_suffix(b"\r").unwrap_or(line);
+        let mut client = None;
+        if !body.is_empty() {
+            match self.format.parse(body, &mut ctx.spans) {
+                Ok(c) => client = c,
+                Err(col) => {
+                    counts.unparsed += 1;
+                    match self.on_unparsed {
+                        OnUnparsed::Scrub => {}
+                        OnUnparsed::Drop => {
+                            counts.lines += 1;
+                            counts.dropped += 1;
+                            return Ok(());
+                        }
+                        OnUnparsed::Fail => return Err(col),
+                    }
+                }
+            }
+        }
+        counts.lines += 1;
+        let a = &self.anonymizer;
+        let c = match client {
+            Some((s, e)) if s < e && &body[s..e] != b"-" && !is_client_address(&body[s..e]) => {
+                counts.hosts_redacted += 1;
+                let mut c = a.rewrite_line(&body[..s], b'\n', out, &mut ctx.cache);
+                out.push(b'-');
+                let c2 = a.rewrite_line(&body[e..], b'-', out, &mut ctx.cache);
+                c.rewritten += c2.rewritten;
+                c.kept += c2.kept;
+                c
+            }
+            _ => a.rewrite_line(body, b'\n', out, &mut ctx.cache),
+        };
+        counts.addresses_rewritten += c.rewritten;
+        counts.addresses_kept += c.kept;
+        if body.len() < line.len() {
+            out.push(b'\r');
+        }
+        if newline {
+            out.push(b'\n');
+        }
+        Ok(())
+    }
+}
+
+/// How a stream run ended.
+#[derive(Debug)]
+pub enum StreamError {
+    /// Reading failed.
+    Read(io::Error),
+    /// Writing failed.
+    Write(io::Error),
+    /// An unparsed line under `--on-unparsed fail`.
+    Unparsed(Stop, Counts),
+}
+
+/// Pieces processed together in one parallel batch, per pool thread.
+const BATCH_PER_THREAD: usize = 4;
+
+/// Streams `chunker` through `engine` into `sink`, in order. Returns the counts.
+pub fn run<R: Read + Send>(
+    engine: &Engine,
+    workers: &Workers,
+    chunker: &mut Chunker<R>,
+    sink: &mut (dyn Write + Send),
+) -> Result<Counts, StreamError> {
+    let batch = BATCH_PER_THREAD * rayon::current_num_threads().max(1);
+    let read_batch = |c: &mut Chunker<R>| -> Result<Vec<Piece>, StreamError> {
+        let mut v = Vec::with_capacity(batch);
+        while v.len() < batch {
+            match c.next_piece().map_err(StreamError::Read)? {
+                Some(p) => v.push(p),
+                None => break,
+            }
+        }
+        Ok(v)
+    };
+    let write_all = |sink: &mut (dyn Write + Send), outs: &[Processed]| -> Result<(), StreamError> {
+        for o in outs {
+            sink.write_all(&o.out).map_err(StreamError::Write)?;
+        }
+        Ok(())
+    };
+
+    let mut total = Counts::default();
+    let mut pending: Vec<Processed> = Vec::new();
+    let mut next = read_batch(chunker)?;
+    while !next.is_empty() {
+        let cur = std::mem::take(&mut next);
+        let (outs, io) = rayon::join(
+            || {
+                use rayon::prelude::*;
+                cur.par_iter().map(|p| workers.with(|ctx| engine.process(p, ctx))).collect::<Vec<_>>()
+            },
+            || -> Result<Vec<Piece>, StreamError> {
+                write_all(sink, &pending)?;
+                read_batch(chunker)
+            },
+        );
+        next = io?;
+        for p in cur {
+            chunker.recycle(p.data);
+        }
+        pending = outs;
+        for (k, o) in pending.iter().enumerate() {
+            if let Some((idx, col)) = o.stop {
+                let stop = Stop { line: total.lines + idx + 1, col: col + 1 };
+                total.add(&o.counts);
+                write_all(sink, &pending[..=k])?;
+                return Err(StreamError::Unparsed(stop, total));
+            }
+            total.add(&o.counts);
+        }
+    }
+    write_all(sink, &pending)?;
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anonymize::Scheme;
+    use crate::format::FormatChoice;
+
+    fn engine(format: &str, on_unparsed: OnUnparsed) -> Engine {
+        let FormatChoice::Fixed(format) = Format::from_spec(format).unwrap() else { panic!() };
+        Engine { format, anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]), on_unparsed, gzip_level: None }
+    }
+
+    fn run_str(e: &Engine, input: &[u8], chunk: usize) -> (Vec<u8>, Result<Counts, StreamError>) {
+        let mut c = Chunker::new(input, chunk, 1 << 20);
+        let mut out = Vec::new();
+        let r = run(e, &Workers::new(), &mut c, &mut out);
+        (out, r)
+    }
+
+    const C1: &str = r#"192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] "GET /r?to=http://203.0.113.77/ HTTP/1.1" 200 5 "-" "-""#;
+
+    #[test]
+    fn lines_are_rewritten_and_counted_with_endings_kept() {
+        let e = engine("combined", OnUnparsed::Scrub);
+        let input = format!("{C1}\r\nnot a log line from 198.51.100.23\n\nhost.example.net - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"-\"\n{C1}");
+        let (out, r) = run_str(&e, input.as_bytes(), 64);
+        let c = r.unwrap();
+        let want_c1 = C1.replace("192.0.2.17", "192.0.2.0").replace("203.0.113.77", "203.0.113.0");
+        let want = format!("{want_c1}\r\nnot a log line from 198.51.100.0\n\n- - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"-\"\n{want_c1}");
+        assert_eq!(String::from_utf8(out).unwrap(), want);
+        assert_eq!((c.lines, c.unparsed, c.addresses_rewritten, c.hosts_redacted), (5, 1, 5, 1));
+    }
+
+    #[test]
+    fn drop_and_fail() {
+        let input = format!("{C1}\njunk 192.0.2.9\n{C1}\n");
+        let (out, r) = run_str(&engine("combined", OnUnparsed::Drop), input.as_bytes(), 16);
+        let c = r.unwrap();
+        assert_eq!((c.lines, c.dropped), (3, 1));
+        assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 2);
+
+        let (out, r) = run_str(&engine("combined", OnUnparsed::Fail), input.as_bytes(), 16);
+        match r {
+            Err(StreamError::Unparsed(stop, _)) => assert_eq!(stop, Stop { line: 2, col: 6 }),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 1, "lines before the failing one are written");
+    }
+
+    #[test]
+    fn gzip_output_members_decode_to_the_plain_output() {
+        let input = format!("{C1}\n").repeat(500);
+        let mut e = engine("combined", OnUnparsed::Scrub);
+        let (plain, _) = run_str(&e, input.as_bytes(), 1000);
+        e.gzip_level = Some(1);
+        let (gz, _) = run_str(&e, input.as_bytes(), 1000);
+        let mut d = Vec::new();
+        flate2::read::MultiGzDecoder::new(&gz[..]).read_to_end(&mut d).unwrap();
+        assert_eq!(d, plain);
+    }
+}
