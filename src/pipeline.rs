@@ -18,7 +18,7 @@ use flate2::write::GzEncoder;
 use memchr::memchr_iter;
 use serde::Serialize;
 
-use crate::anonymize::scan::find_each;
+use crate::anonymize::scan::is_address_byte;
 use crate::anonymize::{Anonymizer, Cache};
 use crate::format::Format;
 use crate::input::{Chunker, Piece, PieceKind};
@@ -127,18 +127,6 @@ pub struct Processed {
     pub stop: Option<(u64, usize)>,
 }
 
-fn is_client_address(v: &[u8]) -> bool {
-    let mut first = None;
-    find_each(v, b' ', |f| {
-        first.get_or_insert(f.start);
-    });
-    match first {
-        Some(0) => true,
-        Some(1) => v[0] == b'[',
-        _ => false,
-    }
-}
-
 impl Engine {
     /// Processes one piece into its output.
     pub fn process(&self, piece: &Piece, ctx: &mut WorkerCtx) -> Processed {
@@ -212,14 +200,27 @@ impl Engine {
         counts.lines += 1;
         let a = &self.anonymizer;
         let c = match client {
-            Some((s, e)) if s < e && &body[s..e] != b"-" && !is_client_address(&body[s..e]) => {
-                counts.hosts_redacted += 1;
-                let mut c = a.rewrite_line(&body[..s], b'\n', out, &mut ctx.cache);
-                out.push(b'-');
-                let c2 = a.rewrite_line(&body[e..], b'-', out, &mut ctx.cache);
-                c.rewritten += c2.rewritten;
-                c.kept += c2.kept;
-                c
+            Some((s, e)) if s < e && &body[s..e] != b"-" => {
+                // One scan of the whole line, watching where the first literal at or after the
+                // client field's start is: the field must begin with an address (or `[`).
+                let mark = out.len();
+                let (c, first) = a.rewrite_line_watch(body, b'\n', out, &mut ctx.cache, s);
+                let is_address = first.is_some_and(|f| f == s || (f == s + 1 && body[s] == b'['));
+                // A host name where the address should be is replaced by `-`. The line is then
+                // scanned in two parts around the field, which sees every literal only when the
+                // byte after the field cannot belong to one (true of every real format).
+                if is_address || body.get(e).is_some_and(|&b| is_address_byte(b)) {
+                    c
+                } else {
+                    counts.hosts_redacted += 1;
+                    out.truncate(mark);
+                    let mut c = a.rewrite_line(&body[..s], b'\n', out, &mut ctx.cache);
+                    out.push(b'-');
+                    let c2 = a.rewrite_line(&body[e..], b'-', out, &mut ctx.cache);
+                    c.rewritten += c2.rewritten;
+                    c.kept += c2.kept;
+                    c
+                }
             }
             _ => a.rewrite_line(body, b'\n', out, &mut ctx.cache),
         };

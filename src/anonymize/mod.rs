@@ -152,27 +152,40 @@ impl Anonymizer {
 
     /// Copies `line` to `out`, rewriting every address literal in it. `prev` is the byte that
     /// preceded `line` (see [`scan::find_each`]).
-    pub fn rewrite_line(
+    pub fn rewrite_line(&self, line: &[u8], prev: u8, out: &mut Vec<u8>, cache: &mut Cache) -> LineCounts {
+        self.rewrite_line_watch(line, prev, out, cache, usize::MAX).0
+    }
+
+    /// [`Anonymizer::rewrite_line`], also returning where the first literal at or after
+    /// `watch_from` starts (how a client field is checked without scanning it twice).
+    pub fn rewrite_line_watch(
         &self,
         line: &[u8],
         prev: u8,
         out: &mut Vec<u8>,
         cache: &mut Cache,
-    ) -> LineCounts {
+        watch_from: usize,
+    ) -> (LineCounts, Option<usize>) {
         let mut counts = LineCounts::default();
+        let mut first = None;
         let mut copied = 0;
-        find_each(line, prev, |f: Found| match self.map(f.ip, cache) {
-            Mapped::To(new) => {
-                out.extend_from_slice(&line[copied..f.start]);
-                write_ip(out, new, f.colons);
-                copied = f.end;
-                counts.rewritten += 1;
+        find_each(line, prev, |f: Found| {
+            if f.start >= watch_from && first.is_none() {
+                first = Some(f.start);
             }
-            Mapped::Kept => counts.kept += 1,
-            Mapped::Same => {}
+            match self.map(f.ip, cache) {
+                Mapped::To(new) => {
+                    out.extend_from_slice(&line[copied..f.start]);
+                    write_ip(out, new, f.colons);
+                    copied = f.end;
+                    counts.rewritten += 1;
+                }
+                Mapped::Kept => counts.kept += 1,
+                Mapped::Same => {}
+            }
         });
         out.extend_from_slice(&line[copied..]);
-        counts
+        (counts, first)
     }
 }
 

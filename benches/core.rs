@@ -1,0 +1,98 @@
+//! Per-stage throughput of the hot path, in bytes per second, on the shipped combined fixture
+//! repeated to ~8 MB: format parsing, the address finder alone, a whole line rewrite in each
+//! scheme, and a whole piece through the engine (what one worker does).
+//!
+//! Run: `cargo bench --bench core`. The whole-process figures (files, pipes, gzip, threads)
+//! come from `benches/throughput.sh`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use logscrub::anonymize::scan::find_each;
+use logscrub::anonymize::{Anonymizer, Cache, Key, Scheme};
+use logscrub::format::{Format, FormatChoice};
+use logscrub::input::{Piece, PieceKind};
+use logscrub::pipeline::{Engine, OnUnparsed, WorkerCtx};
+
+fn corpus() -> Vec<u8> {
+    let base = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/web/combined.log"))
+        .expect("testdata/web/combined.log");
+    let mut v = Vec::with_capacity(8 << 20);
+    while v.len() < 8 << 20 {
+        v.extend_from_slice(&base);
+    }
+    v
+}
+
+fn combined() -> Format {
+    match Format::from_spec("combined") {
+        Ok(FormatChoice::Fixed(f)) => f,
+        _ => unreachable!(),
+    }
+}
+
+fn benches(c: &mut Criterion) {
+    let data = corpus();
+    let lines: Vec<&[u8]> = data.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+    let mut g = c.benchmark_group("hot-path");
+    g.throughput(Throughput::Bytes(data.len() as u64));
+    g.sample_size(20);
+
+    let fmt = combined();
+    let mut spans = Vec::new();
+    assert!(lines.iter().all(|l| fmt.parse(l, &mut spans).is_ok()), "every fixture line parses");
+    g.bench_function("parse/combined", |b| {
+        b.iter(|| {
+            let mut ok = 0usize;
+            for l in &lines {
+                ok += fmt.parse(black_box(l), &mut spans).is_ok() as usize;
+            }
+            ok
+        })
+    });
+
+    let mut found = 0usize;
+    for l in &lines {
+        find_each(l, b'\n', |_| found += 1);
+    }
+    assert!(found >= lines.len(), "at least the client of every line is found");
+    g.bench_function("find/addresses", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for l in &lines {
+                find_each(black_box(l), b'\n', |_| n += 1);
+            }
+            n
+        })
+    });
+
+    for (name, scheme) in [("truncate", Scheme::Truncate), ("hash", Scheme::Hash(Key::from_bytes([9u8; 32])))] {
+        let a = Anonymizer::new(scheme, 24, 48, vec![]);
+        let mut cache = Cache::default();
+        let mut out = Vec::with_capacity(data.len() + 4096);
+        g.bench_function(format!("rewrite/{name}"), |b| {
+            b.iter(|| {
+                out.clear();
+                for l in &lines {
+                    a.rewrite_line(black_box(l), b'\n', &mut out, &mut cache);
+                }
+                out.len()
+            })
+        });
+    }
+
+    let engine = Engine {
+        format: combined(),
+        anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
+        on_unparsed: OnUnparsed::Scrub,
+        gzip_level: None,
+    };
+    let piece = Piece { data: data.clone(), kind: PieceKind::Lines };
+    let mut ctx = WorkerCtx::default();
+    assert_eq!(engine.process(&piece, &mut ctx).counts.unparsed, 0);
+    g.bench_function("engine/combined-truncate", |b| b.iter(|| engine.process(black_box(&piece), &mut ctx).out.len()));
+    g.finish();
+}
+
+criterion_group!(core, benches);
+criterion_main!(core);
