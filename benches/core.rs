@@ -15,8 +15,11 @@ use logscrub::input::{Piece, PieceKind};
 use logscrub::pipeline::{Engine, OnUnparsed, WorkerCtx};
 
 fn corpus() -> Vec<u8> {
-    let base = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/testdata/web/combined.log"))
-        .expect("testdata/web/combined.log");
+    let base = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/testdata/web/combined.log"
+    ))
+    .expect("testdata/web/combined.log");
     let mut v = Vec::with_capacity(8 << 20);
     while v.len() < 8 << 20 {
         v.extend_from_slice(&base);
@@ -33,14 +36,20 @@ fn combined() -> Format {
 
 fn benches(c: &mut Criterion) {
     let data = corpus();
-    let lines: Vec<&[u8]> = data.split(|&b| b == b'\n').filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&[u8]> = data
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .collect();
     let mut g = c.benchmark_group("hot-path");
     g.throughput(Throughput::Bytes(data.len() as u64));
     g.sample_size(20);
 
     let fmt = combined();
     let mut spans = Vec::new();
-    assert!(lines.iter().all(|l| fmt.parse(l, &mut spans).is_ok()), "every fixture line parses");
+    assert!(
+        lines.iter().all(|l| fmt.parse(l, &mut spans).is_ok()),
+        "every fixture line parses"
+    );
     g.bench_function("parse/combined", |b| {
         b.iter(|| {
             let mut ok = 0usize;
@@ -55,7 +64,10 @@ fn benches(c: &mut Criterion) {
     for l in &lines {
         find_each(l, b'\n', |_| found += 1);
     }
-    assert!(found >= lines.len(), "at least the client of every line is found");
+    assert!(
+        found >= lines.len(),
+        "at least the client of every line is found"
+    );
     g.bench_function("find/addresses", |b| {
         b.iter(|| {
             let mut n = 0usize;
@@ -66,7 +78,10 @@ fn benches(c: &mut Criterion) {
         })
     });
 
-    for (name, scheme) in [("truncate", Scheme::Truncate), ("hash", Scheme::Hash(Key::from_bytes([9u8; 32])))] {
+    for (name, scheme) in [
+        ("truncate", Scheme::Truncate),
+        ("hash", Scheme::Hash(Key::from_bytes([9u8; 32]))),
+    ] {
         let a = Anonymizer::new(scheme, 24, 48, vec![]);
         let mut cache = Cache::default();
         let mut out = Vec::with_capacity(data.len() + 4096);
@@ -87,10 +102,15 @@ fn benches(c: &mut Criterion) {
         on_unparsed: OnUnparsed::Scrub,
         gzip_level: None,
     };
-    let piece = Piece { data: data.clone(), kind: PieceKind::Lines };
+    let piece = Piece {
+        data: data.clone(),
+        kind: PieceKind::Lines,
+    };
     let mut ctx = WorkerCtx::default();
     assert_eq!(engine.process(&piece, &mut ctx).counts.unparsed, 0);
-    g.bench_function("engine/combined-truncate", |b| b.iter(|| engine.process(black_box(&piece), &mut ctx).out.len()));
+    g.bench_function("engine/combined-truncate", |b| {
+        b.iter(|| engine.process(black_box(&piece), &mut ctx).out.len())
+    });
     g.finish();
 }
 

@@ -211,7 +211,11 @@ impl AnonymizeArgs {
             let net: IpNet = k
                 .parse()
                 .or_else(|_| k.parse::<std::net::IpAddr>().map(IpNet::from))
-                .map_err(|_| usage(format!("--keep-net {k}: expected a network such as 192.0.2.0/24 or 2001:db8::/32")))?;
+                .map_err(|_| {
+                    usage(format!(
+                        "--keep-net {k}: expected a network such as 192.0.2.0/24 or 2001:db8::/32"
+                    ))
+                })?;
             keep.push(net);
         }
         let scheme = match self.mode {
@@ -234,23 +238,36 @@ impl AnonymizeArgs {
         } else {
             self.files
                 .into_iter()
-                .map(|p| if p.as_os_str() == "-" { Source::Stdin } else { Source::Path(p) })
+                .map(|p| {
+                    if p.as_os_str() == "-" {
+                        Source::Stdin
+                    } else {
+                        Source::Path(p)
+                    }
+                })
                 .collect()
         };
         let output = match (self.output, self.in_place) {
             (Some(p), _) => Output::File(p),
             (None, true) => {
                 if inputs.contains(&Source::Stdin) {
-                    bail!(usage("--in-place needs FILE arguments; standard input cannot be replaced"));
+                    bail!(usage(
+                        "--in-place needs FILE arguments; standard input cannot be replaced"
+                    ));
                 }
                 Output::InPlace
             }
             (None, false) => Output::Stdout,
         };
         if let Output::File(p) = &output
-            && inputs.iter().any(|s| matches!(s, Source::Path(i) if same_file(i, p)))
+            && inputs
+                .iter()
+                .any(|s| matches!(s, Source::Path(i) if same_file(i, p)))
         {
-            bail!(usage(format!("-o {} is also an input; use --in-place to replace a file", p.display())));
+            bail!(usage(format!(
+                "-o {} is also an input; use --in-place to replace a file",
+                p.display()
+            )));
         }
         Ok(Options {
             inputs,

@@ -19,8 +19,17 @@ pub enum Exit {
 /// Every exit status with its meaning, for the man page and `--help`.
 pub const TABLE: &[(Exit, &str)] = &[
     (Exit::Ok, "success"),
-    (Exit::Error, "an error: unreadable input, unwritable output, bad key file; the message says what and where"),
+    (
+        Exit::Error,
+        "an error: unreadable input, unwritable output, bad key file; the message says what and where",
+    ),
     (Exit::Usage, "invalid command line"),
-    (Exit::Unparsed, "lines that did not match the format, under --strict or --on-unparsed fail (the output holds them scrubbed, or stops before the first one)"),
-    (Exit::BrokenPipe, "standard output was closed before all output was written (the output is incomplete); nothing is printed"),
+    (
+        Exit::Unparsed,
+        "lines that did not match the format, under --strict or --on-unparsed fail (the output holds them scrubbed, or stops before the first one)",
+    ),
+    (
+        Exit::BrokenPipe,
+        "standard output was closed before all output was written (the output is incomplete); nothing is printed",
+    ),
 ];

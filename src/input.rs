@@ -54,8 +54,14 @@ pub enum InputError {
         #[source]
         source: io::Error,
     },
-    #[error("{path} is {what}-compressed, which logscrub does not read; decompress it first (e.g. `{tool} -dc {path} | logscrub anonymize`)")]
-    Unsupported { path: String, what: &'static str, tool: &'static str },
+    #[error(
+        "{path} is {what}-compressed, which logscrub does not read; decompress it first (e.g. `{tool} -dc {path} | logscrub anonymize`)"
+    )]
+    Unsupported {
+        path: String,
+        what: &'static str,
+        tool: &'static str,
+    },
 }
 
 /// An opened, decompressing input.
@@ -69,14 +75,21 @@ pub struct Input {
 /// Opens a source and sniffs its compression from the first bytes.
 pub fn open(source: &Source) -> Result<Input, InputError> {
     let name = source.display();
-    let open_err = |source| InputError::Open { path: name.clone(), source };
+    let open_err = |source| InputError::Open {
+        path: name.clone(),
+        source,
+    };
     let raw: Box<dyn Read + Send> = match source {
         Source::Stdin => Box::new(io::stdin()),
         Source::Path(p) => Box::new(File::open(p).map_err(open_err)?),
     };
     sniff(raw, &name).map_err(|e| match e {
         SniffError::Io(e) => open_err(e),
-        SniffError::Unsupported(what, tool) => InputError::Unsupported { path: name.clone(), what, tool },
+        SniffError::Unsupported(what, tool) => InputError::Unsupported {
+            path: name.clone(),
+            what,
+            tool,
+        },
     })
 }
 
@@ -87,11 +100,17 @@ enum SniffError {
 
 fn sniff(mut raw: Box<dyn Read + Send>, _name: &str) -> Result<Input, SniffError> {
     let mut head = Vec::with_capacity(6);
-    (&mut raw).take(6).read_to_end(&mut head).map_err(SniffError::Io)?;
+    (&mut raw)
+        .take(6)
+        .read_to_end(&mut head)
+        .map_err(SniffError::Io)?;
     let rest = Cursor::new(head.clone()).chain(raw);
     if head.starts_with(&[0x1f, 0x8b]) {
         let dec = flate2::read::MultiGzDecoder::new(io::BufReader::with_capacity(256 * 1024, rest));
-        return Ok(Input { reader: Box::new(dec), compression: Compression::Gzip });
+        return Ok(Input {
+            reader: Box::new(dec),
+            compression: Compression::Gzip,
+        });
     }
     if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
         return Err(SniffError::Unsupported("zstd", "zstd"));
@@ -102,7 +121,10 @@ fn sniff(mut raw: Box<dyn Read + Send>, _name: &str) -> Result<Input, SniffError
     if head.starts_with(b"BZh") && head.len() >= 4 && head[3].is_ascii_digit() {
         return Err(SniffError::Unsupported("bzip2", "bzip2"));
     }
-    Ok(Input { reader: Box::new(rest), compression: Compression::None })
+    Ok(Input {
+        reader: Box::new(rest),
+        compression: Compression::None,
+    })
 }
 
 /// Sniffs the compression of a file without keeping it open.
@@ -200,10 +222,10 @@ impl<R: Read> Chunker<R> {
 
     /// The next piece without taking it (for format detection).
     pub fn peek(&mut self) -> io::Result<Option<&Piece>> {
-        if self.queue.is_empty() {
-            if let Some(p) = self.next_piece()? {
-                self.queue.push_back(p);
-            }
+        if self.queue.is_empty()
+            && let Some(p) = self.next_piece()?
+        {
+            self.queue.push_back(p);
         }
         Ok(self.queue.front())
     }
@@ -213,7 +235,10 @@ impl<R: Read> Chunker<R> {
         if let Some(p) = self.queue.pop_front() {
             return Ok(Some(p));
         }
-        let mut buf = self.free.pop().unwrap_or_else(|| Vec::with_capacity(self.chunk + 4096));
+        let mut buf = self
+            .free
+            .pop()
+            .unwrap_or_else(|| Vec::with_capacity(self.chunk + 4096));
         buf.extend_from_slice(&self.carry);
         self.carry.clear();
         self.fill(&mut buf, self.chunk)?;
@@ -229,10 +254,16 @@ impl<R: Read> Chunker<R> {
             if let Some(j) = memchr::memrchr(b'\n', &buf[scanned..]) {
                 let cut = scanned + j + 1;
                 self.keep_tail(&mut buf, cut);
-                return Ok(Some(Piece { data: buf, kind: PieceKind::Lines }));
+                return Ok(Some(Piece {
+                    data: buf,
+                    kind: PieceKind::Lines,
+                }));
             }
             if self.eof {
-                return Ok(Some(Piece { data: buf, kind: PieceKind::Lines }));
+                return Ok(Some(Piece {
+                    data: buf,
+                    kind: PieceKind::Lines,
+                }));
             }
             if buf.len() >= self.max_line {
                 return Ok(Some(self.long_part(buf, b'\n', true)));
@@ -249,19 +280,43 @@ impl<R: Read> Chunker<R> {
             // The long line ends here; what follows is ordinary lines for the next call.
             self.keep_tail(&mut buf, j + 1);
             self.long_prev = None;
-            return Piece { data: buf, kind: PieceKind::Long { prev, first, last: true } };
+            return Piece {
+                data: buf,
+                kind: PieceKind::Long {
+                    prev,
+                    first,
+                    last: true,
+                },
+            };
         }
         if self.eof {
             self.long_prev = None;
-            return Piece { data: buf, kind: PieceKind::Long { prev, first, last: true } };
+            return Piece {
+                data: buf,
+                kind: PieceKind::Long {
+                    prev,
+                    first,
+                    last: true,
+                },
+            };
         }
         // Cut after the last byte that cannot belong to an address literal, so no literal is
         // split. Only a line whose last `max_line` bytes are all address bytes (`0-9a-f:.%`) is
         // cut inside such a run: a documented limit, since no log writes a megabyte of those.
-        let cut = buf.iter().rposition(|&b| !is_address_byte(b)).map_or(buf.len(), |k| k + 1);
+        let cut = buf
+            .iter()
+            .rposition(|&b| !is_address_byte(b))
+            .map_or(buf.len(), |k| k + 1);
         self.keep_tail(&mut buf, cut);
         self.long_prev = Some(*buf.last().expect("a long part is never empty"));
-        Piece { data: buf, kind: PieceKind::Long { prev, first, last: false } }
+        Piece {
+            data: buf,
+            kind: PieceKind::Long {
+                prev,
+                first,
+                last: false,
+            },
+        }
     }
 }
 
@@ -305,12 +360,27 @@ mod tests {
         let ps = pieces(&data, 1000, 4096);
         let joined: Vec<u8> = ps.iter().flat_map(|p| p.data.clone()).collect();
         assert_eq!(joined, data);
-        let longs: Vec<&Piece> = ps.iter().filter(|p| matches!(p.kind, PieceKind::Long { .. })).collect();
+        let longs: Vec<&Piece> = ps
+            .iter()
+            .filter(|p| matches!(p.kind, PieceKind::Long { .. }))
+            .collect();
         assert!(longs.len() > 10);
-        assert!(matches!(longs[0].kind, PieceKind::Long { first: true, prev: b'\n', .. }));
-        assert!(matches!(longs.last().unwrap().kind, PieceKind::Long { last: true, .. }));
+        assert!(matches!(
+            longs[0].kind,
+            PieceKind::Long {
+                first: true,
+                prev: b'\n',
+                ..
+            }
+        ));
+        assert!(matches!(
+            longs.last().unwrap().kind,
+            PieceKind::Long { last: true, .. }
+        ));
         for w in longs.windows(2) {
-            let PieceKind::Long { prev, .. } = w[1].kind else { unreachable!() };
+            let PieceKind::Long { prev, .. } = w[1].kind else {
+                unreachable!()
+            };
             assert_eq!(prev, *w[0].data.last().unwrap());
             assert!(!is_address_byte(prev), "cut inside an address run");
             assert!(w[0].data.len() <= 4096 + 1000);
@@ -332,13 +402,18 @@ mod tests {
         let mut s = String::new();
         i.reader.read_to_string(&mut s).unwrap();
         assert_eq!(s, "one\ntwo\n");
-        for (magic, what) in [(&[0x28u8, 0xb5, 0x2f, 0xfd, 0, 0][..], "zstd"), (b"BZh91AY", "bzip2")] {
+        for (magic, what) in [
+            (&[0x28u8, 0xb5, 0x2f, 0xfd, 0, 0][..], "zstd"),
+            (b"BZh91AY", "bzip2"),
+        ] {
             match sniff(Box::new(Cursor::new(magic.to_vec())), "t") {
                 Err(SniffError::Unsupported(w, _)) => assert_eq!(w, what),
                 _ => panic!("{what} must be refused"),
             }
         }
-        let mut i = sniff(Box::new(Cursor::new(b"ab".to_vec())), "t").ok().unwrap();
+        let mut i = sniff(Box::new(Cursor::new(b"ab".to_vec())), "t")
+            .ok()
+            .unwrap();
         let mut s = String::new();
         i.reader.read_to_string(&mut s).unwrap();
         assert_eq!((s.as_str(), i.compression), ("ab", Compression::None));

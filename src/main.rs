@@ -14,7 +14,11 @@ fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { Exit::Usage as u8 } else { Exit::Ok as u8 });
+            return ExitCode::from(if e.use_stderr() {
+                Exit::Usage as u8
+            } else {
+                Exit::Ok as u8
+            });
         }
     };
     ExitCode::from(run(cli) as u8)
@@ -22,7 +26,11 @@ fn main() -> ExitCode {
 
 fn report(e: &anyhow::Error) -> Exit {
     eprintln!("logscrub: {e:#}");
-    if e.downcast_ref::<UsageError>().is_some() { Exit::Usage } else { Exit::Error }
+    if e.downcast_ref::<UsageError>().is_some() {
+        Exit::Usage
+    } else {
+        Exit::Error
+    }
 }
 
 fn run(cli: Cli) -> Exit {
@@ -38,7 +46,11 @@ fn run(cli: Cli) -> Exit {
             let mut stderr = std::io::stderr();
             match app::anonymize::run(&opts, &mut stderr) {
                 Ok(sum) if sum.counts.unparsed > 0 && opts.strict => {
-                    let _ = writeln!(stderr, "logscrub: {} lines did not match the format (--strict)", sum.counts.unparsed);
+                    let _ = writeln!(
+                        stderr,
+                        "logscrub: {} lines did not match the format (--strict)",
+                        sum.counts.unparsed
+                    );
                     Exit::Unparsed
                 }
                 Ok(_) => Exit::Ok,

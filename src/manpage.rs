@@ -48,19 +48,29 @@ fn options(out: &mut String, cmd: &Command) {
             }
             head += &format!("\\fB\\-\\-{}\\fR", esc(l));
         }
-        let takes_value = a.get_num_args().is_some_and(|n| n.takes_values())
-            || a.get_value_names().is_some();
+        let takes_value =
+            a.get_num_args().is_some_and(|n| n.takes_values()) || a.get_value_names().is_some();
         if a.get_long().is_none() && a.get_short().is_none() {
-            let v = a.get_value_names().and_then(|v| v.first()).map_or(id.to_string(), |v| v.to_string());
+            let v = a
+                .get_value_names()
+                .and_then(|v| v.first())
+                .map_or(id.to_string(), |v| v.to_string());
             head = format!("\\fI{}\\fR...", esc(&v));
         } else if takes_value && !matches!(a.get_action(), clap::ArgAction::SetTrue) {
-            let v = a.get_value_names().and_then(|v| v.first()).map_or("VALUE".to_string(), |v| v.to_string());
+            let v = a
+                .get_value_names()
+                .and_then(|v| v.first())
+                .map_or("VALUE".to_string(), |v| v.to_string());
             head += &format!(" \\fI{}\\fR", esc(&v));
         }
         out.push_str(".TP\n");
         out.push_str(&head);
         out.push('\n');
-        let help = a.get_long_help().or(a.get_help()).map(|h| h.to_string()).unwrap_or_default();
+        let help = a
+            .get_long_help()
+            .or(a.get_help())
+            .map(|h| h.to_string())
+            .unwrap_or_default();
         let mut first = true;
         for p in help.split("\n\n") {
             if !first {
@@ -86,8 +96,11 @@ fn options(out: &mut String, cmd: &Command) {
                 out.push_str("\n.RE\n");
             }
         }
-        let defaults: Vec<String> =
-            a.get_default_values().iter().map(|d| d.to_string_lossy().into_owned()).collect();
+        let defaults: Vec<String> = a
+            .get_default_values()
+            .iter()
+            .map(|d| d.to_string_lossy().into_owned())
+            .collect();
         if !defaults.is_empty() && !matches!(a.get_action(), clap::ArgAction::SetTrue) {
             out.push_str(&format!(".IP\nDefault: {}\n", esc(&defaults.join(", "))));
         }
@@ -153,25 +166,43 @@ unparsed, dropped, addresses rewritten, bytes, seconds, MB/s) unless --quiet.";
 pub fn render(cmd: &Command) -> String {
     let mut out = String::new();
     let version = cmd.get_version().unwrap_or("");
-    out.push_str(&format!(".TH LOGSCRUB 1 \"\" \"logscrub {}\" \"User Commands\"\n", esc(version)));
+    out.push_str(&format!(
+        ".TH LOGSCRUB 1 \"\" \"logscrub {}\" \"User Commands\"\n",
+        esc(version)
+    ));
     out.push_str(".SH NAME\nlogscrub \\- ");
-    out.push_str(&esc(&cmd.get_about().map(|a| a.to_string()).unwrap_or_default()));
+    out.push_str(&esc(&cmd
+        .get_about()
+        .map(|a| a.to_string())
+        .unwrap_or_default()));
     out.push_str("\n.SH SYNOPSIS\n");
     for sub in cmd.get_subcommands() {
-        out.push_str(&format!(".B logscrub {}\n.RI [ OPTIONS ]", esc(sub.get_name())));
+        out.push_str(&format!(
+            ".B logscrub {}\n.RI [ OPTIONS ]",
+            esc(sub.get_name())
+        ));
         if sub.get_arguments().any(|a| a.is_positional()) {
             out.push_str(" [ FILE ...]");
         }
         out.push_str("\n.br\n");
     }
     out.push_str(".SH DESCRIPTION\n");
-    para(&mut out, &cmd.get_long_about().map(|a| a.to_string()).unwrap_or_default());
+    para(
+        &mut out,
+        &cmd.get_long_about()
+            .map(|a| a.to_string())
+            .unwrap_or_default(),
+    );
     out.push_str(".SH GLOBAL OPTIONS\n");
     options(&mut out, cmd);
     out.push_str(".SH COMMANDS\n");
     for sub in cmd.get_subcommands() {
         out.push_str(&format!(".SS \"logscrub {}\"\n", esc(sub.get_name())));
-        let about = sub.get_long_about().or(sub.get_about()).map(|a| a.to_string()).unwrap_or_default();
+        let about = sub
+            .get_long_about()
+            .or(sub.get_about())
+            .map(|a| a.to_string())
+            .unwrap_or_default();
         para(&mut out, &about);
         options(&mut out, sub);
     }

@@ -17,9 +17,14 @@ use std::path::{Path, PathBuf};
 pub const TMP_MARKER: &str = ".logscrub-tmp-";
 
 /// A file being written that replaces `target` only on [`AtomicFile::commit`].
+///
+/// A target that is a symbolic link is resolved first (the link stays, its file is replaced). A
+/// target that exists but is not a regular file (`/dev/stdout`, a FIFO, a device) cannot be
+/// replaced and is written directly instead.
 pub struct AtomicFile {
     file: Option<File>,
-    tmp: PathBuf,
+    /// None when writing directly to a non-regular target.
+    tmp: Option<PathBuf>,
     target: PathBuf,
 }
 
@@ -27,11 +32,26 @@ impl AtomicFile {
     /// Starts writing a replacement for `target`. With `like`, the new file takes that file's
     /// permissions and (when allowed) owner; otherwise an existing target's, or 0666 less umask.
     pub fn create(target: &Path, like: Option<&fs::Metadata>) -> io::Result<AtomicFile> {
+        let existing = fs::metadata(target).ok();
+        if existing.as_ref().is_some_and(|m| !m.is_file()) {
+            let file = OpenOptions::new().write(true).open(target)?;
+            return Ok(AtomicFile {
+                file: Some(file),
+                tmp: None,
+                target: target.to_owned(),
+            });
+        }
+        let resolved;
+        let target = if fs::symlink_metadata(target).is_ok_and(|m| m.file_type().is_symlink()) {
+            resolved = fs::canonicalize(target)?;
+            resolved.as_path()
+        } else {
+            target
+        };
         let dir = parent_dir(target);
         let name = target.file_name().ok_or_else(|| {
             io::Error::new(io::ErrorKind::InvalidInput, "output path has no file name")
         })?;
-        let existing = fs::metadata(target).ok();
         let like = like.or(existing.as_ref());
         let mut rnd = [0u8; 6];
         getrandom::fill(&mut rnd).map_err(|e| io::Error::other(e.to_string()))?;
@@ -40,8 +60,16 @@ impl AtomicFile {
         tmp_name.push(TMP_MARKER);
         tmp_name.push(rnd.iter().map(|b| format!("{b:02x}")).collect::<String>());
         let tmp = dir.join(tmp_name);
-        let file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp)?;
-        let guard = AtomicFile { file: Some(file), tmp, target: target.to_owned() };
+        let file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&tmp)?;
+        let guard = AtomicFile {
+            file: Some(file),
+            tmp: Some(tmp),
+            target: target.to_owned(),
+        };
         let f = guard.file.as_ref().expect("just opened");
         match like {
             Some(m) => {
@@ -61,12 +89,15 @@ impl AtomicFile {
     /// `mtime`, when given, is set on the new file first (in-place rewrites keep the log's age).
     pub fn commit(mut self, mtime: Option<std::time::SystemTime>) -> io::Result<()> {
         let f = self.file.take().expect("commit once");
+        let Some(tmp) = self.tmp.take() else {
+            return Ok(()); // written directly to a device or pipe
+        };
         if let Some(t) = mtime {
             f.set_modified(t)?;
         }
         f.sync_all()?;
         drop(f);
-        fs::rename(&self.tmp, &self.target)?;
+        fs::rename(&tmp, &self.target)?;
         File::open(parent_dir(&self.target))?.sync_all()
     }
 }
@@ -85,8 +116,10 @@ impl Write for AtomicFile {
 
 impl Drop for AtomicFile {
     fn drop(&mut self) {
-        if self.file.take().is_some() {
-            let _ = fs::remove_file(&self.tmp);
+        if self.file.take().is_some()
+            && let Some(tmp) = &self.tmp
+        {
+            let _ = fs::remove_file(tmp);
         }
     }
 }
@@ -130,15 +163,49 @@ mod tests {
         a.write_all(b"new").unwrap();
         drop(a);
         assert_eq!(fs::read(&t).unwrap(), b"old");
-        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1, "temporary file removed");
+        assert_eq!(
+            fs::read_dir(d.path()).unwrap().count(),
+            1,
+            "temporary file removed"
+        );
 
         let mut a = AtomicFile::create(&t, None).unwrap();
         a.write_all(b"new").unwrap();
-        let when = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        let when =
+            std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
         a.commit(Some(when)).unwrap();
         let m = fs::metadata(&t).unwrap();
         assert_eq!(fs::read(&t).unwrap(), b"new");
         assert_eq!(m.permissions().mode() & 0o777, 0o640);
         assert_eq!(m.modified().unwrap(), when);
+    }
+
+    #[test]
+    fn symlinks_are_followed_and_devices_written_directly() {
+        // Regression: `--summary-json /dev/stdout` once replaced the /dev/stdout symlink.
+        let d = tempfile::tempdir().unwrap();
+        let real = d.path().join("real");
+        fs::write(&real, "old").unwrap();
+        let link = d.path().join("link");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        let mut a = AtomicFile::create(&link, None).unwrap();
+        a.write_all(b"new").unwrap();
+        a.commit(None).unwrap();
+        assert!(
+            fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink(),
+            "link kept"
+        );
+        assert_eq!(fs::read(&real).unwrap(), b"new");
+
+        let mut a = AtomicFile::create(Path::new("/dev/null"), None).unwrap();
+        a.write_all(b"x").unwrap();
+        a.commit(None).unwrap();
+        assert!(
+            !fs::metadata("/dev/null").unwrap().is_file(),
+            "/dev/null is still a device"
+        );
     }
 }

@@ -100,7 +100,11 @@ pub struct Workers(Vec<Mutex<WorkerCtx>>);
 impl Workers {
     /// Scratch state for every thread of the current rayon pool.
     pub fn new() -> Self {
-        Workers((0..rayon::current_num_threads().max(1)).map(|_| Mutex::default()).collect())
+        Workers(
+            (0..rayon::current_num_threads().max(1))
+                .map(|_| Mutex::default())
+                .collect(),
+        )
     }
 
     fn with<T>(&self, f: impl FnOnce(&mut WorkerCtx) -> T) -> T {
@@ -138,7 +142,8 @@ impl Engine {
                 let data = &piece.data[..];
                 let mut start = 0;
                 for nl in memchr_iter(b'\n', data) {
-                    if let Err(col) = self.line(&data[start..nl], true, &mut out, &mut counts, ctx) {
+                    if let Err(col) = self.line(&data[start..nl], true, &mut out, &mut counts, ctx)
+                    {
                         stop = Some((counts.lines, col));
                         break;
                     }
@@ -152,7 +157,9 @@ impl Engine {
                 }
             }
             PieceKind::Long { prev, first, last } => {
-                let c = self.anonymizer.rewrite_line(&piece.data, prev, &mut out, &mut ctx.cache);
+                let c = self
+                    .anonymizer
+                    .rewrite_line(&piece.data, prev, &mut out, &mut ctx.cache);
                 counts.addresses_rewritten += c.rewritten;
                 counts.addresses_kept += c.kept;
                 counts.overlong_lines += first as u64;
@@ -162,7 +169,10 @@ impl Engine {
         if let Some(level) = self.gzip_level
             && !out.is_empty()
         {
-            let mut e = GzEncoder::new(Vec::with_capacity(out.len() / 3), flate2::Compression::new(level));
+            let mut e = GzEncoder::new(
+                Vec::with_capacity(out.len() / 3),
+                flate2::Compression::new(level),
+            );
             e.write_all(&out).expect("writing to a Vec cannot fail");
             out = e.finish().expect("writing to a Vec cannot fail");
         }
@@ -268,12 +278,13 @@ pub fn run<R: Read + Send>(
         }
         Ok(v)
     };
-    let write_all = |sink: &mut (dyn Write + Send), outs: &[Processed]| -> Result<(), StreamError> {
-        for o in outs {
-            sink.write_all(&o.out).map_err(StreamError::Write)?;
-        }
-        Ok(())
-    };
+    let write_all =
+        |sink: &mut (dyn Write + Send), outs: &[Processed]| -> Result<(), StreamError> {
+            for o in outs {
+                sink.write_all(&o.out).map_err(StreamError::Write)?;
+            }
+            Ok(())
+        };
 
     let mut total = Counts::default();
     let mut pending: Vec<Processed> = Vec::new();
@@ -283,7 +294,9 @@ pub fn run<R: Read + Send>(
         let (outs, io) = rayon::join(
             || {
                 use rayon::prelude::*;
-                cur.par_iter().map(|p| workers.with(|ctx| engine.process(p, ctx))).collect::<Vec<_>>()
+                cur.par_iter()
+                    .map(|p| workers.with(|ctx| engine.process(p, ctx)))
+                    .collect::<Vec<_>>()
             },
             || -> Result<Vec<Piece>, StreamError> {
                 write_all(sink, &pending)?;
@@ -297,7 +310,10 @@ pub fn run<R: Read + Send>(
         pending = outs;
         for (k, o) in pending.iter().enumerate() {
             if let Some((idx, col)) = o.stop {
-                let stop = Stop { line: total.lines + idx + 1, col: col + 1 };
+                let stop = Stop {
+                    line: total.lines + idx + 1,
+                    col: col + 1,
+                };
                 total.add(&o.counts);
                 write_all(sink, &pending[..=k])?;
                 return Err(StreamError::Unparsed(stop, total));
@@ -316,8 +332,15 @@ mod tests {
     use crate::format::FormatChoice;
 
     fn engine(format: &str, on_unparsed: OnUnparsed) -> Engine {
-        let FormatChoice::Fixed(format) = Format::from_spec(format).unwrap() else { panic!() };
-        Engine { format, anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]), on_unparsed, gzip_level: None }
+        let FormatChoice::Fixed(format) = Format::from_spec(format).unwrap() else {
+            panic!()
+        };
+        Engine {
+            format,
+            anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
+            on_unparsed,
+            gzip_level: None,
+        }
     }
 
     fn run_str(e: &Engine, input: &[u8], chunk: usize) -> (Vec<u8>, Result<Counts, StreamError>) {
@@ -332,13 +355,22 @@ mod tests {
     #[test]
     fn lines_are_rewritten_and_counted_with_endings_kept() {
         let e = engine("combined", OnUnparsed::Scrub);
-        let input = format!("{C1}\r\nnot a log line from 198.51.100.23\n\nhost.example.net - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"-\"\n{C1}");
+        let input = format!(
+            "{C1}\r\nnot a log line from 198.51.100.23\n\nhost.example.net - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"-\"\n{C1}"
+        );
         let (out, r) = run_str(&e, input.as_bytes(), 64);
         let c = r.unwrap();
-        let want_c1 = C1.replace("192.0.2.17", "192.0.2.0").replace("203.0.113.77", "203.0.113.0");
-        let want = format!("{want_c1}\r\nnot a log line from 198.51.100.0\n\n- - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"-\"\n{want_c1}");
+        let want_c1 = C1
+            .replace("192.0.2.17", "192.0.2.0")
+            .replace("203.0.113.77", "203.0.113.0");
+        let want = format!(
+            "{want_c1}\r\nnot a log line from 198.51.100.0\n\n- - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"-\"\n{want_c1}"
+        );
         assert_eq!(String::from_utf8(out).unwrap(), want);
-        assert_eq!((c.lines, c.unparsed, c.addresses_rewritten, c.hosts_redacted), (5, 1, 5, 1));
+        assert_eq!(
+            (c.lines, c.unparsed, c.addresses_rewritten, c.hosts_redacted),
+            (5, 1, 5, 1)
+        );
     }
 
     #[test]
@@ -354,7 +386,11 @@ mod tests {
             Err(StreamError::Unparsed(stop, _)) => assert_eq!(stop, Stop { line: 2, col: 6 }),
             other => panic!("{other:?}"),
         }
-        assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), 1, "lines before the failing one are written");
+        assert_eq!(
+            out.iter().filter(|&&b| b == b'\n').count(),
+            1,
+            "lines before the failing one are written"
+        );
     }
 
     #[test]
@@ -365,7 +401,9 @@ mod tests {
         e.gzip_level = Some(1);
         let (gz, _) = run_str(&e, input.as_bytes(), 1000);
         let mut d = Vec::new();
-        flate2::read::MultiGzDecoder::new(&gz[..]).read_to_end(&mut d).unwrap();
+        flate2::read::MultiGzDecoder::new(&gz[..])
+            .read_to_end(&mut d)
+            .unwrap();
         assert_eq!(d, plain);
     }
 }

@@ -37,7 +37,11 @@ pub enum KeyError {
     )]
     Permissions { path: PathBuf, mode: u32 },
     #[error("key file {path}: expected {expected} bytes as {} hex digits on one line, found {found}", expected * 2)]
-    Size { path: PathBuf, expected: usize, found: String },
+    Size {
+        path: PathBuf,
+        expected: usize,
+        found: String,
+    },
     #[error("key file {path} already exists (use --force to overwrite)")]
     Exists { path: PathBuf },
     #[error("cannot write key file {path}")]
@@ -70,15 +74,25 @@ impl Key {
 
     /// Reads a key of exactly `len` bytes from a hex key file, refusing loose permissions.
     pub fn read_file(path: &Path, len: usize) -> Result<Key, KeyError> {
-        let read_err = |source| KeyError::Read { path: path.to_owned(), source };
+        let read_err = |source| KeyError::Read {
+            path: path.to_owned(),
+            source,
+        };
         let meta = fs::metadata(path).map_err(read_err)?;
         let mode = meta.permissions().mode() & 0o7777;
         if mode & 0o077 != 0 {
-            return Err(KeyError::Permissions { path: path.to_owned(), mode });
+            return Err(KeyError::Permissions {
+                path: path.to_owned(),
+                mode,
+            });
         }
         let text = fs::read(path).map_err(read_err)?;
         let trimmed = text.trim_ascii();
-        let size_err = |found: String| KeyError::Size { path: path.to_owned(), expected: len, found };
+        let size_err = |found: String| KeyError::Size {
+            path: path.to_owned(),
+            expected: len,
+            found,
+        };
         if trimmed.len() != len * 2 {
             return Err(size_err(if trimmed.iter().all(u8::is_ascii_hexdigit) {
                 format!("{} hex digits", trimmed.len())
@@ -107,7 +121,10 @@ impl Key {
 
     /// Writes the key to a new file with mode 0600 (refusing to replace one unless `force`).
     pub fn write_file(&self, path: &Path, force: bool) -> Result<(), KeyError> {
-        let write_err = |source| KeyError::Write { path: path.to_owned(), source };
+        let write_err = |source| KeyError::Write {
+            path: path.to_owned(),
+            source,
+        };
         let mut opts = fs::OpenOptions::new();
         opts.write(true).mode(0o600);
         if force {
@@ -117,14 +134,18 @@ impl Key {
         }
         let mut f = opts.open(path).map_err(|e| {
             if e.kind() == std::io::ErrorKind::AlreadyExists {
-                KeyError::Exists { path: path.to_owned() }
+                KeyError::Exists {
+                    path: path.to_owned(),
+                }
             } else {
                 write_err(e)
             }
         })?;
         // An existing file opened with --force keeps its old mode: tighten it.
-        f.set_permissions(fs::Permissions::from_mode(0o600)).map_err(write_err)?;
-        f.write_all(self.to_hex_line().as_bytes()).map_err(write_err)?;
+        f.set_permissions(fs::Permissions::from_mode(0o600))
+            .map_err(write_err)?;
+        f.write_all(self.to_hex_line().as_bytes())
+            .map_err(write_err)?;
         f.sync_all().map_err(write_err)
     }
 }
@@ -139,9 +160,15 @@ mod tests {
         let p = dir.path().join("k");
         let k = Key::random(KEY_LEN).unwrap();
         k.write_file(&p, false).unwrap();
-        assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600);
+        assert_eq!(
+            fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
         assert_eq!(Key::read_file(&p, KEY_LEN).unwrap().bytes(), k.bytes());
-        assert!(matches!(k.write_file(&p, false), Err(KeyError::Exists { .. })));
+        assert!(matches!(
+            k.write_file(&p, false),
+            Err(KeyError::Exists { .. })
+        ));
         k.write_file(&p, true).unwrap();
 
         fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
@@ -151,7 +178,10 @@ mod tests {
         fs::write(&p, "  abcd \n").unwrap();
         fs::set_permissions(&p, fs::Permissions::from_mode(0o600)).unwrap();
         let e = Key::read_file(&p, KEY_LEN).unwrap_err().to_string();
-        assert!(e.contains("expected 32 bytes as 64 hex digits") && e.contains("found 4 hex digits"), "{e}");
+        assert!(
+            e.contains("expected 32 bytes as 64 hex digits") && e.contains("found 4 hex digits"),
+            "{e}"
+        );
 
         fs::write(&p, "zz".repeat(32)).unwrap();
         let e = Key::read_file(&p, KEY_LEN).unwrap_err().to_string();

@@ -63,14 +63,24 @@ pub struct LineCounts {
 impl Anonymizer {
     /// Builds an anonymizer. Prefixes are bits kept: 0–32 for IPv4, 0–128 for IPv6.
     pub fn new(scheme: Scheme, v4_prefix: u8, v6_prefix: u8, keep: Vec<IpNet>) -> Self {
-        assert!(v4_prefix <= 32 && v6_prefix <= 128, "prefixes are validated by the caller");
+        assert!(
+            v4_prefix <= 32 && v6_prefix <= 128,
+            "prefixes are validated by the caller"
+        );
         let mac = match &scheme {
             Scheme::Truncate => None,
             Scheme::Hash(k) => Some(
-                <HmacSha256 as KeyInit>::new_from_slice(k.bytes()).expect("HMAC takes any key size"),
+                <HmacSha256 as KeyInit>::new_from_slice(k.bytes())
+                    .expect("HMAC takes any key size"),
             ),
         };
-        Anonymizer { scheme, v4_prefix, v6_prefix, keep, mac }
+        Anonymizer {
+            scheme,
+            v4_prefix,
+            v6_prefix,
+            keep,
+            mac,
+        }
     }
 
     /// True when the scheme benefits from memoization.
@@ -152,8 +162,15 @@ impl Anonymizer {
 
     /// Copies `line` to `out`, rewriting every address literal in it. `prev` is the byte that
     /// preceded `line` (see [`scan::find_each`]).
-    pub fn rewrite_line(&self, line: &[u8], prev: u8, out: &mut Vec<u8>, cache: &mut Cache) -> LineCounts {
-        self.rewrite_line_watch(line, prev, out, cache, usize::MAX).0
+    pub fn rewrite_line(
+        &self,
+        line: &[u8],
+        prev: u8,
+        out: &mut Vec<u8>,
+        cache: &mut Cache,
+    ) -> LineCounts {
+        self.rewrite_line_watch(line, prev, out, cache, usize::MAX)
+            .0
     }
 
     /// [`Anonymizer::rewrite_line`], also returning where the first literal at or after
@@ -201,11 +218,19 @@ pub enum Mapped {
 }
 
 fn mask32(prefix: u8) -> u32 {
-    if prefix == 0 { 0 } else { u32::MAX << (32 - prefix as u32) }
+    if prefix == 0 {
+        0
+    } else {
+        u32::MAX << (32 - prefix as u32)
+    }
 }
 
 fn mask128(prefix: u8) -> u128 {
-    if prefix == 0 { 0 } else { u128::MAX << (128 - prefix as u32) }
+    if prefix == 0 {
+        0
+    } else {
+        u128::MAX << (128 - prefix as u32)
+    }
 }
 
 /// Truncates `ip` to `prefix` bits (the network address), as Python's `ipaddress` computes it.
@@ -236,7 +261,10 @@ mod tests {
             ("::ffff:192.0.2.99:80", "::ffff:192.0.2.0:80"),
             ("?a=2001%3Adb8%3A1%3A2%3A%3A7&", "?a=2001%3Adb8%3A1%3A%3A&"),
             ("fe80::1%eth0", "fe80::%eth0"),
-            ("already 192.0.2.0 and 2001:DB8::", "already 192.0.2.0 and 2001:DB8::"),
+            (
+                "already 192.0.2.0 and 2001:DB8::",
+                "already 192.0.2.0 and 2001:DB8::",
+            ),
             ("203.0.113.9, 198.51.100.23", "203.0.113.0, 198.51.100.0"),
         ];
         for (i, o) in table {
@@ -246,10 +274,16 @@ mod tests {
 
     #[test]
     fn keep_net_exempts_networks_including_mapped() {
-        let keep = vec!["192.0.2.0/24".parse().unwrap(), "2001:db8:ffff::/48".parse().unwrap()];
+        let keep = vec![
+            "192.0.2.0/24".parse().unwrap(),
+            "2001:db8:ffff::/48".parse().unwrap(),
+        ];
         let a = Anonymizer::new(Scheme::Truncate, 24, 48, keep);
         assert_eq!(
-            rewrite(&a, "192.0.2.7 ::ffff:192.0.2.8 2001:db8:ffff::9 198.51.100.7"),
+            rewrite(
+                &a,
+                "192.0.2.7 ::ffff:192.0.2.8 2001:db8:ffff::9 198.51.100.7"
+            ),
             "192.0.2.7 ::ffff:192.0.2.8 2001:db8:ffff::9 198.51.100.0"
         );
     }
@@ -261,8 +295,12 @@ mod tests {
         let mut c = Cache::default();
         for s in ["192.0.2.55", "2001:db8:1:2::44", "::ffff:198.51.100.4"] {
             let ip: IpAddr = s.parse().unwrap();
-            let Mapped::To(x) = a.map(ip, &mut c) else { panic!("{s} must change") };
-            let Mapped::To(y) = a.map(ip, &mut Cache::default()) else { panic!() };
+            let Mapped::To(x) = a.map(ip, &mut c) else {
+                panic!("{s} must change")
+            };
+            let Mapped::To(y) = a.map(ip, &mut Cache::default()) else {
+                panic!()
+            };
             assert_eq!(x, y, "deterministic, cached or not");
             assert_ne!(x, ip);
             assert_eq!(x.is_ipv4(), ip.is_ipv4());
@@ -275,7 +313,9 @@ mod tests {
                 continue;
             }
             assert_eq!(truncate(x, p), truncate(ip, p), "prefix kept for {s}");
-            let Mapped::To(z) = b.map(ip, &mut Cache::default()) else { panic!() };
+            let Mapped::To(z) = b.map(ip, &mut Cache::default()) else {
+                panic!()
+            };
             assert_ne!(x, z, "another key gives another result");
         }
     }

@@ -154,7 +154,9 @@ fn next_separator(line: &[u8], mut i: usize) -> Option<usize> {
     let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
     while i + 8 <= line.len() {
         let w = u64::from_le_bytes(line[i..i + 8].try_into().expect("8 bytes"));
-        let m = zero(w ^ (LO * b'.' as u64)) | zero(w ^ (LO * b':' as u64)) | zero(w ^ (LO * b'%' as u64));
+        let m = zero(w ^ (LO * b'.' as u64))
+            | zero(w ^ (LO * b':' as u64))
+            | zero(w ^ (LO * b'%' as u64));
         if m != 0 {
             return Some(i + (m.trailing_zeros() / 8) as usize);
         }
@@ -289,7 +291,11 @@ fn parse_v6(s: &[u8], i0: usize, end: usize) -> Option<(usize, Ipv6Addr, Colons)
     }
     loop {
         // A dotted IPv4 tail may take the last two groups.
-        let room_for_tail = if gap.is_some() { n + 2 <= 7 } else { n + 2 == 8 };
+        let room_for_tail = if gap.is_some() {
+            n + 2 <= 7
+        } else {
+            n + 2 == 8
+        };
         if room_for_tail && let Some((e, v4)) = parse_v4(s, i, end) {
             let o = v4.octets();
             groups[n] = u16::from_be_bytes([o[0], o[1]]);
@@ -426,11 +432,10 @@ mod tests {
             ("GET /r?to=http://203.0.113.77/x", &["203.0.113.77"]),
             ("?ip=192.0.2.201&x=1", &["192.0.2.201"]),
             ("?addr=2001%3Adb8%3A%3A77&z", &["2001%3Adb8%3A%3A77"]),
-            ("203.0.113.9, 198.51.100.23,2001:db8:aa::17", &[
-                "203.0.113.9",
-                "198.51.100.23",
-                "2001:db8:aa::17",
-            ]),
+            (
+                "203.0.113.9, 198.51.100.23,2001:db8:aa::17",
+                &["203.0.113.9", "198.51.100.23", "2001:db8:aa::17"],
+            ),
             ("\"ip\":\"192.0.2.8\"}", &["192.0.2.8"]),
             ("a1.2.3.4", &["1.2.3.4"]),
             ("v=1.2.3.4.5", &["1.2.3.4"]),
@@ -470,7 +475,15 @@ mod tests {
     fn values_are_parsed() {
         let v = find("x ::ffff:192.0.2.99 2001:DB8:0:0:0:0:0:ABCD 2001%3adb8%3A%3A77 010.0.0.1");
         let ips: Vec<&str> = v.iter().map(|(_, ip)| ip.as_str()).collect();
-        assert_eq!(ips, ["::ffff:192.0.2.99", "2001:db8::abcd", "2001:db8::77", "10.0.0.1"]);
+        assert_eq!(
+            ips,
+            [
+                "::ffff:192.0.2.99",
+                "2001:db8::abcd",
+                "2001:db8::77",
+                "10.0.0.1"
+            ]
+        );
     }
 
     #[test]

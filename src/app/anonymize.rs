@@ -144,9 +144,13 @@ pub fn run(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunError> {
             sum.bytes_out = sink.n;
         }
         Output::File(path) => {
-            let gz = path.extension().is_some_and(|e| e == "gz").then_some(opts.gzip_level);
-            let file = AtomicFile::create(path, None)
-                .with_context(|| format!("cannot create a temporary file beside {}", path.display()))?;
+            let gz = path
+                .extension()
+                .is_some_and(|e| e == "gz")
+                .then_some(opts.gzip_level);
+            let file = AtomicFile::create(path, None).with_context(|| {
+                format!("cannot create a temporary file beside {}", path.display())
+            })?;
             let mut sink = Counting { inner: file, n: 0 };
             for src in &opts.inputs {
                 let (c, n) = one(opts, &workers, src, &mut sink, gz, log, false)?;
@@ -154,9 +158,12 @@ pub fn run(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunError> {
                 sum.bytes_in += n;
                 sum.inputs += 1;
             }
-            finish_gzip(&mut sink, gz).with_context(|| format!("cannot write {}", path.display()))?;
+            finish_gzip(&mut sink, gz)
+                .with_context(|| format!("cannot write {}", path.display()))?;
             sum.bytes_out = sink.n;
-            sink.inner.commit(None).with_context(|| format!("cannot replace {}", path.display()))?;
+            sink.inner
+                .commit(None)
+                .with_context(|| format!("cannot replace {}", path.display()))?;
         }
         Output::InPlace => {
             for src in &opts.inputs {
@@ -172,7 +179,11 @@ pub fn run(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunError> {
         }
     }
     sum.seconds = started.elapsed().as_secs_f64();
-    sum.mb_per_s = if sum.seconds > 0.0 { sum.bytes_in as f64 / 1e6 / sum.seconds } else { 0.0 };
+    sum.mb_per_s = if sum.seconds > 0.0 {
+        sum.bytes_in as f64 / 1e6 / sum.seconds
+    } else {
+        0.0
+    };
     if !opts.quiet {
         let _ = writeln!(log, "{}", sum.line());
     }
@@ -187,7 +198,8 @@ fn write_summary_json(p: &Path, sum: &Summary) -> anyhow::Result<()> {
         .with_context(|| format!("cannot create a temporary file beside {}", p.display()))?;
     serde_json::to_writer_pretty(&mut f, sum)?;
     f.write_all(b"\n")?;
-    f.commit(None).with_context(|| format!("cannot write {}", p.display()))
+    f.commit(None)
+        .with_context(|| format!("cannot write {}", p.display()))
 }
 
 /// An empty gzip stream still needs one (empty) member to be a valid gzip file.
@@ -207,7 +219,8 @@ fn in_place(
     path: &Path,
     log: &mut dyn Write,
 ) -> Result<(Counts, u64, u64), RunError> {
-    let meta = fs::symlink_metadata(path).with_context(|| format!("cannot open {}", path.display()))?;
+    let meta =
+        fs::symlink_metadata(path).with_context(|| format!("cannot open {}", path.display()))?;
     if meta.file_type().is_symlink() {
         return Err(anyhow!(
             "{} is a symbolic link; --in-place replaces only regular files (name the target instead)",
@@ -216,7 +229,11 @@ fn in_place(
         .into());
     }
     if !meta.is_file() {
-        return Err(anyhow!("{} is not a regular file; --in-place replaces only regular files", path.display()).into());
+        return Err(anyhow!(
+            "{} is not a regular file; --in-place replaces only regular files",
+            path.display()
+        )
+        .into());
     }
     let gz = match input::sniff_path(path).map_err(anyhow::Error::from)? {
         Compression::Gzip => Some(opts.gzip_level),
@@ -225,8 +242,17 @@ fn in_place(
     let file = AtomicFile::create(path, Some(&meta))
         .with_context(|| format!("cannot create a temporary file beside {}", path.display()))?;
     let mut sink = Counting { inner: file, n: 0 };
-    let (c, n) = one(opts, workers, &Source::Path(path.to_owned()), &mut sink, gz, log, false)?;
-    finish_gzip(&mut sink, gz).with_context(|| format!("cannot write beside {}", path.display()))?;
+    let (c, n) = one(
+        opts,
+        workers,
+        &Source::Path(path.to_owned()),
+        &mut sink,
+        gz,
+        log,
+        false,
+    )?;
+    finish_gzip(&mut sink, gz)
+        .with_context(|| format!("cannot write beside {}", path.display()))?;
     let out = sink.n;
     sink.inner
         .commit(meta.modified().ok())
@@ -250,16 +276,25 @@ fn one(
     let format = match &opts.format {
         FormatChoice::Fixed(f) => f.clone(),
         FormatChoice::Auto => {
-            let first = chunker.peek().with_context(|| format!("cannot read {name}"))?;
+            let first = chunker
+                .peek()
+                .with_context(|| format!("cannot read {name}"))?;
             let data: &[u8] = first.map_or(&[], |p| &p.data);
-            let d = Format::detect(data.split(|&b| b == b'\n').map(|l| l.strip_suffix(b"\r").unwrap_or(l)));
+            let d = Format::detect(
+                data.split(|&b| b == b'\n')
+                    .map(|l| l.strip_suffix(b"\r").unwrap_or(l)),
+            );
             if d.sampled > 0 && d.matched == 0 && !opts.quiet {
                 let _ = writeln!(
                     log,
                     "logscrub: {name}: no known format matches the first lines; treating it as raw text (every address is still scrubbed)"
                 );
             } else if opts.verbose {
-                let _ = writeln!(log, "logscrub: {name}: format {} ({} of {} sample lines matched)", d.format, d.matched, d.sampled);
+                let _ = writeln!(
+                    log,
+                    "logscrub: {name}: format {} ({} of {} sample lines matched)",
+                    d.format, d.matched, d.sampled
+                );
             }
             d.format
         }
@@ -272,9 +307,15 @@ fn one(
     };
     match pipeline::run(&engine, workers, &mut chunker, sink) {
         Ok(c) => Ok((c, chunker.bytes_read)),
-        Err(StreamError::Read(e)) => Err(anyhow::Error::new(e).context(format!("cannot read {name}")).into()),
-        Err(StreamError::Write(e)) if to_stdout && e.kind() == io::ErrorKind::BrokenPipe => Err(RunError::BrokenPipe),
-        Err(StreamError::Write(e)) => Err(anyhow::Error::new(e).context("cannot write output").into()),
+        Err(StreamError::Read(e)) => Err(anyhow::Error::new(e)
+            .context(format!("cannot read {name}"))
+            .into()),
+        Err(StreamError::Write(e)) if to_stdout && e.kind() == io::ErrorKind::BrokenPipe => {
+            Err(RunError::BrokenPipe)
+        }
+        Err(StreamError::Write(e)) => {
+            Err(anyhow::Error::new(e).context("cannot write output").into())
+        }
         Err(StreamError::Unparsed(stop, _)) => Err(RunError::Unparsed {
             path: name,
             line: stop.line,

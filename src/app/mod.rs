@@ -8,8 +8,15 @@ pub mod keygen;
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// An unparsed line under `--on-unparsed fail`.
-    #[error("{path}:{line}:{col}: line does not match format `{format}`; stopped here (--on-unparsed fail)")]
-    Unparsed { path: String, line: u64, col: usize, format: String },
+    #[error(
+        "{path}:{line}:{col}: line does not match format `{format}`; stopped here (--on-unparsed fail)"
+    )]
+    Unparsed {
+        path: String,
+        line: u64,
+        col: usize,
+        format: String,
+    },
     /// Standard output was closed by its reader.
     #[error("standard output closed")]
     BrokenPipe,

@@ -31,7 +31,11 @@ struct Scan<'a> {
 
 /// Validates `line` as a JSON object. Ok(client value span, without quotes) or Err(column).
 pub fn parse(line: &[u8]) -> Result<Option<(usize, usize)>, usize> {
-    let mut p = Scan { s: line, i: 0, client: None };
+    let mut p = Scan {
+        s: line,
+        i: 0,
+        client: None,
+    };
     p.ws();
     if p.peek() != Some(b'{') {
         return Err(p.i);
@@ -111,7 +115,9 @@ impl Scan<'_> {
                 loop {
                     self.ws();
                     let (ks, ke) = self.string()?;
-                    let is_client = CLIENT_KEYS.iter().any(|k| k.eq_ignore_ascii_case(&self.s[ks..ke]));
+                    let is_client = CLIENT_KEYS
+                        .iter()
+                        .any(|k| k.eq_ignore_ascii_case(&self.s[ks..ke]));
                     self.ws();
                     self.eat(b':')?;
                     self.value(depth + 1, is_client)?;
@@ -148,7 +154,10 @@ impl Scan<'_> {
             }
             Some(b'"') => {
                 let span = self.string()?;
-                if client_key && self.client.is_none() {
+                if client_key
+                    && self.client.is_none()
+                    && super::template::plausible_client(&self.s[span.0..span.1])
+                {
                     self.client = Some(span);
                 }
                 Ok(())
@@ -216,10 +225,16 @@ mod tests {
     fn objects_and_client_keys() {
         let caddy = r#"{"level":"info","ts":1791640536.123,"logger":"http.log.access","request":{"remote_ip":"192.0.2.17","remote_port":"51234","client_ip":"192.0.2.17","headers":{"User-Agent":["curl/8"]}},"status":200,"size":-1.5e3}"#;
         assert_eq!(client(caddy), Ok(Some("192.0.2.17")));
-        assert_eq!(client(r#"{"remote_addr":"2001:db8::1","x":[1,true,null,{"a":"b\"c\u00e9"}]}"#), Ok(Some("2001:db8::1")));
+        assert_eq!(
+            client(r#"{"remote_addr":"2001:db8::1","x":[1,true,null,{"a":"b\"c\u00e9"}]}"#),
+            Ok(Some("2001:db8::1"))
+        );
         assert_eq!(client(r#" {"msg":"no client here"} "#), Ok(None));
         assert_eq!(client(r#"{}"#), Ok(None));
-        assert_eq!(client(r#"{"ip": 17, "client_ip": "198.51.100.3"}"#), Ok(Some("198.51.100.3")));
+        assert_eq!(
+            client(r#"{"ip": 17, "client_ip": "198.51.100.3"}"#),
+            Ok(Some("198.51.100.3"))
+        );
     }
 
     #[test]

@@ -44,7 +44,9 @@ pub enum FormatChoice {
 /// A `--format` value that is not a format.
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
-    #[error("unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, apache:FORMAT, nginx:FORMAT (see `logscrub formats`)")]
+    #[error(
+        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, apache:FORMAT, nginx:FORMAT (see `logscrub formats`)"
+    )]
     Unknown(String),
     #[error("in `{spec}`: {source}")]
     Template {
@@ -64,20 +66,34 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "combined",
         r#"192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] "GET /index.html HTTP/1.1" 200 5123 "https://www.example.org/" "Mozilla/5.0 (X11; Linux x86_64)""#,
     ),
-    ("common", r#"192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] "GET /index.html HTTP/1.1" 200 5123"#),
+    (
+        "common",
+        r#"192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] "GET /index.html HTTP/1.1" 200 5123"#,
+    ),
     (
         "json",
         r#"{"ts":1791640536.1,"request":{"remote_ip":"192.0.2.17","method":"GET","uri":"/"},"status":200}"#,
     ),
-    ("raw", "anything at all: 192.0.2.17 and [2001:db8::17]:443 are scrubbed wherever they are"),
+    (
+        "raw",
+        "anything at all: 192.0.2.17 and [2001:db8::17]:443 are scrubbed wherever they are",
+    ),
 ];
 
 impl Format {
     /// Looks up a built-in format or compiles `apache:...` / `nginx:...`.
     pub fn from_spec(spec: &str) -> Result<FormatChoice, FormatError> {
         let tpl = |name: &str, t: Result<Template, template::TemplateError>| {
-            t.map(|template| FormatChoice::Fixed(Format::Template { name: name.to_string(), template }))
-                .map_err(|source| FormatError::Template { spec: spec.to_string(), source })
+            t.map(|template| {
+                FormatChoice::Fixed(Format::Template {
+                    name: name.to_string(),
+                    template,
+                })
+            })
+            .map_err(|source| FormatError::Template {
+                spec: spec.to_string(),
+                source,
+            })
         };
         match spec {
             "auto" => Ok(FormatChoice::Auto),
@@ -107,7 +123,11 @@ impl Format {
 
     /// Parses one line (without its line ending). `spans` is scratch space reused across lines.
     /// Ok(client span) when the line matches, Err(0-based column) where it stopped matching.
-    pub fn parse(&self, line: &[u8], spans: &mut Vec<(usize, usize)>) -> Result<Option<(usize, usize)>, usize> {
+    pub fn parse(
+        &self,
+        line: &[u8],
+        spans: &mut Vec<(usize, usize)>,
+    ) -> Result<Option<(usize, usize)>, usize> {
         match self {
             Format::Raw => Ok(None),
             Format::Json => json::parse(line),
@@ -121,17 +141,28 @@ impl Format {
     /// Picks the format that matches most of `sample` (lines without endings; empty ones are
     /// ignored). Returns the format and how many sample lines it matched out of how many.
     pub fn detect<'a>(sample: impl IntoIterator<Item = &'a [u8]>) -> Detected {
-        let lines: Vec<&[u8]> = sample.into_iter().filter(|l| !l.is_empty()).take(64).collect();
+        let lines: Vec<&[u8]> = sample
+            .into_iter()
+            .filter(|l| !l.is_empty())
+            .take(64)
+            .collect();
         let mut spans = Vec::new();
         let mut best = (Format::Raw, 0usize);
         for (name, _) in BUILTIN.iter().filter(|(n, _)| *n != "raw") {
             let f = Format::builtin(name);
-            let hits = lines.iter().filter(|l| f.parse(l, &mut spans).is_ok()).count();
+            let hits = lines
+                .iter()
+                .filter(|l| f.parse(l, &mut spans).is_ok())
+                .count();
             if hits > best.1 {
                 best = (f, hits);
             }
         }
-        Detected { format: best.0, matched: best.1, sampled: lines.len() }
+        Detected {
+            format: best.0,
+            matched: best.1,
+            sampled: lines.len(),
+        }
     }
 }
 
@@ -144,7 +175,10 @@ pub fn listing() -> String {
     for (name, example) in BUILTIN {
         let mut out = Vec::new();
         a.rewrite_line(example.as_bytes(), b'\n', &mut out, &mut Cache::default());
-        s += &format!("{name}\n  in:  {example}\n  out: {}\n\n", String::from_utf8_lossy(&out));
+        s += &format!(
+            "{name}\n  in:  {example}\n  out: {}\n\n",
+            String::from_utf8_lossy(&out)
+        );
     }
     s += "apache:FORMAT  an Apache LogFormat string, e.g. apache:%h %l %u %t \"%r\" %>s %b\n";
     s += "nginx:FORMAT   an nginx log_format string, e.g. nginx:$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent\n";
@@ -180,7 +214,10 @@ mod tests {
     fn every_builtin_example_parses_with_its_format_and_is_detected() {
         for (name, example) in BUILTIN {
             let f = Format::builtin(name);
-            assert!(f.parse(example.as_bytes(), &mut Vec::new()).is_ok(), "{name}");
+            assert!(
+                f.parse(example.as_bytes(), &mut Vec::new()).is_ok(),
+                "{name}"
+            );
             let d = Format::detect([example.as_bytes()]);
             assert_eq!(d.format.to_string(), *name, "detect {name}");
         }
@@ -191,7 +228,10 @@ mod tests {
         let c = BUILTIN[1].1.as_bytes();
         let j = BUILTIN[3].1.as_bytes();
         let d = Format::detect([c, j, c, b"".as_slice(), b"noise"]);
-        assert_eq!((d.format.to_string().as_str(), d.matched, d.sampled), ("combined", 2, 4));
+        assert_eq!(
+            (d.format.to_string().as_str(), d.matched, d.sampled),
+            ("combined", 2, 4)
+        );
         let d = Format::detect([b"hello".as_slice(), b"world"]);
         assert_eq!((d.format.to_string().as_str(), d.matched), ("raw", 0));
     }
@@ -201,8 +241,16 @@ mod tests {
         assert!(matches!(Format::from_spec("auto"), Ok(FormatChoice::Auto)));
         assert!(Format::from_spec("nginx:$remote_addr [$time_local]").is_ok());
         let e = Format::from_spec("apache:%h %Q").unwrap_err().to_string();
-        assert_eq!(e, "in `apache:%h %Q`: format string, column 4: unknown directive `%Q`");
-        assert!(Format::from_spec("bind9").unwrap_err().to_string().starts_with("unknown format `bind9`"));
+        assert_eq!(
+            e,
+            "in `apache:%h %Q`: format string, column 4: unknown directive `%Q`"
+        );
+        assert!(
+            Format::from_spec("bind9")
+                .unwrap_err()
+                .to_string()
+                .starts_with("unknown format `bind9`")
+        );
     }
 
     #[test]

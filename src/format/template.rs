@@ -20,7 +20,7 @@ use memchr::memmem;
 pub enum Kind {
     /// Anything up to the next literal.
     Text,
-    /// The client address (or host name); must be non-empty and hold no space.
+    /// The client address (or host name): see [`plausible_client`].
     Client,
     /// `[...]`, as Apache's `%t`.
     Bracketed,
@@ -46,7 +46,7 @@ pub struct Field {
 #[derive(Debug, Clone)]
 enum Finder {
     Short(Vec<u8>),
-    Long(memmem::Finder<'static>),
+    Long(Box<memmem::Finder<'static>>),
 }
 
 impl Finder {
@@ -99,11 +99,13 @@ pub const COMMON: &str = r#"%h %l %u %t "%r" %>s %b"#;
 /// The Apache combined log format.
 pub const COMBINED: &str = r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i""#;
 /// The Apache vhost_combined log format.
-pub const VHOST_COMBINED: &str =
-    r#"%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i""#;
+pub const VHOST_COMBINED: &str = r#"%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i""#;
 
 fn err(col: usize, msg: impl Into<String>) -> TemplateError {
-    TemplateError { col: col + 1, msg: msg.into() }
+    TemplateError {
+        col: col + 1,
+        msg: msg.into(),
+    }
 }
 
 fn header_field(h: &str) -> (String, Kind) {
@@ -121,7 +123,10 @@ fn header_field(h: &str) -> (String, Kind) {
 fn apache_field(letter: char, arg: Option<&str>) -> Option<(String, Kind)> {
     let (name, kind) = match (letter, arg) {
         ('i', Some(h)) => return Some(header_field(h)),
-        ('o', Some(h)) => (format!("response_{}", h.to_ascii_lowercase().replace('-', "_")), Kind::Text),
+        ('o', Some(h)) => (
+            format!("response_{}", h.to_ascii_lowercase().replace('-', "_")),
+            Kind::Text,
+        ),
         ('C', Some(c)) => (format!("cookie_{c}"), Kind::Text),
         ('e', Some(v)) | ('n', Some(v)) => (v.to_ascii_lowercase(), Kind::Text),
         ('t', Some(_)) => ("time".into(), Kind::Text),
@@ -135,9 +140,9 @@ fn apache_field(letter: char, arg: Option<&str>) -> Option<(String, Kind)> {
         ('s', _) => ("status".into(), Kind::Status),
         ('b', _) => ("bytes".into(), Kind::Bytes),
         ('B', _) => ("bytes".into(), Kind::Digits),
-        ('O', _) => ("bytes_out".into(), Kind::Digits),
-        ('I', _) => ("bytes_in".into(), Kind::Digits),
-        ('S', _) => ("bytes_transferred".into(), Kind::Digits),
+        ('O', _) => ("bytes_out".into(), Kind::Bytes),
+        ('I', _) => ("bytes_in".into(), Kind::Bytes),
+        ('S', _) => ("bytes_transferred".into(), Kind::Bytes),
         ('D', _) => ("duration_us".into(), Kind::Digits),
         ('T', _) => ("duration".into(), Kind::Digits),
         ('v', _) | ('V', _) => ("vhost".into(), Kind::Text),
@@ -164,8 +169,8 @@ fn nginx_field(var: &str) -> (String, Kind) {
         "time_local" | "time_iso8601" | "msec" => ("time", Kind::Text),
         "request" => ("request", Kind::Text),
         "status" => ("status", Kind::Status),
-        "body_bytes_sent" => ("bytes", Kind::Digits),
-        "bytes_sent" => ("bytes_out", Kind::Digits),
+        "body_bytes_sent" => ("bytes", Kind::Bytes),
+        "bytes_sent" => ("bytes_out", Kind::Bytes),
         "request_length" => ("bytes_in", Kind::Digits),
         "http_referer" => ("referrer", Kind::Text),
         "http_user_agent" => ("user_agent", Kind::Text),
@@ -210,18 +215,21 @@ impl Template {
             }
             let mut arg = None;
             if i < b.len() && b[i] == b'{' {
-                let close = b[i..].iter().position(|&c| c == b'}').ok_or_else(|| {
-                    err(i, "`%{` without a closing `}`")
-                })?;
+                let close = b[i..]
+                    .iter()
+                    .position(|&c| c == b'}')
+                    .ok_or_else(|| err(i, "`%{` without a closing `}`"))?;
                 arg = Some(&spec[i + 1..i + close]);
                 i += close + 1;
             }
             let Some(&letter) = b.get(i) else {
-                return Err(err(start, "`%` at the end; expected a directive such as %h or %t"));
+                return Err(err(
+                    start,
+                    "`%` at the end; expected a directive such as %h or %t",
+                ));
             };
-            let (name, kind) = apache_field(letter as char, arg).ok_or_else(|| {
-                err(start, format!("unknown directive `%{}`", letter as char))
-            })?;
+            let (name, kind) = apache_field(letter as char, arg)
+                .ok_or_else(|| err(start, format!("unknown directive `%{}`", letter as char)))?;
             i += 1;
             push_field(&mut items, &mut fields, &mut lit, name, kind, start)?;
         }
@@ -276,7 +284,10 @@ impl Template {
             items.push(Item::Lit(lit));
         }
         if fields.is_empty() {
-            return Err(err(0, "no fields; expected at least one directive such as %h or $remote_addr"));
+            return Err(err(
+                0,
+                "no fields; expected at least one directive such as %h or $remote_addr",
+            ));
         }
         let client = fields.iter().position(|f| f.kind == Kind::Client);
         let mut finders = vec![None; fields.len()];
@@ -285,11 +296,16 @@ impl Template {
                 finders[*f] = Some(if l.len() <= 4 {
                     Finder::Short(l.clone())
                 } else {
-                    Finder::Long(memmem::Finder::new(l).into_owned())
+                    Finder::Long(Box::new(memmem::Finder::new(l).into_owned()))
                 });
             }
         }
-        Ok(Template { items, fields, client, finders })
+        Ok(Template {
+            items,
+            fields,
+            client,
+            finders,
+        })
     }
 
     /// The compiled fields, in order.
@@ -333,16 +349,22 @@ impl Template {
                         (_, None) => line.len(),
                         (_, Some(Item::Lit(l))) if k + 2 == n => {
                             // The last literal: it must end the line.
-                            if line.len() < pos + l.len() || !has_prefix(&line[line.len() - l.len()..], l) {
+                            if line.len() < pos + l.len()
+                                || !has_prefix(&line[line.len() - l.len()..], l)
+                            {
                                 return Err(line.len());
                             }
                             line.len() - l.len()
                         }
                         (_, Some(Item::Lit(l))) => {
-                            let finder = self.finders[*f].as_ref().expect("finder for every field before a literal");
+                            let finder = self.finders[*f]
+                                .as_ref()
+                                .expect("finder for every field before a literal");
                             find_unescaped(line, pos, l, finder).ok_or(pos)?
                         }
-                        (_, Some(Item::Field(_))) => unreachable!("adjacent fields are refused at compile time"),
+                        (_, Some(Item::Field(_))) => {
+                            unreachable!("adjacent fields are refused at compile time")
+                        }
                     };
                     if !valid(field.kind, &line[start..end]) {
                         return Err(start);
@@ -372,7 +394,10 @@ fn push_field(
     col: usize,
 ) -> Result<(), TemplateError> {
     if lit.is_empty() && matches!(items.last(), Some(Item::Field(_))) && kind != Kind::Bracketed {
-        return Err(err(col, "two fields with nothing between them cannot be told apart; put a separator between them"));
+        return Err(err(
+            col,
+            "two fields with nothing between them cannot be told apart; put a separator between them",
+        ));
     }
     if !lit.is_empty() {
         items.push(Item::Lit(std::mem::take(lit)));
@@ -387,17 +412,33 @@ fn find_unescaped(line: &[u8], from: usize, lit: &[u8], finder: &Finder) -> Opti
     let mut at = from;
     loop {
         let j = at + finder.find(&line[at..])?;
-        if lit[0] != b'"' || line[from..j].iter().rev().take_while(|&&c| c == b'\\').count() % 2 == 0 {
+        if lit[0] != b'"'
+            || line[from..j]
+                .iter()
+                .rev()
+                .take_while(|&&c| c == b'\\')
+                .count()
+                % 2
+                == 0
+        {
             return Some(j);
         }
         at = j + 1;
     }
 }
 
+/// A client field holds an address (`192.0.2.1`, `[2001:db8::1]:443`, `fe80::1%eth0`), a host
+/// name, or `-`. Anything else (spaces, control bytes, quotes) means the line is not this format.
+pub fn plausible_client(v: &[u8]) -> bool {
+    !v.is_empty()
+        && v.iter()
+            .all(|&b| b.is_ascii_alphanumeric() || b".:-_[]%".contains(&b))
+}
+
 fn valid(kind: Kind, v: &[u8]) -> bool {
     match kind {
         Kind::Text | Kind::Bracketed => true,
-        Kind::Client => !v.is_empty() && !v.contains(&b' '),
+        Kind::Client => plausible_client(v),
         Kind::Status => v == b"-" || (v.len() == 3 && v.iter().all(u8::is_ascii_digit)),
         Kind::Bytes => v == b"-" || (!v.is_empty() && v.iter().all(u8::is_ascii_digit)),
         Kind::Digits => !v.is_empty() && v.iter().all(u8::is_ascii_digit),
@@ -419,21 +460,44 @@ mod tests {
     }
 
     fn get(v: &[(String, String)], name: &str) -> String {
-        v.iter().find(|(n, _)| n == name).map(|(_, v)| v.clone()).unwrap_or_default()
+        v.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
     }
 
     #[test]
     fn combined_variants() {
         let t = Template::apache(COMBINED).unwrap();
         let table = [
-            (r#"192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] "GET /a.html?x=1 HTTP/1.1" 200 5123 "https://www.example.org/" "Mozilla/5.0 (X11; Linux x86_64)""#,
-             "192.0.2.17", "GET /a.html?x=1 HTTP/1.1", "200", "Mozilla/5.0 (X11; Linux x86_64)"),
-            (r#"2001:db8::5 - alice [10/Oct/2026:13:55:36 -0700] "POST /api HTTP/2.0" 404 - "-" "curl/8.5.0""#,
-             "2001:db8::5", "POST /api HTTP/2.0", "404", "curl/8.5.0"),
-            (r#"192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] "GET /q?s=\"x\" HTTP/1.1" 200 1 "-" "UA with \"quotes\" \" inside""#,
-             "192.0.2.1", r#"GET /q?s=\"x\" HTTP/1.1"#, "200", r#"UA with \"quotes\" \" inside"#),
-            (r#"host.example.net - - [10/Oct/2026:13:55:36 +0000] "-" 408 - "-" "-""#,
-             "host.example.net", "-", "408", "-"),
+            (
+                r#"192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] "GET /a.html?x=1 HTTP/1.1" 200 5123 "https://www.example.org/" "Mozilla/5.0 (X11; Linux x86_64)""#,
+                "192.0.2.17",
+                "GET /a.html?x=1 HTTP/1.1",
+                "200",
+                "Mozilla/5.0 (X11; Linux x86_64)",
+            ),
+            (
+                r#"2001:db8::5 - alice [10/Oct/2026:13:55:36 -0700] "POST /api HTTP/2.0" 404 - "-" "curl/8.5.0""#,
+                "2001:db8::5",
+                "POST /api HTTP/2.0",
+                "404",
+                "curl/8.5.0",
+            ),
+            (
+                r#"192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] "GET /q?s=\"x\" HTTP/1.1" 200 1 "-" "UA with \"quotes\" \" inside""#,
+                "192.0.2.1",
+                r#"GET /q?s=\"x\" HTTP/1.1"#,
+                "200",
+                r#"UA with \"quotes\" \" inside"#,
+            ),
+            (
+                r#"host.example.net - - [10/Oct/2026:13:55:36 +0000] "-" 408 - "-" "-""#,
+                "host.example.net",
+                "-",
+                "408",
+                "-",
+            ),
         ];
         for (line, client, req, status, ua) in table {
             let v = fields(&t, line).unwrap_or_else(|c| panic!("{line}: col {c}"));
@@ -448,37 +512,90 @@ mod tests {
     #[test]
     fn mismatches_report_a_column() {
         let t = Template::apache(COMBINED).unwrap();
-        assert_eq!(fields(&t, "192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 2x0 1 \"-\" \"-\"").unwrap_err(), 60);
+        assert_eq!(
+            fields(
+                &t,
+                "192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 2x0 1 \"-\" \"-\""
+            )
+            .unwrap_err(),
+            60
+        );
         assert!(fields(&t, "192.0.2.1 - - [10/Oct/2026:13:55").is_err());
         assert!(fields(&t, "").is_err());
         assert!(fields(&t, "garbage").is_err());
         let common = Template::apache(COMMON).unwrap();
-        assert!(fields(&common, r#"192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 1 "-" "-""#).is_err(), "trailing fields do not match common");
-        assert!(fields(&common, r#"192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 1"#).is_ok());
+        assert!(
+            fields(
+                &common,
+                r#"192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 1 "-" "-""#
+            )
+            .is_err(),
+            "trailing fields do not match common"
+        );
+        assert!(
+            fields(
+                &common,
+                r#"192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 1"#
+            )
+            .is_ok()
+        );
     }
 
     #[test]
     fn vhost_combined_and_nginx() {
         let t = Template::apache(VHOST_COMBINED).unwrap();
         let v = fields(&t, r#"www.example.com:443 192.0.2.9 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 12 "-" "-""#).unwrap();
-        assert_eq!((get(&v, "vhost"), get(&v, "port"), get(&v, "client")), ("www.example.com".into(), "443".into(), "192.0.2.9".into()));
-        assert!(fields(&t, r#"2001:db8::1 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 12 "-" "-""#).is_err());
+        assert_eq!(
+            (get(&v, "vhost"), get(&v, "port"), get(&v, "client")),
+            ("www.example.com".into(), "443".into(), "192.0.2.9".into())
+        );
+        assert!(
+            fields(
+                &t,
+                r#"2001:db8::1 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 12 "-" "-""#
+            )
+            .is_err()
+        );
 
         let n = Template::nginx(r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for""#).unwrap();
         let v = fields(&n, r#"198.51.100.7 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 0 "-" "curl/8" "203.0.113.9, 2001:db8::17""#).unwrap();
         assert_eq!(get(&v, "forwarded_for"), "203.0.113.9, 2001:db8::17");
         assert_eq!(get(&v, "time"), "10/Oct/2026:13:55:36 +0000");
         let names: Vec<&str> = n.fields().iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(names, ["client", "user", "time", "request", "status", "bytes", "referrer", "user_agent", "forwarded_for"]);
+        assert_eq!(
+            names,
+            [
+                "client",
+                "user",
+                "time",
+                "request",
+                "status",
+                "bytes",
+                "referrer",
+                "user_agent",
+                "forwarded_for"
+            ]
+        );
     }
 
     #[test]
     fn field_names_from_directives() {
-        let t = Template::apache(r#"%a %{X-Forwarded-For}i %{Host}i %D "%{Cookie}i" %{%Y-%m-%d}t %%"#);
+        let t =
+            Template::apache(r#"%a %{X-Forwarded-For}i %{Host}i %D "%{Cookie}i" %{%Y-%m-%d}t %%"#);
         // `%{%Y-%m-%d}t` has a `}` inside braces only at the end: fine.
         let t = t.unwrap();
         let names: Vec<&str> = t.fields().iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(names, ["client", "forwarded_for", "vhost", "duration_us", "cookie", "time"]);
+        assert_eq!(
+            names,
+            [
+                "client",
+                "forwarded_for",
+                "vhost",
+                "duration_us",
+                "cookie",
+                "time"
+            ]
+        );
         let n = Template::nginx("${remote_addr} $request_time $upstream_addr").unwrap();
         let names: Vec<&str> = n.fields().iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names, ["client", "duration", "upstream_addr"]);
