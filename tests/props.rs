@@ -1,0 +1,163 @@
+//! Property tests for the invariants: no untruncated address comes out, whatever surrounds it;
+//! parallel output equals sequential output; arbitrary bytes keep their line count; gzip round
+//! trips. The address check uses the independent oracle in `common`, not logscrub's finder.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use logscrub::anonymize::{Anonymizer, Scheme};
+use logscrub::format::{Format, FormatChoice};
+use logscrub::input::{self, Chunker, Source};
+use logscrub::pipeline::{self, Engine, OnUnparsed, Workers};
+use proptest::prelude::*;
+
+fn engine(format: &str) -> Engine {
+    let FormatChoice::Fixed(format) = Format::from_spec(format).unwrap() else { unreachable!() };
+    Engine {
+        format,
+        anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
+        on_unparsed: OnUnparsed::Scrub,
+        gzip_level: None,
+    }
+}
+
+fn run(e: &Engine, input: &[u8], chunk: usize, max_line: usize) -> Vec<u8> {
+    let mut c = Chunker::new(input, chunk, max_line);
+    let mut out = Vec::new();
+    pipeline::run(e, &Workers::new(), &mut c, &mut out).unwrap();
+    out
+}
+
+/// An address in one of the textual forms logs use.
+fn address() -> impl Strategy<Value = String> {
+    let v4 = any::<u32>().prop_map(Ipv4Addr::from);
+    let v6 = any::<u128>().prop_map(Ipv6Addr::from);
+    prop_oneof![
+        v4.clone().prop_map(|a| a.to_string()),
+        (v4.clone(), 1u16..).prop_map(|(a, p)| format!("{a}:{p}")),
+        (v4.clone(), 1u16..).prop_map(|(a, p)| format!("{a}#{p}")),
+        v4.clone().prop_map(|a| format!("http://{a}/x?y=1")),
+        v4.clone().prop_map(|a| format!("::ffff:{a}")),
+        v4.prop_map(|a| format!("::FFFF:{a}")),
+        v6.clone().prop_map(|a| a.to_string()),
+        v6.clone().prop_map(|a| a.to_string().to_uppercase()),
+        v6.clone().prop_map(|a| {
+            let s = a.segments();
+            format!("{:x}:{:x}:{:x}:{:x}:{:x}:{:x}:{:x}:{:x}", s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7])
+        }),
+        (v6.clone(), 1u16..).prop_map(|(a, p)| format!("[{a}]:{p}")),
+        (v6.clone(), 1u16..).prop_map(|(a, p)| format!("{a}#{p}")),
+        v6.clone().prop_map(|a| format!("{a}%eth0")),
+        v6.clone().prop_map(|a| format!("https://[{a}]:8443/p")),
+        v6.prop_map(|a| a.to_string().replace(':', "%3A")),
+    ]
+}
+
+/// Noise that cannot form an address by itself (no digits, hex letters, dots or colons).
+fn noise() -> impl Strategy<Value = String> {
+    "[g-zG-Z /?=&\"(),;_\\-\\[\\]]{0,12}"
+}
+
+fn separator() -> impl Strategy<Value = &'static str> {
+    prop::sample::select(vec![" ", ", ", ",", "\"", "=", "/", "(", ") ", "; ", "\t"])
+}
+
+fn line() -> impl Strategy<Value = String> {
+    prop::collection::vec((noise(), separator(), address(), separator()), 1..6).prop_map(|parts| {
+        parts.into_iter().map(|(n, s1, a, s2)| format!("{n}{s1}{a}{s2}")).collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn no_untruncated_address_survives(lines in prop::collection::vec(line(), 1..20), fmt in prop::sample::select(vec!["raw", "combined", "json"])) {
+        let input = lines.join("\n") + "\n";
+        let out = run(&engine(fmt), input.as_bytes(), 256, 1 << 20);
+        prop_assert_eq!(common::untruncated(&out), Vec::<String>::new(), "input: {}", input);
+        prop_assert_eq!(out.iter().filter(|&&b| b == b'\n').count(), lines.len());
+    }
+
+    #[test]
+    fn no_untruncated_address_survives_long_line_cuts(parts in prop::collection::vec(line(), 20..60)) {
+        // One long line, cut into parts by a tiny --max-line-length.
+        let input = parts.concat() + "\n";
+        let out = run(&engine("raw"), input.as_bytes(), 64, 256);
+        prop_assert_eq!(common::untruncated(&out), Vec::<String>::new());
+    }
+
+    #[test]
+    fn parallel_equals_sequential(lines in prop::collection::vec(prop_oneof![line(), "[ -~]{0,80}"], 1..80), chunk in 16usize..2048) {
+        let input = lines.join("\n");
+        let e = engine("combined");
+        let parallel = run(&e, input.as_bytes(), chunk, 1 << 20);
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+        let sequential = one.install(|| run(&e, input.as_bytes(), 1 << 20, 1 << 20));
+        prop_assert_eq!(parallel, sequential);
+    }
+
+    #[test]
+    fn arbitrary_bytes_keep_their_lines(data in prop::collection::vec(prop_oneof![any::<u8>(), Just(b'\n'), Just(b'.'), Just(b':'), Just(b'1')], 0..4000), chunk in 1usize..512, fmt in prop::sample::select(vec!["raw", "combined", "json"])) {
+        let out = run(&engine(fmt), &data, chunk, 300);
+        let nl = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
+        prop_assert_eq!(nl(&out), nl(&data));
+        prop_assert_eq!(out.last() == Some(&b'\n'), data.last() == Some(&b'\n'));
+        prop_assert_eq!(out.is_empty(), data.is_empty());
+    }
+
+    #[test]
+    fn gzip_round_trips(data in prop::collection::vec(any::<u8>(), 0..3000), cuts in prop::collection::vec(0usize..3000, 0..3)) {
+        // Several members, as concatenated rotated logs are.
+        let mut points: Vec<usize> = cuts.into_iter().map(|c| c.min(data.len())).collect();
+        points.sort();
+        points.push(data.len());
+        let mut gz = Vec::new();
+        let mut from = 0;
+        for p in points {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            e.write_all(&data[from..p]).unwrap();
+            gz.extend(e.finish().unwrap());
+            from = p;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.log");
+        std::fs::write(&path, &gz).unwrap();
+        let mut inp = input::open(&Source::Path(path)).unwrap();
+        prop_assert_eq!(inp.compression, input::Compression::Gzip);
+        let mut back = Vec::new();
+        inp.reader.read_to_end(&mut back).unwrap();
+        prop_assert_eq!(&back, &data);
+
+        let mut e = engine("raw");
+        let plain = run(&e, &data, 700, 1 << 20);
+        e.gzip_level = Some(1);
+        let packed = run(&e, &data, 700, 1 << 20);
+        let mut unpacked = Vec::new();
+        flate2::read::MultiGzDecoder::new(&packed[..]).read_to_end(&mut unpacked).unwrap();
+        prop_assert_eq!(unpacked, plain);
+    }
+}
+
+#[test]
+fn the_oracle_sees_every_form_it_is_trusted_with() {
+    for s in [
+        "x 192.0.2.5 y",
+        "[2001:db8::5]:1",
+        "a=2001%3Adb8%3A%3A5&",
+        "::ffff:192.0.2.5",
+        "192.0.2.5#53",
+        "2001:DB8::5",
+        "http://198.51.100.7:8080/",
+        "2001:db8:0:0:0:0:0:5",
+        "fe80::1%eth0",
+        "1:2:3:4:5:6:7:8",
+    ] {
+        assert!(!common::untruncated(s.as_bytes()).is_empty(), "oracle misses {s}");
+    }
+    for s in ["192.0.2.0", "[2001:db8::]:1", "::ffff:192.0.2.0", "10:20:30", "Chrome/120.0.0.0"] {
+        assert!(common::untruncated(s.as_bytes()).is_empty(), "oracle flags {s}");
+    }
+}
