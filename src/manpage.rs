@@ -136,8 +136,8 @@ logscrub anonymize \-\-mode hash \-\-key\-file /etc/logscrub/key access.log \-o 
 An nginx custom format, failing on the first line that does not match it:
 .IP
 .EX
-logscrub anonymize \-\-on\-unparsed fail \e
-  \-\-format 'nginx:$remote_addr \- $remote_user [$time_local] "$request" $status $body_bytes_sent' access.log
+logscrub anonymize \-\-on\-unparsed fail access.log \e
+  \-\-format 'nginx:$remote_addr \- $remote_user [$time_local] "$request" $status'
 .EE
 "#;
 
@@ -178,11 +178,11 @@ pub fn render(cmd: &Command) -> String {
     out.push_str("\n.SH SYNOPSIS\n");
     for sub in cmd.get_subcommands() {
         out.push_str(&format!(
-            ".B logscrub {}\n.RI [ OPTIONS ]",
+            ".B logscrub {}\n[\\fIOPTIONS\\fR]",
             esc(sub.get_name())
         ));
         if sub.get_arguments().any(|a| a.is_positional()) {
-            out.push_str(" [ FILE ...]");
+            out.push_str(" [\\fIFILE\\fR...]");
         }
         out.push_str("\n.br\n");
     }
@@ -212,7 +212,11 @@ pub fn render(cmd: &Command) -> String {
     para(&mut out, OUTPUT);
     out.push_str(".SH FORMATS\n");
     for (name, example) in crate::format::BUILTIN {
-        out.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", esc(name), esc(example)));
+        out.push_str(&format!(
+            ".TP\n\\fB{}\\fR\n.EX\n{}\n.EE\n",
+            esc(name),
+            esc(example)
+        ));
     }
     out.push_str(".TP\n\\fBapache:\\fIFORMAT\\fR\nAn Apache LogFormat string; %h and %a are the client, %{Header}i names a field after the header (Referer \\(-> referrer, User\\-Agent \\(-> user_agent).\n");
     out.push_str(".TP\n\\fBnginx:\\fIFORMAT\\fR\nAn nginx log_format string; $remote_addr is the client, $http_user_agent \\(-> user_agent, $http_referer \\(-> referrer.\n");

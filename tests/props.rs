@@ -14,7 +14,9 @@ use logscrub::pipeline::{self, Engine, OnUnparsed, Workers};
 use proptest::prelude::*;
 
 fn engine(format: &str) -> Engine {
-    let FormatChoice::Fixed(format) = Format::from_spec(format).unwrap() else { unreachable!() };
+    let FormatChoice::Fixed(format) = Format::from_spec(format).unwrap() else {
+        unreachable!()
+    };
     Engine {
         format,
         anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
@@ -45,7 +47,10 @@ fn address() -> impl Strategy<Value = String> {
         v6.clone().prop_map(|a| a.to_string().to_uppercase()),
         v6.clone().prop_map(|a| {
             let s = a.segments();
-            format!("{:x}:{:x}:{:x}:{:x}:{:x}:{:x}:{:x}:{:x}", s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7])
+            format!(
+                "{:x}:{:x}:{:x}:{:x}:{:x}:{:x}:{:x}:{:x}",
+                s[0], s[1], s[2], s[3], s[4], s[5], s[6], s[7]
+            )
         }),
         (v6.clone(), 1u16..).prop_map(|(a, p)| format!("[{a}]:{p}")),
         (v6.clone(), 1u16..).prop_map(|(a, p)| format!("{a}#{p}")),
@@ -66,7 +71,10 @@ fn separator() -> impl Strategy<Value = &'static str> {
 
 fn line() -> impl Strategy<Value = String> {
     prop::collection::vec((noise(), separator(), address(), separator()), 1..6).prop_map(|parts| {
-        parts.into_iter().map(|(n, s1, a, s2)| format!("{n}{s1}{a}{s2}")).collect()
+        parts
+            .into_iter()
+            .map(|(n, s1, a, s2)| format!("{n}{s1}{a}{s2}"))
+            .collect()
     })
 }
 
@@ -155,9 +163,21 @@ fn the_oracle_sees_every_form_it_is_trusted_with() {
         "fe80::1%eth0",
         "1:2:3:4:5:6:7:8",
     ] {
-        assert!(!common::untruncated(s.as_bytes()).is_empty(), "oracle misses {s}");
+        assert!(
+            !common::untruncated(s.as_bytes()).is_empty(),
+            "oracle misses {s}"
+        );
     }
-    for s in ["192.0.2.0", "[2001:db8::]:1", "::ffff:192.0.2.0", "10:20:30", "Chrome/120.0.0.0"] {
-        assert!(common::untruncated(s.as_bytes()).is_empty(), "oracle flags {s}");
+    for s in [
+        "192.0.2.0",
+        "[2001:db8::]:1",
+        "::ffff:192.0.2.0",
+        "10:20:30",
+        "Chrome/120.0.0.0",
+    ] {
+        assert!(
+            common::untruncated(s.as_bytes()).is_empty(),
+            "oracle flags {s}"
+        );
     }
 }

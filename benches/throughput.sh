@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Whole-process throughput of the release binary, side by side with `cat` on the same machine.
+#
+#   benches/throughput.sh [LINES]        (default 1000000 lines, ~240 MB, ~15 % IPv6)
+#
+# Generates a combined-format corpus with benches/gen_corpus.py (seeded, so every run measures the
+# same bytes), warms the page cache, and reports MB/s (10^6 bytes of decompressed input per second,
+# best of 3 runs) and peak RSS for each case the issues name. Prints a table; exits non-zero only
+# when something fails to run. Goals are printed next to the figures for reading, not enforced: a
+# timed assertion on a shared 2-core machine would be noise.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+LINES=${1:-1000000}
+WORK=${TMPDIR:-/tmp}/logscrub-bench
+mkdir -p "$WORK"
+CORPUS=$WORK/combined-$LINES.log
+BIN=target/release/logscrub
+
+cargo build --release --quiet
+[ -s "$CORPUS" ] || python3 benches/gen_corpus.py --lines "$LINES" -o "$CORPUS" >/dev/null
+[ -s "$CORPUS.gz" ] || gzip -1 -c "$CORPUS" > "$CORPUS.gz"
+[ -s "$WORK/key" ] || $BIN keygen -o "$WORK/key"
+SIZE=$(stat -c %s "$CORPUS")
+cat "$CORPUS" "$CORPUS.gz" > /dev/null
+
+# best_of CMD...: prints "seconds peak_rss_kb" of the fastest of 3 runs.
+best_of() {
+  local best="" rss=0
+  for _ in 1 2 3; do
+    /usr/bin/time -o "$WORK/time" -f "%e %M" bash -c "$*" > /dev/null 2>&1
+    local out t m
+    out=$(tail -1 "$WORK/time")
+    t=${out% *} m=${out#* }
+    if [ -z "$best" ] || awk "BEGIN{exit !($t < $best)}"; then best=$t; rss=$m; fi
+  done
+  echo "$best $rss"
+}
+
+row() { # name seconds rss goal
+  awk -v n="$1" -v s="$2" -v r="$3" -v b="$SIZE" -v g="$4" \
+    'BEGIN{ printf "%-34s %8.0f MB/s %7.1f MiB  %s\n", n, (s > 0 ? b/1e6/s : 0), r/1024, g }'
+}
+
+echo "corpus: $CORPUS ($LINES lines, $SIZE bytes); $(nproc) CPUs"
+printf "%-34s %13s %11s  %s\n" case throughput "peak RSS" goal
+read -r t m < <(best_of "cat $CORPUS | cat > /dev/null");                        row "cat | cat (reference)" "$t" "$m" ""; CATCAT=$t
+read -r t m < <(best_of "gzip -dc $CORPUS.gz > /dev/null");                      row "gzip -dc (reference)" "$t" "$m" ""; GZ=$t
+read -r t m < <(best_of "$BIN anonymize -q $CORPUS > /dev/null");                row "truncate file -> /dev/null" "$t" "$m" ">= 1000 MB/s, RSS <= 64 MiB"; TRUNC=$t
+read -r t m < <(best_of "cat $CORPUS | $BIN anonymize -q > /dev/null");          row "truncate stdin pipe" "$t" "$m" ">= 0.5x cat|cat"; PIPE=$t
+read -r t m < <(best_of "$BIN anonymize -q -m hash --key-file $WORK/key $CORPUS > /dev/null"); row "hash file -> /dev/null" "$t" "$m" ">= 0.8x truncate"; HASH=$t
+read -r t m < <(best_of "$BIN anonymize -q $CORPUS.gz > /dev/null");             row "truncate gzip input" "$t" "$m" ">= 1.3x gzip -dc"; GZIN=$t
+awk -v c="$CATCAT" -v p="$PIPE" -v t="$TRUNC" -v h="$HASH" -v g="$GZ" -v gi="$GZIN" 'BEGIN{
+  printf "\nratios: pipe/cat|cat %.2f (goal >= 0.5), hash/truncate %.2f (goal >= 0.8), gzip-in/gzip -dc %.2f (goal >= 1.3)\n", c/p, t/h, g/gi }'
