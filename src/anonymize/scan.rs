@@ -91,9 +91,10 @@ pub fn find_each(line: &[u8], prev: u8, mut f: impl FnMut(Found)) {
     // look at the run of address bytes around it only when its neighbours make it plausible.
     while let Some(j) = next_separator(line, pos) {
         let plausible = match line[j] {
-            b'.' => {
-                j > 0 && j + 1 < n && line[j - 1].is_ascii_digit() && line[j + 1].is_ascii_digit()
-            }
+            // The first dot of any dotted quad (an IPv6 dotted tail included) has a digit before
+            // it and `d{1,3}.d{1,3}.d` after it; later dots of a quad are inside a run already
+            // examined. This keeps `5.0`, `HTTP/2.0` and `604.1` from costing a run each.
+            b'.' => j > 0 && line[j - 1].is_ascii_digit() && two_more_octets(line, j + 1),
             b':' => {
                 const HEXISH: u8 = C_DIGIT | C_HEXALPHA | C_COLON;
                 (j > 0 && CLASS[line[j - 1] as usize] & HEXISH != 0)
@@ -118,20 +119,20 @@ pub fn find_each(line: &[u8], prev: u8, mut f: impl FnMut(Found)) {
         let mut last_colon_end = usize::MAX;
         let mut i = rs;
         while i < n {
-            let b = line[i];
-            let c = CLASS[b as usize];
-            if c == C_COLON || (c == C_PCT && pct_colon_at(line, i)) {
+            let c = CLASS[line[i] as usize];
+            if c & (C_DIGIT | C_HEXALPHA) != 0 {
+                i += 1;
+            } else if c == C_DOT {
+                dots += 1;
+                i += 1;
+            } else if c == C_COLON || (c == C_PCT && pct_colon_at(line, i)) {
                 double |= last_colon_end == i;
                 colons += 1;
                 i += if c == C_COLON { 1 } else { 3 };
                 last_colon_end = i;
-                continue;
-            }
-            if c == 0 || c == C_PCT {
+            } else {
                 break;
             }
-            dots += (c == C_DOT) as u32;
-            i += 1;
         }
         let re = i;
         // IPv6 needs `::`, or six colons (with a dotted tail) or seven; IPv4 three dots.
@@ -141,6 +142,22 @@ pub fn find_each(line: &[u8], prev: u8, mut f: impl FnMut(Found)) {
         }
         pos = re.max(j + 1);
     }
+}
+
+/// True when `s[i..]` starts with `d{1,3}.d{1,3}.d`: the rest of a dotted quad after its first dot.
+#[inline]
+fn two_more_octets(s: &[u8], mut i: usize) -> bool {
+    for _ in 0..2 {
+        let start = i;
+        while i < s.len() && i - start < 3 && s[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start || i >= s.len() || s[i] != b'.' {
+            return false;
+        }
+        i += 1;
+    }
+    i < s.len() && s[i].is_ascii_digit()
 }
 
 /// Position of the next `.`, `:` or `%` at or after `i`. Separators are typically a few bytes
@@ -360,25 +377,63 @@ fn parse_v6(s: &[u8], i0: usize, end: usize) -> Option<(usize, Ipv6Addr, Colons)
 }
 
 /// Appends the text of `ip` to `out`, writing IPv6 colons in the given style.
-/// IPv6 is written in RFC 5952 canonical form (IPv4-mapped as `::ffff:a.b.c.d`).
+/// IPv6 is written in RFC 5952 canonical form (IPv4-mapped as `::ffff:a.b.c.d`), exactly as
+/// `std`'s `Display` writes it, without going through `core::fmt`.
 pub fn write_ip(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
     match ip {
         IpAddr::V4(a) => write_v4(out, a),
         IpAddr::V6(a) => {
-            use std::io::Write;
-            if colons == Colons::Plain {
-                // Writing into a Vec cannot fail.
-                let _ = write!(out, "{a}");
+            let colon: &[u8] = if colons == Colons::Plain {
+                b":"
             } else {
-                let mut tmp = Vec::with_capacity(48);
-                let _ = write!(tmp, "{a}");
-                for &b in &tmp {
-                    if b == b':' {
-                        out.extend_from_slice(b"%3A");
-                    } else {
-                        out.push(b);
-                    }
+                b"%3A"
+            };
+            if let Some(v4) = a.to_ipv4_mapped() {
+                out.extend_from_slice(colon);
+                out.extend_from_slice(colon);
+                out.extend_from_slice(b"ffff");
+                out.extend_from_slice(colon);
+                return write_v4(out, v4);
+            }
+            let g = a.segments();
+            // The longest run of two or more zero groups (the first on a tie) becomes `::`.
+            let (mut best, mut best_len, mut k) = (8, 0, 0);
+            while k < 8 {
+                let start = k;
+                while k < 8 && g[k] == 0 {
+                    k += 1;
                 }
+                if k - start > best_len && k - start >= 2 {
+                    (best, best_len) = (start, k - start);
+                }
+                k += 1;
+            }
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let mut k = 0;
+            while k < 8 {
+                if k == best {
+                    out.extend_from_slice(colon);
+                    out.extend_from_slice(colon);
+                    k += best_len;
+                    continue;
+                }
+                if k > 0 && k != best + best_len {
+                    out.extend_from_slice(colon);
+                }
+                let v = g[k];
+                let digits = if v >= 0x1000 {
+                    4
+                } else if v >= 0x100 {
+                    3
+                } else if v >= 0x10 {
+                    2
+                } else {
+                    1
+                };
+                for d in (0..digits).rev() {
+                    out.push(HEX[((v >> (4 * d)) & 0xf) as usize]);
+                }
+                k += 1;
             }
         }
     }
@@ -504,6 +559,37 @@ mod tests {
         out.push(b' ');
         write_ip(&mut out, "::ffff:192.0.2.0".parse().unwrap(), Colons::Plain);
         assert_eq!(out, b"192.0.2.0 2001%3Adb8%3A%3A ::ffff:192.0.2.0");
+    }
+
+    #[test]
+    fn ipv6_text_equals_std_display() {
+        let mut x: u128 = 0x2001_0db8_0000_0000_0000_0000_0000_0001;
+        let mut seen = 0;
+        for k in 0..20_000u32 {
+            // Addresses rich in zero groups: runs of every length at every position.
+            x = x
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835)
+                .wrapping_add(k as u128);
+            let mask = (0..8).fold(0u128, |m, i| {
+                if (x >> (i * 7)) & 1 == 1 {
+                    m | (0xffffu128 << (16 * i))
+                } else {
+                    m
+                }
+            });
+            let a = Ipv6Addr::from(x & mask);
+            for ip in [
+                a,
+                Ipv6Addr::from(k as u128),
+                Ipv6Addr::from((k as u128) << 96),
+            ] {
+                let mut out = Vec::new();
+                write_ip(&mut out, IpAddr::V6(ip), Colons::Plain);
+                assert_eq!(String::from_utf8(out).unwrap(), ip.to_string());
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, 60_000);
     }
 
     #[test]
