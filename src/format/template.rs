@@ -13,8 +13,6 @@
 //! ngx_http_log_module (<https://nginx.org/en/docs/http/ngx_http_log_module.html#log_format>).
 //! The built-in `common`, `combined` and `vhost_combined` are Apache's own definitions.
 
-use memchr::memmem;
-
 /// What a field's value must look like for the line to match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -41,31 +39,31 @@ pub struct Field {
     pub kind: Kind,
 }
 
-/// Searching for the literal after a field. Literals are short (`" "`, `" "`), fields shorter
-/// still: a plain loop for the first byte, then a compare, beats a SIMD searcher's setup.
+/// How a field ends, decided when the format is compiled.
 #[derive(Debug, Clone)]
-enum Finder {
-    Short(Vec<u8>),
-    Long(Box<memmem::Finder<'static>>),
+enum End {
+    /// At the first `first` followed by `rest` (the literal after the field, consumed with it);
+    /// inside quotes a backslash-escaped `"` does not count.
+    Delim {
+        first: u8,
+        rest: Vec<u8>,
+        quoted: bool,
+    },
+    /// At the format's final literal, which must end the line (consumed with the field).
+    Final(Vec<u8>),
+    /// A `[...]` value (Apache's `%t`); what follows is matched as a literal.
+    Bracket,
+    /// At the end of the line.
+    Eol,
 }
 
-impl Finder {
-    fn find(&self, hay: &[u8]) -> Option<usize> {
-        match self {
-            Finder::Short(lit) => {
-                let (first, rest) = lit.split_first().expect("literals are never empty");
-                let mut i = 0;
-                loop {
-                    i += find_byte(*first, &hay[i..])?;
-                    if has_prefix(&hay[i + 1..], rest) {
-                        return Some(i);
-                    }
-                    i += 1;
-                }
-            }
-            Finder::Long(f) => f.find(hay),
-        }
-    }
+/// One compiled matching step.
+#[derive(Debug, Clone)]
+enum Step {
+    /// A literal that must stand at the current position.
+    Lit(Vec<u8>),
+    /// A field (index into `fields`) and how it ends.
+    Field { kind: Kind, end: End },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,11 +75,9 @@ enum Item {
 /// A compiled format string.
 #[derive(Debug, Clone)]
 pub struct Template {
-    items: Vec<Item>,
+    steps: Vec<Step>,
     fields: Vec<Field>,
     client: Option<usize>,
-    /// For each field followed by a literal: how to find that literal.
-    finders: Vec<Option<Finder>>,
 }
 
 /// A format string that cannot be compiled.
@@ -290,21 +286,42 @@ impl Template {
             ));
         }
         let client = fields.iter().position(|f| f.kind == Kind::Client);
-        let mut finders = vec![None; fields.len()];
-        for (k, item) in items.iter().enumerate() {
-            if let (Item::Field(f), Some(Item::Lit(l))) = (item, items.get(k + 1)) {
-                finders[*f] = Some(if l.len() <= 4 {
-                    Finder::Short(l.clone())
-                } else {
-                    Finder::Long(Box::new(memmem::Finder::new(l).into_owned()))
-                });
+        let mut steps = Vec::new();
+        let mut k = 0;
+        while k < items.len() {
+            match (&items[k], items.get(k + 1)) {
+                (Item::Lit(l), _) => steps.push(Step::Lit(l.clone())),
+                (Item::Field(f), next) => {
+                    let kind = fields[*f].kind;
+                    let end = match next {
+                        None => End::Eol,
+                        Some(Item::Lit(_)) if kind == Kind::Bracketed => End::Bracket,
+                        Some(Item::Lit(l)) => {
+                            k += 1; // the literal is consumed with the field
+                            if k + 1 == items.len() {
+                                End::Final(l.clone())
+                            } else {
+                                End::Delim {
+                                    first: l[0],
+                                    rest: l[1..].to_vec(),
+                                    quoted: l[0] == b'"',
+                                }
+                            }
+                        }
+                        Some(Item::Field(_)) if kind == Kind::Bracketed => End::Bracket,
+                        Some(Item::Field(_)) => {
+                            unreachable!("adjacent fields are refused at compile time")
+                        }
+                    };
+                    steps.push(Step::Field { kind, end });
+                }
             }
+            k += 1;
         }
         Ok(Template {
-            items,
+            steps,
             fields,
             client,
-            finders,
         })
     }
 
@@ -323,60 +340,72 @@ impl Template {
     pub fn parse(&self, line: &[u8], spans: &mut Vec<(usize, usize)>) -> Result<(), usize> {
         spans.clear();
         let mut pos = 0;
-        let n = self.items.len();
-        let mut k = 0;
-        while k < n {
-            match &self.items[k] {
-                Item::Lit(l) => {
+        for step in &self.steps {
+            match step {
+                Step::Lit(l) => {
                     if !has_prefix(&line[pos..], l) {
                         return Err(pos);
                     }
                     pos += l.len();
                 }
-                Item::Field(f) => {
-                    let field = &self.fields[*f];
+                Step::Field { kind, end } => {
                     let start = pos;
-                    let end = match (field.kind, self.items.get(k + 1)) {
-                        (Kind::Bracketed, _) => {
-                            if line.get(pos) != Some(&b'[') {
-                                return Err(pos);
-                            }
-                            match find_byte(b']', &line[pos..]) {
-                                Some(j) => pos + j + 1,
-                                None => return Err(line.len()),
+                    let (field_end, next) = match end {
+                        End::Delim {
+                            first,
+                            rest,
+                            quoted,
+                        } => {
+                            let mut at = pos;
+                            loop {
+                                let j = at + find_byte(*first, &line[at..]).ok_or(pos)?;
+                                if has_prefix(&line[j + 1..], rest)
+                                    && (!quoted || !escaped(line, pos, j))
+                                {
+                                    break (j, j + 1 + rest.len());
+                                }
+                                at = j + 1;
                             }
                         }
-                        (_, None) => line.len(),
-                        (_, Some(Item::Lit(l))) if k + 2 == n => {
-                            // The last literal: it must end the line.
+                        End::Final(l) => {
                             if line.len() < pos + l.len()
                                 || !has_prefix(&line[line.len() - l.len()..], l)
                             {
                                 return Err(line.len());
                             }
-                            line.len() - l.len()
+                            (line.len() - l.len(), line.len())
                         }
-                        (_, Some(Item::Lit(l))) => {
-                            let finder = self.finders[*f]
-                                .as_ref()
-                                .expect("finder for every field before a literal");
-                            find_unescaped(line, pos, l, finder).ok_or(pos)?
+                        End::Bracket => {
+                            if line.get(pos) != Some(&b'[') {
+                                return Err(pos);
+                            }
+                            let j = pos + find_byte(b']', &line[pos..]).ok_or(line.len())? + 1;
+                            (j, j)
                         }
-                        (_, Some(Item::Field(_))) => {
-                            unreachable!("adjacent fields are refused at compile time")
-                        }
+                        End::Eol => (line.len(), line.len()),
                     };
-                    if !valid(field.kind, &line[start..end]) {
+                    if !valid(*kind, &line[start..field_end]) {
                         return Err(start);
                     }
-                    spans.push((start, end));
-                    pos = end;
+                    spans.push((start, field_end));
+                    pos = next;
                 }
             }
-            k += 1;
         }
         if pos == line.len() { Ok(()) } else { Err(pos) }
     }
+}
+
+/// True when the byte at `j` is preceded (back to `from`) by an odd number of backslashes.
+#[inline]
+fn escaped(line: &[u8], from: usize, j: usize) -> bool {
+    line[from..j]
+        .iter()
+        .rev()
+        .take_while(|&&c| c == b'\\')
+        .count()
+        % 2
+        == 1
 }
 
 /// The first `b` in `hay`. Fields are short (`-`, `200`, an address, a request line), so a
@@ -416,7 +445,11 @@ fn push_field(
     kind: Kind,
     col: usize,
 ) -> Result<(), TemplateError> {
-    if lit.is_empty() && matches!(items.last(), Some(Item::Field(_))) && kind != Kind::Bracketed {
+    // Only a bracketed field (`%t`) knows where it ends without a literal after it.
+    if lit.is_empty()
+        && let Some(Item::Field(prev)) = items.last()
+        && fields[*prev].kind != Kind::Bracketed
+    {
         return Err(err(
             col,
             "two fields with nothing between them cannot be told apart; put a separator between them",
@@ -428,26 +461,6 @@ fn push_field(
     items.push(Item::Field(fields.len()));
     fields.push(Field { name, kind });
     Ok(())
-}
-
-/// Finds `lit` at or after `from`, skipping occurrences whose leading `"` is backslash-escaped.
-fn find_unescaped(line: &[u8], from: usize, lit: &[u8], finder: &Finder) -> Option<usize> {
-    let mut at = from;
-    loop {
-        let j = at + finder.find(&line[at..])?;
-        if lit[0] != b'"'
-            || line[from..j]
-                .iter()
-                .rev()
-                .take_while(|&&c| c == b'\\')
-                .count()
-                % 2
-                == 0
-        {
-            return Some(j);
-        }
-        at = j + 1;
-    }
 }
 
 /// A client field holds an address (`192.0.2.1`, `[2001:db8::1]:443`, `fe80::1%eth0`), a host
@@ -629,6 +642,18 @@ mod tests {
         let e = Template::apache("%h %Z").unwrap_err();
         assert_eq!((e.col, e.msg.as_str()), (4, "unknown directive `%Z`"));
         assert_eq!(Template::apache("%h%u").unwrap_err().col, 3);
+        assert_eq!(
+            Template::apache("%h%t").unwrap_err().col,
+            3,
+            "only a bracketed field may come first"
+        );
+        let t = Template::apache("%t%h").unwrap();
+        let mut spans = Vec::new();
+        assert!(
+            t.parse(b"[10/Oct/2026:13:55:36 +0000]192.0.2.1", &mut spans)
+                .is_ok()
+        );
+        assert_eq!(spans, [(0, 28), (28, 37)]);
         assert_eq!(Template::apache("%{Referer").unwrap_err().col, 2);
         assert!(Template::apache("just text").is_err());
         assert_eq!(Template::nginx("$ x").unwrap_err().col, 1);
