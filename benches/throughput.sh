@@ -5,9 +5,10 @@
 #
 # Generates a combined-format corpus with benches/gen_corpus.py (seeded, so every run measures the
 # same bytes), warms the page cache, and reports MB/s (10^6 bytes of decompressed input per second,
-# best of 3 runs) and peak RSS for each case the issues name. Prints a table; exits non-zero only
-# when something fails to run. Goals are printed next to the figures for reading, not enforced: a
-# timed assertion on a shared 2-core machine would be noise.
+# best of 3 runs) and peak RSS for each case the issues name, then peak RSS for ~100 MB and ~2 GB
+# of input (memory must be flat). Goals are printed next to the figures for reading, not enforced:
+# a timed assertion on a shared 2-core machine would be noise. Exits non-zero only when something
+# fails to run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LINES=${1:-1000000}
@@ -51,3 +52,13 @@ read -r t m < <(best_of "$BIN anonymize -q -m hash --key-file $WORK/key $CORPUS 
 read -r t m < <(best_of "$BIN anonymize -q $CORPUS.gz > /dev/null");             row "truncate gzip input" "$t" "$m" ">= 1.3x gzip -dc"; GZIN=$t
 awk -v c="$CATCAT" -v p="$PIPE" -v t="$TRUNC" -v h="$HASH" -v g="$GZ" -v gi="$GZIN" 'BEGIN{
   printf "\nratios: pipe/cat|cat %.2f (goal >= 0.5), hash/truncate %.2f (goal >= 0.8), gzip-in/gzip -dc %.2f (goal >= 1.3)\n", c/p, t/h, g/gi }'
+
+# Memory must stay flat in input size: ~100 MB and ~2 GB through the same pipe.
+rss_for() { # bytes
+  /usr/bin/time -o "$WORK/time" -f "%M" bash -c "head -c $1 $CORPUS > $WORK/part; reps=\$(( $2 )); for i in \$(seq \$reps); do cat $WORK/part; done | $BIN anonymize -q > /dev/null" >/dev/null 2>&1
+  tail -1 "$WORK/time"
+}
+SMALL=$(rss_for 100000000 1)
+LARGE=$(rss_for "$SIZE" "(2000000000 + $SIZE - 1) / $SIZE")
+rm -f "$WORK/part"
+awk -v s="$SMALL" -v l="$LARGE" 'BEGIN{ printf "peak RSS, 100 MB vs ~2 GB through a pipe: %.1f MiB vs %.1f MiB (goal <= 64 MiB, flat)\n", s/1024, l/1024 }'

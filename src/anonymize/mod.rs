@@ -46,7 +46,52 @@ pub struct Anonymizer {
 /// Per-worker memo of scheme results; a plain map, cleared when it grows past its bound.
 #[derive(Default)]
 pub struct Cache {
-    map: HashMap<IpAddr, Option<IpAddr>>,
+    map: HashMap<IpAddr, Option<IpAddr>, BuildAddrHasher>,
+}
+
+/// A fast hasher for the cache's address keys (SipHash costs more than the lookup saves). Its
+/// seed is random per process, so addresses chosen to collide cannot be prepared in advance; the
+/// worst an attacker gets is a slower cache, which is bounded and cleared.
+#[derive(Clone)]
+pub struct BuildAddrHasher(u64);
+
+impl Default for BuildAddrHasher {
+    fn default() -> Self {
+        let mut b = [0u8; 8];
+        // Without randomness the seed is fixed: still correct, only predictable.
+        let _ = getrandom::fill(&mut b);
+        BuildAddrHasher(u64::from_le_bytes(b) | 1)
+    }
+}
+
+impl std::hash::BuildHasher for BuildAddrHasher {
+    type Hasher = AddrHasher;
+    fn build_hasher(&self) -> AddrHasher {
+        AddrHasher(self.0)
+    }
+}
+
+/// See [`BuildAddrHasher`].
+pub struct AddrHasher(u64);
+
+impl std::hash::Hasher for AddrHasher {
+    fn finish(&self) -> u64 {
+        let x = self.0;
+        (x ^ (x >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (x >> 32)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for c in bytes.chunks(8) {
+            let mut w = [0u8; 8];
+            w[..c.len()].copy_from_slice(c);
+            self.write_u64(u64::from_le_bytes(w));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn write_usize(&mut self, v: usize) {
+        self.write_u64(v as u64);
+    }
 }
 
 const CACHE_MAX: usize = 1 << 16;
