@@ -280,7 +280,7 @@ impl AnonymizeArgs {
                 UnparsedArg::Fail => OnUnparsed::Fail,
             },
             strict: self.strict,
-            chunk: 512 * 1024,
+            chunk: 256 * 1024,
             max_line: self.max_line_length,
             gzip_level: self.gzip_level,
             quiet: self.quiet,

@@ -158,7 +158,7 @@ const OUTPUT: &str = "Every line of input produces its line of output, in order,
 it out (counted). Line endings (LF, CRLF, a missing final newline), invalid UTF-8 and NUL bytes are kept as \
 they are. Files are written atomically: a temporary file in the same directory, fsync, rename, fsync of the \
 directory; a crash leaves the old file or the new one. gzip input is recognised by its magic bytes and may \
-hold several members; gzip output is written as one member per chunk of about 512 KiB, compressed in \
+hold several members; gzip output is written as one member per chunk of about 256 KiB, compressed in \
 parallel, which every gzip reader accepts. A summary is printed on standard error at the end (lines, \
 unparsed, dropped, addresses rewritten, bytes, seconds, MB/s) unless --quiet.";
 

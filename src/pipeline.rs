@@ -258,7 +258,7 @@ pub enum StreamError {
 }
 
 /// Pieces processed together in one parallel batch, per pool thread.
-const BATCH_PER_THREAD: usize = 4;
+const BATCH_PER_THREAD: usize = 8;
 
 /// Streams `chunker` through `engine` into `sink`, in order. Returns the counts.
 pub fn run<R: Read + Send>(
