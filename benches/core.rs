@@ -45,7 +45,7 @@ fn benches(c: &mut Criterion) {
     g.sample_size(20);
 
     let fmt = combined();
-    let mut spans = Vec::new();
+    let mut spans = logscrub::format::Fields::default();
     assert!(
         lines.iter().all(|l| fmt.parse(l, &mut spans).is_ok()),
         "every fixture line parses"

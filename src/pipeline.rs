@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::anonymize::scan::is_address_byte;
 use crate::anonymize::{Anonymizer, Cache};
-use crate::format::Format;
+use crate::format::{Fields, Format, Std};
 use crate::input::{Chunker, Piece, PieceKind};
 
 /// What to do with a line that does not match the format.
@@ -91,7 +91,7 @@ pub struct Engine {
 #[derive(Default)]
 pub struct WorkerCtx {
     cache: Cache,
-    spans: Vec<(usize, usize)>,
+    fields: Fields,
 }
 
 /// One [`WorkerCtx`] per pool thread, each used only by its own thread.
@@ -191,8 +191,8 @@ impl Engine {
         let body = line.strip_suffix(b"\r").unwrap_or(line);
         let mut client = None;
         if !body.is_empty() {
-            match self.format.parse(body, &mut ctx.spans) {
-                Ok(c) => client = c,
+            match self.format.parse(body, &mut ctx.fields) {
+                Ok(()) => client = ctx.fields.get(Std::Client),
                 Err(col) => {
                     counts.unparsed += 1;
                     match self.on_unparsed {

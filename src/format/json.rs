@@ -21,6 +21,8 @@ pub const CLIENT_KEYS: &[&[u8]] = &[
     b"ip",
 ];
 
+use super::fields::{Fields, Std};
+
 const MAX_DEPTH: usize = 64;
 
 struct Scan<'a> {
@@ -29,8 +31,18 @@ struct Scan<'a> {
     client: Option<(usize, usize)>,
 }
 
+/// Validates `line` as a JSON object, recording the client value's span (without quotes) in
+/// `fields`; Err(column) where it stopped being JSON.
+pub fn parse(line: &[u8], fields: &mut Fields) -> Result<(), usize> {
+    let client = parse_client(line)?;
+    if let Some((s, e)) = client {
+        fields.std(Std::Client, s, e);
+    }
+    Ok(())
+}
+
 /// Validates `line` as a JSON object. Ok(client value span, without quotes) or Err(column).
-pub fn parse(line: &[u8]) -> Result<Option<(usize, usize)>, usize> {
+pub fn parse_client(line: &[u8]) -> Result<Option<(usize, usize)>, usize> {
     let mut p = Scan {
         s: line,
         i: 0,
@@ -218,7 +230,7 @@ mod tests {
     use super::*;
 
     fn client(s: &str) -> Result<Option<&str>, usize> {
-        parse(s.as_bytes()).map(|c| c.map(|(a, b)| &s[a..b]))
+        parse_client(s.as_bytes()).map(|c| c.map(|(a, b)| &s[a..b]))
     }
 
     #[test]

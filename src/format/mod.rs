@@ -9,8 +9,11 @@
 //! (ties go to the more specific format); when none matches, it picks `raw`, which assumes no
 //! structure and scrubs every address wherever it is.
 
+pub mod fields;
 pub mod json;
 pub mod template;
+
+pub use fields::{Fields, Name, Std};
 
 use std::fmt;
 
@@ -121,20 +124,23 @@ impl Format {
         }
     }
 
-    /// Parses one line (without its line ending). `spans` is scratch space reused across lines.
-    /// Ok(client span) when the line matches, Err(0-based column) where it stopped matching.
-    pub fn parse(
-        &self,
-        line: &[u8],
-        spans: &mut Vec<(usize, usize)>,
-    ) -> Result<Option<(usize, usize)>, usize> {
+    /// Parses one line (without its line ending) into `fields` (cleared first). Err(0-based
+    /// column) where the line stopped matching.
+    pub fn parse(&self, line: &[u8], fields: &mut Fields) -> Result<(), usize> {
+        fields.clear();
         match self {
-            Format::Raw => Ok(None),
-            Format::Json => json::parse(line),
-            Format::Template { template, .. } => {
-                template.parse(line, spans)?;
-                Ok(template.client().map(|c| spans[c]))
-            }
+            Format::Raw => Ok(()),
+            Format::Json => json::parse(line, fields),
+            Format::Template { template, .. } => template.parse(line, fields),
+        }
+    }
+
+    /// The text name of a field this format reported.
+    pub fn field_name(&self, n: Name) -> String {
+        match (self, n) {
+            (Format::Template { template, .. }, n) => template.field_name(n).to_string(),
+            (_, Name::Std(s)) => s.name().to_string(),
+            (_, Name::Custom(i)) => format!("field{i}"),
         }
     }
 
@@ -146,7 +152,7 @@ impl Format {
             .filter(|l| !l.is_empty())
             .take(64)
             .collect();
-        let mut spans = Vec::new();
+        let mut spans = Fields::default();
         let mut best = (Format::Raw, 0usize);
         for (name, _) in BUILTIN.iter().filter(|(n, _)| *n != "raw") {
             let f = Format::builtin(name);
@@ -215,7 +221,7 @@ mod tests {
         for (name, example) in BUILTIN {
             let f = Format::builtin(name);
             assert!(
-                f.parse(example.as_bytes(), &mut Vec::new()).is_ok(),
+                f.parse(example.as_bytes(), &mut Fields::default()).is_ok(),
                 "{name}"
             );
             let d = Format::detect([example.as_bytes()]);
@@ -255,9 +261,11 @@ mod tests {
 
     #[test]
     fn client_span_per_format() {
-        let mut s = Vec::new();
+        let mut s = Fields::default();
         let f = Format::builtin("combined");
-        assert_eq!(f.parse(BUILTIN[1].1.as_bytes(), &mut s), Ok(Some((0, 10))));
-        assert_eq!(Format::Raw.parse(b"x", &mut s), Ok(None));
+        assert_eq!(f.parse(BUILTIN[1].1.as_bytes(), &mut s), Ok(()));
+        assert_eq!(s.get(Std::Client), Some((0, 10)));
+        assert_eq!(Format::Raw.parse(b"x", &mut s), Ok(()));
+        assert!(s.is_empty());
     }
 }

@@ -13,6 +13,8 @@
 //! ngx_http_log_module (<https://nginx.org/en/docs/http/ngx_http_log_module.html#log_format>).
 //! The built-in `common`, `combined` and `vhost_combined` are Apache's own definitions.
 
+use super::fields::{Fields, Name, Std};
+
 /// What a field's value must look like for the line to match.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -62,8 +64,8 @@ enum End {
 enum Step {
     /// A literal that must stand at the current position.
     Lit(Vec<u8>),
-    /// A field (index into `fields`) and how it ends.
-    Field { kind: Kind, end: End },
+    /// A field: its name, what it must look like, and how it ends.
+    Field { name: Name, kind: Kind, end: End },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -77,7 +79,6 @@ enum Item {
 pub struct Template {
     steps: Vec<Step>,
     fields: Vec<Field>,
-    client: Option<usize>,
 }
 
 /// A format string that cannot be compiled.
@@ -128,7 +129,7 @@ fn apache_field(letter: char, arg: Option<&str>) -> Option<(String, Kind)> {
         ('t', Some(_)) => ("time".into(), Kind::Text),
         ('a', Some(_)) => ("client".into(), Kind::Client),
         ('h', _) | ('a', None) => ("client".into(), Kind::Client),
-        ('A', _) => ("server_addr".into(), Kind::Text),
+        ('A', _) => ("server".into(), Kind::Text),
         ('l', _) => ("ident".into(), Kind::Text),
         ('u', _) => ("user".into(), Kind::Text),
         ('t', None) => ("time".into(), Kind::Bracketed),
@@ -285,7 +286,6 @@ impl Template {
                 "no fields; expected at least one directive such as %h or $remote_addr",
             ));
         }
-        let client = fields.iter().position(|f| f.kind == Kind::Client);
         let mut steps = Vec::new();
         let mut k = 0;
         while k < items.len() {
@@ -293,6 +293,8 @@ impl Template {
                 (Item::Lit(l), _) => steps.push(Step::Lit(l.clone())),
                 (Item::Field(f), next) => {
                     let kind = fields[*f].kind;
+                    let name =
+                        Std::from_name(&fields[*f].name).map_or(Name::Custom(*f as u16), Name::Std);
                     let end = match next {
                         None => End::Eol,
                         Some(Item::Lit(_)) if kind == Kind::Bracketed => End::Bracket,
@@ -313,16 +315,12 @@ impl Template {
                             unreachable!("adjacent fields are refused at compile time")
                         }
                     };
-                    steps.push(Step::Field { kind, end });
+                    steps.push(Step::Field { name, kind, end });
                 }
             }
             k += 1;
         }
-        Ok(Template {
-            steps,
-            fields,
-            client,
-        })
+        Ok(Template { steps, fields })
     }
 
     /// The compiled fields, in order.
@@ -330,15 +328,17 @@ impl Template {
         &self.fields
     }
 
-    /// Index of the client field, if the format has one.
-    pub fn client(&self) -> Option<usize> {
-        self.client
+    /// The text name of a field this template reported.
+    pub fn field_name(&self, n: Name) -> &str {
+        match n {
+            Name::Std(s) => s.name(),
+            Name::Custom(i) => &self.fields[i as usize].name,
+        }
     }
 
-    /// Matches `line`, filling `spans` (one `(start, end)` per field). On mismatch returns the
-    /// 0-based byte column where the line stopped matching.
-    pub fn parse(&self, line: &[u8], spans: &mut Vec<(usize, usize)>) -> Result<(), usize> {
-        spans.clear();
+    /// Matches `line`, adding one span per field to `fields`. On mismatch returns the 0-based
+    /// byte column where the line stopped matching (the fields added so far are meaningless).
+    pub fn parse(&self, line: &[u8], fields: &mut Fields) -> Result<(), usize> {
         let mut pos = 0;
         for step in &self.steps {
             match step {
@@ -348,7 +348,7 @@ impl Template {
                     }
                     pos += l.len();
                 }
-                Step::Field { kind, end } => {
+                Step::Field { name, kind, end } => {
                     let start = pos;
                     let (field_end, next) = match end {
                         End::Delim {
@@ -387,7 +387,7 @@ impl Template {
                     if !valid(*kind, &line[start..field_end]) {
                         return Err(start);
                     }
-                    spans.push((start, field_end));
+                    fields.push(*name, start, field_end);
                     pos = next;
                 }
             }
@@ -486,12 +486,10 @@ mod tests {
     use super::*;
 
     fn fields(t: &Template, line: &str) -> Result<Vec<(String, String)>, usize> {
-        let mut spans = Vec::new();
-        t.parse(line.as_bytes(), &mut spans)?;
-        Ok(t.fields()
-            .iter()
-            .zip(&spans)
-            .map(|(f, &(s, e))| (f.name.clone(), line[s..e].to_string()))
+        let mut f = Fields::default();
+        t.parse(line.as_bytes(), &mut f)?;
+        Ok(f.iter()
+            .map(|(n, s, e)| (t.field_name(n).to_string(), line[s..e].to_string()))
             .collect())
     }
 
@@ -648,12 +646,15 @@ mod tests {
             "only a bracketed field may come first"
         );
         let t = Template::apache("%t%h").unwrap();
-        let mut spans = Vec::new();
+        let mut f = Fields::default();
         assert!(
-            t.parse(b"[10/Oct/2026:13:55:36 +0000]192.0.2.1", &mut spans)
+            t.parse(b"[10/Oct/2026:13:55:36 +0000]192.0.2.1", &mut f)
                 .is_ok()
         );
-        assert_eq!(spans, [(0, 28), (28, 37)]);
+        assert_eq!(
+            f.iter().map(|(_, a, b)| (a, b)).collect::<Vec<_>>(),
+            [(0, 28), (28, 37)]
+        );
         assert_eq!(Template::apache("%{Referer").unwrap_err().col, 2);
         assert!(Template::apache("just text").is_err());
         assert_eq!(Template::nginx("$ x").unwrap_err().col, 1);

@@ -1,0 +1,207 @@
+//! Parsed fields: one vocabulary for every format, web and DNS alike.
+//!
+//! A parsed line is a list of `(name, start, end)` spans into the line: nothing is copied. Names
+//! come from [`Std`], the shared vocabulary that rules and statistics are written against
+//! (`client`, `qname`, `status`, ...); a field of a custom format that has no place in it keeps
+//! its own name ([`Name::Custom`], an index into the format's field list).
+
+/// The shared field vocabulary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Std {
+    /// When the request or query happened, as written.
+    Time,
+    /// The client address (or host name), without port or brackets where the format separates them.
+    Client,
+    /// The client's source port.
+    ClientPort,
+    /// RFC 1413 identity (`%l`).
+    Ident,
+    /// Authenticated user (`%u`, `$remote_user`).
+    User,
+    /// The request line (`GET /path?q HTTP/1.1`).
+    Request,
+    /// HTTP method.
+    Method,
+    /// URL path.
+    Path,
+    /// URL query string.
+    Query,
+    /// HTTP protocol version.
+    Protocol,
+    /// HTTP status code.
+    Status,
+    /// Response size in bytes (web) or DNS response size.
+    Bytes,
+    /// Referer header.
+    Referrer,
+    /// User-Agent header.
+    UserAgent,
+    /// Virtual host.
+    Vhost,
+    /// X-Forwarded-For header.
+    ForwardedFor,
+    /// The server's own (listen/destination) address.
+    Server,
+    /// DNS query name.
+    Qname,
+    /// DNS class.
+    Qclass,
+    /// DNS type.
+    Qtype,
+    /// DNS response code.
+    Rcode,
+    /// DNS flags as written (`+E(0)K`, `qr,rd,ra`).
+    Flags,
+    /// Transport as written (`udp`, `tcp`, `UDP`, `doh`).
+    Transport,
+    /// Request/response duration as written.
+    Duration,
+    /// Answered from cache (`0`/`1` as written).
+    Cached,
+    /// The forwarder a query was sent to.
+    Upstream,
+    /// EDNS client subnet as written (`192.0.2.0/24` or `192.0.2.0/24/0`).
+    Ecs,
+    /// BIND view.
+    View,
+    /// TSIG key name.
+    Key,
+    /// Query id.
+    Id,
+    /// The kind of line (`query`, `reply`, `forwarded`, `cached`, ...).
+    Event,
+    /// How a blocked answer was blocked (`gravity blocked`, ...).
+    Blocked,
+}
+
+/// Every name in the vocabulary, with its text.
+pub const STD_NAMES: &[(Std, &str)] = &[
+    (Std::Time, "time"),
+    (Std::Client, "client"),
+    (Std::ClientPort, "client_port"),
+    (Std::Ident, "ident"),
+    (Std::User, "user"),
+    (Std::Request, "request"),
+    (Std::Method, "method"),
+    (Std::Path, "path"),
+    (Std::Query, "query"),
+    (Std::Protocol, "protocol"),
+    (Std::Status, "status"),
+    (Std::Bytes, "bytes"),
+    (Std::Referrer, "referrer"),
+    (Std::UserAgent, "user_agent"),
+    (Std::Vhost, "vhost"),
+    (Std::ForwardedFor, "forwarded_for"),
+    (Std::Server, "server"),
+    (Std::Qname, "qname"),
+    (Std::Qclass, "qclass"),
+    (Std::Qtype, "qtype"),
+    (Std::Rcode, "rcode"),
+    (Std::Flags, "flags"),
+    (Std::Transport, "transport"),
+    (Std::Duration, "duration"),
+    (Std::Cached, "cached"),
+    (Std::Upstream, "upstream"),
+    (Std::Ecs, "ecs"),
+    (Std::View, "view"),
+    (Std::Key, "key"),
+    (Std::Id, "id"),
+    (Std::Event, "event"),
+    (Std::Blocked, "blocked"),
+];
+
+impl Std {
+    /// The field's name in rule files and reports.
+    pub fn name(self) -> &'static str {
+        STD_NAMES
+            .iter()
+            .find(|(s, _)| *s == self)
+            .map(|(_, n)| *n)
+            .expect("every Std has a name")
+    }
+
+    /// The vocabulary entry with this name.
+    pub fn from_name(name: &str) -> Option<Std> {
+        STD_NAMES.iter().find(|(_, n)| *n == name).map(|(s, _)| *s)
+    }
+}
+
+/// A field's name: from the vocabulary, or a custom format's own (by index).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Name {
+    /// Shared vocabulary.
+    Std(Std),
+    /// The n-th field of a custom format that has no vocabulary name.
+    Custom(u16),
+}
+
+/// The fields found in one line: spans, in the order the parser found them. Reused across lines
+/// (cleared, never shrunk), so parsing allocates nothing once warm.
+#[derive(Debug, Default, Clone)]
+pub struct Fields {
+    list: Vec<(Name, usize, usize)>,
+}
+
+impl Fields {
+    /// Forgets the previous line's fields.
+    pub fn clear(&mut self) {
+        self.list.clear();
+    }
+
+    /// Records a field.
+    #[inline]
+    pub fn push(&mut self, name: Name, start: usize, end: usize) {
+        self.list.push((name, start, end));
+    }
+
+    /// Records a vocabulary field.
+    #[inline]
+    pub fn std(&mut self, s: Std, start: usize, end: usize) {
+        self.list.push((Name::Std(s), start, end));
+    }
+
+    /// The first span of a vocabulary field.
+    pub fn get(&self, s: Std) -> Option<(usize, usize)> {
+        self.list
+            .iter()
+            .find(|(n, _, _)| *n == Name::Std(s))
+            .map(|&(_, a, b)| (a, b))
+    }
+
+    /// Every field, in order.
+    pub fn iter(&self) -> impl Iterator<Item = (Name, usize, usize)> + '_ {
+        self.list.iter().copied()
+    }
+
+    /// Shifts every span by `by` bytes (a parser that ran on a slice of the line).
+    pub fn offset(&mut self, from: usize, by: usize) {
+        for f in &mut self.list[from..] {
+            f.1 += by;
+            f.2 += by;
+        }
+    }
+
+    /// How many fields are recorded.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// True when no field is recorded.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for (s, n) in STD_NAMES {
+            assert_eq!(s.name(), *n);
+            assert_eq!(Std::from_name(n), Some(*s));
+        }
+        assert_eq!(Std::from_name("nope"), None);
+    }
+}
