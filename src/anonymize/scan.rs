@@ -60,13 +60,18 @@ pub fn is_address_byte(b: u8) -> bool {
     CLASS[b as usize] != 0
 }
 
-/// How an IPv6 literal was written, so that a rewrite can be written the same way.
+/// How a literal was written, so that a rewrite can be written the same way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Colons {
-    /// `:`
+    /// As usual (IPv6 colons as `:`).
     Plain,
-    /// `%3A` / `%3a`
+    /// IPv6 with colons as `%3A` / `%3a`.
     Percent,
+    /// A reverse-DNS name `d.c.b.a.in-addr.arpa`: the four labels, reversed.
+    ReverseV4,
+    /// A reverse-DNS name `…ip6.arpa`: this many nibble labels (1–32), least significant first;
+    /// fewer than 32 name a prefix, read as an address padded with zeros.
+    ReverseV6(u8),
 }
 
 /// One address literal found in a line.
@@ -103,6 +108,14 @@ pub fn find_each(line: &[u8], prev: u8, mut f: impl FnMut(Found)) {
             _ => pct_colon_at(line, j),
         };
         if !plausible {
+            // A dot before `in-addr.arpa` / `ip6.arpa` ends a reverse-DNS name.
+            if line[j] == b'.'
+                && j + 1 < n
+                && line[j + 1] | 0x20 == b'i'
+                && let Some(found) = reverse_name(line, j + 1)
+            {
+                f(found);
+            }
             pos = j + 1;
             continue;
         }
@@ -135,6 +148,14 @@ pub fn find_each(line: &[u8], prev: u8, mut f: impl FnMut(Found)) {
             }
         }
         let re = i;
+        if re > rs
+            && line[re - 1] == b'.'
+            && let Some(found) = reverse_name(line, re)
+        {
+            f(found);
+            pos = re;
+            continue;
+        }
         // IPv6 needs `::`, or six colons (with a dotted tail) or seven; IPv4 three dots.
         let v6 = colons >= 2 && (double || colons >= 6);
         if v6 || (dots >= 3 && re - rs >= 7) {
@@ -142,6 +163,75 @@ pub fn find_each(line: &[u8], prev: u8, mut f: impl FnMut(Found)) {
         }
         pos = re.max(j + 1);
     }
+}
+
+/// The reverse-DNS name whose labels end just before `at`, where `in-addr.arpa` or `ip6.arpa`
+/// (any case) must start; the byte before `at` is the dot between labels and suffix.
+fn reverse_name(s: &[u8], at: usize) -> Option<Found> {
+    let suffix = |w: &[u8]| {
+        s.get(at..at + w.len())
+            .is_some_and(|t| t.eq_ignore_ascii_case(w))
+    };
+    let end = at - 1; // the labels end before this dot
+    if suffix(b"in-addr.arpa") {
+        // Four decimal labels `d.c.b.a`: the last label is the address's first octet.
+        let mut octets = [0u8; 4];
+        let mut i = end;
+        for (k, octet) in octets.iter_mut().enumerate() {
+            if k > 0 {
+                if i == 0 || s[i - 1] != b'.' {
+                    return None; // fewer than four labels: a network of at most /24
+                }
+                i -= 1;
+            }
+            let label_end = i;
+            while i > 0 && s[i - 1].is_ascii_digit() {
+                i -= 1;
+            }
+            let label = &s[i..label_end];
+            if label.is_empty() || label.len() > 3 {
+                return None;
+            }
+            let v = label.iter().fold(0u32, |a, &d| a * 10 + (d - b'0') as u32);
+            *octet = u8::try_from(v).ok()?;
+        }
+        let ip = IpAddr::V4(Ipv4Addr::from(octets));
+        return Some(Found {
+            start: i,
+            end,
+            ip,
+            colons: Colons::ReverseV4,
+        });
+    }
+    if suffix(b"ip6.arpa") {
+        // Up to 32 one-nibble labels, least significant first.
+        let (mut i, mut nibbles, mut value, mut start) = (end, 0u32, 0u128, end);
+        while nibbles < 32 && i > 0 {
+            let Some(nib) = hex_val(s[i - 1]) else { break };
+            if i >= 2 && s[i - 2] != b'.' && is_address_byte(s[i - 2]) {
+                break; // a label longer than one nibble
+            }
+            value |= (nib as u128) << (4 * (31 - nibbles));
+            nibbles += 1;
+            start = i - 1;
+            if i >= 2 && s[i - 2] == b'.' {
+                i -= 2;
+            } else {
+                break;
+            }
+        }
+        if nibbles == 0 {
+            return None;
+        }
+        let ip = IpAddr::V6(Ipv6Addr::from(value));
+        return Some(Found {
+            start,
+            end,
+            ip,
+            colons: Colons::ReverseV6(nibbles as u8),
+        });
+    }
+    None
 }
 
 /// True when `s[i..]` starts with `d{1,3}.d{1,3}.d`: the rest of a dotted quad after its first dot.
@@ -380,6 +470,24 @@ fn parse_v6(s: &[u8], i0: usize, end: usize) -> Option<(usize, Ipv6Addr, Colons)
 /// IPv6 is written in RFC 5952 canonical form (IPv4-mapped as `::ffff:a.b.c.d`), exactly as
 /// `std`'s `Display` writes it, without going through `core::fmt`.
 pub fn write_ip(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
+    match (colons, ip) {
+        (Colons::ReverseV4, IpAddr::V4(a)) => {
+            let o = a.octets();
+            return write_v4(out, Ipv4Addr::new(o[3], o[2], o[1], o[0]));
+        }
+        (Colons::ReverseV6(k), IpAddr::V6(a)) => {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let v = u128::from(a);
+            for n in (0..k as u32).rev() {
+                out.push(HEX[((v >> (4 * (31 - n))) & 0xf) as usize]);
+                if n > 0 {
+                    out.push(b'.');
+                }
+            }
+            return;
+        }
+        _ => {}
+    }
     match ip {
         IpAddr::V4(a) => write_v4(out, a),
         IpAddr::V6(a) => {
@@ -590,6 +698,55 @@ mod tests {
             }
         }
         assert_eq!(seen, 60_000);
+    }
+
+    #[test]
+    fn reverse_dns_names() {
+        let full6 = "4.3.2.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2";
+        let cases = [
+            ("ptr 4.3.2.1.in-addr.arpa. x", Some(("4.3.2.1", "1.2.3.4"))),
+            (
+                "ptr 55.100.51.198.IN-ADDR.ARPA",
+                Some(("55.100.51.198", "198.51.100.55")),
+            ),
+            ("q 9.4.3.2.1.in-addr.arpa", Some(("4.3.2.1", "1.2.3.4"))),
+            ("zone 2.0.192.in-addr.arpa", None),
+            ("zone 1000.2.0.192.in-addr.arpa", None),
+        ];
+        for (line, want) in cases {
+            let got = find(line).into_iter().next().map(|(t, ip)| (t, ip));
+            assert_eq!(
+                got,
+                want.map(|(t, ip)| (t.to_string(), ip.to_string())),
+                "{line}"
+            );
+        }
+        let line = format!("PTR {full6}.ip6.arpa");
+        assert_eq!(
+            find(&line),
+            [(full6.to_string(), "2001:db8::1234".to_string())]
+        );
+        let partial = "x 1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa";
+        let got = find(partial);
+        assert_eq!(
+            got,
+            [(
+                "1.0.0.0.8.b.d.0.1.0.0.2".to_string(),
+                "2001:db8:1::".to_string()
+            )]
+        );
+        assert!(find("x ab.ip6.arpa").is_empty());
+
+        let mut out = Vec::new();
+        write_ip(&mut out, "1.2.3.0".parse().unwrap(), Colons::ReverseV4);
+        assert_eq!(out, b"0.3.2.1");
+        out.clear();
+        write_ip(
+            &mut out,
+            "2001:db8:1::".parse().unwrap(),
+            Colons::ReverseV6(12),
+        );
+        assert_eq!(out, b"1.0.0.0.8.b.d.0.1.0.0.2");
     }
 
     #[test]
