@@ -211,7 +211,8 @@ pub fn render(cmd: &Command) -> String {
     out.push_str(".SH OUTPUT\n");
     para(&mut out, OUTPUT);
     out.push_str(".SH FORMATS\n");
-    for (name, example) in crate::format::BUILTIN {
+    let dns = crate::format::dns::SERVERS.iter().map(|(n, _, e)| (*n, *e));
+    for (name, example) in crate::format::BUILTIN.iter().copied().chain(dns) {
         out.push_str(&format!(
             ".TP\n\\fB{}\\fR\n.EX\n{}\n.EE\n",
             esc(name),

@@ -18,9 +18,8 @@ use flate2::write::GzEncoder;
 use memchr::memchr_iter;
 use serde::Serialize;
 
-use crate::anonymize::scan::is_address_byte;
-use crate::anonymize::{Anonymizer, Cache};
-use crate::format::{Fields, Format, Std};
+use crate::anonymize::{Anonymizer, Cache, Edit};
+use crate::format::{Fields, Format, Name, Std};
 use crate::input::{Chunker, Piece, PieceKind};
 
 /// What to do with a line that does not match the format.
@@ -92,6 +91,7 @@ pub struct Engine {
 pub struct WorkerCtx {
     cache: Cache,
     fields: Fields,
+    edits: Vec<Edit>,
 }
 
 /// One [`WorkerCtx`] per pool thread, each used only by its own thread.
@@ -209,31 +209,34 @@ impl Engine {
         }
         counts.lines += 1;
         let a = &self.anonymizer;
-        let c = match client {
-            Some((s, e)) if s < e && &body[s..e] != b"-" => {
-                // One scan of the whole line, watching where the first literal at or after the
-                // client field's start is: the field must begin with an address (or `[`).
-                let mark = out.len();
-                let (c, first) = a.rewrite_line_watch(body, b'\n', out, &mut ctx.cache, s);
-                let is_address = first.is_some_and(|f| f == s || (f == s + 1 && body[s] == b'['));
-                // A host name where the address should be is replaced by `-`. The line is then
-                // scanned in two parts around the field, which sees every literal only when the
-                // byte after the field cannot belong to one (true of every real format).
-                if is_address || body.get(e).is_some_and(|&b| is_address_byte(b)) {
-                    c
-                } else {
-                    counts.hosts_redacted += 1;
-                    out.truncate(mark);
-                    let mut c = a.rewrite_line(&body[..s], b'\n', out, &mut ctx.cache);
-                    out.push(b'-');
-                    let c2 = a.rewrite_line(&body[e..], b'-', out, &mut ctx.cache);
-                    c.rewritten += c2.rewritten;
-                    c.kept += c2.kept;
-                    c
-                }
+        ctx.edits.clear();
+        for (name, s, e) in ctx.fields.iter() {
+            if name == Name::Std(Std::Ecs)
+                && let Some(edit) = ecs_edit(&body[s..e], s, a.prefixes())
+            {
+                ctx.edits.push(edit);
             }
-            _ => a.rewrite_line(body, b'\n', out, &mut ctx.cache),
-        };
+        }
+        // One pass over the whole line, watching where the first literal at or after the client
+        // field's start is: the field must begin with an address (or `[`).
+        let mark = out.len();
+        let watch = client.map_or(usize::MAX, |(s, _)| s);
+        let (mut c, first) =
+            a.rewrite_line_edits(body, b'\n', out, &mut ctx.cache, watch, &ctx.edits);
+        if let Some((s, e)) = client
+            && s < e
+            && &body[s..e] != b"-"
+            && !first.is_some_and(|f| f == s || (f == s + 1 && body[s] == b'['))
+        {
+            // A host name (or anything else) where the client address should be becomes `-`.
+            counts.hosts_redacted += 1;
+            out.truncate(mark);
+            let at = ctx.edits.partition_point(|x| x.start < s);
+            ctx.edits.insert(at, Edit::new(s, e, b"-"));
+            c = a
+                .rewrite_line_edits(body, b'\n', out, &mut ctx.cache, usize::MAX, &ctx.edits)
+                .0;
+        }
         counts.addresses_rewritten += c.rewritten;
         counts.addresses_kept += c.kept;
         if body.len() < line.len() {
@@ -244,6 +247,29 @@ impl Engine {
         }
         Ok(())
     }
+}
+
+/// The edit that reduces an ECS value's source prefix length (`192.0.2.0/32/0` → `/24/0`) to the
+/// configured prefix, if it is longer. `at` is where `ecs` starts in the line.
+fn ecs_edit(ecs: &[u8], at: usize, (v4, v6): (u8, u8)) -> Option<Edit> {
+    let slash = memchr::memchr(b'/', ecs)?;
+    let digits_end = ecs[slash + 1..]
+        .iter()
+        .position(|b| !b.is_ascii_digit())
+        .map_or(ecs.len(), |k| slash + 1 + k);
+    let digits = &ecs[slash + 1..digits_end];
+    if digits.is_empty() || digits.len() > 3 {
+        return None;
+    }
+    let n: u32 = digits.iter().fold(0, |a, &d| a * 10 + (d - b'0') as u32);
+    let limit = if ecs[..slash].contains(&b':') { v6 } else { v4 } as u32;
+    (n > limit).then(|| {
+        Edit::new(
+            at + slash + 1,
+            at + digits_end,
+            limit.to_string().as_bytes(),
+        )
+    })
 }
 
 /// How a stream run ended.

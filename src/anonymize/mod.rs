@@ -228,12 +228,39 @@ impl Anonymizer {
         cache: &mut Cache,
         watch_from: usize,
     ) -> (LineCounts, Option<usize>) {
+        self.rewrite_line_edits(line, prev, out, cache, watch_from, &[])
+    }
+
+    /// [`Anonymizer::rewrite_line_watch`] that also applies `edits` (sorted, non-overlapping
+    /// `(start, end, replacement)` spans of `line`) in the same pass. A literal inside an edited
+    /// span is not rewritten: the edit replaced it.
+    pub fn rewrite_line_edits(
+        &self,
+        line: &[u8],
+        prev: u8,
+        out: &mut Vec<u8>,
+        cache: &mut Cache,
+        watch_from: usize,
+        edits: &[Edit],
+    ) -> (LineCounts, Option<usize>) {
         let mut counts = LineCounts::default();
         let mut first = None;
         let mut copied = 0;
+        let mut pending = edits.iter().peekable();
+        let mut apply_before = |pos: usize, out: &mut Vec<u8>, copied: &mut usize| {
+            while let Some(e) = pending.next_if(|e| e.start < pos) {
+                out.extend_from_slice(&line[*copied..e.start]);
+                out.extend_from_slice(e.text());
+                *copied = e.end;
+            }
+        };
         find_each(line, prev, |f: Found| {
             if f.start >= watch_from && first.is_none() {
                 first = Some(f.start);
+            }
+            apply_before(f.end, out, &mut copied);
+            if f.start < copied {
+                return; // inside an edit
             }
             match self.map(f.ip, cache) {
                 Mapped::To(new) => {
@@ -246,8 +273,46 @@ impl Anonymizer {
                 Mapped::Same => {}
             }
         });
+        apply_before(usize::MAX, out, &mut copied);
         out.extend_from_slice(&line[copied..]);
         (counts, first)
+    }
+
+    /// Bits kept for IPv4 and IPv6 (truncate and hash modes).
+    pub fn prefixes(&self) -> (u8, u8) {
+        (self.v4_prefix, self.v6_prefix)
+    }
+}
+
+/// A replacement of a span of a line, applied in the rewrite pass. The replacement is short
+/// (a prefix length, a `-`), so it is stored inline: no allocation per line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Edit {
+    /// First byte replaced.
+    pub start: usize,
+    /// One past the last byte replaced.
+    pub end: usize,
+    len: u8,
+    buf: [u8; 15],
+}
+
+impl Edit {
+    /// Replaces `start..end` by `text` (at most 15 bytes).
+    pub fn new(start: usize, end: usize, text: &[u8]) -> Edit {
+        assert!(text.len() <= 15, "edit replacements are short");
+        let mut buf = [0u8; 15];
+        buf[..text.len()].copy_from_slice(text);
+        Edit {
+            start,
+            end,
+            len: text.len() as u8,
+            buf,
+        }
+    }
+
+    /// The replacement text.
+    pub fn text(&self) -> &[u8] {
+        &self.buf[..self.len as usize]
     }
 }
 
@@ -363,6 +428,34 @@ mod tests {
             };
             assert_ne!(x, z, "another key gives another result");
         }
+    }
+
+    #[test]
+    fn edits_apply_in_the_same_pass() {
+        let a = Anonymizer::new(Scheme::Truncate, 24, 48, vec![]);
+        let line = b"q from 192.0.2.7 ECS 198.51.100.9/32/0 end";
+        let mut out = Vec::new();
+        // Reduce `32` to `24`, and replace a span holding an address wholesale.
+        let edits = [Edit::new(34, 36, b"24"), Edit::new(39, 42, b"-")];
+        let (c, _) = a.rewrite_line_edits(line, b'\n', &mut out, &mut Cache::default(), 0, &edits);
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "q from 192.0.2.0 ECS 198.51.100.0/24/0 -"
+        );
+        assert_eq!(c.rewritten, 2);
+        let mut out = Vec::new();
+        a.rewrite_line_edits(
+            b"x 192.0.2.7 y",
+            b'\n',
+            &mut out,
+            &mut Cache::default(),
+            0,
+            &[Edit::new(2, 11, b"-")],
+        );
+        assert_eq!(
+            out, b"x - y",
+            "a literal inside an edit is replaced by the edit"
+        );
     }
 
     #[test]

@@ -9,6 +9,7 @@
 //! (ties go to the more specific format); when none matches, it picks `raw`, which assumes no
 //! structure and scrubs every address wherever it is.
 
+pub mod dns;
 pub mod fields;
 pub mod json;
 pub mod template;
@@ -26,6 +27,8 @@ pub enum Format {
     Raw,
     /// One JSON object per line.
     Json,
+    /// A DNS server's query log.
+    Dns(dns::Server),
     /// A format string (`common`, `combined`, `vhost_combined`, `apache:...`, `nginx:...`).
     Template {
         /// The name shown to the user.
@@ -105,6 +108,9 @@ impl Format {
             "common" => tpl("common", Template::apache(template::COMMON)),
             "combined" => tpl("combined", Template::apache(template::COMBINED)),
             "vhost_combined" => tpl("vhost_combined", Template::apache(template::VHOST_COMBINED)),
+            _ if dns::Server::from_name(spec).is_some() => Ok(FormatChoice::Fixed(Format::Dns(
+                dns::Server::from_name(spec).expect("checked"),
+            ))),
             _ => {
                 if let Some(f) = spec.strip_prefix("apache:") {
                     tpl(spec, Template::apache(f))
@@ -131,6 +137,7 @@ impl Format {
         match self {
             Format::Raw => Ok(()),
             Format::Json => json::parse(line, fields),
+            Format::Dns(server) => server.parse(line, fields),
             Format::Template { template, .. } => template.parse(line, fields),
         }
     }
@@ -154,7 +161,11 @@ impl Format {
             .collect();
         let mut spans = Fields::default();
         let mut best = (Format::Raw, 0usize);
-        for (name, _) in BUILTIN.iter().filter(|(n, _)| *n != "raw") {
+        let names = BUILTIN
+            .iter()
+            .map(|(n, _)| *n)
+            .chain(dns::SERVERS.iter().map(|(n, _, _)| *n));
+        for name in names.filter(|n| *n != "raw") {
             let f = Format::builtin(name);
             let hits = lines
                 .iter()
@@ -178,7 +189,11 @@ pub fn listing() -> String {
     use crate::anonymize::{Anonymizer, Cache, Scheme};
     let a = Anonymizer::new(Scheme::Truncate, 24, 48, Vec::new());
     let mut s = String::new();
-    for (name, example) in BUILTIN {
+    let all = BUILTIN
+        .iter()
+        .copied()
+        .chain(dns::SERVERS.iter().map(|(n, _, e)| (*n, *e)));
+    for (name, example) in all {
         let mut out = Vec::new();
         a.rewrite_line(example.as_bytes(), b'\n', &mut out, &mut Cache::default());
         s += &format!(
@@ -207,6 +222,7 @@ impl fmt::Display for Format {
         match self {
             Format::Raw => f.write_str("raw"),
             Format::Json => f.write_str("json"),
+            Format::Dns(s) => f.write_str(s.name()),
             Format::Template { name, .. } => f.write_str(name),
         }
     }

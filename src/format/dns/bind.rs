@@ -1,0 +1,143 @@
+//! BIND 9 query logs (`category queries`, `query-errors`, and `responses` in 9.21+).
+//!
+//! ```text
+//! [time] [category:] [severity:] client [@0x…] <ip>#<port>[/key <name>] [(<qname>)][: view <v>]: <event>
+//!   query: <qname> <class> <type> <flags> (<server>)[ [ECS <addr>/<source>/<scope>]]
+//!   query failed (<rcode>) for <qname>/<class>/<type> at <file>:<line>
+//!   response: <qname> <class> <type> <rcode> <flags> <answers> <authority> <additional>  (9.21)
+//! ```
+//! Time is `dd-Mon-yyyy HH:MM:SS.mmm` (print-time) or ISO 8601 (`print-time iso8601`), local
+//! time unless the ISO form carries a zone. IPv6 clients are written unbracketed with `#port`.
+//! Flags are kept as the token written (`+E(0)K`); their letters are a set whose order changed
+//! between versions. Spec: BIND 9 ARM, "logging" → categories `queries`, `query-errors`.
+
+use super::cursor::{Col, Cur, addr_port};
+use crate::format::fields::{Fields, Std};
+
+/// `dd-Mon-yyyy HH:MM:SS[.mmm]` at `i`; its end.
+fn bind_time(s: &[u8], i: usize) -> Option<usize> {
+    let t = s.get(i..)?;
+    let shape = b"dd-Mmm-dddd dd:dd:dd";
+    if t.len() < shape.len() {
+        return None;
+    }
+    let ok = shape.iter().zip(t).all(|(&p, &b)| match p {
+        b'd' => b.is_ascii_digit(),
+        b'M' | b'm' => b.is_ascii_alphabetic(),
+        _ => b == p,
+    });
+    if !ok {
+        return None;
+    }
+    let mut k = shape.len();
+    if t.get(k) == Some(&b'.') {
+        k += 1 + t[k + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+    }
+    Some(i + k)
+}
+
+/// Parses one BIND line.
+pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
+    let mut c = Cur::new(s, 0);
+    // Prefixes: time, category, severity (each optional), then `client `.
+    if let Some(t) = bind_time(s, 0).or_else(|| super::wrapper::iso_time(s, 0)) {
+        f.std(Std::Time, 0, t);
+        c.i = t;
+        c.lit(b" ")?;
+    }
+    for _ in 0..3 {
+        if c.rest().starts_with(b"client ") {
+            break;
+        }
+        // `queries:`, `query-errors:`, `info:`, `debug 3:` …: words ending in `:`.
+        let (a, b) = c.until(b':')?;
+        if s[a..b].len() > 16
+            || s[a..b]
+                .iter()
+                .any(|&x| !(x.is_ascii_alphanumeric() || x == b'-' || x == b' '))
+        {
+            return Err(a);
+        }
+        c.lit(b": ")?;
+    }
+    c.lit(b"client ")?;
+    if c.eat(b"@0x") {
+        c.word_sp()?;
+    }
+    // <ip>#<port>
+    let (a, _) = c.until(b'#')?;
+    c.lit(b"#")?;
+    let (_, pe) = c.digits()?;
+    let ((ca, cb), (pa, pb)) = addr_port(s, a, pe, b'#').ok_or(a)?;
+    f.std(Std::Client, ca, cb);
+    f.std(Std::ClientPort, pa, pb);
+    if c.eat(b"/key ") {
+        let (ka, kb) = c.word()?;
+        let kb = if s[kb - 1] == b':' { kb - 1 } else { kb };
+        c.i = kb;
+        f.std(Std::Key, ka, kb);
+    }
+    if c.eat(b" (") {
+        c.until(b')')?; // the query name again, as the client saw it
+        c.lit(b")")?;
+    }
+    if c.eat(b": view ") {
+        let v = c.until(b':')?;
+        f.std(Std::View, v.0, v.1);
+    }
+    c.lit(b": ")?;
+    if c.eat(b"query: ") {
+        f.std(Std::Event, c.i - 7, c.i - 2);
+        let q = c.word_sp()?;
+        let class = c.word_sp()?;
+        let ty = c.word_sp()?;
+        let flags = c.word_sp()?;
+        f.std(Std::Qname, q.0, q.1);
+        f.std(Std::Qclass, class.0, class.1);
+        f.std(Std::Qtype, ty.0, ty.1);
+        f.std(Std::Flags, flags.0, flags.1);
+        c.lit(b"(")?;
+        let srv = c.until(b')')?;
+        f.std(Std::Server, srv.0, srv.1);
+        c.lit(b")")?;
+        if c.eat(b" [ECS ") {
+            let e = c.until(b']')?;
+            f.std(Std::Ecs, e.0, e.1);
+            c.lit(b"]")?;
+        }
+        return c.end();
+    }
+    if c.eat(b"query failed (") {
+        f.std(Std::Event, c.i - 14, c.i - 2);
+        let r = c.until(b')')?;
+        f.std(Std::Rcode, r.0, r.1);
+        c.lit(b") for ")?;
+        let (qa, _) = c.until(b'/')?;
+        f.std(Std::Qname, qa, c.i);
+        c.lit(b"/")?;
+        let class = c.until(b'/')?;
+        f.std(Std::Qclass, class.0, class.1);
+        c.lit(b"/")?;
+        let ty = c.word()?;
+        f.std(Std::Qtype, ty.0, ty.1);
+        c.lit(b" at ")?;
+        c.word()?;
+        return c.end();
+    }
+    if c.eat(b"response: ") {
+        f.std(Std::Event, c.i - 10, c.i - 2);
+        let q = c.word_sp()?;
+        let class = c.word_sp()?;
+        let ty = c.word_sp()?;
+        let rcode = c.word_sp()?;
+        let flags = c.word()?;
+        f.std(Std::Qname, q.0, q.1);
+        f.std(Std::Qclass, class.0, class.1);
+        f.std(Std::Qtype, ty.0, ty.1);
+        f.std(Std::Rcode, rcode.0, rcode.1);
+        f.std(Std::Flags, flags.0, flags.1);
+        // Section counts and anything newer versions append.
+        return Ok(());
+    }
+    Err(c.i)
+}

@@ -1,0 +1,133 @@
+//! A cursor over a line's bytes for the hand-written DNS parsers: every step either advances
+//! or returns the column where the line stopped matching. No allocation, no regex.
+
+/// Column where a line stopped matching.
+pub type Col = usize;
+
+/// A position in a line.
+pub struct Cur<'a> {
+    /// The line.
+    pub s: &'a [u8],
+    /// The current position.
+    pub i: usize,
+}
+
+impl<'a> Cur<'a> {
+    /// A cursor at `i`.
+    pub fn new(s: &'a [u8], i: usize) -> Self {
+        Cur { s, i }
+    }
+
+    /// True at the end of the line.
+    pub fn eof(&self) -> bool {
+        self.i >= self.s.len()
+    }
+
+    /// The bytes from here on.
+    pub fn rest(&self) -> &'a [u8] {
+        &self.s[self.i.min(self.s.len())..]
+    }
+
+    /// Consumes `lit` if it is next.
+    pub fn eat(&mut self, lit: &[u8]) -> bool {
+        if self.rest().starts_with(lit) {
+            self.i += lit.len();
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Consumes `lit`, which must be next.
+    pub fn lit(&mut self, lit: &[u8]) -> Result<(), Col> {
+        if self.eat(lit) { Ok(()) } else { Err(self.i) }
+    }
+
+    /// A non-empty run of bytes up to (not including) the next space or the end.
+    pub fn word(&mut self) -> Result<(usize, usize), Col> {
+        let start = self.i;
+        let n = self
+            .rest()
+            .iter()
+            .position(|&b| b == b' ')
+            .unwrap_or(self.rest().len());
+        if n == 0 {
+            return Err(start);
+        }
+        self.i += n;
+        Ok((start, self.i))
+    }
+
+    /// A word followed by one space (consumed).
+    pub fn word_sp(&mut self) -> Result<(usize, usize), Col> {
+        let w = self.word()?;
+        self.lit(b" ")?;
+        Ok(w)
+    }
+
+    /// A non-empty run of bytes up to (not including) `b`, which must follow.
+    pub fn until(&mut self, b: u8) -> Result<(usize, usize), Col> {
+        let start = self.i;
+        match memchr::memchr(b, self.rest()) {
+            Some(0) | None => Err(start),
+            Some(n) => {
+                self.i += n;
+                Ok((start, self.i))
+            }
+        }
+    }
+
+    /// A non-empty run of ASCII digits.
+    pub fn digits(&mut self) -> Result<(usize, usize), Col> {
+        let start = self.i;
+        let n = self
+            .rest()
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        if n == 0 {
+            return Err(start);
+        }
+        self.i += n;
+        Ok((start, self.i))
+    }
+
+    /// Requires the end of the line.
+    pub fn end(&self) -> Result<(), Col> {
+        if self.eof() { Ok(()) } else { Err(self.i) }
+    }
+}
+
+/// Splits `s[a..b]` holding `addr<sep>port` (or `[v6]:port`) at the last `sep`: the address span
+/// (brackets removed) and the port span. `None` when there is no separator or no digits after it.
+pub fn addr_port(
+    s: &[u8],
+    a: usize,
+    b: usize,
+    sep: u8,
+) -> Option<((usize, usize), (usize, usize))> {
+    let k = a + memchr::memrchr(sep, &s[a..b])?;
+    if k + 1 >= b || !s[k + 1..b].iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let (mut x, mut y) = (a, k);
+    if s.get(x) == Some(&b'[') && y > x + 1 && s[y - 1] == b']' {
+        x += 1;
+        y -= 1;
+    }
+    (x < y).then_some(((x, y), (k + 1, b)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn address_and_port() {
+        let s = b"192.0.2.1#53 [2001:db8::1]:443 2001:db8::2:53 x:";
+        assert_eq!(addr_port(s, 0, 12, b'#'), Some(((0, 9), (10, 12))));
+        assert_eq!(addr_port(s, 13, 30, b':'), Some(((14, 25), (27, 30))));
+        assert_eq!(addr_port(s, 31, 45, b':'), Some(((31, 42), (43, 45))));
+        assert_eq!(addr_port(s, 46, 48, b':'), None);
+    }
+}

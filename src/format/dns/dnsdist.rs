@@ -1,0 +1,54 @@
+//! dnsdist `LogAction` / `LogResponseAction` lines.
+//!
+//! ```text
+//! [<sec>.<nsec>] Packet from <ip:port> for <qname> <type> with id <n>
+//! [<sec>.<nsec>] Answer to <ip:port> for <qname> <type> <rcode> <size> <latency>…
+//! ```
+//! The optional timestamp's nanoseconds are not zero-padded. IPv6 is written `[v6]:port`.
+//! Spec: dnsdist reference, `LogAction`, `LogResponseAction`.
+
+use super::cursor::{Col, Cur, addr_port};
+use crate::format::fields::{Fields, Std};
+
+/// Parses one dnsdist log line.
+pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
+    let mut c = Cur::new(s, 0);
+    if c.eat(b"[") {
+        let t = c.until(b']')?;
+        if !s[t.0..t.1].iter().all(|&b| b.is_ascii_digit() || b == b'.') {
+            return Err(t.0);
+        }
+        f.std(Std::Time, t.0, t.1);
+        c.lit(b"] ")?;
+    }
+    let answer = if c.eat(b"Packet from ") {
+        f.std(Std::Event, c.i - 12, c.i - 6);
+        false
+    } else if c.eat(b"Answer to ") {
+        f.std(Std::Event, c.i - 10, c.i - 4);
+        true
+    } else {
+        return Err(c.i);
+    };
+    let (a, b) = c.word_sp()?;
+    let ((ca, cb), (pa, pb)) = addr_port(s, a, b, b':').ok_or(a)?;
+    f.std(Std::Client, ca, cb);
+    f.std(Std::ClientPort, pa, pb);
+    c.lit(b"for ")?;
+    let q = c.word_sp()?;
+    f.std(Std::Qname, q.0, q.1);
+    let ty = c.word()?;
+    f.std(Std::Qtype, ty.0, ty.1);
+    if !answer {
+        c.lit(b" with id ")?;
+        let id = c.digits()?;
+        f.std(Std::Id, id.0, id.1);
+        return c.end();
+    }
+    // The answer's details vary by version; the rcode comes first when present.
+    if c.eat(b" ") {
+        let r = c.word()?;
+        f.std(Std::Rcode, r.0, r.1);
+    }
+    Ok(())
+}

@@ -1,0 +1,97 @@
+//! dnsmasq (and Pi-hole FTL) `log-queries` lines.
+//!
+//! ```text
+//! [Oct 10 13:55:36 ]dnsmasq[<pid>]: [<serial> <client>/<port> ]<event>
+//!   query[<TYPE>] <name> from <client>
+//!   forwarded <name> to <upstream>
+//!   reply|cached|config|/etc/hosts|gravity blocked|… <name> is <answer>
+//! ```
+//! The file prefix has no year (it is inferred from the file's modification time). The
+//! `<serial> <client>/<port>` prefix comes with `log-queries=extra`. Pi-hole's blocked answers
+//! use event words such as `gravity blocked`, `regex blacklisted`, `exactly blacklisted`,
+//! `special domain`; they are reported as `blocked`. Spec: dnsmasq(8) `--log-queries`.
+
+use super::cursor::{Col, Cur, addr_port};
+use super::wrapper::bsd_time;
+use crate::format::fields::{Fields, Std};
+
+/// Parses one dnsmasq line.
+pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
+    let mut c = Cur::new(s, 0);
+    if let Some(t) = bsd_time(s, 0) {
+        f.std(Std::Time, 0, t);
+        c.i = t;
+        c.lit(b" ")?;
+    }
+    // `dnsmasq[pid]: ` (absent when a syslog wrapper carried the tag).
+    let save = c.i;
+    if let Ok((a, b)) = c.word_sp() {
+        if !(s[b - 1] == b':' && s[a..b].contains(&b'[')) {
+            c.i = save;
+        }
+    } else {
+        c.i = save;
+    }
+    // log-queries=extra: `<serial> <client>/<port> `.
+    let save = c.i;
+    if c.digits().is_ok() && c.eat(b" ") {
+        let (a, b) = c.word_sp()?;
+        let ((ca, cb), (pa, pb)) = addr_port(s, a, b, b'/').ok_or(a)?;
+        f.std(Std::Client, ca, cb);
+        f.std(Std::ClientPort, pa, pb);
+    } else {
+        c.i = save;
+    }
+    if c.eat(b"query[") {
+        f.std(Std::Event, c.i - 6, c.i - 1);
+        let ty = c.until(b']')?;
+        f.std(Std::Qtype, ty.0, ty.1);
+        c.lit(b"] ")?;
+        let q = c.word_sp()?;
+        f.std(Std::Qname, q.0, q.1);
+        c.lit(b"from ")?;
+        let ip = c.word()?;
+        if f.get(Std::Client).is_none() {
+            f.std(Std::Client, ip.0, ip.1);
+        }
+        return c.end();
+    }
+    let rest = c.rest();
+    if let Some(k) = memchr::memmem::find(rest, b" to ")
+        .filter(|_| rest.starts_with(b"forwarded ") || rest.starts_with(b"dnssec-query"))
+    {
+        let ev_end = c.i + memchr::memchr(b' ', rest).ok_or(c.i)?;
+        f.std(Std::Event, c.i, ev_end);
+        let name = (ev_end + 1, c.i + k);
+        if name.0 >= name.1 {
+            return Err(ev_end);
+        }
+        f.std(Std::Qname, name.0, name.1);
+        c.i += k + 4;
+        let up = c.word()?;
+        f.std(Std::Upstream, up.0, up.1);
+        return c.end();
+    }
+    // `<event words> <name> is <answer>`.
+    let k = memchr::memmem::find(rest, b" is ").ok_or(c.i)?;
+    let name_start = memchr::memrchr(b' ', &rest[..k]).ok_or(c.i)? + 1;
+    let (ev, name) = ((c.i, c.i + name_start - 1), (c.i + name_start, c.i + k));
+    if ev.0 >= ev.1 || name.0 >= name.1 {
+        return Err(c.i);
+    }
+    f.std(Std::Event, ev.0, ev.1);
+    let event = &s[ev.0..ev.1];
+    if [
+        &b"blocked"[..],
+        b"blacklisted",
+        b"denied",
+        b"special domain",
+    ]
+    .iter()
+    .any(|w| memchr::memmem::find(event, w).is_some())
+    {
+        f.std(Std::Blocked, ev.0, ev.1);
+    }
+    f.std(Std::Qname, name.0, name.1);
+    Ok(())
+}

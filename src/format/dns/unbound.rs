@@ -1,0 +1,70 @@
+//! Unbound `log-queries` and `log-replies` lines.
+//!
+//! ```text
+//! [<epoch>] unbound[<pid>:<tid>] info: <ip> <qname.> <TYPE> <CLASS>
+//! [<epoch>] unbound[<pid>:<tid>] reply: <ip> <qname.> <TYPE> <CLASS> <RCODE> <secs> <cached> <size>
+//! ```
+//! The tag is `info`, `query` or `reply` depending on version; the time prefix is an epoch in
+//! brackets, `log-time-ascii` (`Oct 10 13:55:36`) or ISO 8601; under syslog the message starts
+//! at `[<pid>:<tid>]`. A FORMERR reply has `- - -` for name, type and class. Spec: unbound.conf(5)
+//! `log-queries`, `log-replies`, `log-time-ascii`; source `util/log.c` (`log_query_in`,
+//! `log_reply_info`).
+
+use super::cursor::{Col, Cur};
+use super::wrapper::{bsd_time, iso_time};
+use crate::format::fields::{Fields, Std};
+
+/// Parses one Unbound line.
+pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
+    let mut c = Cur::new(s, 0);
+    if c.eat(b"[") && s.get(1).is_some_and(u8::is_ascii_digit) {
+        let t = c.digits()?;
+        f.std(Std::Time, t.0, t.1);
+        c.lit(b"] ")?;
+    } else {
+        c.i = 0;
+        if let Some(t) = bsd_time(s, 0).or_else(|| iso_time(s, 0)) {
+            f.std(Std::Time, 0, t);
+            c.i = t;
+            c.lit(b" ")?;
+        }
+    }
+    // `unbound[pid:tid] ` or, under syslog, `[pid:tid] `.
+    let (a, b) = c.word_sp()?;
+    if s[b - 1] != b']' || !s[a..b].contains(&b'[') {
+        return Err(a);
+    }
+    let tag = c.until(b':')?;
+    if !matches!(&s[tag.0..tag.1], b"info" | b"query" | b"reply") {
+        return Err(tag.0);
+    }
+    f.std(Std::Event, tag.0, tag.1);
+    c.lit(b": ")?;
+    let ip = c.word_sp()?;
+    f.std(Std::Client, ip.0, ip.1);
+    let q = c.word_sp()?;
+    let ty = c.word_sp()?;
+    let class = c.word()?;
+    if &s[q.0..q.1] != b"-" {
+        f.std(Std::Qname, q.0, q.1);
+        f.std(Std::Qtype, ty.0, ty.1);
+        f.std(Std::Qclass, class.0, class.1);
+    }
+    if c.eof() {
+        return Ok(());
+    }
+    c.lit(b" ")?;
+    let rcode = c.word_sp()?;
+    let secs = c.word_sp()?;
+    let cached = c.word_sp()?;
+    let size = c.digits()?;
+    f.std(Std::Rcode, rcode.0, rcode.1);
+    f.std(Std::Duration, secs.0, secs.1);
+    f.std(Std::Cached, cached.0, cached.1);
+    f.std(Std::Bytes, size.0, size.1);
+    // Newer versions may append where the query arrived (`on <proto> …`); keep what follows.
+    if c.eat(b" ") {
+        return Ok(());
+    }
+    c.end()
+}

@@ -1,0 +1,227 @@
+//! Wrappers that log collectors put around a server's own line, recognised and skipped so the
+//! server's format can be matched inside; the wrapper itself stays byte-identical in the output.
+//!
+//! * RFC 3164 syslog: `Oct 10 13:55:36 ns1 named[1234]: `
+//! * RFC 3339 rsyslog and `journalctl -o short-iso`: `2026-10-10T13:55:36.123+00:00 ns1 named[1234]: `
+//! * CRI (Kubernetes container logs): `2026-10-10T13:55:36.123456789Z stdout F `
+//! * daemontools/s6 TAI64N: `@4000000068e8f0e81d0b4c54 `
+//! * `journalctl -o json` (the `MESSAGE` string) and Docker json-file (the `log` string): the
+//!   message is matched inside the JSON string (a message with JSON escapes in it, such as a
+//!   quote, does not match, and is scrubbed as an unparsed line like any other).
+
+use super::cursor::Cur;
+
+/// What kind of wrapper was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wrapper {
+    /// RFC 3164 syslog.
+    Syslog3164,
+    /// RFC 3339 timestamp, host and tag (rsyslog, `journalctl -o short-iso`).
+    Rfc3339,
+    /// CRI container log.
+    Cri,
+    /// TAI64N stamp.
+    Tai64n,
+    /// `journalctl -o json`.
+    JournalJson,
+    /// Docker json-file.
+    DockerJson,
+}
+
+/// A wrapper found around a message: the message's span and the wrapper's time span, if any.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unwrapped {
+    /// Which wrapper.
+    pub wrapper: Wrapper,
+    /// Where the inner message starts and ends.
+    pub inner: (usize, usize),
+    /// The wrapper's timestamp, if it has one.
+    pub time: Option<(usize, usize)>,
+}
+
+const MONTHS: [&[u8]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
+
+/// `Mmm dd HH:MM:SS` (day space-padded or not); returns its end.
+pub fn bsd_time(s: &[u8], i: usize) -> Option<usize> {
+    let t = s.get(i..)?;
+    if t.len() < 15 || !MONTHS.contains(&&t[..3]) || t[3] != b' ' {
+        return None;
+    }
+    let mut k = 4;
+    if t[k] == b' ' {
+        k += 1;
+    }
+    let d = t[k..].iter().take_while(|b| b.is_ascii_digit()).count();
+    if !(1..=2).contains(&d) {
+        return None;
+    }
+    k += d;
+    if t.get(k) != Some(&b' ') {
+        return None;
+    }
+    k += 1;
+    let hms = t.get(k..k + 8)?;
+    let ok = hms.iter().enumerate().all(|(j, &b)| {
+        if j == 2 || j == 5 {
+            b == b':'
+        } else {
+            b.is_ascii_digit()
+        }
+    });
+    ok.then_some(i + k + 8)
+}
+
+/// An ISO 8601 / RFC 3339 timestamp word (`2026-10-10T13:55:36[.frac][Z|±hh:mm|±hhmm]`); its end.
+pub fn iso_time(s: &[u8], i: usize) -> Option<usize> {
+    let t = s.get(i..)?;
+    if t.len() < 19 {
+        return None;
+    }
+    let shape = b"dddd-dd-ddTdd:dd:dd";
+    let ok = shape.iter().zip(t).all(|(&p, &b)| {
+        if p == b'd' {
+            b.is_ascii_digit()
+        } else {
+            b == p
+        }
+    });
+    if !ok {
+        return None;
+    }
+    let n = t.iter().position(|&b| b == b' ').unwrap_or(t.len());
+    let tail = &t[19..n];
+    tail.iter()
+        .all(|&b| b.is_ascii_digit() || b".:+-Z".contains(&b))
+        .then_some(i + n)
+}
+
+/// `host tag[pid]: ` or `host tag: ` after a timestamp and its space; the message start.
+fn host_tag(s: &[u8], i: usize) -> Option<usize> {
+    let mut c = Cur::new(s, i);
+    c.word_sp().ok()?;
+    let (a, b) = c.word().ok()?;
+    if b - a < 2 || s[b - 1] != b':' || !c.eat(b" ") {
+        return None;
+    }
+    Some(c.i)
+}
+
+/// The wrapper around `line`, if any.
+pub fn unwrap(line: &[u8]) -> Option<Unwrapped> {
+    let first = *line.first()?;
+    if first == b'{' {
+        return json_message(line, b"\"MESSAGE\":\"", Wrapper::JournalJson)
+            .or_else(|| json_message(line, b"\"log\":\"", Wrapper::DockerJson));
+    }
+    if first == b'@'
+        && line.len() > 26
+        && line[1..25].iter().all(u8::is_ascii_hexdigit)
+        && line[25] == b' '
+    {
+        return Some(Unwrapped {
+            wrapper: Wrapper::Tai64n,
+            inner: (26, line.len()),
+            time: Some((0, 25)),
+        });
+    }
+    if let Some(t) = bsd_time(line, 0) {
+        let inner = host_tag(line, t + 1).filter(|_| line.get(t) == Some(&b' '))?;
+        return Some(Unwrapped {
+            wrapper: Wrapper::Syslog3164,
+            inner: (inner, line.len()),
+            time: Some((0, t)),
+        });
+    }
+    if let Some(t) = iso_time(line, 0) {
+        if line.get(t) != Some(&b' ') {
+            return None;
+        }
+        let mut c = Cur::new(line, t + 1);
+        if (c.eat(b"stdout ") || c.eat(b"stderr ")) && (c.eat(b"F ") || c.eat(b"P ")) {
+            return Some(Unwrapped {
+                wrapper: Wrapper::Cri,
+                inner: (c.i, line.len()),
+                time: Some((0, t)),
+            });
+        }
+        let inner = host_tag(line, t + 1)?;
+        return Some(Unwrapped {
+            wrapper: Wrapper::Rfc3339,
+            inner: (inner, line.len()),
+            time: Some((0, t)),
+        });
+    }
+    None
+}
+
+/// The span of a JSON string value introduced by `key` (`"KEY":"`), without a trailing `\n`
+/// escape; only for values without other escapes before their end quote.
+fn json_message(line: &[u8], key: &[u8], wrapper: Wrapper) -> Option<Unwrapped> {
+    let k = memchr::memmem::find(line, key)? + key.len();
+    let q = k + memchr::memchr(b'"', &line[k..])?;
+    let mut end = q;
+    if line[k..end].ends_with(b"\\n") {
+        end -= 2;
+    }
+    if line[k..end].contains(&b'\\') {
+        return None;
+    }
+    Some(Unwrapped {
+        wrapper,
+        inner: (k, end),
+        time: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn inner(line: &str) -> Option<(Wrapper, &str)> {
+        unwrap(line.as_bytes()).map(|u| (u.wrapper, &line[u.inner.0..u.inner.1]))
+    }
+
+    #[test]
+    fn wrappers() {
+        let m = "client @0x1 192.0.2.1#53 (a.example): query: a.example IN A + (198.51.100.1)";
+        let table = [
+            (
+                format!("Oct 10 13:55:36 ns1 named[1234]: {m}"),
+                Wrapper::Syslog3164,
+            ),
+            (
+                format!("Oct  1 03:05:06 ns1 named: {m}"),
+                Wrapper::Syslog3164,
+            ),
+            (
+                format!("2026-10-10T13:55:36.123456+00:00 ns1 named[1234]: {m}"),
+                Wrapper::Rfc3339,
+            ),
+            (
+                format!("2026-10-10T13:55:36+0000 ns1 named[1234]: {m}"),
+                Wrapper::Rfc3339,
+            ),
+            (
+                format!("2026-10-10T13:55:36.123456789Z stdout F {m}"),
+                Wrapper::Cri,
+            ),
+            (format!("@4000000068e8f0e81d0b4c54 {m}"), Wrapper::Tai64n),
+            (
+                format!(r#"{{"MESSAGE":"{m}","_HOSTNAME":"ns1"}}"#),
+                Wrapper::JournalJson,
+            ),
+            (
+                format!(r#"{{"log":"{m}\n","stream":"stdout","time":"2026-10-10T13:55:36Z"}}"#),
+                Wrapper::DockerJson,
+            ),
+        ];
+        for (line, w) in &table {
+            assert_eq!(inner(line), Some((*w, m)), "{line}");
+        }
+        assert_eq!(inner(m), None);
+        assert_eq!(inner("Oct 10 13:55:36"), None);
+        assert_eq!(inner(r#"{"MESSAGE":"a \"quoted\" b"}"#), None);
+    }
+}
