@@ -21,6 +21,9 @@ cargo build --release --quiet
 [ -s "$CORPUS" ] || python3 benches/gen_corpus.py --lines "$LINES" -o "$CORPUS" >/dev/null
 [ -s "$CORPUS.gz" ] || gzip -1 -c "$CORPUS" > "$CORPUS.gz"
 [ -s "$WORK/key" ] || $BIN keygen -o "$WORK/key"
+for srv in bind unbound; do
+  [ -s "$WORK/$srv-$LINES.log" ] || python3 benches/gen_dns_corpus.py --server "$srv" --lines "$LINES" -o "$WORK/$srv-$LINES.log"
+done
 SIZE=$(stat -c %s "$CORPUS")
 cat "$CORPUS" "$CORPUS.gz" > /dev/null
 
@@ -50,6 +53,13 @@ read -r t m < <(best_of "$BIN anonymize -q $CORPUS > /dev/null");               
 read -r t m < <(best_of "cat $CORPUS | $BIN anonymize -q > /dev/null");          row "truncate stdin pipe" "$t" "$m" ">= 0.5x cat|cat"; PIPE=$t
 read -r t m < <(best_of "$BIN anonymize -q -m hash --key-file $WORK/key $CORPUS > /dev/null"); row "hash file -> /dev/null" "$t" "$m" ">= 0.8x truncate"; HASH=$t
 read -r t m < <(best_of "$BIN anonymize -q $CORPUS.gz > /dev/null");             row "truncate gzip input" "$t" "$m" ">= 1.3x gzip -dc"; GZIN=$t
+for srv in bind unbound; do
+  F=$WORK/$srv-$LINES.log
+  read -r t m < <(best_of "$BIN anonymize -q -f $srv $F > /dev/null")
+  SIZE_SAVE=$SIZE; SIZE=$(stat -c %s "$F")
+  row "$srv: truncate file -> /dev/null" "$t" "$m" ">= 1000 MB/s"
+  SIZE=$SIZE_SAVE
+done
 awk -v c="$CATCAT" -v p="$PIPE" -v t="$TRUNC" -v h="$HASH" -v g="$GZ" -v gi="$GZIN" 'BEGIN{
   printf "\nratios: pipe/cat|cat %.2f (goal >= 0.5), hash/truncate %.2f (goal >= 0.8), gzip-in/gzip -dc %.2f (goal >= 1.3)\n", c/p, t/h, g/gi }'
 
