@@ -30,7 +30,7 @@ pub enum Std {
     Protocol,
     /// HTTP status code.
     Status,
-    /// Response size in bytes (web) or DNS response size.
+    /// HTTP response size in bytes.
     Bytes,
     /// Referer header.
     Referrer,
@@ -54,6 +54,8 @@ pub enum Std {
     Flags,
     /// Transport as written (`udp`, `tcp`, `UDP`, `doh`).
     Transport,
+    /// DNS response size in bytes.
+    Size,
     /// Request/response duration as written.
     Duration,
     /// Answered from cache (`0`/`1` as written).
@@ -99,6 +101,7 @@ pub const STD_NAMES: &[(Std, &str)] = &[
     (Std::Rcode, "rcode"),
     (Std::Flags, "flags"),
     (Std::Transport, "transport"),
+    (Std::Size, "size"),
     (Std::Duration, "duration"),
     (Std::Cached, "cached"),
     (Std::Upstream, "upstream"),

@@ -45,7 +45,7 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     let dur = c.word()?;
     f.std(Std::Rcode, rcode.0, rcode.1);
     f.std(Std::Flags, flags.0, flags.1);
-    f.std(Std::Bytes, rsize.0, rsize.1);
+    f.std(Std::Size, rsize.0, rsize.1);
     f.std(Std::Duration, dur.0, dur.1);
     if c.eat(b" \"") {
         // {combined} appends one more quoted field.

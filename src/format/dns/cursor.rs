@@ -118,6 +118,21 @@ pub fn addr_port(
     (x < y).then_some(((x, y), (k + 1, b)))
 }
 
+/// A client written as `addr`, `addr:port` or `[v6]:port`: a word that is an address as a whole
+/// is taken whole (a bare IPv6 address is not split at its last colon). Records client and port.
+pub fn client(s: &[u8], a: usize, b: usize, f: &mut crate::format::Fields) -> Result<(), Col> {
+    use crate::format::Std;
+    let whole = std::str::from_utf8(&s[a..b]).is_ok_and(|t| t.parse::<std::net::IpAddr>().is_ok());
+    if whole {
+        f.std(Std::Client, a, b);
+        return Ok(());
+    }
+    let ((ca, cb), (pa, pb)) = addr_port(s, a, b, b':').ok_or(a)?;
+    f.std(Std::Client, ca, cb);
+    f.std(Std::ClientPort, pa, pb);
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,7 +34,10 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     }
     // log-queries=extra: `<serial> <client>/<port> `.
     let save = c.i;
-    if c.digits().is_ok() && c.eat(b" ") {
+    if let Ok(serial) = c.digits()
+        && c.eat(b" ")
+    {
+        f.std(Std::Id, serial.0, serial.1);
         let (a, b) = c.word_sp()?;
         let ((ca, cb), (pa, pb)) = addr_port(s, a, b, b'/').ok_or(a)?;
         f.std(Std::Client, ca, cb);
@@ -51,6 +54,9 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         f.std(Std::Qname, q.0, q.1);
         c.lit(b"from ")?;
         let ip = c.word()?;
+        if !is_ip(&s[ip.0..ip.1]) {
+            return Err(ip.0);
+        }
         if f.get(Std::Client).is_none() {
             f.std(Std::Client, ip.0, ip.1);
         }
@@ -68,7 +74,8 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         }
         f.std(Std::Qname, name.0, name.1);
         c.i += k + 4;
-        let up = c.word()?;
+        let (a, b) = c.word()?;
+        let up = addr_port(s, a, b, b'#').map_or((a, b), |(addr, _)| addr);
         f.std(Std::Upstream, up.0, up.1);
         return c.end();
     }
@@ -79,8 +86,17 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     if ev.0 >= ev.1 || name.0 >= name.1 {
         return Err(c.i);
     }
-    f.std(Std::Event, ev.0, ev.1);
     let event = &s[ev.0..ev.1];
+    // Event words are short lower-case words or a hosts-file path (`reply`, `cached`,
+    // `/etc/hosts`, `gravity blocked`); anything else means this is not a dnsmasq line.
+    if event.iter().filter(|&&b| b == b' ').count() > 2
+        || !event
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/._- ".contains(&b))
+    {
+        return Err(ev.0);
+    }
+    f.std(Std::Event, ev.0, ev.1);
     if [
         &b"blocked"[..],
         b"blacklisted",
@@ -93,5 +109,16 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         f.std(Std::Blocked, ev.0, ev.1);
     }
     f.std(Std::Qname, name.0, name.1);
+    let answer = (c.i + k + 4, s.len());
+    if matches!(
+        &s[answer.0..answer.1],
+        b"NXDOMAIN" | b"SERVFAIL" | b"REFUSED"
+    ) {
+        f.std(Std::Rcode, answer.0, answer.1);
+    }
     Ok(())
+}
+
+fn is_ip(b: &[u8]) -> bool {
+    std::str::from_utf8(b).is_ok_and(|t| t.parse::<std::net::IpAddr>().is_ok())
 }

@@ -7,7 +7,7 @@
 //! of a DoH endpoint (`GET /dns-query?dns=…`), use a web format: the `dns=` parameter is a field
 //! for the rules issue.
 
-use super::cursor::{Col, Cur, addr_port};
+use super::cursor::{Col, Cur, client};
 use crate::format::fields::{Fields, Std};
 
 /// `yyyy/mm/dd hh:mm:ss` (Go's log prefix); its end.
@@ -38,9 +38,7 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         c.lit(b" ")?;
     }
     let (a, b) = c.word_sp()?;
-    let ((ca, cb), (pa, pb)) = addr_port(s, a, b, b':').ok_or(a)?;
-    f.std(Std::Client, ca, cb);
-    f.std(Std::ClientPort, pa, pb);
+    client(s, a, b, f)?;
     c.lit(b"- - [")?;
     let t = c.until(b']')?;
     f.std(Std::Time, t.0, t.1);

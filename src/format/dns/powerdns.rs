@@ -8,21 +8,45 @@
 //! ```text
 //! [prefix] question for 'www.example.com|A' from 192.0.2.1:53142[ (ecs 192.0.2.0/24)]
 //! ```
+//! The JSON backend writes the same keys as one flat JSON object of strings. A file written by
+//! the recursor itself may start with a `Mmm dd HH:MM:SS ` stamp.
 //! Spec: PowerDNS Recursor docs, "Logging" → structured logging.
 
 use super::cursor::{Col, Cur, addr_port};
+use super::wrapper::bsd_time;
 use crate::format::fields::{Fields, Std};
 
 /// Parses one PowerDNS Recursor line.
 pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
-    if let Some(k) = memchr::memmem::find(s, b"question for '") {
-        return legacy(s, k, f);
+    let (start, stamp) = match bsd_time(s, 0) {
+        Some(t) if s.get(t) == Some(&b' ') => (t + 1, Some((0, t))),
+        _ => (0, None),
+    };
+    if let Some(k) = memchr::memmem::find(&s[start..], b"question for '") {
+        if let Some((a, b)) = stamp {
+            f.std(Std::Time, a, b);
+        }
+        return legacy(s, start + k, f);
     }
-    structured(s, f)
+    if s.get(start) == Some(&b'{') {
+        json(s, start, f)?;
+    } else {
+        structured(s, start, f)?;
+    }
+    if f.get(Std::Time).is_none()
+        && let Some((a, b)) = stamp
+    {
+        f.std(Std::Time, a, b);
+    }
+    Ok(())
 }
 
 fn legacy(s: &[u8], k: usize, f: &mut Fields) -> Result<(), Col> {
     let mut c = Cur::new(s, k);
+    // `… TCP question for` / `… UDP question for`: the transport, when written.
+    if k >= 4 && matches!(&s[k - 4..k], b"TCP " | b"UDP ") {
+        f.std(Std::Transport, k - 4, k - 1);
+    }
     f.std(Std::Event, k, k + 8);
     c.lit(b"question for '")?;
     let q = c.until(b'|')?;
@@ -43,63 +67,94 @@ fn legacy(s: &[u8], k: usize, f: &mut Fields) -> Result<(), Col> {
     c.end()
 }
 
-fn structured(s: &[u8], f: &mut Fields) -> Result<(), Col> {
-    let mut c = Cur::new(s, 0);
+/// Records one `key` = `value` pair (spans into `s`); true for `msg`.
+fn pair(s: &[u8], key: (usize, usize), v: (usize, usize), f: &mut Fields) -> bool {
+    let std = match &s[key.0..key.1] {
+        b"msg" => Some(Std::Event),
+        b"ts" => Some(Std::Time),
+        b"qname" => Some(Std::Qname),
+        b"qtype" => Some(Std::Qtype),
+        b"qclass" => Some(Std::Qclass),
+        b"proto" => Some(Std::Transport),
+        b"ecs" if v.0 < v.1 => Some(Std::Ecs),
+        b"rcode" => Some(Std::Rcode),
+        b"totms" => Some(Std::Duration),
+        b"local" => Some(Std::Server),
+        b"remote" | b"source" => {
+            match addr_port(s, v.0, v.1, b':') {
+                Some(((ca, cb), (pa, pb))) => {
+                    f.std(Std::Client, ca, cb);
+                    f.std(Std::ClientPort, pa, pb);
+                }
+                None => f.std(Std::Client, v.0, v.1),
+            }
+            None
+        }
+        _ => None,
+    };
+    if let Some(std) = std {
+        f.std(std, v.0, v.1);
+    }
+    &s[key.0..key.1] == b"msg"
+}
+
+/// A quoted string starting at the cursor (after its opening quote); escapes are `\x`.
+fn quoted(c: &mut Cur) -> Result<(usize, usize), Col> {
+    let v0 = c.i;
+    loop {
+        let j = memchr::memchr2(b'"', b'\\', c.rest()).ok_or(c.i)?;
+        c.i += j;
+        if c.s[c.i] == b'\\' {
+            c.i += 2;
+            continue;
+        }
+        let v = (v0, c.i);
+        c.i += 1;
+        return Ok(v);
+    }
+}
+
+fn structured(s: &[u8], start: usize, f: &mut Fields) -> Result<(), Col> {
+    let mut c = Cur::new(s, start);
     let mut saw_msg = false;
     while !c.eof() {
         let key = c.until(b'=')?;
         if !s[key.0..key.1]
             .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+            .all(|&b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
         {
             return Err(key.0);
         }
         c.lit(b"=\"")?;
-        // Values escape `"` and `\` with a backslash.
-        let v0 = c.i;
-        loop {
-            let j = memchr::memchr2(b'"', b'\\', c.rest()).ok_or(c.i)?;
-            c.i += j;
-            if s[c.i] == b'\\' {
-                c.i += 2;
-                continue;
-            }
-            break;
-        }
-        let v = (v0, c.i);
-        c.lit(b"\"")?;
-        let name = &s[key.0..key.1];
-        let std = match name {
-            b"msg" => {
-                saw_msg = true;
-                Some(Std::Event)
-            }
-            b"ts" => Some(Std::Time),
-            b"qname" => Some(Std::Qname),
-            b"qtype" => Some(Std::Qtype),
-            b"qclass" => Some(Std::Qclass),
-            b"proto" => Some(Std::Transport),
-            b"ecs" if v.0 < v.1 => Some(Std::Ecs),
-            b"rcode" => Some(Std::Rcode),
-            b"local" => Some(Std::Server),
-            b"remote" | b"source" => {
-                match addr_port(s, v.0, v.1, b':') {
-                    Some(((ca, cb), (pa, pb))) => {
-                        f.std(Std::Client, ca, cb);
-                        f.std(Std::ClientPort, pa, pb);
-                    }
-                    None => f.std(Std::Client, v.0, v.1),
-                }
-                None
-            }
-            _ => None,
-        };
-        if let Some(std) = std {
-            f.std(std, v.0, v.1);
-        }
+        let v = quoted(&mut c)?;
+        saw_msg |= pair(s, key, v, f);
         if !c.eof() {
             c.lit(b" ")?;
         }
     }
-    if saw_msg { Ok(()) } else { Err(0) }
+    if saw_msg { Ok(()) } else { Err(start) }
+}
+
+/// The JSON backend: one flat object of string values.
+fn json(s: &[u8], start: usize, f: &mut Fields) -> Result<(), Col> {
+    let mut c = Cur::new(s, start);
+    c.lit(b"{")?;
+    let mut saw_msg = false;
+    loop {
+        c.eat(b" ");
+        c.lit(b"\"")?;
+        let key = quoted(&mut c)?;
+        c.lit(b":")?;
+        c.eat(b" ");
+        c.lit(b"\"")?;
+        let v = quoted(&mut c)?;
+        saw_msg |= pair(s, key, v, f);
+        if c.eat(b",") {
+            continue;
+        }
+        c.lit(b"}")?;
+        break;
+    }
+    c.end()?;
+    if saw_msg { Ok(()) } else { Err(start) }
 }

@@ -17,17 +17,19 @@ use crate::format::fields::{Fields, Std};
 /// Parses one Unbound line.
 pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     let mut c = Cur::new(s, 0);
-    if c.eat(b"[") && s.get(1).is_some_and(u8::is_ascii_digit) {
+    let epoch = s.first() == Some(&b'[') && {
+        let n = s[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+        n > 0 && s[1 + n..].starts_with(b"] ")
+    };
+    if epoch {
+        c.i = 1;
         let t = c.digits()?;
         f.std(Std::Time, t.0, t.1);
         c.lit(b"] ")?;
-    } else {
-        c.i = 0;
-        if let Some(t) = bsd_time(s, 0).or_else(|| iso_time(s, 0)) {
-            f.std(Std::Time, 0, t);
-            c.i = t;
-            c.lit(b" ")?;
-        }
+    } else if let Some(t) = bsd_time(s, 0).or_else(|| iso_time(s, 0)) {
+        f.std(Std::Time, 0, t);
+        c.i = t;
+        c.lit(b" ")?;
     }
     // `unbound[pid:tid] ` or, under syslog, `[pid:tid] `.
     let (a, b) = c.word_sp()?;
@@ -35,10 +37,11 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         return Err(a);
     }
     let tag = c.until(b':')?;
-    if !matches!(&s[tag.0..tag.1], b"info" | b"query" | b"reply") {
-        return Err(tag.0);
+    match &s[tag.0..tag.1] {
+        b"info" => {}
+        b"query" | b"reply" => f.std(Std::Event, tag.0, tag.1),
+        _ => return Err(tag.0),
     }
-    f.std(Std::Event, tag.0, tag.1);
     c.lit(b": ")?;
     let ip = c.word_sp()?;
     f.std(Std::Client, ip.0, ip.1);
@@ -55,15 +58,18 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     }
     c.lit(b" ")?;
     let rcode = c.word_sp()?;
+    f.std(Std::Rcode, rcode.0, rcode.1);
+    // `<secs> <cached> <size>`, all `-` on a FORMERR reply to an unparseable query.
     let secs = c.word_sp()?;
     let cached = c.word_sp()?;
-    let size = c.digits()?;
-    f.std(Std::Rcode, rcode.0, rcode.1);
-    f.std(Std::Duration, secs.0, secs.1);
-    f.std(Std::Cached, cached.0, cached.1);
-    f.std(Std::Bytes, size.0, size.1);
-    // Newer versions may append where the query arrived (`on <proto> …`); keep what follows.
-    if c.eat(b" ") {
+    let size = c.word()?;
+    if &s[secs.0..secs.1] != b"-" {
+        f.std(Std::Duration, secs.0, secs.1);
+        f.std(Std::Cached, cached.0, cached.1);
+        f.std(Std::Size, size.0, size.1);
+    }
+    // Some versions end the line with a space; newer ones may append where the query arrived.
+    if c.eof() || c.eat(b" ") {
         return Ok(());
     }
     c.end()
