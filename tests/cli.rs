@@ -322,7 +322,15 @@ fn hash_mode_key_handling() {
     // /8 leaves 24 hashed bits: a pseudonym equal to the original is a 2^-24 chance.
     let run = || {
         logscrub()
-            .args(["anonymize", "-q", "-m", "hash", "--ipv4-prefix", "8", "--key-file"])
+            .args([
+                "anonymize",
+                "-q",
+                "-m",
+                "hash",
+                "--ipv4-prefix",
+                "8",
+                "--key-file",
+            ])
             .arg(&k)
             .write_stdin(line.repeat(2))
             .assert()
@@ -361,7 +369,15 @@ fn hash_mode_key_handling() {
         .stderr(contains("cannot read key file"));
     logscrub()
         // /8 leaves 24 hashed bits: a pseudonym equal to the original is a 2^-24 chance.
-        .args(["anonymize", "-q", "-m", "hash", "--ipv4-prefix", "8", "--ephemeral-key"])
+        .args([
+            "anonymize",
+            "-q",
+            "-m",
+            "hash",
+            "--ipv4-prefix",
+            "8",
+            "--ephemeral-key",
+        ])
         .write_stdin(line)
         .assert()
         .success()

@@ -181,3 +181,53 @@ fn the_oracle_sees_every_form_it_is_trusted_with() {
         );
     }
 }
+
+/// A DNS line of `server`'s shape with `a` as client, `b` as server/upstream/ECS address.
+fn dns_line(server: &str, a: &str, b: &str, v6: bool) -> String {
+    let (a_port, b_port) = if v6 {
+        (format!("[{a}]:53142"), format!("[{b}]:53"))
+    } else {
+        (format!("{a}:53142"), format!("{b}:53"))
+    };
+    match server {
+        "bind" => format!(
+            "10-Oct-2026 13:55:36.123 queries: info: client @0x7f3a2c001234 {a}#53142 (www.example.com): query: www.example.com IN A +E(0)K ({b}) [ECS {b}/32/0]"
+        ),
+        "unbound" => format!(
+            "[1791640536] unbound[1234:0] reply: {a} www.example.com. A IN NOERROR 0.000000 1 59"
+        ),
+        "dnsmasq" => {
+            format!("Oct 10 13:55:36 dnsmasq[77]: 12 {a}/53142 forwarded www.example.com to {b}#53")
+        }
+        "coredns" => format!(
+            r#"[INFO] {a_port} - 4242 "A IN www.example.com. udp 41 false 512" NOERROR qr,rd,ra 94 0.000123s"#
+        ),
+        "powerdns" => format!(
+            r#"msg="Question" ts="1791640536.123" ecs="{b}/32" proto="udp" qname="www.example.com" qtype="A" remote="{a_port}" local="{b_port}""#
+        ),
+        "dnsdist" => {
+            format!("[1791640536.5] Packet from {a_port} for www.example.com. A with id 4242")
+        }
+        _ => format!(r#"{a_port} - - [10/Oct/2026:13:55:36 +0000] "www.example.com. IN A""#),
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn no_untruncated_address_survives_in_dns_formats(
+        server in prop::sample::select(vec!["bind", "unbound", "dnsmasq", "coredns", "powerdns", "dnsdist", "doh"]),
+        a4 in any::<u32>(), b4 in any::<u32>(), a6 in any::<u128>(), b6 in any::<u128>(), v6 in any::<bool>(),
+        wrap in prop::sample::select(vec!["", "Oct 10 13:55:36 ns1 named[1]: ", "2026-10-10T13:55:36.1Z stdout F ", "@4000000068e8f0e81d0b4c54 "]),
+    ) {
+        let (a, b) = if v6 {
+            (Ipv6Addr::from(a6).to_string(), Ipv6Addr::from(b6).to_string())
+        } else {
+            (Ipv4Addr::from(a4).to_string(), Ipv4Addr::from(b4).to_string())
+        };
+        let input = format!("{wrap}{}\n", dns_line(server, &a, &b, v6));
+        let out = run(&engine(server), input.as_bytes(), 1 << 16, 1 << 20);
+        prop_assert_eq!(common::untruncated(&out), Vec::<String>::new(), "input: {}", input);
+    }
+}
