@@ -144,8 +144,12 @@ logscrub anonymize \-\-on\-unparsed fail access.log \e
 const FAIL_CLOSED: &str = "Whatever the format, every byte of every line is scanned for address literals: \
 bare IPv4 and IPv6 (any case, compressed or full, with a dotted IPv4 tail), ip:port, [v6]:port, ip#port, \
 ip/port, v6%zone, IPv4-mapped IPv6 (which gets the IPv4 prefix), addresses inside URLs, query strings, \
-referrers, JSON strings and X-Forwarded-For lists, and IPv6 with percent-encoded colons (%3A). Each is \
-rewritten with the selected scheme; a value that does not change keeps its original bytes. A client field \
+referrers, JSON strings and X-Forwarded-For lists, IPv6 with percent-encoded colons (%3A), and \
+reverse-DNS names in PTR queries (d.c.b.a.in-addr.arpa and ip6.arpa nibble names, rewritten as the \
+addresses they encode; a partial ip6.arpa name is a prefix and is cut like one). Each is rewritten with \
+the selected scheme; a value that does not change keeps its original bytes. In DNS formats the source \
+prefix length of an EDNS client subnet is cut to the configured prefix too (ECS 192.0.2.0/32/0 becomes \
+192.0.2.0/24/0). A client field \
 holding a host name instead of an address is replaced by \"-\". A line that does not match the format is \
 scrubbed the same way and counted (see --on-unparsed and --strict). A line longer than --max-line-length \
 is scrubbed in parts, cut between address literals, never held whole.
@@ -153,6 +157,14 @@ is scrubbed in parts, cut between address literals, never held whole.
 Known limits: an IPv4 dotted quad followed by more dotted numbers (1.2.3.4.5, a version string) is \
 rewritten as an address; integer, hexadecimal or octal IPv4 forms are not recognised; a line of more than \
 --max-line-length bytes consisting only of the characters 0-9 a-f : . % may be cut inside an address.";
+
+const DNS: &str = "DNS formats are recognised as the server writes them and inside a log collector's \
+wrapper, which is kept byte-identical: RFC 3164 syslog, RFC 3339 rsyslog and journalctl -o short-iso, \
+journalctl -o json (the MESSAGE string), CRI container logs, Docker json-file (the log string), and \
+daemontools TAI64N stamps. Every address in a DNS line is rewritten: the client, the server's own \
+listen address (unless --keep-net), upstreams and ECS subnets. A file that mixes formats (a syslog file \
+with several daemons) keeps working: each line is tried against the selected format and scrubbed all the \
+same when it does not match.";
 
 const OUTPUT: &str = "Every line of input produces its line of output, in order, unless --on-unparsed drop leaves \
 it out (counted). Line endings (LF, CRLF, a missing final newline), invalid UTF-8 and NUL bytes are kept as \
@@ -208,6 +220,8 @@ pub fn render(cmd: &Command) -> String {
     }
     out.push_str(".SH ADDRESSES\n");
     para(&mut out, FAIL_CLOSED);
+    out.push_str(".SH DNS LOGS\n");
+    para(&mut out, DNS);
     out.push_str(".SH OUTPUT\n");
     para(&mut out, OUTPUT);
     out.push_str(".SH FORMATS\n");
