@@ -214,26 +214,14 @@ impl Anonymizer {
         out: &mut Vec<u8>,
         cache: &mut Cache,
     ) -> LineCounts {
-        self.rewrite_line_watch(line, prev, out, cache, usize::MAX)
+        self.rewrite_line_edits(line, prev, out, cache, usize::MAX, &[])
             .0
     }
 
-    /// [`Anonymizer::rewrite_line`], also returning where the first literal at or after
-    /// `watch_from` starts (how a client field is checked without scanning it twice).
-    pub fn rewrite_line_watch(
-        &self,
-        line: &[u8],
-        prev: u8,
-        out: &mut Vec<u8>,
-        cache: &mut Cache,
-        watch_from: usize,
-    ) -> (LineCounts, Option<usize>) {
-        self.rewrite_line_edits(line, prev, out, cache, watch_from, &[])
-    }
-
-    /// [`Anonymizer::rewrite_line_watch`] that also applies `edits` (sorted, non-overlapping
-    /// `(start, end, replacement)` spans of `line`) in the same pass. A literal inside an edited
-    /// span is not rewritten: the edit replaced it.
+    /// [`Anonymizer::rewrite_line`] that also applies `edits` (sorted, non-overlapping
+    /// `(start, end, replacement)` spans of `line`) in the same pass, and returns where the first
+    /// literal at or after `watch_from` starts (how a client field is checked without scanning it
+    /// twice). A literal inside an edited span is not rewritten: the edit replaced it.
     pub fn rewrite_line_edits(
         &self,
         line: &[u8],

@@ -11,7 +11,7 @@
 //! Flags are kept as the token written (`+E(0)K`); their letters are a set whose order changed
 //! between versions. Spec: BIND 9 ARM, "logging" → categories `queries`, `query-errors`.
 
-use super::cursor::{Col, Cur, addr_port};
+use super::cursor::{Col, Cur, client_port};
 use crate::format::fields::{Fields, Std};
 
 /// `dd-Mon-yyyy HH:MM:SS[.mmm]` at `i`; its end.
@@ -68,9 +68,7 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     let (a, _) = c.until(b'#')?;
     c.lit(b"#")?;
     let (_, pe) = c.digits()?;
-    let ((ca, cb), (pa, pb)) = addr_port(s, a, pe, b'#').ok_or(a)?;
-    f.std(Std::Client, ca, cb);
-    f.std(Std::ClientPort, pa, pb);
+    client_port(s, a, pe, b'#', f)?;
     if c.eat(b"/key ") {
         let (ka, kb) = c.word()?;
         let kb = if s[kb - 1] == b':' { kb - 1 } else { kb };
@@ -88,14 +86,10 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     c.lit(b": ")?;
     if c.eat(b"query: ") {
         f.std(Std::Event, c.i - 7, c.i - 2);
-        let q = c.word_sp()?;
-        let class = c.word_sp()?;
-        let ty = c.word_sp()?;
-        let flags = c.word_sp()?;
-        f.std(Std::Qname, q.0, q.1);
-        f.std(Std::Qclass, class.0, class.1);
-        f.std(Std::Qtype, ty.0, ty.1);
-        f.std(Std::Flags, flags.0, flags.1);
+        c.field_sp(f, Std::Qname)?;
+        c.field_sp(f, Std::Qclass)?;
+        c.field_sp(f, Std::Qtype)?;
+        c.field_sp(f, Std::Flags)?;
         c.lit(b"(")?;
         let srv = c.until(b')')?;
         f.std(Std::Server, srv.0, srv.1);
@@ -126,16 +120,11 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     }
     if c.eat(b"response: ") {
         f.std(Std::Event, c.i - 10, c.i - 2);
-        let q = c.word_sp()?;
-        let class = c.word_sp()?;
-        let ty = c.word_sp()?;
-        let rcode = c.word_sp()?;
-        let flags = c.word()?;
-        f.std(Std::Qname, q.0, q.1);
-        f.std(Std::Qclass, class.0, class.1);
-        f.std(Std::Qtype, ty.0, ty.1);
-        f.std(Std::Rcode, rcode.0, rcode.1);
-        f.std(Std::Flags, flags.0, flags.1);
+        c.field_sp(f, Std::Qname)?;
+        c.field_sp(f, Std::Qclass)?;
+        c.field_sp(f, Std::Qtype)?;
+        c.field_sp(f, Std::Rcode)?;
+        c.field(f, Std::Flags)?;
         // Section counts and anything newer versions append.
         return Ok(());
     }

@@ -92,6 +92,27 @@ impl<'a> Cur<'a> {
         Ok((start, self.i))
     }
 
+    /// A word recorded as field `std`.
+    pub fn field(
+        &mut self,
+        f: &mut crate::format::Fields,
+        std: crate::format::Std,
+    ) -> Result<(), Col> {
+        let (a, b) = self.word()?;
+        f.std(std, a, b);
+        Ok(())
+    }
+
+    /// A word recorded as field `std`, followed by one space (consumed).
+    pub fn field_sp(
+        &mut self,
+        f: &mut crate::format::Fields,
+        std: crate::format::Std,
+    ) -> Result<(), Col> {
+        self.field(f, std)?;
+        self.lit(b" ")
+    }
+
     /// Requires the end of the line.
     pub fn end(&self) -> Result<(), Col> {
         if self.eof() { Ok(()) } else { Err(self.i) }
@@ -118,19 +139,30 @@ pub fn addr_port(
     (x < y).then_some(((x, y), (k + 1, b)))
 }
 
-/// A client written as `addr`, `addr:port` or `[v6]:port`: a word that is an address as a whole
-/// is taken whole (a bare IPv6 address is not split at its last colon). Records client and port.
-pub fn client(s: &[u8], a: usize, b: usize, f: &mut crate::format::Fields) -> Result<(), Col> {
+/// Records the client and its port from `s[a..b]` written as `addr<sep>port` (or `[v6]:port`).
+pub fn client_port(
+    s: &[u8],
+    a: usize,
+    b: usize,
+    sep: u8,
+    f: &mut crate::format::Fields,
+) -> Result<(), Col> {
     use crate::format::Std;
-    let whole = std::str::from_utf8(&s[a..b]).is_ok_and(|t| t.parse::<std::net::IpAddr>().is_ok());
-    if whole {
-        f.std(Std::Client, a, b);
-        return Ok(());
-    }
-    let ((ca, cb), (pa, pb)) = addr_port(s, a, b, b':').ok_or(a)?;
+    let ((ca, cb), (pa, pb)) = addr_port(s, a, b, sep).ok_or(a)?;
     f.std(Std::Client, ca, cb);
     f.std(Std::ClientPort, pa, pb);
     Ok(())
+}
+
+/// A client written as `addr`, `addr:port` or `[v6]:port`: a word that is an address as a whole
+/// is taken whole (a bare IPv6 address is not split at its last colon). Records client and port.
+pub fn client(s: &[u8], a: usize, b: usize, f: &mut crate::format::Fields) -> Result<(), Col> {
+    let whole = std::str::from_utf8(&s[a..b]).is_ok_and(|t| t.parse::<std::net::IpAddr>().is_ok());
+    if whole {
+        f.std(crate::format::Std::Client, a, b);
+        return Ok(());
+    }
+    client_port(s, a, b, b':', f)
 }
 
 #[cfg(test)]

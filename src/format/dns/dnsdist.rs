@@ -9,7 +9,7 @@
 //! IPv6 is written `[v6]:port`.
 //! Spec: dnsdist reference, `LogAction`, `LogResponseAction`.
 
-use super::cursor::{Col, Cur, addr_port};
+use super::cursor::{Col, Cur, client_port};
 use super::wrapper::bsd_time;
 use crate::format::fields::{Fields, Std};
 
@@ -43,14 +43,10 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         return Err(c.i);
     };
     let (a, b) = c.word_sp()?;
-    let ((ca, cb), (pa, pb)) = addr_port(s, a, b, b':').ok_or(a)?;
-    f.std(Std::Client, ca, cb);
-    f.std(Std::ClientPort, pa, pb);
+    client_port(s, a, b, b':', f)?;
     c.lit(b"for ")?;
-    let q = c.word_sp()?;
-    f.std(Std::Qname, q.0, q.1);
-    let ty = c.word()?;
-    f.std(Std::Qtype, ty.0, ty.1);
+    c.field_sp(f, Std::Qname)?;
+    c.field(f, Std::Qtype)?;
     if answer {
         c.lit(b" (")?;
         let r = c.until(b')')?;

@@ -11,7 +11,7 @@
 //! use event words such as `gravity blocked`, `regex blacklisted`, `exactly blacklisted`,
 //! `special domain`; they are reported as `blocked`. Spec: dnsmasq(8) `--log-queries`.
 
-use super::cursor::{Col, Cur, addr_port};
+use super::cursor::{Col, Cur, addr_port, client_port};
 use super::wrapper::bsd_time;
 use crate::format::fields::{Fields, Std};
 
@@ -39,9 +39,7 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     {
         f.std(Std::Id, serial.0, serial.1);
         let (a, b) = c.word_sp()?;
-        let ((ca, cb), (pa, pb)) = addr_port(s, a, b, b'/').ok_or(a)?;
-        f.std(Std::Client, ca, cb);
-        f.std(Std::ClientPort, pa, pb);
+        client_port(s, a, b, b'/', f)?;
     } else {
         c.i = save;
     }

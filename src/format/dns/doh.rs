@@ -43,12 +43,10 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     let t = c.until(b']')?;
     f.std(Std::Time, t.0, t.1);
     c.lit(b"] \"")?;
-    let q = c.word_sp()?;
-    let class = c.word_sp()?;
+    c.field_sp(f, Std::Qname)?;
+    c.field_sp(f, Std::Qclass)?;
     let ty = c.until(b'"')?;
-    c.lit(b"\"")?;
-    f.std(Std::Qname, q.0, q.1);
-    f.std(Std::Qclass, class.0, class.1);
     f.std(Std::Qtype, ty.0, ty.1);
+    c.lit(b"\"")?;
     c.end()
 }

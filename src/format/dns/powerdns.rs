@@ -12,7 +12,7 @@
 //! the recursor itself may start with a `Mmm dd HH:MM:SS ` stamp.
 //! Spec: PowerDNS Recursor docs, "Logging" → structured logging.
 
-use super::cursor::{Col, Cur, addr_port};
+use super::cursor::{Col, Cur, client_port};
 use super::wrapper::bsd_time;
 use crate::format::fields::{Fields, Std};
 
@@ -54,11 +54,9 @@ fn legacy(s: &[u8], k: usize, f: &mut Fields) -> Result<(), Col> {
     let ty = c.until(b'\'')?;
     c.lit(b"' from ")?;
     let (a, b) = c.word()?;
-    let ((ca, cb), (pa, pb)) = addr_port(s, a, b, b':').ok_or(a)?;
     f.std(Std::Qname, q.0, q.1);
     f.std(Std::Qtype, ty.0, ty.1);
-    f.std(Std::Client, ca, cb);
-    f.std(Std::ClientPort, pa, pb);
+    client_port(s, a, b, b':', f)?;
     if c.eat(b" (ecs ") {
         let e = c.until(b')')?;
         f.std(Std::Ecs, e.0, e.1);
@@ -81,12 +79,8 @@ fn pair(s: &[u8], key: (usize, usize), v: (usize, usize), f: &mut Fields) -> boo
         b"totms" => Some(Std::Duration),
         b"local" => Some(Std::Server),
         b"remote" | b"source" => {
-            match addr_port(s, v.0, v.1, b':') {
-                Some(((ca, cb), (pa, pb))) => {
-                    f.std(Std::Client, ca, cb);
-                    f.std(Std::ClientPort, pa, pb);
-                }
-                None => f.std(Std::Client, v.0, v.1),
+            if client_port(s, v.0, v.1, b':', f).is_err() {
+                f.std(Std::Client, v.0, v.1);
             }
             None
         }

@@ -43,8 +43,7 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         _ => return Err(tag.0),
     }
     c.lit(b": ")?;
-    let ip = c.word_sp()?;
-    f.std(Std::Client, ip.0, ip.1);
+    c.field_sp(f, Std::Client)?;
     let q = c.word_sp()?;
     let ty = c.word_sp()?;
     let class = c.word()?;
