@@ -13,3 +13,4 @@ pub mod input;
 pub mod manpage;
 pub mod output;
 pub mod pipeline;
+pub mod rules;

@@ -1,0 +1,714 @@
+//! Rule file text → [`RuleSet`], with every problem reported at its `line:column`.
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use ipnet::IpNet;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use super::{Action, Addresses, Exclude, FieldRef, Glob, OnError, Reduce, RuleSet};
+use crate::format::Std;
+
+/// One problem in a rule file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleError {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column (in characters).
+    pub col: usize,
+    /// What is wrong and what was expected.
+    pub msg: String,
+}
+
+/// Every problem in one rule file.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct RulesError {
+    /// The file.
+    pub path: PathBuf,
+    /// Its problems, in file order.
+    pub errors: Vec<RuleError>,
+}
+
+impl fmt::Display for RulesError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (k, e) in self.errors.iter().enumerate() {
+            if k > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{}:{}:{}: {}", self.path.display(), e.line, e.col, e.msg)?;
+        }
+        Ok(())
+    }
+}
+
+/// Reads and compiles a rule file.
+pub fn load(path: &Path) -> Result<RuleSet, RulesError> {
+    let text = std::fs::read_to_string(path).map_err(|e| RulesError {
+        path: path.to_owned(),
+        errors: vec![RuleError {
+            line: 0,
+            col: 0,
+            msg: format!("cannot read the rule file: {e}"),
+        }],
+    })?;
+    compile(&text).map_err(|errors| RulesError {
+        path: path.to_owned(),
+        errors,
+    })
+}
+
+struct Ctx<'t> {
+    text: &'t str,
+    errors: Vec<RuleError>,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, span: Range<usize>, msg: impl Into<String>) {
+        let before = &self.text[..span.start.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        self.errors.push(RuleError {
+            line,
+            col,
+            msg: msg.into(),
+        });
+    }
+}
+
+type Val<'i> = Spanned<DeValue<'i>>;
+
+fn kind(v: &DeValue) -> &'static str {
+    match v {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn as_str<'a>(c: &mut Ctx, v: &'a Val, what: &str) -> Option<&'a str> {
+    match v.get_ref() {
+        DeValue::String(s) => Some(s),
+        other => {
+            c.err(
+                v.span(),
+                format!("expected {what} (a string), found {}", kind(other)),
+            );
+            None
+        }
+    }
+}
+
+fn as_int(c: &mut Ctx, v: &Val, what: &str, max: i64) -> Option<i64> {
+    let n = match v.get_ref() {
+        DeValue::Integer(i) => i.as_str().replace('_', "").parse::<i64>().ok(),
+        other => {
+            c.err(
+                v.span(),
+                format!("expected {what} (an integer), found {}", kind(other)),
+            );
+            return None;
+        }
+    };
+    match n {
+        Some(n) if (0..=max).contains(&n) => Some(n),
+        _ => {
+            c.err(v.span(), format!("expected {what} from 0 to {max}"));
+            None
+        }
+    }
+}
+
+fn as_array<'a, 'i>(c: &mut Ctx, v: &'a Val<'i>, what: &str) -> Option<&'a [Val<'i>]> {
+    match v.get_ref() {
+        DeValue::Array(a) => Some(&a[..]),
+        other => {
+            c.err(
+                v.span(),
+                format!("expected {what} (an array), found {}", kind(other)),
+            );
+            None
+        }
+    }
+}
+
+fn as_table<'a, 'i>(c: &mut Ctx, v: &'a Val<'i>, what: &str) -> Option<&'a DeTable<'i>> {
+    match v.get_ref() {
+        DeValue::Table(t) => Some(t),
+        other => {
+            c.err(
+                v.span(),
+                format!("expected {what} (a table), found {}", kind(other)),
+            );
+            None
+        }
+    }
+}
+
+fn net(c: &mut Ctx, v: &Val) -> Option<IpNet> {
+    let s = as_str(c, v, "a network such as 192.0.2.0/24")?;
+    match s
+        .parse::<IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
+    {
+        Ok(n) => Some(n),
+        Err(_) => {
+            c.err(
+                v.span(),
+                format!(
+                    "`{s}` is not a network; expected CIDR such as 192.0.2.0/24 or 2001:db8::/32"
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn field_ref(c: &mut Ctx, name: &str, span: Range<usize>) -> Option<FieldRef> {
+    if let Some(custom) = name.strip_prefix("custom.") {
+        if custom.is_empty() {
+            c.err(span, "expected a field name after `custom.`");
+            return None;
+        }
+        return Some(FieldRef::Custom(custom.to_string()));
+    }
+    match Std::from_name(name) {
+        Some(s) => Some(FieldRef::Std(s)),
+        None => {
+            let names: Vec<&str> = crate::format::fields::STD_NAMES
+                .iter()
+                .map(|(_, n)| *n)
+                .collect();
+            c.err(
+                span,
+                format!(
+                    "unknown field `{name}`; expected one of {}, or custom.NAME for a field of a custom format",
+                    names.join(", ")
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn regex(c: &mut Ctx, v: &Val, what: &str) -> Option<regex::bytes::Regex> {
+    let s = as_str(c, v, what)?;
+    match regex::bytes::Regex::new(s) {
+        Ok(r) => Some(r),
+        Err(e) => {
+            let msg = e.to_string();
+            let last = msg
+                .lines()
+                .last()
+                .unwrap_or("invalid regex")
+                .trim()
+                .to_string();
+            c.err(v.span(), format!("invalid regex `{s}`: {last}"));
+            None
+        }
+    }
+}
+
+const ACTIONS: &str = "keep, drop, hash, strip-query, referrer-site, user-agent-family, truncate-ip, \
+                       { redact-params = [...] }, { qname-reduce = ... }, { replace = { regex, with } }, \
+                       { map = { ... } }, { truncate-ip = { ipv4-prefix, ipv6-prefix } }";
+
+fn action(c: &mut Ctx, v: &Val) -> Option<Action> {
+    match v.get_ref() {
+        DeValue::String(s) => Some(match s.as_ref() {
+            "keep" => Action::Keep,
+            "drop" => Action::Drop,
+            "hash" => Action::Hash,
+            "strip-query" => Action::StripQuery,
+            "referrer-site" => Action::ReferrerSite,
+            "user-agent-family" => Action::UserAgentFamily,
+            "truncate-ip" => Action::TruncateIp { v4: 24, v6: 48 },
+            other => {
+                c.err(
+                    v.span(),
+                    format!("unknown action `{other}`; expected one of {ACTIONS}"),
+                );
+                return None;
+            }
+        }),
+        DeValue::Table(t) => {
+            if t.len() != 1 {
+                c.err(
+                    v.span(),
+                    format!("expected exactly one action in the table; one of {ACTIONS}"),
+                );
+                return None;
+            }
+            let (k, val) = t.iter().next().expect("one entry");
+            Some(match k.get_ref().as_ref() {
+                "redact-params" => {
+                    let arr = as_array(c, val, "parameter names or globs")?;
+                    let mut globs = Vec::new();
+                    for g in arr {
+                        globs.push(Glob(
+                            as_str(c, g, "a parameter name or glob")?
+                                .as_bytes()
+                                .to_vec(),
+                        ));
+                    }
+                    Action::RedactParams(globs)
+                }
+                "qname-reduce" => Action::QnameReduce(match val.get_ref() {
+                    DeValue::String(s) if s == "registered-domain" => Reduce::RegisteredDomain,
+                    DeValue::String(s) if s == "tld" => Reduce::Tld,
+                    DeValue::Integer(_) => {
+                        Reduce::Labels(as_int(c, val, "a number of labels", 127)?.max(1) as u8)
+                    }
+                    _ => {
+                        c.err(
+                            val.span(),
+                            "expected \"registered-domain\", \"tld\" or a number of labels",
+                        );
+                        return None;
+                    }
+                }),
+                "replace" => {
+                    let t = as_table(c, val, "{ regex = \"...\", with = \"...\" }")?;
+                    let (mut re, mut with) = (None, None);
+                    let (mut saw_re, mut saw_with) = (false, false);
+                    for (k, v) in t.iter() {
+                        match k.get_ref().as_ref() {
+                            "regex" => {
+                                saw_re = true;
+                                re = regex(c, v, "a regex");
+                            }
+                            "with" => {
+                                saw_with = true;
+                                with =
+                                    as_str(c, v, "the replacement").map(|s| s.as_bytes().to_vec());
+                            }
+                            other => c.err(
+                                k.span(),
+                                format!("unknown key `{other}` in replace; expected regex, with"),
+                            ),
+                        }
+                    }
+                    if !(saw_re && saw_with) {
+                        c.err(val.span(), "replace needs both `regex` and `with`");
+                    }
+                    Action::Replace {
+                        regex: re?,
+                        with: with?,
+                    }
+                }
+                "map" => {
+                    let t = as_table(c, val, "a table of value = replacement")?;
+                    let mut m = Vec::new();
+                    for (k, v) in t.iter() {
+                        let to = as_str(c, v, "the replacement value")?;
+                        m.push((k.get_ref().as_bytes().to_vec(), to.as_bytes().to_vec()));
+                    }
+                    Action::Map(m)
+                }
+                "truncate-ip" => {
+                    let t = as_table(c, val, "{ ipv4-prefix = N, ipv6-prefix = N }")?;
+                    let (mut v4, mut v6) = (24u8, 48u8);
+                    for (k, v) in t.iter() {
+                        match k.get_ref().as_ref() {
+                            "ipv4-prefix" => v4 = as_int(c, v, "IPv4 bits kept", 31)? as u8,
+                            "ipv6-prefix" => v6 = as_int(c, v, "IPv6 bits kept", 127)? as u8,
+                            other => c.err(
+                                k.span(),
+                                format!("unknown key `{other}`; expected ipv4-prefix, ipv6-prefix"),
+                            ),
+                        }
+                    }
+                    Action::TruncateIp { v4, v6 }
+                }
+                other => {
+                    c.err(
+                        k.span(),
+                        format!("unknown action `{other}`; expected one of {ACTIONS}"),
+                    );
+                    return None;
+                }
+            })
+        }
+        other => {
+            c.err(
+                v.span(),
+                format!(
+                    "expected an action (a string or a one-key table), found {}",
+                    kind(other)
+                ),
+            );
+            None
+        }
+    }
+}
+
+fn exclude(c: &mut Ctx, v: &Val) -> Option<Exclude> {
+    let t = as_table(c, v, "an exclude block")?;
+    let mut e = Exclude::default();
+    if t.is_empty() {
+        c.err(
+            v.span(),
+            "an empty exclude block would exclude every line; give at least one condition",
+        );
+        return None;
+    }
+    for (k, val) in t.iter() {
+        match k.get_ref().as_ref() {
+            "status" => {
+                for s in as_array(c, val, "status codes or classes such as 404 or \"4xx\"")
+                    .unwrap_or(&[])
+                {
+                    match s.get_ref() {
+                        DeValue::Integer(_) => {
+                            if let Some(n) = as_int(c, s, "a status code", 999) {
+                                e.status.push((n as u16, n as u16));
+                            }
+                        }
+                        DeValue::String(x)
+                            if x.len() == 3
+                                && x.ends_with("xx")
+                                && x.as_bytes()[0].is_ascii_digit() =>
+                        {
+                            let d = (x.as_bytes()[0] - b'0') as u16 * 100;
+                            e.status.push((d, d + 99));
+                        }
+                        _ => c.err(
+                            s.span(),
+                            "expected a status code such as 404 or a class such as \"5xx\"",
+                        ),
+                    }
+                }
+            }
+            "path" => e.path = regex(c, val, "a regex for the path"),
+            "client" => {
+                for n in as_array(c, val, "networks").unwrap_or(&[]) {
+                    if let Some(n) = net(c, n) {
+                        e.client.push(n);
+                    }
+                }
+            }
+            "bot" => match val.get_ref() {
+                DeValue::Boolean(b) => e.bot = Some(*b),
+                other => c.err(
+                    val.span(),
+                    format!("expected true or false, found {}", kind(other)),
+                ),
+            },
+            "qname-suffix" => {
+                for s in as_array(c, val, "domain suffixes").unwrap_or(&[]) {
+                    if let Some(x) = as_str(c, s, "a domain suffix") {
+                        e.qname_suffix
+                            .push(x.trim_end_matches('.').to_ascii_lowercase().into_bytes());
+                    }
+                }
+            }
+            other => c.err(
+                k.span(),
+                format!(
+                    "unknown condition `{other}`; expected status, path, client, bot, qname-suffix"
+                ),
+            ),
+        }
+    }
+    Some(e)
+}
+
+/// The request-line parts: a rule on one of them and on `request` itself would overlap.
+fn overlaps(a: &FieldRef, b: &FieldRef) -> bool {
+    use Std::*;
+    let part = |f: &FieldRef| matches!(f, FieldRef::Std(Method | Path | Query | Protocol));
+    (matches!(a, FieldRef::Std(Request)) && part(b))
+        || (matches!(b, FieldRef::Std(Request)) && part(a))
+        || (matches!(a, FieldRef::Std(Path)) && matches!(b, FieldRef::Std(Query)))
+        || (matches!(a, FieldRef::Std(Query)) && matches!(b, FieldRef::Std(Path)))
+}
+
+/// Compiles rule-file text. Every problem is returned, in file order.
+pub fn compile(text: &str) -> Result<RuleSet, Vec<RuleError>> {
+    let mut c = Ctx {
+        text,
+        errors: Vec::new(),
+    };
+    let root = match DeTable::parse(text) {
+        Ok(t) => t,
+        Err(e) => {
+            let msg = e.message().to_string();
+            c.err(e.span().unwrap_or(0..0), format!("not valid TOML: {msg}"));
+            return Err(c.errors);
+        }
+    };
+    let mut rules = RuleSet::default();
+    let mut action_spans: Vec<Range<usize>> = Vec::new();
+    for (k, v) in root.get_ref().iter() {
+        match k.get_ref().as_ref() {
+            "addresses" => {
+                let Some(t) = as_table(&mut c, v, "[addresses]") else { continue };
+                let mut a = Addresses::default();
+                for (k, v) in t.iter() {
+                    match k.get_ref().as_ref() {
+                        "mode" => match as_str(&mut c, v, "truncate or hash") {
+                            Some("truncate") => a.hash = Some(false),
+                            Some("hash") => a.hash = Some(true),
+                            Some(other) => c.err(v.span(), format!("unknown mode `{other}`; expected truncate or hash")),
+                            None => {}
+                        },
+                        "ipv4-prefix" => a.v4 = as_int(&mut c, v, "IPv4 bits kept", 31).map(|n| n as u8),
+                        "ipv6-prefix" => a.v6 = as_int(&mut c, v, "IPv6 bits kept", 127).map(|n| n as u8),
+                        "keep-net" => {
+                            for n in as_array(&mut c, v, "networks").unwrap_or(&[]) {
+                                if let Some(n) = net(&mut c, n) {
+                                    a.keep_net.push(n);
+                                }
+                            }
+                        }
+                        "key-file" => a.key_file = as_str(&mut c, v, "a path").map(PathBuf::from),
+                        other => c.err(
+                            k.span(),
+                            format!("unknown key `{other}` in [addresses]; expected mode, ipv4-prefix, ipv6-prefix, keep-net, key-file"),
+                        ),
+                    }
+                }
+                rules.addresses = a;
+            }
+            "fields" => {
+                let Some(t) = as_table(&mut c, v, "[fields]") else { continue };
+                // `custom.NAME = …` is a dotted key: a `custom` table of custom-format fields.
+                let mut entries: Vec<(Option<FieldRef>, Range<usize>, &Val)> = Vec::new();
+                for (k, v) in t.iter() {
+                    if k.get_ref() == "custom"
+                        && let DeValue::Table(ct) = v.get_ref()
+                    {
+                        for (ck, cv) in ct.iter() {
+                            entries.push((Some(FieldRef::Custom(ck.get_ref().to_string())), ck.span(), cv));
+                        }
+                        continue;
+                    }
+                    entries.push((field_ref(&mut c, k.get_ref(), k.span()), k.span(), v));
+                }
+                for (f, span, v) in entries {
+                    let (Some(f), Some(a)) = (f, action(&mut c, v)) else { continue };
+                    if let Some(j) = rules.actions.iter().position(|(g, _)| overlaps(g, &f)) {
+                        let other = action_spans[j].clone();
+                        let (later, earlier) = if other.start > span.start { (other, span) } else { (span, other) };
+                        let line = text[..earlier.start].matches('\n').count() + 1;
+                        c.err(
+                            later,
+                            format!("conflicting rules: this field overlaps the field ruled on line {line} (the request line and its parts); rule on one of them"),
+                        );
+                        continue;
+                    }
+                    action_spans.push(span);
+                    rules.actions.push((f, a));
+                }
+            }
+            "keep-only" => {
+                let Some(t) = as_table(&mut c, v, "[keep-only]") else { continue };
+                let mut kept = Vec::new();
+                for (k, v) in t.iter() {
+                    if k.get_ref() != "fields" {
+                        c.err(k.span(), format!("unknown key `{}` in [keep-only]; expected fields", k.get_ref()));
+                        continue;
+                    }
+                    for name in as_array(&mut c, v, "field names").unwrap_or(&[]) {
+                        if let Some(s) = as_str(&mut c, name, "a field name")
+                            && let Some(f) = field_ref(&mut c, s, name.span())
+                        {
+                            kept.push(f);
+                        }
+                    }
+                }
+                rules.keep_only = Some(kept);
+            }
+            "exclude" => {
+                for block in as_array(&mut c, v, "[[exclude]] blocks").unwrap_or(&[]) {
+                    if let Some(e) = exclude(&mut c, block) {
+                        rules.excludes.push(e);
+                    }
+                }
+            }
+            "options" => {
+                let Some(t) = as_table(&mut c, v, "[options]") else { continue };
+                for (k, v) in t.iter() {
+                    match k.get_ref().as_ref() {
+                        "on-error" => match as_str(&mut c, v, "drop or keep") {
+                            Some("drop") => rules.on_error = OnError::Drop,
+                            Some("keep") => rules.on_error = OnError::Keep,
+                            Some(other) => c.err(v.span(), format!("unknown on-error `{other}`; expected drop or keep")),
+                            None => {}
+                        },
+                        other => c.err(k.span(), format!("unknown key `{other}` in [options]; expected on-error")),
+                    }
+                }
+            }
+            other => c.err(
+                k.span(),
+                format!("unknown section `{other}`; expected addresses, fields, keep-only, exclude, options"),
+            ),
+        }
+    }
+    if let Some(kept) = &rules.keep_only {
+        for (f, a) in &rules.actions {
+            if !matches!(a, Action::Drop)
+                && !kept.contains(f)
+                && !kept.iter().any(|k| overlaps(k, f))
+            {
+                let name = match f {
+                    FieldRef::Std(s) => s.name().to_string(),
+                    FieldRef::Custom(n) => format!("custom.{n}"),
+                };
+                let span = action_spans[rules
+                    .actions
+                    .iter()
+                    .position(|(g, _)| g == f)
+                    .expect("present")]
+                .clone();
+                c.err(span, format!("conflicting rules: `{name}` has an action but [keep-only] drops it; list it in keep-only or remove the action"));
+            }
+        }
+    }
+    c.errors.sort_by_key(|e| (e.line, e.col));
+    if c.errors.is_empty() {
+        Ok(rules)
+    } else {
+        Err(c.errors)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(text: &str) -> Vec<String> {
+        compile(text)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|e| format!("{}:{}: {}", e.line, e.col, e.msg))
+            .collect()
+    }
+
+    #[test]
+    fn every_action_compiles() {
+        let r = compile(
+            r#"
+[addresses]
+mode = "hash"
+ipv4-prefix = 16
+ipv6-prefix = 32
+keep-net = ["192.0.2.0/24", "2001:db8::1"]
+key-file = "/etc/logscrub/key"
+
+[fields]
+user = "drop"
+ident = "keep"
+custom.session = "hash"
+custom.upstream_addr = "drop"
+forwarded_for = { truncate-ip = { ipv4-prefix = 8, ipv6-prefix = 16 } }
+server = "truncate-ip"
+request = { redact-params = ["email", "session*"] }
+referrer = "referrer-site"
+user_agent = "user-agent-family"
+qname = { qname-reduce = "registered-domain" }
+vhost = { replace = { regex = "^www\\.", with = "" } }
+status = { map = { "404" = "4xx", "410" = "4xx" } }
+ecs = { qname-reduce = 2 }
+
+[[exclude]]
+status = [301, "3xx"]
+path = "^/health"
+client = ["10.0.0.0/8"]
+bot = true
+
+[[exclude]]
+qname-suffix = ["example.com."]
+
+[options]
+on-error = "keep"
+"#,
+        )
+        .unwrap();
+        assert_eq!(rules_len(&r), (13, 2));
+        assert_eq!(r.addresses.hash, Some(true));
+        assert_eq!((r.addresses.v4, r.addresses.v6), (Some(16), Some(32)));
+        assert_eq!(r.addresses.keep_net.len(), 2);
+        assert_eq!(r.excludes[0].status, [(301, 301), (300, 399)]);
+        assert_eq!(r.excludes[1].qname_suffix, [b"example.com".to_vec()]);
+        assert_eq!(r.on_error, OnError::Keep);
+        assert!(
+            r.actions
+                .iter()
+                .any(|(f, _)| *f == FieldRef::Custom("session".into()))
+        );
+        assert!(r.needs_request_parts());
+    }
+
+    fn rules_len(r: &RuleSet) -> (usize, usize) {
+        (r.actions.len(), r.excludes.len())
+    }
+
+    #[test]
+    fn every_error_has_a_position_and_says_what_was_expected() {
+        let text = r#"[fields]
+useragent = "drop"
+user = "erase"
+status = { map = { "404" = 4 } }
+path = { replace = { regex = "(", with = "x" } }
+
+[addresses]
+keep-net = ["10.0.0.0/33"]
+ipv4-prefix = 40
+mode = "scramble"
+
+[[exclude]]
+status = ["4x"]
+size = 3
+
+[bogus]
+"#;
+        let e = errors(text);
+        let want = [
+            "2:1: unknown field `useragent`",
+            "3:8: unknown action `erase`",
+            "4:28: expected the replacement value (a string), found an integer",
+            "5:30: invalid regex `(`",
+            "8:13: `10.0.0.0/33` is not a network",
+            "9:15: expected IPv4 bits kept from 0 to 31",
+            "10:8: unknown mode `scramble`",
+            "13:11: expected a status code such as 404",
+            "14:1: unknown condition `size`",
+            "16:2: unknown section `bogus`",
+        ];
+        assert_eq!(e.len(), want.len(), "{e:#?}");
+        for (got, w) in e.iter().zip(want) {
+            assert!(got.starts_with(w), "{got}\n  should start with {w}");
+        }
+    }
+
+    #[test]
+    fn conflicts_and_syntax_errors() {
+        let e = errors("[fields]\nrequest = \"drop\"\nquery = \"strip-query\"\n");
+        assert_eq!(e.len(), 1);
+        assert!(e[0].starts_with("3:1: conflicting rules"), "{e:?}");
+        let e = errors(
+            "[fields]\nuser_agent = \"user-agent-family\"\n[keep-only]\nfields = [\"time\"]\n",
+        );
+        assert!(
+            e[0].starts_with(
+                "2:1: conflicting rules: `user_agent` has an action but [keep-only] drops it"
+            ),
+            "{e:?}"
+        );
+        let e = errors("[fields]\nuser = \n");
+        assert!(
+            e[0].starts_with("2:") && e[0].contains("not valid TOML"),
+            "{e:?}"
+        );
+        let e = errors("[[exclude]]\n");
+        assert!(e[0].contains("empty exclude block"), "{e:?}");
+    }
+}
