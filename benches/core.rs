@@ -101,6 +101,7 @@ fn benches(c: &mut Criterion) {
         anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
         on_unparsed: OnUnparsed::Scrub,
         gzip_level: None,
+        rules: None,
     };
     let piece = Piece {
         data: data.clone(),

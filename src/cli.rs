@@ -45,6 +45,23 @@ pub enum Command {
     Keygen(KeygenArgs),
     /// List the log formats logscrub reads, with an example line of each.
     Formats,
+    /// Work with rule files (see logscrub-rules(5)).
+    #[command(subcommand)]
+    Rules(RulesCommand),
+}
+
+/// `logscrub rules …`
+#[derive(Debug, Subcommand)]
+pub enum RulesCommand {
+    /// Validate rule files: every problem is reported as FILE:LINE:COLUMN with what was expected.
+    #[command(
+        after_help = "Examples:\n  logscrub rules check rules/*.toml\n  logscrub rules check /etc/logscrub/site.toml && systemctl start logscrub.timer"
+    )]
+    Check {
+        /// Rule files to check.
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+    },
 }
 
 const ANONYMIZE_LONG: &str = "\
@@ -56,6 +73,7 @@ the same way and counted. Everything else comes out byte-identical.";
 const ANONYMIZE_EXAMPLES: &str = "\
 Examples:
   logscrub anonymize access.log > access.anon.log
+  logscrub anonymize --rules rules/minimal-web.toml access.log > access.anon.log
   tail -F access.log | logscrub anonymize -q >> access.anon.log
   logscrub anonymize --in-place access.log.1 access.log.2.gz
   logscrub anonymize --mode hash --key-file /etc/logscrub/key access.log -o anon.log.gz
@@ -163,6 +181,10 @@ pub struct AnonymizeArgs {
     /// Also write the summary as JSON to this file.
     #[arg(long, value_name = "PATH")]
     pub summary_json: Option<PathBuf>,
+
+    /// Apply this rule file: field actions, line filters and address settings (logscrub-rules(5)).
+    #[arg(short, long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
 }
 
 /// `logscrub keygen` flags.
@@ -191,9 +213,48 @@ fn usage(msg: impl Into<String>) -> anyhow::Error {
 }
 
 impl AnonymizeArgs {
-    /// Validates the flags into options. Usage mistakes come back as [`UsageError`].
-    pub fn into_options(self) -> anyhow::Result<Options> {
+    /// Validates the flags into options. Usage mistakes come back as [`UsageError`]. `m` tells
+    /// which flags were given on the command line (they must not also be set by the rule file).
+    pub fn into_options(mut self, m: &clap::ArgMatches) -> anyhow::Result<Options> {
         let format = Format::from_spec(&self.format).map_err(|e| usage(e.to_string()))?;
+        let rules = match &self.rules {
+            Some(p) => Some(crate::rules::load(p).map_err(|e| usage(e.to_string()))?),
+            None => None,
+        };
+        if let Some(r) = &rules {
+            let given =
+                |id: &str| m.value_source(id) == Some(clap::parser::ValueSource::CommandLine);
+            let a = &r.addresses;
+            let rules_path = self
+                .rules
+                .as_ref()
+                .expect("rules given")
+                .display()
+                .to_string();
+            for (set, id, flag) in [
+                (a.hash.is_some(), "mode", "--mode"),
+                (a.v4.is_some(), "ipv4_prefix", "--ipv4-prefix"),
+                (a.v6.is_some(), "ipv6_prefix", "--ipv6-prefix"),
+                (!a.keep_net.is_empty(), "keep_net", "--keep-net"),
+                (a.key_file.is_some(), "key_file", "--key-file"),
+            ] {
+                if set && given(id) {
+                    bail!(usage(format!(
+                        "{flag} is also set by [addresses] in {rules_path}; keep one of them"
+                    )));
+                }
+            }
+            if let Some(h) = a.hash {
+                self.mode = if h { Mode::Hash } else { Mode::Truncate };
+            }
+            self.ipv4_prefix = a.v4.unwrap_or(self.ipv4_prefix);
+            self.ipv6_prefix = a.v6.unwrap_or(self.ipv6_prefix);
+            self.keep_net
+                .extend(a.keep_net.iter().map(|n| n.to_string()));
+            if a.key_file.is_some() {
+                self.key_file = a.key_file.clone();
+            }
+        }
         if self.ipv4_prefix > 31 {
             bail!(usage(format!(
                 "--ipv4-prefix {} would keep whole IPv4 addresses; use 0-31 (--keep-net exempts networks)",
@@ -218,21 +279,36 @@ impl AnonymizeArgs {
                 })?;
             keep.push(net);
         }
-        let scheme = match self.mode {
-            Mode::Truncate => {
-                if self.key_file.is_some() || self.ephemeral_key {
-                    bail!(usage("--key-file and --ephemeral-key go with --mode hash"));
-                }
-                Scheme::Truncate
-            }
-            Mode::Hash => match (&self.key_file, self.ephemeral_key) {
-                (Some(p), _) => Scheme::Hash(Key::read_file(p, KEY_LEN)?),
-                (None, true) => Scheme::Hash(Key::random(KEY_LEN)?),
-                (None, false) => bail!(usage(
-                    "--mode hash needs a key: --key-file PATH (make one with `logscrub keygen -o PATH`) or --ephemeral-key"
-                )),
-            },
+        let uses_key = rules.as_ref().is_some_and(|r| {
+            r.actions
+                .iter()
+                .any(|(_, a)| matches!(a, crate::rules::Action::Hash))
+        });
+        if self.mode == Mode::Truncate
+            && !uses_key
+            && (self.key_file.is_some() || self.ephemeral_key)
+        {
+            bail!(usage(
+                "--key-file and --ephemeral-key go with --mode hash or a rule using the hash action"
+            ));
+        }
+        let key = match (&self.key_file, self.ephemeral_key) {
+            (Some(p), _) => Some(Key::read_file(p, KEY_LEN)?),
+            (None, true) => Some(Key::random(KEY_LEN)?),
+            (None, false) => None,
         };
+        let scheme = match (self.mode, &key) {
+            (Mode::Truncate, _) => Scheme::Truncate,
+            (Mode::Hash, Some(k)) => Scheme::Hash(k.clone()),
+            (Mode::Hash, None) => bail!(usage(
+                "--mode hash needs a key: --key-file PATH (make one with `logscrub keygen -o PATH`) or --ephemeral-key"
+            )),
+        };
+        if uses_key && key.is_none() {
+            bail!(usage(
+                "the rule file's `hash` action needs a key: key-file in [addresses], --key-file, or --ephemeral-key"
+            ));
+        }
         let inputs: Vec<Source> = if self.files.is_empty() {
             vec![Source::Stdin]
         } else {
@@ -286,6 +362,8 @@ impl AnonymizeArgs {
             quiet: self.quiet,
             verbose: self.verbose,
             summary_json: self.summary_json,
+            rules,
+            key,
         })
     }
 }

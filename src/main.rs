@@ -4,24 +4,28 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 use logscrub::app::{self, RunError};
-use logscrub::cli::{Cli, Command, UsageError};
+use logscrub::cli::{Cli, Command, RulesCommand, UsageError};
 use logscrub::exit::Exit;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
-        Ok(c) => c,
+    let parsed = logscrub::cli::command()
+        .try_get_matches()
+        .and_then(|m| Cli::from_arg_matches(&m).map(|c| (c, m)));
+    let (cli, matches) = match parsed {
+        Ok(x) => x,
         Err(e) => {
             let _ = e.print();
-            return ExitCode::from(if e.use_stderr() {
-                Exit::Usage as u8
+            let code = if e.use_stderr() {
+                Exit::Usage
             } else {
-                Exit::Ok as u8
-            });
+                Exit::Ok
+            };
+            return ExitCode::from(code as u8);
         }
     };
-    ExitCode::from(run(cli) as u8)
+    ExitCode::from(run(cli, &matches) as u8)
 }
 
 fn report(e: &anyhow::Error) -> Exit {
@@ -33,13 +37,16 @@ fn report(e: &anyhow::Error) -> Exit {
     }
 }
 
-fn run(cli: Cli) -> Exit {
+fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
     if let Err(e) = logscrub::cli::init_threads(cli.threads) {
         return report(&e);
     }
     match cli.command {
         Command::Anonymize(args) => {
-            let opts = match args.into_options() {
+            let sub = matches
+                .subcommand_matches("anonymize")
+                .expect("the anonymize subcommand was parsed");
+            let opts = match args.into_options(sub) {
                 Ok(o) => o,
                 Err(e) => return report(&e),
             };
@@ -69,6 +76,29 @@ fn run(cli: Cli) -> Exit {
         Command::Formats => {
             print!("{}", logscrub::format::listing());
             Exit::Ok
+        }
+        Command::Rules(RulesCommand::Check { files }) => {
+            let mut ok = true;
+            for f in files {
+                match logscrub::rules::load(&f) {
+                    Ok(r) => println!(
+                        "{}: ok ({} field rules, {} exclude blocks{})",
+                        f.display(),
+                        r.actions.len(),
+                        r.excludes.len(),
+                        if r.keep_only.is_some() {
+                            ", keep-only"
+                        } else {
+                            ""
+                        }
+                    ),
+                    Err(e) => {
+                        ok = false;
+                        eprintln!("{e}");
+                    }
+                }
+            }
+            if ok { Exit::Ok } else { Exit::Error }
         }
     }
 }

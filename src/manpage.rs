@@ -174,6 +174,21 @@ hold several members; gzip output is written as one member per chunk of about 25
 parallel, which every gzip reader accepts. A summary is printed on standard error at the end (lines, \
 unparsed, dropped, addresses rewritten, bytes, seconds, MB/s) unless --quiet.";
 
+/// Every command that does the work (nested subcommands flattened), with its path (`rules check`).
+fn leaves(cmd: &Command) -> Vec<(String, &Command)> {
+    let mut v = Vec::new();
+    for sub in cmd.get_subcommands() {
+        if sub.has_subcommands() {
+            for (p, c) in leaves(sub) {
+                v.push((format!("{} {p}", sub.get_name()), c));
+            }
+        } else {
+            v.push((sub.get_name().to_string(), sub));
+        }
+    }
+    v
+}
+
 /// Renders `logscrub(1)` for `cmd` (the clap definition).
 pub fn render(cmd: &Command) -> String {
     let mut out = String::new();
@@ -188,11 +203,9 @@ pub fn render(cmd: &Command) -> String {
         .map(|a| a.to_string())
         .unwrap_or_default()));
     out.push_str("\n.SH SYNOPSIS\n");
-    for sub in cmd.get_subcommands() {
-        out.push_str(&format!(
-            ".B logscrub {}\n[\\fIOPTIONS\\fR]",
-            esc(sub.get_name())
-        ));
+    let leaves = leaves(cmd);
+    for (path, sub) in &leaves {
+        out.push_str(&format!(".B logscrub {}\n[\\fIOPTIONS\\fR]", esc(path)));
         if sub.get_arguments().any(|a| a.is_positional()) {
             out.push_str(" [\\fIFILE\\fR...]");
         }
@@ -208,8 +221,8 @@ pub fn render(cmd: &Command) -> String {
     out.push_str(".SH GLOBAL OPTIONS\n");
     options(&mut out, cmd);
     out.push_str(".SH COMMANDS\n");
-    for sub in cmd.get_subcommands() {
-        out.push_str(&format!(".SS \"logscrub {}\"\n", esc(sub.get_name())));
+    for (path, sub) in &leaves {
+        out.push_str(&format!(".SS \"logscrub {}\"\n", esc(path)));
         let about = sub
             .get_long_about()
             .or(sub.get_about())

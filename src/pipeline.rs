@@ -18,9 +18,12 @@ use flate2::write::GzEncoder;
 use memchr::memchr_iter;
 use serde::Serialize;
 
-use crate::anonymize::{Anonymizer, Cache, Edit};
+use std::sync::Arc;
+
+use crate::anonymize::{Anonymizer, Cache, Edits};
 use crate::format::{Fields, Format, Name, Std};
 use crate::input::{Chunker, Piece, PieceKind};
+use crate::rules::{RulePlan, RuleScratch};
 
 /// What to do with a line that does not match the format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,6 +45,8 @@ pub struct Counts {
     pub unparsed: u64,
     /// Lines left out of the output (by `--on-unparsed drop`).
     pub dropped: u64,
+    /// Lines left out by an `[[exclude]]` rule.
+    pub excluded: u64,
     /// Address literals rewritten.
     pub addresses_rewritten: u64,
     /// Address literals left as they were because of `--keep-net`.
@@ -58,6 +63,7 @@ impl Counts {
         self.lines += o.lines;
         self.unparsed += o.unparsed;
         self.dropped += o.dropped;
+        self.excluded += o.excluded;
         self.addresses_rewritten += o.addresses_rewritten;
         self.addresses_kept += o.addresses_kept;
         self.hosts_redacted += o.hosts_redacted;
@@ -84,6 +90,8 @@ pub struct Engine {
     pub on_unparsed: OnUnparsed,
     /// Compress each output piece as a gzip member at this level.
     pub gzip_level: Option<u32>,
+    /// Field rules, bound to `format`.
+    pub rules: Option<Arc<RulePlan>>,
 }
 
 /// Per-worker scratch state.
@@ -91,7 +99,8 @@ pub struct Engine {
 pub struct WorkerCtx {
     cache: Cache,
     fields: Fields,
-    edits: Vec<Edit>,
+    edits: Edits,
+    rule_scratch: RuleScratch,
 }
 
 /// One [`WorkerCtx`] per pool thread, each used only by its own thread.
@@ -210,16 +219,38 @@ impl Engine {
         counts.lines += 1;
         let a = &self.anonymizer;
         ctx.edits.clear();
+        if let Some(rules) = &self.rules
+            && !ctx.fields.is_empty()
+        {
+            if rules.split_request() {
+                crate::format::fields::split_request(body, &mut ctx.fields);
+            }
+            if rules.excluded(body, &ctx.fields) {
+                counts.excluded += 1;
+                return Ok(());
+            }
+            rules.edits(
+                body,
+                &ctx.fields,
+                a,
+                &mut ctx.cache,
+                &mut ctx.rule_scratch,
+                &mut ctx.edits,
+            );
+        }
         for (name, s, e) in ctx.fields.iter() {
             if name == Name::Std(Std::Ecs)
-                && let Some(edit) = ecs_edit(&body[s..e], s, a.prefixes())
+                && !ctx.edits.overlaps(s, e)
+                && let Some((ds, de, n)) = ecs_cut(&body[s..e], a.prefixes())
             {
-                ctx.edits.push(edit);
+                ctx.edits.push(s + ds, s + de, n.to_string().as_bytes());
             }
         }
+        ctx.edits.sort();
         // One pass over the whole line, watching where the first literal at or after the client
         // field's start is: the field must begin with an address (or `[`).
         let mark = out.len();
+        let client = client.filter(|&(s, e)| !ctx.edits.overlaps(s, e));
         let watch = client.map_or(usize::MAX, |(s, _)| s);
         let (mut c, first) =
             a.rewrite_line_edits(body, b'\n', out, &mut ctx.cache, watch, &ctx.edits);
@@ -231,8 +262,8 @@ impl Engine {
             // A host name (or anything else) where the client address should be becomes `-`.
             counts.hosts_redacted += 1;
             out.truncate(mark);
-            let at = ctx.edits.partition_point(|x| x.start < s);
-            ctx.edits.insert(at, Edit::new(s, e, b"-"));
+            ctx.edits.push(s, e, b"-");
+            ctx.edits.sort();
             c = a
                 .rewrite_line_edits(body, b'\n', out, &mut ctx.cache, usize::MAX, &ctx.edits)
                 .0;
@@ -249,9 +280,9 @@ impl Engine {
     }
 }
 
-/// The edit that reduces an ECS value's source prefix length (`192.0.2.0/32/0` → `/24/0`) to the
-/// configured prefix, if it is longer. `at` is where `ecs` starts in the line.
-fn ecs_edit(ecs: &[u8], at: usize, (v4, v6): (u8, u8)) -> Option<Edit> {
+/// Where an ECS value's source prefix length is (`192.0.2.0/32/0` → the `32`) and what to cut it
+/// to, when it is longer than the configured prefix.
+fn ecs_cut(ecs: &[u8], (v4, v6): (u8, u8)) -> Option<(usize, usize, u32)> {
     let slash = memchr::memchr(b'/', ecs)?;
     let digits_end = ecs[slash + 1..]
         .iter()
@@ -263,13 +294,7 @@ fn ecs_edit(ecs: &[u8], at: usize, (v4, v6): (u8, u8)) -> Option<Edit> {
     }
     let n: u32 = digits.iter().fold(0, |a, &d| a * 10 + (d - b'0') as u32);
     let limit = if ecs[..slash].contains(&b':') { v6 } else { v4 } as u32;
-    (n > limit).then(|| {
-        Edit::new(
-            at + slash + 1,
-            at + digits_end,
-            limit.to_string().as_bytes(),
-        )
-    })
+    (n > limit).then_some((slash + 1, digits_end, limit))
 }
 
 /// How a stream run ended.
@@ -366,6 +391,7 @@ mod tests {
             anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
             on_unparsed,
             gzip_level: None,
+            rules: None,
         }
     }
 

@@ -22,6 +22,7 @@ fn engine(format: &str) -> Engine {
         anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
         on_unparsed: OnUnparsed::Scrub,
         gzip_level: None,
+        rules: None,
     }
 }
 

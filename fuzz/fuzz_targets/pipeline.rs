@@ -16,6 +16,7 @@ fuzz_target!(|data: &[u8]| {
             anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
             on_unparsed: OnUnparsed::Scrub,
             gzip_level: None,
+            rules: None,
         };
         let mut c = Chunker::new(data, 97, 300);
         let mut out = Vec::new();

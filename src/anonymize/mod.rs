@@ -214,7 +214,7 @@ impl Anonymizer {
         out: &mut Vec<u8>,
         cache: &mut Cache,
     ) -> LineCounts {
-        self.rewrite_line_edits(line, prev, out, cache, usize::MAX, &[])
+        self.rewrite_line_edits(line, prev, out, cache, usize::MAX, &Edits::default())
             .0
     }
 
@@ -229,17 +229,18 @@ impl Anonymizer {
         out: &mut Vec<u8>,
         cache: &mut Cache,
         watch_from: usize,
-        edits: &[Edit],
+        edits: &Edits,
     ) -> (LineCounts, Option<usize>) {
         let mut counts = LineCounts::default();
         let mut first = None;
         let mut copied = 0;
-        let mut pending = edits.iter().peekable();
+        let mut next = 0;
         let mut apply_before = |pos: usize, out: &mut Vec<u8>, copied: &mut usize| {
-            while let Some(e) = pending.next_if(|e| e.start < pos) {
-                out.extend_from_slice(&line[*copied..e.start]);
-                out.extend_from_slice(e.text());
-                *copied = e.end;
+            while let Some((s, e, text)) = edits.get(next).filter(|e| e.0 < pos) {
+                out.extend_from_slice(&line[*copied..s]);
+                out.extend_from_slice(text);
+                *copied = e;
+                next += 1;
             }
         };
         find_each(line, prev, |f: Found| {
@@ -272,35 +273,57 @@ impl Anonymizer {
     }
 }
 
-/// A replacement of a span of a line, applied in the rewrite pass. The replacement is short
-/// (a prefix length, a `-`), so it is stored inline: no allocation per line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Edit {
-    /// First byte replaced.
-    pub start: usize,
-    /// One past the last byte replaced.
-    pub end: usize,
-    len: u8,
-    buf: [u8; 15],
+/// Replacements of spans of a line, applied in the rewrite pass: sorted by position, not
+/// overlapping, their texts kept in one arena reused from line to line (no allocation per line).
+#[derive(Debug, Default, Clone)]
+pub struct Edits {
+    list: Vec<(usize, usize, usize, usize)>,
+    arena: Vec<u8>,
 }
 
-impl Edit {
-    /// Replaces `start..end` by `text` (at most 15 bytes).
-    pub fn new(start: usize, end: usize, text: &[u8]) -> Edit {
-        assert!(text.len() <= 15, "edit replacements are short");
-        let mut buf = [0u8; 15];
-        buf[..text.len()].copy_from_slice(text);
-        Edit {
-            start,
-            end,
-            len: text.len() as u8,
-            buf,
-        }
+impl Edits {
+    /// Forgets the previous line's edits.
+    pub fn clear(&mut self) {
+        self.list.clear();
+        self.arena.clear();
     }
 
-    /// The replacement text.
-    pub fn text(&self) -> &[u8] {
-        &self.buf[..self.len as usize]
+    /// Replaces `start..end` by `text`.
+    pub fn push(&mut self, start: usize, end: usize, text: &[u8]) {
+        let from = self.arena.len();
+        self.arena.extend_from_slice(text);
+        self.list.push((start, end, from, self.arena.len()));
+    }
+
+    /// The arena, for writing a replacement in place; follow with [`Edits::commit`].
+    pub fn arena(&mut self) -> &mut Vec<u8> {
+        &mut self.arena
+    }
+
+    /// Replaces `start..end` by the arena bytes written since `from`.
+    pub fn commit(&mut self, start: usize, end: usize, from: usize) {
+        self.list.push((start, end, from, self.arena.len()));
+    }
+
+    /// Sorts by position (edits are pushed in field order, which is nearly sorted).
+    pub fn sort(&mut self) {
+        self.list.sort_unstable_by_key(|e| e.0);
+    }
+
+    /// True when an edit touches `start..end`.
+    pub fn overlaps(&self, start: usize, end: usize) -> bool {
+        self.list.iter().any(|e| e.0 < end && start < e.1)
+    }
+
+    /// True when there is no edit.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_empty()
+    }
+
+    fn get(&self, k: usize) -> Option<(usize, usize, &[u8])> {
+        self.list
+            .get(k)
+            .map(|&(s, e, a, b)| (s, e, &self.arena[a..b]))
     }
 }
 
@@ -424,7 +447,9 @@ mod tests {
         let line = b"q from 192.0.2.7 ECS 198.51.100.9/32/0 end";
         let mut out = Vec::new();
         // Reduce `32` to `24`, and replace a span holding an address wholesale.
-        let edits = [Edit::new(34, 36, b"24"), Edit::new(39, 42, b"-")];
+        let mut edits = Edits::default();
+        edits.push(34, 36, b"24");
+        edits.push(39, 42, b"-");
         let (c, _) = a.rewrite_line_edits(line, b'\n', &mut out, &mut Cache::default(), 0, &edits);
         assert_eq!(
             String::from_utf8(out).unwrap(),
@@ -432,13 +457,15 @@ mod tests {
         );
         assert_eq!(c.rewritten, 2);
         let mut out = Vec::new();
+        let mut edits = Edits::default();
+        edits.push(2, 11, b"-");
         a.rewrite_line_edits(
             b"x 192.0.2.7 y",
             b'\n',
             &mut out,
             &mut Cache::default(),
             0,
-            &[Edit::new(2, 11, b"-")],
+            &edits,
         );
         assert_eq!(
             out, b"x - y",

@@ -8,17 +8,19 @@
 use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, anyhow};
 use serde::Serialize;
 
-use crate::anonymize::Anonymizer;
+use crate::anonymize::{Anonymizer, Key};
 use crate::app::RunError;
 use crate::format::{Format, FormatChoice};
 use crate::input::{self, Chunker, Compression, Source};
 use crate::output::{AtomicFile, stdout_file};
 use crate::pipeline::{self, Counts, Engine, OnUnparsed, StreamError, Workers};
+use crate::rules::{RulePlan, RuleSet};
 
 /// Where output goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,6 +59,10 @@ pub struct Options {
     pub verbose: bool,
     /// `--summary-json`.
     pub summary_json: Option<PathBuf>,
+    /// `--rules`, compiled.
+    pub rules: Option<RuleSet>,
+    /// The key for the rules' `hash` action (the address key when there is one).
+    pub key: Option<Key>,
 }
 
 /// What a run did; printed on stderr and written by `--summary-json`.
@@ -85,6 +91,9 @@ impl Summary {
             "logscrub: {} lines ({} unparsed, {} dropped), {} addresses rewritten",
             c.lines, c.unparsed, c.dropped, c.addresses_rewritten
         );
+        if c.excluded > 0 {
+            s += &format!(", {} excluded by rules", c.excluded);
+        }
         if c.addresses_kept > 0 {
             s += &format!(", {} kept by --keep-net", c.addresses_kept);
         }
@@ -299,11 +308,18 @@ fn one(
             d.format
         }
     };
+    let rules = match &opts.rules {
+        Some(r) => Some(Arc::new(
+            RulePlan::new(r, &format, opts.key.as_ref()).map_err(|e| anyhow!("{e}"))?,
+        )),
+        None => None,
+    };
     let engine = Engine {
         format,
         anonymizer: opts.anonymizer.clone(),
         on_unparsed: opts.on_unparsed,
         gzip_level,
+        rules,
     };
     match pipeline::run(&engine, workers, &mut chunker, sink) {
         Ok(c) => Ok((c, chunker.bytes_read)),

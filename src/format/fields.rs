@@ -195,9 +195,52 @@ impl Fields {
     }
 }
 
+/// Adds `method`, `path`, `query` and `protocol` spans from the `request` field
+/// (`METHOD TARGET PROTOCOL`, the target split at `?`). A request that is not of that shape
+/// (`-`, garbage) gets no parts.
+pub fn split_request(line: &[u8], f: &mut Fields) {
+    let Some((a, b)) = f.get(Std::Request) else {
+        return;
+    };
+    let r = &line[a..b];
+    let Some(s1) = memchr::memchr(b' ', r) else {
+        return;
+    };
+    let Some(s2) = memchr::memrchr(b' ', r).filter(|&k| k > s1 + 1) else {
+        return;
+    };
+    f.std(Std::Method, a, a + s1);
+    let (ts, te) = (a + s1 + 1, a + s2);
+    match memchr::memchr(b'?', &line[ts..te]) {
+        Some(q) => {
+            f.std(Std::Path, ts, ts + q);
+            f.std(Std::Query, ts + q + 1, te);
+        }
+        None => f.std(Std::Path, ts, te),
+    }
+    f.std(Std::Protocol, te + 1, b);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_parts() {
+        let line = b"x GET /a/b?c=1&d=2 HTTP/1.1 y";
+        let mut f = Fields::default();
+        f.std(Std::Request, 2, 27);
+        split_request(line, &mut f);
+        let got: Vec<&[u8]> = [Std::Method, Std::Path, Std::Query, Std::Protocol]
+            .iter()
+            .map(|s| f.get(*s).map(|(a, b)| &line[a..b]).unwrap())
+            .collect();
+        assert_eq!(got, [&b"GET"[..], b"/a/b", b"c=1&d=2", b"HTTP/1.1"]);
+        let mut f = Fields::default();
+        f.std(Std::Request, 0, 1);
+        split_request(b"-", &mut f);
+        assert_eq!(f.len(), 1);
+    }
 
     #[test]
     fn names_round_trip() {

@@ -1,1 +1,378 @@
-//! Applying field actions: one field value in, its replacement out (written to an arena).
+//! Applying field actions: a field's value in, its replacement out.
+//!
+//! Each function writes the replacement into `out` and says whether the value changed. A value
+//! the action cannot apply to (`referrer-site` on something that is no URL, `truncate-ip` on a
+//! field without an address) is [`Inapplicable`]; the rule file's `on-error` decides what then
+//! happens (default: the field is dropped). `-` and empty values are left alone by every action
+//! except `drop` and `hash`: there is nothing in them to reduce.
+
+use hmac::Mac;
+
+use super::{Action, Glob, Reduce};
+use crate::anonymize::{Anonymizer, Cache};
+
+/// The action does not apply to this value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Inapplicable;
+
+/// Resources an action needs, prepared once per run.
+#[derive(Clone)]
+pub struct Env {
+    /// HMAC key state for `hash`, if a key is configured.
+    pub mac: Option<hmac::Hmac<sha2::Sha256>>,
+}
+
+/// What a field is, for actions that treat URLs, request lines and query strings differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `GET /path?q HTTP/1.1`.
+    RequestLine,
+    /// A query string without `?` (`a=1&b=2`).
+    QueryString,
+    /// A URL or path (`https://h/p?q`, `/p?q`).
+    Url,
+}
+
+/// Applies `action` to `v`. Ok(true): `out` holds the replacement; Ok(false): unchanged.
+pub fn apply(
+    action: &Action,
+    v: &[u8],
+    shape: Shape,
+    env: &Env,
+    field_anon: Option<&Anonymizer>,
+    cache: &mut Cache,
+    out: &mut Vec<u8>,
+) -> Result<bool, Inapplicable> {
+    let empty = v.is_empty() || v == b"-";
+    match action {
+        Action::Keep => Ok(false),
+        Action::Drop => {
+            out.push(b'-');
+            Ok(v != b"-")
+        }
+        Action::Hash => {
+            let Some(mac) = &env.mac else {
+                return Err(Inapplicable);
+            };
+            let mut m = mac.clone();
+            m.update(v);
+            let d = m.finalize().into_bytes();
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            for b in &d[..8] {
+                out.push(HEX[(b >> 4) as usize]);
+                out.push(HEX[(b & 15) as usize]);
+            }
+            Ok(true)
+        }
+        _ if empty => Ok(false),
+        Action::TruncateIp { .. } => {
+            let a = field_anon.expect("truncate-ip rules carry their anonymizer");
+            let c = a.rewrite_line(v, b' ', out, cache);
+            if c.rewritten + c.kept == 0 && !has_address(v) {
+                out.clear();
+                return Err(Inapplicable);
+            }
+            Ok(c.rewritten > 0)
+        }
+        Action::StripQuery => Ok(strip_query(v, shape, out)),
+        Action::RedactParams(globs) => Ok(redact_params(v, shape, globs, out)),
+        Action::ReferrerSite => referrer_site(v, out),
+        Action::UserAgentFamily => {
+            super::ua::write_family(v, out);
+            Ok(true)
+        }
+        Action::QnameReduce(r) => Ok(qname_reduce(v, *r, out)),
+        Action::Replace { regex, with } => match regex.replace_all(v, with.as_slice()) {
+            std::borrow::Cow::Borrowed(_) => Ok(false),
+            std::borrow::Cow::Owned(o) => {
+                out.extend_from_slice(&o);
+                Ok(true)
+            }
+        },
+        Action::Map(m) => match m.iter().find(|(from, _)| from.as_slice() == v) {
+            Some((_, to)) => {
+                out.extend_from_slice(to);
+                Ok(true)
+            }
+            None => Ok(false),
+        },
+    }
+}
+
+fn has_address(v: &[u8]) -> bool {
+    let mut any = false;
+    crate::anonymize::scan::find_each(v, b' ', |_| any = true);
+    any
+}
+
+/// Where the query string of `v` is (`?` excluded) for its shape, if it has one.
+fn query_span(v: &[u8], shape: Shape) -> Option<(usize, usize)> {
+    match shape {
+        Shape::QueryString => Some((0, v.len())),
+        Shape::Url => {
+            let q = memchr::memchr(b'?', v)?;
+            let end = memchr::memchr(b'#', &v[q..]).map_or(v.len(), |k| q + k);
+            Some((q + 1, end))
+        }
+        Shape::RequestLine => {
+            // The target is the second word.
+            let s = memchr::memchr(b' ', v)? + 1;
+            let e = memchr::memchr(b' ', &v[s..]).map_or(v.len(), |k| s + k);
+            let q = s + memchr::memchr(b'?', &v[s..e])?;
+            let end = memchr::memchr(b'#', &v[q..e]).map_or(e, |k| q + k);
+            Some((q + 1, end))
+        }
+    }
+}
+
+fn strip_query(v: &[u8], shape: Shape, out: &mut Vec<u8>) -> bool {
+    let Some((a, b)) = query_span(v, shape) else {
+        return false;
+    };
+    if shape == Shape::QueryString {
+        out.push(b'-');
+        return true;
+    }
+    out.extend_from_slice(&v[..a - 1]);
+    out.extend_from_slice(&v[b..]);
+    true
+}
+
+fn redact_params(v: &[u8], shape: Shape, globs: &[Glob], out: &mut Vec<u8>) -> bool {
+    let Some((a, b)) = query_span(v, shape) else {
+        return false;
+    };
+    let mut changed = false;
+    out.extend_from_slice(&v[..a]);
+    for (k, param) in v[a..b].split(|&c| c == b'&').enumerate() {
+        if k > 0 {
+            out.push(b'&');
+        }
+        match memchr::memchr(b'=', param) {
+            Some(eq) if globs.iter().any(|g| g.matches(&param[..eq])) => {
+                out.extend_from_slice(&param[..=eq]);
+                changed |= eq + 1 < param.len();
+            }
+            _ => out.extend_from_slice(param),
+        }
+    }
+    out.extend_from_slice(&v[b..]);
+    changed
+}
+
+fn referrer_site(v: &[u8], out: &mut Vec<u8>) -> Result<bool, Inapplicable> {
+    let sep = memchr::memmem::find(v, b"://").ok_or(Inapplicable)?;
+    if sep == 0
+        || !v[..sep]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(b))
+    {
+        return Err(Inapplicable);
+    }
+    let host_start = sep + 3;
+    let host_end = v[host_start..]
+        .iter()
+        .position(|b| b"/?#".contains(b))
+        .map_or(v.len(), |k| host_start + k);
+    // Credentials in the authority (`user:pass@host`) are dropped too.
+    let host = &v[host_start..host_end];
+    let host = match memchr::memrchr(b'@', host) {
+        Some(k) => &host[k + 1..],
+        None => host,
+    };
+    out.extend_from_slice(&v[..host_start]);
+    out.extend_from_slice(host);
+    out.push(b'/');
+    Ok(out.as_slice() != v)
+}
+
+fn qname_reduce(v: &[u8], r: Reduce, out: &mut Vec<u8>) -> bool {
+    let dot = v.ends_with(b".");
+    let name = if dot { &v[..v.len() - 1] } else { v };
+    let keep = match r {
+        Reduce::RegisteredDomain => psl::domain(name).map(|d| d.as_bytes().len()),
+        Reduce::Tld => psl::suffix(name).map(|d| d.as_bytes().len()),
+        Reduce::Labels(n) => {
+            let mut dots = 0;
+            let mut start = 0;
+            for (k, &b) in name.iter().enumerate().rev() {
+                if b == b'.' {
+                    dots += 1;
+                    if dots == n as usize {
+                        start = k + 1;
+                        break;
+                    }
+                }
+            }
+            Some(name.len() - start)
+        }
+    };
+    let Some(keep) = keep.filter(|&k| k < name.len()) else {
+        return false;
+    };
+    out.extend_from_slice(&name[name.len() - keep..]);
+    if dot {
+        out.push(b'.');
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anonymize::{Key, Scheme};
+
+    fn run(action: &Action, v: &str, shape: Shape) -> Result<Option<String>, Inapplicable> {
+        let env = Env {
+            mac: Some(
+                <hmac::Hmac<sha2::Sha256> as hmac::KeyInit>::new_from_slice(
+                    Key::from_bytes([1; 32]).bytes(),
+                )
+                .unwrap(),
+            ),
+        };
+        let fa = Anonymizer::new(Scheme::Truncate, 16, 32, vec![]);
+        let mut out = Vec::new();
+        let changed = apply(
+            action,
+            v.as_bytes(),
+            shape,
+            &env,
+            Some(&fa),
+            &mut Cache::default(),
+            &mut out,
+        )?;
+        Ok(changed.then(|| String::from_utf8(out).unwrap()))
+    }
+
+    fn g(names: &[&str]) -> Vec<Glob> {
+        names.iter().map(|n| Glob(n.as_bytes().to_vec())).collect()
+    }
+
+    #[test]
+    fn each_action() {
+        use Shape::*;
+        let s = |x: &str| Ok(Some(x.to_string()));
+        assert_eq!(run(&Action::Drop, "alice", Url), s("-"));
+        assert_eq!(run(&Action::Keep, "alice", Url), Ok(None));
+        assert_eq!(run(&Action::Hash, "alice", Url).unwrap().unwrap().len(), 16);
+        assert_eq!(
+            run(
+                &Action::TruncateIp { v4: 16, v6: 32 },
+                "203.0.113.9, 2001:db8:1::7",
+                Url
+            ),
+            s("203.0.0.0, 2001:db8::")
+        );
+        assert_eq!(
+            run(&Action::TruncateIp { v4: 16, v6: 32 }, "unknown", Url),
+            Err(Inapplicable)
+        );
+        assert_eq!(
+            run(
+                &Action::StripQuery,
+                "GET /a/b?email=x@example.com&p=2 HTTP/1.1",
+                RequestLine
+            ),
+            s("GET /a/b HTTP/1.1")
+        );
+        assert_eq!(
+            run(&Action::StripQuery, "https://h.example.org/p?q=1#frag", Url),
+            s("https://h.example.org/p#frag")
+        );
+        assert_eq!(
+            run(&Action::StripQuery, "GET /a HTTP/1.1", RequestLine),
+            Ok(None)
+        );
+        assert_eq!(run(&Action::StripQuery, "a=1", QueryString), s("-"));
+        let rp = Action::RedactParams(g(&["email", "session*", "dns"]));
+        assert_eq!(
+            run(
+                &rp,
+                "GET /q?email=a@example.com&page=2&session_id=XYZ HTTP/1.1",
+                RequestLine
+            ),
+            s("GET /q?email=&page=2&session_id= HTTP/1.1")
+        );
+        assert_eq!(
+            run(
+                &rp,
+                "/dns-query?dns=AAABAAABAAAAAAAAA3d3dwdleGFtcGxlA2NvbQAAAQAB",
+                Url
+            ),
+            s("/dns-query?dns=")
+        );
+        assert_eq!(run(&rp, "page=2", QueryString), Ok(None));
+        assert_eq!(run(&rp, "/p", Url), Ok(None));
+        assert_eq!(
+            run(
+                &Action::ReferrerSite,
+                "https://user:pw@www.example.org:8443/search?q=me",
+                Url
+            ),
+            s("https://www.example.org:8443/")
+        );
+        assert_eq!(
+            run(&Action::ReferrerSite, "https://www.example.org/", Url),
+            Ok(None)
+        );
+        assert_eq!(
+            run(&Action::ReferrerSite, "android-app://com.example.app", Url),
+            s("android-app://com.example.app/")
+        );
+        assert_eq!(
+            run(&Action::ReferrerSite, "not a url", Url),
+            Err(Inapplicable)
+        );
+        assert_eq!(run(&Action::ReferrerSite, "-", Url), Ok(None));
+        assert_eq!(
+            run(&Action::UserAgentFamily, "curl/8.5.0", Url),
+            s("curl 8 (bot)")
+        );
+        assert_eq!(
+            run(
+                &Action::QnameReduce(Reduce::RegisteredDomain),
+                "www.example.co.uk.",
+                Url
+            ),
+            s("example.co.uk.")
+        );
+        assert_eq!(
+            run(
+                &Action::QnameReduce(Reduce::RegisteredDomain),
+                "a.b.example.com",
+                Url
+            ),
+            s("example.com")
+        );
+        assert_eq!(
+            run(
+                &Action::QnameReduce(Reduce::RegisteredDomain),
+                "example.com",
+                Url
+            ),
+            Ok(None)
+        );
+        assert_eq!(
+            run(&Action::QnameReduce(Reduce::Tld), "www.example.co.uk", Url),
+            s("co.uk")
+        );
+        assert_eq!(
+            run(
+                &Action::QnameReduce(Reduce::Labels(2)),
+                "a.b.c.example.org.",
+                Url
+            ),
+            s("example.org.")
+        );
+        let re = Action::Replace {
+            regex: regex::bytes::Regex::new("/users/[0-9]+").unwrap(),
+            with: b"/users/ID".to_vec(),
+        };
+        assert_eq!(run(&re, "/users/1234/edit", Url), s("/users/ID/edit"));
+        assert_eq!(run(&re, "/about", Url), Ok(None));
+        let map = Action::Map(vec![(b"404".to_vec(), b"4xx".to_vec())]);
+        assert_eq!(run(&map, "404", Url), s("4xx"));
+        assert_eq!(run(&map, "200", Url), Ok(None));
+    }
+}

@@ -32,9 +32,11 @@
 
 pub mod actions;
 mod compile;
+mod plan;
 pub mod ua;
 
 pub use compile::{RuleError, RulesError, compile, load};
+pub use plan::{RulePlan, Scratch as RuleScratch};
 
 use std::net::IpAddr;
 use std::path::PathBuf;

@@ -1,0 +1,236 @@
+//! A rule set bound to one log format and one run: field names resolved to the format's
+//! fields, per-field resources prepared (the key for `hash`, an anonymizer for `truncate-ip`),
+//! so applying it to a line is lookups and edits, nothing compiled or allocated.
+
+use std::net::IpAddr;
+
+use super::actions::{self, Env, Shape};
+use super::{Action, Exclude, FieldRef, OnError, RuleSet};
+use crate::anonymize::{Anonymizer, Cache, Edits, Key, Scheme};
+use crate::format::{Fields, Format, Name, Std};
+
+struct Plan {
+    name: Name,
+    action: Action,
+    /// For `truncate-ip`: the field's own anonymizer.
+    anon: Option<Anonymizer>,
+}
+
+/// A rule set ready to apply to lines of one format.
+pub struct RulePlan {
+    plans: Vec<Plan>,
+    keep_only: Option<Vec<Name>>,
+    excludes: Vec<Exclude>,
+    env: Env,
+    on_error: OnError,
+    split_request: bool,
+}
+
+fn resolve(r: &FieldRef, format: &Format) -> Option<Name> {
+    match r {
+        FieldRef::Std(s) => Some(Name::Std(*s)),
+        FieldRef::Custom(n) => match format {
+            Format::Template { template, .. } => template
+                .fields()
+                .iter()
+                .position(|f| f.name == *n && Std::from_name(&f.name).is_none())
+                .map(|i| Name::Custom(i as u16)),
+            _ => None,
+        },
+    }
+}
+
+const PARTS: [Std; 4] = [Std::Method, Std::Path, Std::Query, Std::Protocol];
+
+/// Scratch space for applying rules, reused across lines.
+#[derive(Default)]
+pub struct Scratch {
+    value: Vec<u8>,
+}
+
+impl RulePlan {
+    /// Binds `rules` to `format`. `key` serves the `hash` action (required when a rule uses it).
+    pub fn new(rules: &RuleSet, format: &Format, key: Option<&Key>) -> Result<RulePlan, String> {
+        let mut plans = Vec::new();
+        for (r, a) in &rules.actions {
+            if matches!(a, Action::Hash) && key.is_none() {
+                return Err("the `hash` action needs a key: key-file in [addresses], --key-file, or --ephemeral-key".into());
+            }
+            let Some(name) = resolve(r, format) else {
+                continue;
+            };
+            let anon = match a {
+                Action::TruncateIp { v4, v6 } => {
+                    Some(Anonymizer::new(Scheme::Truncate, *v4, *v6, Vec::new()))
+                }
+                _ => None,
+            };
+            plans.push(Plan {
+                name,
+                action: a.clone(),
+                anon,
+            });
+        }
+        let keep_only = rules
+            .keep_only
+            .as_ref()
+            .map(|k| k.iter().filter_map(|r| resolve(r, format)).collect());
+        let mac = key.map(|k| {
+            <hmac::Hmac<sha2::Sha256> as hmac::KeyInit>::new_from_slice(k.bytes())
+                .expect("any key size")
+        });
+        Ok(RulePlan {
+            plans,
+            keep_only,
+            excludes: rules.excludes.clone(),
+            env: Env { mac },
+            on_error: rules.on_error,
+            split_request: rules.needs_request_parts(),
+        })
+    }
+
+    /// True when the parser must add the request line's parts.
+    pub fn split_request(&self) -> bool {
+        self.split_request
+    }
+
+    fn kept(&self, n: Name) -> bool {
+        let Some(k) = &self.keep_only else {
+            return true;
+        };
+        let has = |s: Std| k.contains(&Name::Std(s));
+        match n {
+            Name::Std(Std::Request) => has(Std::Request) || PARTS.iter().any(|p| has(*p)),
+            Name::Std(s) if PARTS.contains(&s) => has(s) || has(Std::Request),
+            n => k.contains(&n),
+        }
+    }
+
+    /// True when an `[[exclude]]` block matches the line.
+    pub fn excluded(&self, line: &[u8], f: &Fields) -> bool {
+        self.excludes.iter().any(|e| matches_exclude(e, line, f))
+    }
+
+    /// Adds the line's rule edits to `edits` (not sorted).
+    pub fn edits(
+        &self,
+        line: &[u8],
+        f: &Fields,
+        global: &Anonymizer,
+        cache: &mut Cache,
+        scratch: &mut Scratch,
+        edits: &mut Edits,
+    ) {
+        for (name, s, e) in f.iter() {
+            let v = &line[s..e];
+            if !self.kept(name) {
+                if v != b"-" {
+                    edits.push(s, e, b"-");
+                }
+                continue;
+            }
+            let Some(p) = self.plans.iter().find(|p| p.name == name) else {
+                continue;
+            };
+            let shape = match name {
+                Name::Std(Std::Request) => Shape::RequestLine,
+                Name::Std(Std::Query) => Shape::QueryString,
+                _ => Shape::Url,
+            };
+            scratch.value.clear();
+            match actions::apply(
+                &p.action,
+                v,
+                shape,
+                &self.env,
+                p.anon.as_ref(),
+                cache,
+                &mut scratch.value,
+            ) {
+                Ok(false) => {}
+                Ok(true) => {
+                    let from = edits.arena().len();
+                    if p.anon.is_some() {
+                        // `truncate-ip` already rewrote the field's addresses its own way.
+                        edits.arena().extend_from_slice(&scratch.value);
+                    } else {
+                        // Whatever an action leaves (a referrer's host may be an address, a
+                        // `replace` may reinsert one) is scrubbed like the rest of the line.
+                        global.rewrite_line(&scratch.value, b' ', edits.arena(), cache);
+                    }
+                    edits.commit(s, e, from);
+                }
+                Err(actions::Inapplicable) => {
+                    if self.on_error == OnError::Drop && v != b"-" {
+                        edits.push(s, e, b"-");
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn span<'a>(line: &'a [u8], f: &Fields, s: Std) -> Option<&'a [u8]> {
+    f.get(s).map(|(a, b)| &line[a..b])
+}
+
+fn matches_exclude(e: &Exclude, line: &[u8], f: &Fields) -> bool {
+    if !e.status.is_empty() {
+        let Some(st) = span(line, f, Std::Status)
+            .and_then(|v| std::str::from_utf8(v).ok())
+            .and_then(|t| t.parse::<u16>().ok())
+        else {
+            return false;
+        };
+        if !e.status.iter().any(|&(lo, hi)| (lo..=hi).contains(&st)) {
+            return false;
+        }
+    }
+    if let Some(re) = &e.path {
+        let Some(p) = span(line, f, Std::Path).or_else(|| span(line, f, Std::Request)) else {
+            return false;
+        };
+        if !re.is_match(p) {
+            return false;
+        }
+    }
+    if !e.client.is_empty() {
+        let ip = span(line, f, Std::Client).and_then(|v| {
+            let t = std::str::from_utf8(v).ok()?;
+            let t = t.trim_start_matches('[').trim_end_matches(']');
+            let t = t.split('%').next()?;
+            t.parse::<IpAddr>().ok()
+        });
+        let Some(ip) = ip else { return false };
+        let ip = match ip {
+            IpAddr::V6(a) => a.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+            v4 => v4,
+        };
+        if !super::in_nets(ip, &e.client) {
+            return false;
+        }
+    }
+    if let Some(bot) = e.bot {
+        let Some(ua) = span(line, f, Std::UserAgent) else {
+            return false;
+        };
+        if super::ua::classify(ua).bot != bot {
+            return false;
+        }
+    }
+    if !e.qname_suffix.is_empty() {
+        let Some(q) = span(line, f, Std::Qname) else {
+            return false;
+        };
+        let q = q.strip_suffix(b".").unwrap_or(q);
+        let hit = e.qname_suffix.iter().any(|suf| {
+            q.len() >= suf.len()
+                && q[q.len() - suf.len()..].eq_ignore_ascii_case(suf)
+                && (q.len() == suf.len() || q[q.len() - suf.len() - 1] == b'.')
+        });
+        if !hit {
+            return false;
+        }
+    }
+    true
+}
