@@ -87,13 +87,15 @@ impl Summary {
     /// The one-line human summary.
     pub fn line(&self) -> String {
         let c = &self.counts;
+        let excluded = if c.excluded > 0 {
+            format!(", {} excluded by rules", c.excluded)
+        } else {
+            String::new()
+        };
         let mut s = format!(
-            "logscrub: {} lines ({} unparsed, {} dropped), {} addresses rewritten",
+            "logscrub: {} lines ({} unparsed, {} dropped{excluded}), {} addresses rewritten",
             c.lines, c.unparsed, c.dropped, c.addresses_rewritten
         );
-        if c.excluded > 0 {
-            s += &format!(", {} excluded by rules", c.excluded);
-        }
         if c.addresses_kept > 0 {
             s += &format!(", {} kept by --keep-net", c.addresses_kept);
         }

@@ -47,8 +47,8 @@ pub fn apply(
     match action {
         Action::Keep => Ok(false),
         Action::Drop => {
-            out.push(b'-');
-            Ok(v != b"-")
+            out.extend_from_slice(drop_value(v));
+            Ok(v != drop_value(v))
         }
         Action::Hash => {
             let Some(mac) = &env.mac else {
@@ -96,6 +96,16 @@ pub fn apply(
             }
             None => Ok(false),
         },
+    }
+}
+
+/// What a dropped field becomes: `0` for a number (a port, an id: `ip:0` still parses where
+/// `ip:-` would not), `-` for everything else.
+pub fn drop_value(v: &[u8]) -> &'static [u8] {
+    if !v.is_empty() && v.iter().all(u8::is_ascii_digit) {
+        b"0"
+    } else {
+        b"-"
     }
 }
 
@@ -254,6 +264,7 @@ mod tests {
         use Shape::*;
         let s = |x: &str| Ok(Some(x.to_string()));
         assert_eq!(run(&Action::Drop, "alice", Url), s("-"));
+        assert_eq!(run(&Action::Drop, "53142", Url), s("0"));
         assert_eq!(run(&Action::Keep, "alice", Url), Ok(None));
         assert_eq!(run(&Action::Hash, "alice", Url).unwrap().unwrap().len(), 16);
         assert_eq!(

@@ -106,6 +106,19 @@ impl RulePlan {
         }
     }
 
+    /// Drops a field: `-` (or `0` for a number); a query string inside a request line goes away
+    /// with its `?`, so `GET /a?b HTTP/1.1` becomes `GET /a HTTP/1.1`, not `GET /a?- HTTP/1.1`.
+    fn drop(&self, line: &[u8], name: Name, s: usize, e: usize, edits: &mut Edits) {
+        if name == Name::Std(Std::Query) && s > 0 && line[s - 1] == b'?' {
+            edits.push(s - 1, e, b"");
+            return;
+        }
+        let d = actions::drop_value(&line[s..e]);
+        if &line[s..e] != d {
+            edits.push(s, e, d);
+        }
+    }
+
     /// True when an `[[exclude]]` block matches the line.
     pub fn excluded(&self, line: &[u8], f: &Fields) -> bool {
         self.excludes.iter().any(|e| matches_exclude(e, line, f))
@@ -124,9 +137,7 @@ impl RulePlan {
         for (name, s, e) in f.iter() {
             let v = &line[s..e];
             if !self.kept(name) {
-                if v != b"-" {
-                    edits.push(s, e, b"-");
-                }
+                self.drop(line, name, s, e, edits);
                 continue;
             }
             let Some(p) = self.plans.iter().find(|p| p.name == name) else {
@@ -148,6 +159,7 @@ impl RulePlan {
                 &mut scratch.value,
             ) {
                 Ok(false) => {}
+                Ok(true) if matches!(p.action, Action::Drop) => self.drop(line, name, s, e, edits),
                 Ok(true) => {
                     let from = edits.arena().len();
                     if p.anon.is_some() {
@@ -161,8 +173,8 @@ impl RulePlan {
                     edits.commit(s, e, from);
                 }
                 Err(actions::Inapplicable) => {
-                    if self.on_error == OnError::Drop && v != b"-" {
-                        edits.push(s, e, b"-");
+                    if self.on_error == OnError::Drop {
+                        self.drop(line, name, s, e, edits);
                     }
                 }
             }

@@ -76,7 +76,9 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         f.std(Std::Key, ka, kb);
     }
     if c.eat(b" (") {
-        c.until(b')')?; // the query name again, as the client saw it
+        // The query name as the client sent it: a field too, so rules reduce both copies.
+        let q = c.until(b')')?;
+        f.std(Std::Qname, q.0, q.1);
         c.lit(b")")?;
     }
     if c.eat(b": view ") {
