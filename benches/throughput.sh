@@ -53,6 +53,8 @@ read -r t m < <(best_of "$BIN anonymize -q $CORPUS > /dev/null");               
 read -r t m < <(best_of "cat $CORPUS | $BIN anonymize -q > /dev/null");          row "truncate stdin pipe" "$t" "$m" ">= 0.5x cat|cat"; PIPE=$t
 read -r t m < <(best_of "$BIN anonymize -q -m hash --key-file $WORK/key $CORPUS > /dev/null"); row "hash file -> /dev/null" "$t" "$m" ">= 0.8x truncate"; HASH=$t
 read -r t m < <(best_of "$BIN anonymize -q $CORPUS.gz > /dev/null");             row "truncate gzip input" "$t" "$m" ">= 1.3x gzip -dc"; GZIN=$t
+read -r t m < <(best_of "$BIN anonymize -q --rules benches/rules-realistic.toml $CORPUS > /dev/null"); row "rules: realistic (drop, redact, site)" "$t" "$m" ">= 0.7x truncate"; RULES=$t
+read -r t m < <(best_of "$BIN anonymize -q --rules rules/minimal-web.toml $CORPUS > /dev/null"); row "rules: rules/minimal-web.toml" "$t" "$m" ""
 for srv in bind unbound; do
   F=$WORK/$srv-$LINES.log
   read -r t m < <(best_of "$BIN anonymize -q -f $srv $F > /dev/null")
@@ -60,8 +62,8 @@ for srv in bind unbound; do
   row "$srv: truncate file -> /dev/null" "$t" "$m" ">= 1000 MB/s"
   SIZE=$SIZE_SAVE
 done
-awk -v c="$CATCAT" -v p="$PIPE" -v t="$TRUNC" -v h="$HASH" -v g="$GZ" -v gi="$GZIN" 'BEGIN{
-  printf "\nratios: pipe/cat|cat %.2f (goal >= 0.5), hash/truncate %.2f (goal >= 0.8), gzip-in/gzip -dc %.2f (goal >= 1.3)\n", c/p, t/h, g/gi }'
+awk -v c="$CATCAT" -v p="$PIPE" -v t="$TRUNC" -v h="$HASH" -v g="$GZ" -v gi="$GZIN" -v r="$RULES" 'BEGIN{
+  printf "\nratios: pipe/cat|cat %.2f (goal >= 0.5), hash/truncate %.2f (goal >= 0.8), gzip-in/gzip -dc %.2f (goal >= 1.3), rules/truncate %.2f (goal >= 0.7)\n", c/p, t/h, g/gi, t/r }'
 
 # Memory must stay flat in input size: ~100 MB and ~2 GB through the same pipe.
 rss_for() { # bytes

@@ -17,68 +17,104 @@ pub struct Agent<'a> {
     pub bot: bool,
 }
 
-fn find(h: &[u8], n: &[u8]) -> Option<usize> {
-    memchr::memmem::find(h, n)
-}
-
-fn find_ci(h: &[u8], n: &[u8]) -> bool {
-    h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
-}
-
 /// Digits right after `at` (a major version).
 fn major(ua: &[u8], at: usize) -> Option<&[u8]> {
     let n = ua[at..].iter().take_while(|b| b.is_ascii_digit()).count();
     (n > 0).then(|| &ua[at..at + n])
 }
 
+/// `n` occurs in `h` (no searcher to build: the needles are short and the haystack is a header).
+fn contains(h: &[u8], n: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(k) = memchr::memchr(n[0], &h[i..]) {
+        let at = i + k;
+        if h[at..].starts_with(n) {
+            return true;
+        }
+        i = at + 1;
+    }
+    false
+}
+
+/// True when `t` contains `bot`, `crawl`, `spider` or `slurp` in any case: one pass, branching
+/// on the first letter.
+fn is_botword(t: &[u8]) -> bool {
+    let at = |i: usize, rest: &[u8]| {
+        t.len() > i + rest.len() && t[i + 1..=i + rest.len()].eq_ignore_ascii_case(rest)
+    };
+    (0..t.len()).any(|i| match t[i] | 0x20 {
+        b'b' => at(i, b"ot"),
+        b'c' => at(i, b"rawl"),
+        b's' => at(i, b"pider") || at(i, b"lurp"),
+        _ => false,
+    })
+}
+
 const TOOLS: &[&[u8]] = &[
-    b"curl/",
-    b"Wget/",
-    b"python-requests/",
-    b"Python-urllib/",
-    b"Go-http-client/",
-    b"okhttp/",
-    b"Java/",
-    b"libwww-perl/",
-    b"HTTPie/",
-    b"Apache-HttpClient/",
+    b"curl",
+    b"Wget",
+    b"python-requests",
+    b"Python-urllib",
+    b"Go-http-client",
+    b"okhttp",
+    b"Java",
+    b"libwww-perl",
+    b"HTTPie",
+    b"Apache-HttpClient",
     b"node-fetch",
-    b"axios/",
+    b"axios",
 ];
 
-/// Reduces a user agent.
-pub fn classify(ua: &[u8]) -> Agent<'_> {
-    let os = if find(ua, b"Windows").is_some() {
+/// Browsers by product token, in the order that decides (Edge and Opera also write `Chrome/`,
+/// Chrome also writes `Safari/`).
+const BROWSERS: &[(&[u8], &[u8])] = &[
+    (b"Edg", b"Edge"),
+    (b"EdgA", b"Edge"),
+    (b"OPR", b"Opera"),
+    (b"SamsungBrowser", b"Samsung Internet"),
+    (b"Firefox", b"Firefox"),
+    (b"FxiOS", b"Firefox"),
+    (b"CriOS", b"Chrome"),
+    (b"Chrome", b"Chrome"),
+];
+
+fn os(ua: &[u8]) -> &'static str {
+    if contains(ua, b"Windows") {
         "Windows"
-    } else if find(ua, b"Android").is_some() {
+    } else if contains(ua, b"Android") {
         "Android"
-    } else if find(ua, b"iPhone").is_some()
-        || find(ua, b"iPad").is_some()
-        || find(ua, b"iOS").is_some()
-    {
+    } else if contains(ua, b"iPhone") || contains(ua, b"iPad") || contains(ua, b"iOS") {
         "iOS"
-    } else if find(ua, b"CrOS").is_some() {
+    } else if contains(ua, b"CrOS") {
         "ChromeOS"
-    } else if find(ua, b"Macintosh").is_some() || find(ua, b"Mac OS X").is_some() {
+    } else if contains(ua, b"Macintosh") || contains(ua, b"Mac OS X") {
         "macOS"
-    } else if find(ua, b"Linux").is_some() || find(ua, b"X11").is_some() {
+    } else if contains(ua, b"Linux") || contains(ua, b"X11") {
         "Linux"
     } else {
         "Other"
-    };
-    // Bots: a product token containing "bot", "crawler" or "spider" names the family.
-    let is_botword = |t: &[u8]| {
-        find_ci(t, b"bot") || find_ci(t, b"crawl") || find_ci(t, b"spider") || find_ci(t, b"slurp")
-    };
-    for tok in ua.split(|&b| b == b' ' || b == b';' || b == b'(' || b == b')' || b == b',') {
-        if is_botword(tok) {
-            let name_end = tok.iter().position(|&b| b == b'/').unwrap_or(tok.len());
-            let name = &tok[..name_end];
+    }
+}
+
+/// Reduces a user agent, in one pass over its `Name/version` product tokens.
+pub fn classify(ua: &[u8]) -> Agent<'_> {
+    let os = os(ua);
+    let mut browser: Option<(usize, &[u8], Option<&[u8]>)> = None; // (rank, family, major)
+    let mut safari = false;
+    let mut version = None;
+    for slash in memchr::memchr_iter(b'/', ua) {
+        let start = ua[..slash]
+            .iter()
+            .rposition(|b| b" (;,".contains(b))
+            .map_or(0, |k| k + 1);
+        let name = &ua[start..slash];
+        if name.is_empty() {
+            continue;
+        }
+        let m = major(ua, slash + 1);
+        if is_botword(name) {
             let name = name.strip_prefix(b"+").unwrap_or(name);
-            if !name.is_empty() && !name.contains(&b':') && !name.contains(&b'.') {
-                let m = (name_end < tok.len())
-                    .then(|| major(tok, name_end + 1))
-                    .flatten();
+            if !name.contains(&b':') && !name.contains(&b'.') {
                 return Agent {
                     family: name,
                     major: m,
@@ -87,19 +123,34 @@ pub fn classify(ua: &[u8]) -> Agent<'_> {
                 };
             }
         }
-    }
-    for t in TOOLS {
-        if let Some(k) = find(ua, t) {
-            let name = t.strip_suffix(b"/").unwrap_or(t);
+        if let Some(t) = TOOLS.iter().find(|t| **t == name) {
             return Agent {
-                family: name,
-                major: major(ua, k + t.len()),
+                family: t,
+                major: m,
                 os,
                 bot: true,
             };
         }
+        if let Some(rank) = BROWSERS.iter().position(|(tok, _)| *tok == name)
+            && browser.is_none_or(|(r, _, _)| rank < r)
+        {
+            browser = Some((rank, BROWSERS[rank].1, m));
+        }
+        safari |= name == b"Safari";
+        if name == b"Version" {
+            version = m;
+        }
     }
-    if find_ci(ua, b"bot") || find_ci(ua, b"crawl") || find_ci(ua, b"spider") {
+    if let Some((_, family, major)) = browser {
+        return Agent {
+            family,
+            major,
+            os,
+            bot: false,
+        };
+    }
+    // A crawler that names itself without a version (`compatible; ExampleBot`).
+    if is_botword(ua) {
         return Agent {
             family: b"Other bot",
             major: None,
@@ -107,37 +158,15 @@ pub fn classify(ua: &[u8]) -> Agent<'_> {
             bot: true,
         };
     }
-    let browsers: &[(&[u8], &[u8])] = &[
-        (b"Edg/", b"Edge"),
-        (b"EdgA/", b"Edge"),
-        (b"OPR/", b"Opera"),
-        (b"SamsungBrowser/", b"Samsung Internet"),
-        (b"Firefox/", b"Firefox"),
-        (b"FxiOS/", b"Firefox"),
-        (b"CriOS/", b"Chrome"),
-        (b"Chrome/", b"Chrome"),
-    ];
-    for (tok, name) in browsers {
-        if let Some(k) = find(ua, tok) {
-            return Agent {
-                family: name,
-                major: major(ua, k + tok.len()),
-                os,
-                bot: false,
-            };
-        }
-    }
-    if find(ua, b"Safari/").is_some()
-        && let Some(k) = find(ua, b"Version/")
-    {
+    if safari && version.is_some() {
         return Agent {
             family: b"Safari",
-            major: major(ua, k + 8),
+            major: version,
             os,
             bot: false,
         };
     }
-    if let Some(k) = find(ua, b"MSIE ") {
+    if let Some(k) = memchr::memmem::find(ua, b"MSIE ") {
         return Agent {
             family: b"IE",
             major: major(ua, k + 5),
@@ -145,7 +174,7 @@ pub fn classify(ua: &[u8]) -> Agent<'_> {
             bot: false,
         };
     }
-    if find(ua, b"Trident/").is_some() {
+    if contains(ua, b"Trident/") {
         return Agent {
             family: b"IE",
             major: Some(b"11"),
@@ -220,6 +249,10 @@ mod tests {
                 "IE 8 (Windows)",
             ),
             ("-", "Other (Other)"),
+            (
+                "Mozilla/5.0 (compatible; ExampleBot; +https://www.example.com/)",
+                "Other bot (bot)",
+            ),
         ];
         for (ua, want) in table {
             let mut out = Vec::new();
