@@ -99,7 +99,8 @@ fn os(ua: &[u8]) -> &'static str {
 /// Reduces a user agent, in one pass over its `Name/version` product tokens.
 pub fn classify(ua: &[u8]) -> Agent<'_> {
     let os = os(ua);
-    let mut browser: Option<(usize, &[u8], Option<&[u8]>)> = None; // (rank, family, major)
+    // The best browser token so far: its rank in BROWSERS and its major version.
+    let mut browser: Option<(usize, Option<&[u8]>)> = None;
     let mut safari = false;
     let mut version = None;
     for slash in memchr::memchr_iter(b'/', ua) {
@@ -132,9 +133,9 @@ pub fn classify(ua: &[u8]) -> Agent<'_> {
             };
         }
         if let Some(rank) = BROWSERS.iter().position(|(tok, _)| *tok == name)
-            && browser.is_none_or(|(r, _, _)| rank < r)
+            && browser.is_none_or(|(r, _)| rank < r)
         {
-            browser = Some((rank, BROWSERS[rank].1, m));
+            browser = Some((rank, m));
         }
         safari |= name == b"Safari";
         if name == b"Version" {
