@@ -142,9 +142,9 @@ pub fn classify(ua: &[u8]) -> Agent<'_> {
             version = m;
         }
     }
-    if let Some((_, family, major)) = browser {
+    if let Some((rank, major)) = browser {
         return Agent {
-            family,
+            family: BROWSERS[rank].1,
             major,
             os,
             bot: false,
