@@ -690,6 +690,125 @@ size = 3
     }
 
     #[test]
+    fn every_other_message() {
+        let table: &[(&str, &str)] = &[
+            (
+                "[fields]\nuser = 3",
+                "2:8: expected an action (a string or a one-key table), found an integer",
+            ),
+            (
+                "[fields]\nuser = { drop = 1, keep = 2 }",
+                "2:8: expected exactly one action in the table",
+            ),
+            (
+                "[fields]\nuser = { erase = 1 }",
+                "2:10: unknown action `erase`",
+            ),
+            (
+                "[fields]\nrequest = { redact-params = \"email\" }",
+                "2:29: expected parameter names or globs (an array), found a string",
+            ),
+            (
+                "[fields]\nrequest = { redact-params = [1] }",
+                "2:30: expected a parameter name or glob (a string), found an integer",
+            ),
+            (
+                "[fields]\nqname = { qname-reduce = \"sld\" }",
+                "2:26: expected \"registered-domain\", \"tld\" or a number of labels",
+            ),
+            (
+                "[fields]\nqname = { qname-reduce = 300 }",
+                "2:26: expected a number of labels from 0 to 127",
+            ),
+            (
+                "[fields]\npath = { replace = { regex = \"a\" } }",
+                "2:20: replace needs both `regex` and `with`",
+            ),
+            (
+                "[fields]\npath = { replace = { regex = \"a\", with = \"b\", flags = \"i\" } }",
+                "2:47: unknown key `flags` in replace",
+            ),
+            (
+                "[fields]\npath = { replace = \"a\" }",
+                "2:20: expected { regex = \"...\", with = \"...\" } (a table), found a string",
+            ),
+            (
+                "[fields]\nstatus = { map = [1] }",
+                "2:18: expected a table of value = replacement (a table), found an array",
+            ),
+            (
+                "[fields]\nserver = { truncate-ip = { ipv4-prefix = 8, bits = 2 } }",
+                "2:45: unknown key `bits`",
+            ),
+            (
+                "[fields]\nserver = { truncate-ip = { ipv6-prefix = 128 } }",
+                "2:42: expected IPv6 bits kept from 0 to 127",
+            ),
+            ("[fields]\ncustom = \"drop\"", "2:1: unknown field `custom`"),
+            (
+                "[fields]\n\"custom.\" = \"drop\"",
+                "2:1: expected a field name after `custom.`",
+            ),
+            (
+                "[addresses]\nkey-file = 3",
+                "2:12: expected a path (a string), found an integer",
+            ),
+            (
+                "[addresses]\nsalt = \"x\"",
+                "2:1: unknown key `salt` in [addresses]",
+            ),
+            (
+                "[addresses]\nipv6-prefix = \"48\"",
+                "2:15: expected IPv6 bits kept (an integer), found a string",
+            ),
+            (
+                "addresses = 3",
+                "1:13: expected [addresses] (a table), found an integer",
+            ),
+            (
+                "[keep-only]\nnames = []",
+                "2:1: unknown key `names` in [keep-only]",
+            ),
+            (
+                "[keep-only]\nfields = [\"colour\"]",
+                "2:11: unknown field `colour`",
+            ),
+            (
+                "[[exclude]]\nbot = \"yes\"",
+                "2:7: expected true or false, found a string",
+            ),
+            (
+                "[[exclude]]\nqname-suffix = [2]",
+                "2:17: expected a domain suffix (a string), found an integer",
+            ),
+            (
+                "[[exclude]]\nstatus = [1000]",
+                "2:11: expected a status code from 0 to 999",
+            ),
+            (
+                "exclude = 1",
+                "1:11: expected [[exclude]] blocks (an array), found an integer",
+            ),
+            (
+                "[options]\non-error = \"panic\"",
+                "2:12: unknown on-error `panic`; expected drop or keep",
+            ),
+            (
+                "[options]\nstrict = true",
+                "2:1: unknown key `strict` in [options]",
+            ),
+        ];
+        let mut bad = Vec::new();
+        for (text, want) in table {
+            let e = errors(text);
+            if !e.iter().any(|g| g.starts_with(want)) {
+                bad.push(format!("{text:?}\n  want {want}\n  got  {e:?}"));
+            }
+        }
+        assert!(bad.is_empty(), "{}", bad.join("\n"));
+    }
+
+    #[test]
     fn conflicts_and_syntax_errors() {
         let e = errors("[fields]\nrequest = \"drop\"\nquery = \"strip-query\"\n");
         assert_eq!(e.len(), 1);
