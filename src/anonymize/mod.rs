@@ -9,6 +9,7 @@
 //! IPv4-mapped IPv6 (`::ffff:a.b.c.d`) is treated as the IPv4 address it carries, with the IPv4
 //! prefix, and written back in mapped form.
 
+pub mod crypto;
 pub mod key;
 pub mod scan;
 
