@@ -7,8 +7,7 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use ipnet::IpNet;
 
-use crate::anonymize::key::KEY_LEN;
-use crate::anonymize::{Anonymizer, Key, Scheme};
+use crate::anonymize::{Anonymizer, Key, SchemeKind};
 use crate::app::anonymize::{Options, Output};
 use crate::format::Format;
 use crate::input::Source;
@@ -48,6 +47,34 @@ pub enum Command {
     /// Work with rule files (see logscrub-rules(5)).
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Reverse a reversible scheme (cryptopan, ipcrypt-*, ipcipher) with its key, for audits and
+    /// legal requests: on addresses given as arguments, or on log lines from stdin.
+    #[command(after_help = DECRYPT_EXAMPLES)]
+    Decrypt(DecryptArgs),
+}
+
+const DECRYPT_EXAMPLES: &str = "\
+Examples:
+  logscrub decrypt --mode cryptopan --key-file /etc/logscrub/key 135.242.180.132
+  grep 'GET /admin' anon.log | logscrub decrypt --mode ipcrypt-pfx --key-file /etc/logscrub/key
+  logscrub decrypt --mode ipcipher --passphrase-env IPCIPHER_PASSPHRASE < anon.log";
+
+/// `logscrub decrypt` flags.
+#[derive(Debug, Args)]
+pub struct DecryptArgs {
+    /// The scheme the addresses were encrypted with.
+    #[arg(short, long, value_enum)]
+    pub mode: Mode,
+    /// The key file used to encrypt them.
+    #[arg(long, value_name = "PATH", required_unless_present = "passphrase_env")]
+    pub key_file: Option<PathBuf>,
+    /// For ipcipher: the environment variable holding the passphrase.
+    #[arg(long, value_name = "VAR")]
+    pub passphrase_env: Option<String>,
+    /// Addresses (or ipcrypt-nd/ndx hex tokens) to decrypt; without any, log lines are read from
+    /// stdin and every encrypted token in them is replaced.
+    #[arg(value_name = "ADDRESS")]
+    pub values: Vec<String>,
 }
 
 /// `logscrub rules …`
@@ -93,6 +120,71 @@ pub enum Mode {
     /// Keep the prefix, replace the rest by HMAC-SHA256 of the whole address (needs a key):
     /// distinct clients stay distinct, equal inputs give equal outputs.
     Hash,
+    /// Crypto-PAn, prefix-preserving, 32-byte key; reversible with the key.
+    Cryptopan,
+    /// ipcrypt deterministic (AES-128), 16-byte key; IPv4 usually becomes IPv6-looking.
+    IpcryptDet,
+    /// ipcrypt prefix-preserving, 32-byte key; the address family is kept.
+    IpcryptPfx,
+    /// ipcrypt non-deterministic (KIASU-BC), 16-byte key; the output is NOT an address but a
+    /// 48-hex-digit token, different each time.
+    IpcryptNd,
+    /// ipcrypt non-deterministic (AES-XTS), 32-byte key; the output is NOT an address but a
+    /// 64-hex-digit token, different each time.
+    IpcryptNdx,
+    /// PowerDNS ipcipher, 16-byte key or a passphrase; the address family is kept.
+    Ipcipher,
+}
+
+impl Mode {
+    /// The library's scheme kind.
+    pub fn kind(self) -> SchemeKind {
+        match self {
+            Mode::Truncate => SchemeKind::Truncate,
+            Mode::Hash => SchemeKind::Hash,
+            Mode::Cryptopan => SchemeKind::Cryptopan,
+            Mode::IpcryptDet => SchemeKind::IpcryptDet,
+            Mode::IpcryptPfx => SchemeKind::IpcryptPfx,
+            Mode::IpcryptNd => SchemeKind::IpcryptNd,
+            Mode::IpcryptNdx => SchemeKind::IpcryptNdx,
+            Mode::Ipcipher => SchemeKind::Ipcipher,
+        }
+    }
+
+    fn from_kind(k: SchemeKind) -> Mode {
+        Mode::value_variants()
+            .iter()
+            .copied()
+            .find(|m| m.kind() == k)
+            .expect("every kind has a mode")
+    }
+}
+
+/// Reads the key a scheme needs: from `--key-file` (hex; for ipcipher also a passphrase), from
+/// `--passphrase-env` (ipcipher), or fresh (`--ephemeral-key`). None for truncate.
+pub fn read_key(
+    kind: SchemeKind,
+    key_file: Option<&std::path::Path>,
+    ephemeral: bool,
+    passphrase_env: Option<&str>,
+) -> anyhow::Result<Option<Key>> {
+    if let Some(var) = passphrase_env {
+        if kind != SchemeKind::Ipcipher {
+            bail!(usage("--passphrase-env is for --mode ipcipher"));
+        }
+        let p = std::env::var_os(var).ok_or_else(|| {
+            anyhow::anyhow!("environment variable {var} is not set (--passphrase-env)")
+        })?;
+        return Ok(Some(Key::from_passphrase(p.as_encoded_bytes())));
+    }
+    let len = kind.key_len();
+    Ok(match (key_file, ephemeral) {
+        (_, _) if len == 0 => None,
+        (Some(p), _) if kind == SchemeKind::Ipcipher => Some(Key::read_ipcipher(p)?),
+        (Some(p), _) => Some(Key::read_file(p, len)?),
+        (None, true) => Some(Key::random(len)?),
+        (None, false) => None,
+    })
 }
 
 /// Unparsed-line policies.
@@ -132,7 +224,9 @@ pub struct AnonymizeArgs {
     #[arg(long, default_value_t = 48, value_name = "BITS")]
     pub ipv6_prefix: u8,
 
-    /// Key for --mode hash: a file holding 32 bytes as 64 hex digits, mode 0600 (see keygen).
+    /// Key file, mode 0600 (see keygen): hex on one line, 32 bytes for hash, cryptopan,
+    /// ipcrypt-pfx and ipcrypt-ndx, 16 for ipcrypt-det, ipcrypt-nd and ipcipher (for ipcipher also
+    /// a passphrase).
     #[arg(long, value_name = "PATH", conflicts_with = "ephemeral_key")]
     pub key_file: Option<PathBuf>,
 
@@ -140,6 +234,11 @@ pub struct AnonymizeArgs {
     /// within the run and unlinkable across runs.
     #[arg(long)]
     pub ephemeral_key: bool,
+
+    /// For --mode ipcipher: read the passphrase from this environment variable (never give a
+    /// passphrase on the command line).
+    #[arg(long, value_name = "VAR", conflicts_with_all = ["key_file", "ephemeral_key"])]
+    pub passphrase_env: Option<String>,
 
     /// Leave addresses in this network untouched (e.g. the server's own); repeatable.
     #[arg(long, value_name = "CIDR")]
@@ -190,6 +289,9 @@ pub struct AnonymizeArgs {
 /// `logscrub keygen` flags.
 #[derive(Debug, Args)]
 pub struct KeygenArgs {
+    /// The scheme the key is for (its size follows).
+    #[arg(short, long, value_enum, default_value_t = Mode::Hash)]
+    pub scheme: Mode,
     /// Write the key to this file (created with mode 0600); stdout when absent.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -232,7 +334,7 @@ impl AnonymizeArgs {
                 .display()
                 .to_string();
             for (set, id, flag) in [
-                (a.hash.is_some(), "mode", "--mode"),
+                (a.scheme.is_some(), "mode", "--mode"),
                 (a.v4.is_some(), "ipv4_prefix", "--ipv4-prefix"),
                 (a.v6.is_some(), "ipv6_prefix", "--ipv6-prefix"),
                 (!a.keep_net.is_empty(), "keep_net", "--keep-net"),
@@ -244,8 +346,8 @@ impl AnonymizeArgs {
                     )));
                 }
             }
-            if let Some(h) = a.hash {
-                self.mode = if h { Mode::Hash } else { Mode::Truncate };
+            if let Some(k) = a.scheme {
+                self.mode = Mode::from_kind(k);
             }
             self.ipv4_prefix = a.v4.unwrap_or(self.ipv4_prefix);
             self.ipv6_prefix = a.v6.unwrap_or(self.ipv6_prefix);
@@ -284,31 +386,58 @@ impl AnonymizeArgs {
                 .iter()
                 .any(|(_, a)| matches!(a, crate::rules::Action::Hash))
         });
-        if self.mode == Mode::Truncate
+        let kind = self.mode.kind();
+        if kind == SchemeKind::Truncate
             && !uses_key
             && (self.key_file.is_some() || self.ephemeral_key)
         {
             bail!(usage(
-                "--key-file and --ephemeral-key go with --mode hash or a rule using the hash action"
+                "--key-file and --ephemeral-key go with a keyed --mode or a rule using the hash action"
             ));
         }
-        let key = match (&self.key_file, self.ephemeral_key) {
-            (Some(p), _) => Some(Key::read_file(p, KEY_LEN)?),
-            (None, true) => Some(Key::random(KEY_LEN)?),
-            (None, false) => None,
+        if kind.whole_address() {
+            for (id, flag) in [
+                ("ipv4_prefix", "--ipv4-prefix"),
+                ("ipv6_prefix", "--ipv6-prefix"),
+            ] {
+                if m.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+                    bail!(usage(format!(
+                        "{flag} does not apply to --mode {}: it transforms whole addresses",
+                        kind.name()
+                    )));
+                }
+            }
+        }
+        // The rules' hash action uses the address key when the mode has a 32-byte one, else its own.
+        let key_kind = if kind == SchemeKind::Truncate && uses_key {
+            SchemeKind::Hash
+        } else {
+            kind
         };
-        let scheme = match (self.mode, &key) {
-            (Mode::Truncate, _) => Scheme::Truncate,
-            (Mode::Hash, Some(k)) => Scheme::Hash(k.clone()),
-            (Mode::Hash, None) => bail!(usage(
-                "--mode hash needs a key: --key-file PATH (make one with `logscrub keygen -o PATH`) or --ephemeral-key"
-            )),
-        };
+        let key = read_key(
+            key_kind,
+            self.key_file.as_deref(),
+            self.ephemeral_key,
+            self.passphrase_env.as_deref(),
+        )?;
+        if kind != SchemeKind::Truncate && key.is_none() {
+            bail!(usage(format!(
+                "--mode {} needs a key: --key-file PATH (make one with `logscrub keygen --scheme {} -o PATH`){}",
+                kind.name(),
+                kind.name(),
+                if kind == SchemeKind::Ipcipher {
+                    ", --passphrase-env VAR"
+                } else {
+                    " or --ephemeral-key"
+                }
+            )));
+        }
         if uses_key && key.is_none() {
             bail!(usage(
                 "the rule file's `hash` action needs a key: key-file in [addresses], --key-file, or --ephemeral-key"
             ));
         }
+        let scheme = kind.build(key.as_ref());
         let inputs: Vec<Source> = if self.files.is_empty() {
             vec![Source::Stdin]
         } else {

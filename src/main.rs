@@ -69,13 +69,31 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
                 Err(RunError::Other(e)) => report(&e),
             }
         }
-        Command::Keygen(k) => match app::keygen::run(k.output, k.force) {
+        Command::Keygen(k) => match app::keygen::run(k.scheme.kind(), k.output, k.force) {
             Ok(()) => Exit::Ok,
             Err(e) => report(&e),
         },
         Command::Formats => {
             print!("{}", logscrub::format::listing());
             Exit::Ok
+        }
+        Command::Decrypt(d) => {
+            let kind = d.mode.kind();
+            let key = logscrub::cli::read_key(
+                kind,
+                d.key_file.as_deref(),
+                false,
+                d.passphrase_env.as_deref(),
+            );
+            match key.and_then(|k| {
+                let k = k.ok_or_else(|| {
+                    anyhow::anyhow!("{} takes no key and cannot be reversed", kind.name())
+                })?;
+                app::decrypt::run(kind, &k, &d.values)
+            }) {
+                Ok(()) => Exit::Ok,
+                Err(e) => report(&e),
+            }
         }
         Command::Rules(RulesCommand::Check { files }) => {
             let mut ok = true;

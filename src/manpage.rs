@@ -166,6 +166,69 @@ listen address (unless --keep-net), upstreams and ECS subnets. A file that mixes
 with several daemons) keeps working: each line is tried against the selected format and scrubbed all the \
 same when it does not match.";
 
+/// One entry per --mode: what it protects, what it does not, keys.
+const SCHEMES: &[(&str, &str)] = &[
+    (
+        "truncate",
+        "Keeps --ipv4-prefix and --ipv6-prefix bits (default /24 and /48) and zeroes the rest. Protects: \
+the host part is gone for good; nobody, logscrub included, can recover it. Does not protect: the network \
+(a /24 may hold one household); distinct clients in one network can no longer be told apart. No key.",
+    ),
+    (
+        "hash",
+        "Keeps the prefix and replaces the host bits by HMAC-SHA256 of the whole address under a 32-byte \
+key. Protects: without the key the host bits cannot be recovered or tested. Does not protect: equal \
+addresses stay equal (linkable within and across files with the same key), and the prefix is in clear. \
+Not reversible. Rotate the key to stop linking across periods; --ephemeral-key links within one run only.",
+    ),
+    (
+        "cryptopan",
+        "Crypto-PAn (Xu, Fan, Ammar, Moon), prefix-preserving over the whole address, 32-byte key; \
+IPv4 exactly as the reference implementation (published sample trace), IPv6 with the same construction \
+over 128 bits. Protects: addresses are unreadable without the key. Does not protect: network structure is \
+kept (two addresses share exactly as many leading bits after as before), which allows correlation and, \
+with enough known addresses, partial recovery; linkable under one key. Reversible with the key \
+(logscrub decrypt).",
+    ),
+    (
+        "ipcrypt-det",
+        "draft-denis-ipcrypt deterministic: AES-128 over the 16-byte form (IPv4 as IPv4-mapped), \
+16-byte key; IPv4 input usually gives IPv6-looking output. Protects: no structure survives. Does not \
+protect: equal inputs give equal outputs (linkable under one key). Reversible with the key.",
+    ),
+    (
+        "ipcrypt-pfx",
+        "draft-denis-ipcrypt prefix-preserving, 32-byte key (two different AES-128 keys); IPv4 stays \
+IPv4 and encrypts like its ::ffff: form. Protects and does not protect as cryptopan. Reversible.",
+    ),
+    (
+        "ipcrypt-nd",
+        "draft-denis-ipcrypt non-deterministic (KIASU-BC with a random 8-byte tweak), 16-byte key. \
+The output is NOT an address: 48 hex digits (tweak and ciphertext), different every time, so equal \
+addresses cannot be linked without the key; tools that expect an address in that field will not parse it. \
+Reversible with the key.",
+    ),
+    (
+        "ipcrypt-ndx",
+        "draft-denis-ipcrypt non-deterministic (AES-XTS with a random 16-byte tweak), 32-byte key. \
+The output is NOT an address: 64 hex digits. As ipcrypt-nd, with a larger tweak. Reversible.",
+    ),
+    (
+        "ipcipher",
+        "PowerDNS ipcipher: IPv4 through the 32-bit ipcrypt permutation, IPv6 through one AES-128 \
+block; 16-byte key in hex, or a passphrase (from the key file or --passphrase-env, never the command line) \
+turned into the key with PBKDF2-HMAC-SHA1 as the specification says. The family is kept; equal inputs give \
+equal outputs. The 32-bit permutation is a small-block cipher: do not rely on it against an adversary who \
+can encrypt chosen addresses. Reversible with the key.",
+    ),
+];
+
+const KEYS: &str = "Key files hold the key in hexadecimal on one line (white space around it is ignored), so keys made by \
+other tools can be used; logscrub keygen --scheme S -o FILE writes one of the right size with mode 0600. A key \
+file that group or others can read is refused. Keys of reversible schemes are escrow: whoever holds the key \
+can recover every address it encrypted, so keep it apart from the logs, and plan rotation (a new key per \
+period) knowing that rotating stops linking addresses across periods, which is usually the point.";
+
 const OUTPUT: &str = "Every line of input produces its line of output, in order, unless --on-unparsed drop leaves \
 it out (counted). Line endings (LF, CRLF, a missing final newline), invalid UTF-8 and NUL bytes are kept as \
 they are. Files are written atomically: a temporary file in the same directory, fsync, rename, fsync of the \
@@ -233,6 +296,12 @@ pub fn render(cmd: &Command) -> String {
     }
     out.push_str(".SH ADDRESSES\n");
     para(&mut out, FAIL_CLOSED);
+    out.push_str(".SH SCHEMES\n");
+    for (name, text) in SCHEMES {
+        out.push_str(&format!(".TP\n.B {}\n{}\n", esc(name), esc(text)));
+    }
+    out.push_str(".SH KEYS\n");
+    para(&mut out, KEYS);
     out.push_str(".SH DNS LOGS\n");
     para(&mut out, DNS);
     out.push_str(".SH OUTPUT\n");

@@ -99,3 +99,14 @@ fn rules_page_documents_every_action_section_field_and_shipped_set() {
             .unwrap_or_else(|e| panic!("example does not compile: {text}\n{e:?}"));
     }
 }
+
+#[test]
+fn man_page_has_a_section_for_every_scheme() {
+    let page = logscrub::manpage::render(&logscrub::cli::command());
+    for (name, _, _) in logscrub::anonymize::SCHEMES {
+        assert!(
+            page.contains(&format!(".TP\n.B {}\n", name.replace('-', "\\-"))),
+            "scheme {name}"
+        );
+    }
+}

@@ -4,7 +4,9 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use logscrub::anonymize::crypto::{CryptoPan, Det, Ipcipher, Kiasu, Ndx, Pfx, from16, ipcipher_key, to16};
+use logscrub::anonymize::crypto::{
+    CryptoPan, Det, Ipcipher, Kiasu, Ndx, Pfx, from16, ipcipher_key, to16,
+};
 use serde_json::Value;
 
 fn load(name: &str) -> Value {
@@ -35,7 +37,10 @@ fn cryptopan_sample_trace_and_other_keys() {
     let cp = CryptoPan::new(&hex(s(&d, "key_hex")));
     let mut n = 0;
     for p in d["pairs"].as_array().unwrap() {
-        let (i, o): (Ipv4Addr, Ipv4Addr) = (s(p, "input").parse().unwrap(), s(p, "output").parse().unwrap());
+        let (i, o): (Ipv4Addr, Ipv4Addr) = (
+            s(p, "input").parse().unwrap(),
+            s(p, "output").parse().unwrap(),
+        );
         assert_eq!(cp.v4(i), o, "{i}");
         assert_eq!(cp.v4_inv(o), i, "reverse {o}");
         n += 1;
@@ -44,13 +49,19 @@ fn cryptopan_sample_trace_and_other_keys() {
     for k in d["other_keys"].as_array().unwrap() {
         let cp = CryptoPan::new(&hex(s(k, "key_hex")));
         for p in k["pairs"].as_array().unwrap() {
-            let (i, o): (Ipv4Addr, Ipv4Addr) = (s(p, "input").parse().unwrap(), s(p, "output").parse().unwrap());
+            let (i, o): (Ipv4Addr, Ipv4Addr) = (
+                s(p, "input").parse().unwrap(),
+                s(p, "output").parse().unwrap(),
+            );
             assert_eq!(cp.v4(i), o, "{i}");
         }
     }
     // The IPv6 extension as the ports implement it (not part of the reference).
     for p in d["ipv6_nonreference"]["pairs"].as_array().unwrap() {
-        let (i, o): (Ipv6Addr, Ipv6Addr) = (s(p, "input").parse().unwrap(), s(p, "output").parse().unwrap());
+        let (i, o): (Ipv6Addr, Ipv6Addr) = (
+            s(p, "input").parse().unwrap(),
+            s(p, "output").parse().unwrap(),
+        );
         assert_eq!(cp.v6(i), o, "{i}");
         assert_eq!(cp.v6_inv(o), i);
     }
@@ -88,14 +99,22 @@ fn ipcrypt_nd_and_ndx() {
         let c = Kiasu::new(&hex(s(v, "key")));
         let t: [u8; 8] = hex(s(v, "tweak"));
         let ct = c.encrypt(&t, to16(ip(v, "input")));
-        assert_eq!(format!("{}{}", tohex(&t), tohex(&ct)), s(v, "output"), "{v}");
+        assert_eq!(
+            format!("{}{}", tohex(&t), tohex(&ct)),
+            s(v, "output"),
+            "{v}"
+        );
         assert_eq!(from16(c.decrypt(&t, ct)), ip(v, "input"));
     }
     for v in d["ndx"].as_array().unwrap() {
         let c = Ndx::new(&hex(s(v, "key")));
         let t: [u8; 16] = hex(s(v, "tweak"));
         let ct = c.encrypt(&t, to16(ip(v, "input")));
-        assert_eq!(format!("{}{}", tohex(&t), tohex(&ct)), s(v, "output"), "{v}");
+        assert_eq!(
+            format!("{}{}", tohex(&t), tohex(&ct)),
+            s(v, "output"),
+            "{v}"
+        );
         assert_eq!(from16(c.decrypt(&t, ct)), ip(v, "input"));
     }
 }
@@ -108,17 +127,27 @@ fn ipcipher_for(v: &Value) -> Ipcipher {
 fn ipcipher_kdf_ipv4_ipv6() {
     let d = load("ipcipher.json");
     for v in d["kdf"].as_array().unwrap() {
-        assert_eq!(tohex(&ipcipher_key(s(v, "passphrase").as_bytes())), s(v, "key"), "{v}");
+        assert_eq!(
+            tohex(&ipcipher_key(s(v, "passphrase").as_bytes())),
+            s(v, "key"),
+            "{v}"
+        );
     }
     for v in d["ipv4"].as_array().unwrap() {
         let c = ipcipher_for(v);
-        let (i, o): (Ipv4Addr, Ipv4Addr) = (s(v, "input").parse().unwrap(), s(v, "output").parse().unwrap());
+        let (i, o): (Ipv4Addr, Ipv4Addr) = (
+            s(v, "input").parse().unwrap(),
+            s(v, "output").parse().unwrap(),
+        );
         assert_eq!(c.v4(i), o, "{v}");
         assert_eq!(c.v4_inv(o), i);
     }
     for v in d["ipv6"].as_array().unwrap() {
         let c = ipcipher_for(v);
-        let (i, o): (Ipv6Addr, Ipv6Addr) = (s(v, "input").parse().unwrap(), s(v, "output").parse().unwrap());
+        let (i, o): (Ipv6Addr, Ipv6Addr) = (
+            s(v, "input").parse().unwrap(),
+            s(v, "output").parse().unwrap(),
+        );
         assert_eq!(c.v6(i), o, "{v}");
         assert_eq!(c.v6_inv(o), i);
     }

@@ -26,7 +26,8 @@ use aes::cipher::{Array, BlockCipherDecrypt, BlockCipherEncrypt, KeyInit};
 type Block = [u8; 16];
 
 fn aes(key: &[u8]) -> Aes128 {
-    Aes128::new_from_slice(key).expect("AES-128 takes a 16-byte key; lengths are checked by the caller")
+    Aes128::new_from_slice(key)
+        .expect("AES-128 takes a 16-byte key; lengths are checked by the caller")
 }
 
 fn enc(c: &Aes128, b: &Block) -> Block {
@@ -87,7 +88,11 @@ impl CryptoPan {
         let mut orig = x;
         let mut result = 0u128;
         for pos in 0..bits {
-            let keep = if pos == 0 { 0 } else { u128::MAX << (128 - pos) };
+            let keep = if pos == 0 {
+                0
+            } else {
+                u128::MAX << (128 - pos)
+            };
             let input = (orig & keep) | (pad & !keep);
             let out = enc(&self.aes, &input.to_be_bytes());
             let bit = ((out[0] >> 7) as u128) << (127 - pos);
@@ -243,7 +248,12 @@ fn expand_key(key: &[u8; 16]) -> [Block; 11] {
     for i in 4..44 {
         let mut t = w[i - 1];
         if i % 4 == 0 {
-            t = [SBOX[t[1] as usize] ^ RCON[i / 4 - 1], SBOX[t[2] as usize], SBOX[t[3] as usize], SBOX[t[0] as usize]];
+            t = [
+                SBOX[t[1] as usize] ^ RCON[i / 4 - 1],
+                SBOX[t[2] as usize],
+                SBOX[t[3] as usize],
+                SBOX[t[0] as usize],
+            ];
         }
         w[i] = std::array::from_fn(|j| w[i - 4][j] ^ t[j]);
     }
@@ -268,7 +278,9 @@ fn pad_tweak(t: &[u8; 8]) -> Block {
 impl Kiasu {
     /// 16-byte key.
     pub fn new(key: &[u8; 16]) -> Kiasu {
-        Kiasu { rk: expand_key(key) }
+        Kiasu {
+            rk: expand_key(key),
+        }
     }
 
     /// Encrypts one block under `tweak`.
@@ -390,7 +402,10 @@ pub fn ipcipher_key(passphrase: &[u8]) -> [u8; 16] {
 impl Ipcipher {
     /// 16-byte key.
     pub fn new(key: &[u8; 16]) -> Ipcipher {
-        Ipcipher { key: *key, aes: aes(key) }
+        Ipcipher {
+            key: *key,
+            aes: aes(key),
+        }
     }
     /// Encrypts an IPv4 address with the ipcrypt permutation.
     pub fn v4(&self, a: Ipv4Addr) -> Ipv4Addr {
@@ -434,7 +449,11 @@ impl TweakSource {
     pub fn new() -> std::io::Result<TweakSource> {
         let mut k = [0u8; 32];
         getrandom::fill(&mut k).map_err(|e| std::io::Error::other(e.to_string()))?;
-        Ok(TweakSource { aes: aes(&k[..16]), counter: u128::from_le_bytes(k[..16].try_into().expect("16")) ^ u128::from_le_bytes(k[16..].try_into().expect("16")) })
+        Ok(TweakSource {
+            aes: aes(&k[..16]),
+            counter: u128::from_le_bytes(k[..16].try_into().expect("16"))
+                ^ u128::from_le_bytes(k[16..].try_into().expect("16")),
+        })
     }
 
     /// The next 16 random bytes.
@@ -451,9 +470,18 @@ mod tests {
     #[test]
     fn key_schedule_matches_fips197_appendix_a1() {
         // FIPS 197 A.1: key 2b7e1516 28aed2a6 abf71588 09cf4f3c, last round key d014f9a8 c9ee2589 e13f0cc8 b6630ca6.
-        let key = [0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6, 0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c];
+        let key = [
+            0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6, 0xab, 0xf7, 0x15, 0x88, 0x09, 0xcf,
+            0x4f, 0x3c,
+        ];
         let rk = expand_key(&key);
-        assert_eq!(rk[10], [0xd0, 0x14, 0xf9, 0xa8, 0xc9, 0xee, 0x25, 0x89, 0xe1, 0x3f, 0x0c, 0xc8, 0xb6, 0x63, 0x0c, 0xa6]);
+        assert_eq!(
+            rk[10],
+            [
+                0xd0, 0x14, 0xf9, 0xa8, 0xc9, 0xee, 0x25, 0x89, 0xe1, 0x3f, 0x0c, 0xc8, 0xb6, 0x63,
+                0x0c, 0xa6
+            ]
+        );
         // With a zero tweak KIASU-BC is AES-128.
         let k = Kiasu::new(&key);
         let block = [7u8; 16];
@@ -477,7 +505,13 @@ mod tests {
             let b = to16(v4.into());
             assert_eq!(pfx.decrypt(pfx.encrypt(b)), b);
             assert_eq!(det.decrypt(det.encrypt(b)), b);
-            assert_eq!(nd.decrypt(&[1, 2, 3, 4, 5, 6, 7, 8], nd.encrypt(&[1, 2, 3, 4, 5, 6, 7, 8], b)), b);
+            assert_eq!(
+                nd.decrypt(
+                    &[1, 2, 3, 4, 5, 6, 7, 8],
+                    nd.encrypt(&[1, 2, 3, 4, 5, 6, 7, 8], b)
+                ),
+                b
+            );
             assert_eq!(ndx.decrypt(&[9; 16], ndx.encrypt(&[9; 16], b)), b);
         }
         for a in ["2001:db8::1", "::", "2001:db8:85a3::8a2e:370:7334"] {

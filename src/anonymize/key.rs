@@ -112,6 +112,28 @@ impl Key {
         Ok(Key(key))
     }
 
+    /// Reads an ipcipher key file: 32 hex digits (the 16-byte key), or else a passphrase from
+    /// which the key is derived (PBKDF2-HMAC-SHA1, as ipcipher specifies). Loose permissions
+    /// are refused as for any key file.
+    pub fn read_ipcipher(path: &Path) -> Result<Key, KeyError> {
+        match Key::read_file(path, 16) {
+            Ok(k) => Ok(k),
+            Err(KeyError::Size { .. }) => {
+                let text = fs::read(path).map_err(|source| KeyError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
+                Ok(Key::from_passphrase(text.trim_ascii_end()))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The ipcipher key for a passphrase.
+    pub fn from_passphrase(p: &[u8]) -> Key {
+        Key(super::crypto::ipcipher_key(p).to_vec())
+    }
+
     /// The key as lower-case hex followed by a newline: the key file format.
     pub fn to_hex_line(&self) -> String {
         let mut s: String = self.0.iter().map(|b| format!("{b:02x}")).collect();

@@ -24,6 +24,79 @@ use scan::{Found, find_each, write_ip};
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
+/// The schemes by name, with what their keys are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SchemeKind {
+    /// `truncate`
+    Truncate,
+    /// `hash`
+    Hash,
+    /// `cryptopan`
+    Cryptopan,
+    /// `ipcrypt-det`
+    IpcryptDet,
+    /// `ipcrypt-pfx`
+    IpcryptPfx,
+    /// `ipcrypt-nd`
+    IpcryptNd,
+    /// `ipcrypt-ndx`
+    IpcryptNdx,
+    /// `ipcipher`
+    Ipcipher,
+}
+
+/// Every scheme: name, kind, key length in bytes (0: no key).
+pub const SCHEMES: &[(&str, SchemeKind, usize)] = &[
+    ("truncate", SchemeKind::Truncate, 0),
+    ("hash", SchemeKind::Hash, 32),
+    ("cryptopan", SchemeKind::Cryptopan, 32),
+    ("ipcrypt-det", SchemeKind::IpcryptDet, 16),
+    ("ipcrypt-pfx", SchemeKind::IpcryptPfx, 32),
+    ("ipcrypt-nd", SchemeKind::IpcryptNd, 16),
+    ("ipcrypt-ndx", SchemeKind::IpcryptNdx, 32),
+    ("ipcipher", SchemeKind::Ipcipher, 16),
+];
+
+impl SchemeKind {
+    /// The scheme's name.
+    pub fn name(self) -> &'static str {
+        SCHEMES.iter().find(|s| s.1 == self).expect("listed").0
+    }
+    /// The scheme with this name.
+    pub fn from_name(n: &str) -> Option<SchemeKind> {
+        SCHEMES.iter().find(|s| s.0 == n).map(|s| s.1)
+    }
+    /// Key length in bytes; 0 for truncate.
+    pub fn key_len(self) -> usize {
+        SCHEMES.iter().find(|s| s.1 == self).expect("listed").2
+    }
+    /// True for the schemes that transform whole addresses (the prefixes do not apply).
+    pub fn whole_address(self) -> bool {
+        !matches!(self, SchemeKind::Truncate | SchemeKind::Hash)
+    }
+    /// True for the schemes `logscrub decrypt` can reverse.
+    pub fn reversible(self) -> bool {
+        self.whole_address()
+    }
+
+    /// Builds the scheme from its key (the length is checked by the key reader).
+    pub fn build(self, key: Option<&Key>) -> Scheme {
+        let k = || key.expect("keyed schemes get a key").bytes();
+        let k16 = || -> [u8; 16] { k().try_into().expect("16-byte key") };
+        let k32 = || -> [u8; 32] { k().try_into().expect("32-byte key") };
+        match self {
+            SchemeKind::Truncate => Scheme::Truncate,
+            SchemeKind::Hash => Scheme::Hash(key.expect("hash has a key").clone()),
+            SchemeKind::Cryptopan => Scheme::CryptoPan(Box::new(crypto::CryptoPan::new(&k32()))),
+            SchemeKind::IpcryptDet => Scheme::IpcryptDet(Box::new(crypto::Det::new(&k16()))),
+            SchemeKind::IpcryptPfx => Scheme::IpcryptPfx(Box::new(crypto::Pfx::new(&k32()))),
+            SchemeKind::IpcryptNd => Scheme::IpcryptNd(Box::new(crypto::Kiasu::new(&k16()))),
+            SchemeKind::IpcryptNdx => Scheme::IpcryptNdx(Box::new(crypto::Ndx::new(&k32()))),
+            SchemeKind::Ipcipher => Scheme::Ipcipher(Box::new(crypto::Ipcipher::new(&k16()))),
+        }
+    }
+}
+
 /// How address values are transformed.
 #[derive(Clone)]
 pub enum Scheme {
@@ -31,6 +104,18 @@ pub enum Scheme {
     Truncate,
     /// Keep the prefix, replace the host bits by HMAC-SHA256(key, address).
     Hash(Key),
+    /// Crypto-PAn, prefix-preserving (whole address).
+    CryptoPan(Box<crypto::CryptoPan>),
+    /// ipcrypt-deterministic (whole address; IPv4 usually becomes IPv6-looking).
+    IpcryptDet(Box<crypto::Det>),
+    /// ipcrypt-pfx, prefix-preserving (whole address, family kept).
+    IpcryptPfx(Box<crypto::Pfx>),
+    /// ipcrypt-nd: not deterministic; the output is a 48-hex-digit token, not an address.
+    IpcryptNd(Box<crypto::Kiasu>),
+    /// ipcrypt-ndx: not deterministic; the output is a 64-hex-digit token, not an address.
+    IpcryptNdx(Box<crypto::Ndx>),
+    /// PowerDNS ipcipher (whole address, family kept).
+    Ipcipher(Box<crypto::Ipcipher>),
 }
 
 /// A configured address anonymizer: scheme, prefixes and exempt networks.
@@ -44,10 +129,12 @@ pub struct Anonymizer {
     mac: Option<HmacSha256>,
 }
 
-/// Per-worker memo of scheme results; a plain map, cleared when it grows past its bound.
+/// Per-worker memo of scheme results (a plain map, cleared when it grows past its bound) and
+/// the worker's tweak source for the non-deterministic schemes.
 #[derive(Default)]
 pub struct Cache {
     map: HashMap<IpAddr, Option<IpAddr>, BuildAddrHasher>,
+    tweaks: Option<crypto::TweakSource>,
 }
 
 /// A fast hasher for the cache's address keys (SipHash costs more than the lookup saves). Its
@@ -114,11 +201,11 @@ impl Anonymizer {
             "prefixes are validated by the caller"
         );
         let mac = match &scheme {
-            Scheme::Truncate => None,
             Scheme::Hash(k) => Some(
                 <HmacSha256 as KeyInit>::new_from_slice(k.bytes())
                     .expect("HMAC takes any key size"),
             ),
+            _ => None,
         };
         Anonymizer {
             scheme,
@@ -129,9 +216,17 @@ impl Anonymizer {
         }
     }
 
-    /// True when the scheme benefits from memoization.
+    /// True when the scheme is deterministic and costs more than a lookup: memoized. (Never the
+    /// non-deterministic ones: a memo would make equal addresses linkable.)
     fn memoize(&self) -> bool {
-        matches!(self.scheme, Scheme::Hash(_))
+        matches!(
+            self.scheme,
+            Scheme::Hash(_)
+                | Scheme::CryptoPan(_)
+                | Scheme::IpcryptDet(_)
+                | Scheme::IpcryptPfx(_)
+                | Scheme::Ipcipher(_)
+        )
     }
 
     fn kept(&self, ip: IpAddr) -> bool {
@@ -155,6 +250,9 @@ impl Anonymizer {
         if self.kept(ip) {
             return Mapped::Kept;
         }
+        if let Some(t) = self.token(ip, cache) {
+            return t;
+        }
         if self.memoize() {
             if let Some(r) = cache.map.get(&ip) {
                 return r.map_or(Mapped::Same, Mapped::To);
@@ -169,7 +267,54 @@ impl Anonymizer {
         self.compute(ip).map_or(Mapped::Same, Mapped::To)
     }
 
+    /// For nd/ndx: encrypts `ip` under a fresh tweak into a hex token.
+    fn token(&self, ip: IpAddr, cache: &mut Cache) -> Option<Mapped> {
+        if !matches!(self.scheme, Scheme::IpcryptNd(_) | Scheme::IpcryptNdx(_)) {
+            return None;
+        }
+        let tw = cache.tweaks.get_or_insert_with(|| {
+            crypto::TweakSource::new()
+                .expect("the operating system provides randomness (checked when the key was read)")
+        });
+        let r = tw.next_block();
+        let mut bytes = [0u8; 32];
+        let len = match &self.scheme {
+            Scheme::IpcryptNd(k) => {
+                let t: [u8; 8] = r[..8].try_into().expect("8 bytes");
+                bytes[..8].copy_from_slice(&t);
+                bytes[8..24].copy_from_slice(&k.encrypt(&t, crypto::to16(ip)));
+                24
+            }
+            Scheme::IpcryptNdx(k) => {
+                bytes[..16].copy_from_slice(&r);
+                bytes[16..].copy_from_slice(&k.encrypt(&r, crypto::to16(ip)));
+                32
+            }
+            _ => unreachable!("checked above"),
+        };
+        Some(Mapped::Token { bytes, len })
+    }
+
     fn compute(&self, ip: IpAddr) -> Option<IpAddr> {
+        let whole = match &self.scheme {
+            Scheme::Truncate | Scheme::Hash(_) => None,
+            Scheme::CryptoPan(c) => Some(match ip {
+                IpAddr::V4(a) => IpAddr::V4(c.v4(a)),
+                IpAddr::V6(a) => IpAddr::V6(c.v6(a)),
+            }),
+            Scheme::IpcryptDet(c) => Some(crypto::from16(c.encrypt(crypto::to16(ip)))),
+            Scheme::IpcryptPfx(c) => Some(crypto::from16(c.encrypt(crypto::to16(ip)))),
+            Scheme::Ipcipher(c) => Some(match ip {
+                IpAddr::V4(a) => IpAddr::V4(c.v4(a)),
+                IpAddr::V6(a) => IpAddr::V6(c.v6(a)),
+            }),
+            Scheme::IpcryptNd(_) | Scheme::IpcryptNdx(_) => {
+                unreachable!("tokens are made by `token`")
+            }
+        };
+        if let Some(out) = whole {
+            return (out != ip).then_some(out);
+        }
         let out = match ip {
             IpAddr::V4(a) => {
                 let v = u32::from(a);
@@ -259,6 +404,16 @@ impl Anonymizer {
                     copied = f.end;
                     counts.rewritten += 1;
                 }
+                Mapped::Token { bytes, len } => {
+                    out.extend_from_slice(&line[copied..f.start]);
+                    const HEX: &[u8; 16] = b"0123456789abcdef";
+                    for b in &bytes[..len as usize] {
+                        out.push(HEX[(b >> 4) as usize]);
+                        out.push(HEX[(b & 15) as usize]);
+                    }
+                    copied = f.end;
+                    counts.rewritten += 1;
+                }
                 Mapped::Kept => counts.kept += 1,
                 Mapped::Same => {}
             }
@@ -337,6 +492,13 @@ pub enum Mapped {
     Same,
     /// Exempt by `--keep-net`.
     Kept,
+    /// Not an address: the hex of these bytes (ipcrypt-nd/ndx: tweak ‖ ciphertext).
+    Token {
+        /// The bytes (the first `len` are used).
+        bytes: [u8; 32],
+        /// How many.
+        len: u8,
+    },
 }
 
 fn mask32(prefix: u8) -> u32 {
@@ -472,6 +634,54 @@ mod tests {
             out, b"x - y",
             "a literal inside an edit is replaced by the edit"
         );
+    }
+
+    #[test]
+    fn standard_schemes_rewrite_whole_addresses_in_lines() {
+        let k32: [u8; 32] = std::array::from_fn(|i| i as u8 + 1);
+        let k16: [u8; 16] = std::array::from_fn(|i| i as u8 + 1);
+        let line = "a 192.0.2.55 b [2001:db8::44]:443 c ::ffff:192.0.2.55";
+        for (name, scheme) in [
+            (
+                "cryptopan",
+                Scheme::CryptoPan(Box::new(crypto::CryptoPan::new(&k32))),
+            ),
+            ("pfx", Scheme::IpcryptPfx(Box::new(crypto::Pfx::new(&k32)))),
+            ("det", Scheme::IpcryptDet(Box::new(crypto::Det::new(&k16)))),
+            (
+                "ipcipher",
+                Scheme::Ipcipher(Box::new(crypto::Ipcipher::new(&k16))),
+            ),
+        ] {
+            let a = Anonymizer::new(scheme, 24, 48, vec![]);
+            let out = rewrite(&a, line);
+            assert!(
+                !out.contains("192.0.2.55") && !out.contains("2001:db8::44"),
+                "{name}: {out}"
+            );
+            assert_eq!(out, rewrite(&a, line), "{name} is deterministic");
+            assert!(out.contains("]:443"), "{name}: port kept: {out}");
+        }
+        let nd = Anonymizer::new(
+            Scheme::IpcryptNd(Box::new(crypto::Kiasu::new(&k16))),
+            24,
+            48,
+            vec![],
+        );
+        let a = rewrite(&nd, "x 192.0.2.55 y 192.0.2.55");
+        let toks: Vec<&str> = a.split(' ').collect();
+        assert_eq!((toks[1].len(), toks[3].len()), (48, 48));
+        assert_ne!(
+            toks[1], toks[3],
+            "non-deterministic: the same address gives different tokens"
+        );
+        let ndx = Anonymizer::new(
+            Scheme::IpcryptNdx(Box::new(crypto::Ndx::new(&k32))),
+            24,
+            48,
+            vec![],
+        );
+        assert_eq!(rewrite(&ndx, "192.0.2.55").len(), 64);
     }
 
     #[test]

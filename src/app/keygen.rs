@@ -5,12 +5,20 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 
-use crate::anonymize::Key;
-use crate::anonymize::key::KEY_LEN;
+use crate::anonymize::{Key, SchemeKind};
 
-/// Writes a new key to `output` (mode 0600, refusing to overwrite unless `force`), or prints it.
-pub fn run(output: Option<PathBuf>, force: bool) -> anyhow::Result<()> {
-    let key = Key::random(KEY_LEN)?;
+/// Writes a new key for `scheme` to `output` (mode 0600, refusing to overwrite unless `force`),
+/// or prints it.
+pub fn run(scheme: SchemeKind, output: Option<PathBuf>, force: bool) -> anyhow::Result<()> {
+    let len = scheme.key_len();
+    if len == 0 {
+        anyhow::bail!("{} needs no key", scheme.name());
+    }
+    let mut key = Key::random(len)?;
+    // ipcrypt-pfx's two halves must differ (a chance of 2^-128, checked all the same).
+    while scheme == SchemeKind::IpcryptPfx && key.bytes()[..16] == key.bytes()[16..] {
+        key = Key::random(len)?;
+    }
     match output {
         Some(p) => key.write_file(&p, force)?,
         None => std::io::stdout()

@@ -2,6 +2,7 @@
 //! (built by `crate::cli`) and returns a result that `main` maps to an exit status.
 
 pub mod anonymize;
+pub mod decrypt;
 pub mod keygen;
 
 /// Errors that end a subcommand, by how they map to exit statuses.

@@ -451,12 +451,17 @@ pub fn compile(text: &str) -> Result<RuleSet, Vec<RuleError>> {
                 let mut a = Addresses::default();
                 for (k, v) in t.iter() {
                     match k.get_ref().as_ref() {
-                        "mode" => match as_str(&mut c, v, "truncate or hash") {
-                            Some("truncate") => a.hash = Some(false),
-                            Some("hash") => a.hash = Some(true),
-                            Some(other) => c.err(v.span(), format!("unknown mode `{other}`; expected truncate or hash")),
-                            None => {}
-                        },
+                        "mode" => {
+                            if let Some(name) = as_str(&mut c, v, "a scheme name") {
+                                match crate::anonymize::SchemeKind::from_name(name) {
+                                    Some(k) => a.scheme = Some(k),
+                                    None => {
+                                        let names: Vec<&str> = crate::anonymize::SCHEMES.iter().map(|s| s.0).collect();
+                                        c.err(v.span(), format!("unknown mode `{name}`; expected one of {}", names.join(", ")));
+                                    }
+                                }
+                            }
+                        }
                         "ipv4-prefix" => a.v4 = as_int(&mut c, v, "IPv4 bits kept", 31).map(|n| n as u8),
                         "ipv6-prefix" => a.v6 = as_int(&mut c, v, "IPv6 bits kept", 127).map(|n| n as u8),
                         "keep-net" => {
@@ -633,7 +638,7 @@ on-error = "keep"
         )
         .unwrap();
         assert_eq!(rules_len(&r), (13, 2));
-        assert_eq!(r.addresses.hash, Some(true));
+        assert_eq!(r.addresses.scheme, Some(crate::anonymize::SchemeKind::Hash));
         assert_eq!((r.addresses.v4, r.addresses.v6), (Some(16), Some(32)));
         assert_eq!(r.addresses.keep_net.len(), 2);
         assert_eq!(r.excludes[0].status, [(301, 301), (300, 399)]);
@@ -678,7 +683,7 @@ size = 3
             "5:30: invalid regex `(`",
             "8:13: `10.0.0.0/33` is not a network",
             "9:15: expected IPv4 bits kept from 0 to 31",
-            "10:8: unknown mode `scramble`",
+            "10:8: unknown mode `scramble`; expected one of truncate, hash, cryptopan",
             "13:11: expected a status code such as 404",
             "14:1: unknown condition `size`",
             "16:2: unknown section `bogus`",

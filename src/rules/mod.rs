@@ -125,8 +125,8 @@ pub struct Exclude {
 /// Address settings of a rule file.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Addresses {
-    /// `truncate` or `hash`.
-    pub hash: Option<bool>,
+    /// The scheme (`truncate`, `hash`, `cryptopan`, `ipcrypt-pfx`, …).
+    pub scheme: Option<crate::anonymize::SchemeKind>,
     /// Bits kept of IPv4 addresses.
     pub v4: Option<u8>,
     /// Bits kept of IPv6 addresses.

@@ -1,0 +1,177 @@
+//! `logscrub decrypt`: reverses a reversible scheme with its key, for audits and legal requests
+//! ("we may share information for legal reasons"). Values come as arguments, or as log lines on
+//! stdin in which every token of the scheme is replaced: addresses (any textual form, as the
+//! anonymizer finds them) for cryptopan, ipcrypt-det, ipcrypt-pfx and ipcipher; hex tokens of
+//! exactly 48 (nd) or 64 (ndx) digits for the non-deterministic schemes.
+
+use std::io::{BufRead, Write};
+use std::net::IpAddr;
+
+use anyhow::{Context, anyhow, bail};
+
+use crate::anonymize::crypto::{from16, to16};
+use crate::anonymize::scan::{Colons, find_each, write_ip};
+use crate::anonymize::{Key, Scheme, SchemeKind};
+
+/// A scheme set up for decryption.
+pub struct Decryptor {
+    scheme: Scheme,
+}
+
+fn unhex(t: &[u8]) -> Option<Vec<u8>> {
+    t.len().is_multiple_of(2).then_some(())?;
+    t.chunks(2)
+        .map(|p| Some(((p[0] as char).to_digit(16)? * 16 + (p[1] as char).to_digit(16)?) as u8))
+        .collect()
+}
+
+impl Decryptor {
+    /// For `kind` (a reversible scheme) with its key.
+    pub fn new(kind: SchemeKind, key: &Key) -> anyhow::Result<Decryptor> {
+        if !kind.reversible() {
+            bail!(
+                "{} cannot be reversed: it keeps no information to decrypt",
+                kind.name()
+            );
+        }
+        Ok(Decryptor {
+            scheme: kind.build(Some(key)),
+        })
+    }
+
+    /// Token length in hex digits for nd/ndx; None for address schemes.
+    fn token_len(&self) -> Option<usize> {
+        match self.scheme {
+            Scheme::IpcryptNd(_) => Some(48),
+            Scheme::IpcryptNdx(_) => Some(64),
+            _ => None,
+        }
+    }
+
+    /// Decrypts an address.
+    pub fn address(&self, ip: IpAddr) -> IpAddr {
+        if let IpAddr::V6(a) = ip
+            && let Some(v4) = a.to_ipv4_mapped()
+            && matches!(self.scheme, Scheme::CryptoPan(_) | Scheme::Ipcipher(_))
+        {
+            return match self.address(IpAddr::V4(v4)) {
+                IpAddr::V4(r) => IpAddr::V6(r.to_ipv6_mapped()),
+                other => other,
+            };
+        }
+        match (&self.scheme, ip) {
+            (Scheme::CryptoPan(c), IpAddr::V4(a)) => c.v4_inv(a).into(),
+            (Scheme::CryptoPan(c), IpAddr::V6(a)) => c.v6_inv(a).into(),
+            (Scheme::Ipcipher(c), IpAddr::V4(a)) => c.v4_inv(a).into(),
+            (Scheme::Ipcipher(c), IpAddr::V6(a)) => c.v6_inv(a).into(),
+            (Scheme::IpcryptDet(c), ip) => from16(c.decrypt(to16(ip))),
+            (Scheme::IpcryptPfx(c), ip) => from16(c.decrypt(to16(ip))),
+            _ => unreachable!("address schemes only"),
+        }
+    }
+
+    /// Decrypts an nd/ndx hex token (tweak ‖ ciphertext).
+    pub fn token(&self, hex: &[u8]) -> Option<IpAddr> {
+        let b = unhex(hex)?;
+        match &self.scheme {
+            Scheme::IpcryptNd(k) if b.len() == 24 => Some(from16(
+                k.decrypt(&b[..8].try_into().ok()?, b[8..].try_into().ok()?),
+            )),
+            Scheme::IpcryptNdx(k) if b.len() == 32 => Some(from16(
+                k.decrypt(&b[..16].try_into().ok()?, b[16..].try_into().ok()?),
+            )),
+            _ => None,
+        }
+    }
+
+    /// Decrypts one value given on the command line.
+    pub fn value(&self, v: &str) -> anyhow::Result<IpAddr> {
+        if self.token_len().is_some() {
+            return self.token(v.trim().as_bytes()).ok_or_else(|| {
+                anyhow!(
+                    "`{v}` is not a token of this scheme ({} hex digits)",
+                    self.token_len().unwrap_or(0)
+                )
+            });
+        }
+        let t = v.trim().trim_start_matches('[').trim_end_matches(']');
+        let ip: IpAddr = t.parse().map_err(|_| anyhow!("`{v}` is not an address"))?;
+        Ok(self.address(ip))
+    }
+
+    /// Copies `line` to `out` with every token of the scheme decrypted. Returns how many.
+    pub fn line(&self, line: &[u8], out: &mut Vec<u8>) -> u64 {
+        let mut n = 0;
+        let mut copied = 0;
+        match self.token_len() {
+            None => find_each(line, b'\n', |f| {
+                out.extend_from_slice(&line[copied..f.start]);
+                write_ip(
+                    out,
+                    self.address(f.ip),
+                    if f.colons == Colons::Percent {
+                        Colons::Percent
+                    } else {
+                        Colons::Plain
+                    },
+                );
+                copied = f.end;
+                n += 1;
+            }),
+            Some(len) => {
+                let mut i = 0;
+                while i < line.len() {
+                    if !line[i].is_ascii_hexdigit() {
+                        i += 1;
+                        continue;
+                    }
+                    let run = line[i..]
+                        .iter()
+                        .take_while(|b| b.is_ascii_alphanumeric())
+                        .count();
+                    if run == len
+                        && let Some(ip) = self.token(&line[i..i + len])
+                    {
+                        out.extend_from_slice(&line[copied..i]);
+                        write_ip(out, ip, Colons::Plain);
+                        copied = i + len;
+                        n += 1;
+                    }
+                    i += run.max(1);
+                }
+            }
+        }
+        out.extend_from_slice(&line[copied..]);
+        n
+    }
+}
+
+/// Runs `decrypt`: values from the command line, or lines from stdin to stdout.
+pub fn run(kind: SchemeKind, key: &Key, values: &[String]) -> anyhow::Result<()> {
+    let d = Decryptor::new(kind, key)?;
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if !values.is_empty() {
+        for v in values {
+            writeln!(out, "{}", d.value(v)?).context("cannot write output")?;
+        }
+        return Ok(());
+    }
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut line = Vec::new();
+    let mut buf = Vec::new();
+    loop {
+        line.clear();
+        if input
+            .read_until(b'\n', &mut line)
+            .context("cannot read standard input")?
+            == 0
+        {
+            return Ok(());
+        }
+        buf.clear();
+        d.line(&line, &mut buf);
+        out.write_all(&buf).context("cannot write output")?;
+    }
+}
