@@ -21,6 +21,9 @@ cargo build --release --quiet
 [ -s "$CORPUS" ] || python3 benches/gen_corpus.py --lines "$LINES" -o "$CORPUS" >/dev/null
 [ -s "$CORPUS.gz" ] || gzip -1 -c "$CORPUS" > "$CORPUS.gz"
 [ -s "$WORK/key" ] || $BIN keygen -o "$WORK/key"
+for sc in cryptopan ipcrypt-det ipcrypt-pfx ipcrypt-nd ipcrypt-ndx ipcipher; do
+  [ -s "$WORK/$sc.key" ] || $BIN keygen --scheme "$sc" -o "$WORK/$sc.key"
+done
 for srv in bind unbound; do
   [ -s "$WORK/$srv-$LINES.log" ] || python3 benches/gen_dns_corpus.py --server "$srv" --lines "$LINES" -o "$WORK/$srv-$LINES.log"
 done
@@ -55,6 +58,12 @@ read -r t m < <(best_of "$BIN anonymize -q -m hash --key-file $WORK/key $CORPUS 
 read -r t m < <(best_of "$BIN anonymize -q $CORPUS.gz > /dev/null");             row "truncate gzip input" "$t" "$m" ">= 1.3x gzip -dc"; GZIN=$t
 read -r t m < <(best_of "$BIN anonymize -q --rules benches/rules-realistic.toml $CORPUS > /dev/null"); row "rules: realistic (drop, redact, site)" "$t" "$m" ">= 0.7x truncate"; RULES=$t
 read -r t m < <(best_of "$BIN anonymize -q --rules rules/minimal-web.toml $CORPUS > /dev/null"); row "rules: rules/minimal-web.toml" "$t" "$m" ""
+for sc in cryptopan ipcrypt-det ipcrypt-pfx ipcipher ipcrypt-nd ipcrypt-ndx; do
+  goal=">= 0.8x truncate"; case $sc in ipcrypt-nd*) goal=">= 0.5x truncate";; esac
+  read -r t m < <(best_of "$BIN anonymize -q -m $sc --key-file $WORK/$sc.key $CORPUS > /dev/null")
+  row "scheme: $sc" "$t" "$m" "$goal"
+  awk -v t="$TRUNC" -v s="$t" -v n="$sc" 'BEGIN{ printf "%-34s %13.2fx of truncate\n", "", t/s }'
+done
 for srv in bind unbound; do
   F=$WORK/$srv-$LINES.log
   read -r t m < <(best_of "$BIN anonymize -q -f $srv $F > /dev/null")

@@ -81,8 +81,8 @@ impl CryptoPan {
         CryptoPan { aes, pad }
     }
 
-    /// One output bit per input bit: the PRF of the first `pos` bits of `x` (MSB first) spliced
-    /// onto the pad. `bits` is 32 or 128; `x` is left-aligned in a u128.
+    /// Decryption, bit by bit: each PRF input needs the original bits recovered so far. `y` is
+    /// the encrypted address, left-aligned in a u128; `bits` is 32 or 128.
     fn mask(&self, x: u128, bits: u32, decrypt: Option<u128>) -> u128 {
         let pad = u128::from_be_bytes(self.pad);
         let mut orig = x;
@@ -106,15 +106,36 @@ impl CryptoPan {
         if decrypt.is_some() { orig } else { result ^ x }
     }
 
+    /// Encryption: every PRF input is known up front (original prefix spliced onto the pad), so
+    /// all `bits` blocks go through AES in one batched call, which the hardware pipelines.
+    fn encrypt_bits(&self, x: u128, bits: u32) -> u128 {
+        let pad = u128::from_be_bytes(self.pad);
+        let mut blocks = [Array::from([0u8; 16]); 128];
+        for pos in 0..bits {
+            let keep = if pos == 0 {
+                0
+            } else {
+                u128::MAX << (128 - pos)
+            };
+            blocks[pos as usize] = Array::from(((x & keep) | (pad & !keep)).to_be_bytes());
+        }
+        self.aes.encrypt_blocks(&mut blocks[..bits as usize]);
+        let mut result = 0u128;
+        for (pos, b) in blocks[..bits as usize].iter().enumerate() {
+            result |= ((b[0] >> 7) as u128) << (127 - pos);
+        }
+        result ^ x
+    }
+
     /// Encrypts an IPv4 address.
     pub fn v4(&self, a: Ipv4Addr) -> Ipv4Addr {
         let x = (u32::from(a) as u128) << 96;
-        Ipv4Addr::from((self.mask(x, 32, None) >> 96) as u32)
+        Ipv4Addr::from((self.encrypt_bits(x, 32) >> 96) as u32)
     }
 
     /// Encrypts an IPv6 address (the same construction over 128 bits).
     pub fn v6(&self, a: Ipv6Addr) -> Ipv6Addr {
-        Ipv6Addr::from(self.mask(u128::from(a), 128, None))
+        Ipv6Addr::from(self.encrypt_bits(u128::from(a), 128))
     }
 
     /// Decrypts an IPv4 address.
@@ -154,9 +175,16 @@ impl Det {
 // ---------------------------------------------------------------------------------------------
 // ipcrypt-pfx
 
-/// ipcrypt-pfx: prefix-preserving with two AES-128 keys.
+/// ipcrypt-pfx: prefix-preserving with two AES-128 keys. Each output bit costs one block under
+/// each key; the two are independent, so their rounds are interleaved (`aes::hazmat`) and the
+/// CPU pipelines them instead of waiting for one block before starting the other.
 #[derive(Clone)]
-pub struct Pfx(Aes128, Aes128);
+pub struct Pfx {
+    k1: Aes128,
+    k2: Aes128,
+    rk1: [Block; 11],
+    rk2: [Block; 11],
+}
 
 fn get_bit(b: &Block, pos: usize) -> u8 {
     (b[15 - pos / 8] >> (pos % 8)) & 1
@@ -176,7 +204,34 @@ fn shift_left_one(b: &mut Block) {
 impl Pfx {
     /// 32-byte key: two AES-128 keys, which must differ.
     pub fn new(key: &[u8; 32]) -> Pfx {
-        Pfx(aes(&key[..16]), aes(&key[16..]))
+        let half = |r: std::ops::Range<usize>| -> [u8; 16] { key[r].try_into().expect("16 bytes") };
+        Pfx {
+            k1: aes(&half(0..16)),
+            k2: aes(&half(16..32)),
+            rk1: expand_key(&half(0..16)),
+            rk2: expand_key(&half(16..32)),
+        }
+    }
+
+    /// AES-128(K1, p) ⊕ AES-128(K2, p), the two encryptions interleaved round by round.
+    fn prf(&self, p: &Block) -> Block {
+        use aes::hazmat::{cipher_round, inv_mix_columns};
+        let mut a = Array::from(xor(p, &self.rk1[0]));
+        let mut b = Array::from(xor(p, &self.rk2[0]));
+        for r in 1..10 {
+            cipher_round(&mut a, &Array::from(self.rk1[r]));
+            cipher_round(&mut b, &Array::from(self.rk2[r]));
+        }
+        // The last round has no MixColumns: a full round with a zero key, then undo it.
+        let zero = Array::from([0u8; 16]);
+        cipher_round(&mut a, &zero);
+        cipher_round(&mut b, &zero);
+        inv_mix_columns(&mut a);
+        inv_mix_columns(&mut b);
+        xor(
+            &xor(&a.into(), &self.rk1[10]),
+            &xor(&b.into(), &self.rk2[10]),
+        )
     }
 
     fn run(&self, input: Block, decrypt: bool) -> Block {
@@ -194,7 +249,7 @@ impl Pfx {
             padded[15] = 0x01;
         }
         for prefix_len in start..128 {
-            let e = xor(&enc(&self.0, &padded), &enc(&self.1, &padded));
+            let e = self.prf(&padded);
             let cipher_bit = e[15] & 1;
             let bit_pos = 127 - prefix_len;
             let in_bit = get_bit(&input, bit_pos);
@@ -206,11 +261,32 @@ impl Pfx {
         out
     }
 
-    /// Encrypts the 16-byte form.
-    pub fn encrypt(&self, b: Block) -> Block {
-        self.run(b, false)
+    /// Encrypts the 16-byte form. Every padded prefix is made of original bits, known up front,
+    /// so all of them go through AES in two batched calls (one per key), which the hardware
+    /// pipelines; decryption must go bit by bit.
+    pub fn encrypt(&self, input: Block) -> Block {
+        let v4 = input[..10].iter().all(|&b| b == 0) && input[10] == 0xff && input[11] == 0xff;
+        let start = if v4 { 96 } else { 0 };
+        let n = 128 - start;
+        // The padded prefix `zeros ‖ 1 ‖ prefix bits`, as a big-endian u128.
+        let x = u128::from_be_bytes(input);
+        let mut padded: u128 = if v4 { (1u128 << 96) | 0xffff } else { 1 };
+        let mut a = [Array::from([0u8; 16]); 128];
+        for (k, prefix_len) in (start..128).enumerate() {
+            a[k] = Array::from(padded.to_be_bytes());
+            padded = (padded << 1) | ((x >> (127 - prefix_len)) & 1);
+        }
+        let mut b = a;
+        self.k1.encrypt_blocks(&mut a[..n]);
+        self.k2.encrypt_blocks(&mut b[..n]);
+        let mut flip = 0u128;
+        for (k, prefix_len) in (start..128).enumerate() {
+            flip |= (((a[k][15] ^ b[k][15]) & 1) as u128) << (127 - prefix_len);
+        }
+        (x ^ flip).to_be_bytes()
     }
-    /// Decrypts the 16-byte form.
+
+    /// Decrypts the 16-byte form (bit by bit).
     pub fn decrypt(&self, b: Block) -> Block {
         self.run(b, true)
     }
