@@ -15,7 +15,7 @@ fn benches(c: &mut Criterion) {
         .map(|i| Ipv4Addr::from(0xc000_0200u32.wrapping_add(i * 2_654_435_761)))
         .collect();
     let v6: Vec<Ipv6Addr> = (0..1024u128)
-        .map(|i| Ipv6Addr::from(0x2001_0db8_u128 << 96 | i * 0x9e37_79b9_7f4a_7c15))
+        .map(|i| Ipv6Addr::from((0x2001_0db8_u128 << 96) | (i * 0x9e37_79b9_7f4a_7c15)))
         .collect();
     let (cp, pfx, det, nd, ndx, ipc) = (
         CryptoPan::new(&k32),
