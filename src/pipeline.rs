@@ -143,7 +143,8 @@ pub struct Processed {
 impl Engine {
     /// Processes one piece into its output.
     pub fn process(&self, piece: &Piece, ctx: &mut WorkerCtx) -> Processed {
-        let mut out = Vec::with_capacity(piece.data.len() + piece.data.len() / 16);
+        // Room for growth: whole-address schemes can turn 15-byte IPv4 text into 39-byte IPv6 text.
+        let mut out = Vec::with_capacity(piece.data.len() + piece.data.len() / 4);
         let mut counts = Counts::default();
         let mut stop = None;
         match piece.kind {

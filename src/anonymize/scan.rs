@@ -516,32 +516,51 @@ pub fn write_ip(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
                 }
                 k += 1;
             }
+            // Formatted into a stack buffer (at most 39 bytes), then appended once; the rare
+            // percent-encoded style expands the colons while appending.
             const HEX: &[u8; 16] = b"0123456789abcdef";
+            let mut buf = [0u8; 40];
+            let mut n = 0;
             let mut k = 0;
             while k < 8 {
                 if k == best {
-                    out.extend_from_slice(colon);
-                    out.extend_from_slice(colon);
+                    buf[n] = b':';
+                    buf[n + 1] = b':';
+                    n += 2;
                     k += best_len;
                     continue;
                 }
                 if k > 0 && k != best + best_len {
-                    out.extend_from_slice(colon);
+                    buf[n] = b':';
+                    n += 1;
                 }
-                let v = g[k];
-                let digits = if v >= 0x1000 {
-                    4
-                } else if v >= 0x100 {
-                    3
-                } else if v >= 0x10 {
-                    2
-                } else {
-                    1
-                };
-                for d in (0..digits).rev() {
-                    out.push(HEX[((v >> (4 * d)) & 0xf) as usize]);
+                let v = g[k] as usize;
+                if v >= 0x1000 {
+                    buf[n] = HEX[v >> 12];
+                    n += 1;
                 }
+                if v >= 0x100 {
+                    buf[n] = HEX[(v >> 8) & 15];
+                    n += 1;
+                }
+                if v >= 0x10 {
+                    buf[n] = HEX[(v >> 4) & 15];
+                    n += 1;
+                }
+                buf[n] = HEX[v & 15];
+                n += 1;
                 k += 1;
+            }
+            if colon == b":" {
+                out.extend_from_slice(&buf[..n]);
+            } else {
+                for &c in &buf[..n] {
+                    if c == b':' {
+                        out.extend_from_slice(colon);
+                    } else {
+                        out.push(c);
+                    }
+                }
             }
         }
     }
