@@ -377,47 +377,52 @@ impl Anonymizer {
     ) -> (LineCounts, Option<usize>) {
         let mut counts = LineCounts::default();
         let mut first = None;
-        let mut copied = 0;
-        let mut next = 0;
-        let mut apply_before = |pos: usize, out: &mut Vec<u8>, copied: &mut usize| {
-            while let Some((s, e, text)) = edits.get(next).filter(|e| e.0 < pos) {
-                out.extend_from_slice(&line[*copied..s]);
-                out.extend_from_slice(text);
-                *copied = e;
-                next += 1;
-            }
-        };
-        find_each(line, prev, |f: Found| {
-            if f.start >= watch_from && first.is_none() {
-                first = Some(f.start);
-            }
-            apply_before(f.end, out, &mut copied);
-            if f.start < copied {
-                return; // inside an edit
-            }
-            match self.map(f.ip, cache) {
-                Mapped::To(new) => {
-                    out.extend_from_slice(&line[copied..f.start]);
-                    write_ip(out, new, f.colons);
-                    copied = f.end;
-                    counts.rewritten += 1;
+        // Only the gaps between edits are scanned: an edited span is replaced whole, so its
+        // original bytes need no scan (and its replacement was scrubbed when it was made). Each
+        // gap is scanned with the byte that precedes it in the output as context.
+        let mut pos = 0;
+        let mut ctx = prev;
+        for k in 0..=edits.list.len() {
+            let (gap_end, edit) = match edits.get(k) {
+                Some((s, e, text)) => (s, Some((e, text))),
+                None => (line.len(), None),
+            };
+            let gap = &line[pos..gap_end];
+            let mut copied = 0;
+            find_each(gap, ctx, |f: Found| {
+                if pos + f.start >= watch_from && first.is_none() {
+                    first = Some(pos + f.start);
                 }
-                Mapped::Token { bytes, len } => {
-                    out.extend_from_slice(&line[copied..f.start]);
-                    const HEX: &[u8; 16] = b"0123456789abcdef";
-                    for b in &bytes[..len as usize] {
-                        out.push(HEX[(b >> 4) as usize]);
-                        out.push(HEX[(b & 15) as usize]);
+                match self.map(f.ip, cache) {
+                    Mapped::To(new) => {
+                        out.extend_from_slice(&gap[copied..f.start]);
+                        write_ip(out, new, f.colons);
+                        copied = f.end;
+                        counts.rewritten += 1;
                     }
-                    copied = f.end;
-                    counts.rewritten += 1;
+                    Mapped::Token { bytes, len } => {
+                        out.extend_from_slice(&gap[copied..f.start]);
+                        const HEX: &[u8; 16] = b"0123456789abcdef";
+                        for b in &bytes[..len as usize] {
+                            out.push(HEX[(b >> 4) as usize]);
+                            out.push(HEX[(b & 15) as usize]);
+                        }
+                        copied = f.end;
+                        counts.rewritten += 1;
+                    }
+                    Mapped::Kept => counts.kept += 1,
+                    Mapped::Same => {}
                 }
-                Mapped::Kept => counts.kept += 1,
-                Mapped::Same => {}
-            }
-        });
-        apply_before(usize::MAX, out, &mut copied);
-        out.extend_from_slice(&line[copied..]);
+            });
+            out.extend_from_slice(&gap[copied..]);
+            let Some((e, text)) = edit else { break };
+            out.extend_from_slice(text);
+            ctx =
+                text.last()
+                    .copied()
+                    .unwrap_or(if gap_end > 0 { line[gap_end - 1] } else { prev });
+            pos = e;
+        }
         (counts, first)
     }
 
@@ -429,6 +434,9 @@ impl Anonymizer {
 
 /// Replacements of spans of a line, applied in the rewrite pass: sorted by position, not
 /// overlapping, their texts kept in one arena reused from line to line (no allocation per line).
+/// An edit replaces whole fields or parts of them that are delimited by non-address bytes (field
+/// spans, an ECS prefix length); it must never cut through an address literal, because the bytes
+/// on each side of an edit are scanned separately.
 #[derive(Debug, Default, Clone)]
 pub struct Edits {
     list: Vec<(usize, usize, usize, usize)>,
