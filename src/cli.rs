@@ -47,10 +47,139 @@ pub enum Command {
     /// Work with rule files (see logscrub-rules(5)).
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Delete rotated logs past their retention window, and nothing else (see --dry-run).
+    #[command(after_help = PRUNE_EXAMPLES, long_about = PRUNE_LONG)]
+    Prune(PruneArgs),
     /// Reverse a reversible scheme (cryptopan, ipcrypt-*, ipcipher) with its key, for audits and
     /// legal requests: on addresses given as arguments, or on log lines from stdin.
     #[command(after_help = DECRYPT_EXAMPLES)]
     Decrypt(DecryptArgs),
+}
+
+const PRUNE_LONG: &str = "\
+Delete files older than --max-age under the given directories or file-name globs, and nothing else. \
+A file's age comes from the date in its name (logrotate dateext, YYYYMMDD, YYYY-MM-DD, YYYYMMDDHH, ISO \
+8601; counted from the end of the named day or hour) or from its modification time. Symbolic links \
+are never followed: a symlinked directory is not entered and a symlink is not deleted unless \
+--include-symlinks (then the link itself goes, never its target). Directories are not deleted \
+unless --remove-empty-dirs. Problems are reported and the run goes on; the exit status is 4.";
+
+const PRUNE_EXAMPLES: &str = "\
+Examples:
+  logscrub prune --max-age 30d --dry-run /var/log/nginx/access.log-*
+  logscrub prune --max-age 7d --keep 3 --audit-log /var/log/logscrub-audit.jsonl '/var/log/unbound/*.gz'
+  logscrub prune --max-age 2w --recursive --exclude 'audit-*' --remove-empty-dirs /srv/logs";
+
+/// `logscrub prune` flags.
+#[derive(Debug, Args)]
+pub struct PruneArgs {
+    /// Directories, or a directory and a file-name glob (`/var/log/nginx/access.log-*`).
+    #[arg(value_name = "PATH", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Delete files older than this: 30d, 12h, 2w, 1d12h.
+    #[arg(long, value_name = "DURATION")]
+    pub max_age: String,
+    /// Where a file's age comes from: the date in its name, its modification time, or the name's
+    /// date when it has one (auto).
+    #[arg(long, value_enum, default_value_t = AgeFromArg::Auto, value_name = "FROM")]
+    pub age_from: AgeFromArg,
+    /// Always keep the N newest matching files of each PATH.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub keep: usize,
+    /// Never delete files whose name (or path below PATH) matches this glob; repeatable.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// Descend into subdirectories (never through symbolic links).
+    #[arg(short, long)]
+    pub recursive: bool,
+    /// Treat symbolic links as candidates (the link is deleted, never what it points to).
+    #[arg(long)]
+    pub include_symlinks: bool,
+    /// Remove directories that deletion leaves empty (never a PATH itself).
+    #[arg(long)]
+    pub remove_empty_dirs: bool,
+    /// Print the plan (what, why, age) and delete nothing.
+    #[arg(short = 'n', long)]
+    pub dry_run: bool,
+    /// Print the plan or the actions as JSON lines.
+    #[arg(long)]
+    pub json: bool,
+    /// Append one JSON record per deletion (path, size, age, rule; no log content) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub audit_log: Option<PathBuf>,
+    /// Measure ages at this time instead of now (RFC 3339, YYYY-MM-DD or @EPOCH): reproducible
+    /// runs for scripts and tests.
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Allow --max-age 0 (delete every matching file).
+    #[arg(long)]
+    pub force: bool,
+    /// Print only problems.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `--age-from` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AgeFromArg {
+    /// The date in the file name; files without one are kept.
+    Name,
+    /// The modification time.
+    Mtime,
+    /// The name's date when there is one, else the modification time.
+    Auto,
+}
+
+impl PruneArgs {
+    /// Validates the flags into options. `now` is the clock's time, used unless --now is given.
+    pub fn into_options(
+        self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<crate::app::prune::Options> {
+        use crate::retention::{NameGlob, date, plan};
+        let max_age =
+            date::parse_duration(&self.max_age).map_err(|e| usage(format!("--max-age {e}")))?;
+        if max_age <= chrono::Duration::zero() && !self.force {
+            bail!(usage(
+                "--max-age 0 would delete every matching file; add --force if that is meant"
+            ));
+        }
+        let now = match &self.now {
+            Some(t) => date::parse_now(t).map_err(|e| usage(format!("--now {e}")))?,
+            None => now,
+        };
+        let mut roots = Vec::new();
+        for p in &self.paths {
+            roots.push(crate::app::prune::root_of(p).map_err(|e| usage(e.to_string()))?);
+        }
+        Ok(crate::app::prune::Options {
+            roots,
+            policy: plan::Policy {
+                max_age,
+                age_from: match self.age_from {
+                    AgeFromArg::Name => plan::AgeFrom::Name,
+                    AgeFromArg::Mtime => plan::AgeFrom::Mtime,
+                    AgeFromArg::Auto => plan::AgeFrom::Auto,
+                },
+                keep: self.keep,
+                exclude: self
+                    .exclude
+                    .iter()
+                    .map(|g| NameGlob(g.as_bytes().to_vec()))
+                    .collect(),
+            },
+            walk: crate::retention::walk::Options {
+                recursive: self.recursive,
+                include_symlinks: self.include_symlinks,
+            },
+            remove_empty_dirs: self.remove_empty_dirs,
+            dry_run: self.dry_run,
+            json: self.json,
+            audit_log: self.audit_log,
+            now,
+            quiet: self.quiet,
+        })
+    }
 }
 
 const DECRYPT_EXAMPLES: &str = "\

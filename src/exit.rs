@@ -11,6 +11,9 @@ pub enum Exit {
     Usage = 2,
     /// Unparsed lines under `--strict`, or an unparsed line under `--on-unparsed fail`.
     Unparsed = 3,
+    /// Some of the work failed (an unreadable directory, a file that could not be deleted); the
+    /// rest was done.
+    Partial = 4,
     /// Standard output was closed by the reader (e.g. `| head`): output is incomplete.
     /// 128 + SIGPIPE, as a shell reports a process killed by SIGPIPE.
     BrokenPipe = 141,

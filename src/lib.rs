@@ -13,4 +13,5 @@ pub mod input;
 pub mod manpage;
 pub mod output;
 pub mod pipeline;
+pub mod retention;
 pub mod rules;

@@ -77,6 +77,17 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
             print!("{}", logscrub::format::listing());
             Exit::Ok
         }
+        Command::Prune(p) => {
+            let opts = match p.into_options(chrono::Utc::now()) {
+                Ok(o) => o,
+                Err(e) => return report(&e),
+            };
+            match app::prune::run(&opts, &mut std::io::stdout(), &mut std::io::stderr()) {
+                Ok(o) if o.errors > 0 => Exit::Partial,
+                Ok(_) => Exit::Ok,
+                Err(e) => report(&e),
+            }
+        }
         Command::Decrypt(d) => {
             let kind = d.mode.kind();
             let key = logscrub::cli::read_key(

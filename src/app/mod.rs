@@ -4,6 +4,7 @@
 pub mod anonymize;
 pub mod decrypt;
 pub mod keygen;
+pub mod prune;
 
 /// Errors that end a subcommand, by how they map to exit statuses.
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,195 @@
+//! `logscrub prune`: delete rotated logs past their retention window, and nothing else.
+//!
+//! Walk (no symlink followed) → plan (pure; printed by `--dry-run`) → apply (re-checks each file
+//! through no-follow handles before `unlinkat`). Problems (an unreadable directory, a file that
+//! changed) are reported and the run goes on; the exit status says they happened.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::retention::apply::{self, path_of};
+use crate::retention::plan::{self, Policy, show};
+use crate::retention::walk::{self, Root};
+
+/// Validated options for `prune`.
+pub struct Options {
+    /// Directories and file-name globs.
+    pub roots: Vec<Root>,
+    /// The policy.
+    pub policy: Policy,
+    /// Walk options.
+    pub walk: walk::Options,
+    /// Remove directories left empty.
+    pub remove_empty_dirs: bool,
+    /// Show the plan, delete nothing.
+    pub dry_run: bool,
+    /// JSON lines instead of text.
+    pub json: bool,
+    /// Append one JSON record per deletion here.
+    pub audit_log: Option<PathBuf>,
+    /// The time ages are measured at.
+    pub now: DateTime<Utc>,
+    /// Print only problems.
+    pub quiet: bool,
+}
+
+/// What a run did.
+#[derive(Debug, Default, Serialize)]
+pub struct Outcome {
+    /// Files deleted (or, dry run, that would be).
+    pub deleted: u64,
+    /// Bytes they held.
+    pub bytes_deleted: u64,
+    /// Files kept.
+    pub kept: u64,
+    /// Problems met.
+    pub errors: u64,
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    action: &'a str,
+    path: String,
+    size: u64,
+    age_seconds: Option<i64>,
+    age_from: &'a str,
+    reason: &'a str,
+}
+
+/// Runs `prune`; messages go to `out` (plan, deletions) and `err` (problems).
+pub fn run(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Outcome> {
+    let w = walk::walk(&o.roots, o.walk);
+    let mut outcome = Outcome {
+        errors: w.errors.len() as u64,
+        ..Outcome::default()
+    };
+    for e in &w.errors {
+        writeln!(err, "logscrub: {e}")?;
+    }
+    let decisions = plan::plan(&w.entries, &o.policy, o.now);
+    let mut audit = match &o.audit_log {
+        Some(p) if !o.dry_run => Some(
+            OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(p)
+                .with_context(|| format!("cannot open the audit log {}", p.display()))?,
+        ),
+        _ => None,
+    };
+    for d in &decisions {
+        let e = &w.entries[d.entry];
+        let path = path_of(&o.roots, e);
+        let mut action = if d.delete {
+            if o.dry_run { "would delete" } else { "delete" }
+        } else {
+            "keep"
+        };
+        if d.delete && !o.dry_run {
+            if let Err(msg) = apply::delete(&o.roots, e) {
+                writeln!(err, "logscrub: {msg}")?;
+                outcome.errors += 1;
+                continue;
+            }
+            action = "deleted";
+            if let Some(a) = audit.as_mut() {
+                let rec = serde_json::json!({
+                    "time": o.now.to_rfc3339(),
+                    "path": path,
+                    "size": e.size,
+                    "age_seconds": d.age.map(|a| a.num_seconds()),
+                    "age_from": d.age_from,
+                    "rule": format!("max-age {}", show(o.policy.max_age)),
+                });
+                writeln!(a, "{rec}").context("cannot write the audit log")?;
+            }
+        }
+        if d.delete {
+            outcome.deleted += 1;
+            outcome.bytes_deleted += e.size;
+        } else {
+            outcome.kept += 1;
+        }
+        if o.json {
+            let line = Line {
+                action,
+                path,
+                size: e.size,
+                age_seconds: d.age.map(|a| a.num_seconds()),
+                age_from: d.age_from,
+                reason: &d.reason,
+            };
+            writeln!(out, "{}", serde_json::to_string(&line)?)?;
+        } else if !o.quiet && (d.delete || o.dry_run) {
+            writeln!(
+                out,
+                "{action} {path} ({}{})",
+                d.reason,
+                if d.age_from.is_empty() {
+                    String::new()
+                } else {
+                    format!(", age from {}", d.age_from)
+                }
+            )?;
+        }
+    }
+    if let Some(a) = audit.as_mut() {
+        a.sync_all().context("cannot write the audit log")?;
+    }
+    if o.remove_empty_dirs && !o.dry_run {
+        apply::remove_empty_dirs(&o.roots, &w.dirs);
+    }
+    if !o.quiet && !o.json {
+        writeln!(
+            err,
+            "logscrub: {} {} files ({:.1} MB), kept {}, {} problems",
+            if o.dry_run { "would delete" } else { "deleted" },
+            outcome.deleted,
+            outcome.bytes_deleted as f64 / 1e6,
+            outcome.kept,
+            outcome.errors
+        )?;
+    }
+    Ok(outcome)
+}
+
+/// Turns a PATH argument into a root: a directory, or a directory and a file-name glob.
+pub fn root_of(arg: &std::path::Path) -> anyhow::Result<Root> {
+    use crate::retention::NameGlob;
+    use std::os::unix::ffi::OsStrExt;
+    if arg.is_dir() {
+        return Ok(Root {
+            dir: arg.to_owned(),
+            pattern: None,
+        });
+    }
+    let name = arg
+        .file_name()
+        .map(|n| n.as_bytes().to_vec())
+        .unwrap_or_default();
+    let dir = match arg.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    if NameGlob::is_pattern(dir.as_os_str().as_bytes()) {
+        bail!(
+            "{}: wildcards are allowed in the file name only, not in directories",
+            arg.display()
+        );
+    }
+    if name.is_empty() {
+        bail!("{}: no file name or pattern", arg.display());
+    }
+    if !dir.is_dir() {
+        bail!("{}: no such directory", dir.display());
+    }
+    Ok(Root {
+        dir,
+        pattern: Some(NameGlob(name)),
+    })
+}

@@ -1,0 +1,208 @@
+//! Dates in log file names and durations on the command line.
+//!
+//! Rotated logs carry their date in the name: logrotate `dateext` (`access.log-20261101`,
+//! `-2026110113` with an hourly `dateformat`), and the common `YYYY-MM-DD`, `YYYYMMDD`,
+//! `YYYYMMDDHH` and ISO 8601 forms, with or without `.gz`/`.zst` after them. A name date names a
+//! period (a day or an hour); retention counts a file's age from the *end* of that period, so a
+//! file is never deleted while any of its lines could still be inside the window.
+
+use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+
+/// The end of the period a file name's date names (UTC), if the name has a date.
+pub fn name_period_end(name: &[u8]) -> Option<DateTime<Utc>> {
+    let n = name.len();
+    let mut i = 0;
+    let mut found = None;
+    while i < n {
+        if !name[i].is_ascii_digit() || (i > 0 && name[i - 1].is_ascii_digit()) {
+            i += 1;
+            continue;
+        }
+        let run = name[i..].iter().take_while(|b| b.is_ascii_digit()).count();
+        let digits = |a: usize, len: usize| -> Option<u32> {
+            std::str::from_utf8(&name[a..a + len]).ok()?.parse().ok()
+        };
+        let candidate = match run {
+            // YYYYMMDD or YYYYMMDDHH
+            8 | 10 => {
+                let d = NaiveDate::from_ymd_opt(
+                    digits(i, 4)? as i32,
+                    digits(i + 4, 2)?,
+                    digits(i + 6, 2)?,
+                );
+                d.and_then(|d| {
+                    if run == 10 {
+                        hour(d, digits(i + 8, 2)?)
+                    } else {
+                        Some(day(d))
+                    }
+                })
+            }
+            // YYYY-MM-DD, optionally followed by THH[:MM[:SS]] or -HH
+            4 if name.get(i + 4) == Some(&b'-') && i + 10 <= n && name[i + 7] == b'-' => {
+                let d = NaiveDate::from_ymd_opt(
+                    digits(i, 4)? as i32,
+                    digits(i + 5, 2)?,
+                    digits(i + 8, 2)?,
+                );
+                let rest = &name[i + 10..];
+                let h = if (rest.first() == Some(&b'T') || rest.first() == Some(&b'-'))
+                    && rest.len() >= 3
+                    && rest[1..3].iter().all(u8::is_ascii_digit)
+                    && rest.get(3).is_none_or(|b| !b.is_ascii_digit())
+                {
+                    Some(digits(i + 11, 2)?)
+                } else {
+                    None
+                };
+                d.and_then(|d| match h {
+                    Some(h) => hour(d, h),
+                    None => Some(day(d)),
+                })
+            }
+            _ => None,
+        };
+        if let Some(end) = candidate.end() {
+            found = Some(end); // the last date in the name wins (`app-2025-01-01.log-20261101`)
+        }
+        i += run;
+    }
+    found
+}
+
+fn day(d: NaiveDate) -> (NaiveDateTime, Duration) {
+    (d.and_time(NaiveTime::MIN), Duration::days(1))
+}
+
+fn hour(d: NaiveDate, h: u32) -> Option<(NaiveDateTime, Duration)> {
+    Some((d.and_hms_opt(h, 0, 0)?, Duration::hours(1)))
+}
+
+trait PeriodEnd {
+    fn end(self) -> Option<DateTime<Utc>>;
+}
+
+impl PeriodEnd for Option<(NaiveDateTime, Duration)> {
+    fn end(self) -> Option<DateTime<Utc>> {
+        self.map(|(start, len)| Utc.from_utc_datetime(&(start + len)))
+    }
+}
+
+/// A duration such as `30d`, `12h`, `2w`, `90m`, `45s`, or a sum of them (`1d12h`).
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let mut total = Duration::zero();
+    let mut num = String::new();
+    let mut any = false;
+    for c in s.trim().chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let n: i64 = num
+            .parse()
+            .map_err(|_| format!("`{s}`: expected a number before `{c}`"))?;
+        num.clear();
+        total += match c {
+            's' => Duration::seconds(n),
+            'm' => Duration::minutes(n),
+            'h' => Duration::hours(n),
+            'd' => Duration::days(n),
+            'w' => Duration::weeks(n),
+            _ => {
+                return Err(format!(
+                    "`{s}`: unknown unit `{c}`; expected s, m, h, d or w (e.g. 30d, 12h, 2w)"
+                ));
+            }
+        };
+        any = true;
+    }
+    if !num.is_empty() || !any {
+        return Err(format!(
+            "`{s}`: expected a duration such as 30d, 12h, 2w or 1d12h"
+        ));
+    }
+    Ok(total)
+}
+
+/// `--now`: RFC 3339 (`2026-11-22T00:00:00Z`), a date (`2026-11-22`, midnight UTC) or `@EPOCH`.
+pub fn parse_now(s: &str) -> Result<DateTime<Utc>, String> {
+    if let Some(e) = s.strip_prefix('@') {
+        let secs: i64 = e
+            .parse()
+            .map_err(|_| format!("`{s}`: expected @ and seconds since 1970"))?;
+        return Utc
+            .timestamp_opt(secs, 0)
+            .single()
+            .ok_or_else(|| format!("`{s}`: out of range"));
+    }
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        return Ok(Utc.from_utc_datetime(&d.and_time(NaiveTime::MIN)));
+    }
+    Err(format!(
+        "`{s}`: expected RFC 3339 time (2026-11-22T00:00:00Z), a date (2026-11-22) or @EPOCH"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn end(name: &str) -> Option<String> {
+        name_period_end(name.as_bytes()).map(|t| t.format("%Y-%m-%dT%H").to_string())
+    }
+
+    #[test]
+    fn dates_in_names() {
+        let table = [
+            ("access.log-20261101", Some("2026-11-02T00")),
+            ("access.log-20261101.gz", Some("2026-11-02T00")),
+            ("access.log-2026110113.zst", Some("2026-11-01T14")),
+            ("unbound-2026-11-01.log", Some("2026-11-02T00")),
+            ("app.2026-11-01T13.log", Some("2026-11-01T14")),
+            ("app.2026-11-01-13.log.gz", Some("2026-11-01T14")),
+            ("app-2025-01-01.log-20261101", Some("2026-11-02T00")),
+            ("access.log.1", None),
+            ("access.log.2.gz", None),
+            ("build-123456789.log", None),
+            ("x-20261340.log", None),
+            ("x-99999999.log", None),
+        ];
+        for (name, want) in table {
+            assert_eq!(end(name).as_deref(), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn durations_and_now() {
+        assert_eq!(parse_duration("30d").unwrap(), Duration::days(30));
+        assert_eq!(parse_duration("1d12h").unwrap(), Duration::hours(36));
+        assert_eq!(parse_duration("2w").unwrap(), Duration::days(14));
+        assert!(
+            parse_duration("30")
+                .unwrap_err()
+                .contains("expected a duration")
+        );
+        assert!(
+            parse_duration("3y")
+                .unwrap_err()
+                .contains("unknown unit `y`")
+        );
+        assert!(parse_duration("").is_err());
+        assert_eq!(
+            parse_now("2026-11-22").unwrap().to_rfc3339(),
+            "2026-11-22T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_now("@0").unwrap().to_rfc3339(),
+            "1970-01-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_now("2026-11-22T10:00:00+02:00").unwrap().to_rfc3339(),
+            "2026-11-22T08:00:00+00:00"
+        );
+        assert!(parse_now("yesterday").is_err());
+    }
+}

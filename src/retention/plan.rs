@@ -1,0 +1,244 @@
+//! The retention plan: pure, deterministic, no I/O and no clock (`now` is a parameter).
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::{Entry, NameGlob, date};
+
+/// Where a file's age comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgeFrom {
+    /// The date in the file name; a file without one is kept.
+    Name,
+    /// The modification time.
+    Mtime,
+    /// The name's date when there is one, else the modification time.
+    Auto,
+}
+
+/// What the policy says.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Files older than this go.
+    pub max_age: Duration,
+    /// Where ages come from.
+    pub age_from: AgeFrom,
+    /// The newest N matching files of each root are always kept.
+    pub keep: usize,
+    /// Files whose name (or path below the root) matches are never deleted.
+    pub exclude: Vec<NameGlob>,
+}
+
+/// What happens to one file, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// Index into the entries.
+    pub entry: usize,
+    /// True: delete. False: keep.
+    pub delete: bool,
+    /// The age used, when one was computed.
+    pub age: Option<Duration>,
+    /// `name` or `mtime`.
+    pub age_from: &'static str,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// `30d`, `1d 2h`, `-3h` (in the future): for messages.
+pub fn show(d: Duration) -> String {
+    let neg = d < Duration::zero();
+    let s = d.num_seconds().abs();
+    let (days, hours, mins) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
+    let t = if days > 0 {
+        if hours > 0 {
+            format!("{days}d {hours}h")
+        } else {
+            format!("{days}d")
+        }
+    } else if hours > 0 {
+        format!("{hours}h {mins}m")
+    } else {
+        format!("{mins}m {}s", s % 60)
+    };
+    if neg { format!("-{t}") } else { t }
+}
+
+/// The reference time of an entry (end of its named period, or its mtime) and its source.
+fn reference(e: &Entry, from: AgeFrom) -> Option<(DateTime<Utc>, &'static str)> {
+    let by_name = || date::name_period_end(e.name.as_encoded_bytes()).map(|t| (t, "name"));
+    match from {
+        AgeFrom::Name => by_name(),
+        AgeFrom::Mtime => Some((e.mtime, "mtime")),
+        AgeFrom::Auto => by_name().or(Some((e.mtime, "mtime"))),
+    }
+}
+
+/// Decides, for every entry, delete or keep.
+pub fn plan(entries: &[Entry], p: &Policy, now: DateTime<Utc>) -> Vec<Decision> {
+    let refs: Vec<Option<(DateTime<Utc>, &'static str)>> =
+        entries.iter().map(|e| reference(e, p.age_from)).collect();
+    // The N newest of each root (by reference time, newest first; unknown ages count as newest).
+    let mut newest = vec![false; entries.len()];
+    if p.keep > 0 {
+        let mut roots: Vec<usize> = entries.iter().map(|e| e.root).collect();
+        roots.sort_unstable();
+        roots.dedup();
+        for r in roots {
+            let mut idx: Vec<usize> = (0..entries.len())
+                .filter(|&i| entries[i].root == r && !excluded(&entries[i], p))
+                .collect();
+            idx.sort_by_key(|&i| {
+                std::cmp::Reverse(refs[i].map(|(t, _)| t).unwrap_or(DateTime::<Utc>::MAX_UTC))
+            });
+            for &i in idx.iter().take(p.keep) {
+                newest[i] = true;
+            }
+        }
+    }
+    entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| {
+            let keep = |reason: String, age: Option<Duration>, from: &'static str| Decision {
+                entry: i,
+                delete: false,
+                age,
+                age_from: from,
+                reason,
+            };
+            if let Some(g) = p.exclude.iter().find(|g| matches_exclude(g, e)) {
+                return keep(
+                    format!("excluded by --exclude {}", String::from_utf8_lossy(&g.0)),
+                    None,
+                    "",
+                );
+            }
+            let Some((t, from)) = refs[i] else {
+                return keep("no date in the name (--age-from name)".into(), None, "name");
+            };
+            let age = now - t;
+            if newest[i] {
+                return keep(
+                    format!("one of the {} newest (--keep)", p.keep),
+                    Some(age),
+                    from,
+                );
+            }
+            if age < Duration::zero() {
+                return keep(
+                    format!("dated in the future ({} ahead)", show(-age)),
+                    Some(age),
+                    from,
+                );
+            }
+            if age <= p.max_age {
+                return keep(
+                    format!("inside the window: {} <= {}", show(age), show(p.max_age)),
+                    Some(age),
+                    from,
+                );
+            }
+            Decision {
+                entry: i,
+                delete: true,
+                age: Some(age),
+                age_from: from,
+                reason: format!("older than the window: {} > {}", show(age), show(p.max_age)),
+            }
+        })
+        .collect()
+}
+
+fn matches_exclude(g: &NameGlob, e: &Entry) -> bool {
+    if g.matches(e.name.as_encoded_bytes()) {
+        return true;
+    }
+    // Also against the path below the root (`archive/*`).
+    let mut rel = Vec::new();
+    for d in &e.dirs {
+        rel.extend_from_slice(d.as_encoded_bytes());
+        rel.push(b'/');
+    }
+    rel.extend_from_slice(e.name.as_encoded_bytes());
+    g.matches(&rel)
+}
+
+fn excluded(e: &Entry, p: &Policy) -> bool {
+    p.exclude.iter().any(|g| matches_exclude(g, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn entry(name: &str, mtime_days_ago: i64, now: DateTime<Utc>) -> Entry {
+        Entry {
+            root: 0,
+            dirs: vec![],
+            name: name.into(),
+            size: 10,
+            mtime: now - Duration::days(mtime_days_ago),
+            symlink: false,
+            dev: 1,
+            ino: 1,
+        }
+    }
+
+    #[test]
+    fn window_names_mtime_keep_exclude_future() {
+        let now = Utc.with_ymd_and_hms(2026, 11, 22, 12, 0, 0).unwrap();
+        let entries = vec![
+            entry("access.log-20261001.gz", 0, now), // name: 51 days → delete (mtime ignored)
+            entry("access.log-20261115", 60, now),   // name: 6d → keep (mtime old, ignored)
+            entry("access.log.3.gz", 40, now),       // no name date: mtime 40d → delete
+            entry("access.log.1", 1, now),           // mtime 1d → keep
+            entry("audit-20250101.log", 300, now),   // excluded → keep
+            entry("access.log-20261221", 0, now),    // future → keep
+            entry("access.log-20261022", 0, now),    // ends 2026-10-23: 30.5d → delete
+            entry("access.log-20261023", 0, now),    // ends 2026-10-24: 29.5d → keep
+        ];
+        let p = Policy {
+            max_age: Duration::days(30),
+            age_from: AgeFrom::Auto,
+            keep: 0,
+            exclude: vec![NameGlob(b"audit-*".to_vec())],
+        };
+        let d = plan(&entries, &p, now);
+        let deleted: Vec<&str> = d
+            .iter()
+            .filter(|d| d.delete)
+            .map(|d| entries[d.entry].name.to_str().unwrap())
+            .collect();
+        assert_eq!(
+            deleted,
+            [
+                "access.log-20261001.gz",
+                "access.log.3.gz",
+                "access.log-20261022"
+            ]
+        );
+        assert!(d[4].reason.starts_with("excluded by --exclude audit-*"));
+        assert!(d[5].reason.starts_with("dated in the future"));
+
+        let by_mtime = Policy {
+            age_from: AgeFrom::Mtime,
+            ..p.clone()
+        };
+        let d = plan(&entries, &by_mtime, now);
+        assert!(d[1].delete && !d[0].delete, "mtime decides");
+
+        let by_name = Policy {
+            age_from: AgeFrom::Name,
+            ..p.clone()
+        };
+        let d = plan(&entries, &by_name, now);
+        assert!(!d[2].delete && d[2].reason.contains("no date in the name"));
+
+        let keep2 = Policy { keep: 2, ..p };
+        let d = plan(&entries, &keep2, now);
+        // The two newest by reference time: the future one, then access.log.1 (mtime 1 day ago).
+        assert!(d[5].reason.contains("newest") && d[3].reason.contains("newest"));
+        assert!(d[1].reason.starts_with("inside the window"));
+        assert!(d[0].delete);
+    }
+}
