@@ -15,7 +15,7 @@ use predicates::str::contains;
 const NOW: &str = "2026-11-22T12:00:00Z";
 
 fn now() -> SystemTime {
-    SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_356_000) // 2026-11-22T12:00:00Z
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_348_800) // 2026-11-22T12:00:00Z, as NOW
 }
 
 fn file(dir: &Path, name: &[u8], days_old: u64) -> PathBuf {
