@@ -12,7 +12,7 @@ fn benches(c: &mut Criterion) {
     let k32: [u8; 32] = std::array::from_fn(|i| i as u8 * 7 + 3);
     let k16: [u8; 16] = std::array::from_fn(|i| i as u8 * 5 + 1);
     let v4: Vec<Ipv4Addr> = (0..1024u32)
-        .map(|i| Ipv4Addr::from(0xc000_0200u32.wrapping_add(i * 2_654_435_761)))
+        .map(|i| Ipv4Addr::from(0xc000_0200u32.wrapping_add(i.wrapping_mul(2_654_435_761))))
         .collect();
     let v6: Vec<Ipv6Addr> = (0..1024u128)
         .map(|i| Ipv6Addr::from((0x2001_0db8_u128 << 96) | (i * 0x9e37_79b9_7f4a_7c15)))
