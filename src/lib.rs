@@ -9,6 +9,7 @@ pub mod app;
 pub mod cli;
 pub mod exit;
 pub mod format;
+pub mod glob;
 pub mod input;
 pub mod manpage;
 pub mod output;

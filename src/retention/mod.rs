@@ -24,20 +24,12 @@ pub struct NameGlob(pub Vec<u8>);
 impl NameGlob {
     /// True when `name` matches.
     pub fn matches(&self, name: &[u8]) -> bool {
-        fn go(p: &[u8], n: &[u8]) -> bool {
-            match p.split_first() {
-                None => n.is_empty(),
-                Some((b'*', rest)) => (0..=n.len()).any(|k| go(rest, &n[k..])),
-                Some((b'?', rest)) => !n.is_empty() && go(rest, &n[1..]),
-                Some((c, rest)) => n.first() == Some(c) && go(rest, &n[1..]),
-            }
-        }
-        go(&self.0, name)
+        crate::glob::matches(&self.0, name, false)
     }
 
     /// True when the text has a wildcard.
     pub fn is_pattern(s: &[u8]) -> bool {
-        s.contains(&b'*') || s.contains(&b'?')
+        crate::glob::is_pattern(s)
     }
 }
 
