@@ -93,17 +93,7 @@ pub struct Glob(pub Vec<u8>);
 impl Glob {
     /// True when `name` matches (ASCII case-insensitive).
     pub fn matches(&self, name: &[u8]) -> bool {
-        fn go(p: &[u8], n: &[u8]) -> bool {
-            match p.split_first() {
-                None => n.is_empty(),
-                Some((b'*', rest)) => (0..=n.len()).any(|k| go(rest, &n[k..])),
-                Some((b'?', rest)) => !n.is_empty() && go(rest, &n[1..]),
-                Some((c, rest)) => {
-                    n.first().is_some_and(|x| x.eq_ignore_ascii_case(c)) && go(rest, &n[1..])
-                }
-            }
-        }
-        go(&self.0, name)
+        crate::glob::matches(&self.0, name, true)
     }
 }
 
