@@ -50,6 +50,27 @@ pub enum Command {
     /// Delete rotated logs past their retention window, and nothing else (see --dry-run).
     #[command(after_help = PRUNE_EXAMPLES, long_about = PRUNE_LONG)]
     Prune(PruneArgs),
+    /// Say which log format each file is, with the share of sampled lines that matched.
+    #[command(
+        after_help = "Examples:\n  logscrub detect /var/log/nginx/access.log /var/log/unbound.log\n  logscrub detect --json /var/log/*.log"
+    )]
+    Detect {
+        /// Files to look at (plain or gzip).
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+        /// One JSON object per file.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  logscrub completions bash > /etc/bash_completion.d/logscrub\n  logscrub completions zsh > \"${fpath[1]}/_logscrub\"\n  logscrub completions fish > ~/.config/fish/completions/logscrub.fish"
+    )]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
     /// Reverse a reversible scheme (cryptopan, ipcrypt-*, ipcipher) with its key, for audits and
     /// legal requests: on addresses given as arguments, or on log lines from stdin.
     #[command(after_help = DECRYPT_EXAMPLES)]
@@ -432,6 +453,11 @@ pub struct KeygenArgs {
 /// The clap command, for the man page and completions.
 pub fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command()
+}
+
+/// Writes the completion script for `shell`.
+pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
+    clap_complete::generate(shell, &mut command(), "logscrub", out);
 }
 
 /// A problem with the command line that clap cannot see (exit status 2).

@@ -77,6 +77,17 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
             print!("{}", logscrub::format::listing());
             Exit::Ok
         }
+        Command::Completions { shell } => {
+            logscrub::cli::completions(shell, &mut std::io::stdout());
+            Exit::Ok
+        }
+        Command::Detect { files, json } => {
+            match app::detect::run(&files, json, &mut std::io::stdout()) {
+                Ok(0) => Exit::Ok,
+                Ok(_) => Exit::Partial,
+                Err(e) => report(&e),
+            }
+        }
         Command::Prune(p) => {
             let opts = match p.into_options(chrono::Utc::now()) {
                 Ok(o) => o,

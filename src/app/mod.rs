@@ -3,6 +3,7 @@
 
 pub mod anonymize;
 pub mod decrypt;
+pub mod detect;
 pub mod keygen;
 pub mod prune;
 
