@@ -77,6 +77,38 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
             print!("{}", logscrub::format::listing());
             Exit::Ok
         }
+        Command::Audit(a) => {
+            let (mut v4, mut v6) = (a.ipv4_prefix, a.ipv6_prefix);
+            if let Some(r) = &a.rules {
+                match logscrub::rules::load(r) {
+                    Ok(set) => {
+                        v4 = set.addresses.v4.unwrap_or(v4);
+                        v6 = set.addresses.v6.unwrap_or(v6);
+                    }
+                    Err(e) => {
+                        eprintln!("logscrub: {e}");
+                        return Exit::Usage;
+                    }
+                }
+            }
+            // audit's own statuses, as grep's: 0 clean, 1 findings, 2 an error.
+            match app::audit::run(
+                &a.paths,
+                a.recursive,
+                v4,
+                v6,
+                a.json,
+                &mut std::io::stdout(),
+            ) {
+                Ok((_, errors)) if errors > 0 => Exit::Usage,
+                Ok((0, _)) => Exit::Ok,
+                Ok(_) => Exit::Error,
+                Err(e) => {
+                    eprintln!("logscrub: {e:#}");
+                    Exit::Usage
+                }
+            }
+        }
         Command::Completions { shell } => {
             logscrub::cli::completions(shell, &mut std::io::stdout());
             Exit::Ok

@@ -68,3 +68,101 @@ fn detect_names_every_fixture_format() {
         .code(4)
         .stderr(contains("cannot open"));
 }
+
+#[test]
+fn audit_clean_dirty_masked_and_exit_statuses() {
+    use std::fs;
+    let d = tempfile::tempdir().unwrap();
+    let clean = d.path().join("clean");
+    fs::create_dir_all(clean.join("sub")).unwrap();
+    // What minimal-web produces is clean.
+    let anon = logscrub()
+        .args(["anonymize", "-q", "--rules"])
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/rules/minimal-web.toml"
+        ))
+        .arg(fixture("web/combined.log"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    fs::write(clean.join("sub/access.log"), &anon).unwrap();
+    logscrub()
+        .args(["audit", "-r"])
+        .arg(&clean)
+        .assert()
+        .success()
+        .stdout(contains("clean (300 lines)"));
+
+    // A seeded dirty file: exact counts and first lines, nothing in clear.
+    let dirty = d.path().join("dirty.log");
+    fs::write(
+        &dirty,
+        "192.0.2.0 ok\n\
+         192.0.2.77 - - GET /a?token=abc HTTP/1.1\n\
+         clean line\n\
+         to alice@example.org from [2001:db8:1:2::5]:443\n\
+         /dns-query?dns=AAABAAAB and 198.51.100.0\n\
+         /q?email=bob%40example.net&session=XYZ&key=-\n",
+    )
+    .unwrap();
+    let out = logscrub()
+        .arg("audit")
+        .arg(&dirty)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("7 findings in 6 lines"), "{out}");
+    assert!(
+        out.contains("2 addresses (lines 2, 4; e.g. 192.0.2.x)"),
+        "{out}"
+    );
+    assert!(out.contains("2 e-mail addresses (lines 4, 6"), "{out}");
+    assert!(out.contains("2 credential parameters (lines 2, 6"), "{out}");
+    assert!(out.contains("1 DoH questions (lines 5"), "{out}");
+    for secret in [
+        "192.0.2.77",
+        "alice",
+        "bob",
+        "abc",
+        "XYZ",
+        "AAABAAAB",
+        "2001:db8:1:2::5",
+    ] {
+        assert!(!out.contains(secret), "{secret} shown in clear: {out}");
+    }
+    let json = logscrub()
+        .args(["audit", "--json"])
+        .arg(&dirty)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(
+        (
+            v["address"]["count"].as_u64(),
+            v["token"]["first_lines"][1].as_u64()
+        ),
+        (Some(2), Some(6))
+    );
+
+    // Wider prefixes make the same addresses findings or not.
+    fs::write(d.path().join("net.log"), "198.51.100.77\n").unwrap();
+    logscrub()
+        .args(["audit", "--ipv4-prefix", "32"])
+        .arg(d.path().join("net.log"))
+        .assert()
+        .success();
+    logscrub()
+        .arg("audit")
+        .arg(d.path().join("missing.log"))
+        .assert()
+        .code(2);
+}

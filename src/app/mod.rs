@@ -2,6 +2,7 @@
 //! (built by `crate::cli`) and returns a result that `main` maps to an exit status.
 
 pub mod anonymize;
+pub mod audit;
 pub mod decrypt;
 pub mod detect;
 pub mod keygen;

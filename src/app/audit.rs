@@ -1,0 +1,439 @@
+//! `logscrub audit`: scan logs for what a privacy policy says is not there, and report it
+//! without repeating it.
+//!
+//! Findings, by kind: an address whose host bits are not zero under the prefixes (found by the
+//! same finder as `anonymize`, in every textual form, reverse-DNS names included); an e-mail
+//! address (`@` or `%40`); a query parameter that carries a credential (`token=`, `session=`,
+//! `key=`, …) with a value; a DoH `dns=` parameter with a value. The report gives counts and the
+//! first line numbers per kind, and one example with everything identifying masked. Files are
+//! read with the same reader (gzip, several members) and scanned in parallel pieces.
+//!
+//! Exit status (as `grep` and `diff` do): 0 clean, 1 findings, 2 an error.
+
+use std::io::Write;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::anonymize::scan::{Colons, find_each};
+use crate::anonymize::truncate;
+use crate::input::{self, Chunker, Source};
+
+/// What is looked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// An address with host bits set beyond the prefixes.
+    Address,
+    /// An e-mail address.
+    Email,
+    /// A credential-like query parameter with a value.
+    Token,
+    /// A DoH `dns=` parameter with a value.
+    DohQuery,
+}
+
+const KINDS: [Kind; 4] = [Kind::Address, Kind::Email, Kind::Token, Kind::DohQuery];
+const FIRST_LINES: usize = 5;
+
+/// Query parameter names that carry credentials (compared case-insensitively).
+pub const TOKEN_PARAMS: &[&str] = &[
+    "token",
+    "access_token",
+    "id_token",
+    "refresh_token",
+    "auth",
+    "session",
+    "sessionid",
+    "session_id",
+    "sid",
+    "key",
+    "api_key",
+    "apikey",
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "signature",
+    "sig",
+];
+
+/// Findings of one kind in one file.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PerKind {
+    /// How many.
+    pub count: u64,
+    /// The first line numbers (1-based).
+    pub first_lines: Vec<u64>,
+    /// One example, masked.
+    pub example: Option<String>,
+}
+
+/// The findings of one file.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct FileReport {
+    /// The file.
+    pub file: String,
+    /// Lines read.
+    pub lines: u64,
+    /// Per kind, in [`Kind`] order.
+    pub address: PerKind,
+    /// E-mail addresses.
+    pub email: PerKind,
+    /// Credential parameters.
+    pub token: PerKind,
+    /// DoH questions.
+    pub doh_query: PerKind,
+}
+
+impl FileReport {
+    fn kind(&mut self, k: Kind) -> &mut PerKind {
+        match k {
+            Kind::Address => &mut self.address,
+            Kind::Email => &mut self.email,
+            Kind::Token => &mut self.token,
+            Kind::DohQuery => &mut self.doh_query,
+        }
+    }
+
+    /// All findings.
+    pub fn total(&self) -> u64 {
+        self.address.count + self.email.count + self.token.count + self.doh_query.count
+    }
+}
+
+/// Masks an address: the allowed prefix stays readable, host bits become `x`.
+fn mask_address(ip: IpAddr, v4: u8, v6: u8) -> String {
+    match ip {
+        IpAddr::V4(a) => {
+            let keep = (v4 / 8) as usize;
+            a.octets()
+                .iter()
+                .enumerate()
+                .map(|(i, o)| if i < keep { o.to_string() } else { "x".into() })
+                .collect::<Vec<_>>()
+                .join(".")
+        }
+        IpAddr::V6(a) => {
+            let keep = (v6 / 16) as usize;
+            let g = a.segments();
+            (0..8)
+                .map(|i| {
+                    if i < keep {
+                        format!("{:x}", g[i])
+                    } else {
+                        "x".into()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(":")
+        }
+    }
+}
+
+/// Scans one line, calling `f(kind, masked example)` for every finding.
+pub fn scan_line(line: &[u8], v4: u8, v6: u8, f: &mut impl FnMut(Kind, &dyn Fn() -> String)) {
+    find_each(line, b'\n', |found| {
+        let ip = match found.ip {
+            IpAddr::V6(a) => a.to_ipv4_mapped().map_or(found.ip, IpAddr::V4),
+            v4addr => v4addr,
+        };
+        let p = if ip.is_ipv4() { v4 } else { v6 };
+        let reverse_partial =
+            matches!(found.colons, Colons::ReverseV6(n) if (n as u32) * 4 <= p as u32);
+        if !reverse_partial && truncate(ip, p) != ip {
+            f(Kind::Address, &|| mask_address(ip, v4, v6));
+        }
+    });
+    // E-mail addresses: `local@domain.tld`, also with the `@` percent-encoded.
+    let mut at = |pos: usize, len: usize| {
+        let local = line[..pos]
+            .iter()
+            .rev()
+            .take_while(|&&b| b.is_ascii_alphanumeric() || b"._%+-".contains(&b))
+            .count();
+        let dom = &line[pos + len..];
+        let dlen = dom
+            .iter()
+            .take_while(|&&b| b.is_ascii_alphanumeric() || b".-".contains(&b))
+            .count();
+        let domain = &dom[..dlen];
+        let tld_ok = domain
+            .rsplit(|&b| b == b'.')
+            .next()
+            .is_some_and(|t| t.len() >= 2 && t.iter().all(u8::is_ascii_alphabetic));
+        if local > 0 && domain.contains(&b'.') && tld_ok {
+            let d = String::from_utf8_lossy(domain).into_owned();
+            f(Kind::Email, &|| {
+                format!(
+                    "***@{}",
+                    d.split('.')
+                        .next_back()
+                        .map_or(String::new(), |t| format!("***.{t}"))
+                )
+            });
+        }
+    };
+    for pos in memchr::memchr_iter(b'@', line) {
+        at(pos, 1);
+    }
+    for pos in memchr::memmem::find_iter(line, b"%40") {
+        at(pos, 3);
+    }
+    // Query parameters: after `?` or `&`, `name=value` with a non-empty value.
+    for pos in memchr::memchr2_iter(b'?', b'&', line) {
+        let rest = &line[pos + 1..];
+        let Some(eq) = rest.iter().take(32).position(|&b| b == b'=') else {
+            continue;
+        };
+        let name = &rest[..eq];
+        let vlen = rest[eq + 1..]
+            .iter()
+            .take_while(|&&b| !b" &\"#;\r\n".contains(&b))
+            .count();
+        if vlen == 0 || vlen == 1 && rest[eq + 1] == b'-' {
+            continue;
+        }
+        let n = String::from_utf8_lossy(name).to_ascii_lowercase();
+        if n == "dns" {
+            f(Kind::DohQuery, &|| "dns=***".into());
+        } else if TOKEN_PARAMS.contains(&n.as_str()) {
+            f(Kind::Token, &|| format!("{n}=***"));
+        }
+    }
+}
+
+/// One kind's findings in one piece: count, first line indexes within the piece, an example.
+type PieceKind = (u64, Vec<u64>, Option<String>);
+
+fn audit_file(src: &Source, v4: u8, v6: u8) -> anyhow::Result<FileReport> {
+    let inp = input::open(src)?;
+    let mut chunker = Chunker::new(inp.reader, 256 * 1024, 1 << 20);
+    let mut rep = FileReport {
+        file: src.display(),
+        ..FileReport::default()
+    };
+    loop {
+        let mut batch = Vec::new();
+        while batch.len() < 8 * rayon::current_num_threads().max(1) {
+            match chunker.next_piece()? {
+                Some(p) => batch.push(p),
+                None => break,
+            }
+        }
+        if batch.is_empty() {
+            return Ok(rep);
+        }
+        // Per piece: lines, and per kind (count, first line indexes, example).
+        let results: Vec<(u64, Vec<PieceKind>)> = batch
+            .par_iter()
+            .map(|p| {
+                let mut per: Vec<PieceKind> = vec![(0, Vec::new(), None); 4];
+                let mut lines = 0u64;
+                for line in p.data.split_inclusive(|&b| b == b'\n') {
+                    scan_line(line, v4, v6, &mut |k, ex| {
+                        let e = &mut per[k as usize];
+                        e.0 += 1;
+                        if e.1.len() < FIRST_LINES && e.1.last() != Some(&lines) {
+                            e.1.push(lines);
+                        }
+                        if e.2.is_none() {
+                            e.2 = Some(ex());
+                        }
+                    });
+                    lines += 1;
+                }
+                (lines, per)
+            })
+            .collect();
+        for (lines, per) in results {
+            for (k, (count, first, ex)) in KINDS.iter().zip(per) {
+                let base = rep.lines;
+                let pk = rep.kind(*k);
+                pk.count += count;
+                for l in first {
+                    if pk.first_lines.len() < FIRST_LINES {
+                        pk.first_lines.push(base + l + 1);
+                    }
+                }
+                if pk.example.is_none() {
+                    pk.example = ex;
+                }
+            }
+            rep.lines += lines;
+        }
+    }
+}
+
+/// Lists the files of `paths` (directories: their files, recursively with `recursive`; symlinks
+/// are not followed).
+pub fn files_of(paths: &[PathBuf], recursive: bool) -> (Vec<PathBuf>, Vec<String>) {
+    use crate::retention::walk::{self, Root};
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for p in paths {
+        if p.is_dir() {
+            let roots = [Root {
+                dir: p.clone(),
+                pattern: None,
+            }];
+            let w = walk::walk(
+                &roots,
+                walk::Options {
+                    recursive,
+                    include_symlinks: false,
+                },
+            );
+            errors.extend(w.errors);
+            let mut found: Vec<PathBuf> = w
+                .entries
+                .iter()
+                .map(|e| {
+                    let mut f = p.clone();
+                    f.extend(e.dirs.iter());
+                    f.push(&e.name);
+                    f
+                })
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(p.clone());
+        }
+    }
+    (files, errors)
+}
+
+/// Runs `audit`. Returns (findings in total, errors).
+pub fn run(
+    paths: &[PathBuf],
+    recursive: bool,
+    v4: u8,
+    v6: u8,
+    json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<(u64, u64)> {
+    let (files, walk_errors) = files_of(paths, recursive);
+    let mut errors = walk_errors.len() as u64;
+    for e in walk_errors {
+        eprintln!("logscrub: {e}");
+    }
+    let mut total = 0;
+    for f in files {
+        match audit_file(&Source::Path(f), v4, v6) {
+            Ok(r) => {
+                total += r.total();
+                if json {
+                    writeln!(out, "{}", serde_json::to_string(&r)?)?;
+                } else if r.total() == 0 {
+                    writeln!(out, "{}: clean ({} lines)", r.file, r.lines)?;
+                } else {
+                    let mut parts = Vec::new();
+                    for (name, pk) in [
+                        ("addresses", &r.address),
+                        ("e-mail addresses", &r.email),
+                        ("credential parameters", &r.token),
+                        ("DoH questions", &r.doh_query),
+                    ] {
+                        if pk.count > 0 {
+                            let lines: Vec<String> =
+                                pk.first_lines.iter().map(u64::to_string).collect();
+                            parts.push(format!(
+                                "{} {name} (lines {}{}; e.g. {})",
+                                pk.count,
+                                lines.join(", "),
+                                if pk.count > pk.first_lines.len() as u64 {
+                                    ", …"
+                                } else {
+                                    ""
+                                },
+                                pk.example.as_deref().unwrap_or("")
+                            ));
+                        }
+                    }
+                    writeln!(
+                        out,
+                        "{}: {} findings in {} lines: {}",
+                        r.file,
+                        r.total(),
+                        r.lines,
+                        parts.join("; ")
+                    )?;
+                }
+            }
+            Err(e) => {
+                eprintln!("logscrub: {e:#}");
+                errors += 1;
+            }
+        }
+    }
+    Ok((total, errors))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(line: &str) -> Vec<(Kind, String)> {
+        let mut v = Vec::new();
+        scan_line(line.as_bytes(), 24, 48, &mut |k, ex| v.push((k, ex())));
+        v
+    }
+
+    #[test]
+    fn findings_and_masks() {
+        assert!(
+            kinds("192.0.2.0 - - [x] \"GET / HTTP/1.1\" 200 1 \"-\" \"-\"").is_empty(),
+            "truncated is clean"
+        );
+        assert_eq!(
+            kinds("from 192.0.2.77 x"),
+            [(Kind::Address, "192.0.2.x".into())]
+        );
+        assert_eq!(
+            kinds("[2001:db8:1:2::5]:443"),
+            [(Kind::Address, "2001:db8:1:x:x:x:x:x".into())]
+        );
+        assert_eq!(
+            kinds("PTR 77.2.0.192.in-addr.arpa"),
+            [(Kind::Address, "192.0.2.x".into())]
+        );
+        assert!(
+            kinds("PTR 1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa").is_empty(),
+            "a /48 reverse zone is no finding"
+        );
+        assert_eq!(
+            kinds("?email=alice@example.org&x"),
+            [(Kind::Email, "***@***.org".into())]
+        );
+        assert_eq!(
+            kinds("?email=alice%40example.org"),
+            [(Kind::Email, "***@***.org".into())]
+        );
+        assert_eq!(
+            kinds("GET /a?token=abc123&session_id=XYZ HTTP/1.1")
+                .iter()
+                .map(|k| k.1.clone())
+                .collect::<Vec<_>>(),
+            ["token=***", "session_id=***"]
+        );
+        assert_eq!(
+            kinds("GET /dns-query?dns=AAABAAAB HTTP/2"),
+            [(Kind::DohQuery, "dns=***".into())]
+        );
+        assert!(
+            kinds("GET /q?email=&token=&dns= HTTP/1.1").is_empty(),
+            "blanked parameters are clean"
+        );
+        assert!(
+            kinds("user@localhost and a@b").is_empty(),
+            "no domain with a TLD"
+        );
+        assert!(
+            kinds("/q?key=-\n").is_empty(),
+            "`-` at the end of a line is no value"
+        );
+    }
+}
