@@ -133,8 +133,14 @@ fn mask_address(ip: IpAddr, v4: u8, v6: u8) -> String {
     }
 }
 
-/// Scans one line, calling `f(kind, masked example)` for every finding.
-pub fn scan_line(line: &[u8], v4: u8, v6: u8, f: &mut impl FnMut(Kind, &dyn Fn() -> String)) {
+/// Scans bytes (a line or a whole piece of lines), calling `f(kind, position, masked example)`
+/// for every finding.
+pub fn scan_line(
+    line: &[u8],
+    v4: u8,
+    v6: u8,
+    f: &mut impl FnMut(Kind, usize, &dyn Fn() -> String),
+) {
     find_each(line, b'\n', |found| {
         let ip = match found.ip {
             IpAddr::V6(a) => a.to_ipv4_mapped().map_or(found.ip, IpAddr::V4),
@@ -144,7 +150,7 @@ pub fn scan_line(line: &[u8], v4: u8, v6: u8, f: &mut impl FnMut(Kind, &dyn Fn()
         let reverse_partial =
             matches!(found.colons, Colons::ReverseV6(n) if (n as u32) * 4 <= p as u32);
         if !reverse_partial && truncate(ip, p) != ip {
-            f(Kind::Address, &|| mask_address(ip, v4, v6));
+            f(Kind::Address, found.start, &|| mask_address(ip, v4, v6));
         }
     });
     // E-mail addresses: `local@domain.tld`, also with the `@` percent-encoded.
@@ -166,7 +172,7 @@ pub fn scan_line(line: &[u8], v4: u8, v6: u8, f: &mut impl FnMut(Kind, &dyn Fn()
             .is_some_and(|t| t.len() >= 2 && t.iter().all(u8::is_ascii_alphabetic));
         if local > 0 && domain.contains(&b'.') && tld_ok {
             let d = String::from_utf8_lossy(domain).into_owned();
-            f(Kind::Email, &|| {
+            f(Kind::Email, pos, &|| {
                 format!(
                     "***@{}",
                     d.split('.')
@@ -196,11 +202,13 @@ pub fn scan_line(line: &[u8], v4: u8, v6: u8, f: &mut impl FnMut(Kind, &dyn Fn()
         if vlen == 0 || vlen == 1 && rest[eq + 1] == b'-' {
             continue;
         }
-        let n = String::from_utf8_lossy(name).to_ascii_lowercase();
-        if n == "dns" {
-            f(Kind::DohQuery, &|| "dns=***".into());
-        } else if TOKEN_PARAMS.contains(&n.as_str()) {
-            f(Kind::Token, &|| format!("{n}=***"));
+        if name.eq_ignore_ascii_case(b"dns") {
+            f(Kind::DohQuery, pos, &|| "dns=***".into());
+        } else if let Some(t) = TOKEN_PARAMS
+            .iter()
+            .find(|t| t.as_bytes().eq_ignore_ascii_case(name))
+        {
+            f(Kind::Token, pos, &|| format!("{t}=***"));
         }
     }
 }
@@ -230,21 +238,22 @@ fn audit_file(src: &Source, v4: u8, v6: u8) -> anyhow::Result<FileReport> {
         let results: Vec<(u64, Vec<PieceKind>)> = batch
             .par_iter()
             .map(|p| {
+                // The whole piece is scanned at once (a newline cannot be part of any finding);
+                // a finding's line is found from the piece's newline positions.
+                let nls: Vec<usize> = memchr::memchr_iter(b'\n', &p.data).collect();
+                let lines = nls.len() as u64 + (p.data.last().is_some_and(|&b| b != b'\n')) as u64;
                 let mut per: Vec<PieceKind> = vec![(0, Vec::new(), None); 4];
-                let mut lines = 0u64;
-                for line in p.data.split_inclusive(|&b| b == b'\n') {
-                    scan_line(line, v4, v6, &mut |k, ex| {
-                        let e = &mut per[k as usize];
-                        e.0 += 1;
-                        if e.1.len() < FIRST_LINES && e.1.last() != Some(&lines) {
-                            e.1.push(lines);
-                        }
-                        if e.2.is_none() {
-                            e.2 = Some(ex());
-                        }
-                    });
-                    lines += 1;
-                }
+                scan_line(&p.data, v4, v6, &mut |k, at, ex| {
+                    let line = nls.partition_point(|&nl| nl < at) as u64;
+                    let e = &mut per[k as usize];
+                    e.0 += 1;
+                    if e.1.len() < FIRST_LINES && e.1.last() != Some(&line) {
+                        e.1.push(line);
+                    }
+                    if e.2.is_none() {
+                        e.2 = Some(ex());
+                    }
+                });
                 (lines, per)
             })
             .collect();
@@ -378,7 +387,7 @@ mod tests {
 
     fn kinds(line: &str) -> Vec<(Kind, String)> {
         let mut v = Vec::new();
-        scan_line(line.as_bytes(), 24, 48, &mut |k, ex| v.push((k, ex())));
+        scan_line(line.as_bytes(), 24, 48, &mut |k, _, ex| v.push((k, ex())));
         v
     }
 
