@@ -110,3 +110,49 @@ fn man_page_has_a_section_for_every_scheme() {
         );
     }
 }
+
+/// The committed completion scripts (packaged by `cargo deb`) equal what the CLI generates.
+/// Refresh them with `UPDATE_MAN=1 cargo test --test man`.
+#[test]
+fn committed_completions_are_current() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/completions");
+    for (shell, file) in [
+        (clap_complete::Shell::Bash, "logscrub.bash"),
+        (clap_complete::Shell::Zsh, "_logscrub"),
+        (clap_complete::Shell::Fish, "logscrub.fish"),
+    ] {
+        let mut want = Vec::new();
+        logscrub::cli::completions(shell, &mut want);
+        let path = format!("{dir}/{file}");
+        if std::env::var_os("UPDATE_MAN").is_some() {
+            std::fs::write(&path, &want).unwrap();
+        }
+        assert!(
+            std::fs::read(&path).unwrap_or_default() == want,
+            "{path} is stale: run `UPDATE_MAN=1 cargo test --test man`"
+        );
+    }
+}
+
+/// Every file `cargo deb` is told to package exists (the binary is built by cargo deb itself).
+#[test]
+fn debian_package_assets_exist() {
+    let manifest: toml::Table = include_str!("../Cargo.toml").parse().unwrap();
+    let assets = manifest["package"]["metadata"]["deb"]["assets"]
+        .as_array()
+        .unwrap();
+    assert!(assets.len() >= 8);
+    for a in assets {
+        let src = a[0].as_str().unwrap();
+        if src.starts_with("target/") {
+            continue;
+        }
+        let pattern = concat!(env!("CARGO_MANIFEST_DIR"), "/").to_string() + src;
+        let found = if let Some(dir) = pattern.strip_suffix("/*.toml") {
+            std::fs::read_dir(dir).unwrap().count() > 0
+        } else {
+            std::path::Path::new(&pattern).exists()
+        };
+        assert!(found, "cargo deb asset {src} does not exist");
+    }
+}

@@ -1,0 +1,152 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_logscrub_global_optspecs
+    string join \n threads= h/help V/version
+end
+
+function __fish_logscrub_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_logscrub_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_logscrub_using_subcommand
+    set -l cmd (__fish_logscrub_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c logscrub -n "__fish_logscrub_needs_command" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logscrub -n "__fish_logscrub_needs_command" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "anonymize" -d 'Rewrite client addresses in logs (stdin, files, gzip) to truncated or keyed-hash forms'
+complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "keygen" -d 'Write a new random key for --mode hash (mode 0600)'
+complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "formats" -d 'List the log formats logscrub reads, with an example line of each'
+complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "rules" -d 'Work with rule files (see logscrub-rules(5))'
+complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "prune" -d 'Delete rotated logs past their retention window, and nothing else (see --dry-run)'
+complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "audit" -d 'Check logs for what should not be there: addresses with host bits, e-mail addresses, credentials and DoH questions in URLs. Findings are counted, never shown in clear'
+complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "detect" -d 'Say which log format each file is, with the share of sampled lines that matched'
+complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "decrypt" -d 'Reverse a reversible scheme (cryptopan, ipcrypt-*, ipcipher) with its key, for audits and legal requests: on addresses given as arguments, or on log lines from stdin'
+complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s f -l format -d 'Log format: auto, raw, common, combined, vhost_combined, json, apache:FORMAT, nginx:FORMAT' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s m -l mode -d 'How addresses are rewritten' -r -f -a "truncate\t'Keep the prefix (--ipv4-prefix, --ipv6-prefix), zero the rest'
+hash\t'Keep the prefix, replace the rest by HMAC-SHA256 of the whole address (needs a key): distinct clients stay distinct, equal inputs give equal outputs'
+cryptopan\t'Crypto-PAn, prefix-preserving, 32-byte key; reversible with the key'
+ipcrypt-det\t'ipcrypt deterministic (AES-128), 16-byte key; IPv4 usually becomes IPv6-looking'
+ipcrypt-pfx\t'ipcrypt prefix-preserving, 32-byte key; the address family is kept'
+ipcrypt-nd\t'ipcrypt non-deterministic (KIASU-BC), 16-byte key; the output is NOT an address but a 48-hex-digit token, different each time'
+ipcrypt-ndx\t'ipcrypt non-deterministic (AES-XTS), 32-byte key; the output is NOT an address but a 64-hex-digit token, different each time'
+ipcipher\t'PowerDNS ipcipher, 16-byte key or a passphrase; the address family is kept'"
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l ipv4-prefix -d 'IPv4 bits kept (0-31)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l ipv6-prefix -d 'IPv6 bits kept (0-127)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l key-file -d 'Key file, mode 0600 (see keygen): hex on one line, 32 bytes for hash, cryptopan, ipcrypt-pfx and ipcrypt-ndx, 16 for ipcrypt-det, ipcrypt-nd and ipcipher (for ipcipher also a passphrase)' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l passphrase-env -d 'For --mode ipcipher: read the passphrase from this environment variable (never give a passphrase on the command line)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l keep-net -d 'Leave addresses in this network untouched (e.g. the server\'s own); repeatable' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l on-unparsed -d 'What to do with lines that do not match the format' -r -f -a "scrub\t'Scrub every address in the line and write it'
+drop\t'Leave the line out (counted in the summary)'
+fail\t'Stop at the first such line with an error naming file:line:column'"
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s o -l output -d 'Write output here instead of stdout (atomically; gzip when it ends in .gz)' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l max-line-length -d 'Lines longer than this are scrubbed in parts instead of being held whole (bytes)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l gzip-level -d 'gzip level for compressed output (1 fastest - 9 smallest)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l summary-json -d 'Also write the summary as JSON to this file' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s r -l rules -d 'Apply this rule file: field actions, line filters and address settings (logscrub-rules(5))' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l ephemeral-key -d 'Use a random key for this run only (never written anywhere): pseudonyms are consistent within the run and unlinkable across runs'
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l strict -d 'Exit with status 3 if any line did not match the format (output is still complete)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s i -l in-place -d 'Replace each FILE by its anonymized version, atomically, keeping its mode, owner, modification time and compression'
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s q -l quiet -d 'Print no summary or warnings on stderr'
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s v -l verbose -d 'Say which format was chosen for each input'
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -s s -l scheme -d 'The scheme the key is for (its size follows)' -r -f -a "truncate\t'Keep the prefix (--ipv4-prefix, --ipv6-prefix), zero the rest'
+hash\t'Keep the prefix, replace the rest by HMAC-SHA256 of the whole address (needs a key): distinct clients stay distinct, equal inputs give equal outputs'
+cryptopan\t'Crypto-PAn, prefix-preserving, 32-byte key; reversible with the key'
+ipcrypt-det\t'ipcrypt deterministic (AES-128), 16-byte key; IPv4 usually becomes IPv6-looking'
+ipcrypt-pfx\t'ipcrypt prefix-preserving, 32-byte key; the address family is kept'
+ipcrypt-nd\t'ipcrypt non-deterministic (KIASU-BC), 16-byte key; the output is NOT an address but a 48-hex-digit token, different each time'
+ipcrypt-ndx\t'ipcrypt non-deterministic (AES-XTS), 32-byte key; the output is NOT an address but a 64-hex-digit token, different each time'
+ipcipher\t'PowerDNS ipcipher, 16-byte key or a passphrase; the address family is kept'"
+complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -s o -l output -d 'Write the key to this file (created with mode 0600); stdout when absent' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -l force -d 'Overwrite an existing key file'
+complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand formats" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand formats" -s h -l help -d 'Print help'
+complete -c logscrub -n "__fish_logscrub_using_subcommand formats" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check help" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check help" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Validate rule files: every problem is reported as FILE:LINE:COLUMN with what was expected'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from check" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate rule files: every problem is reported as FILE:LINE:COLUMN with what was expected'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l max-age -d 'Delete files older than this: 30d, 12h, 2w, 1d12h' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l age-from -d 'Where a file\'s age comes from: the date in its name, its modification time, or the name\'s date when it has one (auto)' -r -f -a "name\t'The date in the file name; files without one are kept'
+mtime\t'The modification time'
+auto\t'The name\'s date when there is one, else the modification time'"
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l keep -d 'Always keep the N newest matching files of each PATH' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l exclude -d 'Never delete files whose name (or path below PATH) matches this glob; repeatable' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l audit-log -d 'Append one JSON record per deletion (path, size, age, rule; no log content) to this file' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l now -d 'Measure ages at this time instead of now (RFC 3339, YYYY-MM-DD or @EPOCH): reproducible runs for scripts and tests' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -s r -l recursive -d 'Descend into subdirectories (never through symbolic links)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l include-symlinks -d 'Treat symbolic links as candidates (the link is deleted, never what it points to)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l remove-empty-dirs -d 'Remove directories that deletion leaves empty (never a PATH itself)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -s n -l dry-run -d 'Print the plan (what, why, age) and delete nothing'
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l json -d 'Print the plan or the actions as JSON lines'
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l force -d 'Allow --max-age 0 (delete every matching file)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -s q -l quiet -d 'Print only problems'
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l ipv4-prefix -d 'IPv4 bits an address may keep' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l ipv6-prefix -d 'IPv6 bits an address may keep' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l rules -d 'Take the prefixes from this rule file\'s [addresses] (the policy the logs were made with)' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -s r -l recursive -d 'Check files in subdirectories too (never through symbolic links)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l json -d 'One JSON object per file'
+complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand detect" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand detect" -l json -d 'One JSON object per file'
+complete -c logscrub -n "__fish_logscrub_using_subcommand detect" -s h -l help -d 'Print help'
+complete -c logscrub -n "__fish_logscrub_using_subcommand detect" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand completions" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c logscrub -n "__fish_logscrub_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -s m -l mode -d 'The scheme the addresses were encrypted with' -r -f -a "truncate\t'Keep the prefix (--ipv4-prefix, --ipv6-prefix), zero the rest'
+hash\t'Keep the prefix, replace the rest by HMAC-SHA256 of the whole address (needs a key): distinct clients stay distinct, equal inputs give equal outputs'
+cryptopan\t'Crypto-PAn, prefix-preserving, 32-byte key; reversible with the key'
+ipcrypt-det\t'ipcrypt deterministic (AES-128), 16-byte key; IPv4 usually becomes IPv6-looking'
+ipcrypt-pfx\t'ipcrypt prefix-preserving, 32-byte key; the address family is kept'
+ipcrypt-nd\t'ipcrypt non-deterministic (KIASU-BC), 16-byte key; the output is NOT an address but a 48-hex-digit token, different each time'
+ipcrypt-ndx\t'ipcrypt non-deterministic (AES-XTS), 32-byte key; the output is NOT an address but a 64-hex-digit token, different each time'
+ipcipher\t'PowerDNS ipcipher, 16-byte key or a passphrase; the address family is kept'"
+complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -l key-file -d 'The key file used to encrypt them' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -l passphrase-env -d 'For ipcipher: the environment variable holding the passphrase' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions decrypt help" -f -a "anonymize" -d 'Rewrite client addresses in logs (stdin, files, gzip) to truncated or keyed-hash forms'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions decrypt help" -f -a "keygen" -d 'Write a new random key for --mode hash (mode 0600)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions decrypt help" -f -a "formats" -d 'List the log formats logscrub reads, with an example line of each'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions decrypt help" -f -a "rules" -d 'Work with rule files (see logscrub-rules(5))'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions decrypt help" -f -a "prune" -d 'Delete rotated logs past their retention window, and nothing else (see --dry-run)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions decrypt help" -f -a "audit" -d 'Check logs for what should not be there: addresses with host bits, e-mail addresses, credentials and DoH questions in URLs. Findings are counted, never shown in clear'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions decrypt help" -f -a "detect" -d 'Say which log format each file is, with the share of sampled lines that matched'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions decrypt help" -f -a "completions" -d 'Print a shell completion script'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions decrypt help" -f -a "decrypt" -d 'Reverse a reversible scheme (cryptopan, ipcrypt-*, ipcipher) with its key, for audits and legal requests: on addresses given as arguments, or on log lines from stdin'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions decrypt help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "check" -d 'Validate rule files: every problem is reported as FILE:LINE:COLUMN with what was expected'
