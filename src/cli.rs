@@ -460,9 +460,13 @@ pub struct AnonymizeArgs {
     #[arg(long, default_value_t = 6, value_name = "LEVEL", value_parser = clap::value_parser!(u32).range(1..=9))]
     pub gzip_level: u32,
 
-    /// Print no summary or warnings on stderr.
+    /// Print no summary, warnings or progress on stderr.
     #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
+
+    /// No progress bar (one is shown on a terminal while files are read).
+    #[arg(long)]
+    pub no_progress: bool,
 
     /// Say which format was chosen for each input.
     #[arg(short, long)]
@@ -687,6 +691,7 @@ impl AnonymizeArgs {
             quiet: self.quiet,
             verbose: self.verbose,
             summary_json: self.summary_json,
+            progress: !self.no_progress,
             rules,
             key,
         })

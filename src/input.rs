@@ -72,16 +72,44 @@ pub struct Input {
     pub compression: Compression,
 }
 
+/// A reader that counts the bytes it passes on (raw file bytes, before decompression), for a
+/// progress display that reads the counter from another thread.
+struct Counted<R> {
+    inner: R,
+    n: std::sync::Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let k = self.inner.read(buf)?;
+        self.n
+            .fetch_add(k as u64, std::sync::atomic::Ordering::Relaxed);
+        Ok(k)
+    }
+}
+
 /// Opens a source and sniffs its compression from the first bytes.
 pub fn open(source: &Source) -> Result<Input, InputError> {
+    open_counted(source, None)
+}
+
+/// [`open`], adding the raw bytes read to `counter` as they are read.
+pub fn open_counted(
+    source: &Source,
+    counter: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+) -> Result<Input, InputError> {
     let name = source.display();
     let open_err = |source| InputError::Open {
         path: name.clone(),
         source,
     };
-    let raw: Box<dyn Read + Send> = match source {
+    let file: Box<dyn Read + Send> = match source {
         Source::Stdin => Box::new(io::stdin()),
         Source::Path(p) => Box::new(File::open(p).map_err(open_err)?),
+    };
+    let raw: Box<dyn Read + Send> = match counter {
+        Some(n) => Box::new(Counted { inner: file, n }),
+        None => file,
     };
     sniff(raw, &name).map_err(|e| match e {
         SniffError::Io(e) => open_err(e),

@@ -166,3 +166,49 @@ fn audit_clean_dirty_masked_and_exit_statuses() {
         .assert()
         .code(2);
 }
+
+/// The progress bar appears only on a terminal (here one made by `script`), never in a pipe and
+/// never with --quiet.
+#[test]
+fn progress_only_on_a_terminal() {
+    use std::process::Command;
+    let d = tempfile::tempdir().unwrap();
+    let big = d.path().join("big.log");
+    let base = std::fs::read(fixture("web/combined.log")).unwrap();
+    std::fs::write(&big, base.repeat(400)).unwrap(); // ~29 MB: a few progress ticks in a debug build
+    let bin = assert_cmd::cargo::cargo_bin("logscrub");
+    // A pipe: summary only.
+    let o = Command::new(&bin)
+        .args(["anonymize"])
+        .arg(&big)
+        .stdout(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        !err.contains("ETA") && err.contains("120000 lines"),
+        "{err}"
+    );
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("script(1) is not installed; terminal case not checked");
+        return;
+    }
+    let run = |extra: &str| {
+        let cmd = format!(
+            "{} anonymize {extra} {} > /dev/null",
+            bin.display(),
+            big.display()
+        );
+        let o = Command::new("script")
+            .args(["-qec", &cmd, "/dev/null"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    assert!(run("").contains("ETA"), "a bar on a terminal");
+    assert!(!run("-q").contains("ETA"), "none with --quiet");
+    assert!(
+        !run("--no-progress").contains("ETA"),
+        "none with --no-progress"
+    );
+}

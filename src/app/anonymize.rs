@@ -59,6 +59,8 @@ pub struct Options {
     pub verbose: bool,
     /// `--summary-json`.
     pub summary_json: Option<PathBuf>,
+    /// Show a progress bar on stderr (only when it is a terminal and not `--quiet`).
+    pub progress: bool,
     /// `--rules`, compiled.
     pub rules: Option<RuleSet>,
     /// The key for the rules' `hash` action (the address key when there is one).
@@ -111,6 +113,61 @@ impl Summary {
             self.seconds,
             self.mb_per_s
         )
+    }
+}
+
+/// A progress bar for one input file (bytes read of its size, rate, ETA), updated from a counter
+/// by its own thread so the pipeline never waits for the terminal. Finished (cleared) on drop.
+struct Progress {
+    counter: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    bar: indicatif::ProgressBar,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    ticker: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(opts: &Options, src: &Source) -> Option<Progress> {
+        use std::io::IsTerminal;
+        use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+        let Source::Path(p) = src else { return None };
+        if !opts.progress || opts.quiet || !std::io::stderr().is_terminal() {
+            return None;
+        }
+        let len = fs::metadata(p).ok()?.len();
+        let bar = indicatif::ProgressBar::new(len);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{msg} [{bar:30}] {bytes}/{total_bytes} {bytes_per_sec} ETA {eta}",
+            )
+            .ok()?
+            .progress_chars("=> "),
+        );
+        bar.set_message(p.display().to_string());
+        let counter = std::sync::Arc::new(AtomicU64::new(0));
+        let stop = std::sync::Arc::new(AtomicBool::new(false));
+        let (c, s, b) = (counter.clone(), stop.clone(), bar.clone());
+        let ticker = std::thread::spawn(move || {
+            while !s.load(Ordering::Relaxed) {
+                b.set_position(c.load(Ordering::Relaxed));
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        });
+        Some(Progress {
+            counter,
+            bar,
+            stop,
+            ticker: Some(ticker),
+        })
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.ticker.take() {
+            let _ = t.join();
+        }
+        self.bar.finish_and_clear();
     }
 }
 
@@ -282,7 +339,9 @@ fn one(
     to_stdout: bool,
 ) -> Result<(Counts, u64), RunError> {
     let name = src.display();
-    let inp = input::open(src).map_err(anyhow::Error::from)?;
+    let progress = Progress::start(opts, src);
+    let inp = input::open_counted(src, progress.as_ref().map(|p| p.counter.clone()))
+        .map_err(anyhow::Error::from)?;
     let mut chunker = Chunker::new(inp.reader, opts.chunk, opts.max_line);
     let format = match &opts.format {
         FormatChoice::Fixed(f) => f.clone(),
