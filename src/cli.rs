@@ -556,6 +556,18 @@ impl AnonymizeArgs {
             if a.key_file.is_some() {
                 self.key_file = a.key_file.clone();
             }
+            if let Some(u) = r.on_unparsed {
+                if given("on_unparsed") {
+                    bail!(usage(format!(
+                        "--on-unparsed is also set by [options] in {rules_path}; keep one of them"
+                    )));
+                }
+                self.on_unparsed = match u {
+                    OnUnparsed::Scrub => UnparsedArg::Scrub,
+                    OnUnparsed::Drop => UnparsedArg::Drop,
+                    OnUnparsed::Fail => UnparsedArg::Fail,
+                };
+            }
         }
         if self.ipv4_prefix > 31 {
             bail!(usage(format!(

@@ -204,6 +204,9 @@ impl Engine {
             match self.format.parse(body, &mut ctx.fields) {
                 Ok(()) => client = ctx.fields.get(Std::Client),
                 Err(col) => {
+                    // The fields of a line that did not match mean nothing: no rule applies to
+                    // them (the rule file's on-unparsed decides what such lines become).
+                    ctx.fields.clear();
                     counts.unparsed += 1;
                     match self.on_unparsed {
                         OnUnparsed::Scrub => {}

@@ -323,3 +323,32 @@ mod props {
         }
     }
 }
+
+#[test]
+fn rule_files_decide_what_unparsed_lines_become() {
+    let line_ok = "192.0.2.17 alice - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0\"\n";
+    let line_bad = "alice logged in from 192.0.2.17\n";
+    let input = format!("{line_ok}{line_bad}");
+    // publish-web drops lines that do not match (their fields cannot be kept-only).
+    let out = logscrub()
+        .args(["anonymize", "-f", "combined", "--rules"])
+        .arg(rules("publish-web.toml"))
+        .write_stdin(input.clone())
+        .assert()
+        .success()
+        .stderr(contains("(1 unparsed, 1 dropped"))
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(!out.contains("alice"), "{out}");
+    assert_eq!(out.lines().count(), 1);
+    // The flag and the rule file may not both say it.
+    logscrub()
+        .args(["anonymize", "--on-unparsed", "scrub", "--rules"])
+        .arg(rules("publish-web.toml"))
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(contains("--on-unparsed is also set by [options]"));
+}

@@ -546,7 +546,14 @@ pub fn compile(text: &str) -> Result<RuleSet, Vec<RuleError>> {
                             Some(other) => c.err(v.span(), format!("unknown on-error `{other}`; expected drop or keep")),
                             None => {}
                         },
-                        other => c.err(k.span(), format!("unknown key `{other}` in [options]; expected on-error")),
+                        "on-unparsed" => match as_str(&mut c, v, "scrub, drop or fail") {
+                            Some("scrub") => rules.on_unparsed = Some(crate::pipeline::OnUnparsed::Scrub),
+                            Some("drop") => rules.on_unparsed = Some(crate::pipeline::OnUnparsed::Drop),
+                            Some("fail") => rules.on_unparsed = Some(crate::pipeline::OnUnparsed::Fail),
+                            Some(other) => c.err(v.span(), format!("unknown on-unparsed `{other}`; expected scrub, drop or fail")),
+                            None => {}
+                        },
+                        other => c.err(k.span(), format!("unknown key `{other}` in [options]; expected on-error, on-unparsed")),
                     }
                 }
             }
@@ -634,6 +641,7 @@ qname-suffix = ["example.com."]
 
 [options]
 on-error = "keep"
+on-unparsed = "drop"
 "#,
         )
         .unwrap();
@@ -644,6 +652,7 @@ on-error = "keep"
         assert_eq!(r.excludes[0].status, [(301, 301), (300, 399)]);
         assert_eq!(r.excludes[1].qname_suffix, [b"example.com".to_vec()]);
         assert_eq!(r.on_error, OnError::Keep);
+        assert_eq!(r.on_unparsed, Some(crate::pipeline::OnUnparsed::Drop));
         assert!(
             r.actions
                 .iter()

@@ -151,6 +151,9 @@ pub struct RuleSet {
     pub addresses: Addresses,
     /// When an action cannot apply.
     pub on_error: OnError,
+    /// What lines that do not match the format become (`scrub`, `drop`, `fail`), when the rule
+    /// file says.
+    pub on_unparsed: Option<crate::pipeline::OnUnparsed>,
 }
 
 /// A field named in a rule file: from the vocabulary, or `custom.NAME` for a field of a custom
