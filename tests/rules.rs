@@ -352,3 +352,67 @@ fn rule_files_decide_what_unparsed_lines_become() {
         .code(2)
         .stderr(contains("--on-unparsed is also set by [options]"));
 }
+
+#[test]
+fn applying_a_rule_set_twice_equals_applying_it_once() {
+    // A re-run (or a run after a crash) may meet a file it already anonymized.
+    for (set, input) in [
+        ("minimal-web.toml", "web/combined.log"),
+        ("publish-web.toml", "web/combined.log"),
+        ("doh-frontend.toml", "web/doh-frontend.log"),
+    ] {
+        let once = logscrub()
+            .args(["anonymize", "-q", "-f", "combined", "--rules"])
+            .arg(rules(set))
+            .arg(fixture(input))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let twice = logscrub()
+            .args(["anonymize", "-q", "-f", "combined", "--rules"])
+            .arg(rules(set))
+            .write_stdin(once.clone())
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert_eq!(
+            String::from_utf8(twice).unwrap(),
+            String::from_utf8(once).unwrap(),
+            "{set} is idempotent"
+        );
+    }
+    for s in [
+        "bind", "unbound", "dnsmasq", "coredns", "powerdns", "dnsdist", "doh",
+    ] {
+        for set in ["dns-resolver.toml", "dns-publish.toml"] {
+            let f = format!("dns/{s}.log");
+            let once = logscrub()
+                .args(["anonymize", "-q", "-f", s, "--rules"])
+                .arg(rules(set))
+                .arg(fixture(&f))
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone();
+            let twice = logscrub()
+                .args(["anonymize", "-q", "-f", s, "--rules"])
+                .arg(rules(set))
+                .write_stdin(once.clone())
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone();
+            assert_eq!(
+                String::from_utf8_lossy(&twice),
+                String::from_utf8_lossy(&once),
+                "{set} on {s} is idempotent"
+            );
+        }
+    }
+}

@@ -79,7 +79,7 @@ pub fn apply(
         Action::ReferrerSite => referrer_site(v, out),
         Action::UserAgentFamily => {
             super::ua::write_family(v, out);
-            Ok(true)
+            Ok(out.as_slice() != v)
         }
         Action::QnameReduce(r) => Ok(qname_reduce(v, *r, out)),
         Action::Replace { regex, with } => match regex.replace_all(v, with.as_slice()) {

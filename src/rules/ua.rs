@@ -191,8 +191,33 @@ pub fn classify(ua: &[u8]) -> Agent<'_> {
     }
 }
 
-/// Writes the reduced form: `Chrome 120 (Windows)`, `Googlebot 2 (bot)`.
+/// True when `ua` is already in the reduced form `<family>[ <major>] (<os or bot>)`, so that
+/// reducing it again changes nothing (a re-run over an anonymized file must be a no-op).
+pub fn is_reduced(ua: &[u8]) -> bool {
+    const TAILS: [&[u8]; 8] = [
+        b" (bot)",
+        b" (Windows)",
+        b" (Android)",
+        b" (iOS)",
+        b" (ChromeOS)",
+        b" (macOS)",
+        b" (Linux)",
+        b" (Other)",
+    ];
+    let Some(tail) = TAILS.iter().find(|t| ua.ends_with(t)) else {
+        return false;
+    };
+    let head = &ua[..ua.len() - tail.len()];
+    !head.is_empty() && !head.contains(&b'/') && !head.contains(&b'(') && !head.contains(&b';')
+}
+
+/// Writes the reduced form: `Chrome 120 (Windows)`, `Googlebot 2 (bot)`; an already reduced
+/// value is written as it is.
 pub fn write_family(ua: &[u8], out: &mut Vec<u8>) {
+    if is_reduced(ua) {
+        out.extend_from_slice(ua);
+        return;
+    }
     let a = classify(ua);
     out.extend_from_slice(a.family);
     if let Some(m) = a.major {
@@ -258,7 +283,10 @@ mod tests {
         for (ua, want) in table {
             let mut out = Vec::new();
             write_family(ua.as_bytes(), &mut out);
-            assert_eq!(String::from_utf8(out).unwrap(), *want, "{ua}");
+            assert_eq!(String::from_utf8(out.clone()).unwrap(), *want, "{ua}");
+            let mut again = Vec::new();
+            write_family(&out, &mut again);
+            assert_eq!(again, out, "reducing {want} again changes nothing");
         }
     }
 }
