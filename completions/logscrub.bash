@@ -46,6 +46,9 @@ _logscrub() {
             logscrub,rules)
                 cmd="logscrub__subcmd__rules"
                 ;;
+            logscrub,run)
+                cmd="logscrub__subcmd__run"
+                ;;
             logscrub__subcmd__help,anonymize)
                 cmd="logscrub__subcmd__help__subcmd__anonymize"
                 ;;
@@ -76,6 +79,9 @@ _logscrub() {
             logscrub__subcmd__help,rules)
                 cmd="logscrub__subcmd__help__subcmd__rules"
                 ;;
+            logscrub__subcmd__help,run)
+                cmd="logscrub__subcmd__help__subcmd__run"
+                ;;
             logscrub__subcmd__help__subcmd__rules,check)
                 cmd="logscrub__subcmd__help__subcmd__rules__subcmd__check"
                 ;;
@@ -98,7 +104,7 @@ _logscrub() {
 
     case "${cmd}" in
         logscrub)
-            opts="-h -V --threads --help --version anonymize keygen formats rules prune audit detect completions decrypt help"
+            opts="-h -V --threads --help --version anonymize keygen formats rules prune audit detect completions run decrypt help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -320,7 +326,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__help)
-            opts="anonymize keygen formats rules prune audit detect completions decrypt help"
+            opts="anonymize keygen formats rules prune audit detect completions run decrypt help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -487,6 +493,20 @@ _logscrub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        logscrub__subcmd__help__subcmd__run)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         logscrub__subcmd__keygen)
             opts="-s -o -h -V --scheme --output --force --threads --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -634,6 +654,40 @@ _logscrub() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logscrub__subcmd__run)
+            opts="-p -n -q -h -V --policy --dry-run --json --metrics --now --quiet --threads --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -p)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

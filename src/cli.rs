@@ -75,10 +75,120 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// The nightly job: anonymize rotated logs that are due, then delete what is past its window,
+    /// as a policy file says (see logscrub-policy(5) and --dry-run).
+    #[command(after_help = RUN_EXAMPLES, long_about = RUN_LONG)]
+    Run(RunArgs),
     /// Reverse a reversible scheme (cryptopan, ipcrypt-*, ipcipher) with its key, for audits and
     /// legal requests: on addresses given as arguments, or on log lines from stdin.
     #[command(after_help = DECRYPT_EXAMPLES)]
     Decrypt(DecryptArgs),
+}
+
+const RUN_LONG: &str = "\
+Carry out a policy file (logscrub-policy(5)): for each source, anonymize in place every rotated file \
+older than anonymize-after (atomically, keeping compression, mode, owner and modification time), then \
+delete raw files older than raw-retention and anonymized files older than retention, never a \
+keep-forever file and never the live file still being written. One run at a time (a lock in the \
+state directory; a second run exits with status 5). Re-running, or running after a crash, anonymizes \
+nothing twice: the state directory remembers each anonymized file by identity and content hash. \
+Actions go to stdout, a summary per source to stderr; --metrics writes a Prometheus textfile.";
+
+const RUN_EXAMPLES: &str = "\
+Examples:
+  logscrub run --policy /etc/logscrub/policy.toml --dry-run
+  logscrub run --policy /etc/logscrub/policy.toml --quiet
+  logscrub run --policy policy.toml --json --metrics /var/lib/prometheus/node-exporter/logscrub.prom";
+
+/// `logscrub run` flags.
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// The policy file (logscrub-policy(5)).
+    #[arg(short, long, value_name = "FILE")]
+    pub policy: PathBuf,
+    /// Print what would be anonymized and deleted, and change nothing (no lock, no state written).
+    #[arg(short = 'n', long)]
+    pub dry_run: bool,
+    /// Print the actions and the summary as one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+    /// Write Prometheus metrics (textfile collector format) here; overrides `metrics` in the policy.
+    #[arg(long, value_name = "FILE")]
+    pub metrics: Option<PathBuf>,
+    /// Measure ages at this time instead of now (RFC 3339, YYYY-MM-DD or @EPOCH).
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Print only problems (no actions, no summary).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+impl RunArgs {
+    /// Validates the flags and reads the policy. `now` is the clock's time unless --now is given.
+    pub fn into_options(
+        self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<crate::app::run::Options> {
+        let now = match &self.now {
+            Some(t) => {
+                crate::retention::date::parse_now(t).map_err(|e| usage(format!("--now {e}")))?
+            }
+            None => now,
+        };
+        let mut policy = crate::policy::load(&self.policy).map_err(|e| usage(e.to_string()))?;
+        if self.metrics.is_some() {
+            policy.metrics = self.metrics;
+        }
+        let mut anonymize = Vec::new();
+        for s in &policy.sources {
+            let o = policy_anonymize_options(s.anonymize.args()).map_err(|e| {
+                usage(format!(
+                    "{}: source `{}`: {e:#}",
+                    policy.path.display(),
+                    s.name
+                ))
+            })?;
+            anonymize.push(o);
+        }
+        Ok(crate::app::run::Options {
+            policy,
+            anonymize,
+            dry_run: self.dry_run,
+            json: self.json,
+            now,
+            quiet: self.quiet,
+        })
+    }
+}
+
+/// `anonymize --in-place` options from a policy source's settings, which are the anonymize flags
+/// of the same names: parsed by the same code, so a policy means exactly what the flags mean.
+fn policy_anonymize_options(args: Vec<std::ffi::OsString>) -> anyhow::Result<Options> {
+    let mut argv: Vec<std::ffi::OsString> = [
+        "logscrub",
+        "anonymize",
+        "--in-place",
+        "--quiet",
+        "--no-progress",
+    ]
+    .map(Into::into)
+    .to_vec();
+    argv.extend(args);
+    argv.push("policy-source".into());
+    let m = command().try_get_matches_from(argv).map_err(|e| {
+        let text = e.to_string();
+        let first = text.lines().next().unwrap_or_default();
+        usage(first.trim_start_matches("error: ").to_string())
+    })?;
+    let sub = m
+        .subcommand_matches("anonymize")
+        .expect("anonymize was given")
+        .clone();
+    let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&m)?;
+    let Command::Anonymize(a) = cli.command else {
+        unreachable!("anonymize was given")
+    };
+    a.into_options(&sub)
 }
 
 const PRUNE_LONG: &str = "\

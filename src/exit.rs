@@ -14,6 +14,8 @@ pub enum Exit {
     /// Some of the work failed (an unreadable directory, a file that could not be deleted); the
     /// rest was done.
     Partial = 4,
+    /// `run`: another run holds the lock; this one did nothing.
+    Locked = 5,
     /// Standard output was closed by the reader (e.g. `| head`): output is incomplete.
     /// 128 + SIGPIPE, as a shell reports a process killed by SIGPIPE.
     BrokenPipe = 141,
@@ -30,6 +32,14 @@ pub const TABLE: &[(Exit, &str)] = &[
     (
         Exit::Unparsed,
         "lines that did not match the format, under --strict or --on-unparsed fail (the output holds them scrubbed, or stops before the first one)",
+    ),
+    (
+        Exit::Partial,
+        "prune, run, detect: some of the work failed (an unreadable directory, a file that could not be anonymized or deleted); the rest was done and the messages say what failed",
+    ),
+    (
+        Exit::Locked,
+        "run: another run of the same policy holds the lock in its state directory; this run did nothing",
     ),
     (
         Exit::BrokenPipe,

@@ -14,5 +14,6 @@ pub mod input;
 pub mod manpage;
 pub mod output;
 pub mod pipeline;
+pub mod policy;
 pub mod retention;
 pub mod rules;

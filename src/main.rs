@@ -131,6 +131,21 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
                 Err(e) => report(&e),
             }
         }
+        Command::Run(r) => {
+            let opts = match r.into_options(chrono::Utc::now()) {
+                Ok(o) => o,
+                Err(e) => return report(&e),
+            };
+            match app::run::run(&opts, &mut std::io::stdout(), &mut std::io::stderr()) {
+                Ok(rep) if rep.errors > 0 => Exit::Partial,
+                Ok(_) => Exit::Ok,
+                Err(app::run::RunFailure::Locked(e)) => {
+                    eprintln!("logscrub: {e}");
+                    Exit::Locked
+                }
+                Err(app::run::RunFailure::Other(e)) => report(&e),
+            }
+        }
         Command::Decrypt(d) => {
             let kind = d.mode.kind();
             let key = logscrub::cli::read_key(

@@ -85,6 +85,11 @@ impl AtomicFile {
         Ok(guard)
     }
 
+    /// The temporary file being written (`None` when writing directly to a device or pipe).
+    pub fn temp_path(&self) -> Option<&Path> {
+        self.tmp.as_deref()
+    }
+
     /// Flushes to disk and renames over the target; the directory entry is synced too.
     /// `mtime`, when given, is set on the new file first (in-place rewrites keep the log's age).
     pub fn commit(mut self, mtime: Option<std::time::SystemTime>) -> io::Result<()> {

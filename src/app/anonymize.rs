@@ -238,7 +238,7 @@ pub fn run(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunError> {
                 let Source::Path(path) = src else {
                     return Err(anyhow!("--in-place needs files, not standard input").into());
                 };
-                let (c, n, out) = in_place(opts, &workers, path, log)?;
+                let (c, n, out) = in_place(opts, &workers, path, log, &mut |_| Ok(()))?;
                 sum.counts.add(&c);
                 sum.bytes_in += n;
                 sum.bytes_out += out;
@@ -281,11 +281,16 @@ fn finish_gzip<W: Write>(sink: &mut Counting<W>, gz: Option<u32>) -> io::Result<
     Ok(())
 }
 
-fn in_place(
+/// Replaces `path` by its anonymized version. `before_commit` sees the complete temporary file
+/// (complete, not yet synced) before it is renamed over `path`: `run` records the
+/// new content's hash there, so a crash after the rename can never be mistaken for raw content.
+/// Returns counts, bytes read and bytes written.
+pub fn in_place(
     opts: &Options,
     workers: &Workers,
     path: &Path,
     log: &mut dyn Write,
+    before_commit: &mut dyn FnMut(&Path) -> anyhow::Result<()>,
 ) -> Result<(Counts, u64, u64), RunError> {
     let meta =
         fs::symlink_metadata(path).with_context(|| format!("cannot open {}", path.display()))?;
@@ -322,6 +327,9 @@ fn in_place(
     finish_gzip(&mut sink, gz)
         .with_context(|| format!("cannot write beside {}", path.display()))?;
     let out = sink.n;
+    if let Some(tmp) = sink.inner.temp_path() {
+        before_commit(tmp)?;
+    }
     sink.inner
         .commit(meta.modified().ok())
         .with_context(|| format!("cannot replace {}", path.display()))?;

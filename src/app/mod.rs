@@ -7,6 +7,7 @@ pub mod decrypt;
 pub mod detect;
 pub mod keygen;
 pub mod prune;
+pub mod run;
 
 /// Errors that end a subcommand, by how they map to exit statuses.
 #[derive(Debug, thiserror::Error)]

@@ -63,7 +63,7 @@ pub fn show(d: Duration) -> String {
 }
 
 /// The reference time of an entry (end of its named period, or its mtime) and its source.
-fn reference(e: &Entry, from: AgeFrom) -> Option<(DateTime<Utc>, &'static str)> {
+pub fn reference(e: &Entry, from: AgeFrom) -> Option<(DateTime<Utc>, &'static str)> {
     let by_name = || date::name_period_end(e.name.as_encoded_bytes()).map(|t| (t, "name"));
     match from {
         AgeFrom::Name => by_name(),

@@ -1,0 +1,624 @@
+//! `logscrub run --policy`: the nightly job.
+//!
+//! Per source, in order: list the rotated files (no symlink followed, the live file left out) →
+//! tell anonymized from raw (`crate::policy::state`) → anonymize in place what is due → delete
+//! raw files past `raw-retention` and anonymized files past `retention` (never `keep-forever`).
+//! Before that, temporary files a killed run left beside a source's files are removed; after it,
+//! the state and the metrics file are written. Everything is done under the lock, so two runs
+//! never interleave; `--dry-run` takes no lock and writes nothing.
+//!
+//! A problem with one file (unreadable, an unparsed line under `on-unparsed = "fail"`, a
+//! deletion refused) is reported, counted and the run goes on (exit 4); a problem that makes the
+//! whole run unsafe (damaged state, unwritable state directory) stops it (exit 1).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, anyhow};
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use crate::app::RunError;
+use crate::app::anonymize::{self as anon};
+use crate::output::{AtomicFile, TMP_MARKER};
+use crate::pipeline::Workers;
+use crate::policy::state::{self, Ident, Record, State};
+use crate::policy::{Policy, Source};
+use crate::retention::plan::{self, show};
+use crate::retention::walk::{self, Root};
+use crate::retention::{Entry, NameGlob, apply, escape};
+
+/// Validated options for `run`.
+pub struct Options {
+    /// The policy.
+    pub policy: Policy,
+    /// Anonymize options for each source, in policy order.
+    pub anonymize: Vec<anon::Options>,
+    /// Plan only.
+    pub dry_run: bool,
+    /// One JSON document on stdout.
+    pub json: bool,
+    /// The time ages are measured at.
+    pub now: DateTime<Utc>,
+    /// Print only problems.
+    pub quiet: bool,
+}
+
+/// What happened to one source.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct SourceReport {
+    /// The source's name.
+    pub name: String,
+    /// Files anonymized (dry run: that would be).
+    pub files_anonymized: u64,
+    /// Lines in them.
+    pub lines: u64,
+    /// Lines that did not match the format (scrubbed or dropped as the source says).
+    pub unparsed: u64,
+    /// Addresses rewritten.
+    pub addresses_rewritten: u64,
+    /// Raw files deleted (past raw-retention).
+    pub raw_deleted: u64,
+    /// Anonymized files deleted (past retention).
+    pub anonymized_deleted: u64,
+    /// Bytes those deletions freed.
+    pub bytes_deleted: u64,
+    /// Temporary files of a killed run removed.
+    pub leftovers_removed: u64,
+    /// Problems met.
+    pub errors: u64,
+}
+
+/// One thing done (or, dry run, that would be done).
+#[derive(Debug, Clone, Serialize)]
+pub struct Action {
+    /// The source.
+    pub source: String,
+    /// `anonymize`, `delete`, `remove-leftover`.
+    pub action: &'static str,
+    /// The file (escaped when not printable).
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// What a run did.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    /// The policy file.
+    pub policy: String,
+    /// True when nothing was changed.
+    pub dry_run: bool,
+    /// The time ages were measured at.
+    pub now: String,
+    /// Per source.
+    pub sources: Vec<SourceReport>,
+    /// Everything done, in order.
+    pub actions: Vec<Action>,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Problems met, in all.
+    pub errors: u64,
+}
+
+/// Why a run did not happen at all.
+#[derive(Debug, thiserror::Error)]
+pub enum RunFailure {
+    /// Another run holds the lock.
+    #[error(transparent)]
+    Locked(state::LockError),
+    /// The run could not go on safely.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// A file of a source, with what the state knows of it.
+struct File {
+    entry: Entry,
+    path: PathBuf,
+    /// Index of its state record when it is anonymized.
+    record: Option<usize>,
+}
+
+/// Runs the policy. Actions go to `out` (text, unless `--json`), problems and the summary to `err`.
+pub fn run(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Result<Report, RunFailure> {
+    let started = Instant::now();
+    let p = &o.policy;
+    let _lock = if o.dry_run {
+        None
+    } else {
+        state::create_dir(&p.state_dir)?;
+        Some(state::lock(&p.state_dir).map_err(|e| match e {
+            state::LockError::Held { .. } => RunFailure::Locked(e),
+            other => RunFailure::Other(other.into()),
+        })?)
+    };
+    let mut st = State::load(&p.state_dir)?;
+    let mut report = Report {
+        policy: p.path.display().to_string(),
+        dry_run: o.dry_run,
+        now: o.now.to_rfc3339(),
+        ..Report::default()
+    };
+    let workers = Workers::new();
+    for (si, src) in p.sources.iter().enumerate() {
+        let mut sr = SourceReport {
+            name: src.name.clone(),
+            ..SourceReport::default()
+        };
+        let mut job = Job {
+            o,
+            src,
+            st: &mut st,
+            sr: &mut sr,
+            actions: &mut report.actions,
+            out,
+            err,
+            seen: Vec::new(),
+        };
+        job.source(&o.anonymize[si], &workers)?;
+        report.errors += sr.errors;
+        report.sources.push(sr);
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    if !o.dry_run {
+        if report.errors == 0 {
+            st.last_success = Some(o.now.timestamp());
+        }
+        st.save(&p.state_dir)?;
+        if let Some(m) = &p.metrics {
+            write_metrics(m, &report, st.last_success)?;
+        }
+    }
+    if o.json {
+        serde_json::to_writer_pretty(&mut *out, &report).context("cannot write stdout")?;
+        writeln!(out).context("cannot write stdout")?;
+    } else if !o.quiet {
+        for s in &report.sources {
+            let _ = writeln!(err, "{}", summary_line(s, o.dry_run));
+        }
+    }
+    Ok(report)
+}
+
+/// One line per source, journald-friendly (key=value, no color).
+fn summary_line(s: &SourceReport, dry_run: bool) -> String {
+    format!(
+        "logscrub: {}source={} anonymized={} lines={} unparsed={} addresses={} deleted_raw={} deleted_anonymized={} bytes_deleted={} leftovers_removed={} errors={}",
+        if dry_run { "dry run: " } else { "" },
+        s.name,
+        s.files_anonymized,
+        s.lines,
+        s.unparsed,
+        s.addresses_rewritten,
+        s.raw_deleted,
+        s.anonymized_deleted,
+        s.bytes_deleted,
+        s.leftovers_removed,
+        s.errors
+    )
+}
+
+struct Job<'a> {
+    o: &'a Options,
+    src: &'a Source,
+    st: &'a mut State,
+    sr: &'a mut SourceReport,
+    actions: &'a mut Vec<Action>,
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    /// Per state record: its file was seen in this run (records of other sources stay).
+    seen: Vec<bool>,
+}
+
+impl Job<'_> {
+    fn problem(&mut self, msg: impl std::fmt::Display) {
+        let _ = writeln!(self.err, "logscrub: {}: {msg}", self.src.name);
+        self.sr.errors += 1;
+    }
+
+    fn act(&mut self, action: &'static str, path: &Path, reason: String) {
+        let a = Action {
+            source: self.src.name.clone(),
+            action,
+            path: escape(path.as_os_str().as_encoded_bytes()),
+            reason,
+        };
+        if !self.o.json && !self.o.quiet {
+            let verb = match (action, self.o.dry_run) {
+                ("anonymize", false) => "anonymized",
+                ("anonymize", true) => "would anonymize",
+                ("delete", false) => "deleted",
+                ("delete", true) => "would delete",
+                (_, false) => "removed leftover",
+                (_, true) => "would remove leftover",
+            };
+            let _ = writeln!(self.out, "{verb} {} ({})", a.path, a.reason);
+        }
+        self.actions.push(a);
+    }
+
+    fn roots(&self) -> Vec<Root> {
+        self.src
+            .files
+            .iter()
+            .map(|(dir, glob)| Root {
+                dir: dir.clone(),
+                pattern: Some(glob.clone()),
+            })
+            .collect()
+    }
+
+    fn source(&mut self, aopts: &anon::Options, workers: &Workers) -> Result<(), RunFailure> {
+        let roots = self.roots();
+        self.remove_leftovers(&roots);
+        let w = walk::walk(
+            &roots,
+            walk::Options {
+                recursive: false,
+                include_symlinks: false,
+            },
+        );
+        for e in &w.errors {
+            self.problem(e);
+        }
+        let now = self.o.now;
+        let mut files: Vec<File> = Vec::new();
+        for e in w.entries {
+            let name = e.name.as_encoded_bytes();
+            if self.src.is_live(name, now)
+                || name
+                    .windows(TMP_MARKER.len())
+                    .any(|x| x == TMP_MARKER.as_bytes())
+            {
+                continue;
+            }
+            // The same file reached through two globs is one file.
+            if files
+                .iter()
+                .any(|f| f.entry.dev == e.dev && f.entry.ino == e.ino)
+            {
+                continue;
+            }
+            let path = roots[e.root].dir.join(&e.name);
+            files.push(File {
+                entry: e,
+                path,
+                record: None,
+            });
+        }
+        self.seen = vec![false; self.st.files.len()];
+        self.classify(&mut files);
+        if let Some(after) = self.src.anonymize_after {
+            for f in files.iter_mut() {
+                if f.record.is_some() {
+                    continue;
+                }
+                let Some((age, from)) = age(&f.entry, self.src, now) else {
+                    continue;
+                };
+                if age < after {
+                    continue;
+                }
+                let reason = format!(
+                    "raw, {} old by {from} >= anonymize-after {}",
+                    show(age),
+                    show(after)
+                );
+                if self.o.dry_run {
+                    self.sr.files_anonymized += 1;
+                    self.act("anonymize", &f.path, reason);
+                    f.record = Some(usize::MAX); // judged by `retention` from here on
+                    continue;
+                }
+                match self.anonymize(aopts, workers, f) {
+                    Ok(idx) => {
+                        self.mark(idx, true);
+                        self.act("anonymize", &f.path, reason);
+                    }
+                    Err(e) => self.problem(format!("{}: {e:#}", f.path.display())),
+                }
+            }
+        }
+        self.prune(&roots, &files);
+        if !self.o.dry_run && self.sr.errors == 0 {
+            // Records of this source whose file is gone (deleted, or never renamed into place).
+            // Only after a run without problems: an unreadable directory hides files, not removes.
+            let name = self.src.name.clone();
+            let seen = std::mem::take(&mut self.seen);
+            let mut k = 0;
+            self.st.files.retain(|r| {
+                let keep = r.source != name || seen.get(k).copied().unwrap_or(true);
+                k += 1;
+                keep
+            });
+        }
+        Ok(())
+    }
+
+    /// Notes that record `i` has (`true`) or no longer has a file.
+    fn mark(&mut self, i: usize, present: bool) {
+        if i == usize::MAX {
+            return; // a dry run's "would be anonymized"
+        }
+        if i >= self.seen.len() {
+            self.seen.resize(i + 1, false);
+        }
+        self.seen[i] = present;
+    }
+
+    /// Marks each file anonymized (with its record) or leaves it raw. A file whose identity is
+    /// unknown is hashed only when the answer changes what happens to it (it is due for
+    /// anonymization or deletion).
+    fn classify(&mut self, files: &mut [File]) {
+        let now = self.o.now;
+        let due = [self.src.anonymize_after, self.src.raw_retention]
+            .into_iter()
+            .flatten()
+            .min();
+        for f in files.iter_mut() {
+            let id = ident_of(&f.entry);
+            if let Some(i) = self.st.by_ident(&id) {
+                f.record = Some(i);
+                self.mark(i, true);
+                continue;
+            }
+            let is_due = match (due, age(&f.entry, self.src, now)) {
+                (Some(d), Some((a, _))) => a >= d,
+                _ => false,
+            };
+            if !is_due {
+                continue;
+            }
+            match state::content_hash(&f.path) {
+                Ok(h) => {
+                    if let Some(i) = self.st.by_hash(&h) {
+                        f.record = Some(i);
+                        self.mark(i, true);
+                        if !self.o.dry_run {
+                            let r = &mut self.st.files[i];
+                            r.ident = Some(id);
+                            r.path = escape(f.path.as_os_str().as_encoded_bytes());
+                        }
+                    }
+                }
+                Err(e) => {
+                    // Unreadable: it cannot be anonymized either; raw-retention still applies.
+                    self.problem(format!("{e:#}"));
+                }
+            }
+        }
+    }
+
+    /// Anonymizes one raw file in place; returns its new state record's index.
+    fn anonymize(
+        &mut self,
+        aopts: &anon::Options,
+        workers: &Workers,
+        f: &mut File,
+    ) -> anyhow::Result<usize> {
+        let dir = self.o.policy.state_dir.clone();
+        let record_at = self.st.files.len();
+        let src_name = self.src.name.clone();
+        let shown = escape(f.path.as_os_str().as_encoded_bytes());
+        let when = self.o.now.to_rfc3339();
+        let st = &mut *self.st;
+        let mut sink: Vec<u8> = Vec::new();
+        let mut record = |tmp: &Path| -> anyhow::Result<()> {
+            // The new content's hash is on disk before the rename (see `crate::policy::state`).
+            let h = state::content_hash(tmp)?;
+            st.files.push(Record {
+                source: src_name.clone(),
+                path: shown.clone(),
+                sha256: h,
+                ident: None,
+                anonymized: when.clone(),
+            });
+            st.save(&dir)
+        };
+        let res = anon::in_place(aopts, workers, &f.path, &mut sink, &mut record);
+        let (counts, _, _) = match res {
+            Ok(x) => x,
+            Err(RunError::Other(e)) => return Err(e),
+            Err(e) => return Err(anyhow!("{e}")),
+        };
+        if !sink.is_empty() {
+            let _ = self.err.write_all(&sink);
+        }
+        let id = Ident::of(&f.path).with_context(|| format!("cannot stat {}", f.path.display()))?;
+        self.st.files[record_at].ident = Some(id);
+        self.st.save(&self.o.policy.state_dir)?;
+        f.entry.dev = id.dev;
+        f.entry.ino = id.ino;
+        f.entry.size = id.size;
+        f.record = Some(record_at);
+        self.sr.files_anonymized += 1;
+        self.sr.lines += counts.lines;
+        self.sr.unparsed += counts.unparsed;
+        self.sr.addresses_rewritten += counts.addresses_rewritten;
+        Ok(record_at)
+    }
+
+    /// Deletes what is past its window: raw files by `raw-retention`, anonymized ones by
+    /// `retention`; `keep-forever` names never.
+    fn prune(&mut self, roots: &[Root], files: &[File]) {
+        for (anonymized, window, key) in [
+            (false, self.src.raw_retention, "raw-retention"),
+            (true, self.src.retention, "retention"),
+        ] {
+            let Some(max_age) = window else { continue };
+            let chosen: Vec<&File> = files
+                .iter()
+                .filter(|f| f.record.is_some() == anonymized)
+                .collect();
+            let entries: Vec<Entry> = chosen.iter().map(|f| f.entry.clone()).collect();
+            let policy = plan::Policy {
+                max_age,
+                age_from: self.src.age_from,
+                keep: 0,
+                exclude: self.src.keep_forever.clone(),
+            };
+            for d in plan::plan(&entries, &policy, self.o.now) {
+                if !d.delete {
+                    continue;
+                }
+                let e = &entries[d.entry];
+                let path = roots[e.root].dir.join(&e.name);
+                let reason = format!(
+                    "{}, {} by {}",
+                    if anonymized { "anonymized" } else { "raw" },
+                    d.reason.replace("the window", key),
+                    d.age_from
+                );
+                if !self.o.dry_run
+                    && let Err(msg) = apply::delete(roots, e)
+                {
+                    self.problem(msg);
+                    continue;
+                }
+                if let Some(i) = chosen[d.entry].record {
+                    self.mark(i, false);
+                }
+                if anonymized {
+                    self.sr.anonymized_deleted += 1;
+                } else {
+                    self.sr.raw_deleted += 1;
+                }
+                self.sr.bytes_deleted += e.size;
+                self.act("delete", &path, reason);
+            }
+        }
+    }
+
+    /// Removes `.NAME.logscrub-tmp-*` files a killed run left, where NAME is one of the source's.
+    fn remove_leftovers(&mut self, roots: &[Root]) {
+        let tmp_roots: Vec<Root> = roots
+            .iter()
+            .map(|r| {
+                let mut g = b".".to_vec();
+                g.extend_from_slice(&r.pattern.as_ref().expect("policy roots have globs").0);
+                g.extend_from_slice(TMP_MARKER.as_bytes());
+                g.push(b'*');
+                Root {
+                    dir: r.dir.clone(),
+                    pattern: Some(NameGlob(g)),
+                }
+            })
+            .collect();
+        let w = walk::walk(
+            &tmp_roots,
+            walk::Options {
+                recursive: false,
+                include_symlinks: false,
+            },
+        );
+        for e in &w.entries {
+            let path = tmp_roots[e.root].dir.join(&e.name);
+            if !self.o.dry_run
+                && let Err(msg) = apply::delete(&tmp_roots, e)
+            {
+                self.problem(msg);
+                continue;
+            }
+            self.sr.leftovers_removed += 1;
+            self.act(
+                "remove-leftover",
+                &path,
+                "temporary file of an interrupted run".into(),
+            );
+        }
+    }
+}
+
+fn ident_of(e: &Entry) -> Ident {
+    Ident {
+        dev: e.dev,
+        ino: e.ino,
+        size: e.size,
+        mtime_ns: e
+            .mtime
+            .timestamp_nanos_opt()
+            .unwrap_or(e.mtime.timestamp().saturating_mul(1_000_000_000)),
+    }
+}
+
+/// A file's age and where it came from, as retention measures it.
+fn age(e: &Entry, src: &Source, now: DateTime<Utc>) -> Option<(Duration, &'static str)> {
+    plan::reference(e, src.age_from).map(|(t, from)| (now - t, from))
+}
+
+/// Writes the Prometheus textfile atomically (node_exporter must never read half a file).
+fn write_metrics(path: &Path, r: &Report, last_success: Option<i64>) -> anyhow::Result<()> {
+    let mut m = String::new();
+    let label = |s: &str| {
+        s.replace('\\', "\\\\")
+            .replace('"', "\\\"")
+            .replace('\n', "\\n")
+    };
+    let mut gauge = |name: &str, help: &str, values: Vec<(Option<&str>, f64)>| {
+        m += &format!("# HELP logscrub_{name} {help}\n# TYPE logscrub_{name} gauge\n");
+        for (src, v) in values {
+            match src {
+                Some(s) => m += &format!("logscrub_{name}{{source=\"{}\"}} {v}\n", label(s)),
+                None => m += &format!("logscrub_{name} {v}\n"),
+            }
+        }
+    };
+    let per = |f: fn(&SourceReport) -> u64| -> Vec<(Option<&str>, f64)> {
+        r.sources
+            .iter()
+            .map(|s| (Some(s.name.as_str()), f(s) as f64))
+            .collect()
+    };
+    gauge(
+        "run_success",
+        "1 when the last run finished without problems, else 0.",
+        vec![(None, if r.errors == 0 { 1.0 } else { 0.0 })],
+    );
+    gauge(
+        "run_last_success_timestamp_seconds",
+        "When the last run without problems ran (seconds since 1970; 0: never).",
+        vec![(None, last_success.unwrap_or(0) as f64)],
+    );
+    gauge(
+        "run_duration_seconds",
+        "How long the last run took.",
+        vec![(None, (r.seconds * 1000.0).round() / 1000.0)],
+    );
+    gauge(
+        "run_files_anonymized",
+        "Files anonymized by the last run.",
+        per(|s| s.files_anonymized),
+    );
+    gauge(
+        "run_lines",
+        "Lines in the files anonymized by the last run.",
+        per(|s| s.lines),
+    );
+    gauge(
+        "run_unparsed_lines",
+        "Lines that did not match the source's format in the last run.",
+        per(|s| s.unparsed),
+    );
+    gauge(
+        "run_files_deleted",
+        "Files deleted by the last run (raw and anonymized).",
+        per(|s| s.raw_deleted + s.anonymized_deleted),
+    );
+    gauge(
+        "run_bytes_deleted",
+        "Bytes freed by the last run's deletions.",
+        per(|s| s.bytes_deleted),
+    );
+    gauge(
+        "run_errors",
+        "Problems met by the last run.",
+        per(|s| s.errors),
+    );
+    let mut f = AtomicFile::create(path, None)
+        .with_context(|| format!("cannot create a temporary file beside {}", path.display()))?;
+    f.write_all(m.as_bytes())?;
+    f.commit(None)
+        .with_context(|| format!("cannot write {}", path.display()))
+}

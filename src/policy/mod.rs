@@ -1,0 +1,477 @@
+//! Policy files: the operator's privacy policy as configuration, for `logscrub run --policy`.
+//!
+//! A policy names *sources* (rotated log files, by directory and file-name glob), how each is
+//! anonymized (the same settings as `logscrub anonymize`: format, rule file, mode, prefixes, key
+//! file, ...) and its windows: `anonymize-after` (raw rotated files older than this are
+//! anonymized in place), `raw-retention` (a raw file older than this is deleted, even when it
+//! could not be anonymized: the backstop of the promise), `retention` (anonymized files), and
+//! `keep-forever` (never deleted). The nightly job itself is in `crate::app::run`; the
+//! bookkeeping that makes it idempotent in [`state`].
+//!
+//! ```toml
+//! state-dir = "/var/lib/logscrub"
+//! metrics = "/var/lib/prometheus/node-exporter/logscrub.prom"   # optional
+//!
+//! [[source]]
+//! name = "nginx"
+//! files = ["/var/log/nginx/access.log*"]
+//! format = "combined"
+//! rules = "/usr/share/logscrub/rules/minimal-web.toml"
+//! anonymize-after = "0d"
+//! raw-retention = "7d"
+//! retention = "90d"
+//! ```
+//!
+//! Parsed with serde (unknown keys are errors, so a misspelt window is never silently ignored);
+//! every error names `file:line:col`. Relative paths are taken from the policy file's directory,
+//! so a policy and its rule and key files can travel together.
+
+pub mod state;
+
+use std::fmt;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::retention::plan::AgeFrom;
+use crate::retention::{NameGlob, date};
+
+/// A problem in a policy file, at `line:col` (0:0 when it is not about one place).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct PolicyError {
+    /// The policy file.
+    pub path: PathBuf,
+    /// 1-based line, 0 when unknown.
+    pub line: usize,
+    /// 1-based column, 0 when unknown.
+    pub col: usize,
+    /// What is wrong.
+    pub msg: String,
+}
+
+impl fmt::Display for PolicyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.line == 0 {
+            write!(f, "{}: {}", self.path.display(), self.msg)
+        } else {
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.path.display(),
+                self.line,
+                self.col,
+                self.msg
+            )
+        }
+    }
+}
+
+/// How a source's files are anonymized: the `logscrub anonymize` flags of the same names.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Anonymize {
+    /// `--format` (default `auto`).
+    pub format: Option<String>,
+    /// `--rules`.
+    pub rules: Option<PathBuf>,
+    /// `--mode`.
+    pub mode: Option<String>,
+    /// `--ipv4-prefix`.
+    pub ipv4_prefix: Option<u8>,
+    /// `--ipv6-prefix`.
+    pub ipv6_prefix: Option<u8>,
+    /// `--key-file`.
+    pub key_file: Option<PathBuf>,
+    /// `--keep-net`, repeated.
+    pub keep_net: Vec<String>,
+    /// `--on-unparsed`.
+    pub on_unparsed: Option<String>,
+}
+
+impl Anonymize {
+    /// The `logscrub anonymize` arguments these settings stand for (without files).
+    pub fn args(&self) -> Vec<std::ffi::OsString> {
+        let mut a: Vec<std::ffi::OsString> = Vec::new();
+        let mut flag = |f: &str, v: std::ffi::OsString| {
+            a.push(f.into());
+            a.push(v);
+        };
+        if let Some(v) = &self.format {
+            flag("--format", v.into());
+        }
+        if let Some(v) = &self.rules {
+            flag("--rules", v.into());
+        }
+        if let Some(v) = &self.mode {
+            flag("--mode", v.into());
+        }
+        if let Some(v) = self.ipv4_prefix {
+            flag("--ipv4-prefix", v.to_string().into());
+        }
+        if let Some(v) = self.ipv6_prefix {
+            flag("--ipv6-prefix", v.to_string().into());
+        }
+        if let Some(v) = &self.key_file {
+            flag("--key-file", v.into());
+        }
+        for n in &self.keep_net {
+            flag("--keep-net", n.into());
+        }
+        if let Some(v) = &self.on_unparsed {
+            flag("--on-unparsed", v.into());
+        }
+        a
+    }
+}
+
+/// One source of logs and its windows.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// A name for messages, metrics and the state file.
+    pub name: String,
+    /// Directory + file-name glob pairs (`/var/log/nginx/access.log*`).
+    pub files: Vec<(PathBuf, NameGlob)>,
+    /// Names of files still being written (never touched); see [`Source::is_live`].
+    pub live: Vec<NameGlob>,
+    /// How files are anonymized.
+    pub anonymize: Anonymize,
+    /// Raw rotated files older than this are anonymized; `None`: never.
+    pub anonymize_after: Option<Duration>,
+    /// Raw files older than this are deleted; `None`: kept.
+    pub raw_retention: Option<Duration>,
+    /// Anonymized files older than this are deleted; `None`: kept.
+    pub retention: Option<Duration>,
+    /// Names never deleted.
+    pub keep_forever: Vec<NameGlob>,
+    /// Where ages come from.
+    pub age_from: AgeFrom,
+}
+
+impl Source {
+    /// True for a file still being written, which `run` never touches: a name listed in `live`,
+    /// a name without any sign of rotation (no date, no `.N` suffix, no compression suffix), or a
+    /// name whose date names a period that has not ended yet (`access-2026-11-22.log` today).
+    pub fn is_live(&self, name: &[u8], now: DateTime<Utc>) -> bool {
+        if self.live.iter().any(|g| g.matches(name)) {
+            return true;
+        }
+        if let Some(end) = date::name_period_end(name) {
+            return end > now;
+        }
+        let compressed = [".gz", ".zst", ".xz", ".bz2", ".Z", ".lz4"]
+            .iter()
+            .any(|s| name.ends_with(s.as_bytes()));
+        let numbered = name
+            .rsplit(|&b| b == b'.')
+            .next()
+            .is_some_and(|last| !last.is_empty() && last.iter().all(u8::is_ascii_digit))
+            && name.contains(&b'.');
+        !(compressed || numbered)
+    }
+}
+
+/// A whole policy.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// The policy file.
+    pub path: PathBuf,
+    /// Where the state file and lock live.
+    pub state_dir: PathBuf,
+    /// A Prometheus textfile to write after each run.
+    pub metrics: Option<PathBuf>,
+    /// The sources, in file order.
+    pub sources: Vec<Source>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawPolicy {
+    state_dir: String,
+    metrics: Option<String>,
+    #[serde(default)]
+    source: Vec<Spanned<RawSource>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawSource {
+    name: Spanned<String>,
+    files: Vec<Spanned<String>>,
+    #[serde(default)]
+    live: Vec<String>,
+    format: Option<String>,
+    rules: Option<String>,
+    mode: Option<String>,
+    ipv4_prefix: Option<u8>,
+    ipv6_prefix: Option<u8>,
+    key_file: Option<String>,
+    #[serde(default)]
+    keep_net: Vec<String>,
+    on_unparsed: Option<String>,
+    anonymize_after: Option<Spanned<String>>,
+    raw_retention: Option<Spanned<String>>,
+    retention: Option<Spanned<String>>,
+    #[serde(default)]
+    keep_forever: Vec<String>,
+    age_from: Option<Spanned<String>>,
+}
+
+/// Reads and checks a policy file.
+pub fn load(path: &Path) -> Result<Policy, PolicyError> {
+    let text = std::fs::read_to_string(path).map_err(|e| PolicyError {
+        path: path.to_owned(),
+        line: 0,
+        col: 0,
+        msg: format!("cannot read the policy file: {e}"),
+    })?;
+    parse(&text, path)
+}
+
+/// Checks policy text; relative paths are taken from `path`'s directory.
+pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
+    let err = |span: Option<Range<usize>>, msg: String| {
+        let (line, col) = match span {
+            Some(s) => {
+                let before = &text[..s.start.min(text.len())];
+                (
+                    before.matches('\n').count() + 1,
+                    before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
+                )
+            }
+            None => (0, 0),
+        };
+        PolicyError {
+            path: path.to_owned(),
+            line,
+            col,
+            msg,
+        }
+    };
+    let raw: RawPolicy = toml::from_str(text).map_err(|e| err(e.span(), e.message().into()))?;
+    let base = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    let abs = |p: &str| -> PathBuf {
+        let p = Path::new(p);
+        if p.is_absolute() {
+            p.to_owned()
+        } else {
+            base.join(p)
+        }
+    };
+    let globs = |v: &[String]| v.iter().map(|g| NameGlob(g.as_bytes().to_vec())).collect();
+    let dur = |v: &Option<Spanned<String>>, key: &str, zero_ok: bool| {
+        let Some(s) = v else { return Ok(None) };
+        let d = date::parse_duration(s.get_ref()).map_err(|m| err(Some(s.span()), m))?;
+        if !zero_ok && d <= Duration::zero() {
+            return Err(err(
+                Some(s.span()),
+                format!("{key} of zero would delete every rotated file as soon as it appears"),
+            ));
+        }
+        Ok(Some(d))
+    };
+    if raw.source.is_empty() {
+        return Err(err(None, "no [[source]]: nothing to do".into()));
+    }
+    let mut sources = Vec::new();
+    for s in &raw.source {
+        let span = s.span();
+        let s = s.get_ref();
+        let name = s.name.get_ref().clone();
+        if name.is_empty() || sources.iter().any(|o: &Source| o.name == name) {
+            return Err(err(
+                Some(s.name.span()),
+                format!("source name `{name}` must be non-empty and unique"),
+            ));
+        }
+        if s.files.is_empty() {
+            return Err(err(Some(span), format!("source `{name}` has no files")));
+        }
+        let mut files = Vec::new();
+        for f in &s.files {
+            let p = abs(f.get_ref());
+            let (Some(dir), Some(file)) = (p.parent(), p.file_name()) else {
+                return Err(err(
+                    Some(f.span()),
+                    "expected a directory and a file-name glob such as /var/log/nginx/access.log*"
+                        .into(),
+                ));
+            };
+            if NameGlob::is_pattern(dir.as_os_str().as_encoded_bytes()) {
+                return Err(err(
+                    Some(f.span()),
+                    "wildcards are allowed in the file name only, not in directories".into(),
+                ));
+            }
+            files.push((dir.to_owned(), NameGlob(file.as_encoded_bytes().to_vec())));
+        }
+        let anonymize_after = dur(&s.anonymize_after, "anonymize-after", true)?;
+        let raw_retention = dur(&s.raw_retention, "raw-retention", false)?;
+        let retention = dur(&s.retention, "retention", false)?;
+        if let (Some(a), Some(r), Some(sp)) = (anonymize_after, raw_retention, &s.raw_retention)
+            && a >= r
+        {
+            return Err(err(
+                Some(sp.span()),
+                "raw-retention must be longer than anonymize-after (raw files are anonymized first, then deleted only if that failed)".into(),
+            ));
+        }
+        if anonymize_after.is_none() && raw_retention.is_none() {
+            return Err(err(
+                Some(span),
+                format!(
+                    "source `{name}` has neither anonymize-after nor raw-retention: its raw logs would be kept forever"
+                ),
+            ));
+        }
+        let age_from = match &s.age_from {
+            None => AgeFrom::Auto,
+            Some(v) => match v.get_ref().as_str() {
+                "auto" => AgeFrom::Auto,
+                "name" => AgeFrom::Name,
+                "mtime" => AgeFrom::Mtime,
+                other => {
+                    return Err(err(
+                        Some(v.span()),
+                        format!("age-from `{other}`: expected auto, name or mtime"),
+                    ));
+                }
+            },
+        };
+        sources.push(Source {
+            name,
+            files,
+            live: globs(&s.live),
+            anonymize: Anonymize {
+                format: s.format.clone(),
+                rules: s.rules.as_deref().map(abs),
+                mode: s.mode.clone(),
+                ipv4_prefix: s.ipv4_prefix,
+                ipv6_prefix: s.ipv6_prefix,
+                key_file: s.key_file.as_deref().map(abs),
+                keep_net: s.keep_net.clone(),
+                on_unparsed: s.on_unparsed.clone(),
+            },
+            anonymize_after,
+            raw_retention,
+            retention,
+            keep_forever: globs(&s.keep_forever),
+            age_from,
+        });
+    }
+    Ok(Policy {
+        path: path.to_owned(),
+        state_dir: abs(&raw.state_dir),
+        metrics: raw.metrics.as_deref().map(abs),
+        sources,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_at(text: &str) -> Result<Policy, PolicyError> {
+        parse(text, Path::new("/etc/logscrub/policy.toml"))
+    }
+
+    const OK: &str = r#"
+state-dir = "state"
+[[source]]
+name = "web"
+files = ["/var/log/nginx/access.log*", "logs/other-*.log"]
+rules = "web.toml"
+anonymize-after = "1d"
+raw-retention = "7d"
+retention = "90d"
+keep-forever = ["*-2026-01-01*"]
+"#;
+
+    #[test]
+    fn parses_and_resolves_relative_paths() {
+        let p = parse_at(OK).unwrap();
+        assert_eq!(p.state_dir, Path::new("/etc/logscrub/state"));
+        let s = &p.sources[0];
+        assert_eq!(s.files[0].0, Path::new("/var/log/nginx"));
+        assert_eq!(s.files[0].1, NameGlob(b"access.log*".to_vec()));
+        assert_eq!(s.files[1].0, Path::new("/etc/logscrub/logs"));
+        assert_eq!(
+            s.anonymize.rules.as_deref(),
+            Some(Path::new("/etc/logscrub/web.toml"))
+        );
+        assert_eq!(s.anonymize_after, Some(Duration::days(1)));
+        assert_eq!(s.retention, Some(Duration::days(90)));
+        assert_eq!(s.age_from, AgeFrom::Auto);
+        assert_eq!(
+            s.anonymize.args(),
+            ["--rules", "/etc/logscrub/web.toml"]
+                .map(std::ffi::OsString::from)
+                .to_vec()
+        );
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        let table: &[(&str, &str)] = &[
+            (
+                "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nanonymize-after = \"1x\"\n",
+                "/etc/logscrub/policy.toml:5:19: `1x`: unknown unit",
+            ),
+            (
+                "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nraw-retention = \"0d\"\n",
+                "/etc/logscrub/policy.toml:5:17: raw-retention of zero",
+            ),
+            (
+                "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nretension = \"9d\"\n",
+                "/etc/logscrub/policy.toml:5:1: unknown field `retension`",
+            ),
+            (
+                "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x*/y\"]\nraw-retention = \"7d\"\n",
+                "/etc/logscrub/policy.toml:4:10: wildcards are allowed in the file name only",
+            ),
+            (
+                "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nanonymize-after = \"7d\"\nraw-retention = \"7d\"\n",
+                "/etc/logscrub/policy.toml:6:17: raw-retention must be longer",
+            ),
+            (
+                "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\n",
+                "/etc/logscrub/policy.toml:2:1: source `a` has neither",
+            ),
+            ("state-dir = \"s\"\n", "no [[source]]"),
+            (
+                "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nraw-retention = \"7d\"\nage-from = \"ctime\"\n",
+                "/etc/logscrub/policy.toml:6:12: age-from `ctime`",
+            ),
+        ];
+        for (text, want) in table {
+            let got = parse_at(text).unwrap_err().to_string();
+            assert!(got.contains(want), "{text:?}\n got: {got}\nwant: {want}");
+        }
+    }
+
+    #[test]
+    fn live_files_are_recognised() {
+        let p = parse_at(OK).unwrap();
+        let mut s = p.sources[0].clone();
+        let now = "2026-11-22T03:00:00Z".parse().unwrap();
+        for (name, live) in [
+            ("access.log", true),
+            ("access.log.1", false),
+            ("access.log.2.gz", false),
+            ("access.log-20261121", false),
+            ("access.log-20261121.gz", false),
+            ("access-2026-11-22.log", true),
+            ("access-2026-11-21.log", false),
+            ("access.log.zst", false),
+            ("error.log", true),
+        ] {
+            assert_eq!(s.is_live(name.as_bytes(), now), live, "{name}");
+        }
+        s.live = vec![NameGlob(b"access.log.1".to_vec())];
+        assert!(s.is_live(b"access.log.1", now));
+    }
+}

@@ -1,0 +1,291 @@
+//! The bookkeeping of `run`: which files are anonymized already, and the run lock.
+//!
+//! A file is recognised as anonymized by its identity (device, inode, size, modification time)
+//! or, when that changed (logrotate renamed and compressed it), by the SHA-256 of its
+//! *decompressed* content. The content hash is written to the state *before* the anonymized file
+//! is renamed over the raw one, so a crash at any moment leaves a state that tells the two
+//! versions apart: raw content never matches a recorded hash (the next run anonymizes it), the
+//! anonymized content always does (the next run records its identity and goes on). Records whose
+//! file is gone are dropped when the source's directories were read without error.
+//!
+//! The state file holds paths, sizes and hashes, never log content. It is JSON (readable when
+//! an operator needs to know what happened), written atomically; a damaged state file stops the
+//! run rather than let it anonymize files twice.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Read, Write};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, OpenOptionsExt};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use crate::input::{self, Source};
+use crate::output::AtomicFile;
+
+/// The state file's name in the state directory.
+pub const STATE_FILE: &str = "state.json";
+/// The lock file's name in the state directory.
+pub const LOCK_FILE: &str = "lock";
+
+/// What identifies a file without reading it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ident {
+    /// Device.
+    pub dev: u64,
+    /// Inode.
+    pub ino: u64,
+    /// Size in bytes.
+    pub size: u64,
+    /// Modification time, nanoseconds since 1970.
+    pub mtime_ns: i64,
+}
+
+impl Ident {
+    /// The identity of the file at `path` (not following a final symlink).
+    pub fn of(path: &Path) -> io::Result<Ident> {
+        let m = fs::symlink_metadata(path)?;
+        Ok(Ident {
+            dev: m.dev(),
+            ino: m.ino(),
+            size: m.size(),
+            mtime_ns: m.mtime().saturating_mul(1_000_000_000) + m.mtime_nsec(),
+        })
+    }
+}
+
+/// One anonymized file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// The policy source it belongs to.
+    pub source: String,
+    /// Where it was last seen (for people reading the state; matching never uses it).
+    pub path: String,
+    /// SHA-256 of the decompressed anonymized content, hex.
+    pub sha256: String,
+    /// Its identity, once the rename is done (`None`: the run stopped before or during it).
+    pub ident: Option<Ident>,
+    /// When it was anonymized (RFC 3339).
+    pub anonymized: String,
+}
+
+/// Everything `run` remembers between runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    /// Format version.
+    pub version: u32,
+    /// Seconds since 1970 of the last run that finished without problems.
+    pub last_success: Option<i64>,
+    /// Anonymized files.
+    pub files: Vec<Record>,
+}
+
+impl State {
+    /// Reads the state from `dir`; a missing file is an empty state, a damaged one an error.
+    pub fn load(dir: &Path) -> anyhow::Result<State> {
+        let p = dir.join(STATE_FILE);
+        let text = match fs::read_to_string(&p) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                return Ok(State {
+                    version: 1,
+                    ..State::default()
+                });
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", p.display())),
+        };
+        let s: State = serde_json::from_str(&text).with_context(|| {
+            format!(
+                "the state file {} is damaged; restore it or move it aside (files already anonymized with a keyed mode would then be anonymized again)",
+                p.display()
+            )
+        })?;
+        if s.version != 1 {
+            anyhow::bail!(
+                "{}: state version {} is not one this logscrub knows (1)",
+                p.display(),
+                s.version
+            );
+        }
+        Ok(s)
+    }
+
+    /// Writes the state to `dir`, atomically.
+    pub fn save(&self, dir: &Path) -> anyhow::Result<()> {
+        let p = dir.join(STATE_FILE);
+        let mut f = AtomicFile::create(&p, None)
+            .with_context(|| format!("cannot create a temporary file beside {}", p.display()))?;
+        serde_json::to_writer_pretty(&mut f, self)?;
+        f.write_all(b"\n")?;
+        f.commit(None)
+            .with_context(|| format!("cannot write {}", p.display()))
+    }
+
+    /// The record whose identity is `id`.
+    pub fn by_ident(&self, id: &Ident) -> Option<usize> {
+        self.files.iter().position(|r| r.ident.as_ref() == Some(id))
+    }
+
+    /// The record whose content hash is `h`.
+    pub fn by_hash(&self, h: &str) -> Option<usize> {
+        self.files.iter().position(|r| r.sha256 == h)
+    }
+}
+
+/// SHA-256 (hex) of a file's decompressed content.
+pub fn content_hash(path: &Path) -> anyhow::Result<String> {
+    let mut inp = input::open(&Source::Path(path.to_owned()))?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = match inp.reader.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        };
+        h.update(&buf[..n]);
+    }
+    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+/// The run lock: held while the value lives (the kernel releases it if the process dies).
+pub struct Lock {
+    _file: File,
+}
+
+/// Why the lock was not taken.
+#[derive(Debug, thiserror::Error)]
+pub enum LockError {
+    /// Another run holds it.
+    #[error("another logscrub run holds {path}{pid}; this run does nothing")]
+    Held {
+        /// The lock file.
+        path: PathBuf,
+        /// `" (pid N)"` when the holder wrote it.
+        pid: String,
+    },
+    /// The lock file could not be opened.
+    #[error("cannot open the lock file {path}: {source}")]
+    Io {
+        /// The lock file.
+        path: PathBuf,
+        /// Why.
+        source: io::Error,
+    },
+}
+
+/// Creates the state directory (mode 0700) if needed.
+pub fn create_dir(dir: &Path) -> anyhow::Result<()> {
+    fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)
+        .with_context(|| format!("cannot create the state directory {}", dir.display()))
+}
+
+/// Takes the run lock in `dir` without waiting.
+pub fn lock(dir: &Path) -> Result<Lock, LockError> {
+    use rustix::fs::{FlockOperation, flock};
+    let path = dir.join(LOCK_FILE);
+    let io_err = |source| LockError::Io {
+        path: path.clone(),
+        source,
+    };
+    let mut f = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .mode(0o600)
+        .open(&path)
+        .map_err(io_err)?;
+    if let Err(e) = flock(&f, FlockOperation::NonBlockingLockExclusive) {
+        if e == rustix::io::Errno::WOULDBLOCK {
+            let mut holder = String::new();
+            let _ = f.read_to_string(&mut holder);
+            let pid = holder
+                .trim()
+                .parse::<u32>()
+                .map(|p| format!(" (pid {p})"))
+                .unwrap_or_default();
+            return Err(LockError::Held { path, pid });
+        }
+        return Err(io_err(e.into()));
+    }
+    f.set_len(0).map_err(io_err)?;
+    writeln!(f, "{}", std::process::id()).map_err(io_err)?;
+    Ok(Lock { _file: f })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_round_trips_and_damage_is_an_error() {
+        let d = tempfile::tempdir().unwrap();
+        let empty = State::load(d.path()).unwrap();
+        assert!(empty.files.is_empty() && empty.version == 1);
+        let mut s = empty.clone();
+        s.files.push(Record {
+            source: "web".into(),
+            path: "/var/log/x.1".into(),
+            sha256: "ab".into(),
+            ident: Some(Ident {
+                dev: 1,
+                ino: 2,
+                size: 3,
+                mtime_ns: 4,
+            }),
+            anonymized: "2026-11-22T00:00:00Z".into(),
+        });
+        s.save(d.path()).unwrap();
+        let back = State::load(d.path()).unwrap();
+        assert_eq!(back, s);
+        assert_eq!(
+            back.by_ident(&Ident {
+                dev: 1,
+                ino: 2,
+                size: 3,
+                mtime_ns: 4
+            }),
+            Some(0)
+        );
+        assert_eq!(back.by_hash("ab"), Some(0));
+        fs::write(d.path().join(STATE_FILE), "{ half").unwrap();
+        let e = format!("{:#}", State::load(d.path()).unwrap_err());
+        assert!(e.contains("damaged"), "{e}");
+    }
+
+    #[test]
+    fn content_hash_sees_through_gzip() {
+        let d = tempfile::tempdir().unwrap();
+        let plain = d.path().join("a");
+        fs::write(&plain, "line\n").unwrap();
+        let gz = d.path().join("a.gz");
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        e.write_all(b"line\n").unwrap();
+        fs::write(&gz, e.finish().unwrap()).unwrap();
+        assert_eq!(content_hash(&plain).unwrap(), content_hash(&gz).unwrap());
+        assert_eq!(
+            content_hash(&plain).unwrap(),
+            "c73b73af8851e9e91bc6b4dc12e7dace0a2bfb931c1d0b8b36ef367319f58cd1"
+        );
+    }
+
+    #[test]
+    fn a_second_lock_is_refused_with_the_holder() {
+        let d = tempfile::tempdir().unwrap();
+        let l = lock(d.path()).unwrap();
+        let e = lock(d.path()).err().expect("second lock refused");
+        let msg = e.to_string();
+        assert!(
+            matches!(e, LockError::Held { .. }) && msg.contains(&std::process::id().to_string()),
+            "{msg}"
+        );
+        drop(l);
+        lock(d.path()).unwrap();
+    }
+}
