@@ -119,6 +119,8 @@ struct File {
     path: PathBuf,
     /// Index of its state record when it is anonymized.
     record: Option<usize>,
+    /// It could not be read (reported once; not anonymized; retention still applies).
+    unreadable: bool,
 }
 
 /// Runs the policy. Actions go to `out` (text, unless `--json`), problems and the summary to `err`.
@@ -286,13 +288,14 @@ impl Job<'_> {
                 entry: e,
                 path,
                 record: None,
+                unreadable: false,
             });
         }
         self.seen = vec![false; self.st.files.len()];
         self.classify(&mut files);
         if let Some(after) = self.src.anonymize_after {
             for f in files.iter_mut() {
-                if f.record.is_some() {
+                if f.record.is_some() || f.unreadable {
                     continue;
                 }
                 let Some((age, from)) = age(&f.entry, self.src, now) else {
@@ -317,7 +320,14 @@ impl Job<'_> {
                         self.mark(idx, true);
                         self.act("anonymize", &f.path, reason);
                     }
-                    Err(e) => self.problem(format!("{}: {e:#}", f.path.display())),
+                    Err(e) => {
+                        let msg = format!("{e:#}");
+                        if msg.contains(&f.path.display().to_string()) {
+                            self.problem(msg);
+                        } else {
+                            self.problem(format!("{}: {msg}", f.path.display()));
+                        }
+                    }
                 }
             }
         }
@@ -373,18 +383,29 @@ impl Job<'_> {
             }
             match state::content_hash(&f.path) {
                 Ok(h) => {
-                    if let Some(i) = self.st.by_hash(&h) {
-                        f.record = Some(i);
-                        self.mark(i, true);
-                        if !self.o.dry_run {
-                            let r = &mut self.st.files[i];
-                            r.ident = Some(id);
-                            r.path = escape(f.path.as_os_str().as_encoded_bytes());
+                    // Identical files (two empty logs) share a hash: each takes a record of its
+                    // own, a copy when every record with this hash is claimed already.
+                    let unclaimed = (0..self.st.files.len()).find(|&i| {
+                        self.st.files[i].sha256 == h && !self.seen.get(i).copied().unwrap_or(false)
+                    });
+                    let i = match (unclaimed, self.st.by_hash(&h)) {
+                        (Some(i), _) => i,
+                        (None, Some(j)) => {
+                            let copy = self.st.files[j].clone();
+                            self.st.files.push(copy);
+                            self.st.files.len() - 1
                         }
-                    }
+                        (None, None) => continue,
+                    };
+                    f.record = Some(i);
+                    self.mark(i, true);
+                    let r = &mut self.st.files[i];
+                    r.ident = Some(id);
+                    r.path = escape(f.path.as_os_str().as_encoded_bytes());
                 }
                 Err(e) => {
                     // Unreadable: it cannot be anonymized either; raw-retention still applies.
+                    f.unreadable = true;
                     self.problem(format!("{e:#}"));
                 }
             }
@@ -427,8 +448,9 @@ impl Job<'_> {
             let _ = self.err.write_all(&sink);
         }
         let id = Ident::of(&f.path).with_context(|| format!("cannot stat {}", f.path.display()))?;
+        // Saved with the rest at the end of the run; should it die before, the next run knows the
+        // file by its content hash.
         self.st.files[record_at].ident = Some(id);
-        self.st.save(&self.o.policy.state_dir)?;
         f.entry.dev = id.dev;
         f.entry.ino = id.ino;
         f.entry.size = id.size;

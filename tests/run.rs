@@ -1,0 +1,535 @@
+//! `logscrub run --policy`: the nightly job end to end on a temporary log directory.
+//!
+//! The sources use `mode = "hash"` with a key, which (unlike truncation) is not idempotent: a file
+//! anonymized twice would differ from the expected output, so every test here also checks that
+//! nothing is ever anonymized twice.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use common::{fixture, logscrub};
+use predicates::str::contains;
+
+const NOW: &str = "2026-11-22T03:00:00Z";
+
+fn now() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_316_400) // NOW
+}
+
+fn set_age(p: &Path, days: f64) {
+    fs::File::options()
+        .write(true)
+        .open(p)
+        .unwrap()
+        .set_modified(now() - Duration::from_secs_f64(days * 86_400.0))
+        .unwrap();
+}
+
+fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// A file's content, decompressed when it is gzip.
+fn content(p: &Path) -> Vec<u8> {
+    let raw = fs::read(p).unwrap();
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    } else {
+        raw
+    }
+}
+
+/// Every file under `dir` (recursively) with its raw bytes; symlinks as their target.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut m = BTreeMap::new();
+    for e in fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        let t = fs::symlink_metadata(&p).unwrap().file_type();
+        if t.is_symlink() {
+            m.insert(
+                p.clone(),
+                fs::read_link(&p)
+                    .unwrap()
+                    .into_os_string()
+                    .into_encoded_bytes(),
+            );
+        } else if t.is_dir() {
+            m.extend(snapshot(&p));
+        } else {
+            m.insert(p.clone(), fs::read(&p).unwrap());
+        }
+    }
+    m
+}
+
+/// Asserts two snapshots are equal, naming the paths that differ (not dumping their bytes).
+fn assert_same(a: &BTreeMap<PathBuf, Vec<u8>>, b: &BTreeMap<PathBuf, Vec<u8>>, what: &str) {
+    let differ: Vec<&PathBuf> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k) != b.get(*k))
+        .collect();
+    assert!(differ.is_empty(), "{what}: these differ: {differ:?}");
+}
+
+struct Site {
+    tmp: tempfile::TempDir,
+    logs: PathBuf,
+    policy: PathBuf,
+    /// The raw log every file starts as.
+    raw: Vec<u8>,
+    /// What `anonymize` makes of it with the same settings.
+    anonymized: Vec<u8>,
+}
+
+impl Site {
+    fn path(&self, name: &str) -> PathBuf {
+        self.logs.join(name)
+    }
+    fn state(&self) -> PathBuf {
+        self.tmp.path().join("state")
+    }
+    fn run(&self) -> assert_cmd::assert::Assert {
+        logscrub()
+            .args(["run", "--now", NOW, "--policy"])
+            .arg(&self.policy)
+            .assert()
+    }
+}
+
+/// A log directory with a policy: anonymize after 1 day, raw kept 7 days, anonymized 14 days.
+fn site(raw: Vec<u8>, windows: &str) -> Site {
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = tmp.path().join("logs");
+    fs::create_dir_all(&logs).unwrap();
+    logscrub()
+        .args(["keygen", "--scheme", "hash", "-o"])
+        .arg(tmp.path().join("key"))
+        .assert()
+        .success();
+    let policy = tmp.path().join("policy.toml");
+    fs::write(
+        &policy,
+        format!(
+            "state-dir = \"state\"\nmetrics = \"metrics.prom\"\n\n[[source]]\nname = \"web\"\nfiles = [\"logs/access.log*\"]\nformat = \"combined\"\nmode = \"hash\"\nkey-file = \"key\"\n{windows}\n"
+        ),
+    )
+    .unwrap();
+    let input = tmp.path().join("raw.log");
+    fs::write(&input, &raw).unwrap();
+    let anonymized = logscrub()
+        .args([
+            "anonymize",
+            "-q",
+            "--format",
+            "combined",
+            "--mode",
+            "hash",
+            "--key-file",
+        ])
+        .arg(tmp.path().join("key"))
+        .arg(&input)
+        .output()
+        .unwrap()
+        .stdout;
+    assert_ne!(anonymized, raw);
+    Site {
+        tmp,
+        logs,
+        policy,
+        raw,
+        anonymized,
+    }
+}
+
+const WINDOWS: &str = "anonymize-after = \"1d\"\nraw-retention = \"7d\"\nretention = \"14d\"\nkeep-forever = [\"*-20261001*\"]";
+
+fn fixture_log() -> Vec<u8> {
+    fs::read(fixture("web/combined.log")).unwrap()
+}
+
+/// The usual night: a live file, rotated files of several ages and forms, a leftover temporary
+/// file, a symlink to a file outside.
+fn usual_night() -> (Site, PathBuf) {
+    let s = site(fixture_log(), WINDOWS);
+    let raw = s.raw.clone();
+    let put = |name: &str, data: &[u8], days: f64| {
+        let p = s.path(name);
+        fs::write(&p, data).unwrap();
+        set_age(&p, days);
+    };
+    put("access.log", &raw, 0.0); // live
+    put("access.log.1", &raw, 2.0); // due
+    put("access.log.2.gz", &gzip(&raw), 3.0); // due, gzip
+    put("access.log.3", &raw, 0.5); // not due yet
+    put("access.log-20261101.gz", &gzip(&raw), 0.0); // 21 days by name: past retention
+    put("access.log-20261001", &raw, 0.0); // keep-forever (anonymized, never deleted)
+    put(".access.log.4.logscrub-tmp-00112233aabb", b"half", 0.0); // a killed run's leftover
+    put(".unrelated.logscrub-tmp-00112233aabb", b"not ours", 0.0);
+    let outside = s.tmp.path().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    let victim = outside.join("victim.log");
+    fs::write(&victim, &raw).unwrap();
+    set_age(&victim, 40.0);
+    std::os::unix::fs::symlink(&victim, s.path("access.log.9")).unwrap();
+    (s, victim)
+}
+
+#[test]
+fn dry_run_shows_the_plan_and_changes_nothing() {
+    let (s, _) = usual_night();
+    let before = snapshot(s.tmp.path());
+    logscrub()
+        .args(["run", "--dry-run", "--now", NOW, "--policy"])
+        .arg(&s.policy)
+        .assert()
+        .success()
+        .stdout(contains("would anonymize").and(contains("access.log.1 (raw, 2d")))
+        .stdout(contains("would delete").and(contains("access.log-20261101.gz (anonymized")))
+        .stdout(contains("would remove leftover"))
+        .stderr(contains("dry run: source=web anonymized=4"));
+    assert_same(
+        &snapshot(s.tmp.path()),
+        &before,
+        "a dry run changes nothing",
+    );
+    assert!(!s.state().exists(), "a dry run writes no state");
+}
+
+use predicates::prelude::PredicateBooleanExt;
+
+#[test]
+fn nightly_run_does_what_the_policy_says_and_a_second_run_nothing() {
+    let (s, victim) = usual_night();
+    s.run()
+        .success()
+        .stderr(contains("source=web anonymized=4 lines=1200 unparsed=0"))
+        .stderr(contains("deleted_raw=0 deleted_anonymized=1"))
+        .stderr(contains("leftovers_removed=1 errors=0"));
+    assert_eq!(
+        fs::read(s.path("access.log")).unwrap(),
+        s.raw,
+        "live file untouched"
+    );
+    assert_eq!(
+        fs::read(s.path("access.log.3")).unwrap(),
+        s.raw,
+        "not due yet"
+    );
+    assert_eq!(fs::read(s.path("access.log.1")).unwrap(), s.anonymized);
+    assert_eq!(content(&s.path("access.log.2.gz")), s.anonymized);
+    assert!(
+        fs::read(s.path("access.log.2.gz"))
+            .unwrap()
+            .starts_with(&[0x1f, 0x8b]),
+        "still gzip"
+    );
+    assert_eq!(
+        fs::read(s.path("access.log-20261001")).unwrap(),
+        s.anonymized,
+        "kept forever, anonymized"
+    );
+    assert!(!s.path("access.log-20261101.gz").exists(), "past retention");
+    assert!(!s.path(".access.log.4.logscrub-tmp-00112233aabb").exists());
+    assert!(
+        s.path(".unrelated.logscrub-tmp-00112233aabb").exists(),
+        "not a source's leftover"
+    );
+    assert_eq!(
+        fs::read(&victim).unwrap(),
+        s.raw,
+        "symlink target untouched"
+    );
+    assert!(
+        fs::symlink_metadata(s.path("access.log.9"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // Modification times kept: ages by mtime do not restart.
+    let m = fs::metadata(s.path("access.log.1"))
+        .unwrap()
+        .modified()
+        .unwrap();
+    assert_eq!(m, now() - Duration::from_secs(2 * 86_400));
+
+    let metrics = fs::read_to_string(s.tmp.path().join("metrics.prom")).unwrap();
+    for want in [
+        "logscrub_run_success 1\n",
+        "logscrub_run_last_success_timestamp_seconds 1795316400\n",
+        "logscrub_run_files_anonymized{source=\"web\"} 4\n",
+        "logscrub_run_files_deleted{source=\"web\"} 1\n",
+        "logscrub_run_errors{source=\"web\"} 0\n",
+        "# TYPE logscrub_run_lines gauge\n",
+    ] {
+        assert!(metrics.contains(want), "{want:?} in\n{metrics}");
+    }
+    let state = fs::read_to_string(s.state().join("state.json")).unwrap();
+    assert_eq!(
+        state.matches("\"sha256\"").count(),
+        3,
+        "the deleted file's record is gone:\n{state}"
+    );
+    assert!(!state.contains("192.0.2."), "no log content in the state");
+
+    // Idempotent: the same night again changes nothing but the run's duration and the lock's pid.
+    let strip = |mut m: BTreeMap<PathBuf, Vec<u8>>| {
+        m.remove(&s.tmp.path().join("metrics.prom"));
+        m.remove(&s.state().join("lock"));
+        m
+    };
+    let after_one = strip(snapshot(s.tmp.path()));
+    s.run().success().stdout("").stderr(contains(
+        "anonymized=0 lines=0 unparsed=0 addresses=0 deleted_raw=0 deleted_anonymized=0",
+    ));
+    assert_same(&strip(snapshot(s.tmp.path())), &after_one, "a second run");
+}
+
+#[test]
+fn a_file_recompressed_by_logrotate_is_recognised_by_content() {
+    let (s, _) = usual_night();
+    s.run().success();
+    // logrotate's next night: .2.gz -> .3.gz, .1 compressed to .2.gz (a new inode), .3 -> ...
+    fs::rename(s.path("access.log.2.gz"), s.path("access.log.3.gz")).unwrap();
+    let one = fs::read(s.path("access.log.1")).unwrap();
+    fs::write(s.path("access.log.2.gz"), gzip(&one)).unwrap();
+    set_age(&s.path("access.log.2.gz"), 2.0);
+    fs::remove_file(s.path("access.log.1")).unwrap();
+    s.run().success().stderr(contains("anonymized=0 "));
+    for name in ["access.log.2.gz", "access.log.3.gz"] {
+        assert_eq!(
+            content(&s.path(name)),
+            s.anonymized,
+            "{name} anonymized once"
+        );
+    }
+}
+
+#[test]
+fn a_held_lock_makes_run_exit_5_and_touch_nothing() {
+    let (s, _) = usual_night();
+    fs::create_dir_all(s.state()).unwrap();
+    let lock = logscrub::policy::state::lock(&s.state()).unwrap();
+    let before = snapshot(&s.logs);
+    s.run()
+        .code(5)
+        .stderr(contains("another logscrub run holds").and(contains("(pid ")));
+    assert_same(&snapshot(&s.logs), &before, "a locked-out run");
+    drop(lock);
+    s.run().success();
+}
+
+#[test]
+fn a_file_that_cannot_be_read_is_reported_the_rest_done_and_raw_retention_is_the_backstop() {
+    let s = site(fixture_log(), WINDOWS);
+    fs::write(s.path("access.log.1"), &s.raw).unwrap();
+    set_age(&s.path("access.log.1"), 2.0);
+    let broken = [&[0x1f, 0x8b, 8, 0][..], b"not really gzip at all"].concat();
+    fs::write(s.path("access.log.2.gz"), &broken).unwrap();
+    set_age(&s.path("access.log.2.gz"), 3.0);
+    fs::write(s.path("access.log-20261110.gz"), &broken).unwrap(); // 11 days: past raw-retention
+    s.run()
+        .code(4)
+        .stderr(contains("access.log.2.gz"))
+        .stderr(contains("errors=2"))
+        .stdout(contains("deleted").and(contains(
+            "access.log-20261110.gz (raw, older than raw-retention",
+        )));
+    assert_eq!(fs::read(s.path("access.log.1")).unwrap(), s.anonymized);
+    assert_eq!(
+        fs::read(s.path("access.log.2.gz")).unwrap(),
+        broken,
+        "left as it was"
+    );
+    assert!(
+        !s.path("access.log-20261110.gz").exists(),
+        "raw data past raw-retention goes even when it cannot be anonymized"
+    );
+    let metrics = fs::read_to_string(s.tmp.path().join("metrics.prom")).unwrap();
+    assert!(
+        metrics.contains("logscrub_run_success 0\n")
+            && metrics.contains("logscrub_run_last_success_timestamp_seconds 0\n"),
+        "{metrics}"
+    );
+}
+
+#[test]
+fn policy_mistakes_are_usage_errors_with_a_place() {
+    let tmp = tempfile::tempdir().unwrap();
+    let p = tmp.path().join("p.toml");
+    for (text, want) in [
+        (
+            "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nretention = \"forever\"\nraw-retention = \"7d\"\n",
+            "p.toml:5:13: `forever`",
+        ),
+        (
+            "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nraw-retention = \"7d\"\nmode = \"rot13\"\n",
+            "source `a`: invalid value 'rot13'",
+        ),
+        (
+            "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nraw-retention = \"7d\"\nmode = \"hash\"\n",
+            "source `a`: --mode hash needs a key",
+        ),
+    ] {
+        fs::write(&p, text).unwrap();
+        logscrub()
+            .args(["run", "--policy"])
+            .arg(&p)
+            .assert()
+            .code(2)
+            .stderr(contains(want));
+    }
+}
+
+/// A tiny xorshift: random enough for kill moments, reproducible from the printed seed.
+struct Rng(u64);
+impl Rng {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
+}
+
+/// Kills `cmd` with SIGKILL after a random moment of up to `span`.
+fn kill_at_random(cmd: &mut std::process::Command, rng: &mut Rng, span: Duration) {
+    let mut child = cmd
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_micros(rng.below(span.as_micros() as u64)));
+    let _ = child.kill(); // SIGKILL
+    let _ = child.wait();
+}
+
+/// After any kill, each file is the complete original or the complete anonymized version, and the
+/// next run finishes the work without anonymizing anything twice. Trials: LOGSCRUB_CRASH_TRIALS
+/// (default 12; `scripts/crash-soak.sh` runs hundreds).
+#[test]
+fn sigkill_at_any_moment_leaves_old_or_new_and_the_next_run_finishes() {
+    let trials: usize = std::env::var("LOGSCRUB_CRASH_TRIALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(12);
+    let seed = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    eprintln!("crash test seed {seed}");
+    let mut rng = Rng(seed);
+    let raw = fixture_log().repeat(2);
+    let names = [
+        "access.log.1",
+        "access.log.2.gz",
+        "access.log.3",
+        "access.log.4",
+        "access.log.5.gz",
+    ];
+    let fresh = |s: &Site| {
+        for (k, n) in names.iter().enumerate() {
+            let p = s.path(n);
+            let data = if n.ends_with(".gz") {
+                gzip(&s.raw)
+            } else {
+                s.raw.clone()
+            };
+            fs::write(&p, data).unwrap();
+            set_age(&p, 1.0 + k as f64);
+        }
+    };
+    let check = |s: &Site, trial: usize| {
+        for n in names {
+            let c = content(&s.path(n));
+            assert!(
+                c == s.raw || c == s.anonymized,
+                "seed {seed} trial {trial}: {n} is neither the original nor the anonymized file ({} bytes)",
+                c.len()
+            );
+        }
+    };
+    let windows = "anonymize-after = \"0d\"\nraw-retention = \"30d\"";
+
+    // `run`: each trial starts a fresh night, kills the run at a random moment, checks every file,
+    // then lets the next run finish and checks that everything was anonymized exactly once.
+    let s = site(raw.clone(), windows);
+    fresh(&s);
+    let started = std::time::Instant::now();
+    s.run().success();
+    let span = started.elapsed();
+    eprintln!("a whole run takes {span:?}");
+    let mut interrupted = 0;
+    for trial in 0..trials {
+        fresh(&s);
+        let _ = fs::remove_dir_all(s.state());
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_logscrub"));
+        c.args(["run", "--now", NOW, "--policy"]).arg(&s.policy);
+        kill_at_random(&mut c, &mut rng, span);
+        check(&s, trial);
+        let done = names
+            .iter()
+            .filter(|n| content(&s.path(n)) == s.anonymized)
+            .count();
+        if done > 0 && done < names.len() {
+            interrupted += 1;
+        }
+        s.run().success();
+        for n in names {
+            assert!(
+                content(&s.path(n)) == s.anonymized,
+                "seed {seed} trial {trial}: {n} anonymized exactly once"
+            );
+        }
+        let left: Vec<_> = fs::read_dir(&s.logs)
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .filter(|n| n.to_string_lossy().contains("logscrub-tmp"))
+            .collect();
+        assert!(
+            left.is_empty(),
+            "seed {seed} trial {trial}: leftovers {left:?}"
+        );
+        let state = fs::read_to_string(s.state().join("state.json")).unwrap();
+        assert_eq!(
+            state.matches("\"sha256\"").count(),
+            names.len(),
+            "seed {seed} trial {trial}: {state}"
+        );
+    }
+    eprintln!("{interrupted} of {trials} kills came between the first and the last file");
+    s.run().success().stdout("");
+
+    // `anonymize --in-place`: each kill leaves every file old or new.
+    let s = site(raw, windows);
+    for trial in 0..trials {
+        fresh(&s);
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_logscrub"));
+        c.args([
+            "anonymize",
+            "--in-place",
+            "-q",
+            "--format",
+            "combined",
+            "--mode",
+            "hash",
+            "--key-file",
+        ])
+        .arg(s.tmp.path().join("key"))
+        .args(names.map(|n| s.path(n)));
+        kill_at_random(&mut c, &mut rng, span);
+        check(&s, trial);
+    }
+}
