@@ -533,3 +533,54 @@ fn sigkill_at_any_moment_leaves_old_or_new_and_the_next_run_finishes() {
         check(&s, trial);
     }
 }
+
+/// Two runs started together: the one that gets the lock works, the other exits 5 at once and
+/// touches nothing; the work is done once.
+#[test]
+fn two_simultaneous_runs_one_works_one_exits_5() {
+    let s = site(
+        fixture_log().repeat(40),
+        "anonymize-after = \"0d\"\nraw-retention = \"30d\"",
+    );
+    for k in 1..=3 {
+        let p = s.path(&format!("access.log.{k}.gz"));
+        fs::write(&p, gzip(&s.raw)).unwrap();
+        set_age(&p, k as f64);
+    }
+    let lock = s.state().join("lock");
+    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_logscrub"))
+        .args(["run", "-q", "--now", NOW, "--policy"])
+        .arg(&s.policy)
+        .spawn()
+        .unwrap();
+    // Wait until the first run holds the lock (its pid is in the lock file).
+    let pid = first.id().to_string();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while fs::read_to_string(&lock).map(|t| t.trim().to_string()).ok() != Some(pid.clone()) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the first run never took the lock"
+        );
+        std::thread::sleep(Duration::from_millis(2));
+    }
+    if first.try_wait().unwrap().is_some() {
+        eprintln!("the first run finished before the second could start; nothing to race");
+        return;
+    }
+    let second = s.run();
+    let still_running = first.try_wait().unwrap().is_none();
+    let status = first.wait().unwrap();
+    assert!(status.success());
+    if !still_running {
+        eprintln!("the first run ended while the second ran; the race was not observed");
+    } else {
+        second.code(5).stderr(contains(format!("(pid {pid})")));
+    }
+    for k in 1..=3 {
+        assert_eq!(
+            content(&s.path(&format!("access.log.{k}.gz"))),
+            s.anonymized,
+            "anonymized once"
+        );
+    }
+}
