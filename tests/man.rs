@@ -159,3 +159,58 @@ fn debian_package_assets_exist() {
         assert!(found, "cargo deb asset {src} does not exist");
     }
 }
+
+#[test]
+fn policy_page_documents_every_key_example_and_shipped_policy() {
+    let page = include_str!("../man/logscrub-policy.5");
+    let unescaped = page.replace("\\-", "-");
+    for key in [
+        "state-dir",
+        "metrics",
+        "[[source]]",
+        "name",
+        "files",
+        "live",
+        "format",
+        "rules",
+        "mode",
+        "ipv4-prefix",
+        "ipv6-prefix",
+        "key-file",
+        "keep-net",
+        "on-unparsed",
+        "anonymize-after",
+        "raw-retention",
+        "retention",
+        "keep-forever",
+        "age-from",
+    ] {
+        assert!(
+            unescaped.contains(&format!(".B {key}\n"))
+                || unescaped.lines().any(|l| l.starts_with(".BR ")
+                    && (l.contains(&format!(" {key} ")) || l.ends_with(&format!(" {key}")))),
+            "key {key} documented"
+        );
+    }
+    // The example is a valid policy.
+    let ex = unescaped
+        .split(".EX\n")
+        .find(|e| e.starts_with("# /etc/logscrub/policy.toml"))
+        .unwrap()
+        .split(".EE")
+        .next()
+        .unwrap();
+    let p = logscrub::policy::parse(ex, std::path::Path::new("/etc/logscrub/policy.toml")).unwrap();
+    assert_eq!(p.sources.len(), 2);
+    for e in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/policies")).unwrap() {
+        let name = e.unwrap().file_name().into_string().unwrap();
+        assert!(
+            unescaped.contains(&format!(".B {name}\n")),
+            "example policy {name}"
+        );
+    }
+    // Every exit status run uses is explained.
+    for code in ["0 all done", "2 the", "4 some", "5 another run"] {
+        assert!(unescaped.contains(code), "{code}");
+    }
+}

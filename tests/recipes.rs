@@ -28,6 +28,12 @@ fn localize(text: &str, dir: &Path) -> String {
             "/var/log/logscrub-prune.jsonl",
             dir.join("audit.jsonl").to_str().unwrap(),
         )
+        .replace(
+            "/etc/logscrub/policy.toml",
+            dir.join("policy.toml").to_str().unwrap(),
+        )
+        .replace("/var/lib/logscrub", dir.join("state").to_str().unwrap())
+        .replace("/var/lib/prometheus/node-exporter", dir.to_str().unwrap())
         .replace("/var/log/nginx", dir.to_str().unwrap())
         .replace("/var/log/apache2", dir.to_str().unwrap())
         .replace("/run/logscrub", dir.to_str().unwrap())
@@ -197,4 +203,80 @@ fn apache_piped_log_appends_anonymized_lines() {
         "appended, not replaced"
     );
     assert!(untruncated(&log).is_empty());
+}
+
+/// A log directory as logrotate leaves it at night, with the contrib policy pointing there.
+fn rotated_site() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let log = fs::read(fixture("web/combined.log")).unwrap();
+    fs::write(d.path().join("access.log"), &log).unwrap();
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
+        .format("%Y%m%d")
+        .to_string();
+    fs::write(d.path().join(format!("access.log-{yesterday}")), &log).unwrap();
+    fs::write(d.path().join("access.log-20200101.gz"), "old\n").unwrap();
+    fs::write(
+        d.path().join("policy.toml"),
+        localize(&contrib("policy.toml"), d.path()),
+    )
+    .unwrap();
+    d
+}
+
+fn check_night(d: &Path) {
+    let log = fs::read(fixture("web/combined.log")).unwrap();
+    assert_eq!(
+        fs::read(d.join("access.log")).unwrap(),
+        log,
+        "live log untouched"
+    );
+    let yesterday = (chrono::Utc::now() - chrono::Duration::days(1))
+        .format("%Y%m%d")
+        .to_string();
+    let rotated = fs::read(d.join(format!("access.log-{yesterday}"))).unwrap();
+    assert_eq!(rotated.iter().filter(|&&b| b == b'\n').count(), 300);
+    assert!(untruncated(&rotated).is_empty());
+    assert!(!d.join("access.log-20200101.gz").exists(), "past retention");
+    assert!(
+        fs::read_to_string(d.join("logscrub.prom"))
+            .unwrap()
+            .contains("logscrub_run_success 1")
+    );
+}
+
+#[test]
+fn cron_run_recipe_carries_out_the_policy() {
+    let d = rotated_site();
+    let line = contrib("cron/logscrub-run")
+        .lines()
+        .find(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .unwrap()
+        .to_string();
+    let fields: Vec<&str> = line.splitn(7, ' ').collect();
+    assert_eq!(
+        fields.len(),
+        7,
+        "minute hour day month weekday user command"
+    );
+    assert_eq!(fields[5], "root");
+    let o = sh(&localize(fields[6], d.path()), None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    check_night(d.path());
+}
+
+#[test]
+fn systemd_run_units() {
+    let timer = contrib("systemd/logscrub-run.timer");
+    assert_eq!(value_of(&timer, "WantedBy"), "timers.target");
+    let service = contrib("systemd/logscrub-run.service");
+    assert_eq!(value_of(&service, "Type"), "oneshot");
+    assert_eq!(value_of(&service, "SuccessExitStatus"), "5");
+    let d = rotated_site();
+    let o = sh(&localize(value_of(&service, "ExecStart"), d.path()), None);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("source=nginx anonymized=2 "),
+        "summary for the journal"
+    );
+    check_night(d.path());
 }
