@@ -47,6 +47,9 @@ pub struct Decision {
 pub fn show(d: Duration) -> String {
     let neg = d < Duration::zero();
     let s = d.num_seconds().abs();
+    if s == 0 {
+        return "0s".into();
+    }
     let (days, hours, mins) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
     let t = if days > 0 {
         if hours > 0 {
