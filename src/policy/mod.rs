@@ -453,6 +453,22 @@ keep-forever = ["*-2026-01-01*"]
         }
     }
 
+    proptest::proptest! {
+        /// Any text, and any valid policy with bytes changed, gives a policy or an error with a
+        /// place inside the text; never a panic (the fuzz target `config` does this at length).
+        #[test]
+        fn never_panics(text in "\\PC{0,200}", at in 0usize..400, c in proptest::char::any()) {
+            let _ = parse_at(&text);
+            let mut t: Vec<char> = OK.chars().collect();
+            let k = at % t.len();
+            t[k] = c;
+            let t: String = t.into_iter().collect();
+            if let Err(e) = parse_at(&t) {
+                proptest::prop_assert!(e.line <= t.lines().count() + 1, "{e}");
+            }
+        }
+    }
+
     #[test]
     fn live_files_are_recognised() {
         let p = parse_at(OK).unwrap();
