@@ -208,12 +208,20 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__audit)
-            opts="-r -h -V --recursive --ipv4-prefix --ipv6-prefix --rules --json --threads --help --version"
+            opts="-r -h -V --policy --now --recursive --ipv4-prefix --ipv6-prefix --rules --json --threads --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --policy)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --ipv4-prefix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

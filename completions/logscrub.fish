@@ -113,6 +113,8 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l force -d 'Al
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -s q -l quiet -d 'Print only problems'
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l policy -d 'Check every file this policy (logscrub-policy(5)) says is anonymized by now, each against its own source\'s prefixes, instead of PATHs' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l now -d 'With --policy: measure ages at this time instead of now (RFC 3339, YYYY-MM-DD or @EPOCH)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l ipv4-prefix -d 'IPv4 bits an address may keep' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l ipv6-prefix -d 'IPv6 bits an address may keep' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l rules -d 'Take the prefixes from this rule file\'s [addresses] (the policy the logs were made with)' -r -F

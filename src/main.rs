@@ -37,6 +37,19 @@ fn report(e: &anyhow::Error) -> Exit {
     }
 }
 
+/// audit's own statuses, as grep's: 0 clean, 1 findings, 2 an error.
+fn audit_exit(r: anyhow::Result<(u64, u64)>) -> Exit {
+    match r {
+        Ok((_, errors)) if errors > 0 => Exit::Usage,
+        Ok((0, _)) => Exit::Ok,
+        Ok(_) => Exit::Error,
+        Err(e) => {
+            eprintln!("logscrub: {e:#}");
+            Exit::Usage
+        }
+    }
+}
+
 fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
     if let Err(e) = logscrub::cli::init_threads(cli.threads) {
         return report(&e);
@@ -77,6 +90,33 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
             print!("{}", logscrub::format::listing());
             Exit::Ok
         }
+        Command::Audit(a) if a.policy.is_some() => {
+            let now = match &a.now {
+                Some(t) => match logscrub::retention::date::parse_now(t) {
+                    Ok(n) => n,
+                    Err(e) => {
+                        eprintln!("logscrub: --now {e}");
+                        return Exit::Usage;
+                    }
+                },
+                None => chrono::Utc::now(),
+            };
+            let policy = a.policy.as_deref().expect("guarded");
+            let (policy, anonymize) = match logscrub::cli::load_policy(policy) {
+                Ok(x) => x,
+                Err(e) => {
+                    eprintln!("logscrub: {e:#}");
+                    return Exit::Usage;
+                }
+            };
+            audit_exit(app::audit::run_policy(
+                &policy,
+                &anonymize,
+                now,
+                a.json,
+                &mut std::io::stdout(),
+            ))
+        }
         Command::Audit(a) => {
             let (mut v4, mut v6) = (a.ipv4_prefix, a.ipv6_prefix);
             if let Some(r) = &a.rules {
@@ -91,23 +131,14 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
                     }
                 }
             }
-            // audit's own statuses, as grep's: 0 clean, 1 findings, 2 an error.
-            match app::audit::run(
+            audit_exit(app::audit::run(
                 &a.paths,
                 a.recursive,
                 v4,
                 v6,
                 a.json,
                 &mut std::io::stdout(),
-            ) {
-                Ok((_, errors)) if errors > 0 => Exit::Usage,
-                Ok((0, _)) => Exit::Ok,
-                Ok(_) => Exit::Error,
-                Err(e) => {
-                    eprintln!("logscrub: {e:#}");
-                    Exit::Usage
-                }
-            }
+            ))
         }
         Command::Completions { shell } => {
             logscrub::cli::completions(shell, &mut std::io::stdout());

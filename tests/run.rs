@@ -584,3 +584,50 @@ fn two_simultaneous_runs_one_works_one_exits_5() {
         );
     }
 }
+
+/// `audit --policy` checks the files the policy says are anonymized by now, against each
+/// source's prefixes: findings before the night's run, clean after it.
+#[test]
+fn audit_with_the_policy_finds_what_the_run_has_not_done_yet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = tmp.path().join("logs");
+    fs::create_dir_all(&logs).unwrap();
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/minimal-web.toml");
+    let policy = tmp.path().join("policy.toml");
+    fs::write(
+        &policy,
+        format!(
+            "state-dir = \"state\"\n[[source]]\nname = \"web\"\nfiles = [\"logs/access.log*\"]\nformat = \"combined\"\nrules = \"{}\"\nanonymize-after = \"1d\"\nraw-retention = \"7d\"\n",
+            rules.display()
+        ),
+    )
+    .unwrap();
+    let raw = fixture_log();
+    for (name, days) in [
+        ("access.log", 0.0),
+        ("access.log.1", 2.0),
+        ("access.log.2", 0.5),
+    ] {
+        fs::write(logs.join(name), &raw).unwrap();
+        set_age(&logs.join(name), days);
+    }
+    let audit = || {
+        logscrub()
+            .args(["audit", "--now", NOW, "--policy"])
+            .arg(&policy)
+            .assert()
+    };
+    audit()
+        .code(1)
+        .stdout(contains("access.log.1: ").and(contains("addresses")))
+        .stdout(contains("access.log.2").not())
+        .stdout(contains("access.log:").not());
+    logscrub()
+        .args(["run", "-q", "--now", NOW, "--policy"])
+        .arg(&policy)
+        .assert()
+        .success();
+    audit()
+        .success()
+        .stdout(contains("access.log.1: clean (300 lines)"));
+}

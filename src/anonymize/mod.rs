@@ -430,6 +430,13 @@ impl Anonymizer {
     pub fn prefixes(&self) -> (u8, u8) {
         (self.v4_prefix, self.v6_prefix)
     }
+
+    /// True when addresses come out with their host bits zero (truncate), so an address with
+    /// host bits set in the output is a leak; the other schemes write pseudonyms that look like
+    /// addresses.
+    pub fn truncates(&self) -> bool {
+        matches!(self.scheme, Scheme::Truncate)
+    }
 }
 
 /// Replacements of spans of a line, applied in the rewrite pass: sorted by position, not

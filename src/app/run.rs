@@ -241,56 +241,23 @@ impl Job<'_> {
         self.actions.push(a);
     }
 
-    fn roots(&self) -> Vec<Root> {
-        self.src
-            .files
-            .iter()
-            .map(|(dir, glob)| Root {
-                dir: dir.clone(),
-                pattern: Some(glob.clone()),
-            })
-            .collect()
-    }
-
     fn source(&mut self, aopts: &anon::Options, workers: &Workers) -> Result<(), RunFailure> {
-        let roots = self.roots();
+        let roots = source_roots(self.src);
         self.remove_leftovers(&roots);
-        let w = walk::walk(
-            &roots,
-            walk::Options {
-                recursive: false,
-                include_symlinks: false,
-            },
-        );
-        for e in &w.errors {
+        let now = self.o.now;
+        let (listed, errors) = rotated_files(self.src, &roots, now);
+        for e in &errors {
             self.problem(e);
         }
-        let now = self.o.now;
-        let mut files: Vec<File> = Vec::new();
-        for e in w.entries {
-            let name = e.name.as_encoded_bytes();
-            if self.src.is_live(name, now)
-                || name
-                    .windows(TMP_MARKER.len())
-                    .any(|x| x == TMP_MARKER.as_bytes())
-            {
-                continue;
-            }
-            // The same file reached through two globs is one file.
-            if files
-                .iter()
-                .any(|f| f.entry.dev == e.dev && f.entry.ino == e.ino)
-            {
-                continue;
-            }
-            let path = roots[e.root].dir.join(&e.name);
-            files.push(File {
-                entry: e,
+        let mut files: Vec<File> = listed
+            .into_iter()
+            .map(|(entry, path)| File {
+                entry,
                 path,
                 record: None,
                 unreadable: false,
-            });
-        }
+            })
+            .collect();
         self.seen = vec![false; self.st.files.len()];
         self.classify(&mut files);
         if let Some(after) = self.src.anonymize_after {
@@ -550,6 +517,56 @@ impl Job<'_> {
                 "temporary file of an interrupted run".into(),
             );
         }
+    }
+}
+
+/// The roots (directory + file-name glob) of a source.
+pub fn source_roots(src: &Source) -> Vec<Root> {
+    src.files
+        .iter()
+        .map(|(dir, glob)| Root {
+            dir: dir.clone(),
+            pattern: Some(glob.clone()),
+        })
+        .collect()
+}
+
+/// A source's rotated files (no symlink, not the live file, not a temporary file; a file
+/// reached through two globs once), with their paths; and the problems met listing them.
+pub fn rotated_files(
+    src: &Source,
+    roots: &[Root],
+    now: DateTime<Utc>,
+) -> (Vec<(Entry, PathBuf)>, Vec<String>) {
+    let w = walk::walk(
+        roots,
+        walk::Options {
+            recursive: false,
+            include_symlinks: false,
+        },
+    );
+    let mut files: Vec<(Entry, PathBuf)> = Vec::new();
+    for e in w.entries {
+        let name = e.name.as_encoded_bytes();
+        if src.is_live(name, now)
+            || name
+                .windows(TMP_MARKER.len())
+                .any(|x| x == TMP_MARKER.as_bytes())
+            || files.iter().any(|(f, _)| f.dev == e.dev && f.ino == e.ino)
+        {
+            continue;
+        }
+        let path = roots[e.root].dir.join(&e.name);
+        files.push((e, path));
+    }
+    (files, w.errors)
+}
+
+/// True when a file of `src` should be anonymized by `now` (it is at least `anonymize-after` old).
+pub fn due(e: &Entry, src: &Source, now: DateTime<Utc>) -> bool {
+    match (src.anonymize_after, age(e, src, now)) {
+        (Some(after), Some((a, _))) => a >= after,
+        _ => false,
     }
 }
 
