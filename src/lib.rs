@@ -17,3 +17,4 @@ pub mod pipeline;
 pub mod policy;
 pub mod retention;
 pub mod rules;
+pub mod stats;

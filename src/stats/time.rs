@@ -1,0 +1,199 @@
+//! The `time` field, as each server writes it, to a UTC instant.
+//!
+//! Forms: Common Log Format (`10/Oct/2026:13:55:36 +0000`), BIND (`10-Oct-2026 13:55:36.123`),
+//! seconds since 1970 with an optional fraction (Unbound, PowerDNS, dnsdist), syslog without a
+//! year (`Oct 10 13:55:36`: the year is the reference time's, or the year before when that would
+//! put the line more than a day after the reference, as at New Year), and ISO 8601 / RFC 3339
+//! (`2026-10-10T13:55:36.5Z`, `+02:00`, a space instead of `T`). Times without a zone are taken
+//! as UTC. Hand-written on bytes: this runs once per line.
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+
+const MONTHS: [&[u8; 3]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
+
+fn month(b: &[u8]) -> Option<u32> {
+    MONTHS
+        .iter()
+        .position(|m| b.len() == 3 && b.eq_ignore_ascii_case(*m))
+        .map(|i| i as u32 + 1)
+}
+
+fn num(b: &[u8]) -> Option<u32> {
+    if b.is_empty() || b.len() > 9 || !b.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    Some(b.iter().fold(0u32, |n, d| n * 10 + u32::from(d - b'0')))
+}
+
+/// `HH:MM:SS` with an optional `.fraction`; returns the time and the bytes used.
+fn hms(b: &[u8]) -> Option<(NaiveTime, usize)> {
+    if b.len() < 8 || b[2] != b':' || b[5] != b':' {
+        return None;
+    }
+    let (h, m, s) = (num(&b[0..2])?, num(&b[3..5])?, num(&b[6..8])?);
+    let mut used = 8;
+    let mut nanos = 0;
+    if b.get(8) == Some(&b'.') || b.get(8) == Some(&b',') {
+        let digits = b[9..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits > 0 {
+            let take = digits.min(9);
+            nanos = num(&b[9..9 + take])? * 10u32.pow(9 - take as u32);
+            used = 9 + digits;
+        }
+    }
+    Some((NaiveTime::from_hms_nano_opt(h, m, s.min(59), nanos)?, used))
+}
+
+/// `+0000`, `-05:00`, `Z`; returns the offset in seconds.
+fn zone(b: &[u8]) -> Option<i32> {
+    match b {
+        [b'Z' | b'z', ..] => Some(0),
+        [sign @ (b'+' | b'-'), rest @ ..] => {
+            let digits: Vec<u8> = rest
+                .iter()
+                .copied()
+                .filter(|&c| c != b':')
+                .take(4)
+                .collect();
+            if digits.len() < 4 {
+                return None;
+            }
+            let (h, m) = (num(&digits[0..2])?, num(&digits[2..4])?);
+            let s = (h * 3600 + m * 60) as i32;
+            Some(if *sign == b'-' { -s } else { s })
+        }
+        _ => None,
+    }
+}
+
+fn at(d: NaiveDate, t: NaiveTime, offset: i32) -> DateTime<Utc> {
+    Utc.from_utc_datetime(&NaiveDateTime::new(d, t)) - Duration::seconds(i64::from(offset))
+}
+
+/// Parses a time field. `reference` supplies the year for syslog times that have none.
+pub fn parse(raw: &[u8], reference: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let b = raw.strip_prefix(b"[").unwrap_or(raw);
+    let b = b.strip_suffix(b"]").unwrap_or(b);
+    let first = *b.first()?;
+    // Seconds since 1970, optionally with a fraction.
+    let int = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if int >= 9 && (int == b.len() || b[int] == b'.') {
+        let secs: i64 = std::str::from_utf8(&b[..int]).ok()?.parse().ok()?;
+        let frac = &b[(int + 1).min(b.len())..];
+        let nanos = if frac.is_empty() {
+            0
+        } else {
+            let take = frac.len().min(9);
+            num(&frac[..take])? * 10u32.pow(9 - take as u32)
+        };
+        return Utc.timestamp_opt(secs, nanos).single();
+    }
+    // ISO 8601: YYYY-MM-DD[T ]HH:MM:SS[.f][zone]
+    if int == 4 && b.len() >= 19 && b[4] == b'-' && b[7] == b'-' && (b[10] == b'T' || b[10] == b' ')
+    {
+        let d = NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)?;
+        let (t, used) = hms(&b[11..])?;
+        let off = zone(&b[11 + used..]).unwrap_or(0);
+        return Some(at(d, t, off));
+    }
+    // CLF: DD/Mon/YYYY:HH:MM:SS +ZZZZ ; BIND: DD-Mon-YYYY HH:MM:SS.fff
+    if first.is_ascii_digit() && b.len() >= 20 && (b[2] == b'/' || b[2] == b'-') && b[6] == b[2] {
+        let d = NaiveDate::from_ymd_opt(num(&b[7..11])? as i32, month(&b[3..6])?, num(&b[0..2])?)?;
+        if b[11] != b':' && b[11] != b' ' {
+            return None;
+        }
+        let (t, used) = hms(&b[12..])?;
+        let rest = &b[12 + used..];
+        let off = zone(rest.strip_prefix(b" ").unwrap_or(rest)).unwrap_or(0);
+        return Some(at(d, t, off));
+    }
+    // syslog: Mon DD HH:MM:SS (day space-padded)
+    if first.is_ascii_alphabetic() && b.len() >= 15 && b[3] == b' ' {
+        let m = month(&b[0..3])?;
+        let day = num(b[4..6].trim_ascii())?;
+        let (t, _) = hms(&b[7..])?;
+        let mut year = reference.year();
+        let mut d = NaiveDate::from_ymd_opt(year, m, day);
+        if let Some(dd) = d
+            && at(dd, t, 0) > reference + Duration::days(1)
+        {
+            year -= 1;
+            d = NaiveDate::from_ymd_opt(year, m, day);
+        }
+        return Some(at(d?, t, 0));
+    }
+    None
+}
+
+/// The bucket an instant falls in: `2026-10-10` (day) or `2026-10-10T13` (hour), at `offset`
+/// seconds from UTC.
+pub fn bucket(t: DateTime<Utc>, hourly: bool, offset: i32) -> String {
+    let local = t.naive_utc() + Duration::seconds(i64::from(offset));
+    if hourly {
+        local.format("%Y-%m-%dT%H").to_string()
+    } else {
+        local.format("%Y-%m-%d").to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_server_form() {
+        let r: DateTime<Utc> = "2026-11-22T00:00:00Z".parse().unwrap();
+        let want: DateTime<Utc> = "2026-10-10T13:55:36Z".parse().unwrap();
+        for (text, ms) in [
+            ("10/Oct/2026:13:55:36 +0000", 0),
+            ("[10/Oct/2026:15:55:36 +0200]", 0),
+            ("10/Oct/2026:08:55:36 -0500", 0),
+            ("10-Oct-2026 13:55:36.123", 123),
+            ("1791640536", 0),
+            ("1791640536.52016013", 520),
+            ("[1791640536]", 0),
+            ("Oct 10 13:55:36", 0),
+            ("2026-10-10T13:55:36Z", 0),
+            ("2026-10-10T13:55:36.25+00:00", 250),
+            ("2026-10-10 15:55:36+02:00", 0),
+            ("2026-10-10T13:55:36", 0),
+        ] {
+            let got = parse(text.as_bytes(), r).unwrap_or_else(|| panic!("{text}"));
+            assert_eq!(got.timestamp(), want.timestamp(), "{text}");
+            assert_eq!(got.timestamp_subsec_millis(), ms, "{text}");
+        }
+        for bad in [
+            "",
+            "-",
+            "yesterday",
+            "99/Foo/2026:13:55:36 +0000",
+            "Oct 32 13:55:36",
+            "12345",
+        ] {
+            assert_eq!(parse(bad.as_bytes(), r), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn syslog_year_comes_from_the_reference() {
+        let jan: DateTime<Utc> = "2027-01-01T06:00:00Z".parse().unwrap();
+        let dec = parse(b"Dec 31 23:59:59", jan).unwrap();
+        assert_eq!(
+            dec.year(),
+            2026,
+            "a log rotated at New Year holds last year's lines"
+        );
+        let jan1 = parse(b"Jan  1 00:00:01", jan).unwrap();
+        assert_eq!(jan1.year(), 2027);
+    }
+
+    #[test]
+    fn buckets() {
+        let t: DateTime<Utc> = "2026-10-10T23:30:00Z".parse().unwrap();
+        assert_eq!(bucket(t, false, 0), "2026-10-10");
+        assert_eq!(bucket(t, true, 0), "2026-10-10T23");
+        assert_eq!(bucket(t, false, 3600), "2026-10-11");
+    }
+}

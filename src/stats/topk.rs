@@ -1,0 +1,190 @@
+//! Counts per label in bounded memory: exact while the distinct labels fit, a Misra-Gries
+//! summary beyond.
+//!
+//! Up to `capacity` labels are counted exactly. When more arrive, the summary subtracts the
+//! (capacity+1)-th largest count from every label and forgets those left at zero, and adds what
+//! it subtracted to `error`: every reported count is then at most `error` below the true one
+//! (Misra-Gries; mergeable with the same bound, Agarwal et al., "Mergeable summaries", 2012).
+//! Reports print the bound whenever it is not zero. Merging adds counts: exact (associative and
+//! commutative) while the union fits.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+/// Label counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TopK {
+    /// How many labels are kept.
+    pub capacity: usize,
+    /// Every count may be this much below the truth (0: exact).
+    pub error: u64,
+    /// The counts.
+    #[serde(with = "sorted")]
+    pub counts: HashMap<String, u64>,
+}
+
+/// Serialize counts sorted (largest first, then by label), so state files are deterministic.
+mod sorted {
+    use std::collections::HashMap;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(m: &HashMap<String, u64>, s: S) -> Result<S::Ok, S::Error> {
+        let mut v: Vec<(&String, &u64)> = m.iter().collect();
+        v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        s.collect_seq(v)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<HashMap<String, u64>, D::Error> {
+        let v: Vec<(String, u64)> = Vec::deserialize(d)?;
+        Ok(v.into_iter().collect())
+    }
+}
+
+impl TopK {
+    /// An empty summary keeping up to `capacity` labels.
+    pub fn new(capacity: usize) -> TopK {
+        TopK {
+            capacity: capacity.max(1),
+            error: 0,
+            counts: HashMap::new(),
+        }
+    }
+
+    /// Counts `n` more of `label`.
+    pub fn add(&mut self, label: &str, n: u64) {
+        match self.counts.get_mut(label) {
+            Some(c) => *c += n,
+            None => {
+                self.counts.insert(label.to_owned(), n);
+                // Amortized: shrink only when twice the capacity is reached.
+                if self.counts.len() > 2 * self.capacity {
+                    self.shrink();
+                }
+            }
+        }
+    }
+
+    /// Takes in `other`'s counts.
+    pub fn merge(&mut self, other: &TopK) {
+        self.capacity = self.capacity.max(other.capacity);
+        self.error += other.error;
+        for (k, v) in &other.counts {
+            *self.counts.entry(k.clone()).or_insert(0) += v;
+        }
+        if self.counts.len() > 2 * self.capacity {
+            self.shrink();
+        }
+    }
+
+    /// Brings the summary down to `capacity` labels (a no-op while they fit).
+    pub fn shrink(&mut self) {
+        if self.counts.len() <= self.capacity {
+            return;
+        }
+        let mut v: Vec<u64> = self.counts.values().copied().collect();
+        let k = self.capacity;
+        v.select_nth_unstable_by(k, |a, b| b.cmp(a));
+        let cut = v[k];
+        self.counts.retain(|_, c| {
+            *c = c.saturating_sub(cut);
+            *c > 0
+        });
+        self.error += cut;
+        // Ties at the cut may leave more than `capacity`; drop the smallest, counting them too.
+        if self.counts.len() > k {
+            let mut e: Vec<(String, u64)> = self.counts.drain().collect();
+            e.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            let extra = e[k].1;
+            self.error += extra;
+            e.truncate(k);
+            self.counts = e.into_iter().collect();
+        }
+    }
+
+    /// The sum of the kept counts.
+    pub fn total(&self) -> u64 {
+        self.counts.values().sum()
+    }
+
+    /// Labels by count, largest first (ties by label).
+    pub fn sorted(&self) -> Vec<(&str, u64)> {
+        let mut v: Vec<(&str, u64)> = self.counts.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn exact_while_it_fits_and_bounded_beyond() {
+        let mut t = TopK::new(3);
+        for (k, n) in [("a", 10), ("b", 5), ("c", 1), ("a", 1)] {
+            t.add(k, n);
+        }
+        assert_eq!(t.sorted(), [("a", 11), ("b", 5), ("c", 1)]);
+        assert_eq!(t.error, 0);
+        // A stream with a heavy hitter and many singletons.
+        let mut t = TopK::new(10);
+        let mut truth: HashMap<String, u64> = HashMap::new();
+        for i in 0..5000u64 {
+            let label = if i % 3 == 0 {
+                "heavy".to_string()
+            } else {
+                format!("x{i}")
+            };
+            t.add(&label, 1);
+            *truth.entry(label).or_insert(0) += 1;
+        }
+        t.shrink();
+        assert!(t.counts.len() <= 10);
+        for (k, v) in &t.counts {
+            let real = truth[k];
+            assert!(
+                *v <= real && real - v <= t.error,
+                "{k}: {v} vs {real} (error {})",
+                t.error
+            );
+        }
+        assert!(t.counts.contains_key("heavy"), "a heavy hitter survives");
+        assert!(
+            t.error <= 5000 / 11 + 1,
+            "Misra-Gries bound N/(k+1): {}",
+            t.error
+        );
+    }
+
+    #[test]
+    fn merge_is_exact_associative_and_commutative_while_it_fits() {
+        let mk = |items: &[(&str, u64)]| {
+            let mut t = TopK::new(100);
+            for (k, n) in items {
+                t.add(k, *n);
+            }
+            t
+        };
+        let a = mk(&[("x", 1), ("y", 2)]);
+        let b = mk(&[("y", 3), ("z", 4)]);
+        let c = mk(&[("x", 5)]);
+        let mut ab_c = a.clone();
+        ab_c.merge(&b);
+        ab_c.merge(&c);
+        let mut bc = b.clone();
+        bc.merge(&c);
+        let mut a_bc = a.clone();
+        a_bc.merge(&bc);
+        let mut cba = c.clone();
+        cba.merge(&b);
+        cba.merge(&a);
+        assert_eq!(ab_c, a_bc);
+        assert_eq!(ab_c, cba);
+        assert_eq!(ab_c.sorted(), [("x", 6), ("y", 5), ("z", 4)]);
+        let text = serde_json::to_string(&ab_c).unwrap();
+        assert!(text.contains(r#"[["x",6],["y",5],["z",4]]"#), "{text}");
+        assert_eq!(serde_json::from_str::<TopK>(&text).unwrap(), ab_c);
+    }
+}
