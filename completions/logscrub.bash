@@ -40,14 +40,23 @@ _logscrub() {
             logscrub,keygen)
                 cmd="logscrub__subcmd__keygen"
                 ;;
+            logscrub,merge)
+                cmd="logscrub__subcmd__merge"
+                ;;
             logscrub,prune)
                 cmd="logscrub__subcmd__prune"
+                ;;
+            logscrub,report)
+                cmd="logscrub__subcmd__report"
                 ;;
             logscrub,rules)
                 cmd="logscrub__subcmd__rules"
                 ;;
             logscrub,run)
                 cmd="logscrub__subcmd__run"
+                ;;
+            logscrub,stats)
+                cmd="logscrub__subcmd__stats"
                 ;;
             logscrub__subcmd__help,anonymize)
                 cmd="logscrub__subcmd__help__subcmd__anonymize"
@@ -73,14 +82,23 @@ _logscrub() {
             logscrub__subcmd__help,keygen)
                 cmd="logscrub__subcmd__help__subcmd__keygen"
                 ;;
+            logscrub__subcmd__help,merge)
+                cmd="logscrub__subcmd__help__subcmd__merge"
+                ;;
             logscrub__subcmd__help,prune)
                 cmd="logscrub__subcmd__help__subcmd__prune"
+                ;;
+            logscrub__subcmd__help,report)
+                cmd="logscrub__subcmd__help__subcmd__report"
                 ;;
             logscrub__subcmd__help,rules)
                 cmd="logscrub__subcmd__help__subcmd__rules"
                 ;;
             logscrub__subcmd__help,run)
                 cmd="logscrub__subcmd__help__subcmd__run"
+                ;;
+            logscrub__subcmd__help,stats)
+                cmd="logscrub__subcmd__help__subcmd__stats"
                 ;;
             logscrub__subcmd__help__subcmd__rules,check)
                 cmd="logscrub__subcmd__help__subcmd__rules__subcmd__check"
@@ -104,7 +122,7 @@ _logscrub() {
 
     case "${cmd}" in
         logscrub)
-            opts="-h -V --threads --help --version anonymize keygen formats rules prune audit detect completions run decrypt help"
+            opts="-h -V --threads --help --version anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -334,7 +352,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__help)
-            opts="anonymize keygen formats rules prune audit detect completions run decrypt help"
+            opts="anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -459,7 +477,35 @@ _logscrub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        logscrub__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         logscrub__subcmd__help__subcmd__prune)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logscrub__subcmd__help__subcmd__report)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -515,6 +561,20 @@ _logscrub() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        logscrub__subcmd__help__subcmd__stats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         logscrub__subcmd__keygen)
             opts="-s -o -h -V --scheme --output --force --threads --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -530,6 +590,32 @@ _logscrub() {
                     COMPREPLY=($(compgen -W "truncate hash cryptopan ipcrypt-det ipcrypt-pfx ipcrypt-nd ipcrypt-ndx ipcipher" -- "${cur}"))
                     return 0
                     ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logscrub__subcmd__merge)
+            opts="-o -h -V --output --threads --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -577,6 +663,44 @@ _logscrub() {
                     return 0
                     ;;
                 --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logscrub__subcmd__report)
+            opts="-o -h -V --to --min-count --top --output --threads --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -W "json csv md html" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -689,6 +813,84 @@ _logscrub() {
                     return 0
                     ;;
                 --now)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logscrub__subcmd__stats)
+            opts="-f -r -o -q -v -h -V --format --rules --bucket --tz --key-file --capacity --ipv4-prefix --ipv6-prefix --report --min-count --top --output --quiet --verbose --threads --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --format)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -f)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --rules)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -r)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bucket)
+                    COMPREPLY=($(compgen -W "day hour" -- "${cur}"))
+                    return 0
+                    ;;
+                --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --capacity)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ipv4-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ipv6-prefix)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --report)
+                    COMPREPLY=($(compgen -W "json csv md html" -- "${cur}"))
+                    return 0
+                    ;;
+                --min-count)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -35,6 +35,9 @@ complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "prune" -d 'Delete
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "audit" -d 'Check logs for what should not be there: addresses with host bits, e-mail addresses, credentials and DoH questions in URLs. Findings are counted, never shown in clear'
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "detect" -d 'Say which log format each file is, with the share of sampled lines that matched'
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "stats" -d 'Count trend statistics (requests, visitors, pages, query types, ...) into a state file that holds no address; see merge and report'
+complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "merge" -d 'Add statistics states together (days into a month, servers into a fleet)'
+complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "report" -d 'Render statistics states as a report safe to publish (counts below --min-count withheld)'
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "run" -d 'The nightly job: anonymize rotated logs that are due, then delete what is past its window, as a policy file says (see logscrub-policy(5) and --dry-run)'
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "decrypt" -d 'Reverse a reversible scheme (cryptopan, ipcrypt-*, ipcipher) with its key, for audits and legal requests: on addresses given as arguments, or on log lines from stdin'
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
@@ -130,6 +133,41 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand detect" -s V -l versio
 complete -c logscrub -n "__fish_logscrub_using_subcommand completions" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c logscrub -n "__fish_logscrub_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s f -l format -d 'Log format (as for anonymize; see `logscrub formats`)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s r -l rules -d 'Apply this rule file first: its [[exclude]] lines are not counted, its field actions change what is counted' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l bucket -d 'Time-series bucket' -r -f -a "day\t'One bucket per day'
+hour\t'One bucket per hour'"
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l tz -d 'Bucket boundaries at this offset from UTC (+01:00, -05:00); times in the logs without a zone are read as UTC' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l key-file -d 'Key file for the unique counts (32 bytes, hex; `logscrub keygen`): states made with the same key merge. Without it a random key is used and the state merges with nothing else' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l capacity -d 'Labels kept per panel; beyond, counts carry a stated error bound' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l ipv4-prefix -d 'IPv4 bits an address in a counted label keeps (labels are scrubbed like log lines)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l ipv6-prefix -d 'IPv6 bits an address in a counted label keeps' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l report -d 'Write a report in this format instead of the state (-o is then the report)' -r -f -a "json\t'JSON, for machines'
+csv\t'CSV, one table per panel'
+md\t'Markdown, for a wiki or a blog post'
+html\t'One self-contained HTML page (inline SVG charts, no external requests)'"
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l min-count -d 'With --report: counts below this are withheld' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l top -d 'With --report: rows per panel' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s o -l output -d 'Write the state (or report) here, atomically; stdout when absent' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s q -l quiet -d 'No summary on stderr'
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s v -l verbose -d 'Say which format was chosen for each input'
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s o -l output -d 'Write the merged state here (atomically); stdout when absent' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s h -l help -d 'Print help'
+complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l to -d 'The report\'s format' -r -f -a "json\t'JSON, for machines'
+csv\t'CSV, one table per panel'
+md\t'Markdown, for a wiki or a blog post'
+html\t'One self-contained HTML page (inline SVG charts, no external requests)'"
+complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l min-count -d 'Counts below this are withheld: small labels fold into "other", small cells show "< K"' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l top -d 'Rows per panel' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand report" -s o -l output -d 'Write the report here, atomically; stdout when absent' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c logscrub -n "__fish_logscrub_using_subcommand report" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand run" -s p -l policy -d 'The policy file (logscrub-policy(5))' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand run" -l metrics -d 'Write Prometheus metrics (textfile collector format) here; overrides `metrics` in the policy' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand run" -l now -d 'Measure ages at this time instead of now (RFC 3339, YYYY-MM-DD or @EPOCH)' -r
@@ -152,15 +190,18 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -l passphrase
 complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -s V -l version -d 'Print version'
-complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions run decrypt help" -f -a "anonymize" -d 'Rewrite client addresses in logs (stdin, files, gzip) to truncated or keyed-hash forms'
-complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions run decrypt help" -f -a "keygen" -d 'Write a new random key for --mode hash (mode 0600)'
-complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions run decrypt help" -f -a "formats" -d 'List the log formats logscrub reads, with an example line of each'
-complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions run decrypt help" -f -a "rules" -d 'Work with rule files (see logscrub-rules(5))'
-complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions run decrypt help" -f -a "prune" -d 'Delete rotated logs past their retention window, and nothing else (see --dry-run)'
-complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions run decrypt help" -f -a "audit" -d 'Check logs for what should not be there: addresses with host bits, e-mail addresses, credentials and DoH questions in URLs. Findings are counted, never shown in clear'
-complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions run decrypt help" -f -a "detect" -d 'Say which log format each file is, with the share of sampled lines that matched'
-complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions run decrypt help" -f -a "completions" -d 'Print a shell completion script'
-complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions run decrypt help" -f -a "run" -d 'The nightly job: anonymize rotated logs that are due, then delete what is past its window, as a policy file says (see logscrub-policy(5) and --dry-run)'
-complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions run decrypt help" -f -a "decrypt" -d 'Reverse a reversible scheme (cryptopan, ipcrypt-*, ipcipher) with its key, for audits and legal requests: on addresses given as arguments, or on log lines from stdin'
-complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions run decrypt help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "anonymize" -d 'Rewrite client addresses in logs (stdin, files, gzip) to truncated or keyed-hash forms'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "keygen" -d 'Write a new random key for --mode hash (mode 0600)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "formats" -d 'List the log formats logscrub reads, with an example line of each'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "rules" -d 'Work with rule files (see logscrub-rules(5))'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "prune" -d 'Delete rotated logs past their retention window, and nothing else (see --dry-run)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "audit" -d 'Check logs for what should not be there: addresses with host bits, e-mail addresses, credentials and DoH questions in URLs. Findings are counted, never shown in clear'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "detect" -d 'Say which log format each file is, with the share of sampled lines that matched'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "completions" -d 'Print a shell completion script'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "stats" -d 'Count trend statistics (requests, visitors, pages, query types, ...) into a state file that holds no address; see merge and report'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "merge" -d 'Add statistics states together (days into a month, servers into a fleet)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "report" -d 'Render statistics states as a report safe to publish (counts below --min-count withheld)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "run" -d 'The nightly job: anonymize rotated logs that are due, then delete what is past its window, as a policy file says (see logscrub-policy(5) and --dry-run)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "decrypt" -d 'Reverse a reversible scheme (cryptopan, ipcrypt-*, ipcipher) with its key, for audits and legal requests: on addresses given as arguments, or on log lines from stdin'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "check" -d 'Validate rule files: every problem is reported as FILE:LINE:COLUMN with what was expected'

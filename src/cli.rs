@@ -75,6 +75,25 @@ pub enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+    /// Count trend statistics (requests, visitors, pages, query types, ...) into a state file
+    /// that holds no address; see merge and report.
+    #[command(after_help = STATS_EXAMPLES, long_about = STATS_LONG)]
+    Stats(StatsArgs),
+    /// Add statistics states together (days into a month, servers into a fleet).
+    #[command(
+        after_help = "Examples:\n  logscrub merge day-*.json -o month.json\n  logscrub merge ns1.json ns2.json -o fleet.json"
+    )]
+    Merge {
+        /// State files made by `logscrub stats`.
+        #[arg(value_name = "STATE", required = true)]
+        states: Vec<PathBuf>,
+        /// Write the merged state here (atomically); stdout when absent.
+        #[arg(short, long, value_name = "PATH")]
+        output: Option<PathBuf>,
+    },
+    /// Render statistics states as a report safe to publish (counts below --min-count withheld).
+    #[command(after_help = REPORT_EXAMPLES)]
+    Report(ReportArgs),
     /// The nightly job: anonymize rotated logs that are due, then delete what is past its window,
     /// as a policy file says (see logscrub-policy(5) and --dry-run).
     #[command(after_help = RUN_EXAMPLES, long_about = RUN_LONG)]
@@ -83,6 +102,250 @@ pub enum Command {
     /// legal requests: on addresses given as arguments, or on log lines from stdin.
     #[command(after_help = DECRYPT_EXAMPLES)]
     Decrypt(DecryptArgs),
+}
+
+const STATS_LONG: &str = "\
+Read logs as anonymize does (formats, gzip, stdin; --rules applied first, excluded lines not \
+counted) and count them into a statistics state: per day or hour, requests, bytes and unique \
+visitors (web) or queries, unique sources and networks (DNS); per panel, status codes, methods, \
+protocols, pages, 404 paths, referrer sites, browsers, operating systems, bots; query types, \
+response codes, transports, IP versions, TLDs, registered domains, name lengths and labels, EDNS \
+and DO, cache, blocking, response sizes. The state holds no address, key or salt: unique counts are \
+HyperLogLog sketches of a keyed hash (the state records the key's fingerprint), and every label is \
+scrubbed of addresses before it is counted. States merge (logscrub merge) and render (logscrub \
+report).";
+
+const STATS_EXAMPLES: &str = "\
+Examples:
+  logscrub stats --key-file /etc/logscrub/stats.key access.log.1 -o 2026-11-21.json
+  logscrub stats --rules rules/publish-web.toml --bucket hour access.log -o today.json
+  logscrub stats --format unbound unbound.log --report html -o report.html";
+
+const REPORT_EXAMPLES: &str = "\
+Examples:
+  logscrub report month.json --to html -o report.html
+  logscrub report day-*.json --to md --min-count 20 --top 20
+  logscrub report fleet.json --to csv -o fleet.csv";
+
+/// `logscrub stats` flags.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Log files (plain or gzip); standard input when none or `-`.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Log format (as for anonymize; see `logscrub formats`).
+    #[arg(short, long, default_value = "auto", value_name = "FORMAT")]
+    pub format: String,
+    /// Apply this rule file first: its [[exclude]] lines are not counted, its field actions
+    /// change what is counted.
+    #[arg(short, long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Time-series bucket.
+    #[arg(long, value_enum, default_value_t = BucketArg::Day)]
+    pub bucket: BucketArg,
+    /// Bucket boundaries at this offset from UTC (+01:00, -05:00); times in the logs without a
+    /// zone are read as UTC.
+    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
+    pub tz: Option<String>,
+    /// Key file for the unique counts (32 bytes, hex; `logscrub keygen`): states made with the
+    /// same key merge. Without it a random key is used and the state merges with nothing else.
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+    /// Labels kept per panel; beyond, counts carry a stated error bound.
+    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    pub capacity: usize,
+    /// IPv4 bits an address in a counted label keeps (labels are scrubbed like log lines).
+    #[arg(long, default_value_t = 24, value_name = "BITS", value_parser = clap::value_parser!(u8).range(0..=31))]
+    pub ipv4_prefix: u8,
+    /// IPv6 bits an address in a counted label keeps.
+    #[arg(long, default_value_t = 48, value_name = "BITS", value_parser = clap::value_parser!(u8).range(0..=127))]
+    pub ipv6_prefix: u8,
+    /// Write a report in this format instead of the state (-o is then the report).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub report: Option<ReportTo>,
+    /// With --report: counts below this are withheld.
+    #[arg(long, default_value_t = 10, value_name = "K", requires = "report")]
+    pub min_count: u64,
+    /// With --report: rows per panel.
+    #[arg(long, default_value_t = 10, value_name = "N", requires = "report")]
+    pub top: usize,
+    /// Write the state (or report) here, atomically; stdout when absent.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// No summary on stderr.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say which format was chosen for each input.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// `--bucket` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum BucketArg {
+    /// One bucket per day.
+    Day,
+    /// One bucket per hour.
+    Hour,
+}
+
+/// Report formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportTo {
+    /// JSON, for machines.
+    Json,
+    /// CSV, one table per panel.
+    Csv,
+    /// Markdown, for a wiki or a blog post.
+    Md,
+    /// One self-contained HTML page (inline SVG charts, no external requests).
+    Html,
+}
+
+impl ReportTo {
+    fn format(self) -> crate::app::stats::ReportFormat {
+        use crate::app::stats::ReportFormat as F;
+        match self {
+            ReportTo::Json => F::Json,
+            ReportTo::Csv => F::Csv,
+            ReportTo::Md => F::Markdown,
+            ReportTo::Html => F::Html,
+        }
+    }
+}
+
+/// `logscrub report` flags.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// State files (merged before rendering).
+    #[arg(value_name = "STATE", required = true)]
+    pub states: Vec<PathBuf>,
+    /// The report's format.
+    #[arg(long, value_enum, default_value_t = ReportTo::Html, value_name = "FORMAT")]
+    pub to: ReportTo,
+    /// Counts below this are withheld: small labels fold into "other", small cells show "< K".
+    #[arg(long, default_value_t = 10, value_name = "K")]
+    pub min_count: u64,
+    /// Rows per panel.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top: usize,
+    /// Write the report here, atomically; stdout when absent.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    /// The rendering options.
+    pub fn options(&self) -> crate::app::stats::ReportOptions {
+        crate::app::stats::ReportOptions {
+            to: self.to.format(),
+            min_count: self.min_count,
+            top: self.top,
+        }
+    }
+}
+
+/// `+01:00`, `-0500`, `Z`, `UTC` → seconds east of UTC.
+fn parse_offset(s: &str) -> Option<i32> {
+    if s.eq_ignore_ascii_case("utc") || s == "Z" {
+        return Some(0);
+    }
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m): (i32, i32) = (digits[..2].parse().ok()?, digits[2..].parse().ok()?);
+    (h <= 14 && m < 60).then_some(sign * (h * 3600 + m * 60))
+}
+
+impl StatsArgs {
+    /// Validates the flags into options.
+    pub fn into_options(self) -> anyhow::Result<crate::app::stats::Options> {
+        use crate::stats::{Granularity, Uniques};
+        let format = Format::from_spec(&self.format).map_err(|e| usage(e.to_string()))?;
+        let rules = match &self.rules {
+            Some(p) => Some(crate::rules::load(p).map_err(|e| usage(e.to_string()))?),
+            None => None,
+        };
+        let (mut v4, mut v6) = (self.ipv4_prefix, self.ipv6_prefix);
+        if let Some(r) = &rules {
+            v4 = r.addresses.v4.unwrap_or(v4);
+            v6 = r.addresses.v6.unwrap_or(v6);
+        }
+        let tz_offset = match &self.tz {
+            Some(t) => parse_offset(t).ok_or_else(|| {
+                usage(format!(
+                    "--tz {t}: expected an offset such as +01:00, -05:00 or UTC"
+                ))
+            })?,
+            None => 0,
+        };
+        let uniques = match &self.key_file {
+            Some(p) => Uniques::from_key(&Key::read_file(p, 32).map_err(|e| usage(e.to_string()))?),
+            None => Uniques::ephemeral()?,
+        };
+        let uses_key = rules.as_ref().is_some_and(|r| {
+            r.actions
+                .iter()
+                .any(|(_, a)| matches!(a, crate::rules::Action::Hash))
+        });
+        let rules_key = if uses_key {
+            match (
+                &rules.as_ref().expect("checked").addresses.key_file,
+                &self.key_file,
+            ) {
+                (Some(p), _) | (None, Some(p)) => {
+                    Some(Key::read_file(p, 32).map_err(|e| usage(e.to_string()))?)
+                }
+                (None, None) => bail!(usage(
+                    "the rule file's `hash` action needs a key: key-file in [addresses] or --key-file"
+                )),
+            }
+        } else {
+            None
+        };
+        let scrub = Anonymizer::new(SchemeKind::Truncate.build(None), v4, v6, Vec::new());
+        let inputs = if self.files.is_empty() {
+            vec![Source::Stdin]
+        } else {
+            self.files
+                .into_iter()
+                .map(|p| {
+                    if p.as_os_str() == "-" {
+                        Source::Stdin
+                    } else {
+                        Source::Path(p)
+                    }
+                })
+                .collect()
+        };
+        Ok(crate::app::stats::Options {
+            inputs,
+            format,
+            rules: rules.map(|r| (r, rules_key)),
+            bucket: match self.bucket {
+                BucketArg::Day => Granularity::Day,
+                BucketArg::Hour => Granularity::Hour,
+            },
+            tz_offset,
+            capacity: self.capacity.max(1),
+            uniques,
+            scrub,
+            output: self.output,
+            report: self.report.map(|to| crate::app::stats::ReportOptions {
+                to: to.format(),
+                min_count: self.min_count,
+                top: self.top,
+            }),
+            quiet: self.quiet,
+            verbose: self.verbose,
+        })
+    }
 }
 
 const RUN_LONG: &str = "\

@@ -162,6 +162,26 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
                 Err(e) => report(&e),
             }
         }
+        Command::Stats(a) => {
+            let opts = match a.into_options() {
+                Ok(o) => o,
+                Err(e) => return report(&e),
+            };
+            match app::stats::run(&opts, &mut std::io::stderr()) {
+                Ok(_) => Exit::Ok,
+                Err(e) => report(&e),
+            }
+        }
+        Command::Merge { states, output } => match app::stats::merge(&states, output.as_deref()) {
+            Ok(()) => Exit::Ok,
+            Err(e) => report(&e),
+        },
+        Command::Report(r) => {
+            match app::stats::report(&r.states, &r.options(), r.output.as_deref()) {
+                Ok(()) => Exit::Ok,
+                Err(e) => report(&e),
+            }
+        }
         Command::Run(r) => {
             let opts = match r.into_options(chrono::Utc::now()) {
                 Ok(o) => o,

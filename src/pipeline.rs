@@ -189,8 +189,10 @@ impl Engine {
         Processed { out, counts, stop }
     }
 
-    /// One line without its `\n`. Err(0-based column) stops the run (`--on-unparsed fail`).
-    fn line(
+    /// One line without its `\n`, appended to `out` as it comes out (nothing when the line is
+    /// dropped or excluded: `counts` says which). Err(0-based column) stops the run
+    /// (`--on-unparsed fail`). `stats --rules` uses it to see lines as the rules leave them.
+    pub fn line(
         &self,
         line: &[u8],
         newline: bool,

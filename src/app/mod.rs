@@ -8,6 +8,7 @@ pub mod detect;
 pub mod keygen;
 pub mod prune;
 pub mod run;
+pub mod stats;
 
 /// Errors that end a subcommand, by how they map to exit statuses.
 #[derive(Debug, thiserror::Error)]

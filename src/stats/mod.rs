@@ -1,5 +1,631 @@
-//! Trend statistics (work in progress: the accumulators come first).
+//! Trend statistics that are safe to publish: a mergeable state built from log lines.
+//!
+//! A [`State`] holds, per time bucket (UTC day or hour), request/query counts, bytes and unique
+//! counts, and per panel (status, method, page, qtype, TLD, ...) label counts ([`TopK`]). It never
+//! holds an address, a key or a salt:
+//! - unique visitors/sources/networks are HyperLogLog sketches ([`Hll`]) of a *keyed* hash
+//!   ([`Uniques`]: AES-128 under a key derived from the key file, or a random one for one run);
+//!   the state records only the key's fingerprint, and merging states of different keys is
+//!   refused (their sketches would not mean the same);
+//! - every label taken from a line goes through the address finder first ([`Collector::label`],
+//!   truncating to the configured prefixes), so a path like `/lookup/192.0.2.7` or a referrer
+//!   `http://[2001:db8::1]/` is counted scrubbed;
+//! - with a rule file, labels come from the line *as the rules rewrote it* (dropped fields are
+//!   gone, excluded lines are not counted).
+//!
+//! Merging ([`State::merge`]) adds counts and unions sketches: associative and commutative, so
+//! days merge into months and servers into fleets, and a file's halves merge into the file.
+//! Publication safety (k-suppression) is the report's job (`report.rs`).
+//!
+//! DNS servers log a query in one line or in two (question, then answer) or more (dnsmasq:
+//! query, forwarded, reply per record). Lines are sorted into *question* lines and *answer*
+//! lines (those with a response code, or an answer event); the query count of a bucket is its
+//! question lines when the log has any, else its answer lines; panels that describe the query
+//! (qtype, domain, ...) are kept for both kinds and reported from the same side.
 
 pub mod hll;
+pub mod report;
 pub mod time;
 pub mod topk;
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use aes::Aes128;
+use aes::cipher::{Array, BlockCipherEncrypt, KeyInit};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub use hll::Hll;
+pub use topk::TopK;
+
+use crate::anonymize::{Anonymizer, Cache, Key};
+use crate::format::{Fields, Std};
+
+/// The state file's format version.
+pub const VERSION: u32 = 1;
+
+/// Per time bucket.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bucket {
+    /// Web requests.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub requests: u64,
+    /// Response bytes of web requests.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub bytes: u64,
+    /// Unique web clients.
+    #[serde(default, skip_serializing_if = "Hll::is_empty")]
+    pub visitors: Hll,
+    /// DNS question lines.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub dns_questions: u64,
+    /// DNS answer lines.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub dns_answers: u64,
+    /// Unique DNS sources.
+    #[serde(default, skip_serializing_if = "Hll::is_empty")]
+    pub sources: Hll,
+    /// Unique DNS source networks (IPv4 /24, IPv6 /48).
+    #[serde(default, skip_serializing_if = "Hll::is_empty")]
+    pub networks: Hll,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+impl Bucket {
+    fn merge(&mut self, o: &Bucket) {
+        self.requests += o.requests;
+        self.bytes += o.bytes;
+        self.visitors.merge(&o.visitors);
+        self.dns_questions += o.dns_questions;
+        self.dns_answers += o.dns_answers;
+        self.sources.merge(&o.sources);
+        self.networks.merge(&o.networks);
+    }
+
+    /// DNS queries: question lines when the log has any, else answer lines.
+    pub fn dns_queries(&self, log_has_questions: bool) -> u64 {
+        if log_has_questions {
+            self.dns_questions
+        } else {
+            self.dns_answers
+        }
+    }
+}
+
+/// Bucket size.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Granularity {
+    /// `2026-11-01`.
+    Day,
+    /// `2026-11-01T13`.
+    Hour,
+}
+
+/// A statistics state: what `logscrub stats` writes, `merge` combines and `report` renders.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct State {
+    /// Format version ([`VERSION`]).
+    pub version: u32,
+    /// Bucket size.
+    pub bucket: Granularity,
+    /// Bucket boundaries are at this offset from UTC, in seconds (`--tz`).
+    pub tz_offset: i32,
+    /// Fingerprint of the key behind the unique counts (`ephemeral-...` for a one-run key).
+    pub uniques_key: String,
+    /// Label capacity of each panel.
+    pub capacity: usize,
+    /// Lines read.
+    pub lines: u64,
+    /// Lines that did not match the format (not counted in panels).
+    pub unparsed: u64,
+    /// Lines left out by the rule file's `[[exclude]]`.
+    pub excluded: u64,
+    /// Lines whose time could not be read (counted in panels, not in the time series).
+    pub undated: u64,
+    /// The earliest and latest line time (RFC 3339).
+    pub first: Option<String>,
+    /// See `first`.
+    pub last: Option<String>,
+    /// Time series.
+    pub series: BTreeMap<String, Bucket>,
+    /// Label counts per panel.
+    pub panels: BTreeMap<String, TopK>,
+}
+
+/// Why two states cannot be merged.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum MergeError {
+    /// Different versions.
+    #[error("state versions differ ({0} and {1})")]
+    Version(u32, u32),
+    /// Different bucket sizes or zones.
+    #[error(
+        "bucket sizes or time zones differ ({0}); make the states with the same --bucket and --tz"
+    )]
+    Buckets(String),
+    /// Unique counts under different keys.
+    #[error(
+        "the unique counts were made with different keys ({0} and {1}): their sketches cannot be combined. Make every state with the same --key-file (an --ephemeral-key state merges with nothing but itself)"
+    )]
+    Keys(String, String),
+}
+
+impl State {
+    /// An empty state.
+    pub fn new(bucket: Granularity, tz_offset: i32, uniques_key: String, capacity: usize) -> State {
+        State {
+            version: VERSION,
+            bucket,
+            tz_offset,
+            uniques_key,
+            capacity,
+            lines: 0,
+            unparsed: 0,
+            excluded: 0,
+            undated: 0,
+            first: None,
+            last: None,
+            series: BTreeMap::new(),
+            panels: BTreeMap::new(),
+        }
+    }
+
+    /// Checks that `other` can be merged into this state.
+    pub fn compatible(&self, o: &State) -> Result<(), MergeError> {
+        if self.version != o.version {
+            return Err(MergeError::Version(self.version, o.version));
+        }
+        if self.bucket != o.bucket || self.tz_offset != o.tz_offset {
+            return Err(MergeError::Buckets(format!(
+                "{:?} at {}s and {:?} at {}s",
+                self.bucket, self.tz_offset, o.bucket, o.tz_offset
+            )));
+        }
+        if self.uniques_key != o.uniques_key {
+            return Err(MergeError::Keys(
+                self.uniques_key.clone(),
+                o.uniques_key.clone(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Adds `other` to this state (after [`State::compatible`]).
+    pub fn merge(&mut self, o: &State) -> Result<(), MergeError> {
+        self.compatible(o)?;
+        self.capacity = self.capacity.max(o.capacity);
+        self.lines += o.lines;
+        self.unparsed += o.unparsed;
+        self.excluded += o.excluded;
+        self.undated += o.undated;
+        self.first = min_opt(self.first.take(), o.first.clone(), false);
+        self.last = min_opt(self.last.take(), o.last.clone(), true);
+        for (k, b) in &o.series {
+            self.series.entry(k.clone()).or_default().merge(b);
+        }
+        for (k, p) in &o.panels {
+            match self.panels.get_mut(k) {
+                Some(mine) => mine.merge(p),
+                None => {
+                    self.panels.insert(k.clone(), p.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Brings every panel to its capacity (before writing; a no-op while labels fit).
+    pub fn finish(&mut self) {
+        for p in self.panels.values_mut() {
+            p.shrink();
+        }
+    }
+
+    /// True when the log had DNS question lines (see the module docs).
+    pub fn dns_has_questions(&self) -> bool {
+        self.series.values().any(|b| b.dns_questions > 0)
+            || self.panels.get("q.qtype").is_some_and(|p| p.total() > 0)
+    }
+}
+
+/// RFC 3339 strings of one zone compare as times.
+fn min_opt(a: Option<String>, b: Option<String>, max: bool) -> Option<String> {
+    match (a, b) {
+        (Some(x), Some(y)) => Some(if (x <= y) != max { x } else { y }),
+        (x, y) => x.or(y),
+    }
+}
+
+/// The keyed hash behind unique counts.
+#[derive(Clone)]
+pub struct Uniques {
+    aes: Aes128,
+    /// What the state records instead of the key.
+    pub fingerprint: String,
+}
+
+impl Uniques {
+    /// From a key file's key: the same key gives the same fingerprint and mergeable sketches.
+    pub fn from_key(key: &Key) -> Uniques {
+        let derive = |label: &[u8]| {
+            let mut h = Sha256::new();
+            h.update(label);
+            h.update(key.bytes());
+            h.finalize()
+        };
+        let k = derive(b"logscrub stats uniques v1\0");
+        let fp = derive(b"logscrub stats fingerprint v1\0");
+        Uniques {
+            aes: Aes128::new_from_slice(&k[..16]).expect("16 bytes"),
+            fingerprint: fp[..8].iter().map(|b| format!("{b:02x}")).collect(),
+        }
+    }
+
+    /// A random key for one run: its states merge with nothing else.
+    pub fn ephemeral() -> anyhow::Result<Uniques> {
+        let key = Key::random(32).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut u = Uniques::from_key(&key);
+        u.fingerprint = format!("ephemeral-{}", u.fingerprint);
+        Ok(u)
+    }
+
+    fn hash(&self, family: u8, bytes: &[u8]) -> u64 {
+        let mut b = [0u8; 16];
+        b[0] = family;
+        let n = bytes.len().min(15);
+        b[1..1 + n].copy_from_slice(&bytes[..n]);
+        if bytes.len() > 15 {
+            // Text longer than a block (a host name): fold it in with a second encryption.
+            let mut h = Sha256::new();
+            h.update(bytes);
+            b[1..16].copy_from_slice(&h.finalize()[..15]);
+        }
+        let mut a = Array::from(b);
+        self.aes.encrypt_block(&mut a);
+        u64::from_le_bytes(a[..8].try_into().expect("8 bytes"))
+    }
+
+    /// The hash of a client as written: an address (any form std parses, brackets stripped),
+    /// else the text itself.
+    pub fn client(&self, text: &[u8]) -> (u64, Option<IpAddr>) {
+        let t = text
+            .strip_prefix(b"[")
+            .and_then(|t| t.strip_suffix(b"]"))
+            .unwrap_or(text);
+        match std::str::from_utf8(t)
+            .ok()
+            .and_then(|s| s.parse::<IpAddr>().ok())
+        {
+            Some(IpAddr::V4(a)) => (self.hash(4, &a.octets()), Some(IpAddr::V4(a))),
+            Some(IpAddr::V6(a)) => match a.to_ipv4_mapped() {
+                Some(v4) => (self.hash(4, &v4.octets()), Some(IpAddr::V4(v4))),
+                None => (self.hash(6, &a.octets()), Some(IpAddr::V6(a))),
+            },
+            None => (self.hash(0, t), None),
+        }
+    }
+
+    /// The hash of an address's network (IPv4 /24, IPv6 /48).
+    pub fn network(&self, ip: IpAddr) -> u64 {
+        match crate::anonymize::truncate(ip, if ip.is_ipv4() { 24 } else { 48 }) {
+            IpAddr::V4(a) => self.hash(14, &a.octets()),
+            IpAddr::V6(a) => self.hash(16, &a.octets()),
+        }
+    }
+}
+
+/// Per-worker counting: a state and scratch space.
+pub struct Collector {
+    /// What was counted so far.
+    pub state: State,
+    uniques: Uniques,
+    scrub: Anonymizer,
+    cache: Cache,
+    label: Vec<u8>,
+    /// The year of syslog times comes from here.
+    pub reference: DateTime<Utc>,
+    first: Option<DateTime<Utc>>,
+    last: Option<DateTime<Utc>>,
+}
+
+/// Answer events (lines that follow a question line of the same query).
+const ANSWER_EVENTS: &[&[u8]] = &[
+    b"reply",
+    b"cached",
+    b"Answer",
+    b"answer",
+    b"query failed",
+    b"config",
+    b"/etc/hosts",
+    b"gravity blocked",
+    b"regex blacklisted",
+    b"exactly blacklisted",
+    b"regex denied",
+    b"exactly denied",
+    b"special domain",
+];
+
+/// Intermediate events, neither question nor answer (dnsmasq's `forwarded`).
+const OTHER_EVENTS: &[&[u8]] = &[b"forwarded", b"validation", b"dnssec-query"];
+
+impl Collector {
+    /// A collector adding to `state`.
+    pub fn new(
+        state: State,
+        uniques: Uniques,
+        scrub: Anonymizer,
+        reference: DateTime<Utc>,
+    ) -> Collector {
+        Collector {
+            state,
+            uniques,
+            scrub,
+            cache: Cache::default(),
+            label: Vec::new(),
+            reference,
+            first: None,
+            last: None,
+        }
+    }
+
+    /// Counts `n` of `label` in `panel`, the label scrubbed of addresses first.
+    fn label(&mut self, panel: &str, label: &[u8]) {
+        self.label.clear();
+        if label.iter().any(|b| matches!(b, b'.' | b':' | b'%')) {
+            self.scrub
+                .rewrite_line(label, b' ', &mut self.label, &mut self.cache);
+        } else {
+            self.label.extend_from_slice(label);
+        }
+        let text = String::from_utf8_lossy(&self.label);
+        let cap = self.state.capacity;
+        match self.state.panels.get_mut(panel) {
+            Some(p) => p.add(&text, 1),
+            None => {
+                let mut p = TopK::new(cap);
+                p.add(&text, 1);
+                self.state.panels.insert(panel.to_owned(), p);
+            }
+        }
+    }
+
+    fn bucket(&mut self, t: Option<DateTime<Utc>>) -> Option<&mut Bucket> {
+        let Some(t) = t else {
+            self.state.undated += 1;
+            return None;
+        };
+        if self.first.is_none_or(|f| t < f) {
+            self.first = Some(t);
+        }
+        if self.last.is_none_or(|l| t > l) {
+            self.last = Some(t);
+        }
+        let key = time::bucket(
+            t,
+            self.state.bucket == Granularity::Hour,
+            self.state.tz_offset,
+        );
+        Some(self.state.series.entry(key).or_default())
+    }
+
+    /// Counts one line. `orig` and `of` are the line as read and its fields (client and time
+    /// come from there); `shown` and `sf` the line whose labels are counted (the same line, or
+    /// the line as the rule file rewrote it).
+    pub fn line(&mut self, orig: &[u8], of: &Fields, shown: &[u8], sf: &Fields) {
+        self.state.lines += 1;
+        let time = of
+            .get(Std::Time)
+            .and_then(|(a, b)| time::parse(&orig[a..b], self.reference));
+        let client = of.get(Std::Client).map(|(a, b)| &orig[a..b]);
+        let client = client.filter(|c| !c.is_empty() && *c != b"-");
+        if sf.get(Std::Qname).is_some() || sf.get(Std::Rcode).is_some() {
+            self.dns(time, client, shown, sf);
+        } else if sf.get(Std::Request).is_some() || sf.get(Std::Status).is_some() {
+            self.web(time, client, shown, sf);
+        } else {
+            // A line of a known format with neither (a log's banner): counted, nothing else.
+            let _ = self.bucket(time);
+        }
+    }
+
+    fn web(&mut self, time: Option<DateTime<Utc>>, client: Option<&[u8]>, line: &[u8], f: &Fields) {
+        let bytes = field(f, line, Std::Bytes)
+            .and_then(|b| std::str::from_utf8(b).ok()?.parse::<u64>().ok())
+            .unwrap_or(0);
+        let hash = client.map(|c| self.uniques.client(c).0);
+        if let Some(b) = self.bucket(time) {
+            b.requests += 1;
+            b.bytes += bytes;
+            if let Some(h) = hash {
+                b.visitors.add(h);
+            }
+        }
+        let status = field(f, line, Std::Status);
+        if let Some(s) = status {
+            self.label("status", s);
+            let class = match s.first() {
+                Some(d @ b'1'..=b'5') if s.len() == 3 => format!("{}xx", *d as char),
+                _ => "other".into(),
+            };
+            self.label("status_class", class.as_bytes());
+        }
+        let mut parts = Fields::default();
+        if f.get(Std::Method).is_none() && f.get(Std::Request).is_some() {
+            parts = f.clone();
+            crate::format::fields::split_request(line, &mut parts);
+        }
+        let pf = if f.get(Std::Method).is_some() {
+            f
+        } else {
+            &parts
+        };
+        for (panel, name) in [("method", Std::Method), ("protocol", Std::Protocol)] {
+            if let Some(v) = field(pf, line, name) {
+                self.label(panel, v);
+            }
+        }
+        if let Some(path) = field(pf, line, Std::Path) {
+            self.label("page", path);
+            if status == Some(b"404") {
+                self.label("not_found_page", path);
+            }
+        }
+        if let Some(r) = field(f, line, Std::Referrer)
+            && r != b"-"
+            && !r.is_empty()
+        {
+            self.label("referrer_site", site(r));
+        }
+        if let Some(ua) = field(f, line, Std::UserAgent) {
+            let a = crate::rules::ua::classify(ua);
+            let family = String::from_utf8_lossy(a.family).into_owned();
+            let family = match a.major {
+                Some(m) if !a.bot => format!("{family} {}", String::from_utf8_lossy(m)),
+                _ => family,
+            };
+            self.label("browser", family.as_bytes());
+            self.label("os", a.os.as_bytes());
+            self.label("agent", if a.bot { b"bot" } else { b"human" });
+        }
+    }
+
+    fn dns(&mut self, time: Option<DateTime<Utc>>, client: Option<&[u8]>, line: &[u8], f: &Fields) {
+        let ev = field(f, line, Std::Event);
+        if ev.is_some_and(|e| OTHER_EVENTS.contains(&e)) {
+            let _ = self.bucket(time); // dated, nothing to count
+            return;
+        }
+        let answer = f.get(Std::Rcode).is_some() || ev.is_some_and(|e| ANSWER_EVENTS.contains(&e));
+        let hashes = client.map(|c| self.uniques.client(c));
+        let net = hashes
+            .and_then(|(_, ip)| ip)
+            .map(|ip| self.uniques.network(ip));
+        if let Some(b) = self.bucket(time) {
+            if answer {
+                b.dns_answers += 1;
+            } else {
+                b.dns_questions += 1;
+            }
+            if let Some((h, _)) = hashes {
+                b.sources.add(h);
+            }
+            if let Some(n) = net {
+                b.networks.add(n);
+            }
+        }
+        let side = if answer { "a." } else { "q." };
+        let p = |name: &str| format!("{side}{name}");
+        if let Some(v) = field(f, line, Std::Qtype) {
+            self.label(&p("qtype"), v);
+        }
+        if let Some((_, ip)) = hashes {
+            let v = match ip {
+                Some(IpAddr::V4(_)) => "IPv4",
+                Some(IpAddr::V6(_)) => "IPv6",
+                None => "unknown",
+            };
+            self.label(&p("ip_version"), v.as_bytes());
+        }
+        let flags = field(f, line, Std::Flags);
+        // BIND: `T` in the query flags means TCP, else UDP.
+        let bind_transport: Option<&[u8]> = flags.filter(|_| !answer).map(|fl| {
+            if fl.contains(&b'T') {
+                &b"tcp"[..]
+            } else {
+                &b"udp"[..]
+            }
+        });
+        if let Some(t) = field(f, line, Std::Transport).or(bind_transport) {
+            self.label(&p("transport"), &t.to_ascii_lowercase());
+        }
+        if let Some(fl) = flags.filter(|_| !answer && f.get(Std::Qname).is_some()) {
+            // BIND query flags: E(n) = EDNS, D = DO bit.
+            let edns = fl.contains(&b'E');
+            self.label(&p("edns"), if edns { b"EDNS" } else { b"no EDNS" });
+            self.label(
+                &p("do"),
+                if fl.contains(&b'D') {
+                    b"DO set"
+                } else {
+                    b"DO clear"
+                },
+            );
+        }
+        if let Some(q) = field(f, line, Std::Qname) {
+            let name = q.strip_suffix(b".").unwrap_or(q);
+            if !name.is_empty() && name != b"-" {
+                let lower = name.to_ascii_lowercase();
+                let tld = psl::suffix(&lower).map(|s| s.as_bytes().to_vec());
+                let domain = psl::domain(&lower).map(|d| d.as_bytes().to_vec());
+                self.label(&p("tld"), tld.as_deref().unwrap_or(b"(none)"));
+                self.label(&p("domain"), domain.as_deref().unwrap_or(b"(none)"));
+                self.label(&p("qname_length"), name.len().to_string().as_bytes());
+                let labels = name.iter().filter(|&&b| b == b'.').count() + 1;
+                self.label(&p("labels"), labels.to_string().as_bytes());
+            }
+        }
+        if answer {
+            if let Some(r) = field(f, line, Std::Rcode) {
+                self.label("rcode", r);
+            }
+            let cached = field(f, line, Std::Cached);
+            match (cached, ev) {
+                (Some(b"1"), _) | (_, Some(b"cached")) => self.label("cache", b"cached"),
+                (Some(b"0"), _) | (_, Some(b"reply")) => self.label("cache", b"forwarded"),
+                _ => {}
+            }
+            if f.get(Std::Blocked).is_some() {
+                self.label("blocked", b"blocked");
+            } else if ev.is_some() && event_is_dnsmasq_answer(ev) {
+                self.label("blocked", b"answered");
+            }
+            if let Some(sz) = field(f, line, Std::Size)
+                .and_then(|s| std::str::from_utf8(s).ok()?.parse::<u64>().ok())
+            {
+                let lo = sz / 16 * 16;
+                self.label("response_size", format!("{lo}-{}", lo + 15).as_bytes());
+            }
+        }
+    }
+
+    /// Ends counting: records the time range.
+    pub fn finish(mut self) -> State {
+        let f = self.first.map(|t| t.to_rfc3339());
+        let l = self.last.map(|t| t.to_rfc3339());
+        self.state.first = min_opt(self.state.first.take(), f, false);
+        self.state.last = min_opt(self.state.last.take(), l, true);
+        self.state
+    }
+}
+
+/// A field's bytes.
+fn field<'a>(f: &Fields, line: &'a [u8], s: Std) -> Option<&'a [u8]> {
+    f.get(s).map(|(a, b)| &line[a..b])
+}
+
+fn event_is_dnsmasq_answer(ev: Option<&[u8]>) -> bool {
+    matches!(ev, Some(b"reply" | b"cached" | b"config" | b"/etc/hosts"))
+}
+
+/// The site of a referrer URL: `https://www.example.com/a?b` → `www.example.com`.
+fn site(r: &[u8]) -> &[u8] {
+    let rest = match memchr::memmem::find(r, b"://") {
+        Some(k) => &r[k + 3..],
+        None => return r,
+    };
+    let end = rest
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
+        .unwrap_or(rest.len());
+    let host = &rest[..end];
+    match memchr::memrchr(b'@', host) {
+        Some(k) => &host[k + 1..],
+        None => host,
+    }
+}

@@ -1,0 +1,494 @@
+//! Reports from a state: what may be published, and its renderers.
+//!
+//! [`Report::new`] applies publication safety once, before any renderer sees a number: every
+//! count below `min_count` (K) is withheld — a panel's small labels are folded into an `other`
+//! row, and `other` itself, or a time-series cell, below K is shown as `< K`. So no renderer can
+//! publish a cell below K (tests check each renderer). The footer states K, the time range and
+//! any Misra-Gries error bound.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{Granularity, State};
+
+/// A published number: the count, or withheld because it is below K.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Cell {
+    /// At least K.
+    Count(u64),
+    /// Below K (shown as `< K`; `null` in JSON).
+    #[serde(serialize_with = "null")]
+    Withheld,
+}
+
+fn null<S: serde::Serializer>(s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_none()
+}
+
+impl Cell {
+    fn of(n: u64, k: u64) -> Cell {
+        if n >= k {
+            Cell::Count(n)
+        } else {
+            Cell::Withheld
+        }
+    }
+
+    fn text(&self, k: u64) -> String {
+        match self {
+            Cell::Count(n) => n.to_string(),
+            Cell::Withheld => format!("< {k}"),
+        }
+    }
+}
+
+/// One row of the time series.
+#[derive(Debug, Clone, Serialize)]
+pub struct SeriesRow {
+    /// The bucket (`2026-11-01` or `2026-11-01T13`).
+    pub bucket: String,
+    /// Named values (requests, bytes, visitors; queries, sources, networks).
+    pub values: Vec<(String, Cell)>,
+}
+
+/// One panel: labels and counts, largest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Panel {
+    /// Key in the state (`status`, `qtype`, ...).
+    pub key: String,
+    /// Title for people.
+    pub title: String,
+    /// Rows (label, count), every count at least K.
+    pub rows: Vec<(String, u64)>,
+    /// Everything else: labels below K and beyond the top N.
+    pub other: Option<Cell>,
+    /// Every count may be this much too low (Misra-Gries; 0: exact).
+    pub error: u64,
+}
+
+/// What may be published of a state.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// K.
+    pub min_count: u64,
+    /// The earliest and latest line time.
+    pub first: Option<String>,
+    /// See `first`.
+    pub last: Option<String>,
+    /// Bucket size.
+    pub bucket: Granularity,
+    /// Lines read, unparsed, excluded, undated (totals are never below K-sensitive: they are
+    /// whole-log figures).
+    pub lines: u64,
+    /// See `lines`.
+    pub unparsed: u64,
+    /// See `lines`.
+    pub excluded: u64,
+    /// See `lines`.
+    pub undated: u64,
+    /// Web time series (empty when the logs held no web lines).
+    pub web_series: Vec<SeriesRow>,
+    /// DNS time series.
+    pub dns_series: Vec<SeriesRow>,
+    /// Panels with at least one row or an `other`.
+    pub panels: Vec<Panel>,
+}
+
+const WEB_PANELS: &[(&str, &str)] = &[
+    ("status_class", "Status classes"),
+    ("status", "Status codes"),
+    ("method", "Methods"),
+    ("protocol", "Protocol versions"),
+    ("page", "Top pages"),
+    ("not_found_page", "Top 404 paths"),
+    ("referrer_site", "Top referrer sites"),
+    ("browser", "Browsers"),
+    ("os", "Operating systems"),
+    ("agent", "Bots and people"),
+];
+
+const DNS_QUERY_PANELS: &[(&str, &str)] = &[
+    ("qtype", "Query types"),
+    ("transport", "Transports"),
+    ("ip_version", "IP versions"),
+    ("tld", "Top-level domains"),
+    ("domain", "Top registered domains"),
+    ("qname_length", "Query name length"),
+    ("labels", "Query name labels"),
+    ("edns", "EDNS"),
+    ("do", "DNSSEC OK bit"),
+];
+
+const DNS_ANSWER_PANELS: &[(&str, &str)] = &[
+    ("rcode", "Response codes"),
+    ("cache", "Cached or forwarded"),
+    ("blocked", "Blocked"),
+    ("response_size", "Response sizes (16-byte bins)"),
+];
+
+/// Panels whose labels are numbers or ranges, shown in label order and in full.
+fn is_histogram(key: &str) -> bool {
+    matches!(key, "qname_length" | "labels" | "response_size")
+}
+
+impl Report {
+    /// Applies K and the top-N limit to a state.
+    pub fn new(s: &State, min_count: u64, top: usize) -> Report {
+        let k = min_count.max(1);
+        let questions = s.dns_has_questions();
+        let mut web_series = Vec::new();
+        let mut dns_series = Vec::new();
+        for (bucket, b) in &s.series {
+            if b.requests > 0 {
+                web_series.push(SeriesRow {
+                    bucket: bucket.clone(),
+                    values: vec![
+                        ("requests".into(), Cell::of(b.requests, k)),
+                        ("bytes".into(), Cell::of(b.bytes, k)),
+                        ("visitors".into(), Cell::of(b.visitors.estimate(), k)),
+                    ],
+                });
+            }
+            let q = b.dns_queries(questions);
+            if q > 0 {
+                dns_series.push(SeriesRow {
+                    bucket: bucket.clone(),
+                    values: vec![
+                        ("queries".into(), Cell::of(q, k)),
+                        ("sources".into(), Cell::of(b.sources.estimate(), k)),
+                        ("networks".into(), Cell::of(b.networks.estimate(), k)),
+                    ],
+                });
+            }
+        }
+        let side = if questions { "q." } else { "a." };
+        let mut wanted: Vec<(String, String, &str)> = Vec::new();
+        for (key, title) in WEB_PANELS {
+            wanted.push((key.to_string(), title.to_string(), key));
+        }
+        for (key, title) in DNS_QUERY_PANELS {
+            wanted.push((format!("{side}{key}"), title.to_string(), key));
+        }
+        for (key, title) in DNS_ANSWER_PANELS {
+            wanted.push((key.to_string(), title.to_string(), key));
+        }
+        let mut panels = Vec::new();
+        for (state_key, title, key) in wanted {
+            let Some(p) = s.panels.get(&state_key) else {
+                continue;
+            };
+            let mut all = p.sorted();
+            if is_histogram(key) {
+                all.sort_by(|a, b| num_key(a.0).cmp(&num_key(b.0)).then(a.0.cmp(b.0)));
+            }
+            let limit = if is_histogram(key) { usize::MAX } else { top };
+            let mut rows = Vec::new();
+            let mut rest = 0u64;
+            for (label, n) in all {
+                if n >= k && rows.len() < limit {
+                    rows.push((label.to_string(), n));
+                } else {
+                    rest += n;
+                }
+            }
+            let other = (rest > 0).then(|| Cell::of(rest, k));
+            if rows.is_empty() && other.is_none() {
+                continue;
+            }
+            panels.push(Panel {
+                key: key.to_string(),
+                title,
+                rows,
+                other,
+                error: p.error,
+            });
+        }
+        Report {
+            min_count: k,
+            first: s.first.clone(),
+            last: s.last.clone(),
+            bucket: s.bucket,
+            lines: s.lines,
+            unparsed: s.unparsed,
+            excluded: s.excluded,
+            undated: s.undated,
+            web_series,
+            dns_series,
+            panels,
+        }
+    }
+
+    fn footer(&self) -> String {
+        let mut f = format!(
+            "Counts below {k} are withheld (shown as \"< {k}\"; labels below {k} are folded into \"other\"). \
+             Unique counts are HyperLogLog estimates (error about 1 %). Lines: {} read, {} unparsed, {} excluded, {} without a readable time.",
+            self.lines,
+            self.unparsed,
+            self.excluded,
+            self.undated,
+            k = self.min_count
+        );
+        if let (Some(a), Some(b)) = (&self.first, &self.last) {
+            f += &format!(" Time range: {a} to {b} (UTC).");
+        }
+        for p in &self.panels {
+            if p.error > 0 {
+                f += &format!(
+                    " {}: counts may be up to {} too low (more distinct labels than the state keeps).",
+                    p.title, p.error
+                );
+            }
+        }
+        f
+    }
+
+    /// JSON: the report as data, stable for machines.
+    pub fn json(&self) -> String {
+        let mut v = serde_json::to_value(self).expect("a report serializes");
+        v["note"] = serde_json::Value::String(self.footer());
+        serde_json::to_string_pretty(&v).expect("a report serializes") + "\n"
+    }
+
+    /// Markdown: tables for a wiki page or a blog post.
+    pub fn markdown(&self) -> String {
+        let k = self.min_count;
+        let mut m = String::from("# Log statistics\n\n");
+        for (title, series) in [
+            ("Web traffic", &self.web_series),
+            ("DNS queries", &self.dns_series),
+        ] {
+            if series.is_empty() {
+                continue;
+            }
+            let _ = writeln!(m, "## {title}\n");
+            let names: Vec<&str> = series[0].values.iter().map(|(n, _)| n.as_str()).collect();
+            let _ = writeln!(
+                m,
+                "| {} | {} |",
+                bucket_name(self.bucket),
+                names.join(" | ")
+            );
+            let _ = writeln!(m, "|---|{}", "---:|".repeat(names.len()));
+            for r in series {
+                let cells: Vec<String> = r.values.iter().map(|(_, c)| c.text(k)).collect();
+                let _ = writeln!(m, "| {} | {} |", r.bucket, cells.join(" | "));
+            }
+            m.push('\n');
+        }
+        for p in &self.panels {
+            let _ = writeln!(m, "## {}\n\n| | count |\n|---|---:|", p.title);
+            for (label, n) in &p.rows {
+                let _ = writeln!(m, "| {} | {n} |", md_escape(label));
+            }
+            if let Some(o) = p.other {
+                let _ = writeln!(m, "| other | {} |", o.text(k));
+            }
+            m.push('\n');
+        }
+        let _ = writeln!(m, "---\n\n{}", self.footer());
+        m
+    }
+
+    /// CSV: one table per section, each headed by a `# title` line.
+    pub fn csv(&self) -> String {
+        let k = self.min_count;
+        let mut c = String::new();
+        for (title, series) in [("web", &self.web_series), ("dns", &self.dns_series)] {
+            if series.is_empty() {
+                continue;
+            }
+            let names: Vec<&str> = series[0].values.iter().map(|(n, _)| n.as_str()).collect();
+            let _ = writeln!(
+                c,
+                "# {title} series\n{},{}",
+                bucket_name(self.bucket),
+                names.join(",")
+            );
+            for r in series {
+                let cells: Vec<String> = r
+                    .values
+                    .iter()
+                    .map(|(_, v)| csv_field(&v.text(k)))
+                    .collect();
+                let _ = writeln!(c, "{},{}", r.bucket, cells.join(","));
+            }
+            c.push('\n');
+        }
+        for p in &self.panels {
+            let _ = writeln!(c, "# {}\nlabel,count", p.key);
+            for (label, n) in &p.rows {
+                let _ = writeln!(c, "{},{n}", csv_field(label));
+            }
+            if let Some(o) = p.other {
+                let _ = writeln!(c, "other,{}", csv_field(&o.text(k)));
+            }
+            c.push('\n');
+        }
+        let _ = writeln!(c, "# note\n{}", csv_field(&self.footer()));
+        c
+    }
+}
+
+fn bucket_name(g: Granularity) -> &'static str {
+    match g {
+        Granularity::Day => "day",
+        Granularity::Hour => "hour",
+    }
+}
+
+/// `16-31` → 16; `7` → 7; anything else after the numbers.
+fn num_key(label: &str) -> u64 {
+    label
+        .split('-')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(u64::MAX)
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('|', "\\|")
+        .replace('<', "&lt;")
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Escapes text for HTML.
+fn h(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+const STYLE: &str = "body{font:15px/1.45 system-ui,sans-serif;margin:0 auto;max-width:960px;padding:1em;color:#222}\
+h1{font-size:1.5em}h2{font-size:1.15em;margin-top:1.6em}\
+table{border-collapse:collapse;width:100%;margin:.4em 0}td,th{padding:.2em .5em;border-bottom:1px solid #ddd;text-align:left}\
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}\
+.bar{background:#4a7bd0;height:.8em;display:inline-block;vertical-align:middle}\
+.grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(280px,1fr));gap:0 2em}\
+svg{width:100%;height:auto}footer{margin-top:2em;font-size:.85em;color:#555}\
+@media print{.grid{display:block}a{color:inherit}}";
+
+impl Report {
+    /// One self-contained HTML page: inline CSS and SVG, no script, no external request.
+    pub fn html(&self) -> String {
+        let k = self.min_count;
+        let mut o = String::from(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+             <title>Log statistics</title>",
+        );
+        let _ = write!(
+            o,
+            "<style>{STYLE}</style></head><body><h1>Log statistics</h1>"
+        );
+        if let (Some(a), Some(b)) = (&self.first, &self.last) {
+            let _ = write!(o, "<p>{} to {} (UTC)</p>", h(a), h(b));
+        }
+        for (title, series) in [
+            ("Web traffic", &self.web_series),
+            ("DNS queries", &self.dns_series),
+        ] {
+            if series.is_empty() {
+                continue;
+            }
+            let _ = write!(o, "<h2>{title}</h2>");
+            o += &chart(series);
+            let names: Vec<&str> = series[0].values.iter().map(|(n, _)| n.as_str()).collect();
+            let _ = write!(o, "<table><tr><th>{}</th>", bucket_name(self.bucket));
+            for n in &names {
+                let _ = write!(o, "<th class=\"n\">{}</th>", h(n));
+            }
+            o += "</tr>";
+            for r in series {
+                let _ = write!(o, "<tr><td>{}</td>", h(&r.bucket));
+                for (_, c) in &r.values {
+                    let _ = write!(o, "<td class=\"n\">{}</td>", h(&c.text(k)));
+                }
+                o += "</tr>";
+            }
+            o += "</table>";
+        }
+        o += "<div class=\"grid\">";
+        for p in &self.panels {
+            let max = p.rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
+            let _ = write!(o, "<section><h2>{}</h2><table>", h(&p.title));
+            for (label, n) in &p.rows {
+                let w = (n * 100 / max).max(1);
+                let _ = write!(
+                    o,
+                    "<tr><td>{}</td><td class=\"n\">{n}</td><td style=\"width:35%\"><span class=\"bar\" style=\"width:{w}%\"></span></td></tr>",
+                    h(label)
+                );
+            }
+            if let Some(c) = p.other {
+                let _ = write!(
+                    o,
+                    "<tr><td><i>other</i></td><td class=\"n\">{}</td><td></td></tr>",
+                    h(&c.text(k))
+                );
+            }
+            o += "</table></section>";
+        }
+        o += "</div>";
+        let _ = writeln!(o, "<footer>{}</footer></body></html>", h(&self.footer()));
+        o
+    }
+}
+
+/// An SVG bar chart of a series' first value (requests or queries) over the buckets. Withheld
+/// cells are drawn as gaps.
+fn chart(series: &[SeriesRow]) -> String {
+    let vals: Vec<Option<u64>> = series
+        .iter()
+        .map(|r| match r.values.first().map(|v| v.1) {
+            Some(Cell::Count(n)) => Some(n),
+            _ => None,
+        })
+        .collect();
+    let max = vals.iter().flatten().copied().max().unwrap_or(0).max(1);
+    let (w, ht) = (800.0, 200.0);
+    let n = vals.len().max(1) as f64;
+    let bw = w / n;
+    let mut s = format!(
+        "<svg viewBox=\"0 0 {w} {}\" role=\"img\" aria-label=\"{} per bucket\">",
+        ht + 20.0,
+        h(&series[0]
+            .values
+            .first()
+            .map(|v| v.0.clone())
+            .unwrap_or_default())
+    );
+    for (i, v) in vals.iter().enumerate() {
+        if let Some(v) = v {
+            let bh = (*v as f64 / max as f64) * ht;
+            let _ = write!(
+                s,
+                "<rect x=\"{:.1}\" y=\"{:.1}\" width=\"{:.1}\" height=\"{:.1}\" fill=\"#4a7bd0\"><title>{}: {v}</title></rect>",
+                i as f64 * bw + bw * 0.1,
+                ht - bh,
+                bw * 0.8,
+                bh,
+                h(&series[i].bucket)
+            );
+        }
+    }
+    let _ = write!(
+        s,
+        "<text x=\"0\" y=\"{}\" font-size=\"12\">{}</text><text x=\"{w}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\">{}</text></svg>",
+        ht + 16.0,
+        h(&series[0].bucket),
+        ht + 16.0,
+        h(&series[series.len() - 1].bucket)
+    );
+    s
+}

@@ -1,0 +1,444 @@
+//! `logscrub stats`, `merge` and `report` on the fixtures: exact panels against a straightforward
+//! count, parallel == sequential, merge laws (halves == whole, associative, commutative), keys
+//! that differ refused, K-suppression in every renderer, and no address in any state or report.
+
+mod common;
+
+use std::collections::HashMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::{fixture, logscrub, untruncated};
+use predicates::prelude::PredicateBooleanExt;
+use predicates::str::contains;
+use serde_json::Value;
+
+struct Dir {
+    tmp: tempfile::TempDir,
+}
+
+impl Dir {
+    fn new() -> Dir {
+        let d = Dir {
+            tmp: tempfile::tempdir().unwrap(),
+        };
+        logscrub()
+            .args(["keygen", "-o"])
+            .arg(d.key())
+            .assert()
+            .success();
+        d
+    }
+    fn key(&self) -> PathBuf {
+        self.tmp.path().join("key")
+    }
+    fn p(&self, name: &str) -> PathBuf {
+        self.tmp.path().join(name)
+    }
+    /// Runs `stats` with the key; returns the state as JSON.
+    fn stats(&self, inputs: &[&Path], extra: &[&str], out: &str) -> Value {
+        logscrub()
+            .args(["stats", "-q", "--key-file"])
+            .arg(self.key())
+            .args(extra)
+            .args(inputs)
+            .arg("-o")
+            .arg(self.p(out))
+            .assert()
+            .success();
+        serde_json::from_str(&fs::read_to_string(self.p(out)).unwrap()).unwrap()
+    }
+}
+
+/// A panel of a state as a map.
+fn panel(state: &Value, name: &str) -> HashMap<String, u64> {
+    state["panels"][name]["counts"]
+        .as_array()
+        .unwrap_or_else(|| panic!("panel {name} in {state}"))
+        .iter()
+        .map(|e| (e[0].as_str().unwrap().to_string(), e[1].as_u64().unwrap()))
+        .collect()
+}
+
+fn count<'a>(it: impl Iterator<Item = &'a str>) -> HashMap<String, u64> {
+    let mut m = HashMap::new();
+    for v in it {
+        *m.entry(v.to_string()).or_insert(0) += 1;
+    }
+    m
+}
+
+#[test]
+fn web_panels_equal_a_straightforward_count() {
+    let d = Dir::new();
+    let log = fixture("web/combined.log");
+    let s = d.stats(&[&log], &[], "s.json");
+    let text = fs::read_to_string(&log).unwrap();
+    let re = regex::Regex::new(
+        r#"^(\S+) \S+ \S+ \[[^\]]+\] "(\S+) ([^ ?"]*)\S* (HTTP/[\d.]+)" (\d{3}) (\S+) "([^"]*)""#,
+    )
+    .unwrap();
+    let caps: Vec<regex::Captures> = text.lines().map(|l| re.captures(l).expect(l)).collect();
+    assert_eq!(s["lines"], 300);
+    assert_eq!(
+        panel(&s, "status"),
+        count(caps.iter().map(|c| c.get(5).unwrap().as_str()))
+    );
+    assert_eq!(
+        panel(&s, "method"),
+        count(caps.iter().map(|c| c.get(2).unwrap().as_str()))
+    );
+    assert_eq!(
+        panel(&s, "protocol"),
+        count(caps.iter().map(|c| c.get(4).unwrap().as_str()))
+    );
+    // Pages are paths without the query, scrubbed of addresses (none in this fixture's paths).
+    assert_eq!(
+        panel(&s, "page"),
+        count(caps.iter().map(|c| c.get(3).unwrap().as_str()))
+    );
+    let bytes: u64 = caps
+        .iter()
+        .filter_map(|c| c.get(6).unwrap().as_str().parse::<u64>().ok())
+        .sum();
+    let day = &s["series"]["2026-10-10"];
+    assert_eq!(day["requests"], 300);
+    assert_eq!(day["bytes"], bytes);
+    // Unique visitors: the report's estimate within 2 % of the distinct clients.
+    let distinct = count(caps.iter().map(|c| c.get(1).unwrap().as_str())).len() as f64;
+    let rep: Value = serde_json::from_slice(
+        &logscrub()
+            .args(["report", "--to", "json", "--min-count", "1"])
+            .arg(d.p("s.json"))
+            .output()
+            .unwrap()
+            .stdout,
+    )
+    .unwrap();
+    let visitors = rep["web_series"][0]["values"][2][1].as_f64().unwrap();
+    assert!(
+        (visitors - distinct).abs() / distinct <= 0.02,
+        "{visitors} vs {distinct}"
+    );
+}
+
+#[test]
+fn dns_panels_equal_the_fixture_fields() {
+    let d = Dir::new();
+    for server in [
+        "bind", "unbound", "dnsmasq", "coredns", "powerdns", "dnsdist", "doh",
+    ] {
+        let log = fixture(&format!("dns/{server}.log"));
+        let s = d.stats(&[&log], &["--format", server], &format!("{server}.json"));
+        // The expected fields of every line, from the fixture's own table.
+        let expected: Vec<Value> =
+            fs::read_to_string(fixture(&format!("dns/{server}.expected.jsonl")))
+                .unwrap()
+                .lines()
+                .map(|l| serde_json::from_str(l).unwrap())
+                .collect();
+        let answer_events = [
+            "reply",
+            "cached",
+            "Answer",
+            "answer",
+            "query failed",
+            "config",
+            "/etc/hosts",
+            "gravity blocked",
+            "regex blacklisted",
+            "exactly blacklisted",
+            "regex denied",
+            "exactly denied",
+        ];
+        let is_answer = |e: &Value| {
+            e.get("rcode").is_some()
+                || e.get("event")
+                    .and_then(Value::as_str)
+                    .is_some_and(|v| answer_events.contains(&v))
+        };
+        let dns_lines: Vec<&Value> = expected
+            .iter()
+            .filter(|e| !e.is_null())
+            .filter(|e| e.get("event").and_then(Value::as_str) != Some("forwarded"))
+            .filter(|e| e.get("qname").is_some() || e.get("rcode").is_some())
+            .collect();
+        let questions: Vec<&&Value> = dns_lines.iter().filter(|e| !is_answer(e)).collect();
+        let side: Vec<&&Value> = if questions.is_empty() {
+            dns_lines.iter().filter(|e| is_answer(e)).collect()
+        } else {
+            questions
+        };
+        let prefix = if side.iter().all(|e| is_answer(e)) {
+            "a."
+        } else {
+            "q."
+        };
+        let want = count(
+            side.iter()
+                .filter_map(|e| e.get("qtype").and_then(Value::as_str)),
+        );
+        if !want.is_empty() {
+            assert_eq!(panel(&s, &format!("{prefix}qtype")), want, "{server} qtype");
+        }
+        let rcodes = count(
+            dns_lines
+                .iter()
+                .filter(|e| is_answer(e))
+                .filter_map(|e| e.get("rcode").and_then(Value::as_str)),
+        );
+        if !rcodes.is_empty() {
+            assert_eq!(panel(&s, "rcode"), rcodes, "{server} rcode");
+        }
+        assert_eq!(
+            s["unparsed"], 2,
+            "{server}: every fixture has two lines that are no log"
+        );
+    }
+}
+
+#[test]
+fn parallel_equals_sequential_and_halves_merge_into_the_whole() {
+    let d = Dir::new();
+    // Large enough for several pieces of 256 KiB.
+    let one = fs::read(fixture("web/combined.log")).unwrap();
+    let big = one.repeat(20);
+    fs::write(d.p("big.log"), &big).unwrap();
+    let seq = {
+        logscrub()
+            .args(["--threads", "1", "stats", "-q", "--key-file"])
+            .arg(d.key())
+            .arg(d.p("big.log"))
+            .arg("-o")
+            .arg(d.p("seq.json"))
+            .assert()
+            .success();
+        fs::read_to_string(d.p("seq.json")).unwrap()
+    };
+    let par = d.stats(&[&d.p("big.log")], &[], "par.json");
+    assert_eq!(serde_json::from_str::<Value>(&seq).unwrap(), par);
+    assert_eq!(par["lines"], 6000);
+
+    // Three parts, cut at line boundaries; merged in different orders and groupings.
+    let lines: Vec<&[u8]> = big.split_inclusive(|&b| b == b'\n').collect();
+    let (a, rest) = lines.split_at(1234);
+    let (b, c) = rest.split_at(2500);
+    for (name, part) in [("a.log", a), ("b.log", b), ("c.log", c)] {
+        fs::write(d.p(name), part.concat()).unwrap();
+        d.stats(&[&d.p(name)], &[], &format!("{name}.json"));
+    }
+    let merged = |order: &[&str], out: &str| -> Value {
+        let mut cmd = logscrub();
+        cmd.arg("merge");
+        for n in order {
+            cmd.arg(d.p(&format!("{n}.log.json")));
+        }
+        cmd.arg("-o").arg(d.p(out)).assert().success();
+        serde_json::from_str(&fs::read_to_string(d.p(out)).unwrap()).unwrap()
+    };
+    let abc = merged(&["a", "b", "c"], "abc.json");
+    assert_eq!(abc, par, "parts merge into the whole");
+    assert_eq!(merged(&["c", "a", "b"], "cab.json"), abc, "commutative");
+    // (a+b)+c == a+(b+c)
+    logscrub()
+        .arg("merge")
+        .arg(d.p("b.log.json"))
+        .arg(d.p("c.log.json"))
+        .arg("-o")
+        .arg(d.p("bc.log.json"))
+        .assert()
+        .success();
+    assert_eq!(merged(&["a", "bc"], "a_bc.json"), abc, "associative");
+}
+
+#[test]
+fn states_of_different_keys_do_not_merge() {
+    let d = Dir::new();
+    let log = fixture("web/combined.log");
+    d.stats(&[&log], &[], "keyed.json");
+    logscrub()
+        .args(["stats", "-q"])
+        .arg(&log)
+        .arg("-o")
+        .arg(d.p("ephemeral.json"))
+        .assert()
+        .success();
+    logscrub()
+        .arg("merge")
+        .arg(d.p("keyed.json"))
+        .arg(d.p("ephemeral.json"))
+        .assert()
+        .code(1)
+        .stderr(contains("different keys").and(contains("--key-file")));
+    logscrub()
+        .arg("merge")
+        .arg(d.p("keyed.json"))
+        .arg(d.p("keyed.json"))
+        .assert()
+        .success();
+}
+
+/// Every number a renderer prints in a panel row or a series cell, with its context.
+fn published_counts(to: &str, text: &str) -> Vec<u64> {
+    let mut v = Vec::new();
+    match to {
+        "json" => {
+            let r: Value = serde_json::from_str(text).unwrap();
+            for p in r["panels"].as_array().unwrap() {
+                for row in p["rows"].as_array().unwrap() {
+                    v.push(row[1].as_u64().unwrap());
+                }
+                if let Some(n) = p["other"].as_u64() {
+                    v.push(n);
+                }
+            }
+            for s in ["web_series", "dns_series"] {
+                for row in r[s].as_array().unwrap() {
+                    for cell in row["values"].as_array().unwrap() {
+                        if let Some(n) = cell[1].as_u64() {
+                            v.push(n);
+                        }
+                    }
+                }
+            }
+        }
+        "md" => {
+            for l in text
+                .lines()
+                .filter(|l| l.starts_with("| ") && !l.starts_with("| day"))
+            {
+                for cell in l.split('|').skip(2) {
+                    if let Ok(n) = cell.trim().parse::<u64>() {
+                        v.push(n);
+                    }
+                }
+            }
+        }
+        "csv" => {
+            for l in text
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.starts_with("label,"))
+            {
+                for cell in l.split(',').skip(1) {
+                    if let Ok(n) = cell.trim().parse::<u64>() {
+                        v.push(n);
+                    }
+                }
+            }
+        }
+        "html" => {
+            for part in text.split("<td class=\"n\">").skip(1) {
+                let n = part.split('<').next().unwrap();
+                if let Ok(n) = n.parse::<u64>() {
+                    v.push(n);
+                }
+            }
+        }
+        _ => unreachable!(),
+    }
+    v
+}
+
+#[test]
+fn no_renderer_publishes_a_count_below_k() {
+    let d = Dir::new();
+    let web = fixture("web/combined.log");
+    let dns = fixture("dns/bind.log");
+    d.stats(&[&web, &dns], &["--bucket", "hour"], "s.json");
+    for k in [1u64, 5, 10, 50] {
+        for to in ["json", "md", "csv", "html"] {
+            let out = logscrub()
+                .args(["report", "--to", to, "--min-count", &k.to_string()])
+                .arg(d.p("s.json"))
+                .output()
+                .unwrap();
+            assert!(out.status.success());
+            let text = String::from_utf8(out.stdout).unwrap();
+            let counts = published_counts(to, &text);
+            assert!(!counts.is_empty(), "{to} K={k}: something is published");
+            assert!(
+                counts.iter().all(|&n| n >= k),
+                "{to} K={k}: {:?}",
+                counts.iter().filter(|&&n| n < k).collect::<Vec<_>>()
+            );
+            assert!(
+                text.contains(&format!("below {k}")),
+                "{to}: footer states K"
+            );
+            if k > 1 {
+                let shown = if to == "html" {
+                    format!("&lt; {k}")
+                } else {
+                    format!("< {k}")
+                };
+                assert!(
+                    text.contains(&shown) || to == "json",
+                    "{to}: withheld cells shown"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn no_address_in_any_state_or_report() {
+    let d = Dir::new();
+    let hostile = fixture("web/hostile.log");
+    let inputs = [
+        fixture("web/combined.log"),
+        hostile.clone(),
+        fixture("web/nginx-xff.log"),
+        fixture("dns/bind.log"),
+        fixture("dns/unbound.log"),
+        fixture("dns/dnsmasq.log"),
+    ];
+    let refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    d.stats(&refs, &[], "s.json");
+    let state = fs::read(d.p("s.json")).unwrap();
+    assert_eq!(untruncated(&state), Vec::<String>::new(), "state");
+    let raw: Vec<String> = fs::read_to_string(fixture("web/hostile.addrs"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(str::to_string)
+        .collect();
+    for to in ["json", "md", "csv", "html"] {
+        let out = logscrub()
+            .args(["report", "--min-count", "1", "--top", "100000", "--to", to])
+            .arg(d.p("s.json"))
+            .output()
+            .unwrap();
+        assert_eq!(untruncated(&out.stdout), Vec::<String>::new(), "{to}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        for a in &raw {
+            assert!(!text.contains(a.as_str()), "{to}: {a}");
+        }
+    }
+}
+
+#[test]
+fn rules_apply_before_counting_and_the_report_shortcut() {
+    let d = Dir::new();
+    let log = fixture("web/combined.log");
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules/publish-web.toml");
+    let with = d.stats(&[&log], &["--rules", rules.to_str().unwrap()], "r.json");
+    let without = d.stats(&[&log], &[], "n.json");
+    assert!(with["excluded"].as_u64().unwrap() + with["lines"].as_u64().unwrap() >= 300);
+    assert_ne!(
+        panel(&with, "page"),
+        panel(&without, "page"),
+        "rules change what is counted"
+    );
+    logscrub()
+        .args(["stats", "-q", "--report", "html", "--min-count", "5", "-o"])
+        .arg(d.p("r.html"))
+        .arg(&log)
+        .assert()
+        .success();
+    let html = fs::read_to_string(d.p("r.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<svg"));
+    assert!(
+        !html.contains("http://") && !html.contains("https://") && !html.contains("<script"),
+        "self-contained"
+    );
+}
