@@ -145,8 +145,12 @@ pub fn run(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
             }),
             None => None,
         };
+        // One collector per worker for the whole input, merged at its end: merging is exact, so
+        // the result does not depend on which worker counted which piece.
+        let collectors: Vec<Mutex<Option<Collector>>> =
+            (0..workers.len()).map(|_| Mutex::new(None)).collect();
         let batch_len = 4 * rayon::current_num_threads().max(1);
-        loop {
+        let read_batch = |chunker: &mut Chunker<_>| -> anyhow::Result<Vec<input::Piece>> {
             let mut batch = Vec::with_capacity(batch_len);
             while batch.len() < batch_len {
                 match chunker
@@ -157,51 +161,67 @@ pub fn run(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
                     None => break,
                 }
             }
+            Ok(batch)
+        };
+        let count_batch = |batch: &Vec<input::Piece>| {
+            batch.par_iter().for_each(|piece| {
+                let i = rayon::current_thread_index().unwrap_or(0) % workers.len();
+                let mut w = workers[i].lock().unwrap_or_else(|e| e.into_inner());
+                let mut c = collectors[i]
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .take()
+                    .unwrap_or_else(|| {
+                        Collector::new(
+                            State::new(
+                                o.bucket,
+                                o.tz_offset,
+                                o.uniques.fingerprint.clone(),
+                                o.capacity,
+                            ),
+                            o.uniques.clone(),
+                            o.scrub.clone(),
+                            reference,
+                        )
+                    });
+                if piece.kind == PieceKind::Lines {
+                    let data = &piece.data[..];
+                    let data = data.strip_suffix(b"\n").unwrap_or(data);
+                    let mut start = 0;
+                    for nl in memchr::memchr_iter(b'\n', data) {
+                        count_line(&mut c, &mut w, &format, engine.as_ref(), &data[start..nl]);
+                        start = nl + 1;
+                    }
+                    count_line(&mut c, &mut w, &format, engine.as_ref(), &data[start..]);
+                } else if let PieceKind::Long { last: true, .. } = piece.kind {
+                    // Parts of an overlong line: no fields to count; the line counts once.
+                    c.state.lines += 1;
+                    c.state.unparsed += 1;
+                }
+                *collectors[i].lock().unwrap_or_else(|e| e.into_inner()) = Some(c);
+            });
+        };
+        let mut next = read_batch(&mut chunker)?;
+        loop {
+            let batch = std::mem::take(&mut next);
             if batch.is_empty() {
                 break;
             }
             for p in &batch {
                 bytes += p.data.len() as u64;
             }
-            let states: Vec<State> = batch
-                .par_iter()
-                .map(|piece| {
-                    let i = rayon::current_thread_index().unwrap_or(0) % workers.len();
-                    let mut w = workers[i].lock().unwrap_or_else(|e| e.into_inner());
-                    let mut c = Collector::new(
-                        State::new(
-                            o.bucket,
-                            o.tz_offset,
-                            o.uniques.fingerprint.clone(),
-                            o.capacity,
-                        ),
-                        o.uniques.clone(),
-                        o.scrub.clone(),
-                        reference,
-                    );
-                    if piece.kind == PieceKind::Lines {
-                        for line in piece.data.split(|&b| b == b'\n') {
-                            count_line(&mut c, &mut w, &format, engine.as_ref(), line);
-                        }
-                        // A piece ends with `\n`: the split's last, empty item is no line.
-                        if piece.data.last() == Some(&b'\n') {
-                            c.state.lines -= 1;
-                        }
-                    } else {
-                        // Parts of an overlong line: no fields to count; count the line once.
-                        if let PieceKind::Long { last: true, .. } = piece.kind {
-                            c.state.lines += 1;
-                            c.state.unparsed += 1;
-                        }
-                    }
-                    c.finish()
-                })
-                .collect();
-            for s in &states {
-                total.merge(s).expect("pieces of one run are compatible");
-            }
+            // Count this batch in the pool while the next one is read (I/O and work overlap).
+            let (_, read) = rayon::join(|| count_batch(&batch), || read_batch(&mut chunker));
+            next = read?;
             for p in batch {
                 chunker.recycle(p.data);
+            }
+        }
+        for c in collectors {
+            if let Some(c) = c.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                total
+                    .merge(&c.finish())
+                    .expect("collectors of one run are compatible");
             }
         }
     }

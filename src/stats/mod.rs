@@ -277,13 +277,18 @@ impl Uniques {
 
     fn hash(&self, family: u8, bytes: &[u8]) -> u64 {
         let mut b = [0u8; 16];
-        b[0] = family;
-        let n = bytes.len().min(15);
-        b[1..1 + n].copy_from_slice(&bytes[..n]);
-        if bytes.len() > 15 {
-            // Text longer than a block (a host name): fold it in with a second encryption.
+        if family == 6 && bytes.len() == 16 {
+            // A whole block: the tagged forms below start with 4, 14, 16 or 0, which as IPv6
+            // addresses lie in reserved space (a collision there only merges two sketch items).
+            b.copy_from_slice(bytes);
+        } else if bytes.len() <= 15 {
+            b[0] = family;
+            b[1..1 + bytes.len()].copy_from_slice(bytes);
+        } else {
+            // Text longer than a block (a host name): digest it into one.
             let mut h = Sha256::new();
             h.update(bytes);
+            b[0] = family;
             b[1..16].copy_from_slice(&h.finalize()[..15]);
         }
         let mut a = Array::from(b);
@@ -322,7 +327,7 @@ impl Uniques {
 
 /// Per-worker counting: a state and scratch space.
 pub struct Collector {
-    /// What was counted so far.
+    /// What was counted so far (panels and series are moved in by [`Collector::finish`]).
     pub state: State,
     uniques: Uniques,
     scrub: Anonymizer,
@@ -332,7 +337,83 @@ pub struct Collector {
     pub reference: DateTime<Utc>,
     first: Option<DateTime<Utc>>,
     last: Option<DateTime<Utc>>,
+    panels: Vec<TopK>,
+    /// Buckets by index (seconds since 1970 + offset, divided by the bucket length).
+    buckets: std::collections::HashMap<i64, Bucket>,
+    /// The last time text read and its instant: lines of one second share it.
+    last_time: (Vec<u8>, Option<DateTime<Utc>>),
+    /// Scratch for the request line's parts.
+    parts: Fields,
+    /// User agents seen lately, reduced (browser label, OS, bot).
+    agents: std::collections::HashMap<
+        Vec<u8>,
+        (std::sync::Arc<str>, &'static str, bool),
+        crate::anonymize::BuildAddrHasher,
+    >,
 }
+
+/// Every panel key, indexed by the `P_*` constants (a collector counts into a vector, not a map
+/// of names: this runs ~10 times per line).
+pub const PANEL_NAMES: &[&str] = &[
+    "status",
+    "status_class",
+    "method",
+    "protocol",
+    "page",
+    "not_found_page",
+    "referrer_site",
+    "browser",
+    "os",
+    "agent",
+    "rcode",
+    "cache",
+    "blocked",
+    "response_size",
+    // Query-describing panels, first for question lines (`q.`), then for answer lines (`a.`).
+    "q.qtype",
+    "q.ip_version",
+    "q.transport",
+    "q.edns",
+    "q.do",
+    "q.tld",
+    "q.domain",
+    "q.qname_length",
+    "q.labels",
+    "a.qtype",
+    "a.ip_version",
+    "a.transport",
+    "a.edns",
+    "a.do",
+    "a.tld",
+    "a.domain",
+    "a.qname_length",
+    "a.labels",
+];
+const P_STATUS: usize = 0;
+const P_STATUS_CLASS: usize = 1;
+const P_METHOD: usize = 2;
+const P_PROTOCOL: usize = 3;
+const P_PAGE: usize = 4;
+const P_NOT_FOUND: usize = 5;
+const P_REFERRER: usize = 6;
+const P_BROWSER: usize = 7;
+const P_OS: usize = 8;
+const P_AGENT: usize = 9;
+const P_RCODE: usize = 10;
+const P_CACHE: usize = 11;
+const P_BLOCKED: usize = 12;
+const P_RESPONSE_SIZE: usize = 13;
+const Q_BASE: usize = 14;
+const A_BASE: usize = 23;
+const Q_QTYPE: usize = 0;
+const Q_IP_VERSION: usize = 1;
+const Q_TRANSPORT: usize = 2;
+const Q_EDNS: usize = 3;
+const Q_DO: usize = 4;
+const Q_TLD: usize = 5;
+const Q_DOMAIN: usize = 6;
+const Q_QNAME_LENGTH: usize = 7;
+const Q_LABELS: usize = 8;
 
 /// Answer events (lines that follow a question line of the same query).
 const ANSWER_EVENTS: &[&[u8]] = &[
@@ -362,6 +443,7 @@ impl Collector {
         scrub: Anonymizer,
         reference: DateTime<Utc>,
     ) -> Collector {
+        let cap = state.capacity;
         Collector {
             state,
             uniques,
@@ -371,26 +453,32 @@ impl Collector {
             reference,
             first: None,
             last: None,
+            panels: PANEL_NAMES.iter().map(|_| TopK::new(cap)).collect(),
+            buckets: Default::default(),
+            last_time: (Vec::new(), None),
+            parts: Fields::default(),
+            agents: Default::default(),
         }
     }
 
-    /// Counts `n` of `label` in `panel`, the label scrubbed of addresses first.
-    fn label(&mut self, panel: &str, label: &[u8]) {
+    /// Counts one `label` in panel `panel` (a `P_*` index), the label scrubbed of addresses first.
+    fn label(&mut self, panel: usize, label: &[u8]) {
         self.label.clear();
-        if label.iter().any(|b| matches!(b, b'.' | b':' | b'%')) {
+        // An address in any form the finder knows needs a `:` (IPv6), a `%` (encoded), or a
+        // digit and a `.` (IPv4, reverse names): labels without are copied as they are.
+        let colon_or_pct = label.iter().any(|b| matches!(b, b':' | b'%'));
+        let dotted = || label.contains(&b'.') && label.iter().any(u8::is_ascii_digit);
+        if colon_or_pct || dotted() {
             self.scrub
                 .rewrite_line(label, b' ', &mut self.label, &mut self.cache);
         } else {
             self.label.extend_from_slice(label);
         }
-        let text = String::from_utf8_lossy(&self.label);
-        let cap = self.state.capacity;
-        match self.state.panels.get_mut(panel) {
-            Some(p) => p.add(&text, 1),
-            None => {
-                let mut p = TopK::new(cap);
-                p.add(&text, 1);
-                self.state.panels.insert(panel.to_owned(), p);
+        match std::str::from_utf8(&self.label) {
+            Ok(t) => self.panels[panel].add(t, 1),
+            Err(_) => {
+                let t = String::from_utf8_lossy(&self.label).into_owned();
+                self.panels[panel].add(&t, 1);
             }
         }
     }
@@ -406,12 +494,23 @@ impl Collector {
         if self.last.is_none_or(|l| t > l) {
             self.last = Some(t);
         }
-        let key = time::bucket(
-            t,
-            self.state.bucket == Granularity::Hour,
-            self.state.tz_offset,
-        );
-        Some(self.state.series.entry(key).or_default())
+        let len = if self.state.bucket == Granularity::Hour {
+            3600
+        } else {
+            86_400
+        };
+        let idx = (t.timestamp() + i64::from(self.state.tz_offset)).div_euclid(len);
+        Some(self.buckets.entry(idx).or_default())
+    }
+
+    fn time(&mut self, raw: Option<&[u8]>) -> Option<DateTime<Utc>> {
+        let raw = raw?;
+        if self.last_time.0 != raw {
+            self.last_time.0.clear();
+            self.last_time.0.extend_from_slice(raw);
+            self.last_time.1 = time::parse(raw, self.reference);
+        }
+        self.last_time.1
     }
 
     /// Counts one line. `orig` and `of` are the line as read and its fields (client and time
@@ -419,9 +518,7 @@ impl Collector {
     /// the line as the rule file rewrote it).
     pub fn line(&mut self, orig: &[u8], of: &Fields, shown: &[u8], sf: &Fields) {
         self.state.lines += 1;
-        let time = of
-            .get(Std::Time)
-            .and_then(|(a, b)| time::parse(&orig[a..b], self.reference));
+        let time = self.time(of.get(Std::Time).map(|(a, b)| &orig[a..b]));
         let client = of.get(Std::Client).map(|(a, b)| &orig[a..b]);
         let client = client.filter(|c| !c.is_empty() && *c != b"-");
         if sf.get(Std::Qname).is_some() || sf.get(Std::Rcode).is_some() {
@@ -448,12 +545,16 @@ impl Collector {
         }
         let status = field(f, line, Std::Status);
         if let Some(s) = status {
-            self.label("status", s);
-            let class = match s.first() {
-                Some(d @ b'1'..=b'5') if s.len() == 3 => format!("{}xx", *d as char),
-                _ => "other".into(),
+            self.label(P_STATUS, s);
+            let class: &[u8] = match (s.len(), s.first()) {
+                (3, Some(b'1')) => b"1xx",
+                (3, Some(b'2')) => b"2xx",
+                (3, Some(b'3')) => b"3xx",
+                (3, Some(b'4')) => b"4xx",
+                (3, Some(b'5')) => b"5xx",
+                _ => b"other",
             };
-            self.label("status_class", class.as_bytes());
+            self.label(P_STATUS_CLASS, class);
         }
         let mut parts = Fields::default();
         if f.get(Std::Method).is_none() && f.get(Std::Request).is_some() {
@@ -465,34 +566,46 @@ impl Collector {
         } else {
             &parts
         };
-        for (panel, name) in [("method", Std::Method), ("protocol", Std::Protocol)] {
+        for (panel, name) in [(P_METHOD, Std::Method), (P_PROTOCOL, Std::Protocol)] {
             if let Some(v) = field(pf, line, name) {
                 self.label(panel, v);
             }
         }
         if let Some(path) = field(pf, line, Std::Path) {
-            self.label("page", path);
+            self.label(P_PAGE, path);
             if status == Some(b"404") {
-                self.label("not_found_page", path);
+                self.label(P_NOT_FOUND, path);
             }
         }
         if let Some(r) = field(f, line, Std::Referrer)
             && r != b"-"
             && !r.is_empty()
         {
-            self.label("referrer_site", site(r));
+            self.label(P_REFERRER, site(r));
         }
         if let Some(ua) = field(f, line, Std::UserAgent) {
-            let a = crate::rules::ua::classify(ua);
-            let family = String::from_utf8_lossy(a.family).into_owned();
-            let family = match a.major {
-                Some(m) if !a.bot => format!("{family} {}", String::from_utf8_lossy(m)),
-                _ => family,
+            let (family, os, bot) = match self.agents.get(ua) {
+                Some(a) => a.clone(),
+                None => {
+                    let a = crate::rules::ua::classify(ua);
+                    let family = String::from_utf8_lossy(a.family).into_owned();
+                    let family = match a.major {
+                        Some(m) if !a.bot => format!("{family} {}", String::from_utf8_lossy(m)),
+                        _ => family,
+                    };
+                    if self.agents.len() >= 4096 {
+                        self.agents.clear();
+                    }
+                    let v = (std::sync::Arc::<str>::from(family), a.os, a.bot);
+                    self.agents.insert(ua.to_vec(), v.clone());
+                    v
+                }
             };
-            self.label("browser", family.as_bytes());
-            self.label("os", a.os.as_bytes());
-            self.label("agent", if a.bot { b"bot" } else { b"human" });
+            self.label(P_BROWSER, family.as_bytes());
+            self.label(P_OS, os.as_bytes());
+            self.label(P_AGENT, if bot { b"bot" } else { b"human" });
         }
+        self.parts = parts;
     }
 
     fn dns(&mut self, time: Option<DateTime<Utc>>, client: Option<&[u8]>, line: &[u8], f: &Fields) {
@@ -519,10 +632,9 @@ impl Collector {
                 b.networks.add(n);
             }
         }
-        let side = if answer { "a." } else { "q." };
-        let p = |name: &str| format!("{side}{name}");
+        let side = if answer { A_BASE } else { Q_BASE };
         if let Some(v) = field(f, line, Std::Qtype) {
-            self.label(&p("qtype"), v);
+            self.label(side + Q_QTYPE, v);
         }
         if let Some((_, ip)) = hashes {
             let v = match ip {
@@ -530,7 +642,7 @@ impl Collector {
                 Some(IpAddr::V6(_)) => "IPv6",
                 None => "unknown",
             };
-            self.label(&p("ip_version"), v.as_bytes());
+            self.label(side + Q_IP_VERSION, v.as_bytes());
         }
         let flags = field(f, line, Std::Flags);
         // BIND: `T` in the query flags means TCP, else UDP.
@@ -542,14 +654,14 @@ impl Collector {
             }
         });
         if let Some(t) = field(f, line, Std::Transport).or(bind_transport) {
-            self.label(&p("transport"), &t.to_ascii_lowercase());
+            self.label(side + Q_TRANSPORT, &t.to_ascii_lowercase());
         }
         if let Some(fl) = flags.filter(|_| !answer && f.get(Std::Qname).is_some()) {
             // BIND query flags: E(n) = EDNS, D = DO bit.
             let edns = fl.contains(&b'E');
-            self.label(&p("edns"), if edns { b"EDNS" } else { b"no EDNS" });
+            self.label(side + Q_EDNS, if edns { b"EDNS" } else { b"no EDNS" });
             self.label(
-                &p("do"),
+                side + Q_DO,
                 if fl.contains(&b'D') {
                     b"DO set"
                 } else {
@@ -563,43 +675,62 @@ impl Collector {
                 let lower = name.to_ascii_lowercase();
                 let tld = psl::suffix(&lower).map(|s| s.as_bytes().to_vec());
                 let domain = psl::domain(&lower).map(|d| d.as_bytes().to_vec());
-                self.label(&p("tld"), tld.as_deref().unwrap_or(b"(none)"));
-                self.label(&p("domain"), domain.as_deref().unwrap_or(b"(none)"));
-                self.label(&p("qname_length"), name.len().to_string().as_bytes());
+                self.label(side + Q_TLD, tld.as_deref().unwrap_or(b"(none)"));
+                self.label(side + Q_DOMAIN, domain.as_deref().unwrap_or(b"(none)"));
+                self.label(side + Q_QNAME_LENGTH, name.len().to_string().as_bytes());
                 let labels = name.iter().filter(|&&b| b == b'.').count() + 1;
-                self.label(&p("labels"), labels.to_string().as_bytes());
+                self.label(side + Q_LABELS, labels.to_string().as_bytes());
             }
         }
         if answer {
             if let Some(r) = field(f, line, Std::Rcode) {
-                self.label("rcode", r);
+                self.label(P_RCODE, r);
             }
             let cached = field(f, line, Std::Cached);
             match (cached, ev) {
-                (Some(b"1"), _) | (_, Some(b"cached")) => self.label("cache", b"cached"),
-                (Some(b"0"), _) | (_, Some(b"reply")) => self.label("cache", b"forwarded"),
+                (Some(b"1"), _) | (_, Some(b"cached")) => self.label(P_CACHE, b"cached"),
+                (Some(b"0"), _) | (_, Some(b"reply")) => self.label(P_CACHE, b"forwarded"),
                 _ => {}
             }
             if f.get(Std::Blocked).is_some() {
-                self.label("blocked", b"blocked");
+                self.label(P_BLOCKED, b"blocked");
             } else if ev.is_some() && event_is_dnsmasq_answer(ev) {
-                self.label("blocked", b"answered");
+                self.label(P_BLOCKED, b"answered");
             }
             if let Some(sz) = field(f, line, Std::Size)
                 .and_then(|s| std::str::from_utf8(s).ok()?.parse::<u64>().ok())
             {
                 let lo = sz / 16 * 16;
-                self.label("response_size", format!("{lo}-{}", lo + 15).as_bytes());
+                self.label(P_RESPONSE_SIZE, format!("{lo}-{}", lo + 15).as_bytes());
             }
         }
     }
 
-    /// Ends counting: records the time range.
+    /// Ends counting: moves panels and buckets into the state and records the time range.
     pub fn finish(mut self) -> State {
         let f = self.first.map(|t| t.to_rfc3339());
         let l = self.last.map(|t| t.to_rfc3339());
         self.state.first = min_opt(self.state.first.take(), f, false);
         self.state.last = min_opt(self.state.last.take(), l, true);
+        let hourly = self.state.bucket == Granularity::Hour;
+        let len = if hourly { 3600 } else { 86_400 };
+        for (idx, b) in self.buckets.drain() {
+            let start = DateTime::<Utc>::from_timestamp(idx * len, 0).unwrap_or_default();
+            // The index already includes the offset: the key is the local bucket's name.
+            let key = time::bucket(start, hourly, 0);
+            self.state.series.entry(key).or_default().merge(&b);
+        }
+        for (i, p) in self.panels.into_iter().enumerate() {
+            if p.counts.is_empty() {
+                continue;
+            }
+            match self.state.panels.get_mut(PANEL_NAMES[i]) {
+                Some(mine) => mine.merge(&p),
+                None => {
+                    self.state.panels.insert(PANEL_NAMES[i].to_string(), p);
+                }
+            }
+        }
         self.state
     }
 }
