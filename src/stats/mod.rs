@@ -465,21 +465,27 @@ impl Collector {
     fn label(&mut self, panel: usize, label: &[u8]) {
         self.label.clear();
         // An address in any form the finder knows needs a `:` (IPv6), a `%` (encoded), or a
-        // digit and a `.` (IPv4, reverse names): labels without are copied as they are.
-        let colon_or_pct = label.iter().any(|b| matches!(b, b':' | b'%'));
-        let dotted = || label.contains(&b'.') && label.iter().any(u8::is_ascii_digit);
-        if colon_or_pct || dotted() {
+        // digit and a `.` (IPv4, reverse names): labels without are counted as they are.
+        let (mut dot, mut digit) = (false, false);
+        let mut maybe = false;
+        for &b in label {
+            match b {
+                b':' | b'%' => {
+                    maybe = true;
+                    break;
+                }
+                b'.' => dot = true,
+                b'0'..=b'9' => digit = true,
+                _ => {}
+            }
+        }
+        if maybe || (dot && digit) {
+            self.label.clear();
             self.scrub
                 .rewrite_line(label, b' ', &mut self.label, &mut self.cache);
+            self.panels[panel].add(&self.label, 1);
         } else {
-            self.label.extend_from_slice(label);
-        }
-        match std::str::from_utf8(&self.label) {
-            Ok(t) => self.panels[panel].add(t, 1),
-            Err(_) => {
-                let t = String::from_utf8_lossy(&self.label).into_owned();
-                self.panels[panel].add(&t, 1);
-            }
+            self.panels[panel].add(label, 1);
         }
     }
 
@@ -556,9 +562,12 @@ impl Collector {
             };
             self.label(P_STATUS_CLASS, class);
         }
-        let mut parts = Fields::default();
-        if f.get(Std::Method).is_none() && f.get(Std::Request).is_some() {
-            parts = f.clone();
+        let mut parts = std::mem::take(&mut self.parts);
+        parts.clear();
+        if f.get(Std::Method).is_none()
+            && let Some((a, b)) = f.get(Std::Request)
+        {
+            parts.std(Std::Request, a, b);
             crate::format::fields::split_request(line, &mut parts);
         }
         let pf = if f.get(Std::Method).is_some() {

@@ -181,14 +181,14 @@ impl Report {
             };
             let mut all = p.sorted();
             if is_histogram(key) {
-                all.sort_by(|a, b| num_key(a.0).cmp(&num_key(b.0)).then(a.0.cmp(b.0)));
+                all.sort_by(|a, b| num_key(&a.0).cmp(&num_key(&b.0)).then(a.0.cmp(&b.0)));
             }
             let limit = if is_histogram(key) { usize::MAX } else { top };
             let mut rows = Vec::new();
             let mut rest = 0u64;
             for (label, n) in all {
                 if n >= k && rows.len() < limit {
-                    rows.push((label.to_string(), n));
+                    rows.push((label, n));
                 } else {
                     rest += n;
                 }

@@ -16,8 +16,9 @@ use crate::anonymize::BuildAddrHasher;
 
 /// Label → count, with the fast seeded hasher (labels are hashed ~10 times per line; SipHash
 /// was a tenth of `stats`' time). Labels chosen to collide can only slow a map that is bounded
-/// by twice the capacity.
-pub type Counts = HashMap<String, u64, BuildAddrHasher>;
+/// by twice the capacity. Labels are bytes as logged (no UTF-8 check per line); they become text
+/// (invalid UTF-8 replaced) when written.
+pub type Counts = HashMap<Vec<u8>, u64, BuildAddrHasher>;
 
 /// Label counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,14 +39,18 @@ mod sorted {
     use super::Counts;
 
     pub fn serialize<S: Serializer>(m: &Counts, s: S) -> Result<S::Ok, S::Error> {
-        let mut v: Vec<(&String, &u64)> = m.iter().collect();
+        let mut v: Vec<(&Vec<u8>, &u64)> = m.iter().collect();
         v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
-        s.collect_seq(v)
+        s.collect_seq(v.into_iter().map(|(k, n)| (String::from_utf8_lossy(k), n)))
     }
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Counts, D::Error> {
         let v: Vec<(String, u64)> = Vec::deserialize(d)?;
-        Ok(v.into_iter().collect())
+        let mut m = Counts::default();
+        for (k, n) in v {
+            *m.entry(k.into_bytes()).or_insert(0) += n;
+        }
+        Ok(m)
     }
 }
 
@@ -60,7 +65,7 @@ impl TopK {
     }
 
     /// Counts `n` more of `label`.
-    pub fn add(&mut self, label: &str, n: u64) {
+    pub fn add(&mut self, label: &[u8], n: u64) {
         match self.counts.get_mut(label) {
             Some(c) => *c += n,
             None => {
@@ -101,7 +106,7 @@ impl TopK {
         self.error += cut;
         // Ties at the cut may leave more than `capacity`; drop the smallest, counting them too.
         if self.counts.len() > k {
-            let mut e: Vec<(String, u64)> = self.counts.drain().collect();
+            let mut e: Vec<(Vec<u8>, u64)> = self.counts.drain().collect();
             e.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             let extra = e[k].1;
             self.error += extra;
@@ -115,11 +120,13 @@ impl TopK {
         self.counts.values().sum()
     }
 
-    /// Labels by count, largest first (ties by label).
-    pub fn sorted(&self) -> Vec<(&str, u64)> {
-        let mut v: Vec<(&str, u64)> = self.counts.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    /// Labels (as text) by count, largest first (ties by label).
+    pub fn sorted(&self) -> Vec<(String, u64)> {
+        let mut v: Vec<(&Vec<u8>, u64)> = self.counts.iter().map(|(k, v)| (k, *v)).collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-        v
+        v.into_iter()
+            .map(|(k, n)| (String::from_utf8_lossy(k).into_owned(), n))
+            .collect()
     }
 }
 
@@ -131,18 +138,21 @@ mod tests {
     fn exact_while_it_fits_and_bounded_beyond() {
         let mut t = TopK::new(3);
         for (k, n) in [("a", 10), ("b", 5), ("c", 1), ("a", 1)] {
-            t.add(k, n);
+            t.add(k.as_bytes(), n);
         }
-        assert_eq!(t.sorted(), [("a", 11), ("b", 5), ("c", 1)]);
+        assert_eq!(
+            t.sorted(),
+            [("a".to_string(), 11), ("b".into(), 5), ("c".into(), 1)]
+        );
         assert_eq!(t.error, 0);
         // A stream with a heavy hitter and many singletons.
         let mut t = TopK::new(10);
-        let mut truth: HashMap<String, u64> = HashMap::new();
+        let mut truth: HashMap<Vec<u8>, u64> = HashMap::new();
         for i in 0..5000u64 {
             let label = if i % 3 == 0 {
-                "heavy".to_string()
+                b"heavy".to_vec()
             } else {
-                format!("x{i}")
+                format!("x{i}").into_bytes()
             };
             t.add(&label, 1);
             *truth.entry(label).or_insert(0) += 1;
@@ -153,11 +163,14 @@ mod tests {
             let real = truth[k];
             assert!(
                 *v <= real && real - v <= t.error,
-                "{k}: {v} vs {real} (error {})",
+                "{k:?}: {v} vs {real} (error {})",
                 t.error
             );
         }
-        assert!(t.counts.contains_key("heavy"), "a heavy hitter survives");
+        assert!(
+            t.counts.contains_key(&b"heavy"[..]),
+            "a heavy hitter survives"
+        );
         assert!(
             t.error <= 5000 / 11 + 1,
             "Misra-Gries bound N/(k+1): {}",
@@ -170,7 +183,7 @@ mod tests {
         let mk = |items: &[(&str, u64)]| {
             let mut t = TopK::new(100);
             for (k, n) in items {
-                t.add(k, *n);
+                t.add(k.as_bytes(), *n);
             }
             t
         };
@@ -189,7 +202,10 @@ mod tests {
         cba.merge(&a);
         assert_eq!(ab_c, a_bc);
         assert_eq!(ab_c, cba);
-        assert_eq!(ab_c.sorted(), [("x", 6), ("y", 5), ("z", 4)]);
+        assert_eq!(
+            ab_c.sorted(),
+            [("x".to_string(), 6), ("y".into(), 5), ("z".into(), 4)]
+        );
         let text = serde_json::to_string(&ab_c).unwrap();
         assert!(text.contains(r#"[["x",6],["y",5],["z",4]]"#), "{text}");
         assert_eq!(serde_json::from_str::<TopK>(&text).unwrap(), ab_c);
