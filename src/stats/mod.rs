@@ -303,10 +303,13 @@ impl Uniques {
             .strip_prefix(b"[")
             .and_then(|t| t.strip_suffix(b"]"))
             .unwrap_or(text);
-        match std::str::from_utf8(t)
-            .ok()
-            .and_then(|s| s.parse::<IpAddr>().ok())
-        {
+        let parsed = match parse_v4(t) {
+            Some(a) => Some(IpAddr::V4(a)),
+            None => std::str::from_utf8(t)
+                .ok()
+                .and_then(|s| s.parse::<IpAddr>().ok()),
+        };
+        match parsed {
             Some(IpAddr::V4(a)) => (self.hash(4, &a.octets()), Some(IpAddr::V4(a))),
             Some(IpAddr::V6(a)) => match a.to_ipv4_mapped() {
                 Some(v4) => (self.hash(4, &v4.octets()), Some(IpAddr::V4(v4))),
@@ -323,6 +326,41 @@ impl Uniques {
             IpAddr::V6(a) => self.hash(16, &a.octets()),
         }
     }
+}
+
+/// Dotted-quad IPv4 (the common client), without going through `str`; `None` for anything else
+/// (then std's parser decides).
+fn parse_v4(t: &[u8]) -> Option<std::net::Ipv4Addr> {
+    let mut o = [0u8; 4];
+    let mut k = 0;
+    let mut n: u32 = 0;
+    let mut digits = 0;
+    for &b in t {
+        match b {
+            b'0'..=b'9' => {
+                if digits > 0 && n == 0 {
+                    return None; // a leading zero
+                }
+                n = n * 10 + u32::from(b - b'0');
+                digits += 1;
+                if n > 255 || digits > 3 {
+                    return None;
+                }
+            }
+            b'.' if digits > 0 && k < 3 => {
+                o[k] = n as u8;
+                k += 1;
+                n = 0;
+                digits = 0;
+            }
+            _ => return None,
+        }
+    }
+    if k != 3 || digits == 0 {
+        return None;
+    }
+    o[3] = n as u8;
+    Some(std::net::Ipv4Addr::from(o))
 }
 
 /// Per-worker counting: a state and scratch space.
@@ -466,20 +504,9 @@ impl Collector {
         self.label.clear();
         // An address in any form the finder knows needs a `:` (IPv6), a `%` (encoded), or a
         // digit and a `.` (IPv4, reverse names): labels without are counted as they are.
-        let (mut dot, mut digit) = (false, false);
-        let mut maybe = false;
-        for &b in label {
-            match b {
-                b':' | b'%' => {
-                    maybe = true;
-                    break;
-                }
-                b'.' => dot = true,
-                b'0'..=b'9' => digit = true,
-                _ => {}
-            }
-        }
-        if maybe || (dot && digit) {
+        let maybe = memchr::memchr2(b':', b'%', label).is_some()
+            || (memchr::memchr(b'.', label).is_some() && label.iter().any(u8::is_ascii_digit));
+        if maybe {
             self.label.clear();
             self.scrub
                 .rewrite_line(label, b' ', &mut self.label, &mut self.cache);
@@ -767,5 +794,48 @@ fn site(r: &[u8]) -> &[u8] {
     match memchr::memrchr(b'@', host) {
         Some(k) => &host[k + 1..],
         None => host,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_ipv4_parse_agrees_with_std() {
+        for t in [
+            "192.0.2.1",
+            "0.0.0.0",
+            "255.255.255.255",
+            "256.1.1.1",
+            "1.2.3",
+            "1.2.3.4.5",
+            "01.2.3.4",
+            "1..2.3",
+            "1.2.3.",
+            "",
+            "a.b.c.d",
+            "10.0.0.1 ",
+            "1.2.3.04",
+        ] {
+            let std = t.parse::<std::net::Ipv4Addr>().ok();
+            let fast = parse_v4(t.as_bytes());
+            assert!(fast.is_none() || fast == std, "{t}: {fast:?} vs {std:?}");
+            if !t.contains(".0") && !t.starts_with('0') {
+                assert_eq!(fast, std, "{t}");
+            }
+        }
+    }
+
+    #[test]
+    fn referrer_sites() {
+        for (r, s) in [
+            ("https://www.example.com/a?b", "www.example.com"),
+            ("http://user@host.example:8080/x", "host.example:8080"),
+            ("android-app://com.example", "com.example"),
+            ("not a url", "not a url"),
+        ] {
+            assert_eq!(site(r.as_bytes()), s.as_bytes(), "{r}");
+        }
     }
 }
