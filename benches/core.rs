@@ -1,6 +1,7 @@
 //! Per-stage throughput of the hot path, in bytes per second, on the shipped combined fixture
 //! repeated to ~8 MB: format parsing, the address finder alone, a whole line rewrite in each
-//! scheme, and a whole piece through the engine (what one worker does).
+//! scheme, a whole piece through the engine (what one worker does), and the statistics collector
+//! over every line (what one `stats` worker does).
 //!
 //! Run: `cargo bench --bench core`. The whole-process figures (files, pipes, gzip, threads)
 //! come from `benches/throughput.sh`.
@@ -13,6 +14,7 @@ use logscrub::anonymize::{Anonymizer, Cache, Key, Scheme};
 use logscrub::format::{Format, FormatChoice};
 use logscrub::input::{Piece, PieceKind};
 use logscrub::pipeline::{Engine, OnUnparsed, WorkerCtx};
+use logscrub::stats::{Collector, Granularity, State, Uniques};
 
 fn corpus() -> Vec<u8> {
     let base = std::fs::read(concat!(
@@ -111,6 +113,38 @@ fn benches(c: &mut Criterion) {
     assert_eq!(engine.process(&piece, &mut ctx).counts.unparsed, 0);
     g.bench_function("engine/combined-truncate", |b| {
         b.iter(|| engine.process(black_box(&piece), &mut ctx).out.len())
+    });
+
+    let uniques = Uniques::from_key(&Key::from_bytes([7u8; 32]));
+    let new_collector = || {
+        Collector::new(
+            State::new(Granularity::Day, 0, uniques.fingerprint.clone(), 10_000),
+            uniques.clone(),
+            Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
+            chrono::Utc::now(),
+        )
+    };
+    let mut fields = logscrub::format::Fields::default();
+    let mut check = new_collector();
+    for l in &lines {
+        fields.clear();
+        fmt.parse(l, &mut fields).expect("parses");
+        check.line(l, &fields, l, &fields);
+    }
+    let st = check.finish();
+    assert_eq!(st.lines as usize, lines.len());
+    assert!(st.panels.contains_key("page") && st.panels.contains_key("browser"));
+    g.bench_function("stats/combined", |b| {
+        b.iter(|| {
+            let mut c = new_collector();
+            for l in &lines {
+                fields.clear();
+                if fmt.parse(black_box(l), &mut fields).is_ok() {
+                    c.line(l, &fields, l, &fields);
+                }
+            }
+            c.finish().lines
+        })
     });
     g.finish();
 }

@@ -442,3 +442,53 @@ fn rules_apply_before_counting_and_the_report_shortcut() {
         "self-contained"
     );
 }
+
+#[test]
+fn beyond_capacity_the_report_states_its_error_and_other_stays_exact() {
+    let d = Dir::new();
+    let mut log = String::new();
+    for i in 0..3000 {
+        let path = if i % 4 == 0 {
+            "/popular".to_string()
+        } else {
+            format!("/p/{i}")
+        };
+        log += &format!(
+            "192.0.2.{} - - [10/Oct/2026:13:55:36 +0000] \"GET {path} HTTP/1.1\" 200 1 \"-\" \"curl/8.5.0\"\n",
+            i % 250
+        );
+    }
+    fs::write(d.p("many.log"), log).unwrap();
+    d.stats(&[&d.p("many.log")], &["--capacity", "50"], "s.json");
+    let out = logscrub()
+        .args(["report", "--to", "json", "--min-count", "5"])
+        .arg(d.p("s.json"))
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let page = r["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"] == "page")
+        .expect("the page panel is reported");
+    assert_eq!(page["rows"][0][0], "/popular");
+    assert!(page["error"].as_u64().unwrap() > 0);
+    let shown: u64 = page["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[1].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        shown + page["other"].as_u64().unwrap(),
+        3000,
+        "other is exact"
+    );
+    assert!(
+        r["note"]
+            .as_str()
+            .unwrap()
+            .contains("Top pages: counts may be up to")
+    );
+}

@@ -230,7 +230,7 @@ impl State {
     /// True when the log had DNS question lines (see the module docs).
     pub fn dns_has_questions(&self) -> bool {
         self.series.values().any(|b| b.dns_questions > 0)
-            || self.panels.get("q.qtype").is_some_and(|p| p.total() > 0)
+            || self.panels.get("q.qtype").is_some_and(|p| p.total > 0)
     }
 }
 

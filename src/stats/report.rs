@@ -185,14 +185,14 @@ impl Report {
             }
             let limit = if is_histogram(key) { usize::MAX } else { top };
             let mut rows = Vec::new();
-            let mut rest = 0u64;
             for (label, n) in all {
                 if n >= k && rows.len() < limit {
                     rows.push((label, n));
-                } else {
-                    rest += n;
                 }
             }
+            // Everything not shown, including labels the summary had to drop.
+            let shown: u64 = rows.iter().map(|r| r.1).sum();
+            let rest = p.total.max(shown) - shown;
             let other = (rest > 0).then(|| Cell::of(rest, k));
             if rows.is_empty() && other.is_none() {
                 continue;

@@ -27,6 +27,9 @@ pub struct TopK {
     pub capacity: usize,
     /// Every count may be this much below the truth (0: exact).
     pub error: u64,
+    /// Everything counted, kept or not (so "other" is exact even when labels were dropped).
+    #[serde(default)]
+    pub total: u64,
     /// The counts.
     #[serde(with = "sorted")]
     pub counts: Counts,
@@ -60,12 +63,14 @@ impl TopK {
         TopK {
             capacity: capacity.max(1),
             error: 0,
+            total: 0,
             counts: Counts::default(),
         }
     }
 
     /// Counts `n` more of `label`.
     pub fn add(&mut self, label: &[u8], n: u64) {
+        self.total += n;
         match self.counts.get_mut(label) {
             Some(c) => *c += n,
             None => {
@@ -82,6 +87,7 @@ impl TopK {
     pub fn merge(&mut self, other: &TopK) {
         self.capacity = self.capacity.max(other.capacity);
         self.error += other.error;
+        self.total += other.total;
         for (k, v) in &other.counts {
             *self.counts.entry(k.clone()).or_insert(0) += v;
         }
@@ -116,7 +122,7 @@ impl TopK {
     }
 
     /// The sum of the kept counts.
-    pub fn total(&self) -> u64 {
+    pub fn kept(&self) -> u64 {
         self.counts.values().sum()
     }
 
@@ -159,6 +165,7 @@ mod tests {
         }
         t.shrink();
         assert!(t.counts.len() <= 10);
+        assert_eq!(t.total, 5000, "the total survives the summary");
         for (k, v) in &t.counts {
             let real = truth[k];
             assert!(
