@@ -229,6 +229,21 @@ file that group or others can read is refused. Keys of reversible schemes are es
 can recover every address it encrypted, so keep it apart from the logs, and plan rotation (a new key per \
 period) knowing that rotating stops linking addresses across periods, which is usually the point.";
 
+const STATISTICS: &str = "logscrub stats counts logs into a state file (JSON, documented in \
+docs/STATS.md) that holds no address, key or salt. Unique visitors, sources and networks are \
+HyperLogLog sketches (2^14 registers, error about 1 %) of an AES-keyed hash of each client; the state \
+records the key's fingerprint only, and logscrub merge refuses states of different keys (an \
+state made without --key-file merges with nothing). Every label taken from a line (page, referrer site, \
+query name, ...) is scrubbed of addresses before it is counted. Panels keep up to --capacity labels \
+exactly; beyond, a Misra-Gries summary keeps the largest with a stated error bound, and the \
+\"other\" row stays exact. logscrub report withholds every count below --min-count (K, default 10): \
+small labels fold into \"other\", and a cell below K (other included) is shown as \"< K\"; the \
+footer states K, the time range and any error bound. Times are read in every server form \
+(Common Log Format, BIND, epoch seconds, syslog without a year (the year of the file's modification \
+time), ISO 8601); zone-less times are taken as UTC and buckets are UTC days or hours unless --tz. DNS \
+servers that log a query in several lines are counted once per query: question lines when the log \
+has any, else answer lines.";
+
 const OUTPUT: &str = "Every line of input produces its line of output, in order, unless --on-unparsed drop leaves \
 it out (counted). Line endings (LF, CRLF, a missing final newline), invalid UTF-8 and NUL bytes are kept as \
 they are. Files are written atomically: a temporary file in the same directory, fsync, rename, fsync of the \
@@ -306,6 +321,8 @@ pub fn render(cmd: &Command) -> String {
     para(&mut out, DNS);
     out.push_str(".SH OUTPUT\n");
     para(&mut out, OUTPUT);
+    out.push_str(".SH STATISTICS\n");
+    para(&mut out, STATISTICS);
     out.push_str(".SH FORMATS\n");
     let dns = crate::format::dns::SERVERS.iter().map(|(n, _, e)| (*n, *e));
     for (name, example) in crate::format::BUILTIN.iter().copied().chain(dns) {

@@ -151,7 +151,7 @@ pub enum MergeError {
     Buckets(String),
     /// Unique counts under different keys.
     #[error(
-        "the unique counts were made with different keys ({0} and {1}): their sketches cannot be combined. Make every state with the same --key-file (an --ephemeral-key state merges with nothing but itself)"
+        "the unique counts were made with different keys ({0} and {1}): their sketches cannot be combined. Make every state with the same --key-file (a state made without one merges with nothing)"
     )]
     Keys(String, String),
 }

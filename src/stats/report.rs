@@ -458,7 +458,7 @@ fn chart(series: &[SeriesRow]) -> String {
     let max = vals.iter().flatten().copied().max().unwrap_or(0).max(1);
     let (w, ht) = (800.0, 200.0);
     let n = vals.len().max(1) as f64;
-    let bw = w / n;
+    let bw = (w / n).min(60.0); // a few buckets: narrow bars, not one wide block
     let mut s = format!(
         "<svg viewBox=\"0 0 {w} {}\" role=\"img\" aria-label=\"{} per bucket\">",
         ht + 20.0,
