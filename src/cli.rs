@@ -402,7 +402,9 @@ impl RunArgs {
         if self.metrics.is_some() {
             policy.metrics = self.metrics;
         }
+        let stats = policy_stats_options(&policy, &anonymize)?;
         Ok(crate::app::run::Options {
+            stats,
             policy,
             anonymize,
             dry_run: self.dry_run,
@@ -430,6 +432,53 @@ pub fn load_policy(
         anonymize.push(o);
     }
     Ok((policy, anonymize))
+}
+
+/// `stats` options for each source that keeps statistics: its format and rule file, the
+/// policy's `[statistics]` key, bucket and capacity; labels scrubbed at the source's prefixes.
+fn policy_stats_options(
+    policy: &crate::policy::Policy,
+    anonymize: &[Options],
+) -> anyhow::Result<Vec<Option<crate::app::stats::Options>>> {
+    let Some(st) = &policy.statistics else {
+        return Ok(vec![None; policy.sources.len()]);
+    };
+    let key = Key::read_file(&st.key_file, 32).map_err(|e| {
+        usage(format!(
+            "{}: [statistics] key-file: {e}",
+            policy.path.display()
+        ))
+    })?;
+    let uniques = crate::stats::Uniques::from_key(&key);
+    Ok(policy
+        .sources
+        .iter()
+        .zip(anonymize)
+        .map(|(src, a)| {
+            src.statistics.then(|| {
+                let (v4, v6) = a.anonymizer.prefixes();
+                crate::app::stats::Options {
+                    inputs: Vec::new(),
+                    format: a.format.clone(),
+                    rules: a.rules.clone().map(|r| (r, a.key.clone())),
+                    bucket: st.bucket,
+                    tz_offset: 0,
+                    capacity: st.capacity,
+                    uniques: uniques.clone(),
+                    scrub: Anonymizer::new(
+                        SchemeKind::Truncate.build(None),
+                        v4.min(31),
+                        v6.min(127),
+                        Vec::new(),
+                    ),
+                    output: None,
+                    report: None,
+                    quiet: true,
+                    verbose: false,
+                }
+            })
+        })
+        .collect())
 }
 
 /// `anonymize --in-place` options from a policy source's settings, which are the anonymize flags

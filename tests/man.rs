@@ -184,6 +184,14 @@ fn policy_page_documents_every_key_example_and_shipped_policy() {
         "retention",
         "keep-forever",
         "age-from",
+        "statistics",
+        "[statistics]",
+        "key-file",
+        "reports",
+        "min-count",
+        "top",
+        "bucket",
+        "capacity",
     ] {
         assert!(
             unescaped.contains(&format!(".B {key}\n"))

@@ -31,6 +31,7 @@ fn localize(text: &str, tmp: &Path) -> String {
     .replace("/var/lib/logscrub", &at("state"))
     .replace("/var/log/", &at("log/"))
     .replace("/etc/logscrub/", &at("etc/"))
+    .replace("/var/www/", &at("www/"))
 }
 
 /// The test log for a source: by its rule set (the DoH front end) or its format.
@@ -80,6 +81,7 @@ fn content(p: &Path) -> Vec<u8> {
 #[test]
 fn every_example_policy_does_what_its_windows_say() {
     let (mut n, mut anonymized_seen, mut deleted_seen, mut forever_seen) = (0, 0, 0, 0);
+    let mut reports_seen = 0;
     for e in fs::read_dir(repo("rules/policies")).unwrap() {
         let path = e.unwrap().path();
         if path.extension().is_none_or(|x| x != "toml") {
@@ -107,6 +109,14 @@ fn every_example_policy_does_what_its_windows_say() {
             truncating: bool,
         }
         let mut expect = Vec::new();
+        if let Some(st) = &policy.statistics {
+            fs::create_dir_all(st.key_file.parent().unwrap()).unwrap();
+            logscrub()
+                .args(["keygen", "-o"])
+                .arg(&st.key_file)
+                .assert()
+                .success();
+        }
         for s in &policy.sources {
             if let Some(k) = &s.anonymize.key_file {
                 fs::create_dir_all(k.parent().unwrap()).unwrap();
@@ -204,6 +214,18 @@ fn every_example_policy_does_what_its_windows_say() {
                 None => assert!(got == x.raw, "{shown}: left alone"),
             }
         }
+        if let Some(st) = &policy.statistics {
+            reports_seen += st.reports.len();
+            for (r, _) in &st.reports {
+                let text = fs::read_to_string(r).unwrap_or_else(|e| panic!("{}: {e}", r.display()));
+                assert!(
+                    text.contains(&format!("below {}", st.min_count)),
+                    "{}: a report that states its K",
+                    r.display()
+                );
+                assert!(untruncated(text.as_bytes()).is_empty(), "{}", r.display());
+            }
+        }
         assert!(
             fs::read_to_string(tmp.path().join("logscrub.prom"))
                 .unwrap()
@@ -213,6 +235,10 @@ fn every_example_policy_does_what_its_windows_say() {
         );
     }
     assert!(n >= 5, "one example per published policy");
+    assert!(
+        reports_seen >= 4,
+        "the DoH and .coop examples publish reports"
+    );
     assert!(
         anonymized_seen >= 10 && deleted_seen >= 10 && forever_seen >= 1,
         "{anonymized_seen} anonymized, {deleted_seen} deleted, {forever_seen} kept forever"

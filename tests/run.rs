@@ -12,6 +12,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
+use serde_json::Value;
+
 use common::{fixture, logscrub};
 use predicates::str::contains;
 
@@ -214,7 +216,9 @@ fn nightly_run_does_what_the_policy_says_and_a_second_run_nothing() {
     let (s, victim) = usual_night();
     s.run()
         .success()
-        .stderr(contains("source=web anonymized=4 lines=1200 unparsed=0"))
+        .stderr(contains(
+            "source=web anonymized=4 counted=0 lines=1200 unparsed=0",
+        ))
         .stderr(contains("deleted_raw=0 deleted_anonymized=1"))
         .stderr(contains("leftovers_removed=1 errors=0"));
     assert_eq!(
@@ -291,7 +295,7 @@ fn nightly_run_does_what_the_policy_says_and_a_second_run_nothing() {
     };
     let after_one = strip(snapshot(s.tmp.path()));
     s.run().success().stdout("").stderr(contains(
-        "anonymized=0 lines=0 unparsed=0 addresses=0 deleted_raw=0 deleted_anonymized=0",
+        "anonymized=0 counted=0 lines=0 unparsed=0 addresses=0 deleted_raw=0 deleted_anonymized=0",
     ));
     assert_same(&strip(snapshot(s.tmp.path())), &after_one, "a second run");
 }
@@ -630,4 +634,85 @@ fn audit_with_the_policy_finds_what_the_run_has_not_done_yet() {
     audit()
         .success()
         .stdout(contains("access.log.1: clean (300 lines)"));
+}
+
+/// Statistics are counted exactly once per file, whatever moment a run is killed at: the
+/// cumulative state records each counted file's content hash in the same atomic write as its
+/// counts, and reports are rendered from it.
+#[test]
+fn statistics_count_each_file_exactly_once_even_when_killed() {
+    let trials: usize = std::env::var("LOGSCRUB_CRASH_TRIALS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(8);
+    let seed = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos() as u64
+        | 1;
+    let mut rng = Rng(seed);
+    let windows = "anonymize-after = \"0d\"\nraw-retention = \"30d\"\nstatistics = true\n\n[statistics]\nkey-file = \"key\"\nmin-count = 2\nreports = [\"report.json\", \"report.html\"]";
+    let s = site(fixture_log(), windows);
+    let names = [
+        "access.log.1",
+        "access.log.2.gz",
+        "access.log.3",
+        "access.log.4.gz",
+    ];
+    // Distinct files: the same log with a different last line (a comment, no address in it).
+    let raw_of = |k: usize| [s.raw.clone(), format!("# file {k}\n").into_bytes()].concat();
+    let lines_per_file = raw_of(0).iter().filter(|&&b| b == b'\n').count() as u64;
+    let fresh = || {
+        for (k, n) in names.iter().enumerate() {
+            let p = s.path(n);
+            let data = if n.ends_with(".gz") {
+                gzip(&raw_of(k))
+            } else {
+                raw_of(k)
+            };
+            fs::write(&p, data).unwrap();
+            set_age(&p, 1.0 + k as f64);
+        }
+    };
+    let started = std::time::Instant::now();
+    fresh();
+    s.run().success().stderr(contains("counted=4 "));
+    let span = started.elapsed();
+    let stats = s.state().join("stats/web.json");
+    let read = || -> Value { serde_json::from_str(&fs::read_to_string(&stats).unwrap()).unwrap() };
+    assert_eq!(read()["state"]["lines"], lines_per_file * 4);
+    s.run().success().stderr(contains("counted=0 "));
+    assert_eq!(
+        read()["state"]["lines"],
+        lines_per_file * 4,
+        "a second run counts nothing"
+    );
+    let report: Value =
+        serde_json::from_str(&fs::read_to_string(s.tmp.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["lines"], lines_per_file * 4);
+    assert!(
+        fs::read_to_string(s.tmp.path().join("report.html"))
+            .unwrap()
+            .contains("<svg")
+    );
+    for trial in 0..trials {
+        fresh();
+        let _ = fs::remove_dir_all(s.state());
+        let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_logscrub"));
+        c.args(["run", "--now", NOW, "--policy"]).arg(&s.policy);
+        kill_at_random(&mut c, &mut rng, span);
+        s.run().success();
+        let v = read();
+        assert_eq!(
+            v["state"]["lines"],
+            lines_per_file * 4,
+            "seed {seed} trial {trial}: every file counted exactly once"
+        );
+        assert_eq!(
+            v["counted"].as_array().unwrap().len(),
+            4,
+            "seed {seed} trial {trial}"
+        );
+    }
 }

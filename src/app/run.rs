@@ -35,6 +35,8 @@ pub struct Options {
     pub policy: Policy,
     /// Anonymize options for each source, in policy order.
     pub anonymize: Vec<anon::Options>,
+    /// Statistics options for each source that keeps statistics (inputs filled in per file).
+    pub stats: Vec<Option<crate::app::stats::Options>>,
     /// Plan only.
     pub dry_run: bool,
     /// One JSON document on stdout.
@@ -52,6 +54,8 @@ pub struct SourceReport {
     pub name: String,
     /// Files anonymized (dry run: that would be).
     pub files_anonymized: u64,
+    /// Files counted into the statistics (dry run: that would be).
+    pub files_counted: u64,
     /// Lines in them.
     pub lines: u64,
     /// Lines that did not match the format (scrubbed or dropped as the source says).
@@ -75,7 +79,7 @@ pub struct SourceReport {
 pub struct Action {
     /// The source.
     pub source: String,
-    /// `anonymize`, `delete`, `remove-leftover`.
+    /// `anonymize`, `count`, `delete`, `remove-leftover`.
     pub action: &'static str,
     /// The file (escaped when not printable).
     pub path: String,
@@ -121,6 +125,8 @@ struct File {
     record: Option<usize>,
     /// It could not be read (reported once; not anonymized; retention still applies).
     unreadable: bool,
+    /// SHA-256 of its decompressed content, when it was computed (raw files that are due).
+    hash: Option<String>,
 }
 
 /// Runs the policy. Actions go to `out` (text, unless `--json`), problems and the summary to `err`.
@@ -159,9 +165,15 @@ pub fn run(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Result<Repo
             err,
             seen: Vec::new(),
         };
-        job.source(&o.anonymize[si], &workers)?;
+        job.source(&o.anonymize[si], o.stats[si].as_ref(), &workers)?;
         report.errors += sr.errors;
         report.sources.push(sr);
+    }
+    if !o.dry_run
+        && let Err(e) = write_reports(o)
+    {
+        let _ = writeln!(err, "logscrub: cannot write the statistics reports: {e:#}");
+        report.errors += 1;
     }
     report.seconds = started.elapsed().as_secs_f64();
     if !o.dry_run {
@@ -187,10 +199,11 @@ pub fn run(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Result<Repo
 /// One line per source, journald-friendly (key=value, no color).
 fn summary_line(s: &SourceReport, dry_run: bool) -> String {
     format!(
-        "logscrub: {}source={} anonymized={} lines={} unparsed={} addresses={} deleted_raw={} deleted_anonymized={} bytes_deleted={} leftovers_removed={} errors={}",
+        "logscrub: {}source={} anonymized={} counted={} lines={} unparsed={} addresses={} deleted_raw={} deleted_anonymized={} bytes_deleted={} leftovers_removed={} errors={}",
         if dry_run { "dry run: " } else { "" },
         s.name,
         s.files_anonymized,
+        s.files_counted,
         s.lines,
         s.unparsed,
         s.addresses_rewritten,
@@ -231,6 +244,8 @@ impl Job<'_> {
             let verb = match (action, self.o.dry_run) {
                 ("anonymize", false) => "anonymized",
                 ("anonymize", true) => "would anonymize",
+                ("count", false) => "counted",
+                ("count", true) => "would count",
                 ("delete", false) => "deleted",
                 ("delete", true) => "would delete",
                 (_, false) => "removed leftover",
@@ -241,7 +256,12 @@ impl Job<'_> {
         self.actions.push(a);
     }
 
-    fn source(&mut self, aopts: &anon::Options, workers: &Workers) -> Result<(), RunFailure> {
+    fn source(
+        &mut self,
+        aopts: &anon::Options,
+        sopts: Option<&crate::app::stats::Options>,
+        workers: &Workers,
+    ) -> Result<(), RunFailure> {
         let roots = source_roots(self.src);
         self.remove_leftovers(&roots);
         let now = self.o.now;
@@ -256,6 +276,7 @@ impl Job<'_> {
                 path,
                 record: None,
                 unreadable: false,
+                hash: None,
             })
             .collect();
         self.seen = vec![false; self.st.files.len()];
@@ -276,6 +297,14 @@ impl Job<'_> {
                     show(age),
                     show(after)
                 );
+                if let Some(so) = sopts
+                    && let Err(e) = self.count(so, f)
+                {
+                    // Not anonymized either, so the next run can count it (raw-retention still
+                    // applies).
+                    self.problem(format!("{}: cannot count it: {e:#}", f.path.display()));
+                    continue;
+                }
                 if self.o.dry_run {
                     self.sr.files_anonymized += 1;
                     self.act("anonymize", &f.path, reason);
@@ -350,6 +379,7 @@ impl Job<'_> {
             }
             match state::content_hash(&f.path) {
                 Ok(h) => {
+                    f.hash = Some(h.clone());
                     // Identical files (two empty logs) share a hash: each takes a record of its
                     // own, a copy when every record with this hash is claimed already.
                     let unclaimed = (0..self.st.files.len()).find(|&i| {
@@ -377,6 +407,42 @@ impl Job<'_> {
                 }
             }
         }
+    }
+
+    /// Counts a raw file into the source's statistics, exactly once: the cumulative state
+    /// records the content hash of every file in it, in the same atomic write as the counts.
+    fn count(&mut self, so: &crate::app::stats::Options, f: &mut File) -> anyhow::Result<()> {
+        let hash = match &f.hash {
+            Some(h) => h.clone(),
+            None => {
+                let h = state::content_hash(&f.path)?;
+                f.hash = Some(h.clone());
+                h
+            }
+        };
+        let path = stats_path(&self.o.policy.state_dir, &self.src.name);
+        let mut cum = Cumulative::load(&path, so)?;
+        if cum.counted.contains(&hash) {
+            return Ok(()); // counted by an earlier run that stopped before anonymizing it
+        }
+        let reason = "raw, counted once before it is anonymized".to_string();
+        if self.o.dry_run {
+            self.sr.files_counted += 1;
+            self.act("count", &f.path, reason);
+            return Ok(());
+        }
+        let mut o = so.clone();
+        o.inputs = vec![crate::input::Source::Path(f.path.clone())];
+        let counted = crate::app::stats::count(&o, &mut std::io::sink())?;
+        cum.state
+            .merge(&counted)
+            .map_err(|e| anyhow!("{e} (the [statistics] settings changed since {} was made; move it aside to start afresh)", path.display()))?;
+        cum.state.finish();
+        cum.counted.push(hash);
+        cum.save(&path)?;
+        self.sr.files_counted += 1;
+        self.act("count", &f.path, reason);
+        Ok(())
     }
 
     /// Anonymizes one raw file in place; returns its new state record's index.
@@ -520,6 +586,99 @@ impl Job<'_> {
     }
 }
 
+/// A source's statistics: everything counted so far, and which files (by content hash).
+#[derive(Serialize, serde::Deserialize)]
+struct Cumulative {
+    counted: Vec<String>,
+    state: crate::stats::State,
+}
+
+impl Cumulative {
+    fn load(path: &Path, so: &crate::app::stats::Options) -> anyhow::Result<Cumulative> {
+        match std::fs::read_to_string(path) {
+            Ok(t) => serde_json::from_str(&t).with_context(|| {
+                format!("{} is damaged; restore it or move it aside", path.display())
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Cumulative {
+                counted: Vec::new(),
+                state: crate::stats::State::new(
+                    so.bucket,
+                    so.tz_offset,
+                    so.uniques.fingerprint.clone(),
+                    so.capacity,
+                ),
+            }),
+            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
+        }
+    }
+
+    fn save(&self, path: &Path) -> anyhow::Result<()> {
+        if let Some(d) = path.parent() {
+            state::create_dir(d)?;
+        }
+        let mut f = AtomicFile::create(path, None)
+            .with_context(|| format!("cannot create a temporary file beside {}", path.display()))?;
+        serde_json::to_writer(&mut f, self)?;
+        f.write_all(b"\n")?;
+        f.commit(None)
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+}
+
+/// Where a source's statistics live: STATE-DIR/stats/NAME.json (the name made safe for a file).
+fn stats_path(state_dir: &Path, source: &str) -> PathBuf {
+    let safe: String = source
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    state_dir.join("stats").join(format!("{safe}.json"))
+}
+
+/// Renders the policy's reports from every source's statistics.
+fn write_reports(o: &Options) -> anyhow::Result<()> {
+    let Some(st) = &o.policy.statistics else {
+        return Ok(());
+    };
+    let mut total: Option<crate::stats::State> = None;
+    for (src, so) in o.policy.sources.iter().zip(&o.stats) {
+        let Some(so) = so else { continue };
+        let path = stats_path(&o.policy.state_dir, &src.name);
+        if !path.exists() {
+            continue;
+        }
+        let c = Cumulative::load(&path, so)?;
+        match &mut total {
+            None => total = Some(c.state),
+            Some(t) => t
+                .merge(&c.state)
+                .map_err(|e| anyhow!("{}: {e}", path.display()))?,
+        }
+    }
+    let Some(mut total) = total else {
+        return Ok(());
+    };
+    total.finish();
+    for (path, format) in &st.reports {
+        let r = crate::app::stats::ReportOptions {
+            to: *format,
+            min_count: st.min_count,
+            top: st.top,
+        };
+        if let Some(d) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(d)
+                .with_context(|| format!("cannot create the directory {}", d.display()))?;
+        }
+        crate::app::stats::write_text(Some(path), &crate::app::stats::render(&total, &r))?;
+    }
+    Ok(())
+}
+
 /// The roots (directory + file-name glob) of a source.
 pub fn source_roots(src: &Source) -> Vec<Root> {
     src.files
@@ -629,6 +788,11 @@ fn write_metrics(path: &Path, r: &Report, last_success: Option<i64>) -> anyhow::
         "run_files_anonymized",
         "Files anonymized by the last run.",
         per(|s| s.files_anonymized),
+    );
+    gauge(
+        "run_files_counted",
+        "Files counted into the statistics by the last run.",
+        per(|s| s.files_counted),
     );
     gauge(
         "run_lines",

@@ -36,7 +36,7 @@ pub enum ReportFormat {
 }
 
 /// How to render a report.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReportOptions {
     /// The format.
     pub to: ReportFormat,
@@ -47,6 +47,7 @@ pub struct ReportOptions {
 }
 
 /// Validated options for `stats`.
+#[derive(Clone)]
 pub struct Options {
     /// Inputs, in order.
     pub inputs: Vec<Source>,
@@ -81,8 +82,18 @@ struct Worker {
     ctx: WorkerCtx,
 }
 
-/// Runs `stats`; messages go to `log`. Returns the state.
+/// Runs `stats`: counts, then writes the state or the report. Messages go to `log`.
 pub fn run(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
+    let total = count(o, log)?;
+    match &o.report {
+        Some(r) => write_text(o.output.as_deref(), &render(&total, r))?,
+        None => write_state(o.output.as_deref(), &total)?,
+    }
+    Ok(total)
+}
+
+/// Counts the inputs into a state (nothing written). Messages go to `log`.
+pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
     let started = std::time::Instant::now();
     let mut total = State::new(
         o.bucket,
@@ -245,10 +256,6 @@ pub fn run(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
             }
         );
     }
-    match &o.report {
-        Some(r) => write_text(o.output.as_deref(), &render(&total, r))?,
-        None => write_state(o.output.as_deref(), &total)?,
-    }
     Ok(total)
 }
 
@@ -306,7 +313,8 @@ pub fn render(s: &State, r: &ReportOptions) -> String {
     }
 }
 
-fn write_text(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
+/// Writes text atomically to a file, or to stdout.
+pub fn write_text(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
     match path {
         Some(p) => {
             let mut f = AtomicFile::create(p, None).with_context(|| {

@@ -147,6 +147,26 @@ pub struct Source {
     pub keep_forever: Vec<NameGlob>,
     /// Where ages come from.
     pub age_from: AgeFrom,
+    /// Count this source's files into the policy's statistics (once each, from the raw file,
+    /// just before it is anonymized).
+    pub statistics: bool,
+}
+
+/// The `[statistics]` table: trend statistics kept by the nightly job.
+#[derive(Debug, Clone)]
+pub struct Statistics {
+    /// The key for unique counts (32 bytes, hex).
+    pub key_file: PathBuf,
+    /// Bucket size.
+    pub bucket: crate::stats::Granularity,
+    /// K for the reports.
+    pub min_count: u64,
+    /// Rows per panel in the reports.
+    pub top: usize,
+    /// Labels kept per panel.
+    pub capacity: usize,
+    /// Reports to write after each run, their format from the extension (.html .json .csv .md).
+    pub reports: Vec<(PathBuf, crate::app::stats::ReportFormat)>,
 }
 
 impl Source {
@@ -183,6 +203,8 @@ pub struct Policy {
     pub metrics: Option<PathBuf>,
     /// The sources, in file order.
     pub sources: Vec<Source>,
+    /// Trend statistics, when the policy keeps them.
+    pub statistics: Option<Statistics>,
 }
 
 #[derive(Deserialize)]
@@ -192,6 +214,19 @@ struct RawPolicy {
     metrics: Option<String>,
     #[serde(default)]
     source: Vec<Spanned<RawSource>>,
+    statistics: Option<Spanned<RawStatistics>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawStatistics {
+    key_file: String,
+    bucket: Option<Spanned<String>>,
+    min_count: Option<u64>,
+    top: Option<usize>,
+    capacity: Option<usize>,
+    #[serde(default)]
+    reports: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -216,6 +251,8 @@ struct RawSource {
     #[serde(default)]
     keep_forever: Vec<String>,
     age_from: Option<Spanned<String>>,
+    #[serde(default)]
+    statistics: Option<Spanned<bool>>,
 }
 
 /// Reads and checks a policy file.
@@ -342,6 +379,23 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
                 }
             },
         };
+        let statistics = s.statistics.as_ref().is_some_and(|v| *v.get_ref());
+        if let Some(v) = &s.statistics
+            && *v.get_ref()
+        {
+            if raw.statistics.is_none() {
+                return Err(err(
+                    Some(v.span()),
+                    "statistics = true needs a [statistics] table (key-file, reports)".into(),
+                ));
+            }
+            if anonymize_after.is_none() {
+                return Err(err(
+                    Some(v.span()),
+                    "statistics are counted from each raw file just before it is anonymized: set anonymize-after".into(),
+                ));
+            }
+        }
         sources.push(Source {
             name,
             files,
@@ -361,13 +415,64 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
             retention,
             keep_forever: globs(&s.keep_forever),
             age_from,
+            statistics,
         });
+    }
+    let statistics = match &raw.statistics {
+        None => None,
+        Some(st) => {
+            let st = st.get_ref();
+            let bucket = match st.bucket.as_ref().map(|b| (b.get_ref().as_str(), b.span())) {
+                None | Some(("day", _)) => crate::stats::Granularity::Day,
+                Some(("hour", _)) => crate::stats::Granularity::Hour,
+                Some((other, span)) => {
+                    return Err(err(
+                        Some(span),
+                        format!("bucket `{other}`: expected day or hour"),
+                    ));
+                }
+            };
+            let mut reports = Vec::new();
+            for r in &st.reports {
+                use crate::app::stats::ReportFormat as F;
+                let p = abs(r.get_ref());
+                let f = match p.extension().and_then(|e| e.to_str()) {
+                    Some("html" | "htm") => F::Html,
+                    Some("json") => F::Json,
+                    Some("csv") => F::Csv,
+                    Some("md") => F::Markdown,
+                    _ => {
+                        return Err(err(
+                            Some(r.span()),
+                            "a report's format comes from its extension: .html, .json, .csv or .md"
+                                .into(),
+                        ));
+                    }
+                };
+                reports.push((p, f));
+            }
+            Some(Statistics {
+                key_file: abs(&st.key_file),
+                bucket,
+                min_count: st.min_count.unwrap_or(10),
+                top: st.top.unwrap_or(10),
+                capacity: st.capacity.unwrap_or(10_000).max(1),
+                reports,
+            })
+        }
+    };
+    if statistics.is_some() && !sources.iter().any(|s| s.statistics) {
+        return Err(err(
+            raw.statistics.as_ref().map(Spanned::span),
+            "[statistics] is set but no source has statistics = true".into(),
+        ));
     }
     Ok(Policy {
         path: path.to_owned(),
         state_dir: abs(&raw.state_dir),
         metrics: raw.metrics.as_deref().map(abs),
         sources,
+        statistics,
     })
 }
 
@@ -445,6 +550,22 @@ keep-forever = ["*-2026-01-01*"]
             (
                 "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nraw-retention = \"7d\"\nage-from = \"ctime\"\n",
                 "/etc/logscrub/policy.toml:6:12: age-from `ctime`",
+            ),
+            (
+                "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nanonymize-after = \"1d\"\nstatistics = true\n",
+                "/etc/logscrub/policy.toml:6:14: statistics = true needs a [statistics] table",
+            ),
+            (
+                "state-dir = \"s\"\n[statistics]\nkey-file = \"k\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nraw-retention = \"7d\"\nstatistics = true\n",
+                "/etc/logscrub/policy.toml:8:14: statistics are counted from each raw file just before it is anonymized",
+            ),
+            (
+                "state-dir = \"s\"\n[statistics]\nkey-file = \"k\"\nreports = [\"r.pdf\"]\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nanonymize-after = \"1d\"\nstatistics = true\n",
+                "/etc/logscrub/policy.toml:4:12: a report's format comes from its extension",
+            ),
+            (
+                "state-dir = \"s\"\n[statistics]\nkey-file = \"k\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nanonymize-after = \"1d\"\n",
+                "no source has statistics = true",
             ),
         ];
         for (text, want) in table {
