@@ -678,7 +678,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__report)
-            opts="-o -h -V --to --min-count --top --output --threads --help --version"
+            opts="-o -h -V --to --min-count --top --dp-epsilon --output --threads --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -693,6 +693,10 @@ _logscrub() {
                     return 0
                     ;;
                 --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dp-epsilon)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -828,7 +832,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__stats)
-            opts="-f -r -o -q -v -h -V --format --rules --bucket --tz --key-file --capacity --ipv4-prefix --ipv6-prefix --report --min-count --top --output --quiet --verbose --threads --help --version"
+            opts="-f -r -o -q -v -h -V --format --rules --bucket --tz --key-file --capacity --ipv4-prefix --ipv6-prefix --report --min-count --top --dp-epsilon --output --quiet --verbose --threads --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -883,6 +887,10 @@ _logscrub() {
                     return 0
                     ;;
                 --top)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --dp-epsilon)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

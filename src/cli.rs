@@ -169,6 +169,9 @@ pub struct StatsArgs {
     /// With --report: rows per panel.
     #[arg(long, default_value_t = 10, value_name = "N", requires = "report")]
     pub top: usize,
+    /// With --report: differential-privacy noise, ε per published number (see report).
+    #[arg(long, value_name = "E", requires = "report", value_parser = parse_epsilon)]
+    pub dp_epsilon: Option<f64>,
     /// Write the state (or report) here, atomically; stdout when absent.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
@@ -229,6 +232,10 @@ pub struct ReportArgs {
     /// Rows per panel.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub top: usize,
+    /// Add differential-privacy noise: ε per published number for one log line (event level;
+    /// smaller is more private and noisier; e.g. 1). See STATISTICS in logscrub(1).
+    #[arg(long, value_name = "E", value_parser = parse_epsilon)]
+    pub dp_epsilon: Option<f64>,
     /// Write the report here, atomically; stdout when absent.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
@@ -241,7 +248,18 @@ impl ReportArgs {
             to: self.to.format(),
             min_count: self.min_count,
             top: self.top,
+            dp_epsilon: self.dp_epsilon,
         }
+    }
+}
+
+/// ε: a positive finite number.
+fn parse_epsilon(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(e) if e.is_finite() && e > 0.0 => Ok(e),
+        _ => Err(format!(
+            "`{s}`: expected a positive number such as 0.5 or 1"
+        )),
     }
 }
 
@@ -341,6 +359,7 @@ impl StatsArgs {
                 to: to.format(),
                 min_count: self.min_count,
                 top: self.top,
+                dp_epsilon: self.dp_epsilon,
             }),
             quiet: self.quiet,
             verbose: self.verbose,

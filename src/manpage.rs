@@ -242,7 +242,12 @@ footer states K, the time range and any error bound. Times are read in every ser
 (Common Log Format, BIND, epoch seconds, syslog without a year (the year of the file's modification \
 time), ISO 8601); zone-less times are taken as UTC and buckets are UTC days or hours unless --tz. DNS \
 servers that log a query in several lines are counted once per query: question lines when the log \
-has any, else answer lines.";
+has any, else answer lines. --dp-epsilon E adds two-sided geometric noise (the discrete Laplace \
+mechanism) to every published number before K applies: event-level differential privacy, E per number \
+for one log line; one line changes at most 16 numbers, so the report as a whole is 16 E. It hides \
+whether any single request is in the data, not a client with many requests; unique counts get the same \
+noise with an approximate guarantee (a sketch can move by more than one for one line); bytes are not \
+published under it.";
 
 const OUTPUT: &str = "Every line of input produces its line of output, in order, unless --on-unparsed drop leaves \
 it out (counted). Line endings (LF, CRLF, a missing final newline), invalid UTF-8 and NUL bytes are kept as \

@@ -192,6 +192,7 @@ fn policy_page_documents_every_key_example_and_shipped_policy() {
         "top",
         "bucket",
         "capacity",
+        "dp-epsilon",
     ] {
         assert!(
             unescaped.contains(&format!(".B {key}\n"))

@@ -550,3 +550,54 @@ fn html_report_renders_in_headless_chromium() {
         "no request failed (none is made): {log}"
     );
 }
+
+#[test]
+fn differential_privacy_noise_is_added_before_k_and_stated() {
+    let d = Dir::new();
+    let inputs = [fixture("web/combined.log"), fixture("dns/bind.log")];
+    let refs: Vec<&Path> = inputs.iter().map(PathBuf::as_path).collect();
+    d.stats(&refs, &[], "s.json");
+    let report = |extra: &[&str]| -> Value {
+        let out = logscrub()
+            .args(["report", "--to", "json", "--min-count", "3"])
+            .args(extra)
+            .arg(d.p("s.json"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let exact = report(&[]);
+    // A huge ε adds no noise in practice (P(noise != 0) ~ 1e-21): the same numbers, bytes withheld.
+    let loose = report(&["--dp-epsilon", "50"]);
+    assert_eq!(loose["panels"], exact["panels"]);
+    assert_eq!(
+        loose["web_series"][0]["values"][0],
+        exact["web_series"][0]["values"][0]
+    );
+    assert!(
+        loose["web_series"][0]["values"][1][1].is_null(),
+        "bytes are not published"
+    );
+    assert!(
+        loose["note"]
+            .as_str()
+            .unwrap()
+            .contains("differential privacy, ε = 50")
+    );
+    // A small ε changes numbers, and K still holds for what is published.
+    let noisy = report(&["--dp-epsilon", "0.1"]);
+    assert_ne!(noisy["panels"], exact["panels"]);
+    let text = serde_json::to_string(&noisy).unwrap();
+    assert!(published_counts("json", &text).iter().all(|&n| n >= 3));
+    logscrub()
+        .args(["report", "--dp-epsilon", "0"])
+        .arg(d.p("s.json"))
+        .assert()
+        .code(2)
+        .stderr(contains("positive number"));
+}

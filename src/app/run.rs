@@ -669,6 +669,7 @@ fn write_reports(o: &Options) -> anyhow::Result<()> {
             to: *format,
             min_count: st.min_count,
             top: st.top,
+            dp_epsilon: st.dp_epsilon,
         };
         if let Some(d) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(d)

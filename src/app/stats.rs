@@ -36,7 +36,7 @@ pub enum ReportFormat {
 }
 
 /// How to render a report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ReportOptions {
     /// The format.
     pub to: ReportFormat,
@@ -44,6 +44,8 @@ pub struct ReportOptions {
     pub min_count: u64,
     /// Rows per panel.
     pub top: usize,
+    /// ε for differential-privacy noise, per published number.
+    pub dp_epsilon: Option<f64>,
 }
 
 /// Validated options for `stats`.
@@ -304,7 +306,8 @@ fn count_line(
 
 /// Renders a state as a report.
 pub fn render(s: &State, r: &ReportOptions) -> String {
-    let rep = Report::new(s, r.min_count, r.top);
+    let noise = r.dp_epsilon.map(crate::stats::report::Noise::new);
+    let rep = Report::new(s, r.min_count, r.top, noise.as_ref());
     match r.to {
         ReportFormat::Json => rep.json(),
         ReportFormat::Csv => rep.csv(),

@@ -165,6 +165,8 @@ pub struct Statistics {
     pub top: usize,
     /// Labels kept per panel.
     pub capacity: usize,
+    /// Differential-privacy noise for the reports (ε per published number).
+    pub dp_epsilon: Option<f64>,
     /// Reports to write after each run, their format from the extension (.html .json .csv .md).
     pub reports: Vec<(PathBuf, crate::app::stats::ReportFormat)>,
 }
@@ -225,6 +227,7 @@ struct RawStatistics {
     min_count: Option<u64>,
     top: Option<usize>,
     capacity: Option<usize>,
+    dp_epsilon: Option<Spanned<f64>>,
     #[serde(default)]
     reports: Vec<Spanned<String>>,
 }
@@ -451,7 +454,17 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
                 };
                 reports.push((p, f));
             }
+            let dp_epsilon = match &st.dp_epsilon {
+                Some(e) if !(e.get_ref().is_finite() && *e.get_ref() > 0.0) => {
+                    return Err(err(
+                        Some(e.span()),
+                        "dp-epsilon must be a positive number".into(),
+                    ));
+                }
+                e => e.as_ref().map(|e| *e.get_ref()),
+            };
             Some(Statistics {
+                dp_epsilon,
                 key_file: abs(&st.key_file),
                 bucket,
                 min_count: st.min_count.unwrap_or(10),

@@ -71,6 +71,8 @@ pub struct Panel {
 /// What may be published of a state.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
+    /// ε per published number, when noise was added.
+    pub dp_epsilon: Option<f64>,
     /// K.
     pub min_count: u64,
     /// The earliest and latest line time.
@@ -128,15 +130,57 @@ const DNS_ANSWER_PANELS: &[(&str, &str)] = &[
     ("response_size", "Response sizes (16-byte bins)"),
 ];
 
+/// The most published numbers one log line can change: three series values and one row in
+/// each panel it is counted in (web: 10 panels; DNS: 9 query panels and 4 answer panels).
+pub const NUMBERS_PER_LINE: u32 = 16;
+
+/// Two-sided geometric noise for the discrete Laplace mechanism.
+pub struct Noise {
+    alpha: f64,
+    /// ε per published number.
+    pub epsilon: f64,
+}
+
+impl Noise {
+    /// Noise for ε per published number (> 0).
+    pub fn new(epsilon: f64) -> Noise {
+        Noise {
+            alpha: (-epsilon).exp(),
+            epsilon,
+        }
+    }
+
+    fn uniform() -> f64 {
+        let mut b = [0u8; 8];
+        getrandom::fill(&mut b).expect("the operating system's randomness is available");
+        // (0, 1]: 53 random bits, never zero.
+        ((u64::from_le_bytes(b) >> 11) as f64 + 1.0) / (1u64 << 53) as f64
+    }
+
+    fn geometric(&self) -> i64 {
+        if self.alpha <= 0.0 {
+            return 0;
+        }
+        (Self::uniform().ln() / self.alpha.ln()).floor() as i64
+    }
+
+    /// `n` plus noise, never below zero.
+    pub fn add(&self, n: u64) -> u64 {
+        let z = self.geometric() - self.geometric();
+        (n as i64).saturating_add(z).max(0) as u64
+    }
+}
+
 /// Panels whose labels are numbers or ranges, shown in label order and in full.
 fn is_histogram(key: &str) -> bool {
     matches!(key, "qname_length" | "labels" | "response_size")
 }
 
 impl Report {
-    /// Applies K and the top-N limit to a state.
-    pub fn new(s: &State, min_count: u64, top: usize) -> Report {
+    /// Applies K and the top-N limit to a state (after noise, with `dp`).
+    pub fn new(s: &State, min_count: u64, top: usize, dp: Option<&Noise>) -> Report {
         let k = min_count.max(1);
+        let noisy = |n: u64| dp.map_or(n, |d| d.add(n));
         let questions = s.dns_has_questions();
         let mut web_series = Vec::new();
         let mut dns_series = Vec::new();
@@ -145,9 +189,16 @@ impl Report {
                 web_series.push(SeriesRow {
                     bucket: bucket.clone(),
                     values: vec![
-                        ("requests".into(), Cell::of(b.requests, k)),
-                        ("bytes".into(), Cell::of(b.bytes, k)),
-                        ("visitors".into(), Cell::of(b.visitors.estimate(), k)),
+                        ("requests".into(), Cell::of(noisy(b.requests), k)),
+                        (
+                            "bytes".into(),
+                            if dp.is_some() {
+                                Cell::Withheld
+                            } else {
+                                Cell::of(b.bytes, k)
+                            },
+                        ),
+                        ("visitors".into(), Cell::of(noisy(b.visitors.estimate()), k)),
                     ],
                 });
             }
@@ -156,9 +207,9 @@ impl Report {
                 dns_series.push(SeriesRow {
                     bucket: bucket.clone(),
                     values: vec![
-                        ("queries".into(), Cell::of(q, k)),
-                        ("sources".into(), Cell::of(b.sources.estimate(), k)),
-                        ("networks".into(), Cell::of(b.networks.estimate(), k)),
+                        ("queries".into(), Cell::of(noisy(q), k)),
+                        ("sources".into(), Cell::of(noisy(b.sources.estimate()), k)),
+                        ("networks".into(), Cell::of(noisy(b.networks.estimate()), k)),
                     ],
                 });
             }
@@ -180,6 +231,12 @@ impl Report {
                 continue;
             };
             let mut all = p.sorted();
+            if dp.is_some() {
+                for row in all.iter_mut() {
+                    row.1 = noisy(row.1);
+                }
+                all.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            }
             if is_histogram(key) {
                 all.sort_by(|a, b| num_key(&a.0).cmp(&num_key(&b.0)).then(a.0.cmp(&b.0)));
             }
@@ -190,9 +247,13 @@ impl Report {
                     rows.push((label, n));
                 }
             }
-            // Everything not shown, including labels the summary had to drop.
-            let shown: u64 = rows.iter().map(|r| r.1).sum();
-            let rest = p.total.max(shown) - shown;
+            // Everything not shown, including labels the summary had to drop (the true counts
+            // of the shown labels are subtracted; the remainder gets its own noise).
+            let shown: u64 = rows
+                .iter()
+                .map(|r| p.counts.get(r.0.as_bytes()).copied().unwrap_or(r.1))
+                .sum();
+            let rest = noisy(p.total.max(shown) - shown);
             let other = (rest > 0).then(|| Cell::of(rest, k));
             if rows.is_empty() && other.is_none() {
                 continue;
@@ -206,6 +267,7 @@ impl Report {
             });
         }
         Report {
+            dp_epsilon: dp.map(|d| d.epsilon),
             min_count: k,
             first: s.first.clone(),
             last: s.last.clone(),
@@ -232,6 +294,13 @@ impl Report {
         );
         if let (Some(a), Some(b)) = (&self.first, &self.last) {
             f += &format!(" Time range: {a} to {b} (UTC).");
+        }
+        if let Some(e) = self.dp_epsilon {
+            f += &format!(
+                " Every number carries random noise (differential privacy, ε = {e} per number for one log line; up to {} numbers change with one line, so {:.3} for the report; bytes are not published). It protects single requests, not clients with many.",
+                NUMBERS_PER_LINE,
+                e * f64::from(NUMBERS_PER_LINE)
+            );
         }
         for p in &self.panels {
             if p.error > 0 {
@@ -491,4 +560,29 @@ fn chart(series: &[SeriesRow]) -> String {
         h(&series[series.len() - 1].bucket)
     );
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn geometric_noise_has_the_discrete_laplace_spread() {
+        let n = Noise::new(1.0);
+        let samples: Vec<f64> = (0..20_000).map(|_| n.add(1_000) as f64 - 1_000.0).collect();
+        let mean = samples.iter().sum::<f64>() / samples.len() as f64;
+        let var = samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / samples.len() as f64;
+        let a = (-1.0f64).exp();
+        let want = 2.0 * a / (1.0 - a).powi(2); // variance of the two-sided geometric
+        assert!(mean.abs() < 0.1, "mean {mean}");
+        assert!(
+            (var - want).abs() / want < 0.1,
+            "variance {var}, expected {want}"
+        );
+        let near_zero: Vec<u64> = (0..1000).map(|_| Noise::new(0.5).add(0)).collect();
+        assert!(
+            near_zero.iter().any(|&v| v > 0),
+            "noise moves zero up too (u64: never below)"
+        );
+    }
 }
