@@ -601,3 +601,37 @@ fn differential_privacy_noise_is_added_before_k_and_stated() {
         .code(2)
         .stderr(contains("positive number"));
 }
+
+/// A state file is input too: damaged or crafted ones are refused or handled, never a panic.
+#[test]
+fn hostile_state_files_are_refused_or_handled() {
+    let d = Dir::new();
+    d.stats(&[&fixture("web/combined.log")], &[], "s.json");
+    let good = fs::read_to_string(d.p("s.json")).unwrap();
+    let big = good.replacen("\"lines\":300", &format!("\"lines\":{}", u64::MAX), 1);
+    assert_ne!(big, good);
+    fs::write(d.p("big.json"), &big).unwrap();
+    logscrub()
+        .arg("merge")
+        .arg(d.p("big.json"))
+        .arg(d.p("big.json"))
+        .assert()
+        .success()
+        .stdout(contains(format!("\"lines\":{}", u64::MAX)));
+    for (name, text) in [
+        ("half.json", &good[..good.len() / 2]),
+        (
+            "version.json",
+            &good.replacen("\"version\":1", "\"version\":9", 1),
+        ),
+        ("register.json", &good.replacen("\"s:", "\"s:000040", 1)),
+    ] {
+        fs::write(d.p(name), text).unwrap();
+        logscrub()
+            .args(["report", "--to", "md"])
+            .arg(d.p(name))
+            .assert()
+            .code(1)
+            .stderr(contains(name));
+    }
+}

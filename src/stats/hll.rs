@@ -12,6 +12,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 const P: u32 = 14;
 const M: usize = 1 << P;
+/// The largest register value `add` can write (the guard bit bounds the run of zeros); a state
+/// file with more is refused (it would also overflow the estimate's `1 << r`).
+const MAX_RHO: u16 = (64 - P + 1) as u16;
 /// Beyond this many set registers the dense form is smaller.
 const SPARSE_MAX: usize = M / 8;
 
@@ -159,7 +162,7 @@ impl<'de> Deserialize<'de> for Hll {
             for k in (0..body.len()).step_by(6) {
                 let i = hex(&body[k..k + 4])? as usize;
                 let r = hex(&body[k + 4..k + 6])?;
-                if i >= M || r > 64 {
+                if i >= M || r > MAX_RHO {
                     return Err(D::Error::custom("HLL register out of range"));
                 }
                 h.set_max(i, r as u8);
@@ -170,7 +173,7 @@ impl<'de> Deserialize<'de> for Hll {
             }
             for i in 0..M {
                 let r = hex(&body[2 * i..2 * i + 2])?;
-                if r > 64 {
+                if r > MAX_RHO {
                     return Err(D::Error::custom("HLL register out of range"));
                 }
                 if r > 0 {
@@ -247,5 +250,13 @@ mod tests {
         }
         assert!(serde_json::from_str::<Hll>("\"x:00\"").is_err());
         assert!(serde_json::from_str::<Hll>("\"s:ffff99\"").is_err());
+        assert!(
+            serde_json::from_str::<Hll>("\"s:000040\"").is_err(),
+            "register 64: more than add can write"
+        );
+        assert!(
+            serde_json::from_str::<Hll>("\"s:000033\"").is_ok(),
+            "register 51"
+        );
     }
 }

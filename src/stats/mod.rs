@@ -78,11 +78,12 @@ fn is_zero(n: &u64) -> bool {
 
 impl Bucket {
     fn merge(&mut self, o: &Bucket) {
-        self.requests += o.requests;
-        self.bytes += o.bytes;
+        // Saturating: a state file is input too, and a crafted one must not overflow.
+        self.requests = self.requests.saturating_add(o.requests);
+        self.bytes = self.bytes.saturating_add(o.bytes);
         self.visitors.merge(&o.visitors);
-        self.dns_questions += o.dns_questions;
-        self.dns_answers += o.dns_answers;
+        self.dns_questions = self.dns_questions.saturating_add(o.dns_questions);
+        self.dns_answers = self.dns_answers.saturating_add(o.dns_answers);
         self.sources.merge(&o.sources);
         self.networks.merge(&o.networks);
     }
@@ -200,10 +201,10 @@ impl State {
     pub fn merge(&mut self, o: &State) -> Result<(), MergeError> {
         self.compatible(o)?;
         self.capacity = self.capacity.max(o.capacity);
-        self.lines += o.lines;
-        self.unparsed += o.unparsed;
-        self.excluded += o.excluded;
-        self.undated += o.undated;
+        self.lines = self.lines.saturating_add(o.lines);
+        self.unparsed = self.unparsed.saturating_add(o.unparsed);
+        self.excluded = self.excluded.saturating_add(o.excluded);
+        self.undated = self.undated.saturating_add(o.undated);
         self.first = min_opt(self.first.take(), o.first.clone(), false);
         self.last = min_opt(self.last.take(), o.last.clone(), true);
         for (k, b) in &o.series {

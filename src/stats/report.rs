@@ -252,7 +252,7 @@ impl Report {
             let shown: u64 = rows
                 .iter()
                 .map(|r| p.counts.get(r.0.as_bytes()).copied().unwrap_or(r.1))
-                .sum();
+                .fold(0u64, u64::saturating_add);
             let rest = noisy(p.total.max(shown) - shown);
             let other = (rest > 0).then(|| Cell::of(rest, k));
             if rows.is_empty() && other.is_none() {

@@ -189,6 +189,23 @@ mod tests {
         assert_eq!(jan1.year(), 2027);
     }
 
+    proptest::proptest! {
+        /// Any bytes, and any mutation of a valid form, parse or not without panicking.
+        #[test]
+        fn never_panics(raw in proptest::collection::vec(proptest::num::u8::ANY, 0..40), k in 0usize..30, b in proptest::num::u8::ANY) {
+            let r: DateTime<Utc> = "2026-11-22T00:00:00Z".parse().unwrap();
+            let _ = parse(&raw, r);
+            for form in ["10/Oct/2026:13:55:36 +0000", "10-Oct-2026 13:55:36.123", "1791640536.5", "Oct 10 13:55:36", "2026-10-10T13:55:36.25+00:00"] {
+                let mut m = form.as_bytes().to_vec();
+                let i = k % m.len();
+                m[i] = b;
+                let _ = parse(&m, r);
+                m.truncate(k % (m.len() + 1));
+                let _ = parse(&m, r);
+            }
+        }
+    }
+
     #[test]
     fn buckets() {
         let t: DateTime<Utc> = "2026-10-10T23:30:00Z".parse().unwrap();

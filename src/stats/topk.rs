@@ -51,7 +51,8 @@ mod sorted {
         let v: Vec<(String, u64)> = Vec::deserialize(d)?;
         let mut m = Counts::default();
         for (k, n) in v {
-            *m.entry(k.into_bytes()).or_insert(0) += n;
+            let c = m.entry(k.into_bytes()).or_insert(0);
+            *c = c.saturating_add(n);
         }
         Ok(m)
     }
@@ -70,9 +71,9 @@ impl TopK {
 
     /// Counts `n` more of `label`.
     pub fn add(&mut self, label: &[u8], n: u64) {
-        self.total += n;
+        self.total = self.total.saturating_add(n);
         match self.counts.get_mut(label) {
-            Some(c) => *c += n,
+            Some(c) => *c = c.saturating_add(n),
             None => {
                 self.counts.insert(label.to_owned(), n);
                 // Amortized: shrink only when twice the capacity is reached.
@@ -86,10 +87,12 @@ impl TopK {
     /// Takes in `other`'s counts.
     pub fn merge(&mut self, other: &TopK) {
         self.capacity = self.capacity.max(other.capacity);
-        self.error += other.error;
-        self.total += other.total;
+        // Saturating: a state file is input too, and a crafted one must not overflow.
+        self.error = self.error.saturating_add(other.error);
+        self.total = self.total.saturating_add(other.total);
         for (k, v) in &other.counts {
-            *self.counts.entry(k.clone()).or_insert(0) += v;
+            let c = self.counts.entry(k.clone()).or_insert(0);
+            *c = c.saturating_add(*v);
         }
         if self.counts.len() > 2 * self.capacity {
             self.shrink();
@@ -109,13 +112,13 @@ impl TopK {
             *c = c.saturating_sub(cut);
             *c > 0
         });
-        self.error += cut;
+        self.error = self.error.saturating_add(cut);
         // Ties at the cut may leave more than `capacity`; drop the smallest, counting them too.
         if self.counts.len() > k {
             let mut e: Vec<(Vec<u8>, u64)> = self.counts.drain().collect();
             e.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
             let extra = e[k].1;
-            self.error += extra;
+            self.error = self.error.saturating_add(extra);
             e.truncate(k);
             self.counts = e.into_iter().collect();
         }
@@ -123,7 +126,7 @@ impl TopK {
 
     /// The sum of the kept counts.
     pub fn kept(&self) -> u64 {
-        self.counts.values().sum()
+        self.counts.values().fold(0u64, |a, &b| a.saturating_add(b))
     }
 
     /// Labels (as text) by count, largest first (ties by label).
