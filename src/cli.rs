@@ -253,6 +253,23 @@ impl ReportArgs {
     }
 }
 
+/// FILE arguments as inputs: none, or `-`, is standard input.
+fn sources(files: Vec<PathBuf>) -> Vec<Source> {
+    if files.is_empty() {
+        return vec![Source::Stdin];
+    }
+    files
+        .into_iter()
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                Source::Stdin
+            } else {
+                Source::Path(p)
+            }
+        })
+        .collect()
+}
+
 /// ε: a positive finite number.
 fn parse_epsilon(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
@@ -328,20 +345,7 @@ impl StatsArgs {
             None
         };
         let scrub = Anonymizer::new(SchemeKind::Truncate.build(None), v4, v6, Vec::new());
-        let inputs = if self.files.is_empty() {
-            vec![Source::Stdin]
-        } else {
-            self.files
-                .into_iter()
-                .map(|p| {
-                    if p.as_os_str() == "-" {
-                        Source::Stdin
-                    } else {
-                        Source::Path(p)
-                    }
-                })
-                .collect()
-        };
+        let inputs = sources(self.files);
         Ok(crate::app::stats::Options {
             inputs,
             format,
@@ -1110,20 +1114,7 @@ impl AnonymizeArgs {
             ));
         }
         let scheme = kind.build(key.as_ref());
-        let inputs: Vec<Source> = if self.files.is_empty() {
-            vec![Source::Stdin]
-        } else {
-            self.files
-                .into_iter()
-                .map(|p| {
-                    if p.as_os_str() == "-" {
-                        Source::Stdin
-                    } else {
-                        Source::Path(p)
-                    }
-                })
-                .collect()
-        };
+        let inputs = sources(self.files);
         let output = match (self.output, self.in_place) {
             (Some(p), _) => Output::File(p),
             (None, true) => {

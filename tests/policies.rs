@@ -8,7 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
-use common::{fixture, logscrub, untruncated};
+use common::{content, fixture, gzip, logscrub, untruncated};
 
 const NOW: &str = "2026-11-22T03:00:00Z";
 
@@ -55,27 +55,6 @@ fn put(p: &Path, data: &[u8], days_old: f64) {
         .unwrap()
         .set_modified(now() - Duration::from_secs_f64(days_old * 86_400.0))
         .unwrap();
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    use std::io::Write;
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-fn content(p: &Path) -> Vec<u8> {
-    use std::io::Read;
-    let raw = fs::read(p).unwrap();
-    if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .unwrap();
-        out
-    } else {
-        raw
-    }
 }
 
 #[test]

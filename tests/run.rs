@@ -8,13 +8,12 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime};
 
 use serde_json::Value;
 
-use common::{fixture, logscrub};
+use common::{content, fixture, gzip, logscrub};
 use predicates::str::contains;
 
 const NOW: &str = "2026-11-22T03:00:00Z";
@@ -30,26 +29,6 @@ fn set_age(p: &Path, days: f64) {
         .unwrap()
         .set_modified(now() - Duration::from_secs_f64(days * 86_400.0))
         .unwrap();
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    e.write_all(data).unwrap();
-    e.finish().unwrap()
-}
-
-/// A file's content, decompressed when it is gzip.
-fn content(p: &Path) -> Vec<u8> {
-    let raw = fs::read(p).unwrap();
-    if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&raw[..])
-            .read_to_end(&mut out)
-            .unwrap();
-        out
-    } else {
-        raw
-    }
 }
 
 /// Every file under `dir` (recursively) with its raw bytes; symlinks as their target.

@@ -16,7 +16,7 @@ use serde::Serialize;
 
 use crate::anonymize::{Anonymizer, Key};
 use crate::app::RunError;
-use crate::format::{Format, FormatChoice};
+use crate::format::FormatChoice;
 use crate::input::{self, Chunker, Compression, Source};
 use crate::output::{AtomicFile, stdout_file};
 use crate::pipeline::{self, Counts, Engine, OnUnparsed, StreamError, Workers};
@@ -351,32 +351,15 @@ fn one(
     let inp = input::open_counted(src, progress.as_ref().map(|p| p.counter.clone()))
         .map_err(anyhow::Error::from)?;
     let mut chunker = Chunker::new(inp.reader, opts.chunk, opts.max_line);
-    let format = match &opts.format {
-        FormatChoice::Fixed(f) => f.clone(),
-        FormatChoice::Auto => {
-            let first = chunker
-                .peek()
-                .with_context(|| format!("cannot read {name}"))?;
-            let data: &[u8] = first.map_or(&[], |p| &p.data);
-            let d = Format::detect(
-                data.split(|&b| b == b'\n')
-                    .map(|l| l.strip_suffix(b"\r").unwrap_or(l)),
-            );
-            if d.sampled > 0 && d.matched == 0 && !opts.quiet {
-                let _ = writeln!(
-                    log,
-                    "logscrub: {name}: no known format matches the first lines; treating it as raw text (every address is still scrubbed)"
-                );
-            } else if opts.verbose {
-                let _ = writeln!(
-                    log,
-                    "logscrub: {name}: format {} ({} of {} sample lines matched)",
-                    d.format, d.matched, d.sampled
-                );
-            }
-            d.format
-        }
+    let first = match &opts.format {
+        FormatChoice::Auto => chunker
+            .peek()
+            .with_context(|| format!("cannot read {name}"))?
+            .map(|p| p.data.clone())
+            .unwrap_or_default(),
+        FormatChoice::Fixed(_) => Vec::new(),
     };
+    let format = crate::format::choose(&opts.format, &first, &name, opts.quiet, opts.verbose, log);
     let rules = match &opts.rules {
         Some(r) => Some(Arc::new(
             RulePlan::new(r, &format, opts.key.as_ref()).map_err(|e| anyhow!("{e}"))?,

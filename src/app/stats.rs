@@ -125,27 +125,15 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
         };
         let inp = input::open(src)?;
         let mut chunker = Chunker::new(inp.reader, 256 * 1024, 1 << 20);
-        let format = match &o.format {
-            FormatChoice::Fixed(f) => f.clone(),
-            FormatChoice::Auto => {
-                let first = chunker
-                    .peek()
-                    .with_context(|| format!("cannot read {name}"))?;
-                let data: &[u8] = first.map_or(&[], |p| &p.data);
-                let d = Format::detect(
-                    data.split(|&b| b == b'\n')
-                        .map(|l| l.strip_suffix(b"\r").unwrap_or(l)),
-                );
-                if o.verbose {
-                    let _ = writeln!(
-                        log,
-                        "logscrub: {name}: format {} ({} of {} sample lines matched)",
-                        d.format, d.matched, d.sampled
-                    );
-                }
-                d.format
-            }
+        let first = match &o.format {
+            FormatChoice::Auto => chunker
+                .peek()
+                .with_context(|| format!("cannot read {name}"))?
+                .map(|p| p.data.clone())
+                .unwrap_or_default(),
+            FormatChoice::Fixed(_) => Vec::new(),
         };
+        let format = crate::format::choose(&o.format, &first, &name, o.quiet, o.verbose, log);
         let engine = match &o.rules {
             Some((r, key)) => Some(Engine {
                 rules: Some(std::sync::Arc::new(

@@ -38,6 +38,41 @@ pub enum Format {
     },
 }
 
+/// The format of an input: the fixed one, or what the first piece of it looks like (`auto`).
+/// Says on `log` when nothing matched (unless `quiet`) or what was chosen (when `verbose`).
+pub fn choose(
+    choice: &FormatChoice,
+    first_piece: &[u8],
+    name: &str,
+    quiet: bool,
+    verbose: bool,
+    log: &mut dyn std::io::Write,
+) -> Format {
+    match choice {
+        FormatChoice::Fixed(f) => f.clone(),
+        FormatChoice::Auto => {
+            let d = Format::detect(
+                first_piece
+                    .split(|&b| b == b'\n')
+                    .map(|l| l.strip_suffix(b"\r").unwrap_or(l)),
+            );
+            if d.sampled > 0 && d.matched == 0 && !quiet {
+                let _ = writeln!(
+                    log,
+                    "logscrub: {name}: no known format matches the first lines; treating it as raw text (every address is still scrubbed)"
+                );
+            } else if verbose {
+                let _ = writeln!(
+                    log,
+                    "logscrub: {name}: format {} ({} of {} sample lines matched)",
+                    d.format, d.matched, d.sampled
+                );
+            }
+            d.format
+        }
+    }
+}
+
 /// What `--format` asked for.
 #[derive(Debug, Clone)]
 pub enum FormatChoice {

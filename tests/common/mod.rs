@@ -13,6 +13,29 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// `data` gzip-compressed.
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// A file's content, decompressed when it is gzip.
+pub fn content(p: &Path) -> Vec<u8> {
+    use std::io::Read;
+    let raw = std::fs::read(p).unwrap();
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    } else {
+        raw
+    }
+}
+
 /// The built `logscrub` binary.
 pub fn logscrub() -> Command {
     Command::cargo_bin("logscrub").unwrap()
