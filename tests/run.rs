@@ -695,3 +695,33 @@ fn statistics_count_each_file_exactly_once_even_when_killed() {
         );
     }
 }
+
+/// Regression: an anonymized file whose identity changed (recompressed, touched) while it is not
+/// due kept no record, and was anonymized a second time once due.
+#[test]
+fn an_anonymized_file_touched_before_it_is_due_is_not_anonymized_again() {
+    let (s, _) = usual_night();
+    // Content of its own (identical files would be recognised through each other's records).
+    let mut own = s.raw.clone();
+    own.extend_from_slice(b"# this file only\n");
+    fs::write(s.path("access.log.1"), &own).unwrap();
+    set_age(&s.path("access.log.1"), 2.0);
+    s.run().success();
+    // Recompressed with a fresh modification time: a new identity, and not due (0 days old).
+    let one = fs::read(s.path("access.log.1")).unwrap();
+    fs::remove_file(s.path("access.log.1")).unwrap();
+    fs::write(s.path("access.log.1.gz"), gzip(&one)).unwrap();
+    set_age(&s.path("access.log.1.gz"), 0.0);
+    s.run().success();
+    // Two days later it is due: it must be known, not anonymized again.
+    logscrub()
+        .args(["run", "--now", "2026-11-24T03:00:00Z", "--policy"])
+        .arg(&s.policy)
+        .assert()
+        .success()
+        .stdout(contains("access.log.1.gz").not());
+    assert!(
+        content(&s.path("access.log.1.gz")) == one,
+        "anonymized once"
+    );
+}

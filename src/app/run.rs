@@ -364,17 +364,31 @@ impl Job<'_> {
             .flatten()
             .min();
         for f in files.iter_mut() {
-            let id = ident_of(&f.entry);
-            if let Some(i) = self.st.by_ident(&id) {
+            if let Some(i) = self.st.by_ident(&ident_of(&f.entry)) {
                 f.record = Some(i);
                 self.mark(i, true);
+            }
+        }
+        // A record no file matched by identity belongs to a file that was renamed, recompressed
+        // or touched: then every unknown file is hashed, due or not, so that its record is found
+        // (dropping it would let that file be anonymized again once due).
+        let name = &self.src.name;
+        let orphans = self
+            .st
+            .files
+            .iter()
+            .enumerate()
+            .any(|(i, r)| &r.source == name && !self.seen.get(i).copied().unwrap_or(false));
+        for f in files.iter_mut() {
+            if f.record.is_some() {
                 continue;
             }
+            let id = ident_of(&f.entry);
             let is_due = match (due, age(&f.entry, self.src, now)) {
                 (Some(d), Some((a, _))) => a >= d,
                 _ => false,
             };
-            if !is_due {
+            if !is_due && !orphans {
                 continue;
             }
             match state::content_hash(&f.path) {
