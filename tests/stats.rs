@@ -416,6 +416,32 @@ fn no_address_in_any_state_or_report() {
     }
 }
 
+/// Regression: a query name that is itself an address published its host octet as "TLD" `7` and
+/// "domain" `2.7`; reverse names keep their (first-octet) registered domain.
+#[test]
+fn a_query_name_that_is_an_address_is_not_published_as_a_domain() {
+    let d = Dir::new();
+    let log = d.p("unbound.log");
+    fs::write(
+        &log,
+        "[1700000000] unbound[1:0] info: 198.51.100.9 192.0.2.7. A IN\n\
+         [1700000001] unbound[1:0] info: 198.51.100.9 ::ffff:192.0.2.77. AAAA IN\n\
+         [1700000002] unbound[1:0] info: 198.51.100.9 7.2.0.192.in-addr.arpa. PTR IN\n\
+         [1700000003] unbound[1:0] info: 198.51.100.9 www.example.com. A IN\n",
+    )
+    .unwrap();
+    let state = d.stats(&[&log], &["--format", "unbound"], "s.json");
+    let tld = panel(&state, "q.tld");
+    let domain = panel(&state, "q.domain");
+    assert_eq!(tld.get("(address)"), Some(&2), "{tld:?}");
+    assert_eq!(domain.get("(address)"), Some(&2), "{domain:?}");
+    assert_eq!(domain.get("192.in-addr.arpa"), Some(&1), "{domain:?}");
+    assert_eq!(domain.get("example.com"), Some(&1), "{domain:?}");
+    for label in tld.keys().chain(domain.keys()) {
+        assert!(!label.starts_with('7') && !label.contains("2.7"), "{label}");
+    }
+}
+
 #[test]
 fn rules_apply_before_counting_and_the_report_shortcut() {
     let d = Dir::new();

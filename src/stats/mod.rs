@@ -712,8 +712,17 @@ impl Collector {
                 let lower = name.to_ascii_lowercase();
                 let tld = psl::suffix(&lower).map(|s| s.as_bytes().to_vec());
                 let domain = psl::domain(&lower).map(|d| d.as_bytes().to_vec());
-                self.label(side + Q_TLD, tld.as_deref().unwrap_or(b"(none)"));
-                self.label(side + Q_DOMAIN, domain.as_deref().unwrap_or(b"(none)"));
+                // A name that is (or ends in) an address literal — `192.0.2.7`,
+                // `::ffff:192.0.2.7` — would publish host octets as "TLD" `7` and "domain"
+                // `2.7`. Reverse names are fine: their registered domain is the first octet.
+                let tail = domain.as_ref().or(tld.as_ref()).map_or(0, Vec::len);
+                if ends_in_address(&lower, tail) {
+                    self.label(side + Q_TLD, b"(address)");
+                    self.label(side + Q_DOMAIN, b"(address)");
+                } else {
+                    self.label(side + Q_TLD, tld.as_deref().unwrap_or(b"(none)"));
+                    self.label(side + Q_DOMAIN, domain.as_deref().unwrap_or(b"(none)"));
+                }
                 self.label(side + Q_QNAME_LENGTH, name.len().to_string().as_bytes());
                 let labels = name.iter().filter(|&&b| b == b'.').count() + 1;
                 self.label(side + Q_LABELS, labels.to_string().as_bytes());
@@ -775,6 +784,20 @@ impl Collector {
 /// A field's bytes.
 fn field<'a>(f: &Fields, line: &'a [u8], s: Std) -> Option<&'a [u8]> {
     f.get(s).map(|(a, b)| &line[a..b])
+}
+
+/// Whether an address literal (not a reverse-DNS name) overlaps the last `tail` bytes of `name`.
+fn ends_in_address(name: &[u8], tail: usize) -> bool {
+    use crate::anonymize::scan::{Colons, find_each};
+    let from = name.len().saturating_sub(tail);
+    let mut hit = false;
+    if tail > 0 {
+        find_each(name, b' ', |found| {
+            let reverse = matches!(found.colons, Colons::ReverseV4 | Colons::ReverseV6(_));
+            hit |= !reverse && found.end > from;
+        });
+    }
+    hit
 }
 
 fn event_is_dnsmasq_answer(ev: Option<&[u8]>) -> bool {
