@@ -725,3 +725,20 @@ fn an_anonymized_file_touched_before_it_is_due_is_not_anonymized_again() {
         "anonymized once"
     );
 }
+
+/// Review finding: a statistics state that cannot be read kept due raw files un-anonymized.
+/// Privacy first: they are anonymized anyway, and the run says what is missing (exit 4).
+#[test]
+fn a_broken_statistics_state_does_not_keep_raw_files() {
+    let windows = "anonymize-after = \"1d\"\nraw-retention = \"30d\"\nstatistics = true\n\n[statistics]\nkey-file = \"key\"";
+    let s = site(fixture_log(), windows);
+    fs::write(s.path("access.log.1"), &s.raw).unwrap();
+    set_age(&s.path("access.log.1"), 2.0);
+    fs::create_dir_all(s.state().join("stats")).unwrap();
+    fs::write(s.state().join("stats/web.json"), "{ not a state").unwrap();
+    s.run()
+        .code(4)
+        .stderr(contains("cannot count it (anonymized anyway"))
+        .stderr(contains("anonymized=1 "));
+    assert_eq!(fs::read(s.path("access.log.1")).unwrap(), s.anonymized);
+}
