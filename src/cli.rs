@@ -270,12 +270,13 @@ fn sources(files: Vec<PathBuf>) -> Vec<Source> {
         .collect()
 }
 
-/// ε: a positive finite number.
+/// ε: a finite number, at least `MIN_EPSILON`.
 fn parse_epsilon(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
-        Ok(e) if e.is_finite() && e > 0.0 => Ok(e),
+        Ok(e) if crate::stats::report::valid_epsilon(e) => Ok(e),
         _ => Err(format!(
-            "`{s}`: expected a positive number such as 0.5 or 1"
+            "`{s}`: expected a positive number such as 0.5 or 1 (at least {})",
+            crate::stats::report::MIN_EPSILON
         )),
     }
 }

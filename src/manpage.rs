@@ -237,17 +237,23 @@ state made without --key-file merges with nothing). Every label taken from a lin
 query name, ...) is scrubbed of addresses before it is counted. Panels keep up to --capacity labels \
 exactly; beyond, a Misra-Gries summary keeps the largest with a stated error bound, and the \
 \"other\" row stays exact. logscrub report withholds every count below --min-count (K, default 10): \
-small labels fold into \"other\", and a cell below K (other included) is shown as \"< K\"; the \
-footer states K, the time range and any error bound. Times are read in every server form \
+small labels fold into \"other\", and a cell below K (other included) is shown as \"< K\". Totals \
+could give a withheld number back, so more is withheld: while a panel's \"other\" is below K but \
+not empty, its smallest shown row joins it; while the withheld requests (queries) of a series add \
+up to less than K but more than 0, the smallest shown bucket is withheld too; bytes are withheld \
+with their bucket's requests; every bucket from the first to the last is listed, empty ones as \
+\"< K\" (an absent bucket would tell nothing from few). The time range is given in buckets, \
+never a line's time. The footer states K, the time range and any error bound. Times are read in every server form \
 (Common Log Format, BIND, epoch seconds, syslog without a year (the year of the file's modification \
 time), ISO 8601); zone-less times are taken as UTC and buckets are UTC days or hours unless --tz. DNS \
 servers that log a query in several lines are counted once per query: question lines when the log \
 has any, else answer lines. --dp-epsilon E adds two-sided geometric noise (the discrete Laplace \
 mechanism) to every published number before K applies: event-level differential privacy, E per number \
-for one log line; one line changes at most 16 numbers, so the report as a whole is 16 E. It hides \
+for one log line; one line changes at most 17 numbers (the line total among them), so the report as a \
+whole is 17 E. It hides \
 whether any single request is in the data, not a client with many requests; unique counts get the same \
 noise with an approximate guarantee (a sketch can move by more than one for one line); bytes are not \
-published under it.";
+published under it; the first and last bucket are shown as they are. E must be at least 0.000001.";
 
 const OUTPUT: &str = "Every line of input produces its line of output, in order, unless --on-unparsed drop leaves \
 it out (counted). Line endings (LF, CRLF, a missing final newline), invalid UTF-8 and NUL bytes are kept as \

@@ -620,12 +620,22 @@ fn differential_privacy_noise_is_added_before_k_and_stated() {
     assert_ne!(noisy["panels"], exact["panels"]);
     let text = serde_json::to_string(&noisy).unwrap();
     assert!(published_counts("json", &text).iter().all(|&n| n >= 3));
-    logscrub()
-        .args(["report", "--dp-epsilon", "0"])
-        .arg(d.p("s.json"))
-        .assert()
-        .code(2)
-        .stderr(contains("positive number"));
+    for e in ["0", "1e-7", "-1", "NaN", "inf"] {
+        logscrub()
+            .args(["report", &format!("--dp-epsilon={e}")])
+            .arg(d.p("s.json"))
+            .assert()
+            .code(2)
+            .stderr(contains("positive number"));
+    }
+    // The smallest ε accepted draws finite noise of its scale (about 1/ε). A tiny ε once went
+    // through e^-ε, which is 1.0 in floating point, and came out as i64::MAX: now refused.
+    let tiny = report(&["--dp-epsilon", "0.000001"]);
+    assert!(
+        tiny["lines"].as_u64().unwrap() < 1 << 40,
+        "{}",
+        tiny["lines"]
+    );
 }
 
 /// A state file is input too: damaged or crafted ones are refused or handled, never a panic.
@@ -660,4 +670,72 @@ fn hostile_state_files_are_refused_or_handled() {
             .code(1)
             .stderr(contains(name));
     }
+}
+
+/// Review findings on what a report gives away beside its cells: the exact time of the first
+/// and last line, a single withheld bucket that the total gives back, a withheld `other` that
+/// another panel's total gives back, bytes of a bucket with few requests, and absent buckets
+/// that tell "nothing" from "below K".
+#[test]
+fn a_report_gives_nothing_below_k_away_through_totals_times_or_gaps() {
+    let d = Dir::new();
+    let log = d.p("access.log");
+    let mut text = String::new();
+    // K = 10. Oct 1: 20 GET; Oct 2: nothing; Oct 3: 3 POST; Oct 4: 15 GET.
+    for (day, n, method) in [(1, 20, "GET"), (3, 3, "POST"), (4, 15, "GET")] {
+        for i in 0..n {
+            text += &format!(
+                "192.0.2.{i} - - [0{day}/Oct/2026:12:{i:02}:07 +0000] \"{method} /a HTTP/1.1\" 200 1234 \"-\" \"curl/8.5.0\"\n"
+            );
+        }
+    }
+    fs::write(&log, text).unwrap();
+    d.stats(&[&log], &["--format", "combined"], "s.json");
+    let out = logscrub()
+        .args(["report", "--min-count", "10", "--to", "json"])
+        .arg(d.p("s.json"))
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["first"], "2026-10-01", "a bucket, not a line's time");
+    assert_eq!(r["last"], "2026-10-04");
+    let rows = r["web_series"].as_array().unwrap();
+    let buckets: Vec<&str> = rows.iter().map(|r| r["bucket"].as_str().unwrap()).collect();
+    assert_eq!(
+        buckets,
+        ["2026-10-01", "2026-10-02", "2026-10-03", "2026-10-04"]
+    );
+    let col = |name: &str| -> Vec<Option<u64>> {
+        rows.iter()
+            .map(|row| {
+                let v = row["values"].as_array().unwrap();
+                v.iter().find(|c| c[0] == name).unwrap()[1].as_u64()
+            })
+            .collect()
+    };
+    // Oct 3 alone would be 38 - 20 - 15: the smallest shown bucket is withheld with it.
+    assert_eq!(col("requests"), [Some(20), None, None, None]);
+    assert_eq!(col("bytes"), [Some(20 * 1234), None, None, None]);
+    // Methods: POST (3) alone in `other` would be the status panel's total minus GET.
+    let method = r["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"] == "method")
+        .unwrap();
+    assert_eq!(method["rows"], serde_json::json!([]));
+    assert_eq!(method["other"], 38);
+    let status = r["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"] == "status")
+        .unwrap();
+    assert_eq!(status["rows"], serde_json::json!([["200", 38]]));
+    let note = r["note"].as_str().unwrap();
+    assert!(
+        note.contains("2026-10-01 to 2026-10-04 (days, UTC)"),
+        "{note}"
+    );
+    assert!(!note.contains("12:00:07"), "{note}");
 }

@@ -455,10 +455,13 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
                 reports.push((p, f));
             }
             let dp_epsilon = match &st.dp_epsilon {
-                Some(e) if !(e.get_ref().is_finite() && *e.get_ref() > 0.0) => {
+                Some(e) if !crate::stats::report::valid_epsilon(*e.get_ref()) => {
                     return Err(err(
                         Some(e.span()),
-                        "dp-epsilon must be a positive number".into(),
+                        format!(
+                            "dp-epsilon must be a positive number, at least {}",
+                            crate::stats::report::MIN_EPSILON
+                        ),
                     ));
                 }
                 e => e.as_ref().map(|e| *e.get_ref()),

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{Granularity, State};
+use super::{Bucket, Granularity, State};
 
 /// A published number: the count, or withheld because it is below K.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -75,14 +75,17 @@ pub struct Report {
     pub dp_epsilon: Option<f64>,
     /// K.
     pub min_count: u64,
-    /// The earliest and latest line time.
+    /// The first and last bucket with lines (a bucket, not a line's time: the exact time of
+    /// the first and last line would tell when one client came).
     pub first: Option<String>,
     /// See `first`.
     pub last: Option<String>,
     /// Bucket size.
     pub bucket: Granularity,
-    /// Lines read, unparsed, excluded, undated (totals are never below K-sensitive: they are
-    /// whole-log figures).
+    /// The buckets' offset from UTC in seconds.
+    pub tz_offset: i32,
+    /// Lines read, unparsed, excluded, undated: whole-log figures, not withheld below K (noisy
+    /// under differential privacy like every other number).
     pub lines: u64,
     /// See `lines`.
     pub unparsed: u64,
@@ -130,24 +133,31 @@ const DNS_ANSWER_PANELS: &[(&str, &str)] = &[
     ("response_size", "Response sizes (16-byte bins)"),
 ];
 
-/// The most published numbers one log line can change: three series values and one row in
-/// each panel it is counted in (web: 10 panels; DNS: 9 query panels and 4 answer panels).
-pub const NUMBERS_PER_LINE: u32 = 16;
+/// The most published numbers one log line can change: the line total, three series values
+/// and one row (or `other`) in each panel it is counted in (web: 10 panels, bytes not published
+/// under noise; DNS: 9 query panels and 4 answer panels). An undated line changes `undated`
+/// instead of the series, an unparsed or excluded one only two totals.
+pub const NUMBERS_PER_LINE: u32 = 17;
+
+/// The smallest ε accepted: below, the noise (about 1/ε) drowns every count anyway, and
+/// floating point stops being exact enough to draw it.
+pub const MIN_EPSILON: f64 = 1e-6;
+
+/// Whether `e` is an ε a report can use (finite, at least [`MIN_EPSILON`]).
+pub fn valid_epsilon(e: f64) -> bool {
+    e.is_finite() && e >= MIN_EPSILON
+}
 
 /// Two-sided geometric noise for the discrete Laplace mechanism.
 pub struct Noise {
-    alpha: f64,
     /// ε per published number.
     pub epsilon: f64,
 }
 
 impl Noise {
-    /// Noise for ε per published number (> 0).
+    /// Noise for ε per published number (see [`valid_epsilon`]).
     pub fn new(epsilon: f64) -> Noise {
-        Noise {
-            alpha: (-epsilon).exp(),
-            epsilon,
-        }
+        Noise { epsilon }
     }
 
     fn uniform() -> f64 {
@@ -157,11 +167,10 @@ impl Noise {
         ((u64::from_le_bytes(b) >> 11) as f64 + 1.0) / (1u64 << 53) as f64
     }
 
+    /// P(k) = (1 - α) α^k with α = e^-ε, drawn as floor(ln U / -ε) (not through α, which
+    /// rounds to 1 for a small ε).
     fn geometric(&self) -> i64 {
-        if self.alpha <= 0.0 {
-            return 0;
-        }
-        (Self::uniform().ln() / self.alpha.ln()).floor() as i64
+        (Self::uniform().ln() / -self.epsilon).floor() as i64
     }
 
     /// `n` plus noise, never below zero.
@@ -169,6 +178,49 @@ impl Noise {
         let z = self.geometric() - self.geometric();
         (n as i64).saturating_add(z).max(0) as u64
     }
+}
+
+/// Most buckets a series is filled to (a century of hours); a longer range — a state holding
+/// a wrong date — shows its buckets with lines only, and the footer says so.
+const MAX_BUCKETS: usize = 1_000_000;
+
+/// The buckets of a series: every bucket from the first to the last one where `has` holds,
+/// empty ones included — an absent bucket would tell "nothing" from "below K", and under noise
+/// every bucket needs its own. Beyond [`MAX_BUCKETS`], only the buckets where `has` holds.
+fn filled(s: &State, hourly: bool, has: impl Fn(&Bucket) -> bool) -> Vec<String> {
+    let with: Vec<&String> = s
+        .series
+        .iter()
+        .filter(|(_, b)| has(b))
+        .map(|(k, _)| k)
+        .collect();
+    match (with.first(), with.last()) {
+        (Some(a), Some(b)) => super::time::buckets_between(a, b, hourly, MAX_BUCKETS)
+            .unwrap_or_else(|| with.into_iter().cloned().collect()),
+        _ => Vec::new(),
+    }
+}
+
+/// The cells of a column whose sum can be worked out (requests and queries add up to published
+/// totals): below K withheld, and while the withheld cells add up to more than 0 but less than
+/// K, the smallest shown cell is withheld too — else a single withheld cell is the total minus
+/// the shown ones.
+fn additive(values: &[u64], k: u64) -> Vec<Cell> {
+    let mut cells: Vec<Cell> = values.iter().map(|&n| Cell::of(n, k)).collect();
+    let mut hidden = values
+        .iter()
+        .filter(|&&n| n < k)
+        .fold(0u64, |a, &n| a.saturating_add(n));
+    let mut shown: Vec<usize> = (0..values.len()).filter(|&i| values[i] >= k).collect();
+    shown.sort_by_key(|&i| values[i]);
+    for i in shown {
+        if hidden == 0 || hidden >= k {
+            break;
+        }
+        cells[i] = Cell::Withheld;
+        hidden = hidden.saturating_add(values[i]);
+    }
+    cells
 }
 
 /// Panels whose labels are numbers or ranges, shown in label order and in full.
@@ -182,38 +234,54 @@ impl Report {
         let k = min_count.max(1);
         let noisy = |n: u64| dp.map_or(n, |d| d.add(n));
         let questions = s.dns_has_questions();
-        let mut web_series = Vec::new();
-        let mut dns_series = Vec::new();
-        for (bucket, b) in &s.series {
-            if b.requests > 0 {
-                web_series.push(SeriesRow {
-                    bucket: bucket.clone(),
+        let hourly = s.bucket == Granularity::Hour;
+        let web_rows = filled(s, hourly, |b| b.requests > 0);
+        let dns_rows = filled(s, hourly, |b| b.dns_queries(questions) > 0);
+        let empty = Bucket::default();
+        let get = |key: &String| s.series.get(key).unwrap_or(&empty);
+        let requests: Vec<u64> = web_rows.iter().map(|k| noisy(get(k).requests)).collect();
+        let requests = additive(&requests, k);
+        let web_series = web_rows
+            .iter()
+            .zip(requests)
+            .map(|(key, req)| {
+                let b = get(key);
+                // Bytes of a bucket with few requests tell their responses' sizes: withheld
+                // with the requests (and always under noise, which they would need too much of).
+                let bytes = match req {
+                    Cell::Count(_) if dp.is_none() => Cell::of(b.bytes, k),
+                    _ => Cell::Withheld,
+                };
+                SeriesRow {
+                    bucket: key.clone(),
                     values: vec![
-                        ("requests".into(), Cell::of(noisy(b.requests), k)),
-                        (
-                            "bytes".into(),
-                            if dp.is_some() {
-                                Cell::Withheld
-                            } else {
-                                Cell::of(b.bytes, k)
-                            },
-                        ),
+                        ("requests".into(), req),
+                        ("bytes".into(), bytes),
                         ("visitors".into(), Cell::of(noisy(b.visitors.estimate()), k)),
                     ],
-                });
-            }
-            let q = b.dns_queries(questions);
-            if q > 0 {
-                dns_series.push(SeriesRow {
-                    bucket: bucket.clone(),
+                }
+            })
+            .collect();
+        let queries: Vec<u64> = dns_rows
+            .iter()
+            .map(|key| noisy(get(key).dns_queries(questions)))
+            .collect();
+        let queries = additive(&queries, k);
+        let dns_series = dns_rows
+            .iter()
+            .zip(queries)
+            .map(|(key, q)| {
+                let b = get(key);
+                SeriesRow {
+                    bucket: key.clone(),
                     values: vec![
-                        ("queries".into(), Cell::of(noisy(q), k)),
+                        ("queries".into(), q),
                         ("sources".into(), Cell::of(noisy(b.sources.estimate()), k)),
                         ("networks".into(), Cell::of(noisy(b.networks.estimate()), k)),
                     ],
-                });
-            }
-        }
+                }
+            })
+            .collect();
         let side = if questions { "q." } else { "a." };
         let mut wanted: Vec<(String, String, &str)> = Vec::new();
         for (key, title) in WEB_PANELS {
@@ -253,7 +321,16 @@ impl Report {
                 .iter()
                 .map(|r| p.counts.get(r.0.as_bytes()).copied().unwrap_or(r.1))
                 .fold(0u64, u64::saturating_add);
-            let rest = noisy(p.total.max(shown) - shown);
+            let mut rest = noisy(p.total.max(shown) - shown);
+            // A total published elsewhere (another panel's, the series') would give a small
+            // `other` away, and with it a label when the panel has few (IPv6 next to IPv4):
+            // while `other` is below K but not empty, the smallest shown row joins it.
+            while rest > 0 && rest < k {
+                let Some((i, _)) = rows.iter().enumerate().min_by_key(|(_, r)| r.1) else {
+                    break;
+                };
+                rest = rest.saturating_add(rows.remove(i).1);
+            }
             let other = (rest > 0).then(|| Cell::of(rest, k));
             if rows.is_empty() && other.is_none() {
                 continue;
@@ -269,17 +346,35 @@ impl Report {
         Report {
             dp_epsilon: dp.map(|d| d.epsilon),
             min_count: k,
-            first: s.first.clone(),
-            last: s.last.clone(),
+            first: s.series.keys().next().cloned(),
+            last: s.series.keys().next_back().cloned(),
             bucket: s.bucket,
-            lines: s.lines,
-            unparsed: s.unparsed,
-            excluded: s.excluded,
-            undated: s.undated,
+            tz_offset: s.tz_offset,
+            lines: noisy(s.lines),
+            unparsed: noisy(s.unparsed),
+            excluded: noisy(s.excluded),
+            undated: noisy(s.undated),
             web_series,
             dns_series,
             panels,
         }
+    }
+
+    /// `2026-11-01 to 2026-11-30 (days, UTC)`.
+    fn range(&self) -> Option<String> {
+        let (a, b) = (self.first.as_ref()?, self.last.as_ref()?);
+        let z = self.tz_offset;
+        let zone = if z == 0 {
+            "UTC".to_string()
+        } else {
+            let (sign, z) = if z < 0 { ('-', -z) } else { ('+', z) };
+            format!("UTC{sign}{:02}:{:02}", z / 3600, z % 3600 / 60)
+        };
+        let unit = match self.bucket {
+            Granularity::Day => "days",
+            Granularity::Hour => "hours",
+        };
+        Some(format!("{a} to {b} ({unit}, {zone})"))
     }
 
     fn footer(&self) -> String {
@@ -292,12 +387,12 @@ impl Report {
             self.undated,
             k = self.min_count
         );
-        if let (Some(a), Some(b)) = (&self.first, &self.last) {
-            f += &format!(" Time range: {a} to {b} (UTC).");
+        if let Some(r) = self.range() {
+            f += &format!(" Time range: {r}.");
         }
         if let Some(e) = self.dp_epsilon {
             f += &format!(
-                " Every number carries random noise (differential privacy, ε = {e} per number for one log line; up to {} numbers change with one line, so {:.3} for the report; bytes are not published). It protects single requests, not clients with many.",
+                " Every number carries random noise (differential privacy, ε = {e} per number for one log line; up to {} numbers change with one line, so {:.3} for the report; bytes are not published). It protects single requests, not clients with many; the first and last bucket are shown as they are.",
                 NUMBERS_PER_LINE,
                 e * f64::from(NUMBERS_PER_LINE)
             );
@@ -460,8 +555,8 @@ impl Report {
             o,
             "<style>{STYLE}</style></head><body><h1>Log statistics</h1>"
         );
-        if let (Some(a), Some(b)) = (&self.first, &self.last) {
-            let _ = write!(o, "<p>{} to {} (UTC)</p>", h(a), h(b));
+        if let Some(r) = self.range() {
+            let _ = write!(o, "<p>{}</p>", h(&r));
         }
         for (title, series) in [
             ("Web traffic", &self.web_series),
@@ -492,7 +587,7 @@ impl Report {
             let max = p.rows.iter().map(|r| r.1).max().unwrap_or(1).max(1);
             let _ = write!(o, "<section><h2>{}</h2><table>", h(&p.title));
             for (label, n) in &p.rows {
-                let w = (n * 100 / max).max(1);
+                let w = (u128::from(*n) * 100 / u128::from(max)).max(1);
                 let _ = write!(
                     o,
                     "<tr><td>{}</td><td class=\"n\">{n}</td><td style=\"width:35%\"><span class=\"bar\" style=\"width:{w}%\"></span></td></tr>",
@@ -565,6 +660,23 @@ fn chart(series: &[SeriesRow]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn additive_columns_never_leave_a_withheld_sum_between_0_and_k() {
+        use Cell::{Count as C, Withheld as W};
+        for (values, want) in [
+            (&[20, 0, 3, 15][..], &[C(20), W, W, W][..]),
+            (&[20, 0, 0, 15], &[C(20), W, W, C(15)]), // withheld sum 0: nothing to give away
+            (&[20, 5, 6, 15], &[C(20), W, W, C(15)]), // 11 >= K
+            (&[3], &[W]),
+            (&[3, 50], &[W, W]),
+            (&[10, 10, 10], &[C(10), C(10), C(10)]),
+            (&[], &[]),
+        ] {
+            assert_eq!(additive(values, 10), want, "{values:?}");
+        }
+        assert_eq!(additive(&[u64::MAX, 1], 10), [W, W]);
+    }
 
     #[test]
     fn geometric_noise_has_the_discrete_laplace_spread() {

@@ -138,9 +138,70 @@ pub fn bucket(t: DateTime<Utc>, hourly: bool, offset: i32) -> String {
     }
 }
 
+/// Every bucket from `first` to `last` (both keys as [`bucket`] writes them), in order; `None`
+/// when a key does not parse or the range holds more than `cap` buckets.
+pub fn buckets_between(first: &str, last: &str, hourly: bool, cap: usize) -> Option<Vec<String>> {
+    let parse = |k: &str| {
+        if hourly {
+            NaiveDateTime::parse_from_str(&format!("{k}:00"), "%Y-%m-%dT%H:%M").ok()
+        } else {
+            NaiveDate::parse_from_str(k, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        }
+    };
+    let (a, b) = (parse(first)?, parse(last)?);
+    let step = if hourly {
+        Duration::hours(1)
+    } else {
+        Duration::days(1)
+    };
+    let n = (b - a).num_seconds() / step.num_seconds();
+    if n < 0 || n >= cap as i64 {
+        return None;
+    }
+    let fmt = if hourly { "%Y-%m-%dT%H" } else { "%Y-%m-%d" };
+    Some(
+        (0..=n)
+            .map(|i| (a + step * i as i32).format(fmt).to_string())
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn buckets_between_fills_days_and_hours() {
+        assert_eq!(
+            buckets_between("2026-02-27", "2026-03-02", false, 100).unwrap(),
+            ["2026-02-27", "2026-02-28", "2026-03-01", "2026-03-02"]
+        );
+        assert_eq!(
+            buckets_between("2026-12-31T22", "2027-01-01T01", true, 100).unwrap(),
+            [
+                "2026-12-31T22",
+                "2026-12-31T23",
+                "2027-01-01T00",
+                "2027-01-01T01"
+            ]
+        );
+        assert_eq!(
+            buckets_between("2026-01-01", "2026-01-01", false, 1).unwrap(),
+            ["2026-01-01"]
+        );
+        assert_eq!(buckets_between("2026-01-01", "2026-01-05", false, 4), None);
+        assert_eq!(
+            buckets_between("2026-01-05", "2026-01-01", false, 100),
+            None
+        );
+        assert_eq!(buckets_between("nonsense", "2026-01-01", false, 100), None);
+        assert_eq!(
+            buckets_between("0001-01-01T00", "9999-12-31T23", true, 1000),
+            None
+        );
+    }
 
     #[test]
     fn every_server_form() {
