@@ -139,7 +139,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l bucket -d 'T
 hour\t'One bucket per hour'"
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l tz -d 'Bucket boundaries at this offset from UTC (+01:00, -05:00); times in the logs without a zone are read as UTC' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l key-file -d 'Key file for the unique counts (32 bytes, hex; `logscrub keygen`): states made with the same key merge. Without it a random key is used and the state merges with nothing else' -r -F
-complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l capacity -d 'Labels kept per panel; beyond, counts carry a stated error bound' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l capacity -d 'Labels kept per panel (1 to 10000000); beyond, counts carry a stated error bound' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l ipv4-prefix -d 'IPv4 bits an address in a counted label keeps (labels are scrubbed like log lines)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l ipv6-prefix -d 'IPv6 bits an address in a counted label keeps' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l report -d 'Write a report in this format instead of the state (-o is then the report)' -r -f -a "json\t'JSON, for machines'

@@ -151,8 +151,8 @@ pub struct StatsArgs {
     /// same key merge. Without it a random key is used and the state merges with nothing else.
     #[arg(long, value_name = "PATH")]
     pub key_file: Option<PathBuf>,
-    /// Labels kept per panel; beyond, counts carry a stated error bound.
-    #[arg(long, default_value_t = 10_000, value_name = "N")]
+    /// Labels kept per panel (1 to 10000000); beyond, counts carry a stated error bound.
+    #[arg(long, default_value_t = 10_000, value_name = "N", value_parser = parse_capacity)]
     pub capacity: usize,
     /// IPv4 bits an address in a counted label keeps (labels are scrubbed like log lines).
     #[arg(long, default_value_t = 24, value_name = "BITS", value_parser = clap::value_parser!(u8).range(0..=31))]
@@ -270,6 +270,14 @@ fn sources(files: Vec<PathBuf>) -> Vec<Source> {
         .collect()
 }
 
+/// A panel capacity: 1 to `MAX_CAPACITY`.
+fn parse_capacity(s: &str) -> Result<usize, String> {
+    let n = s
+        .parse::<usize>()
+        .map_err(|_| format!("`{s}`: expected a number of labels"))?;
+    crate::stats::topk::check_capacity(n)
+}
+
 /// ε: a finite number, at least `MIN_EPSILON`.
 fn parse_epsilon(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
@@ -356,7 +364,7 @@ impl StatsArgs {
                 BucketArg::Hour => Granularity::Hour,
             },
             tz_offset,
-            capacity: self.capacity.max(1),
+            capacity: self.capacity,
             uniques,
             scrub,
             output: self.output,

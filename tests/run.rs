@@ -364,6 +364,18 @@ fn policy_mistakes_are_usage_errors_with_a_place() {
             "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nraw-retention = \"7d\"\nmode = \"hash\"\n",
             "source `a`: --mode hash needs a key",
         ),
+        (
+            "state-dir = \"s\"\n[[source]]\nname = \"web 1\"\nfiles = [\"x/y*\"]\nraw-retention = \"7d\"\n[[source]]\nname = \"web_1\"\nfiles = [\"x/z*\"]\nraw-retention = \"7d\"\n",
+            "p.toml:7:8: source names `web 1` and `web_1` are the same as a file name",
+        ),
+        (
+            "state-dir = \"s\"\n[statistics]\nkey-file = \"k\"\ncapacity = 0\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nanonymize-after = \"1d\"\nstatistics = true\n",
+            "p.toml:4:12: capacity 0: expected 1 to 10000000",
+        ),
+        (
+            "state-dir = \"s\"\n[statistics]\nkey-file = \"k\"\ndp-epsilon = 1e-9\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nanonymize-after = \"1d\"\nstatistics = true\n",
+            "p.toml:4:14: dp-epsilon must be a positive number, at least",
+        ),
     ] {
         fs::write(&p, text).unwrap();
         logscrub()

@@ -661,7 +661,20 @@ fn hostile_state_files_are_refused_or_handled() {
             &good.replacen("\"version\":1", "\"version\":9", 1),
         ),
         ("register.json", &good.replacen("\"s:", "\"s:000040", 1)),
+        // A capacity of 0 or beyond the limit (2 * capacity overflowed in debug builds).
+        (
+            "capacity0.json",
+            &good.replacen("\"capacity\":10000", "\"capacity\":0", 1),
+        ),
+        (
+            "capacity.json",
+            &good.replace(
+                "\"capacity\":10000",
+                &format!("\"capacity\":{}", usize::MAX),
+            ),
+        ),
     ] {
+        assert_ne!(text, good, "{name}");
         fs::write(d.p(name), text).unwrap();
         logscrub()
             .args(["report", "--to", "md"])
@@ -669,6 +682,15 @@ fn hostile_state_files_are_refused_or_handled() {
             .assert()
             .code(1)
             .stderr(contains(name));
+    }
+    for cap in ["0", "10000001", "-1"] {
+        logscrub()
+            .args(["stats", &format!("--capacity={cap}"), "-o"])
+            .arg(d.p("x.json"))
+            .arg(fixture("web/combined.log"))
+            .assert()
+            .code(2)
+            .stderr(contains("--capacity"));
     }
 }
 

@@ -437,7 +437,7 @@ impl Job<'_> {
                 h
             }
         };
-        let path = stats_path(&self.o.policy.state_dir, &self.src.name);
+        let path = stats_path(&self.o.policy.state_dir, self.src);
         let mut cum = Cumulative::load(&path, so)?;
         if cum.counted.contains(&hash) {
             return Ok(()); // counted by an earlier run that stopped before anonymizing it
@@ -643,18 +643,10 @@ impl Cumulative {
 }
 
 /// Where a source's statistics live: STATE-DIR/stats/NAME.json (the name made safe for a file).
-fn stats_path(state_dir: &Path, source: &str) -> PathBuf {
-    let safe: String = source
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "._-".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    state_dir.join("stats").join(format!("{safe}.json"))
+fn stats_path(state_dir: &Path, source: &Source) -> PathBuf {
+    state_dir
+        .join("stats")
+        .join(format!("{}.json", source.file_name()))
 }
 
 /// Renders the policy's reports from every source's statistics.
@@ -665,7 +657,7 @@ fn write_reports(o: &Options) -> anyhow::Result<()> {
     let mut total: Option<crate::stats::State> = None;
     for (src, so) in o.policy.sources.iter().zip(&o.stats) {
         let Some(so) = so else { continue };
-        let path = stats_path(&o.policy.state_dir, &src.name);
+        let path = stats_path(&o.policy.state_dir, src);
         if !path.exists() {
             continue;
         }
@@ -752,10 +744,10 @@ fn ident_of(e: &Entry) -> Ident {
         dev: e.dev,
         ino: e.ino,
         size: e.size,
-        mtime_ns: e
-            .mtime
-            .timestamp_nanos_opt()
-            .unwrap_or(e.mtime.timestamp().saturating_mul(1_000_000_000)),
+        mtime_ns: Ident::mtime_ns(
+            e.mtime.timestamp(),
+            i64::from(e.mtime.timestamp_subsec_nanos()),
+        ),
     }
 }
 

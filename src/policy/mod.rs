@@ -172,6 +172,12 @@ pub struct Statistics {
 }
 
 impl Source {
+    /// The source's name made safe for a file name (its statistics file): letters, digits,
+    /// `.`, `_` and `-` kept, anything else `_`. Unique among a policy's sources.
+    pub fn file_name(&self) -> String {
+        file_name(&self.name)
+    }
+
     /// True for a file still being written, which `run` never touches: a name listed in `live`,
     /// a name without any sign of rotation (no date, no `.N` suffix, no compression suffix), or a
     /// name whose date names a period that has not ended yet (`access-2026-11-22.log` today).
@@ -226,7 +232,7 @@ struct RawStatistics {
     bucket: Option<Spanned<String>>,
     min_count: Option<u64>,
     top: Option<usize>,
-    capacity: Option<usize>,
+    capacity: Option<Spanned<usize>>,
     dp_epsilon: Option<Spanned<f64>>,
     #[serde(default)]
     reports: Vec<Spanned<String>>,
@@ -326,6 +332,19 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
             return Err(err(
                 Some(s.name.span()),
                 format!("source name `{name}` must be non-empty and unique"),
+            ));
+        }
+        if let Some(o) = sources
+            .iter()
+            .find(|o: &&Source| o.file_name() == file_name(&name))
+        {
+            return Err(err(
+                Some(s.name.span()),
+                format!(
+                    "source names `{}` and `{name}` are the same as a file name (`{}`): their statistics would share a file",
+                    o.name,
+                    file_name(&name)
+                ),
             ));
         }
         if s.files.is_empty() {
@@ -466,13 +485,18 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
                 }
                 e => e.as_ref().map(|e| *e.get_ref()),
             };
+            let capacity = match &st.capacity {
+                Some(c) => crate::stats::topk::check_capacity(*c.get_ref())
+                    .map_err(|m| err(Some(c.span()), m))?,
+                None => 10_000,
+            };
             Some(Statistics {
                 dp_epsilon,
                 key_file: abs(&st.key_file),
                 bucket,
                 min_count: st.min_count.unwrap_or(10),
                 top: st.top.unwrap_or(10),
-                capacity: st.capacity.unwrap_or(10_000).max(1),
+                capacity,
                 reports,
             })
         }
@@ -490,6 +514,19 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
         sources,
         statistics,
     })
+}
+
+/// See [`Source::file_name`].
+fn file_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 #[cfg(test)]

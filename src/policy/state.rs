@@ -50,8 +50,14 @@ impl Ident {
             dev: m.dev(),
             ino: m.ino(),
             size: m.size(),
-            mtime_ns: m.mtime().saturating_mul(1_000_000_000) + m.mtime_nsec(),
+            mtime_ns: Ident::mtime_ns(m.mtime(), m.mtime_nsec()),
         })
+    }
+
+    /// Seconds and nanoseconds as one number, saturating (a file dated past 2262 must not
+    /// panic); every identity is made through here, so two reads of one file agree.
+    pub fn mtime_ns(secs: i64, nsecs: i64) -> i64 {
+        secs.saturating_mul(1_000_000_000).saturating_add(nsecs)
     }
 }
 

@@ -120,6 +120,7 @@ pub struct State {
     /// Fingerprint of the key behind the unique counts (`ephemeral-...` for a one-run key).
     pub uniques_key: String,
     /// Label capacity of each panel.
+    #[serde(deserialize_with = "topk::capacity")]
     pub capacity: usize,
     /// Lines read.
     pub lines: u64,
@@ -572,7 +573,7 @@ impl Collector {
         let hash = client.map(|c| self.uniques.client(c).0);
         if let Some(b) = self.bucket(time) {
             b.requests += 1;
-            b.bytes += bytes;
+            b.bytes = b.bytes.saturating_add(bytes);
             if let Some(h) = hash {
                 b.visitors.add(h);
             }

@@ -20,10 +20,29 @@ use crate::anonymize::BuildAddrHasher;
 /// (invalid UTF-8 replaced) when written.
 pub type Counts = HashMap<Vec<u8>, u64, BuildAddrHasher>;
 
+/// The largest capacity accepted (by the command line, a policy and a state file): a few GiB
+/// of labels at most, and no arithmetic on it can overflow.
+pub const MAX_CAPACITY: usize = 10_000_000;
+
+/// Checks a capacity: 1 to [`MAX_CAPACITY`].
+pub fn check_capacity(n: usize) -> Result<usize, String> {
+    if (1..=MAX_CAPACITY).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("capacity {n}: expected 1 to {MAX_CAPACITY}"))
+    }
+}
+
+/// Deserializes a capacity through [`check_capacity`] (a state file is input too).
+pub fn capacity<'de, D: serde::Deserializer<'de>>(d: D) -> Result<usize, D::Error> {
+    check_capacity(usize::deserialize(d)?).map_err(serde::de::Error::custom)
+}
+
 /// Label counts.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TopK {
     /// How many labels are kept.
+    #[serde(deserialize_with = "capacity")]
     pub capacity: usize,
     /// Every count may be this much below the truth (0: exact).
     pub error: u64,
@@ -77,7 +96,7 @@ impl TopK {
             None => {
                 self.counts.insert(label.to_owned(), n);
                 // Amortized: shrink only when twice the capacity is reached.
-                if self.counts.len() > 2 * self.capacity {
+                if self.counts.len() > self.capacity.saturating_mul(2) {
                     self.shrink();
                 }
             }
@@ -94,7 +113,7 @@ impl TopK {
             let c = self.counts.entry(k.clone()).or_insert(0);
             *c = c.saturating_add(*v);
         }
-        if self.counts.len() > 2 * self.capacity {
+        if self.counts.len() > self.capacity.saturating_mul(2) {
             self.shrink();
         }
     }
