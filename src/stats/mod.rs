@@ -298,8 +298,8 @@ impl Uniques {
         u64::from_le_bytes(a[..8].try_into().expect("8 bytes"))
     }
 
-    /// The hash of a client as written: an address (any form std parses, brackets stripped),
-    /// else the text itself.
+    /// The hash of a client as written: an address (bare, `[v6]`, with a `:port`, `#port` or
+    /// `%zone`), else the text itself.
     pub fn client(&self, text: &[u8]) -> (u64, Option<IpAddr>) {
         let t = text
             .strip_prefix(b"[")
@@ -307,9 +307,7 @@ impl Uniques {
             .unwrap_or(text);
         let parsed = match parse_v4(t) {
             Some(a) => Some(IpAddr::V4(a)),
-            None => std::str::from_utf8(t)
-                .ok()
-                .and_then(|s| s.parse::<IpAddr>().ok()),
+            None => parse_ip(t).or_else(|| parse_ip(strip_port(text)?)),
         };
         match parsed {
             Some(IpAddr::V4(a)) => (self.hash(4, &a.octets()), Some(IpAddr::V4(a))),
@@ -328,6 +326,29 @@ impl Uniques {
             IpAddr::V6(a) => self.hash(16, &a.octets()),
         }
     }
+}
+
+/// An address as std parses it, after a `%zone` (the same host on any interface).
+fn parse_ip(t: &[u8]) -> Option<IpAddr> {
+    let t = match memchr::memchr(b'%', t) {
+        Some(i) => &t[..i],
+        None => t,
+    };
+    std::str::from_utf8(t).ok()?.parse().ok()
+}
+
+/// `[v6]:port` → `v6`; `v4:port`, `addr#port` → the address text; `None` when there is no port.
+fn strip_port(t: &[u8]) -> Option<&[u8]> {
+    if let Some(rest) = t.strip_prefix(b"[") {
+        let close = memchr::memchr(b']', rest)?;
+        return Some(&rest[..close]);
+    }
+    if let Some(i) = memchr::memrchr(b'#', t) {
+        return Some(&t[..i]);
+    }
+    // A single colon: IPv4 with a port (IPv6 has several and was tried whole).
+    let i = memchr::memchr(b':', t)?;
+    (memchr::memrchr(b':', t) == Some(i)).then(|| &t[..i])
 }
 
 /// Dotted-quad IPv4 (the common client), without going through `str`; `None` for anything else
@@ -850,6 +871,26 @@ mod tests {
                 assert_eq!(fast, std, "{t}");
             }
         }
+    }
+
+    #[test]
+    fn a_client_with_a_port_or_zone_counts_as_its_address() {
+        let u = Uniques::from_key(&Key::from_bytes([7u8; 32]));
+        for (a, b) in [
+            ("192.0.2.7", "192.0.2.7:5353"),
+            ("192.0.2.7", "192.0.2.7#53"),
+            ("192.0.2.7", "::ffff:192.0.2.7"),
+            ("2001:db8::1", "[2001:db8::1]:443"),
+            ("2001:db8::1", "2001:db8::1#53"),
+            ("fe80::1", "fe80::1%eth0"),
+            ("fe80::1", "[fe80::1%eth0]:53"),
+        ] {
+            let (x, y) = (u.client(a.as_bytes()), u.client(b.as_bytes()));
+            assert_eq!(x, y, "{a} vs {b}");
+            assert!(x.1.is_some(), "{a}");
+        }
+        assert_eq!(u.client(b"not-an-address").1, None);
+        assert_eq!(u.client(b"host:80").1, None);
     }
 
     #[test]
