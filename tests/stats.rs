@@ -164,16 +164,21 @@ fn dns_panels_equal_the_fixture_fields() {
             .filter(|e| e.get("qname").is_some() || e.get("rcode").is_some())
             .collect();
         let questions: Vec<&&Value> = dns_lines.iter().filter(|e| !is_answer(e)).collect();
-        let side: Vec<&&Value> = if questions.is_empty() {
+        let answer_only = questions.is_empty();
+        let side: Vec<&&Value> = if answer_only {
             dns_lines.iter().filter(|e| is_answer(e)).collect()
         } else {
             questions
         };
-        let prefix = if side.iter().all(|e| is_answer(e)) {
-            "a."
-        } else {
-            "q."
-        };
+        // An answer-only log's answers count as its questions (`q.`), so states merge.
+        let prefix = "q.";
+        if answer_only {
+            let keys = s["panels"].as_object().unwrap();
+            assert!(
+                keys.keys().all(|k| !k.starts_with("a.")),
+                "{server}: an answer-only log keeps no a. panels"
+            );
+        }
         let want = count(
             side.iter()
                 .filter_map(|e| e.get("qtype").and_then(Value::as_str)),
@@ -195,6 +200,68 @@ fn dns_panels_equal_the_fixture_fields() {
             "{server}: every fixture has two lines that are no log"
         );
     }
+}
+
+/// Review finding: a state of a question-logging server (BIND) merged with one of a server that
+/// logs answers only (CoreDNS) reported the BIND queries alone — the report chose one side for
+/// the whole state. Answer-only files now count their answers as questions.
+#[test]
+fn question_and_answer_only_servers_merge_into_every_query() {
+    let d = Dir::new();
+    let bind = d.stats(&[&fixture("dns/bind.log")], &["--format", "bind"], "b.json");
+    let core = d.stats(
+        &[&fixture("dns/coredns.log")],
+        &["--format", "coredns"],
+        "c.json",
+    );
+    let total = |s: &Value| s["panels"]["q.qtype"]["total"].as_u64().unwrap();
+    let (b, c) = (total(&bind), total(&core));
+    assert!(b > 0 && c > 0);
+    logscrub()
+        .arg("merge")
+        .arg(d.p("b.json"))
+        .arg(d.p("c.json"))
+        .arg("-o")
+        .arg(d.p("m.json"))
+        .assert()
+        .success();
+    let merged: Value = serde_json::from_str(&fs::read_to_string(d.p("m.json")).unwrap()).unwrap();
+    assert_eq!(total(&merged), b + c);
+    // Both files in one run: the same.
+    let both = d.stats(
+        &[&fixture("dns/bind.log"), &fixture("dns/coredns.log")],
+        &[],
+        "both.json",
+    );
+    assert_eq!(total(&both), b + c);
+    let out = logscrub()
+        .args([
+            "report",
+            "--min-count",
+            "1",
+            "--top",
+            "1000",
+            "--to",
+            "json",
+        ])
+        .arg(d.p("m.json"))
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let qtype = r["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"] == "qtype")
+        .unwrap();
+    let shown: u64 = qtype["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[1].as_u64().unwrap())
+        .sum::<u64>()
+        + qtype["other"].as_u64().unwrap_or(0);
+    assert_eq!(shown, b + c);
 }
 
 #[test]

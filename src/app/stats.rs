@@ -218,13 +218,22 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
                 chunker.recycle(p.data);
             }
         }
+        let mut file = State::new(
+            o.bucket,
+            o.tz_offset,
+            o.uniques.fingerprint.clone(),
+            o.capacity,
+        );
         for c in collectors {
             if let Some(c) = c.into_inner().unwrap_or_else(|e| e.into_inner()) {
-                total
-                    .merge(&c.finish())
+                file.merge(&c.finish())
                     .expect("collectors of one run are compatible");
             }
         }
+        file.answers_as_questions();
+        total
+            .merge(&file)
+            .expect("states of one run are compatible");
     }
     total.finish();
     if !o.quiet {

@@ -19,9 +19,12 @@
 //!
 //! DNS servers log a query in one line or in two (question, then answer) or more (dnsmasq:
 //! query, forwarded, reply per record). Lines are sorted into *question* lines and *answer*
-//! lines (those with a response code, or an answer event); the query count of a bucket is its
-//! question lines when the log has any, else its answer lines; panels that describe the query
-//! (qtype, domain, ...) are kept for both kinds and reported from the same side.
+//! lines (those with a response code, or an answer event); panels that describe the query
+//! (qtype, domain, ...) are kept for both kinds (`q.` and `a.`). The query count is the question
+//! lines. A file without question lines (a server logging replies only) is normalized when it has
+//! been counted ([`State::answers_as_questions`]): its answer lines become its questions, so the
+//! state of several servers, or a merge, counts every server's queries. (Answer panels such as
+//! rcode count answer lines: dnsmasq writes one reply line per record.)
 
 pub mod hll;
 pub mod report;
@@ -226,6 +229,33 @@ impl State {
     pub fn finish(&mut self) {
         for p in self.panels.values_mut() {
             p.shrink();
+        }
+    }
+
+    /// For a file without DNS question lines: its answer lines count as its questions (series
+    /// and `q.` panels; see the module docs). Call once per file, before merging it into others.
+    pub fn answers_as_questions(&mut self) {
+        if self.dns_has_questions() {
+            return;
+        }
+        for b in self.series.values_mut() {
+            b.dns_questions = b.dns_answers;
+        }
+        let answer_side: Vec<String> = self
+            .panels
+            .keys()
+            .filter(|k| k.starts_with("a."))
+            .cloned()
+            .collect();
+        for k in answer_side {
+            let p = self.panels.remove(&k).expect("listed");
+            let q = format!("q.{}", &k[2..]);
+            match self.panels.get_mut(&q) {
+                Some(mine) => mine.merge(&p),
+                None => {
+                    self.panels.insert(q, p);
+                }
+            }
         }
     }
 
