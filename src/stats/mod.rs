@@ -435,6 +435,11 @@ pub struct Collector {
     last_time: (Vec<u8>, Option<DateTime<Utc>>),
     /// Scratch for the request line's parts.
     parts: Fields,
+    /// Per panel, the first [`HOT`] labels seen with their counts, checked before the panel's
+    /// map (most lines repeat a handful of status codes, methods, browsers, query types: a
+    /// short scan is cheaper than hashing). Empty for panels of many labels. Added to the
+    /// panels, scrubbed, by [`Collector::finish`].
+    hot: Vec<Vec<(Vec<u8>, u64)>>,
     /// User agents seen lately, reduced (browser label, OS, bot).
     agents: std::collections::HashMap<
         Vec<u8>,
@@ -480,6 +485,31 @@ pub const PANEL_NAMES: &[&str] = &[
     "a.qname_length",
     "a.labels",
 ];
+/// Labels kept in a panel's hot set (see [`Collector`]).
+const HOT: usize = 8;
+
+/// `a == b`, without a call to `memcmp` for the short labels of hot sets.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let n = a.len();
+    let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+    match n {
+        0..8 => a.iter().zip(b).all(|(x, y)| x == y),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
+}
+
+/// Panels of many labels (pages, referrers, domains): no hot set.
+fn many_labels(panel: usize) -> bool {
+    matches!(panel, P_PAGE | P_NOT_FOUND | P_REFERRER)
+        || panel == Q_BASE + Q_DOMAIN
+        || panel == A_BASE + Q_DOMAIN
+}
+
 const P_STATUS: usize = 0;
 const P_STATUS_CLASS: usize = 1;
 const P_METHOD: usize = 2;
@@ -549,11 +579,29 @@ impl Collector {
             last_time: (Vec::new(), None),
             parts: Fields::default(),
             agents: Default::default(),
+            hot: vec![Vec::new(); PANEL_NAMES.len()],
         }
     }
 
-    /// Counts one `label` in panel `panel` (a `P_*` index), the label scrubbed of addresses first.
+    /// Counts one `label` in panel `panel` (a `P_*` index): in the panel's hot set when it is
+    /// there or the set has room, else through [`Collector::count`].
     fn label(&mut self, panel: usize, label: &[u8]) {
+        if !many_labels(panel) {
+            let hot = &mut self.hot[panel];
+            if let Some(e) = hot.iter_mut().find(|e| same(&e.0, label)) {
+                e.1 += 1;
+                return;
+            }
+            if hot.len() < HOT {
+                hot.push((label.to_vec(), 1));
+                return;
+            }
+        }
+        self.count(panel, label, 1);
+    }
+
+    /// Counts `n` of `label` in panel `panel`, the label scrubbed of addresses first.
+    fn count(&mut self, panel: usize, label: &[u8], n: u64) {
         self.label.clear();
         // An address in any form the finder knows needs a `:` (IPv6), a `%` (encoded), or a
         // digit and a `.` (IPv4, reverse names): labels without are counted as they are.
@@ -563,9 +611,9 @@ impl Collector {
             self.label.clear();
             self.scrub
                 .rewrite_line(label, b' ', &mut self.label, &mut self.cache);
-            self.panels[panel].add(&self.label, 1);
+            self.panels[panel].add(&self.label, n);
         } else {
-            self.panels[panel].add(label, 1);
+            self.panels[panel].add(label, n);
         }
     }
 
@@ -806,6 +854,11 @@ impl Collector {
 
     /// Ends counting: moves panels and buckets into the state and records the time range.
     pub fn finish(mut self) -> State {
+        for panel in 0..self.hot.len() {
+            for (label, n) in std::mem::take(&mut self.hot[panel]) {
+                self.count(panel, &label, n);
+            }
+        }
         let f = self.first.map(|t| t.to_rfc3339());
         let l = self.last.map(|t| t.to_rfc3339());
         self.state.first = min_opt(self.state.first.take(), f, false);
