@@ -828,3 +828,77 @@ fn a_report_gives_nothing_below_k_away_through_totals_times_or_gaps() {
     );
     assert!(!note.contains("12:00:07"), "{note}");
 }
+
+/// Snapshots: the state of two fixtures under a committed test key, and the report of that
+/// state in every renderer, byte for byte. A change to counting or rendering shows up here as a
+/// diff to read; refresh with `UPDATE_SNAPSHOTS=1 cargo test --test stats snapshots`.
+#[test]
+fn snapshots_of_the_state_and_every_renderer() {
+    let tmp = tempfile::tempdir().unwrap();
+    // Key files must not be readable by others; git does not keep modes.
+    let key = tmp.path().join("key");
+    fs::copy(fixture("stats/test.key"), &key).unwrap();
+    let mut perm = fs::metadata(&key).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perm, 0o600);
+    fs::set_permissions(&key, perm).unwrap();
+    let update = std::env::var_os("UPDATE_SNAPSHOTS").is_some();
+    let check = |name: &str, got: &[u8]| {
+        let path = fixture(&format!("stats/{name}"));
+        if update {
+            fs::write(&path, got).unwrap();
+        }
+        let want = fs::read(&path).unwrap_or_default();
+        assert!(
+            got == want.as_slice(),
+            "testdata/stats/{name} differs from what logscrub makes now; if the change is \
+             meant, refresh with UPDATE_SNAPSHOTS=1 cargo test --test stats snapshots"
+        );
+    };
+    let state = tmp.path().join("s.json");
+    logscrub()
+        .args(["stats", "-q", "--key-file"])
+        .arg(&key)
+        .arg(fixture("web/combined.log"))
+        .arg(fixture("dns/bind.log"))
+        .arg("-o")
+        .arg(&state)
+        .assert()
+        .success();
+    check("state.json", &fs::read(&state).unwrap());
+    for to in ["json", "csv", "md", "html"] {
+        let out = logscrub()
+            .args(["report", "--min-count", "3", "--top", "5", "--to", to])
+            .arg(fixture("stats/state.json"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{to}");
+        check(&format!("report.{to}"), &out.stdout);
+    }
+    // Numbers in the snapshot that a reader can check by hand.
+    let r: Value =
+        serde_json::from_slice(&fs::read(fixture("stats/report.json")).unwrap()).unwrap();
+    let lines = |p: &str| fs::read_to_string(fixture(p)).unwrap().lines().count() as u64;
+    assert_eq!(
+        r["lines"],
+        lines("web/combined.log") + lines("dns/bind.log")
+    );
+    assert_eq!(r["min_count"], 3);
+    let status = r["panels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["key"] == "status_class")
+        .unwrap();
+    let shown: u64 = status["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r[1].as_u64().unwrap())
+        .sum::<u64>()
+        + status["other"].as_u64().unwrap_or(0);
+    assert_eq!(
+        shown,
+        lines("web/combined.log"),
+        "every web line has a status"
+    );
+}
