@@ -223,40 +223,34 @@ fn audit_file(src: &Source, v4: u8, v6: u8) -> anyhow::Result<FileReport> {
         file: src.display(),
         ..FileReport::default()
     };
-    loop {
-        let mut batch = Vec::new();
-        while batch.len() < 8 * rayon::current_num_threads().max(1) {
+    let batch_len = 4 * rayon::current_num_threads().max(1);
+    let read_batch = |chunker: &mut Chunker<_>| -> anyhow::Result<Vec<input::Piece>> {
+        let mut batch = Vec::with_capacity(batch_len);
+        while batch.len() < batch_len {
             match chunker.next_piece()? {
                 Some(p) => batch.push(p),
                 None => break,
             }
         }
-        if batch.is_empty() {
-            return Ok(rep);
+        Ok(batch)
+    };
+    let mut next = read_batch(&mut chunker)?;
+    while !next.is_empty() {
+        let batch = std::mem::take(&mut next);
+        // Scan this batch in the pool while the next one is read (I/O and work overlap).
+        let (results, read) = rayon::join(
+            || {
+                batch
+                    .par_iter()
+                    .map(|p| scan_piece(&p.data, v4, v6))
+                    .collect::<Vec<_>>()
+            },
+            || read_batch(&mut chunker),
+        );
+        next = read?;
+        for p in batch {
+            chunker.recycle(p.data);
         }
-        // Per piece: lines, and per kind (count, first line indexes, example).
-        let results: Vec<(u64, Vec<PieceKind>)> = batch
-            .par_iter()
-            .map(|p| {
-                // The whole piece is scanned at once (a newline cannot be part of any finding);
-                // a finding's line is found from the piece's newline positions.
-                let nls: Vec<usize> = memchr::memchr_iter(b'\n', &p.data).collect();
-                let lines = nls.len() as u64 + (p.data.last().is_some_and(|&b| b != b'\n')) as u64;
-                let mut per: Vec<PieceKind> = vec![(0, Vec::new(), None); 4];
-                scan_line(&p.data, v4, v6, &mut |k, at, ex| {
-                    let line = nls.partition_point(|&nl| nl < at) as u64;
-                    let e = &mut per[k as usize];
-                    e.0 += 1;
-                    if e.1.len() < FIRST_LINES && e.1.last() != Some(&line) {
-                        e.1.push(line);
-                    }
-                    if e.2.is_none() {
-                        e.2 = Some(ex());
-                    }
-                });
-                (lines, per)
-            })
-            .collect();
         for (lines, per) in results {
             for (k, (count, first, ex)) in KINDS.iter().zip(per) {
                 let base = rep.lines;
@@ -274,6 +268,39 @@ fn audit_file(src: &Source, v4: u8, v6: u8) -> anyhow::Result<FileReport> {
             rep.lines += lines;
         }
     }
+    Ok(rep)
+}
+
+/// One piece: its lines, and per kind (count, first line indexes, example). The whole piece is
+/// scanned at once (a newline cannot be part of any finding); a finding's line is counted from
+/// the previous finding's, so a clean piece costs one newline count.
+fn scan_piece(data: &[u8], v4: u8, v6: u8) -> (u64, Vec<PieceKind>) {
+    let lines = memchr::memchr_iter(b'\n', data).count() as u64
+        + u64::from(data.last().is_some_and(|&b| b != b'\n'));
+    let mut per: Vec<PieceKind> = vec![(0, Vec::new(), None); 4];
+    let (mut seen_at, mut line) = (0usize, 0u64);
+    scan_line(data, v4, v6, &mut |k, at, ex| {
+        // Findings come in order within a kind; kinds are scanned one after the other.
+        if at >= seen_at {
+            line += memchr::memchr_iter(b'\n', &data[seen_at..at]).count() as u64;
+        } else {
+            line -= memchr::memchr_iter(b'\n', &data[at..seen_at]).count() as u64;
+        }
+        seen_at = at;
+        let e = &mut per[k as usize];
+        e.0 += 1;
+        // The smallest line numbers, sorted (a kind's passes, `@` then `%40`, each go in order).
+        if let Err(i) = e.1.binary_search(&line)
+            && i < FIRST_LINES
+        {
+            e.1.insert(i, line);
+            e.1.truncate(FIRST_LINES);
+        }
+        if e.2.is_none() {
+            e.2 = Some(ex());
+        }
+    });
+    (lines, per)
 }
 
 /// Lists the files of `paths` (directories: their files, recursively with `recursive`; symlinks
@@ -447,6 +474,21 @@ mod tests {
         let mut v = Vec::new();
         scan_line(line.as_bytes(), 24, 48, &mut |k, _, ex| v.push((k, ex())));
         v
+    }
+
+    #[test]
+    fn a_piece_gives_each_kind_its_first_lines_in_order() {
+        let data = b"a?token=1\nb x%40example.org\nc 192.0.2.7\nd y@example.org 192.0.2.8\n\
+            e\nf z%40example.org\ng a@example.org\nh b@example.org\ni c@example.org\nj";
+        let (lines, per) = scan_piece(data, 24, 48);
+        assert_eq!(lines, 10);
+        let first = |k: Kind| per[KINDS.iter().position(|&x| x == k).unwrap()].clone();
+        assert_eq!(first(Kind::Address).0, 2);
+        assert_eq!(first(Kind::Address).1, [2, 3]);
+        assert_eq!(first(Kind::Token).1, [0]);
+        // `@` findings (lines 3, 6, 7, 8) are seen before `%40` ones (lines 1, 5).
+        assert_eq!(first(Kind::Email).0, 6);
+        assert_eq!(first(Kind::Email).1, [1, 3, 5, 6, 7]);
     }
 
     #[test]
