@@ -1,7 +1,8 @@
 //! Per-stage throughput of the hot path, in bytes per second, on the shipped combined fixture
 //! repeated to ~8 MB: format parsing, the address finder alone, a whole line rewrite in each
-//! scheme, a whole piece through the engine (what one worker does), and the statistics collector
-//! over every line (what one `stats` worker does).
+//! scheme, a whole piece through the engine (what one worker does), the audit scan of the
+//! anonymized piece (what one `audit` worker does), and the statistics collector over every line
+//! (what one `stats` worker does).
 //!
 //! Run: `cargo bench --bench core`. The whole-process figures (files, pipes, gzip, threads)
 //! come from `benches/throughput.sh`.
@@ -113,6 +114,15 @@ fn benches(c: &mut Criterion) {
     assert_eq!(engine.process(&piece, &mut ctx).counts.unparsed, 0);
     g.bench_function("engine/combined-truncate", |b| {
         b.iter(|| engine.process(black_box(&piece), &mut ctx).out.len())
+    });
+
+    // What one `audit` worker does with a piece: the anonymized corpus, clean of addresses.
+    let anonymized = engine.process(&piece, &mut ctx).out;
+    let (n, per) = logscrub::app::audit::scan_piece(&anonymized, 24, 48);
+    assert_eq!(n as usize, lines.len());
+    assert_eq!(per[0].0, 0, "no address left after truncation");
+    g.bench_function("audit/anonymized", |b| {
+        b.iter(|| logscrub::app::audit::scan_piece(black_box(&anonymized), 24, 48).0)
     });
 
     let uniques = Uniques::from_key(&Key::from_bytes([7u8; 32]));

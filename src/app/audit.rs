@@ -214,7 +214,7 @@ pub fn scan_line(
 }
 
 /// One kind's findings in one piece: count, first line indexes within the piece, an example.
-type PieceKind = (u64, Vec<u64>, Option<String>);
+pub type PieceKind = (u64, Vec<u64>, Option<String>);
 
 fn audit_file(src: &Source, v4: u8, v6: u8) -> anyhow::Result<FileReport> {
     let inp = input::open(src)?;
@@ -274,7 +274,7 @@ fn audit_file(src: &Source, v4: u8, v6: u8) -> anyhow::Result<FileReport> {
 /// One piece: its lines, and per kind (count, first line indexes, example). The whole piece is
 /// scanned at once (a newline cannot be part of any finding); a finding's line is counted from
 /// the previous finding's, so a clean piece costs one newline count.
-fn scan_piece(data: &[u8], v4: u8, v6: u8) -> (u64, Vec<PieceKind>) {
+pub fn scan_piece(data: &[u8], v4: u8, v6: u8) -> (u64, Vec<PieceKind>) {
     let lines = memchr::memchr_iter(b'\n', data).count() as u64
         + u64::from(data.last().is_some_and(|&b| b != b'\n'));
     let mut per: Vec<PieceKind> = vec![(0, Vec::new(), None); 4];
