@@ -85,7 +85,8 @@ for sc in cryptopan ipcrypt-det ipcrypt-pfx ipcipher ipcrypt-nd ipcrypt-ndx; do
   ratio_row "scheme: $sc" "$goal" "$BIN anonymize -q -m $sc --key-file $WORK/$sc.key $CORPUS > /dev/null"
 done
 [ -s "$WORK/anon-$LINES.log" ] || $BIN anonymize -q "$CORPUS" > "$WORK/anon-$LINES.log"
-read -r t m < <(best_of "$BIN audit $WORK/anon-$LINES.log > /dev/null"); row "audit (truncated corpus)" "$t" "$m" ">= 1000 MB/s"
+# audit exits 1 when it finds something (the corpus has e-mail addresses and tokens in URLs).
+read -r t m < <(best_of "$BIN audit $WORK/anon-$LINES.log > /dev/null || [ \$? -eq 1 ]"); row "audit (truncated corpus)" "$t" "$m" ">= 1000 MB/s"
 read -r t m < <(best_of "$BIN stats -q --key-file $WORK/key $CORPUS -o $WORK/state.json"); row "stats (web panels) -> state" "$t" "$m" ">= 500 MB/s (GoAccess ~7.5 MB/s here)"
 # Memory with far more distinct pages than a panel keeps (bounded summaries): 10M distinct paths.
 DISTINCT=${DISTINCT:-10000000}

@@ -440,12 +440,11 @@ pub struct Collector {
     /// short scan is cheaper than hashing). Empty for panels of many labels. Added to the
     /// panels, scrubbed, by [`Collector::finish`].
     hot: Vec<Vec<(Vec<u8>, u64)>>,
-    /// User agents seen lately, reduced (browser label, OS, bot).
-    agents: std::collections::HashMap<
-        Vec<u8>,
-        (std::sync::Arc<str>, &'static str, bool),
-        crate::anonymize::BuildAddrHasher,
-    >,
+    /// User agents seen lately → their index in `agent_counts`.
+    agents: std::collections::HashMap<Vec<u8>, usize, crate::anonymize::BuildAddrHasher>,
+    /// Per user agent seen lately: browser label, OS, bot, and lines not yet in the panels (one
+    /// increment per line instead of three panel lookups; see [`Collector::flush_agents`]).
+    agent_counts: Vec<(String, &'static str, bool, u64)>,
 }
 
 /// Every panel key, indexed by the `P_*` constants (a collector counts into a vector, not a map
@@ -487,6 +486,23 @@ pub const PANEL_NAMES: &[&str] = &[
 ];
 /// Labels kept in a panel's hot set (see [`Collector`]).
 const HOT: usize = 8;
+
+/// Whether the address finder could find anything in `label`: every form it knows has a `:`
+/// (IPv6), a `%` (`%3A`), a digit, `.`, digit (IPv4, also in reverse names) or a `.` before
+/// `in-addr.arpa` / `ip6.arpa`. Labels without (most paths: `/blog/2024/a.html`) are counted as
+/// they are; a property test holds this to the finder.
+fn may_hold_address(label: &[u8]) -> bool {
+    if memchr::memchr2(b':', b'%', label).is_some() {
+        return true;
+    }
+    memchr::memchr_iter(b'.', label).any(|j| {
+        let rest = &label[j + 1..];
+        (j > 0 && label[j - 1].is_ascii_digit() && rest.first().is_some_and(u8::is_ascii_digit))
+            || rest.first().is_some_and(|&c| c | 0x20 == b'i')
+                && (rest.len() >= 8 && rest[..8].eq_ignore_ascii_case(b"ip6.arpa")
+                    || rest.len() >= 12 && rest[..12].eq_ignore_ascii_case(b"in-addr.arpa"))
+    })
+}
 
 /// `a == b`, without a call to `memcmp` for the short labels of hot sets.
 #[inline]
@@ -579,7 +595,21 @@ impl Collector {
             last_time: (Vec::new(), None),
             parts: Fields::default(),
             agents: Default::default(),
+            agent_counts: Vec::new(),
             hot: vec![Vec::new(); PANEL_NAMES.len()],
+        }
+    }
+
+    /// Adds the lines counted per user agent to the browser, OS and agent panels, and forgets
+    /// the user agents (at the end, and when too many were seen).
+    fn flush_agents(&mut self) {
+        self.agents.clear();
+        for (family, os, bot, n) in std::mem::take(&mut self.agent_counts) {
+            if n > 0 {
+                self.count(P_BROWSER, family.as_bytes(), n);
+                self.count(P_OS, os.as_bytes(), n);
+                self.count(P_AGENT, if bot { b"bot" } else { b"human" }, n);
+            }
         }
     }
 
@@ -603,11 +633,7 @@ impl Collector {
     /// Counts `n` of `label` in panel `panel`, the label scrubbed of addresses first.
     fn count(&mut self, panel: usize, label: &[u8], n: u64) {
         self.label.clear();
-        // An address in any form the finder knows needs a `:` (IPv6), a `%` (encoded), or a
-        // digit and a `.` (IPv4, reverse names): labels without are counted as they are.
-        let maybe = memchr::memchr2(b':', b'%', label).is_some()
-            || (memchr::memchr(b'.', label).is_some() && label.iter().any(u8::is_ascii_digit));
-        if maybe {
+        if may_hold_address(label) {
             self.label.clear();
             self.scrub
                 .rewrite_line(label, b' ', &mut self.label, &mut self.cache);
@@ -721,26 +747,25 @@ impl Collector {
             self.label(P_REFERRER, site(r));
         }
         if let Some(ua) = field(f, line, Std::UserAgent) {
-            let (family, os, bot) = match self.agents.get(ua) {
-                Some(a) => a.clone(),
+            let id = match self.agents.get(ua) {
+                Some(&id) => id,
                 None => {
+                    if self.agents.len() >= 4096 {
+                        self.flush_agents();
+                    }
                     let a = crate::rules::ua::classify(ua);
                     let family = String::from_utf8_lossy(a.family).into_owned();
                     let family = match a.major {
                         Some(m) if !a.bot => format!("{family} {}", String::from_utf8_lossy(m)),
                         _ => family,
                     };
-                    if self.agents.len() >= 4096 {
-                        self.agents.clear();
-                    }
-                    let v = (std::sync::Arc::<str>::from(family), a.os, a.bot);
-                    self.agents.insert(ua.to_vec(), v.clone());
-                    v
+                    self.agent_counts.push((family, a.os, a.bot, 0));
+                    let id = self.agent_counts.len() - 1;
+                    self.agents.insert(ua.to_vec(), id);
+                    id
                 }
             };
-            self.label(P_BROWSER, family.as_bytes());
-            self.label(P_OS, os.as_bytes());
-            self.label(P_AGENT, if bot { b"bot" } else { b"human" });
+            self.agent_counts[id].3 += 1;
         }
         self.parts = parts;
     }
@@ -854,6 +879,7 @@ impl Collector {
 
     /// Ends counting: moves panels and buckets into the state and records the time range.
     pub fn finish(mut self) -> State {
+        self.flush_agents();
         for panel in 0..self.hot.len() {
             for (label, n) in std::mem::take(&mut self.hot[panel]) {
                 self.count(panel, &label, n);
@@ -953,6 +979,43 @@ mod tests {
             if !t.contains(".0") && !t.starts_with('0') {
                 assert_eq!(fast, std, "{t}");
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Labels judged free of addresses are those in which the finder finds none.
+        #[test]
+        fn labels_without_an_address_by_the_quick_test_have_none(
+            label in proptest::collection::vec(
+                proptest::sample::select(b"0123456789.:%3Aafinp6-rd/x ".to_vec()), 0..40),
+            prefix in proptest::sample::select(vec![
+                "", "192.0.2.7", "7.2.0.192.in-addr.arpa", "f.f.ip6.arpa", "F.IP6.ARPA",
+                "2001:db8::1", "2001%3Adb8%3A%3A1", "::ffff:192.0.2.1",
+            ]),
+        ) {
+            let label = [prefix.as_bytes(), &label].concat();
+            let mut found = false;
+            crate::anonymize::scan::find_each(&label, b' ', |_| found = true);
+            if found {
+                proptest::prop_assert!(may_hold_address(&label), "{}", String::from_utf8_lossy(&label));
+            }
+        }
+    }
+
+    #[test]
+    fn quick_address_test_on_common_labels() {
+        for (label, maybe) in [
+            ("/blog/2024/pricing.html", false),
+            ("HTTP/1.1", true), // digit.digit: scrubbed (the finder then finds nothing)
+            ("/favicon.ico", false),
+            ("/v1.2/x", true),
+            ("/x/192.0.2.7", true),
+            ("ab.ip6.arpa", true),
+            ("1.in-addr.arpa", true),
+            ("/a:b", true),
+            ("/a%3Ab", true),
+        ] {
+            assert_eq!(may_hold_address(label.as_bytes()), maybe, "{label}");
         }
     }
 
