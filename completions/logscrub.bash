@@ -832,7 +832,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__stats)
-            opts="-f -r -o -q -v -h -V --format --rules --bucket --tz --key-file --capacity --ipv4-prefix --ipv6-prefix --report --min-count --top --dp-epsilon --output --quiet --verbose --threads --help --version"
+            opts="-f -r -o -q -v -h -V --format --rules --bucket --tz --year --key-file --capacity --ipv4-prefix --ipv6-prefix --report --min-count --top --dp-epsilon --output --quiet --verbose --threads --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -859,6 +859,10 @@ _logscrub() {
                     return 0
                     ;;
                 --tz)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --year)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

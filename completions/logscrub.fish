@@ -137,7 +137,8 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s f -l format 
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s r -l rules -d 'Apply this rule file first: its [[exclude]] lines are not counted, its field actions change what is counted' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l bucket -d 'Time-series bucket' -r -f -a "day\t'One bucket per day'
 hour\t'One bucket per hour'"
-complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l tz -d 'Bucket boundaries at this offset from UTC (+01:00, -05:00); times in the logs without a zone are read as UTC' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l tz -d 'Offset from UTC (+01:00, -05:00) of the bucket boundaries and of times the logs write without a zone (BIND, syslog, dnsmasq); default UTC. Times with a zone are read as written' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l year -d 'The year of times written without one (syslog, dnsmasq); default: the year of the file\'s modification time (the year before for dates that would lie in its future)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l key-file -d 'Key file for the unique counts (32 bytes, hex; `logscrub keygen`): states made with the same key merge. Without it a random key is used and the state merges with nothing else' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l capacity -d 'Labels kept per panel (1 to 10000000); beyond, counts carry a stated error bound' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l ipv4-prefix -d 'IPv4 bits an address in a counted label keeps (labels are scrubbed like log lines)' -r

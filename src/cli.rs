@@ -143,10 +143,15 @@ pub struct StatsArgs {
     /// Time-series bucket.
     #[arg(long, value_enum, default_value_t = BucketArg::Day)]
     pub bucket: BucketArg,
-    /// Bucket boundaries at this offset from UTC (+01:00, -05:00); times in the logs without a
-    /// zone are read as UTC.
+    /// Offset from UTC (+01:00, -05:00) of the bucket boundaries and of times the logs write
+    /// without a zone (BIND, syslog, dnsmasq); default UTC. Times with a zone are read as
+    /// written.
     #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
     pub tz: Option<String>,
+    /// The year of times written without one (syslog, dnsmasq); default: the year of the
+    /// file's modification time (the year before for dates that would lie in its future).
+    #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(1970..=9999))]
+    pub year: Option<i32>,
     /// Key file for the unique counts (32 bytes, hex; `logscrub keygen`): states made with the
     /// same key merge. Without it a random key is used and the state merges with nothing else.
     #[arg(long, value_name = "PATH")]
@@ -290,7 +295,7 @@ fn parse_epsilon(s: &str) -> Result<f64, String> {
 }
 
 /// `+01:00`, `-0500`, `Z`, `UTC` → seconds east of UTC.
-fn parse_offset(s: &str) -> Option<i32> {
+pub(crate) fn parse_offset(s: &str) -> Option<i32> {
     if s.eq_ignore_ascii_case("utc") || s == "Z" {
         return Some(0);
     }
@@ -364,6 +369,7 @@ impl StatsArgs {
                 BucketArg::Hour => Granularity::Hour,
             },
             tz_offset,
+            year: self.year,
             capacity: self.capacity,
             uniques,
             scrub,
@@ -494,7 +500,8 @@ fn policy_stats_options(
                     format: a.format.clone(),
                     rules: a.rules.clone().map(|r| (r, a.key.clone())),
                     bucket: st.bucket,
-                    tz_offset: 0,
+                    tz_offset: st.tz_offset,
+                    year: None,
                     capacity: st.capacity,
                     uniques: uniques.clone(),
                     scrub: Anonymizer::new(

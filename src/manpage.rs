@@ -245,7 +245,8 @@ with their bucket's requests; every bucket from the first to the last is listed,
 \"< K\" (an absent bucket would tell nothing from few). The time range is given in buckets, \
 never a line's time. The footer states K, the time range and any error bound. Times are read in every server form \
 (Common Log Format, BIND, epoch seconds, syslog without a year (the year of the file's modification \
-time), ISO 8601); zone-less times are taken as UTC and buckets are UTC days or hours unless --tz. DNS \
+time, or --year), ISO 8601); times without a zone are read at --tz (default UTC), and buckets are \
+days or hours at --tz. DNS \
 servers that log a query in several lines are counted once per query: question lines when the log \
 has any, else answer lines. --dp-epsilon E adds two-sided geometric noise (the discrete Laplace \
 mechanism) to every published number before K applies: event-level differential privacy, E per number \

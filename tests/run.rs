@@ -376,6 +376,10 @@ fn policy_mistakes_are_usage_errors_with_a_place() {
             "state-dir = \"s\"\n[statistics]\nkey-file = \"k\"\ndp-epsilon = 1e-9\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nanonymize-after = \"1d\"\nstatistics = true\n",
             "p.toml:4:14: dp-epsilon must be a positive number, at least",
         ),
+        (
+            "state-dir = \"s\"\n[statistics]\nkey-file = \"k\"\ntz = \"CET\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nanonymize-after = \"1d\"\nstatistics = true\n",
+            "p.toml:4:6: tz `CET`: expected an offset such as +01:00",
+        ),
     ] {
         fs::write(&p, text).unwrap();
         logscrub()

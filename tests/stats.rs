@@ -902,3 +902,40 @@ fn snapshots_of_the_state_and_every_renderer() {
         "every web line has a status"
     );
 }
+
+/// Issue 3: times without a zone are read at --tz, and --year gives syslog times their year.
+#[test]
+fn zone_less_times_follow_tz_and_year_is_given() {
+    let d = Dir::new();
+    let log = d.p("dnsmasq.log");
+    // dnsmasq writes syslog times: no year, no zone. 23:30 at +02:00 is 21:30 UTC.
+    fs::write(
+        &log,
+        "Oct 10 23:30:00 dnsmasq[812]: query[A] www.example.com from 192.0.2.7\n",
+    )
+    .unwrap();
+    let s = d.stats(
+        &[&log],
+        &["--format", "dnsmasq", "--tz", "+02:00", "--year", "2024"],
+        "s.json",
+    );
+    assert_eq!(s["first"], "2024-10-10T21:30:00+00:00");
+    assert!(s["series"].get("2024-10-10").is_some(), "{}", s["series"]);
+    let s = d.stats(
+        &[&log],
+        &[
+            "--format", "dnsmasq", "--tz", "+03:00", "--year", "2024", "--bucket", "hour",
+        ],
+        "h.json",
+    );
+    assert!(
+        s["series"].get("2024-10-10T23").is_some(),
+        "{}",
+        s["series"]
+    );
+    logscrub()
+        .args(["stats", "--year", "12"])
+        .arg(&log)
+        .assert()
+        .code(2);
+}

@@ -10,7 +10,7 @@ use logscrub::stats::{Collector, Granularity, State, Uniques, time};
 
 fuzz_target!(|data: &[u8]| {
     let reference = chrono::DateTime::from_timestamp(1_795_316_400, 0).unwrap();
-    let _ = time::parse(data, reference);
+    let _ = time::parse(data, reference, 3600);
     if let Ok(text) = std::str::from_utf8(data)
         && let Ok(s) = serde_json::from_str::<State>(text)
     {

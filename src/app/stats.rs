@@ -59,8 +59,10 @@ pub struct Options {
     pub rules: Option<(RuleSet, Option<Key>)>,
     /// Bucket size.
     pub bucket: Granularity,
-    /// `--tz` offset in seconds.
+    /// `--tz` offset in seconds (buckets, and times written without a zone).
     pub tz_offset: i32,
+    /// `--year`: the year of times written without one (else the file's modification time's).
+    pub year: Option<i32>,
     /// Labels kept per panel.
     pub capacity: usize,
     /// The keyed hash for unique counts.
@@ -116,12 +118,13 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
         .collect();
     for src in &o.inputs {
         let name = src.display();
-        let reference = match src {
-            Source::Path(p) => std::fs::metadata(p)
+        let reference = match (o.year.and_then(crate::stats::time::end_of_year), src) {
+            (Some(end), _) => end,
+            (None, Source::Path(p)) => std::fs::metadata(p)
                 .and_then(|m| m.modified())
                 .map(DateTime::<Utc>::from)
                 .unwrap_or_else(|_| Utc::now()),
-            Source::Stdin => Utc::now(),
+            (None, Source::Stdin) => Utc::now(),
         };
         let inp = input::open(src)?;
         let mut chunker = Chunker::new(inp.reader, 256 * 1024, 1 << 20);

@@ -159,6 +159,8 @@ pub struct Statistics {
     pub key_file: PathBuf,
     /// Bucket size.
     pub bucket: crate::stats::Granularity,
+    /// Offset from UTC of the buckets and of times written without a zone (`tz`, seconds).
+    pub tz_offset: i32,
     /// K for the reports.
     pub min_count: u64,
     /// Rows per panel in the reports.
@@ -230,6 +232,7 @@ struct RawPolicy {
 struct RawStatistics {
     key_file: String,
     bucket: Option<Spanned<String>>,
+    tz: Option<Spanned<String>>,
     min_count: Option<u64>,
     top: Option<usize>,
     capacity: Option<Spanned<usize>>,
@@ -454,6 +457,18 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
                     ));
                 }
             };
+            let tz_offset = match &st.tz {
+                None => 0,
+                Some(t) => crate::cli::parse_offset(t.get_ref()).ok_or_else(|| {
+                    err(
+                        Some(t.span()),
+                        format!(
+                            "tz `{}`: expected an offset such as +01:00, -05:00 or UTC",
+                            t.get_ref()
+                        ),
+                    )
+                })?,
+            };
             let mut reports = Vec::new();
             for r in &st.reports {
                 use crate::app::stats::ReportFormat as F;
@@ -494,6 +509,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
                 dp_epsilon,
                 key_file: abs(&st.key_file),
                 bucket,
+                tz_offset,
                 min_count: st.min_count.unwrap_or(10),
                 top: st.top.unwrap_or(10),
                 capacity,

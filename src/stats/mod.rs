@@ -668,7 +668,7 @@ impl Collector {
         if self.last_time.0 != raw {
             self.last_time.0.clear();
             self.last_time.0.extend_from_slice(raw);
-            self.last_time.1 = time::parse(raw, self.reference);
+            self.last_time.1 = time::parse(raw, self.reference, self.state.tz_offset);
         }
         self.last_time.1
     }

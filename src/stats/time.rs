@@ -4,8 +4,9 @@
 //! seconds since 1970 with an optional fraction (Unbound, PowerDNS, dnsdist), syslog without a
 //! year (`Oct 10 13:55:36`: the year is the reference time's, or the year before when that would
 //! put the line more than a day after the reference, as at New Year), and ISO 8601 / RFC 3339
-//! (`2026-10-10T13:55:36.5Z`, `+02:00`, a space instead of `T`). Times without a zone are taken
-//! as UTC. Hand-written on bytes: this runs once per line.
+//! (`2026-10-10T13:55:36.5Z`, `+02:00`, a space instead of `T`). Times without a zone (BIND,
+//! syslog, ISO without offset) are read at the given offset (`--tz`, default UTC); `--year`
+//! stands in for the reference's year. Hand-written on bytes: this runs once per line.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
@@ -72,8 +73,19 @@ fn at(d: NaiveDate, t: NaiveTime, offset: i32) -> DateTime<Utc> {
     Utc.from_utc_datetime(&NaiveDateTime::new(d, t)) - Duration::seconds(i64::from(offset))
 }
 
-/// Parses a time field. `reference` supplies the year for syslog times that have none.
-pub fn parse(raw: &[u8], reference: DateTime<Utc>) -> Option<DateTime<Utc>> {
+/// The reference for a year: its last second, so that no date of that year is rolled back
+/// (what `--year` means).
+pub fn end_of_year(year: i32) -> Option<DateTime<Utc>> {
+    Some(at(
+        NaiveDate::from_ymd_opt(year, 12, 31)?,
+        NaiveTime::from_hms_opt(23, 59, 59)?,
+        0,
+    ))
+}
+
+/// Parses a time field. `reference` supplies the year for syslog times that have none; `local`
+/// (seconds east of UTC) is the zone of times written without one.
+pub fn parse(raw: &[u8], reference: DateTime<Utc>, local: i32) -> Option<DateTime<Utc>> {
     let b = raw.strip_prefix(b"[").unwrap_or(raw);
     let b = b.strip_suffix(b"]").unwrap_or(b);
     let first = *b.first()?;
@@ -95,7 +107,7 @@ pub fn parse(raw: &[u8], reference: DateTime<Utc>) -> Option<DateTime<Utc>> {
     {
         let d = NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)?;
         let (t, used) = hms(&b[11..])?;
-        let off = zone(&b[11 + used..]).unwrap_or(0);
+        let off = zone(&b[11 + used..]).unwrap_or(local);
         return Some(at(d, t, off));
     }
     // CLF: DD/Mon/YYYY:HH:MM:SS +ZZZZ ; BIND: DD-Mon-YYYY HH:MM:SS.fff
@@ -106,7 +118,7 @@ pub fn parse(raw: &[u8], reference: DateTime<Utc>) -> Option<DateTime<Utc>> {
         }
         let (t, used) = hms(&b[12..])?;
         let rest = &b[12 + used..];
-        let off = zone(rest.strip_prefix(b" ").unwrap_or(rest)).unwrap_or(0);
+        let off = zone(rest.strip_prefix(b" ").unwrap_or(rest)).unwrap_or(local);
         return Some(at(d, t, off));
     }
     // syslog: Mon DD HH:MM:SS (day space-padded)
@@ -117,12 +129,12 @@ pub fn parse(raw: &[u8], reference: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let mut year = reference.year();
         let mut d = NaiveDate::from_ymd_opt(year, m, day);
         if let Some(dd) = d
-            && at(dd, t, 0) > reference + Duration::days(1)
+            && at(dd, t, local) > reference + Duration::days(1)
         {
             year -= 1;
             d = NaiveDate::from_ymd_opt(year, m, day);
         }
-        return Some(at(d?, t, 0));
+        return Some(at(d?, t, local));
     }
     None
 }
@@ -221,7 +233,7 @@ mod tests {
             ("2026-10-10 15:55:36+02:00", 0),
             ("2026-10-10T13:55:36", 0),
         ] {
-            let got = parse(text.as_bytes(), r).unwrap_or_else(|| panic!("{text}"));
+            let got = parse(text.as_bytes(), r, 0).unwrap_or_else(|| panic!("{text}"));
             assert_eq!(got.timestamp(), want.timestamp(), "{text}");
             assert_eq!(got.timestamp_subsec_millis(), ms, "{text}");
         }
@@ -233,21 +245,51 @@ mod tests {
             "Oct 32 13:55:36",
             "12345",
         ] {
-            assert_eq!(parse(bad.as_bytes(), r), None, "{bad}");
+            assert_eq!(parse(bad.as_bytes(), r, 0), None, "{bad}");
         }
     }
 
     #[test]
     fn syslog_year_comes_from_the_reference() {
         let jan: DateTime<Utc> = "2027-01-01T06:00:00Z".parse().unwrap();
-        let dec = parse(b"Dec 31 23:59:59", jan).unwrap();
+        let dec = parse(b"Dec 31 23:59:59", jan, 0).unwrap();
         assert_eq!(
             dec.year(),
             2026,
             "a log rotated at New Year holds last year's lines"
         );
-        let jan1 = parse(b"Jan  1 00:00:01", jan).unwrap();
+        let jan1 = parse(b"Jan  1 00:00:01", jan, 0).unwrap();
         assert_eq!(jan1.year(), 2027);
+    }
+
+    #[test]
+    fn times_without_a_zone_are_read_in_the_local_offset_and_year_can_be_given() {
+        let r: DateTime<Utc> = "2026-11-22T00:00:00Z".parse().unwrap();
+        let want: DateTime<Utc> = "2026-10-10T12:55:36Z".parse().unwrap();
+        for text in [
+            "10-Oct-2026 13:55:36",
+            "Oct 10 13:55:36",
+            "2026-10-10T13:55:36",
+            "2026-10-10 13:55:36",
+        ] {
+            assert_eq!(parse(text.as_bytes(), r, 3600), Some(want), "{text}");
+        }
+        // A zone in the text wins; epoch seconds have none to infer.
+        assert_eq!(
+            parse(b"10/Oct/2026:13:55:36 +0000", r, 3600)
+                .unwrap()
+                .timestamp(),
+            want.timestamp() + 3600
+        );
+        assert_eq!(
+            parse(b"1791640536", r, 3600).unwrap().timestamp(),
+            1791640536
+        );
+        // --year: every date of that year, December included, stays in it.
+        let y = end_of_year(2024).unwrap();
+        assert_eq!(parse(b"Dec 31 23:59:59", y, 0).unwrap().year(), 2024);
+        assert_eq!(parse(b"Jan  1 00:00:00", y, 0).unwrap().year(), 2024);
+        assert_eq!(parse(b"Feb 29 12:00:00", y, 0).unwrap().day(), 29);
     }
 
     proptest::proptest! {
@@ -255,14 +297,14 @@ mod tests {
         #[test]
         fn never_panics(raw in proptest::collection::vec(proptest::num::u8::ANY, 0..40), k in 0usize..30, b in proptest::num::u8::ANY) {
             let r: DateTime<Utc> = "2026-11-22T00:00:00Z".parse().unwrap();
-            let _ = parse(&raw, r);
+            let _ = parse(&raw, r, 3600);
             for form in ["10/Oct/2026:13:55:36 +0000", "10-Oct-2026 13:55:36.123", "1791640536.5", "Oct 10 13:55:36", "2026-10-10T13:55:36.25+00:00"] {
                 let mut m = form.as_bytes().to_vec();
                 let i = k % m.len();
                 m[i] = b;
-                let _ = parse(&m, r);
+                let _ = parse(&m, r, -18000);
                 m.truncate(k % (m.len() + 1));
-                let _ = parse(&m, r);
+                let _ = parse(&m, r, -18000);
             }
         }
     }
