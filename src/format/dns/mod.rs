@@ -8,8 +8,8 @@
 //!
 //! Time and year: BIND's print-time is local time; dnsmasq and syslog stamps carry no year;
 //! Unbound writes an epoch; CoreDNS writes no time at all. The `time` field is the text as
-//! written; inferring the year and zone (from the file's modification time, or `--year`/`--tz`)
-//! belongs to the statistics stage that needs real instants.
+//! written (anonymizing needs no instant); `crate::stats::time` turns it into one, with the year
+//! from the file's modification time or `--year` and the zone from `--tz`.
 
 pub mod cursor;
 pub mod wrapper;
