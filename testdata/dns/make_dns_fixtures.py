@@ -148,6 +148,20 @@ def bind_failed_new(ptr, ip, port, qname, qtype, rcode, line_no, *, view=None, q
     return p
 
 
+def bind_response(ptr, ip, port, qname, qtype, rcode, counts, flags, server, *, view=None, ecs=None, qclass="IN"):
+    """BIND 9.20.3/9.21.2+ `responses` category (lib/ns/query.c log_response):
+    "response: %s %s %s %s %u %u %u %s (%s)%s" = name class type rcode answer authority
+    additional flags (destination) [ECS]."""
+    p = ["client @", ptr, " ", C(ip), "#", P(port), " (", Q(qname), ")"]
+    if view:
+        p += [": view ", V(view)]
+    p += [": ", EV("response"), ": ", Q(qname), " ", K(qclass), " ", Y(qtype), " ", R(rcode), " ", counts,
+          " ", F(flags), " (", S(server), ")"]
+    if ecs:
+        p += [" [ECS ", E(ecs), "]"]
+    return p
+
+
 def bind_old(ip, port, qname, qtype, flags, server, *, view=None, qclass="IN", with_qname=False):
     """BIND 9.8 (no @ptr, no (qname)) and BIND 9.9/9.10 (with (qname)) forms."""
     p = ["client ", C(ip), "#", P(port)]
@@ -190,6 +204,9 @@ BIND = [
     BAD("10-Oct-2026 13:55:40.512 queries: info: client @0x7f3b2c104428 198.51.100.199#5"),
     BAD("\x1b[0m@@@@ %%named-journal%% 0xdeadbeef ~~~ #### ??? ...."),
     [T("10-Oct-2026 13:55:41.002"), " query-errors: info: "] + bind_failed_new("0x7f3b2c105568", "203.0.113.91", "61007", "timeout.example.net", "AAAA", "SERVFAIL", "7375"),
+    [T("10-Oct-2026 13:55:41.120"), " responses: info: "] + bind_response("0x7f3b2c101068", "203.0.113.45", "33219", "www.example.net", "A", "NOERROR", "1 0 1", "+E(0)K", "192.0.2.53"),
+    bind_response("0x7f3b2c1021a8", "2001:db8:85a3::8a2e:370:7334", "41899", "nx.example.org", "AAAA", "NXDOMAIN", "0 1 1", "-E(0)TDV", "2001:db8::53", view="external"),
+    bind_response("0x7f3b2c1032e8", "192.0.2.201", "10053", "cdn.example.com", "A", "SERVFAIL", "0 0 1", "+E(0)", "192.0.2.53", ecs="192.0.2.0/24/0"),
 ]
 
 
@@ -222,6 +239,12 @@ def ub_formerr(ip):
     return [C(ip), " - - - ", R("FORMERR"), " - - - "]
 
 
+def ub_dest(proto, ip, port):
+    """log-destaddr: yes (msgreply.c log_reply_info): " on %s %s %d" after the reply, the FORMERR
+    form then has no trailing space before it."""
+    return [" on ", X(proto), " ", S(ip), " ", port]
+
+
 e = lambda n: str(EPOCH0 + n)
 UNBOUND = [
     ub_prefix("epoch", "0", "info", t=e(0)) + ub_q("192.0.2.17", "www.example.com.", "A"),
@@ -251,6 +274,12 @@ UNBOUND = [
     BAD("unbound\x7f\x7f\x7f <<< ::: >>> --- 0x0 info info info ;;;"),
     ub_prefix("ascii", "3", "info", t="Oct 10 13:55:44") + ub_q("198.51.100.142", "www.example.com.", "A"),
     ub_prefix("ascii", "3", "info", t="Oct 10 13:55:44") + ub_r("198.51.100.142", "www.example.com.", "A", "NOERROR", "0.000000", "1", "59"),
+    # log-time-iso (with log-time-ascii; util/log.c log_vmsg): local time, milliseconds, +hh:mm.
+    ub_prefix("iso", "0", "query", t="2026-10-10T15:55:45.002+02:00") + ub_q("198.51.100.23", "www.example.net.", "A"),
+    # log-destaddr: transport, local address and port appended to replies.
+    ub_prefix("iso", "1", "reply", t="2026-10-10T15:55:45.123+02:00") + ub_r("192.0.2.17", "www.example.com.", "A", "NOERROR", "0.012345", "0", "75") + ub_dest("udp", "192.0.2.53", "53"),
+    ub_prefix("iso", "a", "info", t="2026-10-10T15:55:45.456+02:00") + ub_r("2001:db8::5a", "nx.example.org.", "AAAA", "NXDOMAIN", "0.031250", "0", "103") + ub_dest("tcp", "2001:db8::53", "853"),
+    ub_prefix("iso", "0", "info", t="2026-10-10T15:55:46.001+02:00") + [C("203.0.113.45"), " - - - ", R("FORMERR"), " - - -"] + ub_dest("udp", "192.0.2.53", "53"),
 ]
 
 

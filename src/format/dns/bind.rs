@@ -4,8 +4,10 @@
 //! [time] [category:] [severity:] client [@0x…] <ip>#<port>[/key <name>] [(<qname>)][: view <v>]: <event>
 //!   query: <qname> <class> <type> <flags> (<server>)[ [ECS <addr>/<source>/<scope>]]
 //!   query failed (<rcode>) for <qname>/<class>/<type> at <file>:<line>
-//!   response: <qname> <class> <type> <rcode> <flags> <answers> <authority> <additional>  (9.21)
+//!   response: <qname> <class> <type> <rcode> <answers> <authority> <additional> <flags> (<server>)[ [ECS …]]
 //! ```
+//! The `response:` lines (category `responses`, `responselog yes;`, BIND 9.20.3 and 9.21.2 on)
+//! follow `log_response()` in `lib/ns/query.c`.
 //! Time is `dd-Mon-yyyy HH:MM:SS.mmm` (print-time) or ISO 8601 (`print-time iso8601`), local
 //! time unless the ISO form carries a zone. IPv6 clients are written unbracketed with `#port`.
 //! Flags are kept as the token written (`+E(0)K`); their letters are a set whose order changed
@@ -92,16 +94,7 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         c.field_sp(f, Std::Qclass)?;
         c.field_sp(f, Std::Qtype)?;
         c.field_sp(f, Std::Flags)?;
-        c.lit(b"(")?;
-        let srv = c.until(b')')?;
-        f.std(Std::Server, srv.0, srv.1);
-        c.lit(b")")?;
-        if c.eat(b" [ECS ") {
-            let e = c.until(b']')?;
-            f.std(Std::Ecs, e.0, e.1);
-            c.lit(b"]")?;
-        }
-        return c.end();
+        return server_ecs(&mut c, f);
     }
     if c.eat(b"query failed (") {
         f.std(Std::Event, c.i - 14, c.i - 2);
@@ -126,9 +119,27 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         c.field_sp(f, Std::Qclass)?;
         c.field_sp(f, Std::Qtype)?;
         c.field_sp(f, Std::Rcode)?;
-        c.field(f, Std::Flags)?;
-        // Section counts and anything newer versions append.
-        return Ok(());
+        // The answer, authority and additional counts, then the flags.
+        for _ in 0..3 {
+            c.digits()?;
+            c.lit(b" ")?;
+        }
+        c.field_sp(f, Std::Flags)?;
+        return server_ecs(&mut c, f);
     }
     Err(c.i)
+}
+
+/// `(<server>)[ [ECS <addr>/<source>/<scope>]]` to the end of the line.
+fn server_ecs(c: &mut Cur, f: &mut Fields) -> Result<(), Col> {
+    c.lit(b"(")?;
+    let srv = c.until(b')')?;
+    f.std(Std::Server, srv.0, srv.1);
+    c.lit(b")")?;
+    if c.eat(b" [ECS ") {
+        let e = c.until(b']')?;
+        f.std(Std::Ecs, e.0, e.1);
+        c.lit(b"]")?;
+    }
+    c.end()
 }

@@ -2,13 +2,16 @@
 //!
 //! ```text
 //! [<epoch>] unbound[<pid>:<tid>] info: <ip> <qname.> <TYPE> <CLASS>
-//! [<epoch>] unbound[<pid>:<tid>] reply: <ip> <qname.> <TYPE> <CLASS> <RCODE> <secs> <cached> <size>
+//! [<epoch>] unbound[<pid>:<tid>] reply: <ip> <qname.> <TYPE> <CLASS> <RCODE> <secs> <cached> <size>[ on <proto> <ip> <port>]
 //! ```
 //! The tag is `info`, `query` or `reply` depending on version; the time prefix is an epoch in
-//! brackets, `log-time-ascii` (`Oct 10 13:55:36`) or ISO 8601; under syslog the message starts
-//! at `[<pid>:<tid>]`. A FORMERR reply has `- - -` for name, type and class. Spec: unbound.conf(5)
-//! `log-queries`, `log-replies`, `log-time-ascii`; source `util/log.c` (`log_query_in`,
-//! `log_reply_info`).
+//! brackets, `log-time-ascii` (`Oct 10 13:55:36`) or, with `log-time-iso` too, ISO 8601 local time
+//! with milliseconds and offset (`2026-10-10T15:55:36.123+02:00`); under syslog the message starts
+//! at `[<pid>:<tid>]`. A FORMERR reply has `- - -` for name, type and class. `log-destaddr`
+//! appends the transport and the address and port the query came in on to replies. Spec:
+//! unbound.conf(5) `log-queries`, `log-replies`, `log-time-ascii`, `log-time-iso`,
+//! `log-destaddr`; source `util/log.c` (`log_vmsg`, `log_query_in`) and
+//! `util/data/msgreply.c` (`log_reply_info`).
 
 use super::cursor::{Col, Cur};
 use super::wrapper::{bsd_time, iso_time};
@@ -67,9 +70,14 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         f.std(Std::Cached, cached.0, cached.1);
         f.std(Std::Size, size.0, size.1);
     }
-    // Some versions end the line with a space; newer ones may append where the query arrived.
-    if c.eof() || c.eat(b" ") {
-        return Ok(());
+    // `log-destaddr: yes` appends where the query arrived (` on udp 192.0.2.53 53`); older
+    // versions end a FORMERR line with a space.
+    if c.eat(b" on ") {
+        c.field_sp(f, Std::Transport)?;
+        c.field_sp(f, Std::Server)?;
+        c.digits()?;
+        return c.end();
     }
+    c.eat(b" ");
     c.end()
 }
