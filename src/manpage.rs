@@ -240,8 +240,9 @@ exactly; beyond, a Misra-Gries summary keeps the largest with a stated error bou
 small labels fold into \"other\", and a cell below K (other included) is shown as \"< K\". Totals \
 could give a withheld number back, so more is withheld: while a panel's \"other\" is below K but \
 not empty, its smallest shown row joins it; while the withheld requests (queries) of a series add \
-up to less than K but more than 0, the smallest shown bucket is withheld too; bytes are withheld \
-with their bucket's requests; every bucket from the first to the last is listed, empty ones as \
+up to less than K but more than 0, the smallest shown bucket is withheld too; bytes and unique counts \
+are withheld with their bucket's requests; a status class, page or TLD never exceeds its shown status \
+codes, 404 rows or domains by less than K; every bucket from the first to the last is listed, empty ones as \
 \"< K\" (an absent bucket would tell nothing from few). The time range is given in buckets, \
 never a line's time. The footer states K, the time range and any error bound. Times are read in every server form \
 (Common Log Format, BIND, epoch seconds, syslog without a year (the year of the file's modification \

@@ -734,6 +734,10 @@ fn hostile_state_files_are_refused_or_handled() {
             &good.replacen("\"capacity\":10000", "\"capacity\":0", 1),
         ),
         (
+            "tz.json",
+            &good.replacen("\"tz_offset\":0", "\"tz_offset\":-2147483648", 1),
+        ),
+        (
             "capacity.json",
             &good.replace(
                 "\"capacity\":10000",
@@ -938,4 +942,157 @@ fn zone_less_times_follow_tz_and_year_is_given() {
         .arg(&log)
         .assert()
         .code(2);
+}
+
+/// Review findings: rows that are parts of another panel's rows (a page and its 404s, a status
+/// class and its codes) gave a difference below K away; a bucket withheld to protect a smaller
+/// one still showed its visitors; one stray date stretched the series over centuries.
+#[test]
+fn nested_panels_unique_counts_and_stray_dates_give_nothing_below_k_away() {
+    let d = Dir::new();
+    let log = d.p("access.log");
+    let mut text = String::new();
+    let mut line = |i: usize, day: u32, hour: u32, path: &str, status: u32| {
+        text += &format!(
+            "192.0.2.{} - - [{day:02}/Oct/2026:{hour:02}:00:07 +0000] \"GET {path} HTTP/1.1\" {status} 1 \"-\" \"curl/8.5.0\"\n",
+            i % 250
+        );
+    };
+    // /admin: 12 requests, 10 of them 404 (2 got in). 4xx: 10 x 404 and 3 x 403 on /x.
+    for i in 0..10 {
+        line(i, 1, 10, "/admin", 404);
+    }
+    for i in 10..12 {
+        line(i, 1, 10, "/admin", 200);
+    }
+    for i in 12..15 {
+        line(i, 1, 10, "/x", 403);
+    }
+    // Oct 2: 1 request; Oct 3: 12 requests from 12 clients; Oct 4: 40 requests.
+    line(99, 2, 10, "/", 200);
+    for i in 0..12 {
+        line(100 + i, 3, 10, "/", 200);
+    }
+    for i in 0..40 {
+        line(200 + i, 4, 10, "/", 200);
+    }
+    fs::write(&log, &text).unwrap();
+    // A line dated 1900 (and one in year 11476 as epoch seconds would give): undated.
+    let mut with_stray = text.clone();
+    with_stray += "192.0.2.1 - - [01/Jan/1900:00:00:00 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"curl/8.5.0\"\n";
+    let stray = d.p("stray.log");
+    fs::write(&stray, with_stray).unwrap();
+    let st = d.stats(&[&stray], &["--format", "combined"], "s.json");
+    assert_eq!(st["undated"], 1, "a date before 1990 counts as undated");
+    let out = logscrub()
+        .args([
+            "report",
+            "--min-count",
+            "10",
+            "--top",
+            "100",
+            "--to",
+            "json",
+        ])
+        .arg(d.p("s.json"))
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(r["first"], "2026-10-01");
+    let rows = |key: &str| -> HashMap<String, u64> {
+        r["panels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["key"] == key)
+            .map(|p| {
+                p["rows"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_u64().unwrap()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (page, nf) = (rows("page"), rows("not_found_page"));
+    if let (Some(p), Some(n)) = (page.get("/admin"), nf.get("/admin")) {
+        assert!(p - n == 0 || p - n >= 10, "/admin {p} vs 404 {n}");
+    }
+    let (class, status) = (rows("status_class"), rows("status"));
+    if let Some(c4) = class.get("4xx") {
+        let shown: u64 = status
+            .iter()
+            .filter(|(k, _)| k.starts_with('4'))
+            .map(|(_, v)| v)
+            .sum();
+        assert!(
+            shown == 0 || c4 - shown == 0 || c4 - shown >= 10,
+            "4xx {c4} vs {shown}"
+        );
+    }
+    let series = r["web_series"].as_array().unwrap();
+    for row in series {
+        let v = row["values"].as_array().unwrap();
+        if v[0][1].is_null() {
+            assert!(v[2][1].is_null(), "visitors withheld with requests: {row}");
+        }
+    }
+    // Oct 2 (1) alone would be given away: Oct 3 (12) is withheld with it, and its visitors.
+    assert!(series[1]["values"][0][1].is_null() && series[2]["values"][0][1].is_null());
+    // A crafted state whose range is too long to list: the series is withheld and said so.
+    let mut crafted: Value =
+        serde_json::from_str(&fs::read_to_string(d.p("s.json")).unwrap()).unwrap();
+    let b = crafted["series"]["2026-10-01"].clone();
+    crafted["series"]["+11476-01-01"] = b; // what %Y writes past 9999: no bucket to list from
+    fs::write(d.p("crafted.json"), crafted.to_string()).unwrap();
+    let out = logscrub()
+        .args(["report", "--to", "json"])
+        .arg(d.p("crafted.json"))
+        .output()
+        .unwrap();
+    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(r["web_series"] == serde_json::json!([]), "series withheld");
+    assert!(
+        r["note"]
+            .as_str()
+            .unwrap()
+            .contains("time series is withheld")
+    );
+}
+
+/// Review finding: a state made before answer-only files were normalized (its queries in `a.`
+/// panels and `dns_answers`) lost them when merged with a newer one.
+#[test]
+fn an_older_answer_only_state_is_normalized_when_read() {
+    let d = Dir::new();
+    d.stats(&[&fixture("dns/bind.log")], &["--format", "bind"], "b.json");
+    let core = d.stats(
+        &[&fixture("dns/coredns.log")],
+        &["--format", "coredns"],
+        "c.json",
+    );
+    let total = |s: &Value| s["panels"]["q.qtype"]["total"].as_u64().unwrap();
+    let c = total(&core);
+    // Made old: q. panels back to a., no dns_questions.
+    let old = fs::read_to_string(d.p("c.json"))
+        .unwrap()
+        .replace("\"q.", "\"a.")
+        .replace("\"dns_questions\":", "\"dns_old\":");
+    let mut v: Value = serde_json::from_str(&old).unwrap();
+    for b in v["series"].as_object_mut().unwrap().values_mut() {
+        b.as_object_mut().unwrap().remove("dns_old");
+    }
+    fs::write(d.p("old.json"), v.to_string()).unwrap();
+    logscrub()
+        .arg("merge")
+        .arg(d.p("b.json"))
+        .arg(d.p("old.json"))
+        .arg("-o")
+        .arg(d.p("m.json"))
+        .assert()
+        .success();
+    let bind: Value = serde_json::from_str(&fs::read_to_string(d.p("b.json")).unwrap()).unwrap();
+    let merged: Value = serde_json::from_str(&fs::read_to_string(d.p("m.json")).unwrap()).unwrap();
+    assert_eq!(total(&merged), total(&bind) + c);
 }

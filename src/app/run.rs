@@ -613,9 +613,14 @@ struct Cumulative {
 impl Cumulative {
     fn load(path: &Path, so: &crate::app::stats::Options) -> anyhow::Result<Cumulative> {
         match std::fs::read_to_string(path) {
-            Ok(t) => serde_json::from_str(&t).with_context(|| {
-                format!("{} is damaged; restore it or move it aside", path.display())
-            }),
+            Ok(t) => {
+                let mut c: Cumulative = serde_json::from_str(&t).with_context(|| {
+                    format!("{} is damaged; restore it or move it aside", path.display())
+                })?;
+                // A state from before answer-only files were normalized (see the stats docs).
+                c.state.answers_as_questions();
+                Ok(c)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Cumulative {
                 counted: Vec::new(),
                 state: crate::stats::State::new(

@@ -346,7 +346,7 @@ pub fn write_state(path: Option<&Path>, s: &State) -> anyhow::Result<()> {
 pub fn read_state(path: &Path) -> anyhow::Result<State> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let s: State = serde_json::from_str(&text).with_context(|| {
+    let mut s: State = serde_json::from_str(&text).with_context(|| {
         format!(
             "{}: not a logscrub statistics state (or a damaged one)",
             path.display()
@@ -360,6 +360,9 @@ pub fn read_state(path: &Path) -> anyhow::Result<State> {
             crate::stats::VERSION
         );
     }
+    // A state made before answer-only files were normalized: normalized now, so that it merges
+    // with newer ones into every server's queries (a no-op for states with question lines).
+    s.answers_as_questions();
     Ok(s)
 }
 

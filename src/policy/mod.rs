@@ -339,12 +339,12 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
         }
         if let Some(o) = sources
             .iter()
-            .find(|o: &&Source| o.file_name() == file_name(&name))
+            .find(|o: &&Source| o.file_name().eq_ignore_ascii_case(&file_name(&name)))
         {
             return Err(err(
                 Some(s.name.span()),
                 format!(
-                    "source names `{}` and `{name}` are the same as a file name (`{}`): their statistics would share a file",
+                    "source names `{}` and `{name}` are the same as a file name (`{}`, letter case aside): their statistics would share a file",
                     o.name,
                     file_name(&name)
                 ),

@@ -118,7 +118,8 @@ pub struct State {
     pub version: u32,
     /// Bucket size.
     pub bucket: Granularity,
-    /// Bucket boundaries are at this offset from UTC, in seconds (`--tz`).
+    /// Bucket boundaries are at this offset from UTC, in seconds (`--tz`; at most 14 hours).
+    #[serde(deserialize_with = "tz_offset")]
     pub tz_offset: i32,
     /// Fingerprint of the key behind the unique counts (`ephemeral-...` for a one-run key).
     pub uniques_key: String,
@@ -141,6 +142,18 @@ pub struct State {
     pub series: BTreeMap<String, Bucket>,
     /// Label counts per panel.
     pub panels: BTreeMap<String, TopK>,
+}
+
+/// Deserializes an offset from UTC: at most 14 hours either way (a state file is input too).
+fn tz_offset<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
+    let z = i32::deserialize(d)?;
+    if z.unsigned_abs() <= 14 * 3600 {
+        Ok(z)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "tz_offset {z}: expected at most 14 hours (50400 seconds) either way"
+        )))
+    }
 }
 
 /// Why two states cannot be merged.
@@ -426,6 +439,10 @@ pub struct Collector {
     label: Vec<u8>,
     /// The year of syslog times comes from here.
     pub reference: DateTime<Utc>,
+    /// Times after this (seconds since 1970: two days after the reference or now, whichever
+    /// is later) or before [`time::EARLIEST`] count as undated: one wrong date must not stretch
+    /// the time series over centuries.
+    latest: i64,
     first: Option<DateTime<Utc>>,
     last: Option<DateTime<Utc>>,
     panels: Vec<TopK>,
@@ -486,6 +503,18 @@ pub const PANEL_NAMES: &[&str] = &[
 ];
 /// Labels kept in a panel's hot set (see [`Collector`]).
 const HOT: usize = 8;
+
+/// `404` → `4xx` (the `status_class` panel).
+pub(crate) fn status_class(status: &[u8]) -> &'static str {
+    match (status.len(), status.first()) {
+        (3, Some(b'1')) => "1xx",
+        (3, Some(b'2')) => "2xx",
+        (3, Some(b'3')) => "3xx",
+        (3, Some(b'4')) => "4xx",
+        (3, Some(b'5')) => "5xx",
+        _ => "other",
+    }
+}
 
 /// Whether the address finder could find anything in `label`: every form it knows has a `:`
 /// (IPv6), a `%` (`%3A`), a digit, `.`, digit (IPv4, also in reverse names) or a `.` before
@@ -588,6 +617,7 @@ impl Collector {
             cache: Cache::default(),
             label: Vec::new(),
             reference,
+            latest: reference.max(Utc::now()).timestamp() + 2 * 86_400,
             first: None,
             last: None,
             panels: PANEL_NAMES.iter().map(|_| TopK::new(cap)).collect(),
@@ -668,7 +698,8 @@ impl Collector {
         if self.last_time.0 != raw {
             self.last_time.0.clear();
             self.last_time.0.extend_from_slice(raw);
-            self.last_time.1 = time::parse(raw, self.reference, self.state.tz_offset);
+            self.last_time.1 = time::parse(raw, self.reference, self.state.tz_offset)
+                .filter(|t| (time::EARLIEST..=self.latest).contains(&t.timestamp()));
         }
         self.last_time.1
     }
@@ -706,15 +737,7 @@ impl Collector {
         let status = field(f, line, Std::Status);
         if let Some(s) = status {
             self.label(P_STATUS, s);
-            let class: &[u8] = match (s.len(), s.first()) {
-                (3, Some(b'1')) => b"1xx",
-                (3, Some(b'2')) => b"2xx",
-                (3, Some(b'3')) => b"3xx",
-                (3, Some(b'4')) => b"4xx",
-                (3, Some(b'5')) => b"5xx",
-                _ => b"other",
-            };
-            self.label(P_STATUS_CLASS, class);
+            self.label(P_STATUS_CLASS, status_class(s).as_bytes());
         }
         let mut parts = std::mem::take(&mut self.parts);
         parts.clear();

@@ -84,6 +84,9 @@ pub struct Report {
     pub bucket: Granularity,
     /// The buckets' offset from UTC in seconds.
     pub tz_offset: i32,
+    /// True when the time series is left out: the state's range is too long to list every
+    /// bucket (a crafted state), and listing only those with lines would tell empty from small.
+    pub series_withheld: bool,
     /// Lines read, unparsed, excluded, undated: whole-log figures, not withheld below K (noisy
     /// under differential privacy like every other number).
     pub lines: u64,
@@ -180,24 +183,19 @@ impl Noise {
     }
 }
 
-/// Most buckets a series is filled to (a century of hours); a longer range — a state holding
-/// a wrong date — shows its buckets with lines only, and the footer says so.
+/// Most buckets a series is filled to (a century of hours). Counting keeps times to a sane
+/// window, so only a crafted state holds a longer range: its series is withheld, and the footer
+/// says so.
 const MAX_BUCKETS: usize = 1_000_000;
 
 /// The buckets of a series: every bucket from the first to the last one where `has` holds,
 /// empty ones included — an absent bucket would tell "nothing" from "below K", and under noise
-/// every bucket needs its own. Beyond [`MAX_BUCKETS`], only the buckets where `has` holds.
-fn filled(s: &State, hourly: bool, has: impl Fn(&Bucket) -> bool) -> Vec<String> {
-    let with: Vec<&String> = s
-        .series
-        .iter()
-        .filter(|(_, b)| has(b))
-        .map(|(k, _)| k)
-        .collect();
-    match (with.first(), with.last()) {
-        (Some(a), Some(b)) => super::time::buckets_between(a, b, hourly, MAX_BUCKETS)
-            .unwrap_or_else(|| with.into_iter().cloned().collect()),
-        _ => Vec::new(),
+/// every bucket needs its own. `None` beyond [`MAX_BUCKETS`] or when a key does not parse.
+fn filled(s: &State, hourly: bool, has: impl Fn(&Bucket) -> bool) -> Option<Vec<String>> {
+    let mut with = s.series.iter().filter(|(_, b)| has(b)).map(|(k, _)| k);
+    match (with.next(), with.next_back()) {
+        (Some(a), b) => super::time::buckets_between(a, b.unwrap_or(a), hourly, MAX_BUCKETS),
+        (None, _) => Some(Vec::new()),
     }
 }
 
@@ -223,6 +221,71 @@ fn additive(values: &[u64], k: u64) -> Vec<Cell> {
     cells
 }
 
+/// A panel before its `other` becomes a cell: `rest` is the number behind it.
+struct Draft {
+    key: String,
+    title: String,
+    rows: Vec<(String, u64)>,
+    rest: u64,
+    error: u64,
+}
+
+impl Draft {
+    /// A total published elsewhere (another panel's, the series') would give a small `other`
+    /// away, and with it a label when the panel has few (IPv6 next to IPv4): while `other` is
+    /// below K but not empty, the smallest shown row joins it.
+    fn fill_other(&mut self, k: u64) {
+        while self.rest > 0 && self.rest < k && self.fold_smallest(|_| true) {}
+    }
+
+    /// Moves the smallest row whose label passes `which` into `other`; false when there is none.
+    fn fold_smallest(&mut self, which: impl Fn(&str) -> bool) -> bool {
+        let Some((i, _)) = self
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| which(&r.0))
+            .min_by_key(|(_, r)| r.1)
+        else {
+            return false;
+        };
+        self.rest = self.rest.saturating_add(self.rows.remove(i).1);
+        true
+    }
+}
+
+/// For a `child` panel whose rows are parts of the `parent` panel's rows (`up` names a child
+/// label's parent label): while a shown parent row exceeds its shown children by more than 0
+/// but less than K (`4xx 53` next to `404 50` tells of 3 other 4xx requests; `/admin 12` next
+/// to the 404 row `/admin 10` of 2 requests that got in), the smallest of those children joins
+/// the child panel's `other`.
+fn nest(drafts: &mut [Draft], parent: &str, child: &str, k: u64, up: impl Fn(&str) -> String) {
+    let (Some(pi), Some(ci)) = (
+        drafts.iter().position(|d| d.key == parent),
+        drafts.iter().position(|d| d.key == child),
+    ) else {
+        return;
+    };
+    loop {
+        let mut folded = false;
+        for (label, n) in drafts[pi].rows.clone() {
+            let kids: u64 = drafts[ci]
+                .rows
+                .iter()
+                .filter(|r| up(&r.0) == label)
+                .fold(0u64, |a, r| a.saturating_add(r.1));
+            let beyond = n.saturating_sub(kids);
+            if kids > 0 && beyond > 0 && beyond < k {
+                drafts[ci].fold_smallest(|l| up(l) == label);
+                folded = true;
+            }
+        }
+        if !folded {
+            return;
+        }
+    }
+}
+
 /// Panels whose labels are numbers or ranges, shown in label order and in full.
 fn is_histogram(key: &str) -> bool {
     matches!(key, "qname_length" | "labels" | "response_size")
@@ -237,6 +300,14 @@ impl Report {
         let hourly = s.bucket == Granularity::Hour;
         let web_rows = filled(s, hourly, |b| b.requests > 0);
         let dns_rows = filled(s, hourly, |b| b.dns_queries(questions) > 0);
+        let series_withheld = web_rows.is_none() || dns_rows.is_none();
+        let (web_rows, dns_rows) = (web_rows.unwrap_or_default(), dns_rows.unwrap_or_default());
+        // A unique count is a lower bound of its row's count: withheld with it (a bucket
+        // withheld only to protect a smaller one would otherwise show it is at least that).
+        let unique = |count: Cell, n: u64| match count {
+            Cell::Count(_) => Cell::of(noisy(n), k),
+            Cell::Withheld => Cell::Withheld,
+        };
         let empty = Bucket::default();
         let get = |key: &String| s.series.get(key).unwrap_or(&empty);
         let requests: Vec<u64> = web_rows.iter().map(|k| noisy(get(k).requests)).collect();
@@ -257,7 +328,7 @@ impl Report {
                     values: vec![
                         ("requests".into(), req),
                         ("bytes".into(), bytes),
-                        ("visitors".into(), Cell::of(noisy(b.visitors.estimate()), k)),
+                        ("visitors".into(), unique(req, b.visitors.estimate())),
                     ],
                 }
             })
@@ -276,8 +347,8 @@ impl Report {
                     bucket: key.clone(),
                     values: vec![
                         ("queries".into(), q),
-                        ("sources".into(), Cell::of(noisy(b.sources.estimate()), k)),
-                        ("networks".into(), Cell::of(noisy(b.networks.estimate()), k)),
+                        ("sources".into(), unique(q, b.sources.estimate())),
+                        ("networks".into(), unique(q, b.networks.estimate())),
                     ],
                 }
             })
@@ -293,7 +364,7 @@ impl Report {
         for (key, title) in DNS_ANSWER_PANELS {
             wanted.push((key.to_string(), title.to_string(), key));
         }
-        let mut panels = Vec::new();
+        let mut drafts = Vec::new();
         for (state_key, title, key) in wanted {
             let Some(p) = s.panels.get(&state_key) else {
                 continue;
@@ -321,28 +392,41 @@ impl Report {
                 .iter()
                 .map(|r| p.counts.get(r.0.as_bytes()).copied().unwrap_or(r.1))
                 .fold(0u64, u64::saturating_add);
-            let mut rest = noisy(p.total.max(shown) - shown);
-            // A total published elsewhere (another panel's, the series') would give a small
-            // `other` away, and with it a label when the panel has few (IPv6 next to IPv4):
-            // while `other` is below K but not empty, the smallest shown row joins it.
-            while rest > 0 && rest < k {
-                let Some((i, _)) = rows.iter().enumerate().min_by_key(|(_, r)| r.1) else {
-                    break;
-                };
-                rest = rest.saturating_add(rows.remove(i).1);
-            }
-            let other = (rest > 0).then(|| Cell::of(rest, k));
-            if rows.is_empty() && other.is_none() {
-                continue;
-            }
-            panels.push(Panel {
+            let rest = noisy(p.total.max(shown) - shown);
+            drafts.push(Draft {
                 key: key.to_string(),
                 title,
                 rows,
-                other,
+                rest,
                 error: p.error,
             });
         }
+        for d in drafts.iter_mut() {
+            d.fill_other(k);
+        }
+        // Rows that are parts of another panel's rows: what a parent row keeps beyond its shown
+        // children must not be below K either.
+        nest(&mut drafts, "status_class", "status", k, |l| {
+            super::status_class(l.as_bytes()).into()
+        });
+        nest(&mut drafts, "page", "not_found_page", k, str::to_string);
+        nest(&mut drafts, "tld", "domain", k, |l| {
+            psl::suffix(l.as_bytes()).map_or_else(
+                || l.to_string(),
+                |s| String::from_utf8_lossy(s.as_bytes()).into_owned(),
+            )
+        });
+        let panels = drafts
+            .into_iter()
+            .filter(|d| !d.rows.is_empty() || d.rest > 0)
+            .map(|d| Panel {
+                other: (d.rest > 0).then(|| Cell::of(d.rest, k)),
+                key: d.key,
+                title: d.title,
+                rows: d.rows,
+                error: d.error,
+            })
+            .collect();
         Report {
             dp_epsilon: dp.map(|d| d.epsilon),
             min_count: k,
@@ -350,6 +434,7 @@ impl Report {
             last: s.series.keys().next_back().cloned(),
             bucket: s.bucket,
             tz_offset: s.tz_offset,
+            series_withheld,
             lines: noisy(s.lines),
             unparsed: noisy(s.unparsed),
             excluded: noisy(s.excluded),
@@ -367,7 +452,7 @@ impl Report {
         let zone = if z == 0 {
             "UTC".to_string()
         } else {
-            let (sign, z) = if z < 0 { ('-', -z) } else { ('+', z) };
+            let (sign, z) = (if z < 0 { '-' } else { '+' }, z.unsigned_abs());
             format!("UTC{sign}{:02}:{:02}", z / 3600, z % 3600 / 60)
         };
         let unit = match self.bucket {
@@ -389,6 +474,9 @@ impl Report {
         );
         if let Some(r) = self.range() {
             f += &format!(" Time range: {r}.");
+        }
+        if self.series_withheld {
+            f += " The time series is withheld: its range holds too many buckets to list each.";
         }
         if let Some(e) = self.dp_epsilon {
             f += &format!(

@@ -73,6 +73,9 @@ fn at(d: NaiveDate, t: NaiveTime, offset: i32) -> DateTime<Utc> {
     Utc.from_utc_datetime(&NaiveDateTime::new(d, t)) - Duration::seconds(i64::from(offset))
 }
 
+/// The earliest time counted (1990-01-01, seconds since 1970); earlier ones are undated.
+pub const EARLIEST: i64 = 631_152_000;
+
 /// The reference for a year: its last second, so that no date of that year is rolled back
 /// (what `--year` means).
 pub fn end_of_year(year: i32) -> Option<DateTime<Utc>> {
@@ -126,15 +129,14 @@ pub fn parse(raw: &[u8], reference: DateTime<Utc>, local: i32) -> Option<DateTim
         let m = month(&b[0..3])?;
         let day = num(b[4..6].trim_ascii())?;
         let (t, _) = hms(&b[7..])?;
-        let mut year = reference.year();
-        let mut d = NaiveDate::from_ymd_opt(year, m, day);
-        if let Some(dd) = d
-            && at(dd, t, local) > reference + Duration::days(1)
-        {
-            year -= 1;
-            d = NaiveDate::from_ymd_opt(year, m, day);
-        }
-        return Some(at(d?, t, local));
+        let year = reference.year();
+        // The reference's year, unless that puts the line more than a day after the reference
+        // or the date does not exist then (Feb 29 of last year, read in a common year).
+        let d = match NaiveDate::from_ymd_opt(year, m, day) {
+            Some(d) if at(d, t, local) <= reference + Duration::days(1) => d,
+            _ => NaiveDate::from_ymd_opt(year - 1, m, day)?,
+        };
+        return Some(at(d, t, local));
     }
     None
 }
@@ -290,6 +292,10 @@ mod tests {
         assert_eq!(parse(b"Dec 31 23:59:59", y, 0).unwrap().year(), 2024);
         assert_eq!(parse(b"Jan  1 00:00:00", y, 0).unwrap().year(), 2024);
         assert_eq!(parse(b"Feb 29 12:00:00", y, 0).unwrap().day(), 29);
+        // Review finding: Feb 29 read in a common year was undated; it is last year's.
+        let jan25: DateTime<Utc> = "2025-01-15T00:00:00Z".parse().unwrap();
+        let leap = parse(b"Feb 29 12:00:00", jan25, 0).unwrap();
+        assert_eq!((leap.year(), leap.month(), leap.day()), (2024, 2, 29));
     }
 
     proptest::proptest! {
