@@ -754,7 +754,31 @@ fn a_broken_statistics_state_does_not_keep_raw_files() {
     fs::write(s.state().join("stats/web.json"), "{ not a state").unwrap();
     s.run()
         .code(4)
-        .stderr(contains("cannot count it (anonymized anyway"))
+        .stderr(contains(
+            "files are anonymized but not counted until it is restored or moved aside",
+        ))
         .stderr(contains("anonymized=1 "));
     assert_eq!(fs::read(s.path("access.log.1")).unwrap(), s.anonymized);
+    // Review finding: a changed setting (here the zone) made every file fail to count, after
+    // it was anonymized. Now it is found before, said once, and the files are anonymized.
+    fs::remove_file(s.state().join("stats/web.json")).unwrap();
+    fs::write(s.path("access.log.2"), &s.raw).unwrap();
+    set_age(&s.path("access.log.2"), 2.0);
+    s.run().success().stderr(contains("counted=1 "));
+    let policy = fs::read_to_string(&s.policy).unwrap();
+    fs::write(
+        &s.policy,
+        policy.replace("[statistics]\n", "[statistics]\ntz = \"+01:00\"\n"),
+    )
+    .unwrap();
+    for n in ["access.log.3", "access.log.4"] {
+        fs::write(s.path(n), &s.raw).unwrap();
+        set_age(&s.path(n), 2.0);
+    }
+    let out = s.run().code(4).get_output().stderr.clone();
+    let text = String::from_utf8_lossy(&out);
+    assert_eq!(text.matches("cannot count into it").count(), 1, "{text}");
+    assert!(text.contains("time zones differ"), "{text}");
+    assert_eq!(fs::read(s.path("access.log.3")).unwrap(), s.anonymized);
+    assert_eq!(fs::read(s.path("access.log.4")).unwrap(), s.anonymized);
 }

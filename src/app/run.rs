@@ -262,6 +262,28 @@ impl Job<'_> {
         sopts: Option<&crate::app::stats::Options>,
         workers: &Workers,
     ) -> Result<(), RunFailure> {
+        // The statistics state is checked once, before anything is anonymized: when it cannot
+        // take this run's counts (damaged; made with another bucket, zone or key), the files are
+        // anonymized all the same (privacy first) and the problem is said once, with what to do.
+        let sopts = sopts.filter(|so| {
+            let path = stats_path(&self.o.policy.state_dir, self.src);
+            let fresh = crate::stats::State::new(
+                so.bucket,
+                so.tz_offset,
+                so.uniques.fingerprint.clone(),
+                so.capacity,
+            );
+            match Cumulative::load(&path, so).and_then(|c| Ok(c.state.compatible(&fresh)?)) {
+                Ok(()) => true,
+                Err(e) => {
+                    self.problem(format!(
+                        "{}: cannot count into it ({e:#}); files are anonymized but not counted until it is restored or moved aside (a new one is then started)",
+                        path.display()
+                    ));
+                    false
+                }
+            }
+        });
         let roots = source_roots(self.src);
         self.remove_leftovers(&roots);
         let now = self.o.now;
