@@ -143,8 +143,15 @@ pub struct Processed {
 impl Engine {
     /// Processes one piece into its output.
     pub fn process(&self, piece: &Piece, ctx: &mut WorkerCtx) -> Processed {
+        self.process_into(piece, ctx, Vec::new())
+    }
+
+    /// [`Engine::process`] into `out` (cleared first): a buffer of an earlier piece, so that
+    /// memory once touched is used again instead of fresh pages.
+    pub fn process_into(&self, piece: &Piece, ctx: &mut WorkerCtx, mut out: Vec<u8>) -> Processed {
+        out.clear();
         // Room for growth: whole-address schemes can turn 15-byte IPv4 text into 39-byte IPv6 text.
-        let mut out = Vec::with_capacity(piece.data.len() + piece.data.len() / 4);
+        out.reserve(piece.data.len() + piece.data.len() / 4);
         let mut counts = Counts::default();
         let mut stop = None;
         match piece.kind {
@@ -345,14 +352,21 @@ pub fn run<R: Read + Send>(
 
     let mut total = Counts::default();
     let mut pending: Vec<Processed> = Vec::new();
+    // Output buffers of written batches, used again (at most two batches' worth exist).
+    let mut spare: Vec<Vec<u8>> = Vec::new();
     let mut next = read_batch(chunker)?;
     while !next.is_empty() {
         let cur = std::mem::take(&mut next);
+        let bufs: Vec<Vec<u8>> = cur
+            .iter()
+            .map(|_| spare.pop().unwrap_or_default())
+            .collect();
         let (outs, io) = rayon::join(
             || {
                 use rayon::prelude::*;
                 cur.par_iter()
-                    .map(|p| workers.with(|ctx| engine.process(p, ctx)))
+                    .zip(bufs)
+                    .map(|(p, buf)| workers.with(|ctx| engine.process_into(p, ctx, buf)))
                     .collect::<Vec<_>>()
             },
             || -> Result<Vec<Piece>, StreamError> {
@@ -364,6 +378,7 @@ pub fn run<R: Read + Send>(
         for p in cur {
             chunker.recycle(p.data);
         }
+        spare.extend(std::mem::take(&mut pending).into_iter().map(|o| o.out));
         pending = outs;
         for (k, o) in pending.iter().enumerate() {
             if let Some((idx, col)) = o.stop {
