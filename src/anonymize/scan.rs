@@ -616,6 +616,21 @@ fn write_v4(out: &mut Vec<u8>, a: Ipv4Addr) {
 mod tests {
     use super::*;
 
+    proptest::proptest! {
+        /// Both separator scans (SSE2 and SWAR) find what a plain search finds, from any start.
+        #[test]
+        fn separator_scans_agree_with_a_plain_search(
+            line in proptest::collection::vec(
+                proptest::sample::select(b".:%/;$a0 \x01\xff".to_vec()), 0..80),
+            from in 0usize..80,
+        ) {
+            let from = from.min(line.len());
+            let plain = (from..line.len()).find(|&k| matches!(line[k], b'.' | b':' | b'%'));
+            proptest::prop_assert_eq!(next_separator(&line, from), plain);
+            proptest::prop_assert_eq!(next_separator_swar(&line, from), plain);
+        }
+    }
+
     fn find(s: &str) -> Vec<(String, String)> {
         let mut v = Vec::new();
         find_each(s.as_bytes(), b'\n', |f| {
