@@ -22,7 +22,7 @@ const SPARSE_MAX: usize = M / 8;
 #[derive(Clone, Default)]
 pub struct Hll {
     /// Set registers while few (index → value); unused once `dense` is there.
-    sparse: std::collections::HashMap<u16, u8>,
+    sparse: std::collections::HashMap<u16, u8, super::SmallKeys>,
     dense: Option<Box<[u8; M]>>,
 }
 

@@ -447,7 +447,7 @@ pub struct Collector {
     last: Option<DateTime<Utc>>,
     panels: Vec<TopK>,
     /// Buckets by index (seconds since 1970 + offset, divided by the bucket length).
-    buckets: std::collections::HashMap<i64, Bucket>,
+    buckets: std::collections::HashMap<i64, Bucket, SmallKeys>,
     /// The last time text read and its instant: lines of one second share it.
     last_time: (Vec<u8>, Option<DateTime<Utc>>),
     /// Scratch for the request line's parts.
@@ -503,6 +503,36 @@ pub const PANEL_NAMES: &[&str] = &[
 ];
 /// Labels kept in a panel's hot set (see [`Collector`]).
 const HOT: usize = 8;
+
+/// Hashes the small integer keys of statistics maps (HyperLogLog register indices, bucket
+/// numbers) with one multiplication: std's SipHash cost more than the lookup, once per line.
+/// Neither key is chosen freely by a log's writer (indices come from keyed hashes; bucket
+/// numbers are bounded by the accepted time window).
+#[derive(Default, Clone, Copy)]
+pub struct SmallKeyHasher(u64);
+
+impl std::hash::Hasher for SmallKeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.write_u64(u64::from(b));
+        }
+    }
+    fn write_u64(&mut self, v: u64) {
+        self.0 = (self.0.rotate_left(29) ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    fn write_u16(&mut self, v: u16) {
+        self.write_u64(u64::from(v));
+    }
+    fn write_i64(&mut self, v: i64) {
+        self.write_u64(v as u64);
+    }
+}
+
+/// See [`SmallKeyHasher`].
+pub type SmallKeys = std::hash::BuildHasherDefault<SmallKeyHasher>;
 
 /// `404` → `4xx` (the `status_class` panel).
 pub(crate) fn status_class(status: &[u8]) -> &'static str {
