@@ -309,7 +309,8 @@ pub(crate) fn parse_offset(s: &str) -> Option<i32> {
         return None;
     }
     let (h, m): (i32, i32) = (digits[..2].parse().ok()?, digits[2..].parse().ok()?);
-    (h <= 14 && m < 60).then_some(sign * (h * 3600 + m * 60))
+    let secs = h * 3600 + m * 60;
+    (m < 60 && secs <= crate::stats::MAX_TZ_OFFSET).then_some(sign * secs)
 }
 
 impl StatsArgs {

@@ -144,10 +144,14 @@ pub struct State {
     pub panels: BTreeMap<String, TopK>,
 }
 
-/// Deserializes an offset from UTC: at most 14 hours either way (a state file is input too).
+/// The largest offset from UTC accepted anywhere (`--tz`, a policy's `tz`, a state file): 14 hours.
+pub const MAX_TZ_OFFSET: i32 = 14 * 3600;
+
+/// Deserializes an offset from UTC: at most [`MAX_TZ_OFFSET`] either way (a state file is input
+/// too).
 fn tz_offset<'de, D: serde::Deserializer<'de>>(d: D) -> Result<i32, D::Error> {
     let z = i32::deserialize(d)?;
-    if z.unsigned_abs() <= 14 * 3600 {
+    if z.unsigned_abs() <= MAX_TZ_OFFSET.unsigned_abs() {
         Ok(z)
     } else {
         Err(serde::de::Error::custom(format!(
@@ -534,6 +538,10 @@ impl std::hash::Hasher for SmallKeyHasher {
 /// See [`SmallKeyHasher`].
 pub type SmallKeys = std::hash::BuildHasherDefault<SmallKeyHasher>;
 
+/// The label of a value the line's format has but the line does not (`-`, an unsplittable
+/// request).
+const NONE: &[u8] = b"(none)";
+
 /// `404` → `4xx` (the `status_class` panel).
 pub(crate) fn status_class(status: &[u8]) -> &'static str {
     match (status.len(), status.first()) {
@@ -782,22 +790,29 @@ impl Collector {
         } else {
             &parts
         };
-        for (panel, name) in [(P_METHOD, Std::Method), (P_PROTOCOL, Std::Protocol)] {
-            if let Some(v) = field(pf, line, name) {
+        // A line whose format has the field but not a value counts as `(none)`: every panel of
+        // a kind then counts the same lines, and no difference of two panel totals publishes
+        // a small number (3 requests that were `"-"`) past K.
+        if f.get(Std::Request).is_some() || pf.get(Std::Method).is_some() {
+            for (panel, name) in [
+                (P_METHOD, Std::Method),
+                (P_PROTOCOL, Std::Protocol),
+                (P_PAGE, Std::Path),
+            ] {
+                let v = field(pf, line, name).unwrap_or(NONE);
                 self.label(panel, v);
+                if panel == P_PAGE && status == Some(b"404") {
+                    self.label(P_NOT_FOUND, v);
+                }
             }
         }
-        if let Some(path) = field(pf, line, Std::Path) {
-            self.label(P_PAGE, path);
-            if status == Some(b"404") {
-                self.label(P_NOT_FOUND, path);
-            }
-        }
-        if let Some(r) = field(f, line, Std::Referrer)
-            && r != b"-"
-            && !r.is_empty()
-        {
-            self.label(P_REFERRER, site(r));
+        if let Some(r) = field(f, line, Std::Referrer) {
+            let r = if r == b"-" || r.is_empty() {
+                NONE
+            } else {
+                site(r)
+            };
+            self.label(P_REFERRER, r);
         }
         if let Some(ua) = field(f, line, Std::UserAgent) {
             let id = match self.agents.get(ua) {

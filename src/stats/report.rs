@@ -84,9 +84,9 @@ pub struct Report {
     pub bucket: Granularity,
     /// The buckets' offset from UTC in seconds.
     pub tz_offset: i32,
-    /// True when the time series is left out: the state's range is too long to list every
+    /// The time series left out (`web`, `dns`): the state's range is too long to list every
     /// bucket (a crafted state), and listing only those with lines would tell empty from small.
-    pub series_withheld: bool,
+    pub series_withheld: Vec<String>,
     /// Lines read, unparsed, excluded, undated: whole-log figures, not withheld below K (noisy
     /// under differential privacy like every other number).
     pub lines: u64,
@@ -280,6 +280,20 @@ fn nest(drafts: &mut [Draft], parent: &str, child: &str, k: u64, up: impl Fn(&st
                 folded = true;
             }
         }
+        // The parent's `other` holds the parents not shown: the shown children of those must
+        // not leave it 1..K-1 either (`other 15` next to `304 12` whose `3xx` is in it).
+        let shown: Vec<String> = drafts[pi].rows.iter().map(|r| r.0.clone()).collect();
+        let orphan = |l: &str| !shown.contains(&up(l));
+        let orphans: u64 = drafts[ci]
+            .rows
+            .iter()
+            .filter(|r| orphan(&r.0))
+            .fold(0u64, |a, r| a.saturating_add(r.1));
+        let beyond = drafts[pi].rest.saturating_sub(orphans);
+        if orphans > 0 && beyond > 0 && beyond < k {
+            drafts[ci].fold_smallest(|l| orphan(l));
+            folded = true;
+        }
         if !folded {
             return;
         }
@@ -300,7 +314,11 @@ impl Report {
         let hourly = s.bucket == Granularity::Hour;
         let web_rows = filled(s, hourly, |b| b.requests > 0);
         let dns_rows = filled(s, hourly, |b| b.dns_queries(questions) > 0);
-        let series_withheld = web_rows.is_none() || dns_rows.is_none();
+        let series_withheld: Vec<String> = [("web", &web_rows), ("dns", &dns_rows)]
+            .iter()
+            .filter(|(_, rows)| rows.is_none())
+            .map(|(name, _)| name.to_string())
+            .collect();
         let (web_rows, dns_rows) = (web_rows.unwrap_or_default(), dns_rows.unwrap_or_default());
         // A unique count is a lower bound of its row's count: withheld with it (a bucket
         // withheld only to protect a smaller one would otherwise show it is at least that).
@@ -475,8 +493,10 @@ impl Report {
         if let Some(r) = self.range() {
             f += &format!(" Time range: {r}.");
         }
-        if self.series_withheld {
-            f += " The time series is withheld: its range holds too many buckets to list each.";
+        for name in &self.series_withheld {
+            f += &format!(
+                " The {name} time series is withheld: its range holds too many buckets to list each."
+            );
         }
         if let Some(e) = self.dp_epsilon {
             f += &format!(
