@@ -538,9 +538,10 @@ impl std::hash::Hasher for SmallKeyHasher {
 /// See [`SmallKeyHasher`].
 pub type SmallKeys = std::hash::BuildHasherDefault<SmallKeyHasher>;
 
-/// The label of a value the line's format has but the line does not (`-`, an unsplittable
-/// request).
-const NONE: &[u8] = b"(none)";
+/// The label of a value a line does not have (`-`, an unsplittable request, a DNS line without
+/// a query type): every panel of a kind counts the same lines, so no difference of two panel
+/// totals publishes a small number past K. Reports leave out a panel of nothing else.
+pub const NONE: &[u8] = b"(none)";
 
 /// `404` → `4xx` (the `status_class` panel).
 pub(crate) fn status_class(status: &[u8]) -> &'static str {
@@ -862,18 +863,17 @@ impl Collector {
                 b.networks.add(n);
             }
         }
+        // Every panel of a side counts every line of that side, a missing value as `(none)`
+        // (see `NONE`); a panel of nothing else is left out of reports.
         let side = if answer { A_BASE } else { Q_BASE };
-        if let Some(v) = field(f, line, Std::Qtype) {
-            self.label(side + Q_QTYPE, v);
-        }
-        if let Some((_, ip)) = hashes {
-            let v = match ip {
-                Some(IpAddr::V4(_)) => "IPv4",
-                Some(IpAddr::V6(_)) => "IPv6",
-                None => "unknown",
-            };
-            self.label(side + Q_IP_VERSION, v.as_bytes());
-        }
+        let qtype = field(f, line, Std::Qtype).unwrap_or(NONE);
+        self.label(side + Q_QTYPE, qtype);
+        let v = match hashes {
+            Some((_, Some(IpAddr::V4(_)))) => "IPv4",
+            Some((_, Some(IpAddr::V6(_)))) => "IPv6",
+            _ => "unknown",
+        };
+        self.label(side + Q_IP_VERSION, v.as_bytes());
         let flags = field(f, line, Std::Flags);
         // BIND: `T` in the query flags means TCP, else UDP.
         let bind_transport: Option<&[u8]> = flags.filter(|_| !answer).map(|fl| {
@@ -883,25 +883,39 @@ impl Collector {
                 &b"udp"[..]
             }
         });
-        if let Some(t) = field(f, line, Std::Transport).or(bind_transport) {
-            self.label(side + Q_TRANSPORT, &t.to_ascii_lowercase());
+        match field(f, line, Std::Transport).or(bind_transport) {
+            Some(t) => self.label(side + Q_TRANSPORT, &t.to_ascii_lowercase()),
+            None => self.label(side + Q_TRANSPORT, NONE),
         }
-        if let Some(fl) = flags.filter(|_| !answer && f.get(Std::Qname).is_some()) {
-            // BIND query flags: E(n) = EDNS, D = DO bit.
-            let edns = fl.contains(&b'E');
-            self.label(side + Q_EDNS, if edns { b"EDNS" } else { b"no EDNS" });
-            self.label(
-                side + Q_DO,
-                if fl.contains(&b'D') {
-                    b"DO set"
-                } else {
-                    b"DO clear"
-                },
-            );
+        match flags.filter(|_| !answer && f.get(Std::Qname).is_some()) {
+            Some(fl) => {
+                // BIND query flags: E(n) = EDNS, D = DO bit.
+                let edns = fl.contains(&b'E');
+                self.label(side + Q_EDNS, if edns { b"EDNS" } else { b"no EDNS" });
+                self.label(
+                    side + Q_DO,
+                    if fl.contains(&b'D') {
+                        b"DO set"
+                    } else {
+                        b"DO clear"
+                    },
+                );
+            }
+            None => {
+                self.label(side + Q_EDNS, NONE);
+                self.label(side + Q_DO, NONE);
+            }
         }
-        if let Some(q) = field(f, line, Std::Qname) {
-            let name = q.strip_suffix(b".").unwrap_or(q);
-            if !name.is_empty() && name != b"-" {
+        let name = field(f, line, Std::Qname)
+            .map(|q| q.strip_suffix(b".").unwrap_or(q))
+            .filter(|n| !n.is_empty() && *n != b"-");
+        if name.is_none() {
+            for panel in [Q_TLD, Q_DOMAIN, Q_QNAME_LENGTH, Q_LABELS] {
+                self.label(side + panel, NONE);
+            }
+        }
+        if let Some(name) = name {
+            {
                 let lower = name.to_ascii_lowercase();
                 let tld = psl::suffix(&lower).map(|s| s.as_bytes().to_vec());
                 let domain = psl::domain(&lower).map(|d| d.as_bytes().to_vec());
@@ -922,25 +936,29 @@ impl Collector {
             }
         }
         if answer {
-            if let Some(r) = field(f, line, Std::Rcode) {
-                self.label(P_RCODE, r);
-            }
+            let rcode = field(f, line, Std::Rcode).unwrap_or(NONE);
+            self.label(P_RCODE, rcode);
             let cached = field(f, line, Std::Cached);
             match (cached, ev) {
                 (Some(b"1"), _) | (_, Some(b"cached")) => self.label(P_CACHE, b"cached"),
                 (Some(b"0"), _) | (_, Some(b"reply")) => self.label(P_CACHE, b"forwarded"),
-                _ => {}
+                _ => self.label(P_CACHE, NONE),
             }
             if f.get(Std::Blocked).is_some() {
                 self.label(P_BLOCKED, b"blocked");
             } else if ev.is_some() && event_is_dnsmasq_answer(ev) {
                 self.label(P_BLOCKED, b"answered");
+            } else {
+                self.label(P_BLOCKED, NONE);
             }
-            if let Some(sz) = field(f, line, Std::Size)
+            match field(f, line, Std::Size)
                 .and_then(|s| std::str::from_utf8(s).ok()?.parse::<u64>().ok())
             {
-                let lo = sz / 16 * 16;
-                self.label(P_RESPONSE_SIZE, format!("{lo}-{}", lo + 15).as_bytes());
+                Some(sz) => {
+                    let lo = sz / 16 * 16;
+                    self.label(P_RESPONSE_SIZE, format!("{lo}-{}", lo + 15).as_bytes());
+                }
+                None => self.label(P_RESPONSE_SIZE, NONE),
             }
         }
     }

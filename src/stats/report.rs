@@ -387,6 +387,10 @@ impl Report {
             let Some(p) = s.panels.get(&state_key) else {
                 continue;
             };
+            // Nothing but `(none)`: the logs do not have this value at all.
+            if p.counts.len() == 1 && p.counts.contains_key(super::NONE) && p.error == 0 {
+                continue;
+            }
             let mut all = p.sorted();
             if dp.is_some() {
                 for row in all.iter_mut() {
