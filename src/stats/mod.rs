@@ -587,9 +587,10 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     }
 }
 
-/// Panels of many labels (pages, referrers, domains): no hot set.
+/// Panels of many labels (pages, domains): no hot set. Referrer sites are few and `(none)`
+/// is the commonest, so they have one.
 fn many_labels(panel: usize) -> bool {
-    matches!(panel, P_PAGE | P_NOT_FOUND | P_REFERRER)
+    matches!(panel, P_PAGE | P_NOT_FOUND)
         || panel == Q_BASE + Q_DOMAIN
         || panel == A_BASE + Q_DOMAIN
 }
