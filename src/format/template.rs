@@ -412,7 +412,7 @@ fn escaped(line: &[u8], from: usize, j: usize) -> bool {
 /// inline loop without call overhead beats a `memchr` call per field: 16 bytes at a time with
 /// SSE2 on x86-64 (through `safe_arch`), then a word at a time (SWAR).
 #[inline]
-fn find_byte(b: u8, hay: &[u8]) -> Option<usize> {
+pub(crate) fn find_byte(b: u8, hay: &[u8]) -> Option<usize> {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let pat = LO * b as u64;
