@@ -104,7 +104,13 @@ pub fn open_counted(
         source,
     };
     let file: Box<dyn Read + Send> = match source {
-        Source::Stdin => Box::new(io::stdin()),
+        Source::Stdin => {
+            // A pipe holds 64 KiB by default: the writer then waits on every few reads. A
+            // larger one (up to the system's limit; not a pipe: nothing happens) lets it run
+            // ahead while a batch is processed.
+            let _ = rustix::pipe::fcntl_setpipe_size(io::stdin(), 1 << 20);
+            Box::new(io::stdin())
+        }
         Source::Path(p) => Box::new(File::open(p).map_err(open_err)?),
     };
     let raw: Box<dyn Read + Send> = match counter {
