@@ -108,6 +108,7 @@ pub fn open_counted(
             // A pipe holds 64 KiB by default: the writer then waits on every few reads. A
             // larger one (up to the system's limit; not a pipe: nothing happens) lets it run
             // ahead while a batch is processed.
+            #[cfg(any(target_os = "linux", target_os = "android"))]
             let _ = rustix::pipe::fcntl_setpipe_size(io::stdin(), 1 << 20);
             Box::new(io::stdin())
         }
