@@ -60,6 +60,22 @@ fn panel(state: &Value, name: &str) -> HashMap<String, u64> {
         .collect()
 }
 
+/// `logscrub report --to json` of a state, with `args`.
+fn report_json(state: &Path, args: &[&str]) -> Value {
+    let out = logscrub()
+        .args(["report", "--to", "json"])
+        .args(args)
+        .arg(state)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 /// A panel of a report (JSON) by key.
 fn report_panel<'a>(r: &'a Value, key: &str) -> &'a Value {
     r["panels"]
@@ -268,20 +284,7 @@ fn question_and_answer_only_servers_merge_into_every_query() {
         "both.json",
     );
     assert_eq!(total(&both), b + c);
-    let out = logscrub()
-        .args([
-            "report",
-            "--min-count",
-            "1",
-            "--top",
-            "1000",
-            "--to",
-            "json",
-        ])
-        .arg(d.p("m.json"))
-        .output()
-        .unwrap();
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = report_json(&d.p("m.json"), &["--min-count", "1", "--top", "1000"]);
     assert_eq!(published_total(report_panel(&r, "qtype")), b + c);
 }
 
@@ -574,12 +577,7 @@ fn beyond_capacity_the_report_states_its_error_and_other_stays_exact() {
     }
     fs::write(d.p("many.log"), log).unwrap();
     d.stats(&[&d.p("many.log")], &["--capacity", "50"], "s.json");
-    let out = logscrub()
-        .args(["report", "--to", "json", "--min-count", "5"])
-        .arg(d.p("s.json"))
-        .output()
-        .unwrap();
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = report_json(&d.p("s.json"), &["--min-count", "5"]);
     let page = report_panel(&r, "page");
     assert_eq!(page["rows"][0][0], "/popular");
     assert!(page["error"].as_u64().unwrap() > 0);
@@ -791,12 +789,7 @@ fn a_report_gives_nothing_below_k_away_through_totals_times_or_gaps() {
     }
     fs::write(&log, text).unwrap();
     d.stats(&[&log], &["--format", "combined"], "s.json");
-    let out = logscrub()
-        .args(["report", "--min-count", "10", "--to", "json"])
-        .arg(d.p("s.json"))
-        .output()
-        .unwrap();
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = report_json(&d.p("s.json"), &["--min-count", "10"]);
     assert_eq!(r["first"], "2026-10-01", "a bucket, not a line's time");
     assert_eq!(r["last"], "2026-10-04");
     let rows = r["web_series"].as_array().unwrap();
@@ -987,20 +980,7 @@ fn nested_panels_unique_counts_and_stray_dates_give_nothing_below_k_away() {
     fs::write(&stray, with_stray).unwrap();
     let st = d.stats(&[&stray], &["--format", "combined"], "s.json");
     assert_eq!(st["undated"], 1, "a date before 1990 counts as undated");
-    let out = logscrub()
-        .args([
-            "report",
-            "--min-count",
-            "10",
-            "--top",
-            "100",
-            "--to",
-            "json",
-        ])
-        .arg(d.p("s.json"))
-        .output()
-        .unwrap();
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = report_json(&d.p("s.json"), &["--min-count", "10", "--top", "100"]);
     assert_eq!(r["first"], "2026-10-01");
     let rows = |key: &str| -> HashMap<String, u64> {
         r["panels"]
@@ -1049,12 +1029,7 @@ fn nested_panels_unique_counts_and_stray_dates_give_nothing_below_k_away() {
     let b = crafted["series"]["2026-10-01"].clone();
     crafted["series"]["+11476-01-01"] = b; // what %Y writes past 9999: no bucket to list from
     fs::write(d.p("crafted.json"), crafted.to_string()).unwrap();
-    let out = logscrub()
-        .args(["report", "--to", "json"])
-        .arg(d.p("crafted.json"))
-        .output()
-        .unwrap();
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = report_json(&d.p("crafted.json"), &[]);
     assert!(r["web_series"] == serde_json::json!([]), "series withheld");
     assert!(
         r["note"]
@@ -1118,12 +1093,7 @@ fn children_of_a_folded_parent_do_not_give_its_other_away() {
     }
     fs::write(&log, &text).unwrap();
     d.stats(&[&log], &["--format", "combined"], "s.json");
-    let out = logscrub()
-        .args(["report", "--min-count", "10", "--to", "json"])
-        .arg(d.p("s.json"))
-        .output()
-        .unwrap();
-    let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let r = report_json(&d.p("s.json"), &["--min-count", "10"]);
     let rows = |p: &Value| -> Vec<(String, u64)> {
         p["rows"]
             .as_array()
