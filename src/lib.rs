@@ -6,6 +6,7 @@
 
 pub mod anonymize;
 pub mod app;
+pub mod bytes;
 pub mod cli;
 pub mod exit;
 pub mod format;

@@ -250,57 +250,10 @@ fn two_more_octets(s: &[u8], mut i: usize) -> bool {
     i < s.len() && s[i].is_ascii_digit()
 }
 
-/// Position of the next `.`, `:` or `%` at or after `i`. Separators are typically a few bytes
-/// apart in log lines, so an inline scan without call overhead beats a `memchr3` call per hit:
-/// on x86-64, 16 bytes at a time with SSE2 (part of the x86-64 baseline) through `safe_arch`'s
-/// safe wrappers (this crate forbids `unsafe`); elsewhere, and for the last bytes, a word at a
-/// time (SWAR).
+/// Position of the next `.`, `:` or `%` at or after `i`.
 #[inline]
-fn next_separator(line: &[u8], mut i: usize) -> Option<usize> {
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    {
-        use safe_arch::{
-            bitor_m128i, cmp_eq_mask_i8_m128i, m128i, move_mask_i8_m128i, set_splat_i8_m128i,
-        };
-        let (dot, colon, pct) = (
-            set_splat_i8_m128i(b'.' as i8),
-            set_splat_i8_m128i(b':' as i8),
-            set_splat_i8_m128i(b'%' as i8),
-        );
-        while i + 16 <= line.len() {
-            let v = m128i::from(<[u8; 16]>::try_from(&line[i..i + 16]).expect("16 bytes"));
-            let hit = bitor_m128i(
-                bitor_m128i(cmp_eq_mask_i8_m128i(v, dot), cmp_eq_mask_i8_m128i(v, colon)),
-                cmp_eq_mask_i8_m128i(v, pct),
-            );
-            let bits = move_mask_i8_m128i(hit) as u32;
-            if bits != 0 {
-                return Some(i + bits.trailing_zeros() as usize);
-            }
-            i += 16;
-        }
-    }
-    next_separator_swar(line, i)
-}
-
-/// [`next_separator`] a word at a time.
-#[inline]
-fn next_separator_swar(line: &[u8], mut i: usize) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    // High bit set in each byte of `v` that is zero; exact for the lowest such byte.
-    let zero = |v: u64| v.wrapping_sub(LO) & !v & HI;
-    while i + 8 <= line.len() {
-        let w = u64::from_le_bytes(line[i..i + 8].try_into().expect("8 bytes"));
-        let m = zero(w ^ (LO * b'.' as u64))
-            | zero(w ^ (LO * b':' as u64))
-            | zero(w ^ (LO * b'%' as u64));
-        if m != 0 {
-            return Some(i + (m.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    (i..line.len()).find(|&k| matches!(line[k], b'.' | b':' | b'%'))
+fn next_separator(line: &[u8], i: usize) -> Option<usize> {
+    crate::bytes::find_separator(line, i)
 }
 
 #[inline]
@@ -615,21 +568,6 @@ fn write_v4(out: &mut Vec<u8>, a: Ipv4Addr) {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        /// Both separator scans (SSE2 and SWAR) find what a plain search finds, from any start.
-        #[test]
-        fn separator_scans_agree_with_a_plain_search(
-            line in proptest::collection::vec(
-                proptest::sample::select(b".:%/;$a0 \x01\xff".to_vec()), 0..80),
-            from in 0usize..80,
-        ) {
-            let from = from.min(line.len());
-            let plain = (from..line.len()).find(|&k| matches!(line[k], b'.' | b':' | b'%'));
-            proptest::prop_assert_eq!(next_separator(&line, from), plain);
-            proptest::prop_assert_eq!(next_separator_swar(&line, from), plain);
-        }
-    }
 
     fn find(s: &str) -> Vec<(String, String)> {
         let mut v = Vec::new();

@@ -408,38 +408,10 @@ fn escaped(line: &[u8], from: usize, j: usize) -> bool {
         == 1
 }
 
-/// The first `b` in `hay`. Fields are short (`-`, `200`, an address, a request line), so an
-/// inline loop without call overhead beats a `memchr` call per field: 16 bytes at a time with
-/// SSE2 on x86-64 (through `safe_arch`), then a word at a time (SWAR).
+/// The first `b` in `hay` (see [`crate::bytes`]).
 #[inline]
-pub(crate) fn find_byte(b: u8, hay: &[u8]) -> Option<usize> {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let pat = LO * b as u64;
-    let mut i = 0;
-    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
-    {
-        use safe_arch::{cmp_eq_mask_i8_m128i, m128i, move_mask_i8_m128i, set_splat_i8_m128i};
-        let want = set_splat_i8_m128i(b as i8);
-        while i + 16 <= hay.len() {
-            let v = m128i::from(<[u8; 16]>::try_from(&hay[i..i + 16]).expect("16 bytes"));
-            let bits = move_mask_i8_m128i(cmp_eq_mask_i8_m128i(v, want)) as u32;
-            if bits != 0 {
-                return Some(i + bits.trailing_zeros() as usize);
-            }
-            i += 16;
-        }
-    }
-    while i + 8 <= hay.len() {
-        let w = u64::from_le_bytes(hay[i..i + 8].try_into().expect("8 bytes")) ^ pat;
-        // High bit set in each zero byte of `w`; exact for the lowest one.
-        let m = w.wrapping_sub(LO) & !w & HI;
-        if m != 0 {
-            return Some(i + (m.trailing_zeros() / 8) as usize);
-        }
-        i += 8;
-    }
-    hay[i..].iter().position(|&c| c == b).map(|k| i + k)
+fn find_byte(b: u8, hay: &[u8]) -> Option<usize> {
+    crate::bytes::find_byte(b, hay)
 }
 
 /// `h.starts_with(p)` for the short literals of a format, without a `memcmp` call.
@@ -498,17 +470,6 @@ fn valid(kind: Kind, v: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        /// The byte search (SSE2 and SWAR parts) finds what a plain search finds.
-        #[test]
-        fn find_byte_agrees_with_a_plain_search(
-            hay in proptest::collection::vec(proptest::sample::select(b"\" ]a\x01\x21\xa2".to_vec()), 0..70),
-            b in proptest::sample::select(b"\" ]".to_vec()),
-        ) {
-            proptest::prop_assert_eq!(find_byte(b, &hay), hay.iter().position(|&c| c == b));
-        }
-    }
 
     fn fields(t: &Template, line: &str) -> Result<Vec<(String, String)>, usize> {
         let mut f = Fields::default();

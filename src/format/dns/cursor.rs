@@ -46,7 +46,7 @@ impl<'a> Cur<'a> {
     /// A non-empty run of bytes up to (not including) the next space or the end.
     pub fn word(&mut self) -> Result<(usize, usize), Col> {
         let start = self.i;
-        let n = crate::format::template::find_byte(b' ', self.rest()).unwrap_or(self.rest().len());
+        let n = crate::bytes::find_byte(b' ', self.rest()).unwrap_or(self.rest().len());
         if n == 0 {
             return Err(start);
         }
@@ -64,7 +64,7 @@ impl<'a> Cur<'a> {
     /// A non-empty run of bytes up to (not including) `b`, which must follow.
     pub fn until(&mut self, b: u8) -> Result<(usize, usize), Col> {
         let start = self.i;
-        match crate::format::template::find_byte(b, self.rest()) {
+        match crate::bytes::find_byte(b, self.rest()) {
             Some(0) | None => Err(start),
             Some(n) => {
                 self.i += n;

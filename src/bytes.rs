@@ -1,0 +1,128 @@
+//! The byte searches under the hot path: the next separator of an address literal, the next
+//! delimiter of a field.
+//!
+//! Fields and separators are a few bytes apart in log lines, so an inline loop without call
+//! overhead beats a `memchr` call per hit: 16 bytes at a time with SSE2 on x86-64 (part of the
+//! x86-64 baseline) through `safe_arch`'s safe wrappers (this crate forbids `unsafe`), then a
+//! word at a time (SWAR). Two concrete functions rather than one generic over the set of bytes:
+//! the generic one measured 2–4 % more instructions per line (callgrind) in the callers.
+
+const LO: u64 = 0x0101_0101_0101_0101;
+const HI: u64 = 0x8080_8080_8080_8080;
+
+/// High bit set in each byte of `v` that is zero; exact for the lowest such byte (higher ones
+/// can be false, which is why only the lowest is used).
+#[inline]
+fn zero_bytes(v: u64) -> u64 {
+    v.wrapping_sub(LO) & !v & HI
+}
+
+/// The 8 bytes of `hay` at `i`, little-endian.
+#[inline]
+fn word(hay: &[u8], i: usize) -> u64 {
+    u64::from_le_bytes(hay[i..i + 8].try_into().expect("8 bytes"))
+}
+
+/// Position of the first `.`, `:` or `%` of `line` at or after `i` (the address finder's
+/// separators).
+#[inline]
+pub fn find_separator(line: &[u8], mut i: usize) -> Option<usize> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        use safe_arch::{
+            bitor_m128i, cmp_eq_mask_i8_m128i, m128i, move_mask_i8_m128i, set_splat_i8_m128i,
+        };
+        let (dot, colon, pct) = (
+            set_splat_i8_m128i(b'.' as i8),
+            set_splat_i8_m128i(b':' as i8),
+            set_splat_i8_m128i(b'%' as i8),
+        );
+        while i + 16 <= line.len() {
+            let v = m128i::from(<[u8; 16]>::try_from(&line[i..i + 16]).expect("16 bytes"));
+            let hit = bitor_m128i(
+                bitor_m128i(cmp_eq_mask_i8_m128i(v, dot), cmp_eq_mask_i8_m128i(v, colon)),
+                cmp_eq_mask_i8_m128i(v, pct),
+            );
+            let bits = move_mask_i8_m128i(hit) as u32;
+            if bits != 0 {
+                return Some(i + bits.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+    }
+    find_separator_swar(line, i)
+}
+
+/// [`find_separator`] a word at a time.
+#[inline]
+fn find_separator_swar(line: &[u8], mut i: usize) -> Option<usize> {
+    while i + 8 <= line.len() {
+        let w = word(line, i);
+        let m = zero_bytes(w ^ (LO * b'.' as u64))
+            | zero_bytes(w ^ (LO * b':' as u64))
+            | zero_bytes(w ^ (LO * b'%' as u64));
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    (i..line.len()).find(|&k| matches!(line[k], b'.' | b':' | b'%'))
+}
+
+/// The first `b` in `hay` (a field's delimiter).
+#[inline]
+pub fn find_byte(b: u8, hay: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        use safe_arch::{cmp_eq_mask_i8_m128i, m128i, move_mask_i8_m128i, set_splat_i8_m128i};
+        let want = set_splat_i8_m128i(b as i8);
+        while i + 16 <= hay.len() {
+            let v = m128i::from(<[u8; 16]>::try_from(&hay[i..i + 16]).expect("16 bytes"));
+            let bits = move_mask_i8_m128i(cmp_eq_mask_i8_m128i(v, want)) as u32;
+            if bits != 0 {
+                return Some(i + bits.trailing_zeros() as usize);
+            }
+            i += 16;
+        }
+    }
+    find_byte_swar(b, hay, i)
+}
+
+/// [`find_byte`] a word at a time, from `i`.
+#[inline]
+fn find_byte_swar(b: u8, hay: &[u8], mut i: usize) -> Option<usize> {
+    let pat = LO * b as u64;
+    while i + 8 <= hay.len() {
+        let m = zero_bytes(word(hay, i) ^ pat);
+        if m != 0 {
+            return Some(i + (m.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+    }
+    hay[i..].iter().position(|&c| c == b).map(|k| i + k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Every search (SSE2 and SWAR) finds what a plain search finds, from any start.
+        #[test]
+        fn searches_agree_with_a_plain_search(
+            hay in proptest::collection::vec(
+                proptest::sample::select(b".:%/;$a0 \"]\x01\x21\xa2\xff".to_vec()), 0..80),
+            from in 0usize..80,
+            b in proptest::sample::select(b"\" ]".to_vec()),
+        ) {
+            let from = from.min(hay.len());
+            let plain = (from..hay.len()).find(|&k| matches!(hay[k], b'.' | b':' | b'%'));
+            proptest::prop_assert_eq!(find_separator(&hay, from), plain);
+            proptest::prop_assert_eq!(find_separator_swar(&hay, from), plain);
+            let plain = hay.iter().position(|&c| c == b);
+            proptest::prop_assert_eq!(find_byte(b, &hay), plain);
+            proptest::prop_assert_eq!(find_byte_swar(b, &hay, 0), plain);
+        }
+    }
+}
