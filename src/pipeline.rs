@@ -251,12 +251,14 @@ impl Engine {
                 &mut ctx.edits,
             );
         }
-        for (name, s, e) in ctx.fields.iter() {
-            if name == Name::Std(Std::Ecs)
-                && !ctx.edits.overlaps(s, e)
-                && let Some((ds, de, n)) = ecs_cut(&body[s..e], a.prefixes())
-            {
-                ctx.edits.push(s + ds, s + de, n.to_string().as_bytes());
+        if ctx.fields.has(Std::Ecs) {
+            for (name, s, e) in ctx.fields.iter() {
+                if name == Name::Std(Std::Ecs)
+                    && !ctx.edits.overlaps(s, e)
+                    && let Some((ds, de, n)) = ecs_cut(&body[s..e], a.prefixes())
+                {
+                    ctx.edits.push(s + ds, s + de, n.to_string().as_bytes());
+                }
             }
         }
         ctx.edits.sort();

@@ -89,7 +89,13 @@ pub struct Found {
 
 /// Calls `f` for every address literal in `line`, in order, without overlaps.
 /// `prev` is the byte that preceded `line` in the original line (`b'\n'` at a line start).
-pub fn find_each(line: &[u8], prev: u8, mut f: impl FnMut(Found)) {
+pub fn find_each(line: &[u8], prev: u8, f: impl FnMut(Found)) {
+    find_each_with::<true>(line, prev, f)
+}
+
+/// [`find_each`], with the shortcuts for common literals (`FAST`) or without them: the tests
+/// check that both find the same literals.
+fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Found)) {
     let n = line.len();
     let mut pos = 0;
     // Every literal holds a `.`, a `:` or a `%3A`: jump from one such byte to the next, and
@@ -117,6 +123,17 @@ pub fn find_each(line: &[u8], prev: u8, mut f: impl FnMut(Found)) {
                 f(found);
             }
             pos = j + 1;
+            continue;
+        }
+        // The common case first: a dotted quad standing alone (`198.51.100.7`, `192.0.2.1#53`,
+        // `192.0.2.1:8080 `). When the bytes around it cannot belong to an address, the run is
+        // exactly this quad (plus a port), so the general path below would find just it.
+        if FAST
+            && line[j] == b'.'
+            && let Some((found, after)) = lone_v4(line, j, prev)
+        {
+            pos = after;
+            f(found);
             continue;
         }
         // The run: maximal stretch of address bytes around j (a `%` only as part of `%3A`).
@@ -163,6 +180,42 @@ pub fn find_each(line: &[u8], prev: u8, mut f: impl FnMut(Found)) {
         }
         pos = re.max(j + 1);
     }
+}
+
+/// The dotted quad around the dot at `j` when it stands alone: one to three digits before `j`
+/// preceded by a byte that cannot be part of an address, a valid quad, and after it such a byte,
+/// the end, or a `:port` of digits followed by such a byte or the end. Returns the literal and
+/// where scanning goes on (after the port).
+#[inline]
+fn lone_v4(line: &[u8], j: usize, prev: u8) -> Option<(Found, usize)> {
+    let mut start = j - 1;
+    while start > 0 && j - start < 3 && line[start - 1].is_ascii_digit() {
+        start -= 1;
+    }
+    let before = if start == 0 { prev } else { line[start - 1] };
+    if CLASS[before as usize] != 0 {
+        return None;
+    }
+    let (end, ip) = parse_v4(line, start, line.len())?;
+    let mut k = end;
+    if line.get(k) == Some(&b':') {
+        k += 1;
+        let digits = line[k..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 {
+            return None;
+        }
+        k += digits;
+    }
+    if k < line.len() && CLASS[line[k] as usize] != 0 {
+        return None;
+    }
+    let found = Found {
+        start,
+        end,
+        ip: IpAddr::V4(ip),
+        colons: Colons::Plain,
+    };
+    Some((found, k))
 }
 
 /// The reverse-DNS name whose labels end just before `at`, where `in-addr.arpa` or `ip6.arpa`
@@ -322,29 +375,35 @@ fn scan_run(
 }
 
 /// Parses a dotted quad at `i`; it must not be followed by another digit.
+#[inline]
 fn parse_v4(s: &[u8], mut i: usize, end: usize) -> Option<(usize, Ipv4Addr)> {
+    // One bounds check per byte: `t.get` against the end of the run.
+    let t = &s[..end];
+    let digit = |i: usize| match t.get(i) {
+        Some(&b) if b.is_ascii_digit() => Some((b - b'0') as u32),
+        _ => None,
+    };
     let mut octets = [0u8; 4];
     for (k, octet) in octets.iter_mut().enumerate() {
         if k > 0 {
-            if i < end && s[i] == b'.' {
-                i += 1;
-            } else {
+            if t.get(i) != Some(&b'.') {
                 return None;
             }
-        }
-        let mut v: u32 = 0;
-        let mut digits = 0;
-        while i < end && digits < 3 && s[i].is_ascii_digit() {
-            v = v * 10 + (s[i] - b'0') as u32;
             i += 1;
-            digits += 1;
         }
-        if digits == 0 || v > 255 {
-            return None;
+        let mut v = digit(i)?;
+        i += 1;
+        if let Some(d) = digit(i) {
+            v = v * 10 + d;
+            i += 1;
+            if let Some(d) = digit(i) {
+                v = v * 10 + d;
+                i += 1;
+            }
         }
-        *octet = v as u8;
+        *octet = u8::try_from(v).ok()?;
     }
-    if i < end && s[i].is_ascii_digit() {
+    if digit(i).is_some() {
         return None;
     }
     Some((i, Ipv4Addr::from(octets)))
@@ -550,19 +609,36 @@ pub fn write_ip(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
     }
 }
 
-fn write_v4(out: &mut Vec<u8>, a: Ipv4Addr) {
-    for (k, o) in a.octets().into_iter().enumerate() {
-        if k > 0 {
-            out.push(b'.');
-        }
-        if o >= 100 {
-            out.push(b'0' + o / 100);
-        }
-        if o >= 10 {
-            out.push(b'0' + (o / 10) % 10);
-        }
-        out.push(b'0' + o % 10);
+/// Each octet's decimal text, padded to three bytes, and its length in the fourth byte.
+static DECIMAL: [[u8; 4]; 256] = {
+    let mut t = [[0u8; 4]; 256];
+    let mut o = 0;
+    while o < 256 {
+        let (h, d, u) = ((o / 100) as u8, (o / 10 % 10) as u8, (o % 10) as u8);
+        t[o] = if o >= 100 {
+            [b'0' + h, b'0' + d, b'0' + u, 3]
+        } else if o >= 10 {
+            [b'0' + d, b'0' + u, 0, 2]
+        } else {
+            [b'0' + u, 0, 0, 1]
+        };
+        o += 1;
     }
+    t
+};
+
+fn write_v4(out: &mut Vec<u8>, a: Ipv4Addr) {
+    // Four table lookups into a stack buffer, appended once.
+    let mut buf = [0u8; 16];
+    let mut n = 0;
+    for o in a.octets() {
+        let d = DECIMAL[o as usize];
+        buf[n..n + 4].copy_from_slice(&d);
+        n += d[3] as usize;
+        buf[n] = b'.';
+        n += 1;
+    }
+    out.extend_from_slice(&buf[..n - 1]);
 }
 
 #[cfg(test)]
@@ -750,6 +826,51 @@ mod tests {
             Colons::ReverseV6(12),
         );
         assert_eq!(out, b"1.0.0.0.8.b.d.0.1.0.0.2");
+    }
+
+    fn all(line: &[u8], prev: u8, fast: bool) -> Vec<Found> {
+        let mut v = Vec::new();
+        if fast {
+            find_each_with::<true>(line, prev, |f| v.push(f));
+        } else {
+            find_each_with::<false>(line, prev, |f| v.push(f));
+        }
+        v
+    }
+
+    #[test]
+    fn shortcuts_agree_with_the_general_path_on_the_edges() {
+        for line in [
+            "a 192.0.2.1:80 b",
+            "192.0.2.1:80:1",
+            "192.0.2.1:8a",
+            "192.0.2.1:",
+            "x192.0.2.1 1234.0.2.1 1.2.3.4.5 ::1.2.3.4 1.2.3.4%3A1",
+            "1.2.3.4#53 [1.2.3.4]:5 (1.2.3.4) 256.1.1.1 1.2.3.999",
+            "7.7.7.7:1:2:3:4:5:6:7",
+        ] {
+            assert_eq!(
+                all(line.as_bytes(), b'\n', true),
+                all(line.as_bytes(), b'\n', false),
+                "{line}"
+            );
+        }
+        assert_eq!(all(b"2.3.4:1", b'1', true), all(b"2.3.4:1", b'1', false));
+    }
+
+    proptest::proptest! {
+        /// The shortcuts never change what is found (bytes drawn to make quads, ports, runs).
+        #[test]
+        fn shortcuts_agree_with_the_general_path(
+            tokens in proptest::collection::vec(proptest::sample::select(vec![
+                "192.0.2.1", "192.0.2.1", "1.2.3", "256.1.1.1", "1", "1234", ".", ":", ":80",
+                "::", "2001:db8::1", " ", " ", "#", "a", "%3A", "%", "[", "]", "x",
+            ]), 0..30),
+            prev in proptest::sample::select(b"\n1a:. ".to_vec()),
+        ) {
+            let line = tokens.concat().into_bytes();
+            proptest::prop_assert_eq!(all(&line, prev, true), all(&line, prev, false));
+        }
     }
 
     #[test]

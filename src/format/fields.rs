@@ -143,28 +143,45 @@ pub enum Name {
 #[derive(Debug, Default, Clone)]
 pub struct Fields {
     list: Vec<(Name, usize, usize)>,
+    /// Bit `Std as u32` set for each vocabulary field recorded, so that asking for a field the
+    /// line does not have costs one test, not a walk of the list.
+    present: u64,
 }
 
 impl Fields {
     /// Forgets the previous line's fields.
     pub fn clear(&mut self) {
         self.list.clear();
+        self.present = 0;
     }
 
     /// Records a field.
     #[inline]
     pub fn push(&mut self, name: Name, start: usize, end: usize) {
+        if let Name::Std(s) = name {
+            self.present |= 1 << s as u32;
+        }
         self.list.push((name, start, end));
     }
 
     /// Records a vocabulary field.
     #[inline]
     pub fn std(&mut self, s: Std, start: usize, end: usize) {
+        self.present |= 1 << s as u32;
         self.list.push((Name::Std(s), start, end));
+    }
+
+    /// True when the vocabulary field `s` was recorded.
+    #[inline]
+    pub fn has(&self, s: Std) -> bool {
+        self.present & (1 << s as u32) != 0
     }
 
     /// The first span of a vocabulary field.
     pub fn get(&self, s: Std) -> Option<(usize, usize)> {
+        if !self.has(s) {
+            return None;
+        }
         self.list
             .iter()
             .find(|(n, _, _)| *n == Name::Std(s))

@@ -14,23 +14,27 @@ pub struct Cur<'a> {
 
 impl<'a> Cur<'a> {
     /// A cursor at `i`.
+    #[inline]
     pub fn new(s: &'a [u8], i: usize) -> Self {
         Cur { s, i }
     }
 
     /// True at the end of the line.
+    #[inline]
     pub fn eof(&self) -> bool {
         self.i >= self.s.len()
     }
 
     /// The bytes from here on.
+    #[inline]
     pub fn rest(&self) -> &'a [u8] {
         &self.s[self.i.min(self.s.len())..]
     }
 
     /// Consumes `lit` if it is next.
+    #[inline]
     pub fn eat(&mut self, lit: &[u8]) -> bool {
-        if self.rest().starts_with(lit) {
+        if self.s.get(self.i..self.i + lit.len()) == Some(lit) {
             self.i += lit.len();
             true
         } else {
@@ -39,11 +43,13 @@ impl<'a> Cur<'a> {
     }
 
     /// Consumes `lit`, which must be next.
+    #[inline]
     pub fn lit(&mut self, lit: &[u8]) -> Result<(), Col> {
         if self.eat(lit) { Ok(()) } else { Err(self.i) }
     }
 
     /// A non-empty run of bytes up to (not including) the next space or the end.
+    #[inline]
     pub fn word(&mut self) -> Result<(usize, usize), Col> {
         let start = self.i;
         let n = crate::bytes::find_byte(b' ', self.rest()).unwrap_or(self.rest().len());
@@ -55,6 +61,7 @@ impl<'a> Cur<'a> {
     }
 
     /// A word followed by one space (consumed).
+    #[inline]
     pub fn word_sp(&mut self) -> Result<(usize, usize), Col> {
         let w = self.word()?;
         self.lit(b" ")?;
@@ -62,6 +69,7 @@ impl<'a> Cur<'a> {
     }
 
     /// A non-empty run of bytes up to (not including) `b`, which must follow.
+    #[inline]
     pub fn until(&mut self, b: u8) -> Result<(usize, usize), Col> {
         let start = self.i;
         match crate::bytes::find_byte(b, self.rest()) {
@@ -74,6 +82,7 @@ impl<'a> Cur<'a> {
     }
 
     /// A non-empty run of ASCII digits.
+    #[inline]
     pub fn digits(&mut self) -> Result<(usize, usize), Col> {
         let start = self.i;
         let n = self
@@ -89,6 +98,7 @@ impl<'a> Cur<'a> {
     }
 
     /// A word recorded as field `std`.
+    #[inline]
     pub fn field(
         &mut self,
         f: &mut crate::format::Fields,
@@ -100,6 +110,7 @@ impl<'a> Cur<'a> {
     }
 
     /// A word recorded as field `std`, followed by one space (consumed).
+    #[inline]
     pub fn field_sp(
         &mut self,
         f: &mut crate::format::Fields,
@@ -110,6 +121,7 @@ impl<'a> Cur<'a> {
     }
 
     /// Requires the end of the line.
+    #[inline]
     pub fn end(&self) -> Result<(), Col> {
         if self.eof() { Ok(()) } else { Err(self.i) }
     }
