@@ -233,6 +233,24 @@ impl Anonymizer {
 
     /// The replacement value for `ip`, or `None` when it stays as it is.
     pub fn map(&self, ip: IpAddr, cache: &mut Cache) -> Mapped {
+        // The default (plain truncation, nothing exempt) is a mask: no lookups, no tokens.
+        if let (Scheme::Truncate, true) = (&self.scheme, self.keep.is_empty()) {
+            let out = match ip {
+                IpAddr::V6(a) => match a.to_ipv4_mapped() {
+                    Some(v4) => {
+                        let t = Ipv4Addr::from(u32::from(v4) & mask32(self.v4_prefix));
+                        IpAddr::V6(t.to_ipv6_mapped())
+                    }
+                    None => truncate(ip, self.v6_prefix),
+                },
+                IpAddr::V4(_) => truncate(ip, self.v4_prefix),
+            };
+            return if out == ip {
+                Mapped::Same
+            } else {
+                Mapped::To(out)
+            };
+        }
         let ip = match ip {
             IpAddr::V6(a) => match a.to_ipv4_mapped() {
                 Some(v4) => {

@@ -20,23 +20,26 @@ use crate::format::fields::{Fields, Std};
 /// Parses one Unbound line.
 pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     let mut c = Cur::new(s, 0);
-    let epoch = s.first() == Some(&b'[') && {
-        let n = s[1..].iter().take_while(|b| b.is_ascii_digit()).count();
-        n > 0 && s[1 + n..].starts_with(b"] ")
+    let epoch = match s.first() {
+        Some(b'[') => {
+            c.i = 1;
+            c.digits().ok().filter(|_| c.eat(b"] "))
+        }
+        _ => None,
     };
-    if epoch {
-        c.i = 1;
-        let t = c.digits()?;
+    if let Some(t) = epoch {
         f.std(Std::Time, t.0, t.1);
-        c.lit(b"] ")?;
-    } else if let Some(t) = bsd_time(s, 0).or_else(|| iso_time(s, 0)) {
-        f.std(Std::Time, 0, t);
-        c.i = t;
-        c.lit(b" ")?;
+    } else {
+        c.i = 0;
+        if let Some(t) = bsd_time(s, 0).or_else(|| iso_time(s, 0)) {
+            f.std(Std::Time, 0, t);
+            c.i = t;
+            c.lit(b" ")?;
+        }
     }
     // `unbound[pid:tid] ` or, under syslog, `[pid:tid] `.
     let (a, b) = c.word_sp()?;
-    if s[b - 1] != b']' || !s[a..b].contains(&b'[') {
+    if s[b - 1] != b']' || crate::bytes::find_byte(b'[', &s[a..b]).is_none() {
         return Err(a);
     }
     let tag = c.until(b':')?;
