@@ -418,8 +418,26 @@ fn hex_val(b: u8) -> Option<u16> {
     }
 }
 
+/// Each byte's hex digit value, or 16 for bytes that are not hex digits.
+static HEX_VALUE: [u8; 256] = {
+    let mut t = [16u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = match i as u8 {
+            b @ b'0'..=b'9' => b - b'0',
+            b @ b'a'..=b'f' => b - b'a' + 10,
+            b @ b'A'..=b'F' => b - b'A' + 10,
+            _ => 16,
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Parses the longest valid IPv6 literal starting at `i` (within `end`).
 fn parse_v6(s: &[u8], i0: usize, end: usize) -> Option<(usize, Ipv6Addr, Colons)> {
+    let t = &s[..end];
+    let hex = |i: usize| t.get(i).map_or(16, |&b| HEX_VALUE[b as usize]);
     let mut groups = [0u16; 8];
     let mut n = 0usize; // groups parsed
     let mut gap: Option<usize> = None; // index where `::` stands
@@ -428,9 +446,9 @@ fn parse_v6(s: &[u8], i0: usize, end: usize) -> Option<(usize, Ipv6Addr, Colons)
     // Best (longest) valid literal so far: (end, groups, n, gap).
     let mut best: Option<(usize, [u16; 8], usize, Option<usize>)> = None;
 
-    let c1 = colon_len(s, i, end);
+    let c1 = colon_len(t, i, end);
     if c1 > 0 {
-        let c2 = colon_len(s, i + c1, end);
+        let c2 = colon_len(t, i + c1, end);
         if c2 == 0 {
             return None;
         }
@@ -440,13 +458,29 @@ fn parse_v6(s: &[u8], i0: usize, end: usize) -> Option<(usize, Ipv6Addr, Colons)
         best = Some((i, groups, n, gap));
     }
     loop {
-        // A dotted IPv4 tail may take the last two groups.
+        let start = i;
+        let mut v: u16 = 0;
+        while i - start < 4 {
+            let h = hex(i);
+            if h > 15 {
+                break;
+            }
+            v = (v << 4) | h as u16;
+            i += 1;
+        }
+        let digits = i - start;
+        // A dotted IPv4 tail may take the last two groups: its first octet reads as a group of
+        // at most three digits followed by a dot.
         let room_for_tail = if gap.is_some() {
             n + 2 <= 7
         } else {
             n + 2 == 8
         };
-        if room_for_tail && let Some((e, v4)) = parse_v4(s, i, end) {
+        if room_for_tail
+            && digits < 4
+            && t.get(i) == Some(&b'.')
+            && let Some((e, v4)) = parse_v4(t, start, end)
+        {
             let o = v4.octets();
             groups[n] = u16::from_be_bytes([o[0], o[1]]);
             groups[n + 1] = u16::from_be_bytes([o[2], o[3]]);
@@ -454,19 +488,7 @@ fn parse_v6(s: &[u8], i0: usize, end: usize) -> Option<(usize, Ipv6Addr, Colons)
             best = Some((e, groups, n, gap));
             break;
         }
-        let mut v: u16 = 0;
-        let mut digits = 0;
-        while i < end && digits < 4 {
-            match hex_val(s[i]) {
-                Some(h) => {
-                    v = (v << 4) | h;
-                    i += 1;
-                    digits += 1;
-                }
-                None => break,
-            }
-        }
-        if digits == 0 || (i < end && hex_val(s[i]).is_some()) {
+        if digits == 0 || hex(i) <= 15 {
             break; // no group, or a fifth hex digit: the literal ended before
         }
         groups[n] = v;
@@ -477,11 +499,11 @@ fn parse_v6(s: &[u8], i0: usize, end: usize) -> Option<(usize, Ipv6Addr, Colons)
         if n == 8 {
             break;
         }
-        let c = colon_len(s, i, end);
+        let c = colon_len(t, i, end);
         if c == 0 {
             break;
         }
-        let c2 = colon_len(s, i + c, end);
+        let c2 = colon_len(t, i + c, end);
         if c2 > 0 {
             if gap.is_some() || n > 7 {
                 break;
@@ -828,6 +850,97 @@ mod tests {
         assert_eq!(out, b"1.0.0.0.8.b.d.0.1.0.0.2");
     }
 
+    /// The straightforward parser [`parse_v6`] must agree with.
+    fn parse_v6_reference(s: &[u8], i0: usize, end: usize) -> Option<(usize, Ipv6Addr, Colons)> {
+        let mut groups = [0u16; 8];
+        let mut n = 0usize; // groups parsed
+        let mut gap: Option<usize> = None; // index where `::` stands
+        let mut pct = false;
+        let mut i = i0;
+        // Best (longest) valid literal so far: (end, groups, n, gap).
+        let mut best: Option<(usize, [u16; 8], usize, Option<usize>)> = None;
+
+        let c1 = colon_len(s, i, end);
+        if c1 > 0 {
+            let c2 = colon_len(s, i + c1, end);
+            if c2 == 0 {
+                return None;
+            }
+            pct |= c1 == 3 || c2 == 3;
+            i += c1 + c2;
+            gap = Some(0);
+            best = Some((i, groups, n, gap));
+        }
+        loop {
+            // A dotted IPv4 tail may take the last two groups.
+            let room_for_tail = if gap.is_some() {
+                n + 2 <= 7
+            } else {
+                n + 2 == 8
+            };
+            if room_for_tail && let Some((e, v4)) = parse_v4(s, i, end) {
+                let o = v4.octets();
+                groups[n] = u16::from_be_bytes([o[0], o[1]]);
+                groups[n + 1] = u16::from_be_bytes([o[2], o[3]]);
+                n += 2;
+                best = Some((e, groups, n, gap));
+                break;
+            }
+            let mut v: u16 = 0;
+            let mut digits = 0;
+            while i < end && digits < 4 {
+                match hex_val(s[i]) {
+                    Some(h) => {
+                        v = (v << 4) | h;
+                        i += 1;
+                        digits += 1;
+                    }
+                    None => break,
+                }
+            }
+            if digits == 0 || (i < end && hex_val(s[i]).is_some()) {
+                break; // no group, or a fifth hex digit: the literal ended before
+            }
+            groups[n] = v;
+            n += 1;
+            if (gap.is_some() && n <= 7) || n == 8 {
+                best = Some((i, groups, n, gap));
+            }
+            if n == 8 {
+                break;
+            }
+            let c = colon_len(s, i, end);
+            if c == 0 {
+                break;
+            }
+            let c2 = colon_len(s, i + c, end);
+            if c2 > 0 {
+                if gap.is_some() || n > 7 {
+                    break;
+                }
+                pct |= c == 3 || c2 == 3;
+                gap = Some(n);
+                i += c + c2;
+                best = Some((i, groups, n, gap));
+            } else {
+                pct |= c == 3;
+                i += c;
+            }
+        }
+        let (e, g, n, gap) = best?;
+        let mut full = [0u16; 8];
+        match gap {
+            Some(at) => {
+                full[..at].copy_from_slice(&g[..at]);
+                let tail = n - at;
+                full[8 - tail..].copy_from_slice(&g[at..n]);
+            }
+            None => full = g,
+        }
+        let colons = if pct { Colons::Percent } else { Colons::Plain };
+        Some((e, Ipv6Addr::from(full), colons))
+    }
+
     fn all(line: &[u8], prev: u8, fast: bool) -> Vec<Found> {
         let mut v = Vec::new();
         if fast {
@@ -856,6 +969,29 @@ mod tests {
             );
         }
         assert_eq!(all(b"2.3.4:1", b'1', true), all(b"2.3.4:1", b'1', false));
+        for v6 in [
+            "1::2:3:4:5:6:1.2.3.4",
+            "1::2:3:4:5:1.2.3.4",
+            "1:2:3:4:5:6:1.2.3.4",
+            "1:2:3:4:5:6:7:1.2.3.4",
+            "::1.2.3.4",
+            "::ffff:1.2.3.4:80",
+            "1:2:3:4:5:6:7:8:9",
+            "12345::1",
+            "1::2::3",
+            "2001:db8::1.2",
+            "2001%3Adb8%3A%3A1",
+            "fe80::1a.2.3.4",
+        ] {
+            let b = v6.as_bytes();
+            for k in 0..b.len() {
+                assert_eq!(
+                    parse_v6(b, k, b.len()),
+                    parse_v6_reference(b, k, b.len()),
+                    "{v6} at {k}"
+                );
+            }
+        }
     }
 
     proptest::proptest! {
@@ -864,12 +1000,19 @@ mod tests {
         fn shortcuts_agree_with_the_general_path(
             tokens in proptest::collection::vec(proptest::sample::select(vec![
                 "192.0.2.1", "192.0.2.1", "1.2.3", "256.1.1.1", "1", "1234", ".", ":", ":80",
-                "::", "2001:db8::1", " ", " ", "#", "a", "%3A", "%", "[", "]", "x",
+                "::", "2001:db8::1", " ", " ", "#", "a", "%3A", "%", "[", "]", "x", "ffff",
+                "1:2:3:4:5:6", "ABCDE",
             ]), 0..30),
             prev in proptest::sample::select(b"\n1a:. ".to_vec()),
         ) {
             let line = tokens.concat().into_bytes();
             proptest::prop_assert_eq!(all(&line, prev, true), all(&line, prev, false));
+            for k in 0..line.len() {
+                proptest::prop_assert_eq!(
+                    parse_v6(&line, k, line.len()),
+                    parse_v6_reference(&line, k, line.len())
+                );
+            }
         }
     }
 

@@ -13,25 +13,36 @@
 //! Flags are kept as the token written (`+E(0)K`); their letters are a set whose order changed
 //! between versions. Spec: BIND 9 ARM, "logging" → categories `queries`, `query-errors`.
 
-use super::cursor::{Col, Cur, client_port};
+use super::cursor::{Col, Cur};
 use crate::format::fields::{Fields, Std};
 
 /// `dd-Mon-yyyy HH:MM:SS[.mmm]` at `i`; its end.
 fn bind_time(s: &[u8], i: usize) -> Option<usize> {
     let t = s.get(i..)?;
-    let shape = b"dd-Mmm-dddd dd:dd:dd";
-    if t.len() < shape.len() {
-        return None;
-    }
-    let ok = shape.iter().zip(t).all(|(&p, &b)| match p {
-        b'd' => b.is_ascii_digit(),
-        b'M' | b'm' => b.is_ascii_alphabetic(),
-        _ => b == p,
-    });
+    let head: &[u8; 20] = t.get(..20)?.try_into().ok()?;
+    let d = |k: usize| head[k].is_ascii_digit();
+    let m = |k: usize| head[k].is_ascii_alphabetic();
+    let ok = head[2] == b'-'
+        && head[6] == b'-'
+        && head[11] == b' '
+        && head[14] == b':'
+        && head[17] == b':'
+        && d(0)
+        && d(1)
+        && m(3)
+        && m(4)
+        && m(5)
+        && (7..11).all(d)
+        && d(12)
+        && d(13)
+        && d(15)
+        && d(16)
+        && d(18)
+        && d(19);
     if !ok {
         return None;
     }
-    let mut k = shape.len();
+    let mut k = 20;
     if t.get(k) == Some(&b'.') {
         k += 1 + t[k + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
     }
@@ -67,10 +78,16 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         c.word_sp()?;
     }
     // <ip>#<port>
-    let (a, _) = c.until(b'#')?;
+    let (a, h) = c.until(b'#')?;
     c.lit(b"#")?;
-    let (_, pe) = c.digits()?;
-    client_port(s, a, pe, b'#', f)?;
+    let port = c.digits()?;
+    let client = if s[a] == b'[' && h > a + 2 && s[h - 1] == b']' {
+        (a + 1, h - 1)
+    } else {
+        (a, h)
+    };
+    f.std(Std::Client, client.0, client.1);
+    f.std(Std::ClientPort, port.0, port.1);
     if c.eat(b"/key ") {
         let (ka, kb) = c.word()?;
         let kb = if s[kb - 1] == b':' { kb - 1 } else { kb };
