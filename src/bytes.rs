@@ -12,20 +12,20 @@ const HI: u64 = 0x8080_8080_8080_8080;
 
 /// High bit set in each byte of `v` that is zero; exact for the lowest such byte (higher ones
 /// can be false, which is why only the lowest is used).
-#[inline]
+#[inline(always)]
 fn zero_bytes(v: u64) -> u64 {
     v.wrapping_sub(LO) & !v & HI
 }
 
 /// The 8 bytes of `hay` at `i`, little-endian.
-#[inline]
+#[inline(always)]
 fn word(hay: &[u8], i: usize) -> u64 {
     u64::from_le_bytes(hay[i..i + 8].try_into().expect("8 bytes"))
 }
 
 /// Position of the first `.`, `:` or `%` of `line` at or after `i` (the address finder's
 /// separators).
-#[inline]
+#[inline(always)]
 pub fn find_separator(line: &[u8], mut i: usize) -> Option<usize> {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
@@ -54,7 +54,7 @@ pub fn find_separator(line: &[u8], mut i: usize) -> Option<usize> {
 }
 
 /// [`find_separator`] a word at a time.
-#[inline]
+#[inline(always)]
 fn find_separator_swar(line: &[u8], mut i: usize) -> Option<usize> {
     while i + 8 <= line.len() {
         let w = word(line, i);
@@ -70,7 +70,7 @@ fn find_separator_swar(line: &[u8], mut i: usize) -> Option<usize> {
 }
 
 /// The first `b` in `hay` (a field's delimiter).
-#[inline]
+#[inline(always)]
 pub fn find_byte(b: u8, hay: &[u8]) -> Option<usize> {
     let mut i = 0;
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
@@ -90,7 +90,7 @@ pub fn find_byte(b: u8, hay: &[u8]) -> Option<usize> {
 }
 
 /// [`find_byte`] a word at a time, from `i`.
-#[inline]
+#[inline(always)]
 fn find_byte_swar(b: u8, hay: &[u8], mut i: usize) -> Option<usize> {
     let pat = LO * b as u64;
     while i + 8 <= hay.len() {

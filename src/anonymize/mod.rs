@@ -232,6 +232,7 @@ impl Anonymizer {
     }
 
     /// The replacement value for `ip`, or `None` when it stays as it is.
+    #[inline]
     pub fn map(&self, ip: IpAddr, cache: &mut Cache) -> Mapped {
         // The default (plain truncation, nothing exempt) is a mask: no lookups, no tokens.
         if let (Scheme::Truncate, true) = (&self.scheme, self.keep.is_empty()) {

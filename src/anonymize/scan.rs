@@ -186,7 +186,7 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
 /// preceded by a byte that cannot be part of an address, a valid quad, and after it such a byte,
 /// the end, or a `:port` of digits followed by such a byte or the end. Returns the literal and
 /// where scanning goes on (after the port).
-#[inline]
+#[inline(always)]
 fn lone_v4(line: &[u8], j: usize, prev: u8) -> Option<(Found, usize)> {
     let mut start = j - 1;
     while start > 0 && j - start < 3 && line[start - 1].is_ascii_digit() {
@@ -288,7 +288,7 @@ fn reverse_name(s: &[u8], at: usize) -> Option<Found> {
 }
 
 /// True when `s[i..]` starts with `d{1,3}.d{1,3}.d`: the rest of a dotted quad after its first dot.
-#[inline]
+#[inline(always)]
 fn two_more_octets(s: &[u8], mut i: usize) -> bool {
     for _ in 0..2 {
         let start = i;
@@ -304,18 +304,18 @@ fn two_more_octets(s: &[u8], mut i: usize) -> bool {
 }
 
 /// Position of the next `.`, `:` or `%` at or after `i`.
-#[inline]
+#[inline(always)]
 fn next_separator(line: &[u8], i: usize) -> Option<usize> {
     crate::bytes::find_separator(line, i)
 }
 
-#[inline]
+#[inline(always)]
 fn pct_colon_at(s: &[u8], i: usize) -> bool {
     i + 2 < s.len() && s[i] == b'%' && s[i + 1] == b'3' && (s[i + 2] | 0x20) == b'a'
 }
 
 /// Length of the colon at `i` (1 for `:`, 3 for `%3A`), or 0 if none.
-#[inline]
+#[inline(always)]
 fn colon_len(s: &[u8], i: usize, end: usize) -> usize {
     if i < end && s[i] == b':' {
         1
@@ -375,7 +375,7 @@ fn scan_run(
 }
 
 /// Parses a dotted quad at `i`; it must not be followed by another digit.
-#[inline]
+#[inline(always)]
 fn parse_v4(s: &[u8], mut i: usize, end: usize) -> Option<(usize, Ipv4Addr)> {
     // One bounds check per byte: `t.get` against the end of the run.
     let t = &s[..end];
@@ -649,6 +649,7 @@ static DECIMAL: [[u8; 4]; 256] = {
     t
 };
 
+#[inline(always)]
 fn write_v4(out: &mut Vec<u8>, a: Ipv4Addr) {
     // Four table lookups into a stack buffer, appended once.
     let mut buf = [0u8; 16];

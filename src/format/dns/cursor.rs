@@ -14,25 +14,25 @@ pub struct Cur<'a> {
 
 impl<'a> Cur<'a> {
     /// A cursor at `i`.
-    #[inline]
+    #[inline(always)]
     pub fn new(s: &'a [u8], i: usize) -> Self {
         Cur { s, i }
     }
 
     /// True at the end of the line.
-    #[inline]
+    #[inline(always)]
     pub fn eof(&self) -> bool {
         self.i >= self.s.len()
     }
 
     /// The bytes from here on.
-    #[inline]
+    #[inline(always)]
     pub fn rest(&self) -> &'a [u8] {
         &self.s[self.i.min(self.s.len())..]
     }
 
     /// Consumes `lit` if it is next.
-    #[inline]
+    #[inline(always)]
     pub fn eat(&mut self, lit: &[u8]) -> bool {
         if self.s.get(self.i..self.i + lit.len()) == Some(lit) {
             self.i += lit.len();
@@ -43,13 +43,13 @@ impl<'a> Cur<'a> {
     }
 
     /// Consumes `lit`, which must be next.
-    #[inline]
+    #[inline(always)]
     pub fn lit(&mut self, lit: &[u8]) -> Result<(), Col> {
         if self.eat(lit) { Ok(()) } else { Err(self.i) }
     }
 
     /// A non-empty run of bytes up to (not including) the next space or the end.
-    #[inline]
+    #[inline(always)]
     pub fn word(&mut self) -> Result<(usize, usize), Col> {
         let start = self.i;
         let n = crate::bytes::find_byte(b' ', self.rest()).unwrap_or(self.rest().len());
@@ -61,7 +61,7 @@ impl<'a> Cur<'a> {
     }
 
     /// A word followed by one space (consumed).
-    #[inline]
+    #[inline(always)]
     pub fn word_sp(&mut self) -> Result<(usize, usize), Col> {
         let w = self.word()?;
         self.lit(b" ")?;
@@ -69,7 +69,7 @@ impl<'a> Cur<'a> {
     }
 
     /// A non-empty run of bytes up to (not including) `b`, which must follow.
-    #[inline]
+    #[inline(always)]
     pub fn until(&mut self, b: u8) -> Result<(usize, usize), Col> {
         let start = self.i;
         match crate::bytes::find_byte(b, self.rest()) {
@@ -82,7 +82,7 @@ impl<'a> Cur<'a> {
     }
 
     /// A non-empty run of ASCII digits.
-    #[inline]
+    #[inline(always)]
     pub fn digits(&mut self) -> Result<(usize, usize), Col> {
         let start = self.i;
         let n = self
@@ -98,7 +98,7 @@ impl<'a> Cur<'a> {
     }
 
     /// A word recorded as field `std`.
-    #[inline]
+    #[inline(always)]
     pub fn field(
         &mut self,
         f: &mut crate::format::Fields,
@@ -110,7 +110,7 @@ impl<'a> Cur<'a> {
     }
 
     /// A word recorded as field `std`, followed by one space (consumed).
-    #[inline]
+    #[inline(always)]
     pub fn field_sp(
         &mut self,
         f: &mut crate::format::Fields,
@@ -121,7 +121,7 @@ impl<'a> Cur<'a> {
     }
 
     /// Requires the end of the line.
-    #[inline]
+    #[inline(always)]
     pub fn end(&self) -> Result<(), Col> {
         if self.eof() { Ok(()) } else { Err(self.i) }
     }
