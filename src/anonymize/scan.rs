@@ -617,7 +617,9 @@ pub fn write_ip(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
                 k += 1;
             }
             if colon == b":" {
-                out.extend_from_slice(&buf[..n]);
+                let len = out.len();
+                out.extend_from_slice(&buf);
+                out.truncate(len + n);
             } else {
                 for &c in &buf[..n] {
                     if c == b':' {
@@ -661,7 +663,10 @@ fn write_v4(out: &mut Vec<u8>, a: Ipv4Addr) {
         buf[n] = b'.';
         n += 1;
     }
-    out.extend_from_slice(&buf[..n - 1]);
+    // A fixed-size append is a few moves; a variable-size one is a call to `memcpy`.
+    let len = out.len();
+    out.extend_from_slice(&buf);
+    out.truncate(len + n - 1);
 }
 
 #[cfg(test)]
