@@ -571,6 +571,13 @@ pub fn write_ip(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
             let g = a.segments();
             // The longest run of two or more zero groups (the first on a tie) becomes `::`.
             let (mut best, mut best_len, mut k) = (8, 0, 0);
+            let zeros = g
+                .iter()
+                .enumerate()
+                .fold(0u8, |m, (i, &x)| m | ((x == 0) as u8) << i);
+            if zeros & (zeros >> 1) == 0 {
+                k = 8; // no two zero groups side by side: nothing to compress
+            }
             while k < 8 {
                 let start = k;
                 while k < 8 && g[k] == 0 {
@@ -583,8 +590,7 @@ pub fn write_ip(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
             }
             // Formatted into a stack buffer (at most 39 bytes), then appended once; the rare
             // percent-encoded style expands the colons while appending.
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            let mut buf = [0u8; 40];
+            let mut buf = [0u8; 44]; // 39 at most, and room for a group's 4-byte store
             let mut n = 0;
             let mut k = 0;
             while k < 8 {
@@ -599,21 +605,9 @@ pub fn write_ip(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
                     buf[n] = b':';
                     n += 1;
                 }
-                let v = g[k] as usize;
-                if v >= 0x1000 {
-                    buf[n] = HEX[v >> 12];
-                    n += 1;
-                }
-                if v >= 0x100 {
-                    buf[n] = HEX[(v >> 8) & 15];
-                    n += 1;
-                }
-                if v >= 0x10 {
-                    buf[n] = HEX[(v >> 4) & 15];
-                    n += 1;
-                }
-                buf[n] = HEX[v & 15];
-                n += 1;
+                let (text, digits) = hex_group(g[k]);
+                buf[n..n + 4].copy_from_slice(&text);
+                n += digits;
                 k += 1;
             }
             if colon == b":" {
@@ -650,6 +644,20 @@ static DECIMAL: [[u8; 4]; 256] = {
     }
     t
 };
+
+/// A group's lower-case hex digits without leading zeros, in the first `digits` of four bytes;
+/// computed a word at a time, without a branch per digit.
+#[inline(always)]
+fn hex_group(v: u16) -> ([u8; 4], usize) {
+    let w = v as u32;
+    // One nibble per byte, the most significant in the first byte.
+    let x = (w >> 12) | ((w >> 8) & 0xf) << 8 | ((w >> 4) & 0xf) << 16 | (w & 0xf) << 24;
+    // '0' + n, and 39 more where n > 9 (to reach 'a'); no byte carries into the next.
+    let letters = ((x + 0x0606_0606) >> 4) & 0x0101_0101;
+    let text = x + 0x3030_3030 + letters * 39;
+    let digits = (16 - v.leading_zeros() as usize).div_ceil(4).max(1);
+    ((text >> (8 * (4 - digits))).to_le_bytes(), digits)
+}
 
 #[inline(always)]
 fn write_v4(out: &mut Vec<u8>, a: Ipv4Addr) {
@@ -1019,6 +1027,14 @@ mod tests {
                     parse_v6_reference(&line, k, line.len())
                 );
             }
+        }
+    }
+
+    #[test]
+    fn hex_groups_match_the_formatter() {
+        for v in 0..=u16::MAX {
+            let (text, digits) = hex_group(v);
+            assert_eq!(&text[..digits], format!("{v:x}").as_bytes(), "{v:#x}");
         }
     }
 
