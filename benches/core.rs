@@ -2,7 +2,8 @@
 //! repeated to ~8 MB: format parsing, the address finder alone, a whole line rewrite in each
 //! scheme, a whole piece through the engine (what one worker does), the audit scan of the
 //! anonymized piece (what one `audit` worker does), and the statistics collector over every line
-//! (what one `stats` worker does).
+//! (what one `stats` worker does). Groups `dns-bind` and `dns-unbound` do parsing and the
+//! engine for the BIND and Unbound fixtures.
 //!
 //! Run: `cargo bench --bench core`. The whole-process figures (files, pipes, gzip, threads)
 //! come from `benches/throughput.sh`.
@@ -18,11 +19,13 @@ use logscrub::pipeline::{Engine, OnUnparsed, WorkerCtx};
 use logscrub::stats::{Collector, Granularity, State, Uniques};
 
 fn corpus() -> Vec<u8> {
-    let base = std::fs::read(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/testdata/web/combined.log"
-    ))
-    .expect("testdata/web/combined.log");
+    repeated("web/combined.log")
+}
+
+/// A fixture from `testdata/`, repeated to ~8 MB.
+fn repeated(fixture: &str) -> Vec<u8> {
+    let path = format!("{}/testdata/{fixture}", env!("CARGO_MANIFEST_DIR"));
+    let base = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
     let mut v = Vec::with_capacity(8 << 20);
     while v.len() < 8 << 20 {
         v.extend_from_slice(&base);
@@ -159,5 +162,69 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(core, benches);
+/// The DNS query logs of issue 3's speed goal: parsing alone, and a piece through the engine.
+/// The fixtures hold every line shape the parsers know (and a few lines they must refuse), so
+/// these figures are for a harder mix than a server's usual log; `benches/throughput.sh`
+/// measures the usual one.
+fn dns(c: &mut Criterion) {
+    for server in ["bind", "unbound"] {
+        let data = repeated(&format!("dns/{server}.log"));
+        let lines: Vec<&[u8]> = data
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .collect();
+        let format = match Format::from_spec(server) {
+            Ok(FormatChoice::Fixed(f)) => f,
+            _ => unreachable!("a DNS format"),
+        };
+        let mut fields = logscrub::format::Fields::default();
+        let parsed = lines
+            .iter()
+            .filter(|l| {
+                fields.clear();
+                format.parse(l, &mut fields).is_ok()
+            })
+            .count();
+        // The fixtures hold a few lines that must not parse (the tests check them too).
+        assert!(
+            parsed * 10 >= lines.len() * 9,
+            "{server}: {parsed} of {} parse",
+            lines.len()
+        );
+        let mut g = c.benchmark_group(format!("dns-{server}"));
+        g.throughput(Throughput::Bytes(data.len() as u64));
+        g.sample_size(20);
+        g.bench_function("parse", |b| {
+            b.iter(|| {
+                let mut ok = 0usize;
+                for l in &lines {
+                    fields.clear();
+                    ok += format.parse(black_box(l), &mut fields).is_ok() as usize;
+                }
+                ok
+            })
+        });
+        let engine = Engine {
+            format,
+            anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
+            on_unparsed: OnUnparsed::Scrub,
+            gzip_level: None,
+            rules: None,
+        };
+        let piece = Piece {
+            data: data.clone(),
+            kind: PieceKind::Lines,
+        };
+        let mut ctx = WorkerCtx::default();
+        let done = engine.process(&piece, &mut ctx);
+        assert_eq!(done.counts.unparsed as usize, lines.len() - parsed);
+        assert!(done.counts.addresses_rewritten >= lines.len() as u64);
+        g.bench_function("engine-truncate", |b| {
+            b.iter(|| engine.process(black_box(&piece), &mut ctx).out.len())
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(core, benches, dns);
 criterion_main!(core);
