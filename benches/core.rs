@@ -40,6 +40,22 @@ fn combined() -> Format {
     }
 }
 
+/// An engine that truncates (the defaults) lines of `format`, and `data` as one piece of lines.
+fn truncating(format: Format, data: &[u8]) -> (Engine, Piece) {
+    let engine = Engine {
+        format,
+        anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
+        on_unparsed: OnUnparsed::Scrub,
+        gzip_level: None,
+        rules: None,
+    };
+    let piece = Piece {
+        data: data.to_vec(),
+        kind: PieceKind::Lines,
+    };
+    (engine, piece)
+}
+
 fn benches(c: &mut Criterion) {
     let data = corpus();
     let lines: Vec<&[u8]> = data
@@ -102,17 +118,7 @@ fn benches(c: &mut Criterion) {
         });
     }
 
-    let engine = Engine {
-        format: combined(),
-        anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
-        on_unparsed: OnUnparsed::Scrub,
-        gzip_level: None,
-        rules: None,
-    };
-    let piece = Piece {
-        data: data.clone(),
-        kind: PieceKind::Lines,
-    };
+    let (engine, piece) = truncating(combined(), &data);
     let mut ctx = WorkerCtx::default();
     assert_eq!(engine.process(&piece, &mut ctx).counts.unparsed, 0);
     g.bench_function("engine/combined-truncate", |b| {
@@ -204,17 +210,7 @@ fn dns(c: &mut Criterion) {
                 ok
             })
         });
-        let engine = Engine {
-            format,
-            anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
-            on_unparsed: OnUnparsed::Scrub,
-            gzip_level: None,
-            rules: None,
-        };
-        let piece = Piece {
-            data: data.clone(),
-            kind: PieceKind::Lines,
-        };
+        let (engine, piece) = truncating(format, &data);
         let mut ctx = WorkerCtx::default();
         let done = engine.process(&piece, &mut ctx);
         assert_eq!(done.counts.unparsed as usize, lines.len() - parsed);
