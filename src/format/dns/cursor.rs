@@ -85,16 +85,15 @@ impl<'a> Cur<'a> {
     #[inline(always)]
     pub fn digits(&mut self) -> Result<(usize, usize), Col> {
         let start = self.i;
-        let n = self
-            .rest()
-            .iter()
-            .take_while(|b| b.is_ascii_digit())
-            .count();
-        if n == 0 {
+        let mut k = start;
+        while k < self.s.len() && self.s[k].is_ascii_digit() {
+            k += 1;
+        }
+        if k == start {
             return Err(start);
         }
-        self.i += n;
-        Ok((start, self.i))
+        self.i = k;
+        Ok((start, k))
     }
 
     /// A word recorded as field `std`.

@@ -42,13 +42,12 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     if s[b - 1] != b']' || crate::bytes::find_byte(b'[', &s[a..b]).is_none() {
         return Err(a);
     }
-    let tag = c.until(b':')?;
-    match &s[tag.0..tag.1] {
-        b"info" => {}
-        b"query" | b"reply" => f.std(Std::Event, tag.0, tag.1),
-        _ => return Err(tag.0),
+    let at = c.i;
+    if c.eat(b"reply: ") || c.eat(b"query: ") {
+        f.std(Std::Event, at, at + 5);
+    } else if !c.eat(b"info: ") {
+        return Err(at);
     }
-    c.lit(b": ")?;
     c.field_sp(f, Std::Client)?;
     let q = c.word_sp()?;
     let ty = c.word_sp()?;
