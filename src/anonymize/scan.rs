@@ -136,6 +136,14 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
             f(found);
             continue;
         }
+        // A clock or date-time run (`13:55:36.123`, `2026:13:55:36`) holds no address: skip it.
+        if FAST
+            && line[j] == b':'
+            && let Some(end) = clock_run(line, j, prev)
+        {
+            pos = end;
+            continue;
+        }
         // The run: maximal stretch of address bytes around j (a `%` only as part of `%3A`).
         let mut rs = j;
         while rs > 0 {
@@ -180,6 +188,50 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
         }
         pos = re.max(j + 1);
     }
+}
+
+/// The end of the run around the colon at `j` when it is only groups of one to four digits
+/// joined by single colons (at most five), perhaps with a `.digits` fraction, and stands alone
+/// (no address byte before or after it): a clock, not an address. Such a run has no `::`, too
+/// few colons for IPv6 and too few dots for IPv4, so the general path would find nothing in it.
+#[inline(always)]
+fn clock_run(line: &[u8], j: usize, prev: u8) -> Option<usize> {
+    let n = line.len();
+    let digit = |k: usize| k < n && line[k].is_ascii_digit();
+    let mut start = j;
+    while start > 0 && j - start < 4 && line[start - 1].is_ascii_digit() {
+        start -= 1;
+    }
+    let before = if start == 0 { prev } else { line[start - 1] };
+    if start == j || CLASS[before as usize] != 0 {
+        return None;
+    }
+    let (mut k, mut colons) = (j, 0);
+    while k < n && line[k] == b':' {
+        colons += 1;
+        k += 1;
+        let group = k;
+        while k - group < 4 && digit(k) {
+            k += 1;
+        }
+        if k == group || colons > 5 {
+            return None;
+        }
+    }
+    if k < n && line[k] == b'.' {
+        k += 1;
+        let fraction = k;
+        while digit(k) {
+            k += 1;
+        }
+        if k == fraction {
+            return None;
+        }
+    }
+    if k < n && CLASS[line[k] as usize] != 0 {
+        return None;
+    }
+    Some(k)
 }
 
 /// The dotted quad around the dot at `j` when it stands alone: one to three digits before `j`
@@ -976,6 +1028,9 @@ mod tests {
             "x192.0.2.1 1234.0.2.1 1.2.3.4.5 ::1.2.3.4 1.2.3.4%3A1",
             "1.2.3.4#53 [1.2.3.4]:5 (1.2.3.4) 256.1.1.1 1.2.3.999",
             "7.7.7.7:1:2:3:4:5:6:7",
+            "[10/Oct/2026:13:55:36 +0000] 13:55:36.123 x",
+            "1:2:3:4:5:6 1:2:3:4:5:6:7 12:34:56.7.8 12:34:: 1:2:3:4:5:6.1.2.3",
+            "13:55:36.1a 13:55:36%3A1 a13:55 13:55a 12345:1 1:12345",
         ] {
             assert_eq!(
                 all(line.as_bytes(), b'\n', true),
@@ -1016,7 +1071,7 @@ mod tests {
             tokens in proptest::collection::vec(proptest::sample::select(vec![
                 "192.0.2.1", "192.0.2.1", "1.2.3", "256.1.1.1", "1", "1234", ".", ":", ":80",
                 "::", "2001:db8::1", " ", " ", "#", "a", "%3A", "%", "[", "]", "x", "ffff",
-                "1:2:3:4:5:6", "ABCDE",
+                "1:2:3:4:5:6", "ABCDE", "13:55:36", "13:55:36.123", "2026:13:55", ":5", "12345",
             ]), 0..30),
             prev in proptest::sample::select(b"\n1a:. ".to_vec()),
         ) {
