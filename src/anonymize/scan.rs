@@ -190,6 +190,18 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
     }
 }
 
+/// Where the one to `max` digits that end just before `j` start, when the byte before them
+/// (`prev` at the start of `line`) cannot belong to an address.
+#[inline(always)]
+fn lone_digits_before(line: &[u8], j: usize, max: usize, prev: u8) -> Option<usize> {
+    let mut start = j;
+    while start > 0 && j - start < max && line[start - 1].is_ascii_digit() {
+        start -= 1;
+    }
+    let before = if start == 0 { prev } else { line[start - 1] };
+    (start < j && CLASS[before as usize] == 0).then_some(start)
+}
+
 /// The end of the run around the colon at `j` when it is only groups of one to four digits
 /// joined by single colons (at most five), perhaps with a `.digits` fraction, and stands alone
 /// (no address byte before or after it): a clock, not an address. Such a run has no `::`, too
@@ -198,14 +210,7 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
 fn clock_run(line: &[u8], j: usize, prev: u8) -> Option<usize> {
     let n = line.len();
     let digit = |k: usize| k < n && line[k].is_ascii_digit();
-    let mut start = j;
-    while start > 0 && j - start < 4 && line[start - 1].is_ascii_digit() {
-        start -= 1;
-    }
-    let before = if start == 0 { prev } else { line[start - 1] };
-    if start == j || CLASS[before as usize] != 0 {
-        return None;
-    }
+    lone_digits_before(line, j, 4, prev)?;
     let (mut k, mut colons) = (j, 0);
     while k < n && line[k] == b':' {
         colons += 1;
@@ -240,14 +245,7 @@ fn clock_run(line: &[u8], j: usize, prev: u8) -> Option<usize> {
 /// where scanning goes on (after the port).
 #[inline(always)]
 fn lone_v4(line: &[u8], j: usize, prev: u8) -> Option<(Found, usize)> {
-    let mut start = j - 1;
-    while start > 0 && j - start < 3 && line[start - 1].is_ascii_digit() {
-        start -= 1;
-    }
-    let before = if start == 0 { prev } else { line[start - 1] };
-    if CLASS[before as usize] != 0 {
-        return None;
-    }
+    let start = lone_digits_before(line, j, 3, prev)?;
     let (end, ip) = parse_v4(line, start, line.len())?;
     let mut k = end;
     if line.get(k) == Some(&b':') {

@@ -148,6 +148,9 @@ pub struct Fields {
     present: u64,
 }
 
+// `Fields::present` has a bit per vocabulary name.
+const _: () = assert!(STD_NAMES.len() <= 64);
+
 impl Fields {
     /// Forgets the previous line's fields.
     pub fn clear(&mut self) {
