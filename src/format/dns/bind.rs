@@ -13,7 +13,7 @@
 //! Flags are kept as the token written (`+E(0)K`); their letters are a set whose order changed
 //! between versions. Spec: BIND 9 ARM, "logging" → categories `queries`, `query-errors`.
 
-use super::cursor::{Col, Cur};
+use super::cursor::{Col, Cur, unbracket};
 use crate::format::fields::{Fields, Std};
 
 /// `dd-Mon-yyyy HH:MM:SS[.mmm]` at `i`; its end.
@@ -98,11 +98,10 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     let (a, h) = c.until(b'#')?;
     c.lit(b"#")?;
     let port = c.digits()?;
-    let client = if s[a] == b'[' && h > a + 2 && s[h - 1] == b']' {
-        (a + 1, h - 1)
-    } else {
-        (a, h)
-    };
+    let client = unbracket(s, a, h);
+    if client.0 >= client.1 {
+        return Err(a); // `[]#53`
+    }
     f.std(Std::Client, client.0, client.1);
     f.std(Std::ClientPort, port.0, port.1);
     if c.eat(b"/key ") {

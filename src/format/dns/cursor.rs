@@ -138,12 +138,18 @@ pub fn addr_port(
     if k + 1 >= b || !s[k + 1..b].iter().all(u8::is_ascii_digit) {
         return None;
     }
-    let (mut x, mut y) = (a, k);
-    if s.get(x) == Some(&b'[') && y > x + 1 && s[y - 1] == b']' {
-        x += 1;
-        y -= 1;
-    }
+    let (x, y) = unbracket(s, a, k);
     (x < y).then_some(((x, y), (k + 1, b)))
+}
+
+/// `s[a..b]` without the brackets of `[v6]`, when it has them.
+#[inline(always)]
+pub fn unbracket(s: &[u8], a: usize, b: usize) -> (usize, usize) {
+    if s.get(a) == Some(&b'[') && b > a + 1 && s[b - 1] == b']' {
+        (a + 1, b - 1)
+    } else {
+        (a, b)
+    }
 }
 
 /// Records the client and its port from `s[a..b]` written as `addr<sep>port` (or `[v6]:port`).
