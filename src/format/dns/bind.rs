@@ -176,3 +176,24 @@ fn server_ecs(c: &mut Cur, f: &mut Fields) -> Result<(), Col> {
     }
     c.end()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_in_brackets_and_empty_client() {
+        let line = |client: &str| {
+            format!("client @0x1 {client}#53 (a.example): query: a.example IN A + (192.0.2.1)")
+        };
+        let mut f = Fields::default();
+        let s = line("[2001:db8::1]");
+        parse(s.as_bytes(), &mut f).expect("parses");
+        let (a, b) = f.get(Std::Client).expect("client");
+        assert_eq!(&s[a..b], "2001:db8::1");
+        let (a, b) = f.get(Std::ClientPort).expect("port");
+        assert_eq!(&s[a..b], "53");
+        let mut f = Fields::default();
+        assert_eq!(parse(line("[]").as_bytes(), &mut f), Err(12));
+    }
+}
