@@ -351,15 +351,14 @@ fn one(
     let inp = input::open_counted(src, progress.as_ref().map(|p| p.counter.clone()))
         .map_err(anyhow::Error::from)?;
     let mut chunker = Chunker::new(inp.reader, opts.chunk, opts.max_line);
-    let first = match &opts.format {
-        FormatChoice::Auto => chunker
-            .peek()
-            .with_context(|| format!("cannot read {name}"))?
-            .map(|p| p.data.clone())
-            .unwrap_or_default(),
-        FormatChoice::Fixed(_) => Vec::new(),
-    };
-    let format = crate::format::choose(&opts.format, &first, &name, opts.quiet, opts.verbose, log);
+    let format = super::choose_format(
+        &mut chunker,
+        &opts.format,
+        &name,
+        opts.quiet,
+        opts.verbose,
+        log,
+    )?;
     let rules = match &opts.rules {
         Some(r) => Some(Arc::new(
             RulePlan::new(r, &format, opts.key.as_ref()).map_err(|e| anyhow!("{e}"))?,

@@ -128,15 +128,7 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
         };
         let inp = input::open(src)?;
         let mut chunker = Chunker::new(inp.reader, 256 * 1024, 1 << 20);
-        let first = match &o.format {
-            FormatChoice::Auto => chunker
-                .peek()
-                .with_context(|| format!("cannot read {name}"))?
-                .map(|p| p.data.clone())
-                .unwrap_or_default(),
-            FormatChoice::Fixed(_) => Vec::new(),
-        };
-        let format = crate::format::choose(&o.format, &first, &name, o.quiet, o.verbose, log);
+        let format = super::choose_format(&mut chunker, &o.format, &name, o.quiet, o.verbose, log)?;
         let engine = match &o.rules {
             Some((r, key)) => Some(Engine {
                 rules: Some(std::sync::Arc::new(
