@@ -136,13 +136,18 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
             f(found);
             continue;
         }
-        // A clock or date-time run (`13:55:36.123`, `2026:13:55:36`) holds no address: skip it.
-        if FAST
-            && line[j] == b':'
-            && let Some(end) = clock_run(line, j, prev)
-        {
-            pos = end;
-            continue;
+        if FAST && line[j] == b':' {
+            // A clock or date-time run (`13:55:36.123`, `2026:13:55:36`) holds no address.
+            if let Some(end) = clock_run(line, j, prev) {
+                pos = end;
+                continue;
+            }
+            // An IPv6 address standing alone (`2001:db8::1`, `[2001:db8::1]:53`).
+            if let Some(found) = lone_v6(line, j, prev) {
+                pos = found.end;
+                f(found);
+                continue;
+            }
         }
         // The run: maximal stretch of address bytes around j (a `%` only as part of `%3A`).
         let mut rs = j;
@@ -266,6 +271,76 @@ fn lone_v4(line: &[u8], j: usize, prev: u8) -> Option<(Found, usize)> {
         colons: Colons::Plain,
     };
     Some((found, k))
+}
+
+/// The IPv6 literal whose first colon is at `j` when it stands alone: one to four hex digits
+/// before `j` preceded by a byte that belongs neither to an address nor to a word, then groups of
+/// one to four hex digits joined by single colons and at most one `::`, making a whole address
+/// (eight groups, or at most seven around the `::`), followed by a byte that cannot belong to an
+/// address, or the end. The general path's run is then exactly this literal, and the longest valid
+/// IPv6 prefix of it is all of it: it would find just this. Anything else (a dotted tail, a zone, a
+/// fifth hex digit, a leading `::`, `%3A`) is left to the general path.
+#[inline(always)]
+fn lone_v6(line: &[u8], j: usize, prev: u8) -> Option<Found> {
+    let n = line.len();
+    let hex = |k: usize| HEX_VALUE[line[k] as usize];
+    let mut start = j;
+    while start > 0 && j - start < 4 && hex(start - 1) < 16 {
+        start -= 1;
+    }
+    let before = if start == 0 { prev } else { line[start - 1] };
+    if start == j || CLASS[before as usize] != 0 || is_word(before) {
+        return None;
+    }
+    let mut groups = [0u16; 8];
+    let (mut count, mut gap) = (0, None);
+    let mut i = start;
+    loop {
+        let group = i;
+        let mut v = 0u16;
+        while i < n && i - group < 4 && hex(i) < 16 {
+            v = (v << 4) | hex(i) as u16;
+            i += 1;
+        }
+        if i == group || count == 8 {
+            return None;
+        }
+        groups[count] = v;
+        count += 1;
+        if i >= n || line[i] != b':' {
+            break;
+        }
+        i += 1;
+        if i < n && line[i] == b':' {
+            if gap.is_some() {
+                return None;
+            }
+            gap = Some(count);
+            i += 1;
+            if i >= n || hex(i) > 15 {
+                break; // the literal ends with `::`
+            }
+        }
+    }
+    if i < n && CLASS[line[i] as usize] != 0 {
+        return None;
+    }
+    let full = match gap {
+        None if count == 8 => groups,
+        Some(at) if count <= 7 => {
+            let mut full = [0u16; 8];
+            full[..at].copy_from_slice(&groups[..at]);
+            full[8 - (count - at)..].copy_from_slice(&groups[at..count]);
+            full
+        }
+        _ => return None,
+    };
+    Some(Found {
+        start,
+        end: i,
+        ip: IpAddr::V6(Ipv6Addr::from(full)),
+        colons: Colons::Plain,
+    })
 }
 
 /// The reverse-DNS name whose labels end just before `at`, where `in-addr.arpa` or `ip6.arpa`
@@ -1029,6 +1104,9 @@ mod tests {
             "[10/Oct/2026:13:55:36 +0000] 13:55:36.123 x",
             "1:2:3:4:5:6 1:2:3:4:5:6:7 12:34:56.7.8 12:34:: 1:2:3:4:5:6.1.2.3",
             "13:55:36.1a 13:55:36%3A1 a13:55 13:55a 12345:1 1:12345",
+            "2001:db8::1 [2001:db8::1]:53 2001:db8::1#53 x2001:db8::1 _1::2 1::2::3 1:2:3:4:5:6:7:8",
+            "1:2:3:4:5:6:7:8:9 1:2:3:4::5:6:7:8 1:2:3:4:5:6:7:: 1:: 1::: 1:2 1:2: fe80::1%eth0",
+            "2001:db8::1.2.3.4 2001:db8::1g 2001:db8::12345 ABCD:EF01::1 2001:db8::%3A1 -1::1-",
         ] {
             assert_eq!(
                 all(line.as_bytes(), b'\n', true),
@@ -1070,6 +1148,7 @@ mod tests {
                 "192.0.2.1", "192.0.2.1", "1.2.3", "256.1.1.1", "1", "1234", ".", ":", ":80",
                 "::", "2001:db8::1", " ", " ", "#", "a", "%3A", "%", "[", "]", "x", "ffff",
                 "1:2:3:4:5:6", "ABCDE", "13:55:36", "13:55:36.123", "2026:13:55", ":5", "12345",
+                "2001:db8:419c:591c::196a", "1:2:3:4:5:6:7:8", "::1", "_", "g", "dB8:",
             ]), 0..30),
             prev in proptest::sample::select(b"\n1a:. ".to_vec()),
         ) {
