@@ -36,6 +36,9 @@ pub enum OnUnparsed {
     Fail,
 }
 
+/// The fields [`Engine::line`] reads when there are no rules.
+const NEEDED_WITHOUT_RULES: u64 = crate::format::fields::mask(&[Std::Client, Std::Ecs]);
+
 /// Counters for a run; merged per piece, reported in the summary.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Counts {
@@ -209,6 +212,12 @@ impl Engine {
     ) -> Result<(), usize> {
         let body = line.strip_suffix(b"\r").unwrap_or(line);
         let mut client = None;
+        // Rules read any field; without them only the client (host names) and ECS (prefix cut).
+        ctx.fields.want(if self.rules.is_some() {
+            u64::MAX
+        } else {
+            NEEDED_WITHOUT_RULES
+        });
         if !body.is_empty() {
             match self.format.parse(body, &mut ctx.fields) {
                 Ok(()) => client = ctx.fields.get(Std::Client),
