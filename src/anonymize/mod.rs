@@ -248,9 +248,10 @@ impl Anonymizer {
     }
 
     /// The replacement value for `ip`, or `None` when it stays as it is.
-    #[inline]
+    #[inline(always)]
     pub fn map(&self, ip: IpAddr, cache: &mut Cache) -> Mapped {
-        // The default (plain truncation, nothing exempt) is a mask: no lookups, no tokens.
+        // The default (plain truncation, nothing exempt) is a mask: no lookups, no tokens;
+        // inline in the finder's callback, everything else is a call.
         if let (Scheme::Truncate, true) = (&self.scheme, self.keep.is_empty()) {
             let out = match ip {
                 IpAddr::V6(a) => match a.to_ipv4_mapped() {
@@ -268,6 +269,12 @@ impl Anonymizer {
                 Mapped::To(out)
             };
         }
+        self.map_scheme(ip, cache)
+    }
+
+    /// [`Anonymizer::map`] for every case but plain truncation.
+    #[inline(never)]
+    fn map_scheme(&self, ip: IpAddr, cache: &mut Cache) -> Mapped {
         let ip = match ip {
             IpAddr::V6(a) => match a.to_ipv4_mapped() {
                 Some(v4) => {

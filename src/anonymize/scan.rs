@@ -659,7 +659,18 @@ fn parse_v6(s: &[u8], i0: usize, end: usize) -> Option<(usize, Ipv6Addr, Colons)
 /// Appends the text of `ip` to `out`, writing IPv6 colons in the given style.
 /// IPv6 is written in RFC 5952 canonical form (IPv4-mapped as `::ffff:a.b.c.d`), exactly as
 /// `std`'s `Display` writes it, without going through `core::fmt`.
+#[inline(always)]
 pub fn write_ip(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
+    // Plain IPv4, the common case, inline in the caller; the rest is a call.
+    match (colons, ip) {
+        (Colons::Plain, IpAddr::V4(a)) => write_v4(out, a),
+        _ => write_ip_other(out, ip, colons),
+    }
+}
+
+/// [`write_ip`] for IPv6 and the encoded forms.
+#[inline(never)]
+fn write_ip_other(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
     match (colons, ip) {
         (Colons::ReverseV4, IpAddr::V4(a)) => {
             let o = a.octets();
