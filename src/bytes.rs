@@ -3,9 +3,12 @@
 //!
 //! Fields and separators are a few bytes apart in log lines, so an inline loop without call
 //! overhead beats a `memchr` call per hit: 16 bytes at a time with SSE2 on x86-64 (part of the
-//! x86-64 baseline) through `safe_arch`'s safe wrappers (this crate forbids `unsafe`), then a
-//! word at a time (SWAR). Two concrete functions rather than one generic over the set of bytes:
-//! the generic one measured 2–4 % more instructions per line (callgrind) in the callers.
+//! x86-64 baseline) through `safe_arch`'s safe wrappers (this crate forbids `unsafe`). The last
+//! block of a slice of 16 bytes or more is its final 16 bytes, overlapping, with the bytes
+//! already seen masked off: no word-at-a-time and byte-at-a-time tail (-1.6 % instructions on
+//! Unbound lines). Shorter slices go a word at a time (SWAR). The searches are written out per
+//! set of bytes with the block loop shared and forced inline: a closure the compiler left out of
+//! line cost 5 % more instructions.
 
 const LO: u64 = 0x0101_0101_0101_0101;
 const HI: u64 = 0x8080_8080_8080_8080;
@@ -26,31 +29,60 @@ fn word(hay: &[u8], i: usize) -> u64 {
 /// Position of the first `.`, `:` or `%` of `line` at or after `i` (the address finder's
 /// separators).
 #[inline(always)]
-pub fn find_separator(line: &[u8], mut i: usize) -> Option<usize> {
+pub fn find_separator(line: &[u8], i: usize) -> Option<usize> {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
-        use safe_arch::{
-            bitor_m128i, cmp_eq_mask_i8_m128i, m128i, move_mask_i8_m128i, set_splat_i8_m128i,
-        };
+        use safe_arch::{bitor_m128i, cmp_eq_mask_i8_m128i, m128i, set_splat_i8_m128i};
         let (dot, colon, pct) = (
             set_splat_i8_m128i(b'.' as i8),
             set_splat_i8_m128i(b':' as i8),
             set_splat_i8_m128i(b'%' as i8),
         );
-        while i + 16 <= line.len() {
-            let v = m128i::from(<[u8; 16]>::try_from(&line[i..i + 16]).expect("16 bytes"));
-            let hit = bitor_m128i(
+        let hits = |v: m128i| {
+            bitor_m128i(
                 bitor_m128i(cmp_eq_mask_i8_m128i(v, dot), cmp_eq_mask_i8_m128i(v, colon)),
                 cmp_eq_mask_i8_m128i(v, pct),
-            );
-            let bits = move_mask_i8_m128i(hit) as u32;
-            if bits != 0 {
-                return Some(i + bits.trailing_zeros() as usize);
-            }
-            i += 16;
+            )
+        };
+        if line.len() >= 16 {
+            return find_sse2(line, i, hits);
         }
     }
     find_separator_swar(line, i)
+}
+
+/// The first position at or after `i` where `hits` marks a byte of `line` (at least 16 bytes
+/// long), 16 bytes at a time; the last block is the line's final 16 bytes, overlapping bytes
+/// already looked at, which are masked off (no word-at-a-time or byte-at-a-time tail).
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn find_sse2(
+    line: &[u8],
+    mut i: usize,
+    hits: impl Fn(safe_arch::m128i) -> safe_arch::m128i,
+) -> Option<usize> {
+    while i + 16 <= line.len() {
+        let bits = block_hits(line, i, &hits);
+        if bits != 0 {
+            return Some(i + bits.trailing_zeros() as usize);
+        }
+        i += 16;
+    }
+    if i >= line.len() {
+        return None;
+    }
+    let last = line.len() - 16;
+    let bits = block_hits(line, last, &hits) >> (i - last);
+    (bits != 0).then(|| i + bits.trailing_zeros() as usize)
+}
+
+/// A bit per byte of `line[at..at + 16]` that `hits` marks.
+#[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+#[inline(always)]
+fn block_hits(line: &[u8], at: usize, hits: &impl Fn(safe_arch::m128i) -> safe_arch::m128i) -> u32 {
+    use safe_arch::{m128i, move_mask_i8_m128i};
+    let v = m128i::from(<[u8; 16]>::try_from(&line[at..at + 16]).expect("16 bytes"));
+    move_mask_i8_m128i(hits(v)) as u32
 }
 
 /// [`find_separator`] a word at a time.
@@ -72,21 +104,15 @@ fn find_separator_swar(line: &[u8], mut i: usize) -> Option<usize> {
 /// The first `b` in `hay` (a field's delimiter).
 #[inline(always)]
 pub fn find_byte(b: u8, hay: &[u8]) -> Option<usize> {
-    let mut i = 0;
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
-        use safe_arch::{cmp_eq_mask_i8_m128i, m128i, move_mask_i8_m128i, set_splat_i8_m128i};
+        use safe_arch::{cmp_eq_mask_i8_m128i, set_splat_i8_m128i};
         let want = set_splat_i8_m128i(b as i8);
-        while i + 16 <= hay.len() {
-            let v = m128i::from(<[u8; 16]>::try_from(&hay[i..i + 16]).expect("16 bytes"));
-            let bits = move_mask_i8_m128i(cmp_eq_mask_i8_m128i(v, want)) as u32;
-            if bits != 0 {
-                return Some(i + bits.trailing_zeros() as usize);
-            }
-            i += 16;
+        if hay.len() >= 16 {
+            return find_sse2(hay, 0, |v| cmp_eq_mask_i8_m128i(v, want));
         }
     }
-    find_byte_swar(b, hay, i)
+    find_byte_swar(b, hay, 0)
 }
 
 /// [`find_byte`] a word at a time, from `i`.
