@@ -101,6 +101,30 @@ fn find_separator_swar(line: &[u8], mut i: usize) -> Option<usize> {
     (i..line.len()).find(|&k| matches!(line[k], b'.' | b':' | b'%'))
 }
 
+/// How many ASCII digits `s` has from `i` on, before its first other byte (0 when `i` is at or
+/// past the end); eight bytes at a time.
+#[inline(always)]
+pub fn digits_from(s: &[u8], i: usize) -> usize {
+    const F0: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const THREES: u64 = 0x3030_3030_3030_3030;
+    let mut k = i;
+    while k + 8 <= s.len() {
+        let w = word(s, k);
+        // A digit is 0x30..=0x39: high nibble 3, and still 3 after adding 6. Each byte of `v`
+        // is zero exactly for a digit, up to the first other byte (a carry out of a byte of
+        // 0xFA or more, itself not a digit, can only spoil the bytes after it).
+        let v = ((w & F0) ^ THREES) | ((w.wrapping_add(LO * 6) & F0) ^ THREES);
+        if v != 0 {
+            return k - i + (v.trailing_zeros() / 8) as usize;
+        }
+        k += 8;
+    }
+    while k < s.len() && s[k].is_ascii_digit() {
+        k += 1;
+    }
+    k.max(i) - i
+}
+
 /// The first `b` in `hay` (a field's delimiter).
 #[inline(always)]
 pub fn find_byte(b: u8, hay: &[u8]) -> Option<usize> {
@@ -138,7 +162,7 @@ mod tests {
         #[test]
         fn searches_agree_with_a_plain_search(
             hay in proptest::collection::vec(
-                proptest::sample::select(b".:%/;$a0 \"]\x01\x21\xa2\xff".to_vec()), 0..80),
+                proptest::sample::select(b".:%/;$a0 \"]\x01\x21\xa2\xff09\xfa\xfb\xfe@5".to_vec()), 0..80),
             from in 0usize..80,
             b in proptest::sample::select(b"\" ]".to_vec()),
         ) {
@@ -146,6 +170,8 @@ mod tests {
             let plain = (from..hay.len()).find(|&k| matches!(hay[k], b'.' | b':' | b'%'));
             proptest::prop_assert_eq!(find_separator(&hay, from), plain);
             proptest::prop_assert_eq!(find_separator_swar(&hay, from), plain);
+            let plain_digits = hay.get(from..).map_or(0, |t| t.iter().take_while(|c| c.is_ascii_digit()).count());
+            proptest::prop_assert_eq!(digits_from(&hay, from), plain_digits);
             let plain = hay.iter().position(|&c| c == b);
             proptest::prop_assert_eq!(find_byte(b, &hay), plain);
             proptest::prop_assert_eq!(find_byte_swar(b, &hay, 0), plain);

@@ -85,10 +85,7 @@ impl<'a> Cur<'a> {
     #[inline(always)]
     pub fn digits(&mut self) -> Result<(usize, usize), Col> {
         let start = self.i;
-        let mut k = start;
-        while k < self.s.len() && self.s[k].is_ascii_digit() {
-            k += 1;
-        }
+        let k = start + crate::bytes::digits_from(self.s, start);
         if k == start {
             return Err(start);
         }
