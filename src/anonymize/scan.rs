@@ -325,20 +325,14 @@ fn lone_v6(line: &[u8], j: usize, prev: u8) -> Option<Found> {
     if i < n && CLASS[line[i] as usize] != 0 {
         return None;
     }
-    let full = match gap {
-        None if count == 8 => groups,
-        Some(at) if count <= 7 => {
-            let mut full = [0u16; 8];
-            full[..at].copy_from_slice(&groups[..at]);
-            full[8 - (count - at)..].copy_from_slice(&groups[at..count]);
-            full
-        }
-        _ => return None,
-    };
+    // Eight groups, or at most seven around the `::`.
+    if (gap.is_none() && count != 8) || (gap.is_some() && count > 7) {
+        return None;
+    }
     Some(Found {
         start,
         end: i,
-        ip: IpAddr::V6(Ipv6Addr::from(full)),
+        ip: IpAddr::V6(expand_gap(groups, count, gap)),
         colons: Colons::Plain,
     })
 }
@@ -643,17 +637,20 @@ fn parse_v6(s: &[u8], i0: usize, end: usize) -> Option<(usize, Ipv6Addr, Colons)
         }
     }
     let (e, g, n, gap) = best?;
-    let mut full = [0u16; 8];
-    match gap {
-        Some(at) => {
-            full[..at].copy_from_slice(&g[..at]);
-            let tail = n - at;
-            full[8 - tail..].copy_from_slice(&g[at..n]);
-        }
-        None => full = g,
-    }
     let colons = if pct { Colons::Percent } else { Colons::Plain };
-    Some((e, Ipv6Addr::from(full), colons))
+    Some((e, expand_gap(g, n, gap), colons))
+}
+
+/// The address of `count` parsed groups with `::` standing before group `gap` (zeros fill it).
+#[inline(always)]
+fn expand_gap(groups: [u16; 8], count: usize, gap: Option<usize>) -> Ipv6Addr {
+    let Some(at) = gap else {
+        return Ipv6Addr::from(groups);
+    };
+    let mut full = [0u16; 8];
+    full[..at].copy_from_slice(&groups[..at]);
+    full[8 - (count - at)..].copy_from_slice(&groups[at..count]);
+    Ipv6Addr::from(full)
 }
 
 /// Appends the text of `ip` to `out`, writing IPv6 colons in the given style.
