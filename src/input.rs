@@ -15,7 +15,7 @@ use std::fs::File;
 use std::io::{self, Cursor, Read};
 use std::path::{Path, PathBuf};
 
-use crate::anonymize::scan::is_address_byte;
+use crate::anonymize::scan::is_cut_byte;
 
 /// Where input comes from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -340,7 +340,7 @@ impl<R: Read> Chunker<R> {
         // cut inside such a run: a documented limit, since no log writes a megabyte of those.
         let cut = buf
             .iter()
-            .rposition(|&b| !is_address_byte(b))
+            .rposition(|&b| is_cut_byte(b))
             .map_or(buf.len(), |k| k + 1);
         self.keep_tail(&mut buf, cut);
         self.long_prev = Some(*buf.last().expect("a long part is never empty"));
@@ -417,7 +417,7 @@ mod tests {
                 unreachable!()
             };
             assert_eq!(prev, *w[0].data.last().unwrap());
-            assert!(!is_address_byte(prev), "cut inside an address run");
+            assert!(is_cut_byte(prev), "cut inside an address run");
             assert!(w[0].data.len() <= 4096 + 1000);
         }
         assert_eq!(ps.last().unwrap().data, b"short 192.0.2.1\n");

@@ -144,7 +144,8 @@ logscrub anonymize \-\-on\-unparsed fail access.log \e
 const FAIL_CLOSED: &str = "Whatever the format, every byte of every line is scanned for address literals: \
 bare IPv4 and IPv6 (any case, compressed or full, with a dotted IPv4 tail), ip:port, [v6]:port, ip#port, \
 ip/port, v6%zone, IPv4-mapped IPv6 (which gets the IPv4 prefix), addresses inside URLs, query strings, \
-referrers, JSON strings and X-Forwarded-For lists, IPv6 with percent-encoded colons (%3A), and \
+referrers, JSON strings and X-Forwarded-For lists, IPv6 with percent-encoded colons (%3A), IPv4 with \
+percent-encoded dots (%2E), and \
 reverse-DNS names in PTR queries (d.c.b.a.in-addr.arpa and ip6.arpa nibble names, rewritten as the \
 addresses they encode; a partial ip6.arpa name is a prefix and is cut like one). Each is rewritten with \
 the selected scheme; a value that does not change keeps its original bytes. In DNS formats the source \
@@ -154,8 +155,23 @@ holding a host name instead of an address is replaced by \"-\". A line that does
 scrubbed the same way and counted (see --on-unparsed and --strict). A line longer than --max-line-length \
 is scrubbed in parts, cut between address literals, never held whole.
 
+Escapes end where the address begins. A server writes a byte it will not log raw as an escape whose \
+last character may be a digit or hex digit, glued to the address that follows: %20192.0.2.1 and \
+%2520192.0.2.1 (URLs, referrers, double-encoded), \\x22192.0.2.1 (nginx), \\u0022192.0.2.1 (JSON), \
+%u0022192.0.2.1 (IIS), %5B2001:db8::1%5D. The digits of such an escape are text, not address. Where \
+digits are glued to an address some other way, the finder chooses the reading that rewrites most (fail \
+closed): digits glued before a dotted quad are left out of its first octet (1234.1.2.3 is 234.1.2.3, \
+256.1.2.3 is 56.1.2.3; whatever the first octet was, the host octets are the ones rewritten); hex digits \
+glued before IPv6 leave the last four before the first colon as its first group (ab2001:db8::1 is \
+2001:db8::1); IPv6 glued to a word is taken when its first group has four hex digits, or when it starts \
+with :: and holds three groups (x2001:db8::1, client_2001:db8::1), while shorter ones are identifiers \
+(std::vector, Foo::Bar, ref:2001:db8::1 whose address starts after the colon). An IPv6 literal that \
+touches other address characters is written back in its own shape (the same groups, :: and separators), \
+so that a second pass reads the line exactly as the first did.
+
 Known limits: an IPv4 dotted quad followed by more dotted numbers (1.2.3.4.5, a version string) is \
-rewritten as an address; integer, hexadecimal or octal IPv4 forms are not recognised; a line of more than \
+rewritten as an address; a dotted quad followed by more digits (1.2.3.4567) is not (no escape follows \
+what it escapes, and the host octet it would rewrite cannot be told apart); integer, hexadecimal or octal IPv4 forms are not recognised; a line of more than \
 --max-line-length bytes consisting only of the characters 0-9 a-f : . % may be cut inside an address.";
 
 const DNS: &str = "DNS formats are recognised as the server writes them and inside a log collector's \
@@ -170,7 +186,8 @@ same when it does not match.";
 const SCHEMES: &[(&str, &str)] = &[
     (
         "truncate",
-        "Keeps --ipv4-prefix and --ipv6-prefix bits (default /24 and /48) and zeroes the rest. Protects: \
+        "Keeps --ipv4-prefix and --ipv6-prefix bits (default /24 and /48) and zeroes the rest (an \
+IPv4-mapped address keeps its IPv4 prefix, as in hash mode). Protects: \
 the host part is gone for good; nobody, logscrub included, can recover it. Does not protect: the network \
 (a /24 may hold one household); distinct clients in one network can no longer be told apart. No key.",
     ),
@@ -185,7 +202,8 @@ Not reversible. Rotate the key to stop linking across periods; --ephemeral-key l
         "cryptopan",
         "Crypto-PAn (Xu, Fan, Ammar, Moon), prefix-preserving over the whole address, 32-byte key; \
 IPv4 exactly as the reference implementation (published sample trace), IPv6 with the same construction \
-over 128 bits. Protects: addresses are unreadable without the key. Does not protect: network structure is \
+over 128 bits. An IPv4-mapped address (::ffff:a.b.c.d) is encrypted as the IPv6 address it is, as the \
+reference tools (yacryptopan) do, so its output is IPv6 and those tools decrypt it. Protects: addresses are unreadable without the key. Does not protect: network structure is \
 kept (two addresses share exactly as many leading bits after as before), which allows correlation and, \
 with enough known addresses, partial recovery; linkable under one key. Reversible with the key \
 (logscrub decrypt).",
@@ -216,7 +234,7 @@ The output is NOT an address: 64 hex digits. As ipcrypt-nd, with a larger tweak.
     (
         "ipcipher",
         "PowerDNS ipcipher: IPv4 through the 32-bit ipcrypt permutation, IPv6 through one AES-128 \
-block; 16-byte key in hex, or a passphrase (from the key file or --passphrase-env, never the command line) \
+block (an IPv4-mapped address, being IPv6, through AES as PowerDNS does); 16-byte key in hex, or a passphrase (from the key file or --passphrase-env, never the command line) \
 turned into the key with PBKDF2-HMAC-SHA1 as the specification says. The family is kept; equal inputs give \
 equal outputs. The 32-bit permutation is a small-block cipher: do not rely on it against an adversary who \
 can encrypt chosen addresses. Reversible with the key.",

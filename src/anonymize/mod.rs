@@ -7,7 +7,8 @@
 //! are kept, so output differs from input only where an address really changed.
 //!
 //! IPv4-mapped IPv6 (`::ffff:a.b.c.d`) is treated as the IPv4 address it carries, with the IPv4
-//! prefix, and written back in mapped form.
+//! prefix, and written back in mapped form, by truncation, `hash` and ipcrypt; Crypto-PAn and
+//! ipcipher encrypt it as IPv6, as their reference implementations do.
 
 pub mod crypto;
 pub mod key;
@@ -199,6 +200,23 @@ impl std::hash::Hasher for AddrHasher {
 
 const CACHE_MAX: usize = 1 << 16;
 
+/// Writes `new`, the replacement of the IPv6 literal `f` of `line` (`prev` before it): in its
+/// own shape when it touches other address bytes (`scan::touches`), else canonically. Out of
+/// line: the finder's callback stays small for the common IPv4 case.
+#[inline(never)]
+fn write_v6_in(out: &mut Vec<u8>, line: &[u8], prev: u8, f: &Found, new: Ipv6Addr) {
+    let shaped = scan::touches(line, prev, f)
+        && scan::write_v6_shaped(
+            out,
+            &line[f.start..f.end],
+            new,
+            line.get(f.end) == Some(&b'.'),
+        );
+    if !shaped {
+        write_ip(out, IpAddr::V6(new), f.colons);
+    }
+}
+
 /// What rewriting one line did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct LineCounts {
@@ -243,6 +261,13 @@ impl Anonymizer {
         )
     }
 
+    /// True for the schemes whose reference implementations encrypt an IPv4-mapped address as
+    /// IPv6 (Crypto-PAn, ipcipher). Truncation and `hash` give it the IPv4 treatment (its
+    /// IPv4 prefix, written back mapped); ipcrypt encrypts the same 16 bytes either way.
+    fn mapped_is_v6(&self) -> bool {
+        matches!(self.scheme, Scheme::CryptoPan(_) | Scheme::Ipcipher(_))
+    }
+
     fn kept(&self, ip: IpAddr) -> bool {
         !self.keep.is_empty() && self.keep.iter().any(|n| n.contains(&ip))
     }
@@ -277,6 +302,15 @@ impl Anonymizer {
     fn map_scheme(&self, ip: IpAddr, cache: &mut Cache) -> Mapped {
         let ip = match ip {
             IpAddr::V6(a) => match a.to_ipv4_mapped() {
+                // Crypto-PAn and ipcipher follow their reference implementations (yacryptopan,
+                // PowerDNS), which take `::ffff:a.b.c.d` as the IPv6 address it is, so that their
+                // tools decrypt what logscrub wrote; `--keep-net` still sees the IPv4 address.
+                Some(v4) if self.mapped_is_v6() => {
+                    if self.kept(IpAddr::V4(v4)) {
+                        return Mapped::Kept;
+                    }
+                    ip
+                }
                 Some(v4) => {
                     return match self.map(IpAddr::V4(v4), cache) {
                         Mapped::To(IpAddr::V4(r)) => Mapped::To(IpAddr::V6(r.to_ipv6_mapped())),
@@ -438,7 +472,10 @@ impl Anonymizer {
                 match self.map(f.ip, cache) {
                     Mapped::To(new) => {
                         out.extend_from_slice(&gap[copied..f.start]);
-                        write_ip(out, new, f.colons);
+                        match (new, f.ip) {
+                            (IpAddr::V6(a), IpAddr::V6(_)) => write_v6_in(out, gap, ctx, &f, a),
+                            _ => write_ip(out, new, f.colons),
+                        }
                         copied = f.end;
                         counts.rewritten += 1;
                     }
@@ -588,6 +625,52 @@ mod tests {
         let mut out = Vec::new();
         a.rewrite_line(s.as_bytes(), b'\n', &mut out, &mut Cache::default());
         String::from_utf8(out).unwrap()
+    }
+
+    /// Inputs on which the `scan` fuzz target found a second pass rewriting what the first
+    /// wrote (issue 14): where one literal ends and the next begins is decided once.
+    #[test]
+    fn a_second_pass_rewrites_nothing() {
+        let a = Anonymizer::new(Scheme::Truncate, 24, 48, vec![]);
+        for (line, once) in [
+            (
+                "Packet from2001:db8:12::198.51.100.45exam",
+                "Packet from2001:db8:12::0.0.0.0exam",
+            ),
+            // Touching literals keep their shape, so a second pass splits them the same way.
+            (
+                "2001:db8:0:1::2001:db8:0:1::A2A2",
+                "2001:db8:0:0::0:0:0:0::0",
+            ),
+            (
+                "20:DB801:db::12::198n51.100.45",
+                "20:DB801:db::0::0n51.100.45",
+            ),
+            (
+                "20:12::01:db8:0:1::2001:db8:0:9abc:def0:1234:5678%5D",
+                "20:12::0:0:0:0::2001:db8:0:0:0:0:0%5D",
+            ),
+            ("64:ff9b::198.51.100.45 x", "64:ff9b:: x"),
+            // A last group before `.digits` gets four digits, which start no dotted tail.
+            ("x2001:8:12::396.51.100.45e", "x2001:8:12::0000.51.100.45e"),
+            // After an escape, a literal is written in canonical form (the escape is a boundary).
+            ("%5B2001:db8:aa:bb::17%5D", "%5B2001:db8:aa::%5D"),
+            (
+                "%20192.0.2.1 2019.0.2.1 256.1.2.3",
+                "%20192.0.2.0 2019.0.2.0 256.1.2.0",
+            ),
+        ] {
+            let first = rewrite(&a, line);
+            assert_eq!(first, once, "{line}");
+            let mut out = Vec::new();
+            let c = a.rewrite_line(first.as_bytes(), b'\n', &mut out, &mut Cache::default());
+            assert_eq!(
+                c.rewritten,
+                0,
+                "second pass over {first:?} gave {:?}",
+                String::from_utf8_lossy(&out)
+            );
+        }
     }
 
     #[test]

@@ -50,15 +50,8 @@ impl Decryptor {
 
     /// Decrypts an address.
     pub fn address(&self, ip: IpAddr) -> IpAddr {
-        if let IpAddr::V6(a) = ip
-            && let Some(v4) = a.to_ipv4_mapped()
-            && matches!(self.scheme, Scheme::CryptoPan(_) | Scheme::Ipcipher(_))
-        {
-            return match self.address(IpAddr::V4(v4)) {
-                IpAddr::V4(r) => IpAddr::V6(r.to_ipv6_mapped()),
-                other => other,
-            };
-        }
+        // IPv4-mapped text is IPv6 to Crypto-PAn and ipcipher, as to their reference
+        // implementations (the anonymizer encrypted it so); ipcrypt reads the same 16 bytes.
         match (&self.scheme, ip) {
             (Scheme::CryptoPan(c), IpAddr::V4(a)) => c.v4_inv(a).into(),
             (Scheme::CryptoPan(c), IpAddr::V6(a)) => c.v6_inv(a).into(),

@@ -98,3 +98,68 @@ pub fn untruncated(text: &[u8]) -> Vec<String> {
 pub fn is_ip(s: &str) -> bool {
     s.parse::<IpAddr>().is_ok()
 }
+
+/// `text` with the escapes servers write decoded first (percent escapes, repeatedly for double
+/// encoding; nginx `\xHH`; JSON `\uHHHH`; IIS `%uHHHH`; HTML `&quot;`, `&#NN;`, `&#xHH;`; `+`),
+/// so that [`untruncated`] sees an address an escape was glued to. Decoded bytes that are not
+/// printable become spaces.
+pub fn decode_escapes(text: &[u8]) -> Vec<u8> {
+    fn hex(b: &[u8]) -> Option<u32> {
+        std::str::from_utf8(b)
+            .ok()
+            .filter(|s| s.bytes().all(|c| c.is_ascii_hexdigit()))
+            .and_then(|s| u32::from_str_radix(s, 16).ok())
+    }
+    let printable = |v: u32| match u8::try_from(v) {
+        Ok(c) if c.is_ascii_graphic() => c,
+        _ => b' ',
+    };
+    let mut cur = text.to_vec();
+    for _ in 0..4 {
+        let mut out = Vec::with_capacity(cur.len());
+        let mut i = 0;
+        while i < cur.len() {
+            let rest = &cur[i..];
+            let decoded = if rest.starts_with(b"%u") || rest.starts_with(b"\\u") {
+                rest.get(2..6).and_then(hex).map(|v| (printable(v), 6))
+            } else if rest.starts_with(b"\\x") {
+                rest.get(2..4).and_then(hex).map(|v| (printable(v), 4))
+            } else if rest.starts_with(b"%") {
+                rest.get(1..3).and_then(hex).map(|v| (printable(v), 3))
+            } else if rest.starts_with(b"&quot;") {
+                Some((b'"', 6))
+            } else if rest.starts_with(b"&#x") {
+                let end = rest.iter().position(|&c| c == b';');
+                end.and_then(|e| hex(&rest[3..e]).map(|v| (printable(v), e + 1)))
+            } else if rest.starts_with(b"&#") {
+                let end = rest.iter().position(|&c| c == b';');
+                end.and_then(|e| {
+                    std::str::from_utf8(&rest[2..e])
+                        .ok()?
+                        .parse::<u32>()
+                        .ok()
+                        .map(|v| (printable(v), e + 1))
+                })
+            } else if rest[0] == b'+' {
+                Some((b' ', 1))
+            } else {
+                None
+            };
+            match decoded {
+                Some((c, len)) => {
+                    out.push(c);
+                    i += len;
+                }
+                None => {
+                    out.push(cur[i]);
+                    i += 1;
+                }
+            }
+        }
+        if out == cur {
+            break;
+        }
+        cur = out;
+    }
+    cur
+}
