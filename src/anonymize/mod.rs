@@ -200,23 +200,6 @@ impl std::hash::Hasher for AddrHasher {
 
 const CACHE_MAX: usize = 1 << 16;
 
-/// Writes `new`, the replacement of the IPv6 literal `f` of `line` (`prev` before it): in its
-/// own shape when it touches other address bytes (`scan::touches`), else canonically. Out of
-/// line: the finder's callback stays small for the common IPv4 case.
-#[inline(never)]
-fn write_v6_in(out: &mut Vec<u8>, line: &[u8], prev: u8, f: &Found, new: Ipv6Addr) {
-    let shaped = scan::touches(line, prev, f)
-        && scan::write_v6_shaped(
-            out,
-            &line[f.start..f.end],
-            new,
-            line.get(f.end) == Some(&b'.'),
-        );
-    if !shaped {
-        write_ip(out, IpAddr::V6(new), f.colons);
-    }
-}
-
 /// What rewriting one line did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct LineCounts {
@@ -472,9 +455,12 @@ impl Anonymizer {
                 match self.map(f.ip, cache) {
                     Mapped::To(new) => {
                         out.extend_from_slice(&gap[copied..f.start]);
-                        match (new, f.ip) {
-                            (IpAddr::V6(a), IpAddr::V6(_)) => write_v6_in(out, gap, ctx, &f, a),
-                            _ => write_ip(out, new, f.colons),
+                        // A literal touching other address bytes keeps its shape.
+                        let dot_after = gap.get(f.end) == Some(&b'.');
+                        if !f.shaped
+                            || !scan::write_shaped(out, &gap[f.start..f.end], new, dot_after)
+                        {
+                            write_ip(out, new, f.colons);
                         }
                         copied = f.end;
                         counts.rewritten += 1;
@@ -653,6 +639,12 @@ mod tests {
             ("64:ff9b::198.51.100.45 x", "64:ff9b:: x"),
             // A last group before `.digits` gets four digits, which start no dotted tail.
             ("x2001:8:12::396.51.100.45e", "x2001:8:12::0000.51.100.45e"),
+            // A quad glued to hex digits keeps its octets' bytes (`092` written `92` would make
+            // `2E92` an IPv6 group in a second pass); a lone `ip:port` is written canonically.
+            (
+                "2E092.0.2.3:1::2E092.0.2.3:1::20 010.0.2.77:80",
+                "2E092.0.2.0:1::2E092.0.2.0:1::0 10.0.2.0:80",
+            ),
             // After an escape, a literal is written in canonical form (the escape is a boundary).
             ("%5B2001:db8:aa:bb::17%5D", "%5B2001:db8:aa::%5D"),
             (

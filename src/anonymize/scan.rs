@@ -105,6 +105,9 @@ pub struct Found {
     pub ip: IpAddr,
     /// How its separators were written (IPv6 colons, IPv4 dots), or which reverse-DNS name.
     pub colons: Colons,
+    /// It touches other address bytes: its replacement is written in its own shape
+    /// ([`write_shaped`]), so that a second pass splits the line the same way.
+    pub shaped: bool,
 }
 
 /// Calls `f` for every address literal in `line`, in order, without overlaps.
@@ -303,6 +306,7 @@ fn lone_v4(line: &[u8], j: usize, prev: u8) -> Option<(Found, usize)> {
         end,
         ip: IpAddr::V4(ip),
         colons: Colons::Plain,
+        shaped: false,
     };
     Some((found, k))
 }
@@ -368,6 +372,7 @@ fn lone_v6(line: &[u8], j: usize, prev: u8) -> Option<Found> {
         end: i,
         ip: IpAddr::V6(expand_gap(groups, count, gap)),
         colons: Colons::Plain,
+        shaped: false,
     })
 }
 
@@ -407,6 +412,7 @@ fn reverse_name(s: &[u8], at: usize) -> Option<Found> {
             end,
             ip,
             colons: Colons::ReverseV4,
+            shaped: false,
         });
     }
     if suffix(b"ip6.arpa") {
@@ -435,6 +441,7 @@ fn reverse_name(s: &[u8], at: usize) -> Option<Found> {
             end,
             ip,
             colons: Colons::ReverseV6(nibbles as u8),
+            shaped: false,
         });
     }
     None
@@ -620,11 +627,16 @@ fn scan_run(
             if let Some(v6) = parse_v6(line, s, end)
                 && (!glued || hex >= 4 || (hex == 0 && v6.groups >= 3))
             {
-                f(Found {
+                let found = Found {
                     start: s,
                     end: v6.end,
                     ip: IpAddr::V6(v6.ip),
                     colons: v6.colons,
+                    shaped: false,
+                };
+                f(Found {
+                    shaped: touches(line, prev, &found),
+                    ..found
                 });
                 p = v6.end;
                 after = p;
@@ -646,11 +658,16 @@ fn scan_run(
                 }
             }
             if let Some((e, ip, pct)) = parse_v4(line, s, end) {
-                f(Found {
+                let found = Found {
                     start: s,
                     end: e,
                     ip: IpAddr::V4(ip),
                     colons: if pct { Colons::Percent } else { Colons::Plain },
+                    shaped: false,
+                };
+                f(Found {
+                    shaped: touches(line, prev, &found),
+                    ..found
                 });
                 p = e;
                 after = p;
@@ -961,11 +978,11 @@ fn write_ip_other(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
 }
 
 /// True when the literal `f` of `line` touches other address bytes (`prev` stands before
-/// `line`): a hex digit, digit, colon, dot, `%3A` or `%2E` right before or after it. Written in
-/// canonical form, such a literal could join its neighbours into another literal, so that a
-/// second pass would read the line differently: [`write_v6_shaped`] writes it in its own shape.
-#[inline]
-pub fn touches(line: &[u8], prev: u8, f: &Found) -> bool {
+/// `line`): a hex digit, digit, colon, dot, `%3A` or `%2E` right before (unless an escape ends
+/// there) or after it. Written in canonical form, such a literal could join its neighbours into
+/// another literal (`2E092.0.2.3` written `2E92.0.2.0` glues `2E92` into an IPv6 group), so that
+/// a second pass would read the line differently: [`write_shaped`] keeps its shape.
+fn touches(line: &[u8], prev: u8, f: &Found) -> bool {
     const ADDR: u8 = C_DIGIT | C_HEXALPHA | C_COLON | C_DOT;
     let before = if f.start == 0 {
         prev
@@ -973,9 +990,21 @@ pub fn touches(line: &[u8], prev: u8, f: &Found) -> bool {
         line[f.start - 1]
     };
     let after = line.get(f.end).copied().unwrap_or(b' ');
+    // An IPv4 `:port` standing alone is no neighbour: nothing it holds can join the quad (the
+    // shortcut for a lone quad takes the same view).
+    let port = || {
+        let digits = line[f.end + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        digits > 0
+            && line
+                .get(f.end + 1 + digits)
+                .is_none_or(|&b| CLASS[b as usize] == 0)
+    };
     (CLASS[before as usize] & ADDR != 0 && !escape_ends_at(line, prev, f.start))
         || (f.start >= 3 && pct_sep_len(line, f.start - 3) == 3)
-        || CLASS[after as usize] & ADDR != 0
+        || (CLASS[after as usize] & ADDR != 0 && !(after == b':' && f.ip.is_ipv4() && port()))
         || pct_sep_len(line, f.end) == 3
 }
 
@@ -988,16 +1017,56 @@ fn escape_ends_at(line: &[u8], prev: u8, at: usize) -> bool {
     q < at && escape_len(line, q, at, prev) == at - q
 }
 
-/// Appends `new` written in the shape of the IPv6 literal `text` (as the finder found it): the
-/// same groups in the same places, the same `::`, the same colons (`:` or `%3A`) and dotted tail;
-/// a group or octet whose value did not change keeps its bytes, one that did is written anew
-/// (lower case, no leading zeros). So the finder reads the result exactly as it read `text`,
-/// whatever touches it. `dot_after`: a `.` follows the literal, so a changed last group is
-/// written with four digits, which no dotted tail starts with (`::396.51.100.45` must not become
-/// `::0.51.100.45`, which a second pass would read as a tail). Returns false, writing nothing,
-/// when `new` does not fit the shape (a group that `::` stands for is not zero), which
-/// truncation never causes.
-pub fn write_v6_shaped(out: &mut Vec<u8>, text: &[u8], new: Ipv6Addr, dot_after: bool) -> bool {
+/// Appends `new` written in the shape of the literal `text` (as the finder found it, `shaped`):
+/// IPv4 with the same separators (`.` or `%2E`); IPv6 with the same groups in the same places, the
+/// same `::`, the same colons (`:` or `%3A`) and dotted tail. A group or octet whose value did
+/// not change keeps its bytes (`092` stays `092`), one that did is written anew (lower case, no
+/// leading zeros). So the finder reads the result exactly as it read `text`, whatever touches
+/// it. `dot_after`: a `.` follows the literal, so a changed last IPv6 group is written with four
+/// digits, which no dotted tail starts with (`::396.51.100.45` must not become `::0.51.100.45`).
+/// Returns false, writing nothing, when `new` does not fit the shape (another family, or a group
+/// that `::` stands for is not zero), which truncation never causes.
+#[inline(never)]
+pub fn write_shaped(out: &mut Vec<u8>, text: &[u8], new: IpAddr, dot_after: bool) -> bool {
+    match new {
+        IpAddr::V4(a) if text.len() >= 7 => {
+            let old = match parse_v4(text, 0, text.len()) {
+                Some((e, v, _)) if e == text.len() => v,
+                _ => return false,
+            };
+            write_octets_shaped(out, text, old, a);
+            true
+        }
+        IpAddr::V6(a) => write_v6_shaped(out, text, a, dot_after),
+        IpAddr::V4(_) => false,
+    }
+}
+
+/// The dotted quad `text` (value `old`) rewritten to `new`: separators and unchanged octets
+/// copied, changed octets written anew.
+fn write_octets_shaped(out: &mut Vec<u8>, text: &[u8], old: Ipv4Addr, new: Ipv4Addr) {
+    let (o, n) = (old.octets(), new.octets());
+    let mut i = 0;
+    for k in 0..4 {
+        if k > 0 {
+            let sep = if text[i] == b'.' { 1 } else { 3 };
+            out.extend_from_slice(&text[i..i + sep]);
+            i += sep;
+        }
+        let start = i;
+        while i < text.len() && text[i].is_ascii_digit() {
+            i += 1;
+        }
+        if o[k] == n[k] {
+            out.extend_from_slice(&text[start..i]);
+        } else {
+            let d = DECIMAL[n[k] as usize];
+            out.extend_from_slice(&d[..d[3] as usize]);
+        }
+    }
+}
+
+fn write_v6_shaped(out: &mut Vec<u8>, text: &[u8], new: Ipv6Addr, dot_after: bool) -> bool {
     let n = text.len();
     // Pass 1: where the groups are, where `::` stands, where a dotted tail starts.
     let mut spans = [(0usize, 0usize); 8];
@@ -1071,14 +1140,9 @@ pub fn write_v6_shaped(out: &mut Vec<u8>, text: &[u8], new: Ipv6Addr, dot_after:
         copied = e;
     }
     out.extend_from_slice(&text[copied..tail.unwrap_or(n)]);
-    if tail.is_some() {
-        let o = new.octets();
-        let v4 = Ipv4Addr::new(o[12], o[13], o[14], o[15]);
-        if segs[6..] == old[6..] {
-            out.extend_from_slice(&text[tail.unwrap_or(n)..]);
-        } else {
-            write_v4(out, v4);
-        }
+    if let Some(t) = tail {
+        let quad = |g: &[u16]| Ipv4Addr::from((u32::from(g[6]) << 16) | u32::from(g[7]));
+        write_octets_shaped(out, &text[t..], quad(&old), quad(&segs));
     }
     true
 }
