@@ -336,7 +336,8 @@ impl StatsArgs {
             None => 0,
         };
         let uniques = match &self.key_file {
-            Some(p) => Uniques::from_key(&Key::read_file(p, 32).map_err(|e| usage(e.to_string()))?),
+            // A bad key file is an input error (status 1), as in `anonymize`, not a usage error.
+            Some(p) => Uniques::from_key(&Key::read_file(p, 32)?),
             None => Uniques::ephemeral()?,
         };
         let uses_key = rules.as_ref().is_some_and(|r| {
@@ -349,9 +350,7 @@ impl StatsArgs {
                 &rules.as_ref().expect("checked").addresses.key_file,
                 &self.key_file,
             ) {
-                (Some(p), _) | (None, Some(p)) => {
-                    Some(Key::read_file(p, 32).map_err(|e| usage(e.to_string()))?)
-                }
+                (Some(p), _) | (None, Some(p)) => Some(Key::read_file(p, 32)?),
                 (None, None) => bail!(usage(
                     "the rule file's `hash` action needs a key: key-file in [addresses] or --key-file"
                 )),
@@ -482,12 +481,8 @@ fn policy_stats_options(
     let Some(st) = &policy.statistics else {
         return Ok(vec![None; policy.sources.len()]);
     };
-    let key = Key::read_file(&st.key_file, 32).map_err(|e| {
-        usage(format!(
-            "{}: [statistics] key-file: {e}",
-            policy.path.display()
-        ))
-    })?;
+    let key = Key::read_file(&st.key_file, 32)
+        .with_context(|| format!("{}: [statistics] key-file", policy.path.display()))?;
     let uniques = crate::stats::Uniques::from_key(&key);
     Ok(policy
         .sources
@@ -847,7 +842,10 @@ pub fn read_key(
         let p = std::env::var_os(var).ok_or_else(|| {
             anyhow::anyhow!("environment variable {var} is not set (--passphrase-env)")
         })?;
-        return Ok(Some(Key::from_passphrase(p.as_encoded_bytes())));
+        return Ok(Some(Key::passphrase(
+            p.as_encoded_bytes(),
+            &format!("environment variable {var} (--passphrase-env)"),
+        )?));
     }
     let len = kind.key_len();
     Ok(match (key_file, ephemeral) {

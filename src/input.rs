@@ -55,7 +55,7 @@ pub enum InputError {
         source: io::Error,
     },
     #[error(
-        "{path} is {what}-compressed, which logscrub does not read; decompress it first (e.g. `{tool} -dc {path} | logscrub anonymize`)"
+        "{path} is {what}-compressed, which logscrub does not read or write; it was left as it is (decompress it first, e.g. `{tool} {path} | logscrub anonymize`)"
     )]
     Unsupported {
         path: String,
@@ -128,15 +128,37 @@ pub fn open_counted(
     })
 }
 
+/// Bytes read to recognise a compressed file (the longest magic below: lzop's nine).
+const MAGIC_LEN: usize = 9;
+
+/// Compressed and archive formats logscrub does not read: magic bytes, name, the command that
+/// writes the content to stdout.
+const REFUSED: &[(&[u8], &str, &str)] = &[
+    (&[0x28, 0xb5, 0x2f, 0xfd], "zstd", "zstd -dc"),
+    (&[0xfd, b'7', b'z', b'X', b'Z', 0], "xz", "xz -dc"),
+    (&[0x04, 0x22, 0x4d, 0x18], "lz4", "lz4 -dc"),
+    (&[0x02, 0x21, 0x4c, 0x18], "lz4 (legacy)", "lz4 -dc"),
+    (b"LZIP", "lzip", "lzip -dc"),
+    (
+        &[0x89, b'L', b'Z', b'O', 0, 0x0d, 0x0a, 0x1a, 0x0a],
+        "lzop",
+        "lzop -dc",
+    ),
+    (&[0x1f, 0x9d], "compress (.Z)", "uncompress -c"),
+    (&[0x1f, 0xa0], "compress (LZH)", "gzip -dc"),
+    (&[b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c], "7z", "7z x -so"),
+    (b"PK\x03\x04", "zip", "unzip -p"),
+];
+
 enum SniffError {
     Io(io::Error),
     Unsupported(&'static str, &'static str),
 }
 
 fn sniff(mut raw: Box<dyn Read + Send>, _name: &str) -> Result<Input, SniffError> {
-    let mut head = Vec::with_capacity(6);
+    let mut head = Vec::with_capacity(MAGIC_LEN);
     (&mut raw)
-        .take(6)
+        .take(MAGIC_LEN as u64)
         .read_to_end(&mut head)
         .map_err(SniffError::Io)?;
     let rest = Cursor::new(head.clone()).chain(raw);
@@ -147,14 +169,14 @@ fn sniff(mut raw: Box<dyn Read + Send>, _name: &str) -> Result<Input, SniffError
             compression: Compression::Gzip,
         });
     }
-    if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
-        return Err(SniffError::Unsupported("zstd", "zstd"));
-    }
-    if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
-        return Err(SniffError::Unsupported("xz", "xz"));
-    }
     if head.starts_with(b"BZh") && head.len() >= 4 && head[3].is_ascii_digit() {
-        return Err(SniffError::Unsupported("bzip2", "bzip2"));
+        return Err(SniffError::Unsupported("bzip2", "bzip2 -dc"));
+    }
+    // Read as text, a compressed file would come out as garbage, and `--in-place` would replace
+    // it with that: every format logscrub cannot decompress and write back is refused before
+    // anything is written.
+    if let Some(&(_, what, tool)) = REFUSED.iter().find(|(magic, ..)| head.starts_with(magic)) {
+        return Err(SniffError::Unsupported(what, tool));
     }
     Ok(Input {
         reader: Box::new(rest),

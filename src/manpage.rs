@@ -243,7 +243,10 @@ can encrypt chosen addresses. Reversible with the key.",
 
 const KEYS: &str = "Key files hold the key in hexadecimal on one line (white space around it is ignored), so keys made by \
 other tools can be used; logscrub keygen --scheme S -o FILE writes one of the right size with mode 0600. A key \
-file that group or others can read is refused. Keys of reversible schemes are escrow: whoever holds the key \
+file that group or others can read is refused, and so is an implausible key: one whose bytes are all the \
+same (0000...), a key file larger than 4 KiB, and for ipcipher a passphrase that is empty, shorter than 12 \
+characters, not one line of text, or hex digits of another length than a key (a mistyped key must not \
+silently become a passphrase); --passphrase-env is held to the same rules. Keys of reversible schemes are escrow: whoever holds the key \
 can recover every address it encrypted, so keep it apart from the logs, and plan rotation (a new key per \
 period) knowing that rotating stops linking addresses across periods, which is usually the point.";
 
@@ -279,7 +282,9 @@ const OUTPUT: &str = "Every line of input produces its line of output, in order,
 it out (counted). Line endings (LF, CRLF, a missing final newline), invalid UTF-8 and NUL bytes are kept as \
 they are. Files are written atomically: a temporary file in the same directory, fsync, rename, fsync of the \
 directory; a crash leaves the old file or the new one. gzip input is recognised by its magic bytes and may \
-hold several members; gzip output is written as one member per chunk of about 256 KiB, compressed in \
+hold several members; a file compressed in a form logscrub cannot read and write back (zstd, xz, bzip2, \
+lz4, lzip, lzop, compress .Z, 7z, zip) is refused by its magic bytes, whatever its name, before anything \
+is written, and left as it is; gzip output is written as one member per chunk of about 256 KiB, compressed in \
 parallel, which every gzip reader accepts. A summary is printed on standard error at the end (lines, \
 unparsed, dropped, addresses rewritten, bytes, seconds, MB/s) unless --quiet.";
 

@@ -52,7 +52,23 @@ pub enum KeyError {
     },
     #[error("the system random number generator failed: {0}")]
     Random(String),
+    #[error(
+        "key file {path} holds a key whose bytes are all {byte:#04x}: that is no secret; make one with `logscrub keygen`"
+    )]
+    Constant { path: PathBuf, byte: u8 },
+    #[error("{what}: {why}")]
+    Passphrase { what: String, why: String },
 }
+
+/// Bytes of a key file read at most (more: it is no key file, and the size error says so).
+const KEY_FILE_MAX: u64 = 4096;
+
+/// Fewest characters in an ipcipher passphrase: PBKDF2's 50,000 rounds slow a guess down, they
+/// do not stop a search of all short strings.
+pub const PASSPHRASE_MIN: usize = 12;
+
+/// Most bytes in an ipcipher passphrase (a larger file is not a passphrase).
+pub const PASSPHRASE_MAX: usize = 1024;
 
 impl Key {
     /// A key from raw bytes.
@@ -86,7 +102,14 @@ impl Key {
                 mode,
             });
         }
-        let text = fs::read(path).map_err(read_err)?;
+        // Bounded: a key file is a line of hex digits or a passphrase, never megabytes.
+        let mut text = Vec::new();
+        {
+            use std::io::Read;
+            fs::File::open(path)
+                .and_then(|f| f.take(KEY_FILE_MAX).read_to_end(&mut text))
+                .map_err(read_err)?;
+        }
         let trimmed = text.trim_ascii();
         let size_err = |found: String| KeyError::Size {
             path: path.to_owned(),
@@ -109,27 +132,84 @@ impl Key {
                 _ => return Err(size_err("something that is not hexadecimal".into())),
             }
         }
+        if key.iter().all(|&b| b == key[0]) {
+            return Err(KeyError::Constant {
+                path: path.to_owned(),
+                byte: key[0],
+            });
+        }
         Ok(Key(key))
     }
 
     /// Reads an ipcipher key file: 32 hex digits (the 16-byte key), or else a passphrase from
     /// which the key is derived (PBKDF2-HMAC-SHA1, as ipcipher specifies). Loose permissions
     /// are refused as for any key file.
+    /// A file of hex digits of another length is refused (a mistyped key must not silently
+    /// become a passphrase), and so is anything that is not a plausible passphrase
+    /// ([`Key::passphrase`]).
     pub fn read_ipcipher(path: &Path) -> Result<Key, KeyError> {
         match Key::read_file(path, 16) {
             Ok(k) => Ok(k),
+            Err(KeyError::Size { found, .. })
+                if found.ends_with("hex digits") && !found.starts_with("0 ") =>
+            {
+                Err(KeyError::Passphrase {
+                    what: format!("key file {}", path.display()),
+                    why: format!(
+                        "{found}: an ipcipher key is 32 hex digits (16 bytes); a passphrase must \
+                         not look like a key of another size"
+                    ),
+                })
+            }
             Err(KeyError::Size { .. }) => {
-                let text = fs::read(path).map_err(|source| KeyError::Read {
+                let read_err = |source| KeyError::Read {
                     path: path.to_owned(),
                     source,
-                })?;
-                Ok(Key::from_passphrase(text.trim_ascii_end()))
+                };
+                let mut text = Vec::new();
+                fs::File::open(path)
+                    .and_then(|f| {
+                        use std::io::Read;
+                        f.take(PASSPHRASE_MAX as u64 + 2).read_to_end(&mut text)
+                    })
+                    .map_err(read_err)?;
+                let line = text.strip_suffix(b"\n").unwrap_or(&text);
+                let line = line.strip_suffix(b"\r").unwrap_or(line);
+                Key::passphrase(line, &format!("key file {}", path.display()))
             }
             Err(e) => Err(e),
         }
     }
 
-    /// The ipcipher key for a passphrase.
+    /// The ipcipher key for a passphrase, which must be one line of printable text of
+    /// [`PASSPHRASE_MIN`] to [`PASSPHRASE_MAX`] bytes (an empty file or variable is a key anyone
+    /// can use; a binary file is no passphrase). `what` names where it came from.
+    pub fn passphrase(p: &[u8], what: &str) -> Result<Key, KeyError> {
+        let why = if p.trim_ascii().is_empty() {
+            Some("the passphrase is empty, a key anyone can use".to_string())
+        } else if p.len() > PASSPHRASE_MAX {
+            Some(format!(
+                "more than {PASSPHRASE_MAX} bytes: not a passphrase (a key file holds 32 hex digits or one line)"
+            ))
+        } else if std::str::from_utf8(p).is_err() || p.iter().any(|&b| b < 0x20 || b == 0x7f) {
+            Some("not one line of text: not a passphrase".to_string())
+        } else if std::str::from_utf8(p).map_or(0, |t| t.chars().count()) < PASSPHRASE_MIN {
+            Some(format!(
+                "the passphrase is shorter than {PASSPHRASE_MIN} characters, which a search finds"
+            ))
+        } else {
+            None
+        };
+        match why {
+            Some(why) => Err(KeyError::Passphrase {
+                what: what.to_string(),
+                why,
+            }),
+            None => Ok(Key::from_passphrase(p)),
+        }
+    }
+
+    /// The ipcipher key for a passphrase, unchecked (test vectors; use [`Key::passphrase`]).
     pub fn from_passphrase(p: &[u8]) -> Key {
         Key(super::crypto::ipcipher_key(p).to_vec())
     }

@@ -1,0 +1,285 @@
+//! Hostile files, keys and arguments (issue 15), as one table: the input, the command, the exit
+//! status, a fragment of the message, and then for every case: no panic, no raw address in any
+//! output, and a file that was refused left exactly as it was.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::Path;
+
+use common::{logscrub, untruncated};
+
+const LOG: &str =
+    "192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\"\n";
+
+/// What a case sets up in its directory: a file's name and bytes, and its mode.
+struct Setup {
+    files: &'static [(&'static str, Content, u32)],
+    env: &'static [(&'static str, &'static str)],
+}
+
+#[derive(Clone, Copy)]
+enum Content {
+    Bytes(&'static [u8]),
+    /// The log, with these magic bytes in front (a compressed file as far as sniffing goes).
+    Magic(&'static [u8]),
+    /// This many bytes of a repeated pattern.
+    Big(usize),
+}
+
+struct Case {
+    name: &'static str,
+    setup: Setup,
+    args: &'static [&'static str],
+    status: i32,
+    message: &'static str,
+    /// Files that must come out byte-identical.
+    unchanged: &'static [&'static str],
+}
+
+const fn files(f: &'static [(&'static str, Content, u32)]) -> Setup {
+    Setup { files: f, env: &[] }
+}
+
+const CASES: &[Case] = &[
+    // 1. Compression logscrub cannot rewrite is refused before anything is written.
+    Case {
+        name: "lz4 in place",
+        setup: files(&[(
+            "x.log.lz4",
+            Content::Magic(&[0x04, 0x22, 0x4d, 0x18]),
+            0o644,
+        )]),
+        args: &["anonymize", "--in-place", "x.log.lz4"],
+        status: 1,
+        message: "lz4-compressed",
+        unchanged: &["x.log.lz4"],
+    },
+    Case {
+        name: "lzip",
+        setup: files(&[("x.lz", Content::Magic(b"LZIP"), 0o644)]),
+        args: &["anonymize", "--in-place", "x.lz"],
+        status: 1,
+        message: "lzip-compressed",
+        unchanged: &["x.lz"],
+    },
+    Case {
+        name: "lzop",
+        setup: files(&[(
+            "x.lzo",
+            Content::Magic(&[0x89, b'L', b'Z', b'O', 0, 0x0d, 0x0a, 0x1a, 0x0a]),
+            0o644,
+        )]),
+        args: &["anonymize", "x.lzo"],
+        status: 1,
+        message: "lzop-compressed",
+        unchanged: &["x.lzo"],
+    },
+    Case {
+        name: "compress .Z",
+        setup: files(&[("x.Z", Content::Magic(&[0x1f, 0x9d, 0x90]), 0o644)]),
+        args: &["anonymize", "--in-place", "x.Z"],
+        status: 1,
+        message: "uncompress -c",
+        unchanged: &["x.Z"],
+    },
+    Case {
+        name: "7z",
+        setup: files(&[(
+            "x.7z",
+            Content::Magic(&[b'7', b'z', 0xbc, 0xaf, 0x27, 0x1c]),
+            0o644,
+        )]),
+        args: &["anonymize", "x.7z"],
+        status: 1,
+        message: "7z-compressed",
+        unchanged: &["x.7z"],
+    },
+    Case {
+        name: "zip",
+        setup: files(&[("x.zip", Content::Magic(b"PK\x03\x04"), 0o644)]),
+        args: &["stats", "x.zip"],
+        status: 1,
+        message: "zip-compressed",
+        unchanged: &["x.zip"],
+    },
+    // 2. Empty and implausible keys.
+    Case {
+        name: "ipcipher empty key file",
+        setup: files(&[
+            ("k", Content::Bytes(b""), 0o600),
+            ("a.log", Content::Bytes(LOG.as_bytes()), 0o644),
+        ]),
+        args: &[
+            "anonymize",
+            "--mode",
+            "ipcipher",
+            "--key-file",
+            "k",
+            "a.log",
+        ],
+        status: 1,
+        message: "empty, a key anyone can use",
+        unchanged: &["a.log"],
+    },
+    Case {
+        name: "ipcipher white-space key file",
+        setup: files(&[
+            ("k", Content::Bytes(b"  \n\t\n"), 0o600),
+            ("a.log", Content::Bytes(LOG.as_bytes()), 0o644),
+        ]),
+        args: &[
+            "anonymize",
+            "--mode",
+            "ipcipher",
+            "--key-file",
+            "k",
+            "a.log",
+        ],
+        status: 1,
+        message: "empty",
+        unchanged: &[],
+    },
+    Case {
+        name: "ipcipher 64 hex digits",
+        setup: files(&[(
+            "k",
+            Content::Bytes(b"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\n"),
+            0o600,
+        )]),
+        args: &["anonymize", "--mode", "ipcipher", "--key-file", "k", "-"],
+        status: 1,
+        message: "64 hex digits: an ipcipher key is 32 hex digits",
+        unchanged: &[],
+    },
+    Case {
+        name: "ipcipher short passphrase",
+        setup: files(&[("k", Content::Bytes(b"secret\n"), 0o600)]),
+        args: &["anonymize", "--mode", "ipcipher", "--key-file", "k", "-"],
+        status: 1,
+        message: "shorter than 12 characters",
+        unchanged: &[],
+    },
+    Case {
+        name: "ipcipher binary key file",
+        setup: files(&[("k", Content::Big(10 << 20), 0o600)]),
+        args: &["anonymize", "--mode", "ipcipher", "--key-file", "k", "-"],
+        status: 1,
+        message: "not a passphrase",
+        unchanged: &["k"],
+    },
+    Case {
+        name: "ipcipher empty passphrase variable",
+        setup: Setup {
+            files: &[],
+            env: &[("LS_PASS", "")],
+        },
+        args: &[
+            "anonymize",
+            "--mode",
+            "ipcipher",
+            "--passphrase-env",
+            "LS_PASS",
+            "-",
+        ],
+        status: 1,
+        message: "environment variable LS_PASS (--passphrase-env): the passphrase is empty",
+        unchanged: &[],
+    },
+    Case {
+        name: "all-zero hash key",
+        setup: files(&[(
+            "k",
+            Content::Bytes(b"0000000000000000000000000000000000000000000000000000000000000000\n"),
+            0o600,
+        )]),
+        args: &["anonymize", "--mode", "hash", "--key-file", "k", "-"],
+        status: 1,
+        message: "all 0x00: that is no secret",
+        unchanged: &[],
+    },
+    Case {
+        name: "stats with a bad key file is an error, not a usage error",
+        setup: files(&[
+            ("k", Content::Bytes(b"abc\n"), 0o600),
+            ("a.log", Content::Bytes(LOG.as_bytes()), 0o644),
+        ]),
+        args: &["stats", "--key-file", "k", "a.log"],
+        status: 1,
+        message: "expected 32 bytes as 64 hex digits",
+        unchanged: &["a.log"],
+    },
+];
+
+fn write(dir: &Path, name: &str, c: Content, mode: u32) {
+    let p = dir.join(name);
+    let bytes: Vec<u8> = match c {
+        Content::Bytes(b) => b.to_vec(),
+        Content::Magic(m) => [m, LOG.as_bytes()].concat(),
+        Content::Big(n) => (0..n).map(|i| (i * 7 % 251) as u8).collect(),
+    };
+    fs::write(&p, bytes).unwrap();
+    fs::set_permissions(&p, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+#[test]
+fn hostile_inputs_get_their_status_and_message_and_change_nothing() {
+    for case in CASES {
+        let d = tempfile::tempdir().unwrap();
+        for &(name, c, mode) in case.setup.files {
+            write(d.path(), name, c, mode);
+        }
+        let before: Vec<Vec<u8>> = case
+            .unchanged
+            .iter()
+            .map(|f| fs::read(d.path().join(f)).unwrap())
+            .collect();
+        let mut cmd = logscrub();
+        cmd.current_dir(d.path()).args(case.args).write_stdin(LOG);
+        for (k, v) in case.setup.env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(case.status),
+            "{}: {stderr}",
+            case.name
+        );
+        assert!(stderr.contains(case.message), "{}: {stderr}", case.name);
+        assert!(!stderr.contains("panicked"), "{}: {stderr}", case.name);
+        assert_eq!(
+            untruncated(&out.stdout),
+            Vec::<String>::new(),
+            "{}",
+            case.name
+        );
+        assert_eq!(
+            untruncated(&out.stderr),
+            Vec::<String>::new(),
+            "{}",
+            case.name
+        );
+        for (f, b) in case.unchanged.iter().zip(before) {
+            assert_eq!(
+                fs::read(d.path().join(f)).unwrap(),
+                b,
+                "{}: {f} changed",
+                case.name
+            );
+        }
+        // Nothing left beside the files: no temporary file.
+        let names: Vec<String> = fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            names.len(),
+            case.setup.files.len(),
+            "{}: {names:?}",
+            case.name
+        );
+    }
+}
