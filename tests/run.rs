@@ -782,3 +782,77 @@ fn a_broken_statistics_state_does_not_keep_raw_files() {
     assert_eq!(fs::read(s.path("access.log.3")).unwrap(), s.anonymized);
     assert_eq!(fs::read(s.path("access.log.4")).unwrap(), s.anonymized);
 }
+
+/// The state directory is trusted no further than its owner (issue 15): a directory others can
+/// write is refused, a symlinked lock file is not followed, and under truncation a file the
+/// state calls anonymized is spot-checked, so a planted record does not keep raw addresses.
+#[test]
+fn the_state_directory_is_not_taken_on_trust() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let logs = tmp.path().join("logs");
+    fs::create_dir_all(&logs).unwrap();
+    let policy = tmp.path().join("policy.toml");
+    fs::write(
+        &policy,
+        "state-dir = \"state\"\n\n[[source]]\nname = \"web\"\nfiles = [\"logs/access.log*\"]\nformat = \"combined\"\nanonymize-after = \"1d\"\n",
+    )
+    .unwrap();
+    let state = tmp.path().join("state");
+    let run = || {
+        logscrub()
+            .args(["run", "--now", NOW, "--policy"])
+            .arg(&policy)
+            .output()
+            .unwrap()
+    };
+    let raw = fixture_log();
+    let rotated = logs.join("access.log.1");
+    fs::write(&rotated, &raw).unwrap();
+    set_age(&rotated, 2.0);
+
+    // Writable by others: refused, nothing done.
+    fs::create_dir_all(&state).unwrap();
+    fs::set_permissions(&state, fs::Permissions::from_mode(0o777)).unwrap();
+    let out = run();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("writable by group or others"));
+    assert_eq!(fs::read(&rotated).unwrap(), raw);
+
+    // A symlinked lock file is not followed: the victim keeps its bytes.
+    fs::set_permissions(&state, fs::Permissions::from_mode(0o700)).unwrap();
+    let victim = tmp.path().join("victim.txt");
+    fs::write(&victim, b"precious\n").unwrap();
+    std::os::unix::fs::symlink(&victim, state.join("lock")).unwrap();
+    let out = run();
+    assert_ne!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("lock"),
+        "{out:?}"
+    );
+    assert_eq!(fs::read(&victim).unwrap(), b"precious\n");
+    assert_eq!(fs::read(&rotated).unwrap(), raw);
+    fs::remove_file(state.join("lock")).unwrap();
+
+    // A planted record (the raw file's own hash) does not make the run skip it.
+    let hash = logscrub::policy::state::content_hash(&rotated).unwrap();
+    fs::write(
+        state.join("state.json"),
+        format!(
+            "{{\"version\":1,\"last_success\":null,\"files\":[{{\"source\":\"web\",\"path\":\"x\",\"sha256\":\"{hash}\",\"ident\":null,\"anonymized\":\"2026-11-01T00:00:00Z\"}}]}}"
+        ),
+    )
+    .unwrap();
+    let out = run();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{stderr}");
+    assert!(
+        stderr.contains("the state says it is anonymized"),
+        "{stderr}"
+    );
+    let after = fs::read(&rotated).unwrap();
+    assert_ne!(after, raw);
+    assert_eq!(common::untruncated(&after), Vec::<String>::new());
+    // The next run trusts its own record.
+    assert_eq!(run().status.code(), Some(0));
+}

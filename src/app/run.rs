@@ -303,6 +303,7 @@ impl Job<'_> {
             .collect();
         self.seen = vec![false; self.st.files.len()];
         self.classify(&mut files);
+        self.spot_check(&aopts.anonymizer, &mut files);
         if let Some(after) = self.src.anonymize_after {
             for f in files.iter_mut() {
                 if f.record.is_some() || f.unreadable {
@@ -441,6 +442,36 @@ impl Job<'_> {
                 }
                 Err(e) => {
                     // Unreadable: it cannot be anonymized either; raw-retention still applies.
+                    f.unreadable = true;
+                    self.problem(format!("{e:#}"));
+                }
+            }
+        }
+    }
+
+    /// The state is not taken on trust: under truncation, a file it calls anonymized must hold
+    /// no address that truncation would still change in its first [`SPOT_CHECK`] bytes, or its
+    /// record is ignored and the file treated as raw (a planted or stale record must not keep
+    /// raw addresses on disk). Pseudonymizing schemes write values that look like any address,
+    /// so there the state directory's ownership and mode (`state::create_dir`) are the defence.
+    fn spot_check(&mut self, a: &crate::anonymize::Anonymizer, files: &mut [File]) {
+        if !a.truncates() {
+            return;
+        }
+        for f in files.iter_mut() {
+            let Some(i) = f.record else { continue };
+            match raw_line_in_head(a, &f.path) {
+                Ok(None) => {}
+                Ok(Some(line)) => {
+                    self.problem(format!(
+                        "{}: the state says it is anonymized, but line {line} holds an address that \
+                         truncation changes; the record is ignored and the file treated as raw",
+                        f.path.display()
+                    ));
+                    f.record = None;
+                    self.mark(i, false);
+                }
+                Err(e) => {
                     f.unreadable = true;
                     self.problem(format!("{e:#}"));
                 }
@@ -634,16 +665,17 @@ struct Cumulative {
 
 impl Cumulative {
     fn load(path: &Path, so: &crate::app::stats::Options) -> anyhow::Result<Cumulative> {
-        match std::fs::read_to_string(path) {
-            Ok(t) => {
-                let mut c: Cumulative = serde_json::from_str(&t).with_context(|| {
+        // Not through a symbolic link, and bounded, as the state file.
+        match state::read_file(path, state::STATE_MAX)? {
+            Some(t) => {
+                let mut c: Cumulative = serde_json::from_slice(&t).with_context(|| {
                     format!("{} is damaged; restore it or move it aside", path.display())
                 })?;
                 // A state from before answer-only files were normalized (see the stats docs).
                 c.state.answers_as_questions();
                 Ok(c)
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Cumulative {
+            None => Ok(Cumulative {
                 counted: Vec::new(),
                 state: crate::stats::State::new(
                     so.bucket,
@@ -652,7 +684,6 @@ impl Cumulative {
                     so.capacity,
                 ),
             }),
-            Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
         }
     }
 
@@ -725,6 +756,38 @@ pub fn source_roots(src: &Source) -> Vec<Root> {
             pattern: Some(glob.clone()),
         })
         .collect()
+}
+
+/// Bytes of a file's (decompressed) start that `Job::spot_check` reads.
+const SPOT_CHECK: u64 = 64 << 10;
+
+/// The number of the first line in the first [`SPOT_CHECK`] bytes of `path` in which `a` would
+/// still change an address, or `None`.
+fn raw_line_in_head(
+    a: &crate::anonymize::Anonymizer,
+    path: &Path,
+) -> anyhow::Result<Option<usize>> {
+    use std::io::Read;
+    let inp = crate::input::open(&crate::input::Source::Path(path.to_owned()))?;
+    let mut head = Vec::new();
+    inp.reader
+        .take(SPOT_CHECK)
+        .read_to_end(&mut head)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if head.len() as u64 == SPOT_CHECK {
+        // The last line may be cut inside an address: only whole lines are judged.
+        let whole = head.iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1);
+        head.truncate(whole);
+    }
+    let mut cache = crate::anonymize::Cache::default();
+    let mut out = Vec::new();
+    for (n, line) in head.split(|&b| b == b'\n').enumerate() {
+        out.clear();
+        if a.rewrite_line(line, b'\n', &mut out, &mut cache).rewritten > 0 {
+            return Ok(Some(n + 1));
+        }
+    }
+    Ok(None)
 }
 
 /// A source's rotated files (no symlink, not the live file, not a temporary file; a file

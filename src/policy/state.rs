@@ -91,17 +91,13 @@ impl State {
     /// Reads the state from `dir`; a missing file is an empty state, a damaged one an error.
     pub fn load(dir: &Path) -> anyhow::Result<State> {
         let p = dir.join(STATE_FILE);
-        let text = match fs::read_to_string(&p) {
-            Ok(t) => t,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                return Ok(State {
-                    version: 1,
-                    ..State::default()
-                });
-            }
-            Err(e) => return Err(e).with_context(|| format!("cannot read {}", p.display())),
+        let Some(text) = read_file(&p, STATE_MAX)? else {
+            return Ok(State {
+                version: 1,
+                ..State::default()
+            });
         };
-        let s: State = serde_json::from_str(&text).with_context(|| {
+        let s: State = serde_json::from_slice(&text).with_context(|| {
             format!(
                 "the state file {} is damaged; restore it or move it aside (files already anonymized with a keyed mode would then be anonymized again)",
                 p.display()
@@ -182,14 +178,81 @@ pub enum LockError {
     },
 }
 
-/// Creates the state directory (mode 0700) if needed.
+/// Creates the state directory (mode 0700) if needed, and refuses one that someone else could
+/// change: writable by group or others, or owned by another user than this one (or root). Its
+/// files decide what is anonymized and what is deleted, so they are trusted no further than the
+/// directory that holds them.
 pub fn create_dir(dir: &Path) -> anyhow::Result<()> {
     fs::DirBuilder::new()
         .recursive(true)
         .mode(0o700)
         .create(dir)
-        .with_context(|| format!("cannot create the state directory {}", dir.display()))
+        .with_context(|| format!("cannot create the state directory {}", dir.display()))?;
+    let meta = fs::metadata(dir)
+        .with_context(|| format!("cannot read the state directory {}", dir.display()))?;
+    let mode = meta.mode() & 0o7777;
+    let me = rustix::process::geteuid().as_raw();
+    if !meta.is_dir() {
+        anyhow::bail!("the state directory {} is not a directory", dir.display());
+    }
+    if mode & 0o022 != 0 {
+        anyhow::bail!(
+            "the state directory {} is writable by group or others (mode {mode:04o}): whoever can write \
+             it decides what is anonymized; run `chmod go-w {}`",
+            dir.display(),
+            dir.display()
+        );
+    }
+    if meta.uid() != me && meta.uid() != 0 {
+        anyhow::bail!(
+            "the state directory {} belongs to user {}, not to this user ({me}) or root",
+            dir.display(),
+            meta.uid()
+        );
+    }
+    Ok(())
 }
+
+/// Opens a file of the state directory for reading without following a symbolic link, and
+/// refuses what is not a regular file or is larger than `max` bytes; `None` when it is missing.
+pub fn read_file(path: &Path, max: u64) -> anyhow::Result<Option<Vec<u8>>> {
+    let f = match OpenOptions::new()
+        .read(true)
+        .custom_flags(NOFOLLOW)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.raw_os_error() == Some(rustix::io::Errno::LOOP.raw_os_error()) => {
+            anyhow::bail!("{} is a symbolic link; it is not followed", path.display())
+        }
+        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+    };
+    let meta = f
+        .metadata()
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if !meta.is_file() {
+        anyhow::bail!("{} is not a regular file", path.display());
+    }
+    if meta.len() > max {
+        anyhow::bail!(
+            "{} is {} bytes, more than the {max} a state file may have; it is not read",
+            path.display(),
+            meta.len()
+        );
+    }
+    let mut text = Vec::with_capacity(meta.len() as usize);
+    f.take(max + 1)
+        .read_to_end(&mut text)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(Some(text))
+}
+
+/// `O_NOFOLLOW`: opening a symbolic link fails.
+const NOFOLLOW: i32 = rustix::fs::OFlags::NOFOLLOW.bits() as i32;
+
+/// Most bytes `state.json` may have (a record is about 300 bytes: some 800,000 files).
+pub const STATE_MAX: u64 = 256 << 20;
 
 /// Takes the run lock in `dir` without waiting.
 pub fn lock(dir: &Path) -> Result<Lock, LockError> {
@@ -199,14 +262,20 @@ pub fn lock(dir: &Path) -> Result<Lock, LockError> {
         path: path.clone(),
         source,
     };
+    // Never through a symbolic link (`ln -s victim STATE/lock` would have it truncated and a
+    // pid written into it), and only a regular file.
     let mut f = OpenOptions::new()
         .read(true)
         .write(true)
         .create(true)
         .truncate(false)
         .mode(0o600)
+        .custom_flags(NOFOLLOW | rustix::fs::OFlags::NONBLOCK.bits() as i32)
         .open(&path)
         .map_err(io_err)?;
+    if !f.metadata().map_err(io_err)?.is_file() {
+        return Err(io_err(io::Error::other("not a regular file")));
+    }
     if let Err(e) = flock(&f, FlockOperation::NonBlockingLockExclusive) {
         if e == rustix::io::Errno::WOULDBLOCK {
             let mut holder = String::new();
