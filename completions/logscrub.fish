@@ -98,7 +98,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate rule files: every problem is reported as FILE:LINE:COLUMN with what was expected'
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l max-age -d 'Delete files older than this: 30d, 12h, 2w, 1d12h' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l max-age -d 'Delete files older than this: 30d, 12h, 2w, 1y (365 days), 1d12h; at most 100 years' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l age-from -d 'Where a file\'s age comes from: the date in its name, its modification time, or the name\'s date when it has one (auto)' -r -f -a "name\t'The date in the file name; files without one are kept'
 mtime\t'The modification time'
 auto\t'The name\'s date when there is one, else the modification time'"

@@ -566,7 +566,7 @@ pub struct PruneArgs {
     /// Directories, or a directory and a file-name glob (`/var/log/nginx/access.log-*`).
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
-    /// Delete files older than this: 30d, 12h, 2w, 1d12h.
+    /// Delete files older than this: 30d, 12h, 2w, 1y (365 days), 1d12h; at most 100 years.
     #[arg(long, value_name = "DURATION")]
     pub max_age: String,
     /// Where a file's age comes from: the date in its name, its modification time, or the name's

@@ -88,8 +88,16 @@ impl PeriodEnd for Option<(NaiveDateTime, Duration)> {
     }
 }
 
-/// A duration such as `30d`, `12h`, `2w`, `90m`, `45s`, or a sum of them (`1d12h`).
+/// Longest duration accepted: 100 years (a longer window is "keep forever", which policies say
+/// with keep-forever); anything longer would also overflow the date arithmetic.
+pub const MAX_DURATION_DAYS: i64 = 36_525;
+
+/// A duration such as `30d`, `12h`, `2w`, `1y` (365 days), `90m`, `45s`, or a sum of them
+/// (`1d12h`), at most [`MAX_DURATION_DAYS`].
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let too_long = || {
+        format!("`{s}`: longer than 100 years; to keep files forever, use keep-forever or no window")
+    };
     let mut total = Duration::zero();
     let mut num = String::new();
     let mut any = false;
@@ -98,22 +106,32 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
             num.push(c);
             continue;
         }
-        let n: i64 = num
-            .parse()
-            .map_err(|_| format!("`{s}`: expected a number before `{c}`"))?;
+        if num.is_empty() {
+            return Err(format!("`{s}`: expected a number before `{c}`"));
+        }
+        let n: i64 = num.parse().map_err(|_| too_long())?;
         num.clear();
-        total += match c {
-            's' => Duration::seconds(n),
-            'm' => Duration::minutes(n),
-            'h' => Duration::hours(n),
-            'd' => Duration::days(n),
-            'w' => Duration::weeks(n),
+        let secs_per = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3_600,
+            'd' => 86_400,
+            'w' => 7 * 86_400,
+            'y' => 365 * 86_400,
             _ => {
                 return Err(format!(
-                    "`{s}`: unknown unit `{c}`; expected s, m, h, d or w (e.g. 30d, 12h, 2w)"
+                    "`{s}`: unknown unit `{c}`; expected s, m, h, d, w or y (e.g. 30d, 12h, 2w, 1y)"
                 ));
             }
         };
+        let part = n
+            .checked_mul(secs_per)
+            .filter(|&p| p <= MAX_DURATION_DAYS * 86_400)
+            .ok_or_else(too_long)?;
+        total = total
+            .checked_add(&Duration::seconds(part))
+            .filter(|t| t.num_days() <= MAX_DURATION_DAYS)
+            .ok_or_else(too_long)?;
         any = true;
     }
     if !num.is_empty() || !any {
@@ -180,15 +198,21 @@ mod tests {
         assert_eq!(parse_duration("30d").unwrap(), Duration::days(30));
         assert_eq!(parse_duration("1d12h").unwrap(), Duration::hours(36));
         assert_eq!(parse_duration("2w").unwrap(), Duration::days(14));
+        assert_eq!(parse_duration("1y").unwrap(), Duration::days(365));
+        // Overflow and absurd windows are errors, never panics (issue 15).
+        for s in ["106751991168d", "106751991167d1d", "99999999999999999999s", "101y", "36526d"] {
+            assert!(parse_duration(s).unwrap_err().contains("longer than 100 years"), "{s}");
+        }
+        assert!(parse_duration("d").is_err());
         assert!(
             parse_duration("30")
                 .unwrap_err()
                 .contains("expected a duration")
         );
         assert!(
-            parse_duration("3y")
+            parse_duration("3q")
                 .unwrap_err()
-                .contains("unknown unit `y`")
+                .contains("unknown unit `q`")
         );
         assert!(parse_duration("").is_err());
         assert_eq!(
