@@ -980,8 +980,14 @@ pub fn command() -> clap::Command {
 }
 
 /// Writes the completion script for `shell`.
-pub fn completions(shell: clap_complete::Shell, out: &mut dyn std::io::Write) {
-    clap_complete::generate(shell, &mut command(), "logscrub", out);
+pub fn completions(
+    shell: clap_complete::Shell,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    // Generated into memory first: clap_complete panics when its writer fails.
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut command(), "logscrub", &mut buf);
+    out.write_all(&buf)
 }
 
 /// A problem with the command line that clap cannot see (exit status 2).

@@ -26,7 +26,7 @@ pub const TABLE: &[(Exit, &str)] = &[
     (Exit::Ok, "success"),
     (
         Exit::Error,
-        "an error: unreadable input, unwritable output, bad key file; the message says what and where",
+        "an error: unreadable input, unwritable output (a full disk, or standard output closed with >&-: output is never lost silently), bad key file; the message says what and where",
     ),
     (Exit::Usage, "invalid command line"),
     (
@@ -43,6 +43,6 @@ pub const TABLE: &[(Exit, &str)] = &[
     ),
     (
         Exit::BrokenPipe,
-        "standard output was closed before all output was written (the output is incomplete); nothing is printed",
+        "every command: the reader of standard output went away before all output was written (| head; the output is incomplete); nothing is printed",
     ),
 ];

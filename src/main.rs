@@ -8,6 +8,7 @@ use clap::FromArgMatches;
 use logscrub::app::{self, RunError};
 use logscrub::cli::{Cli, Command, RulesCommand, UsageError};
 use logscrub::exit::Exit;
+use logscrub::output::Stdout;
 
 fn main() -> ExitCode {
     let parsed = logscrub::cli::command()
@@ -25,10 +26,27 @@ fn main() -> ExitCode {
             return ExitCode::from(code as u8);
         }
     };
-    ExitCode::from(run(cli, &matches) as u8)
+    let mut out = Stdout::default();
+    let code = run(cli, &matches, &mut out);
+    // What is still buffered for stdout must reach it, or the command did not succeed: one rule
+    // for every command (a closed pipe ends quietly with 141, a full disk is an error).
+    let code = match out.flush() {
+        Ok(()) => code,
+        Err(e) if code != Exit::Ok => {
+            drop(e);
+            code
+        }
+        Err(e) => report(&anyhow::Error::new(e).context("cannot write standard output")),
+    };
+    ExitCode::from(code as u8)
 }
 
+/// Says what went wrong and gives its status: usage errors 2, a closed pipe 141 without a
+/// word (the reader went away, as with `cat`), anything else 1.
 fn report(e: &anyhow::Error) -> Exit {
+    if logscrub::output::is_broken_pipe(e) {
+        return Exit::BrokenPipe;
+    }
     eprintln!("logscrub: {e:#}");
     if e.downcast_ref::<UsageError>().is_some() {
         Exit::Usage
@@ -43,6 +61,7 @@ fn audit_exit(r: anyhow::Result<(u64, u64)>) -> Exit {
         Ok((_, errors)) if errors > 0 => Exit::Usage,
         Ok((0, _)) => Exit::Ok,
         Ok(_) => Exit::Error,
+        Err(e) if logscrub::output::is_broken_pipe(&e) => Exit::BrokenPipe,
         Err(e) => {
             eprintln!("logscrub: {e:#}");
             Exit::Usage
@@ -50,7 +69,7 @@ fn audit_exit(r: anyhow::Result<(u64, u64)>) -> Exit {
     }
 }
 
-fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
+fn run(cli: Cli, matches: &clap::ArgMatches, out: &mut Stdout) -> Exit {
     if let Err(e) = logscrub::cli::init_threads(cli.threads) {
         return report(&e);
     }
@@ -86,10 +105,10 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
             Ok(()) => Exit::Ok,
             Err(e) => report(&e),
         },
-        Command::Formats => {
-            print!("{}", logscrub::format::listing());
-            Exit::Ok
-        }
+        Command::Formats => match out.write_all(logscrub::format::listing().as_bytes()) {
+            Ok(()) => Exit::Ok,
+            Err(e) => report(&anyhow::Error::new(e).context("cannot write standard output")),
+        },
         Command::Audit(a) if a.policy.is_some() => {
             let now = match &a.now {
                 Some(t) => match logscrub::retention::date::parse_now(t) {
@@ -110,11 +129,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
                 }
             };
             audit_exit(app::audit::run_policy(
-                &policy,
-                &anonymize,
-                now,
-                a.json,
-                &mut std::io::stdout(),
+                &policy, &anonymize, now, a.json, out,
             ))
         }
         Command::Audit(a) => {
@@ -131,32 +146,23 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
                     }
                 }
             }
-            audit_exit(app::audit::run(
-                &a.paths,
-                a.recursive,
-                v4,
-                v6,
-                a.json,
-                &mut std::io::stdout(),
-            ))
+            audit_exit(app::audit::run(&a.paths, a.recursive, v4, v6, a.json, out))
         }
-        Command::Completions { shell } => {
-            logscrub::cli::completions(shell, &mut std::io::stdout());
-            Exit::Ok
-        }
-        Command::Detect { files, json } => {
-            match app::detect::run(&files, json, &mut std::io::stdout()) {
-                Ok(0) => Exit::Ok,
-                Ok(_) => Exit::Partial,
-                Err(e) => report(&e),
-            }
-        }
+        Command::Completions { shell } => match logscrub::cli::completions(shell, out) {
+            Ok(()) => Exit::Ok,
+            Err(e) => report(&anyhow::Error::new(e).context("cannot write standard output")),
+        },
+        Command::Detect { files, json } => match app::detect::run(&files, json, out) {
+            Ok(0) => Exit::Ok,
+            Ok(_) => Exit::Partial,
+            Err(e) => report(&e),
+        },
         Command::Prune(p) => {
             let opts = match p.into_options(chrono::Utc::now()) {
                 Ok(o) => o,
                 Err(e) => return report(&e),
             };
-            match app::prune::run(&opts, &mut std::io::stdout(), &mut std::io::stderr()) {
+            match app::prune::run(&opts, out, &mut std::io::stderr()) {
                 Ok(o) if o.errors > 0 => Exit::Partial,
                 Ok(_) => Exit::Ok,
                 Err(e) => report(&e),
@@ -187,7 +193,7 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
                 Ok(o) => o,
                 Err(e) => return report(&e),
             };
-            match app::run::run(&opts, &mut std::io::stdout(), &mut std::io::stderr()) {
+            match app::run::run(&opts, out, &mut std::io::stderr()) {
                 Ok(rep) if rep.errors > 0 => Exit::Partial,
                 Ok(_) => Exit::Ok,
                 Err(app::run::RunFailure::Locked(e)) => {
@@ -219,17 +225,24 @@ fn run(cli: Cli, matches: &clap::ArgMatches) -> Exit {
             let mut ok = true;
             for f in files {
                 match logscrub::rules::load(&f) {
-                    Ok(r) => println!(
-                        "{}: ok ({} field rules, {} exclude blocks{})",
-                        f.display(),
-                        r.actions.len(),
-                        r.excludes.len(),
-                        if r.keep_only.is_some() {
-                            ", keep-only"
-                        } else {
-                            ""
+                    Ok(r) => {
+                        if let Err(e) = writeln!(
+                            out,
+                            "{}: ok ({} field rules, {} exclude blocks{})",
+                            f.display(),
+                            r.actions.len(),
+                            r.excludes.len(),
+                            if r.keep_only.is_some() {
+                                ", keep-only"
+                            } else {
+                                ""
+                            }
+                        ) {
+                            return report(
+                                &anyhow::Error::new(e).context("cannot write standard output"),
+                            );
                         }
-                    ),
+                    }
                     Err(e) => {
                         ok = false;
                         eprintln!("{e}");

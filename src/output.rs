@@ -149,8 +149,63 @@ fn current_umask() -> u32 {
 }
 
 /// Standard output as an unbuffered file (a duplicate of fd 1): pieces are large already.
+/// An error when standard output was closed ([`stdout_closed`]).
 pub fn stdout_file() -> io::Result<File> {
+    if stdout_closed() {
+        return Err(closed());
+    }
     Ok(File::from(io::stdout().as_fd().try_clone_to_owned()?))
+}
+
+/// True when standard output was closed when logscrub started (`>&-`). Rust's runtime then
+/// opens /dev/null there, read-write, which a shell's `>/dev/null` never does (write-only): so
+/// output meant for a closed stdout is an error, not silently lost, while `>/dev/null` works.
+pub fn stdout_closed() -> bool {
+    use rustix::fs::{FileType, OFlags, fcntl_getfl, fstat, major, minor};
+    let out = io::stdout();
+    let Ok(st) = fstat(&out) else {
+        return true;
+    };
+    let null = FileType::from_raw_mode(st.st_mode) == FileType::CharacterDevice
+        && major(st.st_rdev) == 1
+        && minor(st.st_rdev) == 3;
+    null && fcntl_getfl(&out).is_ok_and(|f| f.contains(OFlags::RDWR))
+}
+
+fn closed() -> io::Error {
+    io::Error::other("standard output is closed; give an output file (-o) or open stdout")
+}
+
+/// Standard output for a command's results: writes fail when it was closed ([`stdout_closed`],
+/// checked at the first write, so a command that writes nothing there runs all the same), and
+/// every error (a closed pipe, a full disk) reaches the caller instead of a panic.
+#[derive(Debug, Default)]
+pub struct Stdout {
+    checked: bool,
+}
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !self.checked {
+            if stdout_closed() {
+                return Err(closed());
+            }
+            self.checked = true;
+        }
+        io::stdout().write(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        io::stdout().flush()
+    }
+}
+
+/// True when `e`'s chain holds a closed pipe: the reader went away (`| head`), which ends a
+/// command quietly with status 141 (128 + SIGPIPE), as it would end `cat`.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<io::Error>()
+            .is_some_and(|io| io.kind() == io::ErrorKind::BrokenPipe)
+    })
 }
 
 #[cfg(test)]

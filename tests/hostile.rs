@@ -283,3 +283,101 @@ fn hostile_inputs_get_their_status_and_message_and_change_nothing() {
         );
     }
 }
+
+/// One rule for standard output, for every command (issue 15, item 5): a full disk is status 1
+/// with the reason, a closed stdout (`>&-`) is status 1 (output must not vanish silently), and a
+/// reader that went away (`| true`) ends the command quietly with 141. `>/dev/null` still works.
+#[test]
+fn every_command_reports_lost_output_the_same_way() {
+    let bin = assert_cmd::cargo::cargo_bin("logscrub");
+    let d = tempfile::tempdir().unwrap();
+    let log = d.path().join("a.log");
+    fs::write(&log, LOG).unwrap();
+    let rules = concat!(env!("CARGO_MANIFEST_DIR"), "/rules/minimal-web.toml");
+    let l = log.display().to_string();
+    fs::write(d.path().join("a.log.1"), LOG).unwrap();
+    let policy = d.path().join("policy.toml");
+    fs::write(
+        &policy,
+        "state-dir = \"state\"\n[[source]]\nname = \"web\"\nfiles = [\"a.log*\"]\nanonymize-after = \"1d\"\n",
+    )
+    .unwrap();
+    let commands: Vec<(Vec<String>, i32)> = vec![
+        (vec!["formats".into()], 1),
+        (vec!["rules".into(), "check".into(), rules.into()], 1),
+        (vec!["completions".into(), "bash".into()], 1),
+        (vec!["detect".into(), l.clone()], 1),
+        (vec!["keygen".into()], 1),
+        (vec!["anonymize".into(), "-q".into(), l.clone()], 1),
+        (vec!["stats".into(), "-q".into(), l.clone()], 1),
+        (vec!["audit".into(), l.clone()], 2),
+        (
+            vec![
+                "prune".into(),
+                "--dry-run".into(),
+                "--now".into(),
+                "2030-01-01".into(),
+                "--max-age".into(),
+                "1d".into(),
+                d.path().display().to_string(),
+            ],
+            1,
+        ),
+        (
+            vec![
+                "run".into(),
+                "--dry-run".into(),
+                "--now".into(),
+                "2030-01-01".into(),
+                "--policy".into(),
+                policy.display().to_string(),
+            ],
+            1,
+        ),
+    ];
+    let sh = |cmd: &str| {
+        std::process::Command::new("sh")
+            .arg("-c")
+            .arg(cmd)
+            .output()
+            .unwrap()
+    };
+    for (args, failed) in commands {
+        let line = format!("{} {}", bin.display(), args.join(" "));
+        let full = sh(&format!("{line} > /dev/full"));
+        let stderr = String::from_utf8_lossy(&full.stderr);
+        assert_eq!(
+            full.status.code(),
+            Some(failed),
+            "{line} > /dev/full: {stderr}"
+        );
+        assert!(
+            stderr.contains("No space left on device"),
+            "{line}: {stderr}"
+        );
+        assert!(!stderr.contains("panicked"), "{line}: {stderr}");
+
+        let closed = sh(&format!("{line} >&-"));
+        let stderr = String::from_utf8_lossy(&closed.stderr);
+        assert_eq!(closed.status.code(), Some(failed), "{line} >&-: {stderr}");
+        assert!(
+            stderr.contains("standard output is closed"),
+            "{line}: {stderr}"
+        );
+
+        // The reader is gone before anything is written.
+        let pipe = sh(&format!(
+            "(sleep 0.3; {line}; echo \"status $?\" >&2) | true"
+        ));
+        let stderr = String::from_utf8_lossy(&pipe.stderr);
+        assert!(stderr.contains("status 141"), "{line} | true: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{line} | true: quiet, {stderr}");
+
+        let null = sh(&format!("{line} > /dev/null"));
+        assert!(
+            null.status.code() == Some(0) || args[0] == "audit",
+            "{line} > /dev/null: {}",
+            String::from_utf8_lossy(&null.stderr)
+        );
+    }
+}

@@ -125,7 +125,7 @@ fn committed_completions_are_current() {
         (clap_complete::Shell::Fish, "logscrub.fish"),
     ] {
         let mut want = Vec::new();
-        logscrub::cli::completions(shell, &mut want);
+        logscrub::cli::completions(shell, &mut want).unwrap();
         let path = format!("{dir}/{file}");
         if std::env::var_os("UPDATE_MAN").is_some() {
             std::fs::write(&path, &want).unwrap();

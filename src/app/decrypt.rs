@@ -142,13 +142,12 @@ impl Decryptor {
 /// Runs `decrypt`: values from the command line, or lines from stdin to stdout.
 pub fn run(kind: SchemeKind, key: &Key, values: &[String]) -> anyhow::Result<()> {
     let d = Decryptor::new(kind, key)?;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = std::io::BufWriter::new(crate::output::Stdout::default());
     if !values.is_empty() {
         for v in values {
             writeln!(out, "{}", d.value(v)?).context("cannot write output")?;
         }
-        return Ok(());
+        return out.flush().context("cannot write output");
     }
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
@@ -161,7 +160,7 @@ pub fn run(kind: SchemeKind, key: &Key, values: &[String]) -> anyhow::Result<()>
             .context("cannot read standard input")?
             == 0
         {
-            return Ok(());
+            return out.flush().context("cannot write output");
         }
         buf.clear();
         d.line(&line, &mut buf);

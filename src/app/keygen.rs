@@ -21,7 +21,7 @@ pub fn run(scheme: SchemeKind, output: Option<PathBuf>, force: bool) -> anyhow::
     }
     match output {
         Some(p) => key.write_file(&p, force)?,
-        None => std::io::stdout()
+        None => crate::output::Stdout::default()
             .write_all(key.to_hex_line().as_bytes())
             .context("cannot write the key to standard output")?,
     }

@@ -150,6 +150,9 @@ pub fn run(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Result<Repo
         ..Report::default()
     };
     let workers = Workers::new();
+    // The actions go to stdout as they happen; a failed write does not stop the job (the files
+    // are anonymized and deleted all the same), but it ends the run with an error at the end.
+    let mut out_error = None;
     for (si, src) in p.sources.iter().enumerate() {
         let mut sr = SourceReport {
             name: src.name.clone(),
@@ -162,6 +165,7 @@ pub fn run(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Result<Repo
             sr: &mut sr,
             actions: &mut report.actions,
             out,
+            out_error: &mut out_error,
             err,
             seen: Vec::new(),
         };
@@ -184,6 +188,15 @@ pub fn run(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Result<Repo
         if let Some(m) = &p.metrics {
             write_metrics(m, &report, st.last_success)?;
         }
+    }
+    if let Some(e) = out_error {
+        return Err(RunFailure::Other(anyhow::Error::new(e).context(
+            if o.dry_run {
+                "cannot write the plan to standard output"
+            } else {
+                "cannot write the actions to standard output (they were done)"
+            },
+        )));
     }
     if o.json {
         serde_json::to_writer_pretty(&mut *out, &report).context("cannot write stdout")?;
@@ -222,6 +235,8 @@ struct Job<'a> {
     sr: &'a mut SourceReport,
     actions: &'a mut Vec<Action>,
     out: &'a mut dyn Write,
+    /// The first failed write to `out`.
+    out_error: &'a mut Option<std::io::Error>,
     err: &'a mut dyn Write,
     /// Per state record: its file was seen in this run (records of other sources stay).
     seen: Vec<bool>,
@@ -251,7 +266,9 @@ impl Job<'_> {
                 (_, false) => "removed leftover",
                 (_, true) => "would remove leftover",
             };
-            let _ = writeln!(self.out, "{verb} {} ({})", a.path, a.reason);
+            if let Err(e) = writeln!(self.out, "{verb} {} ({})", a.path, a.reason) {
+                self.out_error.get_or_insert(e);
+            }
         }
         self.actions.push(a);
     }

@@ -96,7 +96,9 @@ pub const MAX_DURATION_DAYS: i64 = 36_525;
 /// (`1d12h`), at most [`MAX_DURATION_DAYS`].
 pub fn parse_duration(s: &str) -> Result<Duration, String> {
     let too_long = || {
-        format!("`{s}`: longer than 100 years; to keep files forever, use keep-forever or no window")
+        format!(
+            "`{s}`: longer than 100 years; to keep files forever, use keep-forever or no window"
+        )
     };
     let mut total = Duration::zero();
     let mut num = String::new();
@@ -200,8 +202,19 @@ mod tests {
         assert_eq!(parse_duration("2w").unwrap(), Duration::days(14));
         assert_eq!(parse_duration("1y").unwrap(), Duration::days(365));
         // Overflow and absurd windows are errors, never panics (issue 15).
-        for s in ["106751991168d", "106751991167d1d", "99999999999999999999s", "101y", "36526d"] {
-            assert!(parse_duration(s).unwrap_err().contains("longer than 100 years"), "{s}");
+        for s in [
+            "106751991168d",
+            "106751991167d1d",
+            "99999999999999999999s",
+            "101y",
+            "36526d",
+        ] {
+            assert!(
+                parse_duration(s)
+                    .unwrap_err()
+                    .contains("longer than 100 years"),
+                "{s}"
+            );
         }
         assert!(parse_duration("d").is_err());
         assert!(
