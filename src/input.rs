@@ -184,6 +184,46 @@ fn sniff(mut raw: Box<dyn Read + Send>, _name: &str) -> Result<Input, SniffError
     })
 }
 
+/// Most bytes of a rule or policy file: they are written by hand.
+pub const CONFIG_MAX: u64 = 1 << 20;
+
+/// Most bytes of a statistics state (10 million labels of a panel fit).
+pub const STATE_MAX: u64 = 1 << 30;
+
+/// Reads a whole small file (a rule file, a policy, a state), refusing one larger than `max`
+/// bytes, device or pipe alike, one that holds a NUL byte (no text does: `/dev/zero` is refused
+/// after its first block, never read to the limit), and one that is not UTF-8. The error says why.
+pub fn read_text(path: &Path, max: u64) -> io::Result<String> {
+    let mut f = File::open(path)?;
+    let bad = |msg: String| io::Error::new(io::ErrorKind::InvalidData, msg);
+    let too_big = || {
+        bad(format!(
+            "larger than {max} bytes, more than such a file may have"
+        ))
+    };
+    if f.metadata()?.len() > max {
+        return Err(too_big());
+    }
+    let mut buf = Vec::new();
+    let mut block = vec![0u8; 64 << 10];
+    loop {
+        let n = match f.read(&mut block) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if memchr::memchr(0, &block[..n]).is_some() {
+            return Err(bad("not a text file (it holds NUL bytes)".into()));
+        }
+        buf.extend_from_slice(&block[..n]);
+        if buf.len() as u64 > max {
+            return Err(too_big());
+        }
+    }
+    String::from_utf8(buf).map_err(|_| bad("not UTF-8 text".into()))
+}
+
 /// Sniffs the compression of a file without keeping it open.
 pub fn sniff_path(path: &Path) -> Result<Compression, InputError> {
     open(&Source::Path(path.to_owned())).map(|i| i.compression)

@@ -26,6 +26,8 @@ enum Content {
     Magic(&'static [u8]),
     /// This many bytes of a repeated pattern.
     Big(usize),
+    /// This many bytes of text (`a`).
+    BigText(usize),
 }
 
 struct Case {
@@ -210,6 +212,48 @@ const CASES: &[Case] = &[
         message: "expected 32 bytes as 64 hex digits",
         unchanged: &["a.log"],
     },
+    // 6. What is read whole is bounded.
+    Case {
+        name: "report of /dev/zero",
+        setup: files(&[]),
+        args: &["report", "/dev/zero"],
+        status: 1,
+        message: "not a text file (it holds NUL bytes)",
+        unchanged: &[],
+    },
+    Case {
+        name: "merge of /dev/zero",
+        setup: files(&[]),
+        args: &["merge", "/dev/zero", "/dev/zero"],
+        status: 1,
+        message: "NUL bytes",
+        unchanged: &[],
+    },
+    Case {
+        name: "policy /dev/zero",
+        setup: files(&[]),
+        args: &["run", "--dry-run", "--policy", "/dev/zero"],
+        status: 2,
+        message: "NUL bytes",
+        unchanged: &[],
+    },
+    Case {
+        name: "a rule file of 2 MB",
+        setup: files(&[("r.toml", Content::BigText(2 << 20), 0o644)]),
+        args: &["rules", "check", "r.toml"],
+        status: 1,
+        message: "larger than 1048576 bytes",
+        unchanged: &["r.toml"],
+    },
+    // 4. Durations that overflowed.
+    Case {
+        name: "prune --max-age 106751991167d1d",
+        setup: files(&[]),
+        args: &["prune", "--max-age", "106751991167d1d", "."],
+        status: 2,
+        message: "longer than 100 years",
+        unchanged: &[],
+    },
 ];
 
 fn write(dir: &Path, name: &str, c: Content, mode: u32) {
@@ -218,6 +262,7 @@ fn write(dir: &Path, name: &str, c: Content, mode: u32) {
         Content::Bytes(b) => b.to_vec(),
         Content::Magic(m) => [m, LOG.as_bytes()].concat(),
         Content::Big(n) => (0..n).map(|i| (i * 7 % 251) as u8).collect(),
+        Content::BigText(n) => vec![b'a'; n],
     };
     fs::write(&p, bytes).unwrap();
     fs::set_permissions(&p, fs::Permissions::from_mode(mode)).unwrap();

@@ -336,8 +336,8 @@ pub fn write_state(path: Option<&Path>, s: &State) -> anyhow::Result<()> {
 
 /// Reads a state file.
 pub fn read_state(path: &Path) -> anyhow::Result<State> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = crate::input::read_text(path, crate::input::STATE_MAX)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     let mut s: State = serde_json::from_str(&text).with_context(|| {
         format!(
             "{}: not a logscrub statistics state (or a damaged one)",

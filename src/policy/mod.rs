@@ -269,12 +269,13 @@ struct RawSource {
 
 /// Reads and checks a policy file.
 pub fn load(path: &Path) -> Result<Policy, PolicyError> {
-    let text = std::fs::read_to_string(path).map_err(|e| PolicyError {
-        path: path.to_owned(),
-        line: 0,
-        col: 0,
-        msg: format!("cannot read the policy file: {e}"),
-    })?;
+    let text =
+        crate::input::read_text(path, crate::input::CONFIG_MAX).map_err(|e| PolicyError {
+            path: path.to_owned(),
+            line: 0,
+            col: 0,
+            msg: format!("cannot read the policy file: {e}"),
+        })?;
     parse(&text, path)
 }
 

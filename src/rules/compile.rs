@@ -45,7 +45,7 @@ impl fmt::Display for RulesError {
 
 /// Reads and compiles a rule file.
 pub fn load(path: &Path) -> Result<RuleSet, RulesError> {
-    let text = std::fs::read_to_string(path).map_err(|e| RulesError {
+    let text = crate::input::read_text(path, crate::input::CONFIG_MAX).map_err(|e| RulesError {
         path: path.to_owned(),
         errors: vec![RuleError {
             line: 0,
