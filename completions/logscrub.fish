@@ -66,7 +66,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s r -l rul
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l ephemeral-key -d 'Use a random key for this run only (never written anywhere): pseudonyms are consistent within the run and unlinkable across runs'
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l strict -d 'Exit with status 3 if any line did not match the format (output is still complete)'
-complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s i -l in-place -d 'Replace each FILE by its anonymized version, atomically, keeping its mode, owner, modification time and compression'
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s i -l in-place -d 'Replace each FILE by its anonymized version, atomically, keeping its mode, owner, modification time and compression. A file named twice is refused (it would be anonymized twice), and so is a file with other names (hard links), which would keep the raw content'
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s q -l quiet -d 'Print no summary, warnings or progress on stderr'
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l no-progress -d 'No progress bar (one is shown on a terminal while files are read)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s v -l verbose -d 'Say which format was chosen for each input'

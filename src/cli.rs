@@ -927,7 +927,9 @@ pub struct AnonymizeArgs {
     pub output: Option<PathBuf>,
 
     /// Replace each FILE by its anonymized version, atomically, keeping its mode, owner,
-    /// modification time and compression.
+    /// modification time and compression. A file named twice is refused (it would be
+    /// anonymized twice), and so is a file with other names (hard links), which would keep the
+    /// raw content.
     #[arg(short, long)]
     pub in_place: bool,
 
@@ -1144,6 +1146,24 @@ impl AnonymizeArgs {
                         "--in-place needs FILE arguments; standard input cannot be replaced"
                     ));
                 }
+                // The same file named twice would be anonymized twice (in a keyed mode, to
+                // other pseudonyms).
+                let paths: Vec<&std::path::Path> = inputs
+                    .iter()
+                    .filter_map(|s| match s {
+                        Source::Path(p) => Some(p.as_path()),
+                        Source::Stdin => None,
+                    })
+                    .collect();
+                for (i, a) in paths.iter().enumerate() {
+                    if let Some(b) = paths[..i].iter().find(|b| same_file(a, b)) {
+                        bail!(usage(format!(
+                            "{} and {} are the same file; --in-place would anonymize it twice",
+                            b.display(),
+                            a.display()
+                        )));
+                    }
+                }
                 Output::InPlace
             }
             (None, false) => Output::Stdout,
@@ -1182,9 +1202,12 @@ impl AnonymizeArgs {
     }
 }
 
+/// Whether two paths name one file (the same device and inode: symlinks, `..` and hard links
+/// alike); false when either does not exist.
 fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
-        (Ok(x), Ok(y)) => x == y,
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
         _ => false,
     }
 }

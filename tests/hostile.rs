@@ -426,3 +426,45 @@ fn every_command_reports_lost_output_the_same_way() {
         );
     }
 }
+
+/// `--in-place` never anonymizes a file twice, nor leaves raw content under another name (issue
+/// 15, item 7): the same file named twice, by two paths or as two hard links, is a usage error;
+/// a file with another name elsewhere is refused and left as it is.
+#[test]
+fn in_place_refuses_the_same_file_twice_and_hard_links() {
+    let d = tempfile::tempdir().unwrap();
+    let a = d.path().join("a.log");
+    fs::write(&a, LOG).unwrap();
+    let run = |args: &[&str]| {
+        logscrub()
+            .current_dir(d.path())
+            .args([
+                "anonymize",
+                "--in-place",
+                "--mode",
+                "hash",
+                "--ephemeral-key",
+            ])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    for args in [&["a.log", "a.log"][..], &["a.log", "./a.log"]] {
+        let out = run(args);
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("are the same file"));
+    }
+    fs::hard_link(&a, d.path().join("b.log")).unwrap();
+    let out = run(&["a.log", "b.log"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("are the same file"));
+    let out = run(&["a.log"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has 2 names (hard links)"));
+    assert_eq!(fs::read(&a).unwrap(), LOG.as_bytes());
+    assert_eq!(fs::read(d.path().join("b.log")).unwrap(), LOG.as_bytes());
+    // With the other name gone, it works.
+    fs::remove_file(d.path().join("b.log")).unwrap();
+    assert!(run(&["a.log"]).status.success());
+    assert_ne!(fs::read(&a).unwrap(), LOG.as_bytes());
+}

@@ -308,6 +308,19 @@ pub fn in_place(
         )
         .into());
     }
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            // Replacing this name would leave the raw content under the others, silently.
+            return Err(anyhow!(
+                "{} has {} names (hard links): --in-place would replace this one and leave the raw \
+                 content under the others; remove the other links, or write a copy with -o",
+                path.display(),
+                meta.nlink()
+            )
+            .into());
+        }
+    }
     let gz = match input::sniff_path(path).map_err(anyhow::Error::from)? {
         Compression::Gzip => Some(opts.gzip_level),
         Compression::None => None,
