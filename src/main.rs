@@ -26,6 +26,11 @@ fn main() -> ExitCode {
             return ExitCode::from(code as u8);
         }
     };
+    if let Err(e) = logscrub::output::clean_up_on_signals() {
+        return ExitCode::from(report(
+            &anyhow::Error::new(e).context("cannot set up signal handling"),
+        ) as u8);
+    }
     let mut out = Stdout::default();
     let code = run(cli, &matches, &mut out);
     // What is still buffered for stdout must reach it, or the command did not succeed: one rule

@@ -281,7 +281,9 @@ published under it; the first and last bucket are shown as they are. E must be a
 const OUTPUT: &str = "Every line of input produces its line of output, in order, unless --on-unparsed drop leaves \
 it out (counted). Line endings (LF, CRLF, a missing final newline), invalid UTF-8 and NUL bytes are kept as \
 they are. Files are written atomically: a temporary file in the same directory, fsync, rename, fsync of the \
-directory; a crash leaves the old file or the new one. gzip input is recognised by its magic bytes and may \
+directory; a crash leaves the old file or the new one. SIGINT, SIGTERM and SIGHUP remove the temporary \
+file being written and end logscrub with 128 plus the signal's number (130, 143, 129); a file size limit \
+(ulimit -f) is an error naming the file, not a kill. gzip input is recognised by its magic bytes and may \
 hold several members; a file compressed in a form logscrub cannot read and write back (zstd, xz, bzip2, \
 lz4, lzip, lzop, compress .Z, 7z, zip) is refused by its magic bytes, whatever its name, before anything \
 is written, and left as it is; gzip output is written as one member per chunk of about 256 KiB, compressed in \

@@ -16,6 +16,48 @@ use std::path::{Path, PathBuf};
 /// The marker in temporary file names.
 pub const TMP_MARKER: &str = ".logscrub-tmp-";
 
+/// The temporary files being written now: what [`clean_up_on_signals`] removes when SIGINT,
+/// SIGTERM or SIGHUP stops the process. The one piece of global state: a signal reaches the
+/// process, not the code that made the file.
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+fn pending() -> std::sync::MutexGuard<'static, Vec<PathBuf>> {
+    // A panic while holding it leaves a list that is still right.
+    PENDING.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// From now on, SIGINT, SIGTERM and SIGHUP remove the temporary files being written, say so,
+/// and end the process with 128 + the signal's number; every file is then the old one or the
+/// new one, as after a crash, with nothing left beside it. SIGXFSZ (a file size limit, `ulimit
+/// -f`) no longer kills the process: the write fails, and the error says which file.
+pub fn clean_up_on_signals() -> io::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM, SIGXFSZ};
+    signal_hook::flag::register(SIGXFSZ, std::sync::Arc::default())?;
+    let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP])?;
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            if let Some(sig) = signals.forever().next() {
+                // Held to the end: no new temporary file can appear after these are gone.
+                let files = pending();
+                for f in files.iter() {
+                    let _ = fs::remove_file(f);
+                }
+                let name = match sig {
+                    SIGINT => "SIGINT",
+                    SIGTERM => "SIGTERM",
+                    _ => "SIGHUP",
+                };
+                eprintln!(
+                    "logscrub: stopped by {name}; {} temporary file(s) removed, every file is as it was or complete",
+                    files.len()
+                );
+                std::process::exit(128 + sig);
+            }
+        })?;
+    Ok(())
+}
+
 /// A file being written that replaces `target` only on [`AtomicFile::commit`].
 ///
 /// A target that is a symbolic link is resolved first (the link stays, its file is replaced). A
@@ -60,11 +102,14 @@ impl AtomicFile {
         tmp_name.push(TMP_MARKER);
         tmp_name.push(rnd.iter().map(|b| format!("{b:02x}")).collect::<String>());
         let tmp = dir.join(tmp_name);
+        let mut list = pending();
         let file = OpenOptions::new()
             .write(true)
             .create_new(true)
             .mode(0o600)
             .open(&tmp)?;
+        list.push(tmp.clone());
+        drop(list);
         let guard = AtomicFile {
             file: Some(file),
             tmp: Some(tmp),
@@ -93,16 +138,25 @@ impl AtomicFile {
     /// Flushes to disk and renames over the target; the directory entry is synced too.
     /// `mtime`, when given, is set on the new file first (in-place rewrites keep the log's age).
     pub fn commit(mut self, mtime: Option<std::time::SystemTime>) -> io::Result<()> {
-        let f = self.file.take().expect("commit once");
-        let Some(tmp) = self.tmp.take() else {
+        let Some(tmp) = self.tmp.clone() else {
+            self.file.take();
             return Ok(()); // written directly to a device or pipe
         };
-        if let Some(t) = mtime {
-            f.set_modified(t)?;
+        {
+            let f = self.file.as_ref().expect("commit once");
+            if let Some(t) = mtime {
+                f.set_modified(t)?;
+            }
+            f.sync_all()?;
         }
-        f.sync_all()?;
-        drop(f);
-        fs::rename(&tmp, &self.target)?;
+        // Until the rename is done, a failure (or a signal) removes the temporary file.
+        {
+            let mut list = pending();
+            fs::rename(&tmp, &self.target)?;
+            list.retain(|p| p != &tmp);
+        }
+        self.file.take();
+        self.tmp.take();
         File::open(parent_dir(&self.target))?.sync_all()
     }
 }
@@ -124,9 +178,32 @@ impl Drop for AtomicFile {
         if self.file.take().is_some()
             && let Some(tmp) = &self.tmp
         {
+            let mut list = pending();
             let _ = fs::remove_file(tmp);
+            list.retain(|p| p != tmp);
         }
     }
+}
+
+/// Writes `path` atomically through a buffered writer: `fill` writes the content, then the file
+/// is committed ([`AtomicFile`]). Every failure, a full disk included, names the file.
+pub fn write_atomic(
+    path: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> anyhow::Result<()> {
+    use anyhow::Context;
+    let f = AtomicFile::create(path, None)
+        .with_context(|| format!("cannot create a temporary file beside {}", path.display()))?;
+    let mut w = io::BufWriter::with_capacity(64 << 10, f);
+    fill(&mut w)
+        .and_then(|()| w.flush())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    let f = w
+        .into_inner()
+        .map_err(|e| e.into_error())
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    f.commit(None)
+        .with_context(|| format!("cannot write {}", path.display()))
 }
 
 fn parent_dir(p: &Path) -> &Path {

@@ -245,6 +245,27 @@ const CASES: &[Case] = &[
         message: "larger than 1048576 bytes",
         unchanged: &["r.toml"],
     },
+    // 9. Errors name their file.
+    Case {
+        name: "stats to a full disk",
+        setup: files(&[("a.log", Content::Bytes(LOG.as_bytes()), 0o644)]),
+        args: &["stats", "-q", "a.log", "-o", "/dev/full"],
+        status: 1,
+        message: "cannot write /dev/full: No space left on device",
+        unchanged: &["a.log"],
+    },
+    Case {
+        name: "audit of a broken gzip file",
+        setup: files(&[(
+            "x.gz",
+            Content::Bytes(b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03abc"),
+            0o644,
+        )]),
+        args: &["audit", "x.gz"],
+        status: 2,
+        message: "cannot read x.gz: ",
+        unchanged: &["x.gz"],
+    },
     // 4. Durations that overflowed.
     Case {
         name: "prune --max-age 106751991167d1d",
@@ -467,4 +488,97 @@ fn in_place_refuses_the_same_file_twice_and_hard_links() {
     fs::remove_file(d.path().join("b.log")).unwrap();
     assert!(run(&["a.log"]).status.success());
     assert_ne!(fs::read(&a).unwrap(), LOG.as_bytes());
+}
+
+/// audit's line numbers count an overlong line once, however many parts it was read in.
+#[test]
+fn audit_counts_an_overlong_line_once() {
+    let d = tempfile::tempdir().unwrap();
+    let f = d.path().join("long.log");
+    fs::write(&f, format!("{}\nok\nx 192.0.2.77 y\n", "a".repeat(3 << 20))).unwrap();
+    let out = logscrub().arg("audit").arg(&f).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("1 findings in 3 lines"), "{stdout}");
+    assert!(stdout.contains("(lines 3;"), "{stdout}");
+}
+
+/// SIGINT, SIGTERM and SIGHUP remove the temporary file being written and end with 128 + the
+/// signal (issue 15, item 8); a file size limit is an error that names the file, not a kill.
+#[test]
+fn signals_and_limits_leave_nothing_behind() {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let d = tempfile::tempdir().unwrap();
+    let fifo = d.path().join("in.fifo");
+    assert!(
+        Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    for (sig, name, code) in [
+        ("-INT", "SIGINT", 130),
+        ("-TERM", "SIGTERM", 143),
+        ("-HUP", "SIGHUP", 129),
+    ] {
+        let out = d.path().join("out.log");
+        let child = Command::new(assert_cmd::cargo::cargo_bin("logscrub"))
+            .args(["anonymize", "-q", "-o"])
+            .arg(&out)
+            .arg(&fifo)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        // Some input, and the writer stays open: logscrub is mid-file when the signal comes.
+        let mut w = fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+        w.write_all(LOG.repeat(2000).as_bytes()).unwrap();
+        let tmp_seen = (0..100).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            fs::read_dir(d.path()).unwrap().count() > 1
+        });
+        assert!(tmp_seen, "{name}: the temporary file appears");
+        assert!(
+            Command::new("kill")
+                .arg(sig)
+                .arg(child.id().to_string())
+                .status()
+                .unwrap()
+                .success()
+        );
+        let res = child.wait_with_output().unwrap();
+        drop(w);
+        let stderr = String::from_utf8_lossy(&res.stderr);
+        assert_eq!(res.status.code(), Some(code), "{name}: {stderr}");
+        assert!(stderr.contains(&format!("stopped by {name}")), "{stderr}");
+        let left: Vec<_> = fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(left.len(), 1, "{name}: only the fifo is left: {left:?}");
+    }
+    // ulimit -f: an error naming the file, and no temporary file.
+    let big = d.path().join("big.log");
+    fs::write(&big, LOG.repeat(20_000)).unwrap();
+    let res = Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "ulimit -f 100; exec {} anonymize -q {} -o {}",
+            assert_cmd::cargo::cargo_bin("logscrub").display(),
+            big.display(),
+            d.path().join("out.log").display()
+        ))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&res.stderr);
+    assert_eq!(res.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("out.log") && stderr.contains("File too large"),
+        "{stderr}"
+    );
+    let left: Vec<_> = fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(left.len(), 2, "{left:?}");
 }

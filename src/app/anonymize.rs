@@ -204,7 +204,7 @@ pub fn run(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunError> {
             let mut sink = Counting { inner: out, n: 0 };
             for src in &opts.inputs {
                 let gz = None;
-                let (c, n) = one(opts, &workers, src, &mut sink, gz, log, true)?;
+                let (c, n) = one(opts, &workers, src, &mut sink, gz, log, None)?;
                 sum.counts.add(&c);
                 sum.bytes_in += n;
                 sum.inputs += 1;
@@ -221,7 +221,7 @@ pub fn run(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunError> {
             })?;
             let mut sink = Counting { inner: file, n: 0 };
             for src in &opts.inputs {
-                let (c, n) = one(opts, &workers, src, &mut sink, gz, log, false)?;
+                let (c, n) = one(opts, &workers, src, &mut sink, gz, log, Some(path))?;
                 sum.counts.add(&c);
                 sum.bytes_in += n;
                 sum.inputs += 1;
@@ -262,12 +262,10 @@ pub fn run(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunError> {
 }
 
 fn write_summary_json(p: &Path, sum: &Summary) -> anyhow::Result<()> {
-    let mut f = AtomicFile::create(p, None)
-        .with_context(|| format!("cannot create a temporary file beside {}", p.display()))?;
-    serde_json::to_writer_pretty(&mut f, sum)?;
-    f.write_all(b"\n")?;
-    f.commit(None)
-        .with_context(|| format!("cannot write {}", p.display()))
+    crate::output::write_atomic(p, |w| {
+        serde_json::to_writer_pretty(&mut *w, sum)?;
+        w.write_all(b"\n")
+    })
 }
 
 /// An empty gzip stream still needs one (empty) member to be a valid gzip file.
@@ -335,7 +333,7 @@ pub fn in_place(
         &mut sink,
         gz,
         log,
-        false,
+        Some(path),
     )?;
     finish_gzip(&mut sink, gz)
         .with_context(|| format!("cannot write beside {}", path.display()))?;
@@ -357,7 +355,7 @@ fn one(
     sink: &mut (dyn Write + Send),
     gzip_level: Option<u32>,
     log: &mut dyn Write,
-    to_stdout: bool,
+    dest: Option<&Path>,
 ) -> Result<(Counts, u64), RunError> {
     let name = src.display();
     let progress = Progress::start(opts, src);
@@ -390,12 +388,15 @@ fn one(
         Err(StreamError::Read(e)) => Err(anyhow::Error::new(e)
             .context(format!("cannot read {name}"))
             .into()),
-        Err(StreamError::Write(e)) if to_stdout && e.kind() == io::ErrorKind::BrokenPipe => {
+        Err(StreamError::Write(e)) if dest.is_none() && e.kind() == io::ErrorKind::BrokenPipe => {
             Err(RunError::BrokenPipe)
         }
-        Err(StreamError::Write(e)) => {
-            Err(anyhow::Error::new(e).context("cannot write output").into())
-        }
+        Err(StreamError::Write(e)) => Err(anyhow::Error::new(e)
+            .context(match dest {
+                Some(p) => format!("cannot write {}", p.display()),
+                None => "cannot write standard output".into(),
+            })
+            .into()),
         Err(StreamError::Unparsed(stop, _)) => Err(RunError::Unparsed {
             path: name,
             line: stop.line,

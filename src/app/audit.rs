@@ -14,6 +14,7 @@ use std::io::Write;
 use std::net::IpAddr;
 use std::path::PathBuf;
 
+use anyhow::Context as _;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -224,10 +225,14 @@ fn audit_file(src: &Source, v4: u8, v6: u8) -> anyhow::Result<FileReport> {
         ..FileReport::default()
     };
     let batch_len = 4 * rayon::current_num_threads().max(1);
+    let name = src.display();
     let read_batch = |chunker: &mut Chunker<_>| -> anyhow::Result<Vec<input::Piece>> {
         let mut batch = Vec::with_capacity(batch_len);
         while batch.len() < batch_len {
-            match chunker.next_piece()? {
+            match chunker
+                .next_piece()
+                .with_context(|| format!("cannot read {name}"))?
+            {
                 Some(p) => batch.push(p),
                 None => break,
             }
@@ -242,7 +247,12 @@ fn audit_file(src: &Source, v4: u8, v6: u8) -> anyhow::Result<FileReport> {
             || {
                 batch
                     .par_iter()
-                    .map(|p| scan_piece(&p.data, v4, v6))
+                    .map(|p| {
+                        let (lines, per) = scan_piece(&p.data, v4, v6);
+                        // A part of an overlong line that does not end it is no line of its own.
+                        let open = matches!(p.kind, input::PieceKind::Long { last: false, .. });
+                        (lines - u64::from(open), per)
+                    })
                     .collect::<Vec<_>>()
             },
             || read_batch(&mut chunker),

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 use crate::app::RunError;
 use crate::app::anonymize::{self as anon};
-use crate::output::{AtomicFile, TMP_MARKER};
+use crate::output::TMP_MARKER;
 use crate::pipeline::Workers;
 use crate::policy::state::{self, Ident, Record, State};
 use crate::policy::{Policy, Source};
@@ -708,12 +708,10 @@ impl Cumulative {
         if let Some(d) = path.parent() {
             state::create_dir(d)?;
         }
-        let mut f = AtomicFile::create(path, None)
-            .with_context(|| format!("cannot create a temporary file beside {}", path.display()))?;
-        serde_json::to_writer(&mut f, self)?;
-        f.write_all(b"\n")?;
-        f.commit(None)
-            .with_context(|| format!("cannot write {}", path.display()))
+        crate::output::write_atomic(path, |w| {
+            serde_json::to_writer(&mut *w, self)?;
+            w.write_all(b"\n")
+        })
     }
 }
 
@@ -936,9 +934,5 @@ fn write_metrics(path: &Path, r: &Report, last_success: Option<i64>) -> anyhow::
         "Problems met by the last run.",
         per(|s| s.errors),
     );
-    let mut f = AtomicFile::create(path, None)
-        .with_context(|| format!("cannot create a temporary file beside {}", path.display()))?;
-    f.write_all(m.as_bytes())?;
-    f.commit(None)
-        .with_context(|| format!("cannot write {}", path.display()))
+    crate::output::write_atomic(path, |w| w.write_all(m.as_bytes()))
 }

@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::anonymize::{Anonymizer, Key};
 use crate::format::{Fields, Format, FormatChoice};
 use crate::input::{self, Chunker, PieceKind, Source};
-use crate::output::{AtomicFile, stdout_file};
+use crate::output::stdout_file;
 use crate::pipeline::{Counts, Engine, OnUnparsed, WorkerCtx};
 use crate::rules::{RulePlan, RuleSet};
 use crate::stats::report::Report;
@@ -311,14 +311,7 @@ pub fn render(s: &State, r: &ReportOptions) -> String {
 /// Writes text atomically to a file, or to stdout.
 pub fn write_text(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
     match path {
-        Some(p) => {
-            let mut f = AtomicFile::create(p, None).with_context(|| {
-                format!("cannot create a temporary file beside {}", p.display())
-            })?;
-            f.write_all(text.as_bytes())?;
-            f.commit(None)
-                .with_context(|| format!("cannot write {}", p.display()))
-        }
+        Some(p) => crate::output::write_atomic(p, |w| w.write_all(text.as_bytes())),
         None => {
             let mut out = stdout_file().context("cannot open standard output")?;
             out.write_all(text.as_bytes())

@@ -22,7 +22,6 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::input::{self, Source};
-use crate::output::AtomicFile;
 
 /// The state file's name in the state directory.
 pub const STATE_FILE: &str = "state.json";
@@ -116,12 +115,10 @@ impl State {
     /// Writes the state to `dir`, atomically.
     pub fn save(&self, dir: &Path) -> anyhow::Result<()> {
         let p = dir.join(STATE_FILE);
-        let mut f = AtomicFile::create(&p, None)
-            .with_context(|| format!("cannot create a temporary file beside {}", p.display()))?;
-        serde_json::to_writer_pretty(&mut f, self)?;
-        f.write_all(b"\n")?;
-        f.commit(None)
-            .with_context(|| format!("cannot write {}", p.display()))
+        crate::output::write_atomic(&p, |w| {
+            serde_json::to_writer_pretty(&mut *w, self)?;
+            w.write_all(b"\n")
+        })
     }
 
     /// The record whose identity is `id`.
