@@ -176,6 +176,9 @@ pub enum MergeError {
         "the unique counts were made with different keys ({0} and {1}): their sketches cannot be combined. Make every state with the same --key-file (a state made without one merges with nothing)"
     )]
     Keys(String, String),
+    /// A sum does not fit in 64 bits: a crafted or corrupt state.
+    #[error("the merged {0} would exceed 2^64; a state holds impossible counts")]
+    Overflow(&'static str),
 }
 
 impl State {
@@ -221,6 +224,7 @@ impl State {
     /// Adds `other` to this state (after [`State::compatible`]).
     pub fn merge(&mut self, o: &State) -> Result<(), MergeError> {
         self.compatible(o)?;
+        self.sums_fit(o)?;
         self.capacity = self.capacity.max(o.capacity);
         self.lines = self.lines.saturating_add(o.lines);
         self.unparsed = self.unparsed.saturating_add(o.unparsed);
@@ -237,6 +241,44 @@ impl State {
                 None => {
                     self.panels.insert(k.clone(), p.clone());
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks that every sum [`State::merge`] makes fits in 64 bits, so that no count is capped
+    /// silently (the merge itself saturates, which then never happens).
+    fn sums_fit(&self, o: &State) -> Result<(), MergeError> {
+        let fit = |a: u64, b: u64, what| {
+            a.checked_add(b)
+                .map(|_| ())
+                .ok_or(MergeError::Overflow(what))
+        };
+        fit(self.lines, o.lines, "line count")?;
+        fit(self.unparsed, o.unparsed, "unparsed count")?;
+        fit(self.excluded, o.excluded, "excluded count")?;
+        fit(self.undated, o.undated, "undated count")?;
+        for (k, b) in &o.series {
+            let Some(m) = self.series.get(k) else {
+                continue;
+            };
+            fit(m.requests, b.requests, "requests of a bucket")?;
+            fit(m.bytes, b.bytes, "bytes of a bucket")?;
+            fit(m.dns_questions, b.dns_questions, "questions of a bucket")?;
+            fit(m.dns_answers, b.dns_answers, "answers of a bucket")?;
+        }
+        for (k, p) in &o.panels {
+            let Some(m) = self.panels.get(k) else {
+                continue;
+            };
+            fit(m.total, p.total, "total of a panel")?;
+            fit(m.error, p.error, "error bound of a panel")?;
+            for (label, &n) in &p.counts {
+                fit(
+                    m.counts.get(label).copied().unwrap_or(0),
+                    n,
+                    "count of a label",
+                )?;
             }
         }
         Ok(())
@@ -1042,6 +1084,22 @@ fn site(r: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Regression (issue 15): a merge whose sums overflow is an error, not a silent cap.
+    #[test]
+    fn merge_refuses_counts_beyond_64_bits() {
+        let mut a = State::new(Granularity::Day, 0, "k".into(), 10);
+        let mut b = a.clone();
+        a.lines = u64::MAX - 1;
+        b.lines = 2;
+        assert!(matches!(
+            a.merge(&b),
+            Err(MergeError::Overflow("line count"))
+        ));
+        b.lines = 1;
+        a.merge(&b).unwrap();
+        assert_eq!(a.lines, u64::MAX);
+    }
 
     #[test]
     fn fast_ipv4_parse_agrees_with_std() {
