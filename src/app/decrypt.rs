@@ -114,7 +114,9 @@ impl Decryptor {
             Some(len) => {
                 let mut i = 0;
                 while i < line.len() {
-                    if !line[i].is_ascii_hexdigit() {
+                    // A token is a whole word: a run of letters and digits is taken or skipped
+                    // as one (`g` + 48 hex digits is no token, nor is its tail).
+                    if !line[i].is_ascii_alphanumeric() {
                         i += 1;
                         continue;
                     }
@@ -165,5 +167,36 @@ pub fn run(kind: SchemeKind, key: &Key, values: &[String]) -> anyhow::Result<()>
         buf.clear();
         d.line(&line, &mut buf);
         out.write_all(&buf).context("cannot write output")?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anonymize::{Anonymizer, Cache};
+
+    /// A token is a whole word (issue 16's review): `g` + 48 hex digits is left alone, while the
+    /// same digits standing alone decrypt.
+    #[test]
+    fn tokens_are_whole_words() {
+        let key = Key::from_bytes(*b"0123456789abcdef");
+        let a = Anonymizer::new(SchemeKind::IpcryptNd.build(Some(&key)), 24, 48, vec![]);
+        let mut token = Vec::new();
+        a.rewrite_line(b"192.0.2.1", b'\n', &mut token, &mut Cache::default());
+        let token = String::from_utf8(token).unwrap();
+        assert_eq!(token.len(), 48);
+        let d = Decryptor::new(SchemeKind::IpcryptNd, &key).unwrap();
+        let mut out = Vec::new();
+        assert_eq!(d.line(format!("ip {token} x").as_bytes(), &mut out), 1);
+        assert_eq!(out, b"ip 192.0.2.1 x");
+        for glued in [
+            format!("g{token}"),
+            format!("{token}g"),
+            format!("x0{token}"),
+        ] {
+            out.clear();
+            assert_eq!(d.line(glued.as_bytes(), &mut out), 0, "{glued}");
+            assert_eq!(out, glued.as_bytes());
+        }
     }
 }
