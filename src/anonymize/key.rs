@@ -81,6 +81,16 @@ impl Key {
         &self.0
     }
 
+    /// A subkey for one purpose: SHA-256 of `label` and the key. Each use of a key (statistics'
+    /// unique counts, the rules' `hash` action) takes its own, so no two purposes share one.
+    pub fn derive(&self, label: &[u8]) -> [u8; 32] {
+        use sha2::Digest;
+        let mut h = sha2::Sha256::new();
+        h.update(label);
+        h.update(&self.0);
+        h.finalize().into()
+    }
+
     /// A fresh random key of `len` bytes from the operating system.
     pub fn random(len: usize) -> Result<Key, KeyError> {
         let mut b = vec![0u8; len];

@@ -75,9 +75,13 @@ impl RulePlan {
             .keep_only
             .as_ref()
             .map(|k| k.iter().filter_map(|r| resolve(r, format)).collect());
+        // A subkey of its own: the same key may serve the address scheme (an ipcrypt key, the
+        // `hash` mode's HMAC), which must not be the field HMAC's key too.
         let mac = key.map(|k| {
-            <hmac::Hmac<sha2::Sha256> as hmac::KeyInit>::new_from_slice(k.bytes())
-                .expect("any key size")
+            <hmac::Hmac<sha2::Sha256> as hmac::KeyInit>::new_from_slice(
+                &k.derive(b"logscrub rules hash v1\0"),
+            )
+            .expect("any key size")
         });
         Ok(RulePlan {
             plans,

@@ -344,14 +344,8 @@ pub struct Uniques {
 impl Uniques {
     /// From a key file's key: the same key gives the same fingerprint and mergeable sketches.
     pub fn from_key(key: &Key) -> Uniques {
-        let derive = |label: &[u8]| {
-            let mut h = Sha256::new();
-            h.update(label);
-            h.update(key.bytes());
-            h.finalize()
-        };
-        let k = derive(b"logscrub stats uniques v1\0");
-        let fp = derive(b"logscrub stats fingerprint v1\0");
+        let k = key.derive(b"logscrub stats uniques v1\0");
+        let fp = key.derive(b"logscrub stats fingerprint v1\0");
         Uniques {
             aes: Aes128::new_from_slice(&k[..16]).expect("16 bytes"),
             fingerprint: fp[..8].iter().map(|b| format!("{b:02x}")).collect(),
