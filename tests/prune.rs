@@ -199,7 +199,6 @@ fn without_recursion_subdirectories_stay_and_empty_dirs_go_only_when_asked() {
     logscrub()
         .args([
             "prune",
-            "-q",
             "-r",
             "--remove-empty-dirs",
             "--max-age",
@@ -209,7 +208,9 @@ fn without_recursion_subdirectories_stay_and_empty_dirs_go_only_when_asked() {
         ])
         .arg(&t.root)
         .assert()
-        .success();
+        .success()
+        // The count is said (it was dropped), and counts are written in the singular for one.
+        .stderr(predicates::str::contains("1 empty directory removed"));
     assert!(!t.root.join("sub").exists(), "emptied directory removed");
     assert!(
         t.root.exists() && t.outside.exists(),

@@ -49,6 +49,8 @@ pub struct Outcome {
     pub kept: u64,
     /// Problems met.
     pub errors: u64,
+    /// Empty directories removed (`--remove-empty-dirs`).
+    pub dirs_removed: usize,
 }
 
 #[derive(Serialize)]
@@ -142,17 +144,31 @@ pub fn run(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Res
         a.sync_all().context("cannot write the audit log")?;
     }
     if o.remove_empty_dirs && !o.dry_run {
-        apply::remove_empty_dirs(&o.roots, &w.dirs);
+        outcome.dirs_removed = apply::remove_empty_dirs(&o.roots, &w.dirs);
     }
     if !o.quiet && !o.json {
+        let plural =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         writeln!(
             err,
-            "logscrub: {} {} files ({:.1} MB), kept {}, {} problems",
+            "logscrub: {} {} ({:.1} MB), kept {}{}, {}",
             if o.dry_run { "would delete" } else { "deleted" },
-            outcome.deleted,
+            plural(outcome.deleted, "file", "files"),
             outcome.bytes_deleted as f64 / 1e6,
             outcome.kept,
-            outcome.errors
+            if o.remove_empty_dirs && !o.dry_run {
+                format!(
+                    ", {}",
+                    plural(
+                        outcome.dirs_removed as u64,
+                        "empty directory removed",
+                        "empty directories removed"
+                    )
+                )
+            } else {
+                String::new()
+            },
+            plural(outcome.errors, "problem", "problems")
         )?;
     }
     Ok(outcome)
