@@ -118,7 +118,7 @@ pub fn open_counted(
         Some(n) => Box::new(Counted { inner: file, n }),
         None => file,
     };
-    sniff(raw, &name).map_err(|e| match e {
+    sniff(raw).map_err(|e| match e {
         SniffError::Io(e) => open_err(e),
         SniffError::Unsupported(what, tool) => InputError::Unsupported {
             path: name.clone(),
@@ -155,7 +155,7 @@ enum SniffError {
     Unsupported(&'static str, &'static str),
 }
 
-fn sniff(mut raw: Box<dyn Read + Send>, _name: &str) -> Result<Input, SniffError> {
+fn sniff(mut raw: Box<dyn Read + Send>) -> Result<Input, SniffError> {
     let mut head = Vec::with_capacity(MAGIC_LEN);
     (&mut raw)
         .take(MAGIC_LEN as u64)

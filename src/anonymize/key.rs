@@ -10,9 +10,6 @@ use std::io::Write;
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
-/// Bytes in a key for the `hash` scheme.
-pub const KEY_LEN: usize = 32;
-
 /// Secret key material. Its `Debug` never shows the bytes.
 #[derive(Clone)]
 pub struct Key(Vec<u8>);
@@ -270,13 +267,13 @@ mod tests {
     fn round_trip_and_refusals() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("k");
-        let k = Key::random(KEY_LEN).unwrap();
+        let k = Key::random(32).unwrap();
         k.write_file(&p, false).unwrap();
         assert_eq!(
             fs::metadata(&p).unwrap().permissions().mode() & 0o777,
             0o600
         );
-        assert_eq!(Key::read_file(&p, KEY_LEN).unwrap().bytes(), k.bytes());
+        assert_eq!(Key::read_file(&p, 32).unwrap().bytes(), k.bytes());
         assert!(matches!(
             k.write_file(&p, false),
             Err(KeyError::Exists { .. })
@@ -284,22 +281,22 @@ mod tests {
         k.write_file(&p, true).unwrap();
 
         fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
-        let e = Key::read_file(&p, KEY_LEN).unwrap_err();
+        let e = Key::read_file(&p, 32).unwrap_err();
         assert!(e.to_string().contains("mode 0640"), "{e}");
 
         fs::write(&p, "  abcd \n").unwrap();
         fs::set_permissions(&p, fs::Permissions::from_mode(0o600)).unwrap();
-        let e = Key::read_file(&p, KEY_LEN).unwrap_err().to_string();
+        let e = Key::read_file(&p, 32).unwrap_err().to_string();
         assert!(
             e.contains("expected 32 bytes as 64 hex digits") && e.contains("found 4 hex digits"),
             "{e}"
         );
 
         fs::write(&p, "zz".repeat(32)).unwrap();
-        let e = Key::read_file(&p, KEY_LEN).unwrap_err().to_string();
+        let e = Key::read_file(&p, 32).unwrap_err().to_string();
         assert!(e.contains("not hexadecimal"), "{e}");
 
-        let e = Key::read_file(&dir.path().join("missing"), KEY_LEN).unwrap_err();
+        let e = Key::read_file(&dir.path().join("missing"), 32).unwrap_err();
         assert!(matches!(e, KeyError::Read { .. }));
     }
 

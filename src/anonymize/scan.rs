@@ -44,7 +44,7 @@
 //!   followed by more digits (`1.2.3.4567`) is not: no escape follows what it escapes, and the
 //!   rewritten host octet would glue to the digits differently in a second pass.
 //! * A rewritten IPv6 literal that touches other address bytes keeps its shape
-//!   ([`write_v6_shaped`]), so a second pass over the output splits it exactly as the first did.
+//!   ([`write_shaped`]), so a second pass over the output splits it exactly as the first did.
 //! * A line piece is scanned with the byte that preceded it (`prev`), so a long line cut into
 //!   pieces scans the same as whole, provided the cut follows a byte for which [`is_cut_byte`]
 //!   holds (not an address byte, nor the `x`/`u` of an escape's lead).

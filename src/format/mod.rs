@@ -5,9 +5,12 @@
 //! line is *parsed* (counted, `--on-unparsed`, `--strict`), where the client field is (a client
 //! written as a host name instead of an address is redacted), and, for later stages, the fields.
 //!
-//! `auto` samples the first lines of the input and picks the format that matches most of them
-//! (ties go to the more specific format); when none matches, it picks `raw`, which assumes no
-//! structure and scrubs every address wherever it is.
+//! The formats: `raw`, the web formats (`common`, `combined`, `vhost_combined`, Apache and
+//! nginx format strings in [`template`], JSON lines in [`json`]) and the DNS servers' query logs
+//! in [`dns`] (BIND, Unbound, dnsmasq, CoreDNS, PowerDNS, dnsdist, DoH, also inside collector
+//! wrappers). `auto` samples the first lines of the input and picks the format that matches most
+//! of them (ties go to the more specific format); when none matches, it picks `raw`, which
+//! assumes no structure and scrubs every address wherever it is.
 
 pub mod dns;
 pub mod fields;

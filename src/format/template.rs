@@ -3,7 +3,7 @@
 //!
 //! A format string compiles into a list of literals and fields. Matching a line walks that list
 //! once, left to right, without regex and without allocation: a field ends where the next literal
-//! begins (found with `memchr`), except `%t`, which is a bracketed `[...]` value, and a field
+//! begins (found with `crate::bytes` searches), except `%t`, which is a bracketed `[...]` value, and a field
 //! before the final literal, which ends where the line ends minus that literal (so a user agent
 //! containing `" "` still matches). Inside quotes a literal `"` preceded by an odd number of
 //! backslashes is an escaped quote, not the end of the field (Apache writes `\"`).

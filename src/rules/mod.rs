@@ -8,7 +8,8 @@
 //!
 //! ```toml
 //! [addresses]                       # optional: the address scheme, so one file states the policy
-//! mode = "truncate"                 # truncate | hash
+//! mode = "truncate"                 # truncate, hash, cryptopan, ipcrypt-det, ipcrypt-pfx,
+//!                                   # ipcrypt-nd, ipcrypt-ndx or ipcipher
 //! ipv4-prefix = 24
 //! ipv6-prefix = 48
 //! keep-net = ["192.0.2.0/24"]
@@ -43,7 +44,7 @@ use std::path::PathBuf;
 
 use ipnet::IpNet;
 
-use crate::format::{Name, Std};
+use crate::format::Std;
 
 /// What to do with one field.
 #[derive(Debug, Clone)]
@@ -184,15 +185,6 @@ impl RuleSet {
     /// True when the rule set changes nothing beyond addresses.
     pub fn is_empty(&self) -> bool {
         self.actions.is_empty() && self.keep_only.is_none() && self.excludes.is_empty()
-    }
-}
-
-/// Resolves rule field names against a format: `name_of(n)` gives a parsed field's text name.
-pub fn matches_field(r: &FieldRef, n: Name, custom_name: impl FnOnce() -> String) -> bool {
-    match (r, n) {
-        (FieldRef::Std(s), Name::Std(t)) => *s == t,
-        (FieldRef::Custom(c), Name::Custom(_)) => *c == custom_name(),
-        _ => false,
     }
 }
 

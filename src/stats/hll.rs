@@ -2,7 +2,8 @@
 //!
 //! 2^14 registers (standard error 1.04/√16384 ≈ 0.8 %, so the 2 % the reports promise holds at
 //! 2.5 standard errors), fed
-//! with 64-bit keyed hashes (see `super::Hasher`), so a state holds neither addresses nor
+//! with 64-bit keyed hashes (AES under a key derived from the statistics key, see
+//! `super::Uniques`), so a state holds neither addresses nor
 //! anything from which one can be recomputed without the key. Merging takes the register-wise
 //! maximum: associative, commutative and idempotent, so days merge into months and servers into
 //! fleets exactly. Kept sparse (a map of the set registers) while few are set — a per-hour bucket

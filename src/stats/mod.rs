@@ -7,7 +7,7 @@
 //!   ([`Uniques`]: AES-128 under a key derived from the key file, or a random one for one run);
 //!   the state records only the key's fingerprint, and merging states of different keys is
 //!   refused (their sketches would not mean the same);
-//! - every label taken from a line goes through the address finder first ([`Collector::label`],
+//! - every label taken from a line goes through the address finder first (`Collector::label`,
 //!   truncating to the configured prefixes), so a path like `/lookup/192.0.2.7` or a referrer
 //!   `http://[2001:db8::1]/` is counted scrubbed;
 //! - with a rule file, labels come from the line *as the rules rewrote it* (dropped fields are
