@@ -46,3 +46,17 @@ pub const TABLE: &[(Exit, &str)] = &[
         "every command: the reader of standard output went away before all output was written (| head; the output is incomplete); nothing is printed",
     ),
 ];
+
+/// `audit` answers a question, as grep does, so its statuses say the answer: shown apart from
+/// [`TABLE`] in the man page and `audit --help`.
+pub const AUDIT: &[(u8, &str)] = &[
+    (0, "every file is clean"),
+    (
+        1,
+        "findings: something the policy says is not there is there (the report says where)",
+    ),
+    (
+        2,
+        "an error: a file or directory could not be read, a bad rule or policy file, an invalid command line",
+    ),
+];

@@ -378,6 +378,10 @@ pub fn render(cmd: &Command) -> String {
     for (code, meaning) in TABLE {
         out.push_str(&format!(".TP\n.B {}\n{}\n", *code as u8, esc(meaning)));
     }
+    out.push_str(".PP\n.B logscrub audit\nhas statuses of its own, as grep(1) has:\n");
+    for (code, meaning) in crate::exit::AUDIT {
+        out.push_str(&format!(".TP\n.B {code}\n{}\n", esc(meaning)));
+    }
     out.push_str(".SH FILES\n.TP\n.I .NAME.logscrub\\-tmp\\-*\nTemporary files beside an output being written; a file of this name is left only by a killed run and may be removed.\n");
     out.push_str(".SH SEE ALSO\n.BR gzip (1),\n.BR logrotate (8)\n");
     out
