@@ -596,19 +596,25 @@ fn two_simultaneous_runs_one_works_one_exits_5() {
         );
         std::thread::sleep(Duration::from_millis(2));
     }
-    if first.try_wait().unwrap().is_some() {
-        eprintln!("the first run finished before the second could start; nothing to race");
-        return;
-    }
-    let second = s.run();
-    let still_running = first.try_wait().unwrap().is_none();
-    let status = first.wait().unwrap();
-    assert!(status.success());
-    if !still_running {
-        eprintln!("the first run ended while the second ran; the race was not observed");
-    } else {
-        second.code(5).stderr(contains(format!("(pid {pid})")));
-    }
+    // Frozen while it holds the lock, so the second run surely meets it (the test used to pass
+    // without seeing status 5 when the first run was quick).
+    let signal = |sig: &str| {
+        assert!(
+            std::process::Command::new("kill")
+                .args([sig, &pid])
+                .status()
+                .unwrap()
+                .success()
+        )
+    };
+    signal("-STOP");
+    assert!(
+        first.try_wait().unwrap().is_none(),
+        "the first run ended before it could be held; give it more work"
+    );
+    s.run().code(5).stderr(contains(format!("(pid {pid})")));
+    signal("-CONT");
+    assert!(first.wait().unwrap().success());
     for k in 1..=3 {
         assert_eq!(
             content(&s.path(&format!("access.log.{k}.gz"))),
