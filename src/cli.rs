@@ -925,7 +925,9 @@ pub struct AnonymizeArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Write output here instead of stdout (atomically; gzip when it ends in .gz).
+    /// Write output here instead of stdout (gzip when it ends in .gz), atomically: the file
+    /// appears when logscrub ends, so for a long-running pipe (Apache's piped logs, a FIFO)
+    /// append with >> instead.
     #[arg(short, long, value_name = "PATH", conflicts_with = "in_place")]
     pub output: Option<PathBuf>,
 

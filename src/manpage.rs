@@ -116,7 +116,7 @@ logscrub anonymize /var/log/nginx/access.log > access.anon.log
 Filter a live log through a pipe, as Apache's piped logs do:
 .IP
 .EX
-CustomLog "|/usr/bin/logscrub anonymize \-q \-o /var/log/apache2/access.anon.log" combined
+CustomLog "|$/usr/bin/logscrub anonymize \-q \-\-no\-progress >> /var/log/apache2/access.anon.log" combined
 tail \-F access.log | logscrub anonymize \-q >> access.anon.log
 .EE
 .PP
