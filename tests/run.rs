@@ -745,7 +745,7 @@ fn statistics_count_each_file_exactly_once_even_when_killed() {
             "seed {seed} trial {trial}: every file counted exactly once"
         );
         assert_eq!(
-            v["counted"].as_array().unwrap().len(),
+            v["counted"].as_object().unwrap().len(),
             4,
             "seed {seed} trial {trial}"
         );

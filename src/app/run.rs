@@ -509,7 +509,7 @@ impl Job<'_> {
         };
         let path = stats_path(&self.o.policy.state_dir, self.src);
         let mut cum = Cumulative::load(&path, so)?;
-        if cum.counted.contains(&hash) {
+        if cum.counted.contains_key(&hash) {
             return Ok(()); // counted by an earlier run that stopped before anonymizing it
         }
         let reason = "raw, counted once before it is anonymized".to_string();
@@ -525,7 +525,16 @@ impl Job<'_> {
             .merge(&counted)
             .map_err(|e| anyhow!("{e} (the [statistics] settings changed since {} was made; move it aside to start afresh)", path.display()))?;
         cum.state.finish();
-        cum.counted.push(hash);
+        let now = self.o.now.timestamp();
+        for at in cum.counted.values_mut().filter(|at| **at == 0) {
+            *at = now; // undated (an older state): dated now, kept one window more
+        }
+        if let Some(rr) = self.src.raw_retention {
+            // A raw file is gone (deleted or anonymized) one raw-retention after it was due.
+            let cutoff = now.saturating_sub(rr.num_seconds());
+            cum.counted.retain(|_, at| *at >= cutoff);
+        }
+        cum.counted.insert(hash, now);
         cum.save(&path)?;
         self.sr.files_counted += 1;
         self.act("count", &f.path, reason);
@@ -673,11 +682,33 @@ impl Job<'_> {
     }
 }
 
-/// A source's statistics: everything counted so far, and which files (by content hash).
+/// A source's statistics: everything counted so far, and which raw files (by content hash, with
+/// when, in seconds since 1970): a file counted by a run that stopped before anonymizing it is
+/// not counted again. A hash is kept while its raw file can still exist: for the source's
+/// raw-retention (a raw file never outlives it), or for good without one.
 #[derive(Serialize, serde::Deserialize)]
 struct Cumulative {
-    counted: Vec<String>,
+    #[serde(deserialize_with = "counted_list_or_map")]
+    counted: std::collections::BTreeMap<String, i64>,
     state: crate::stats::State,
+}
+
+/// `counted` as written now (hash → when), or as a list of hashes (older states: when unknown,
+/// written 0 and dated by the next run that counts).
+fn counted_list_or_map<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<std::collections::BTreeMap<String, i64>, D::Error> {
+    use serde::Deserialize;
+    #[derive(serde::Deserialize)]
+    #[serde(untagged)]
+    enum Counted {
+        Map(std::collections::BTreeMap<String, i64>),
+        List(Vec<String>),
+    }
+    Ok(match Counted::deserialize(d)? {
+        Counted::Map(m) => m,
+        Counted::List(v) => v.into_iter().map(|h| (h, 0)).collect(),
+    })
 }
 
 impl Cumulative {
@@ -693,7 +724,7 @@ impl Cumulative {
                 Ok(c)
             }
             None => Ok(Cumulative {
-                counted: Vec::new(),
+                counted: Default::default(),
                 state: crate::stats::State::new(
                     so.bucket,
                     so.tz_offset,
@@ -935,4 +966,33 @@ fn write_metrics(path: &Path, r: &Report, last_success: Option<i64>) -> anyhow::
         per(|s| s.errors),
     );
     crate::output::write_atomic(path, |w| w.write_all(m.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `counted` reads as written now (hash → when) and as older states wrote it (a list).
+    #[test]
+    fn counted_hashes_read_in_both_forms() {
+        let state = serde_json::to_string(&crate::stats::State::new(
+            crate::stats::Granularity::Day,
+            0,
+            "k".into(),
+            10,
+        ))
+        .unwrap();
+        let old: Cumulative = serde_json::from_str(&format!(
+            "{{\"counted\":[\"ab\",\"cd\"],\"state\":{state}}}"
+        ))
+        .unwrap();
+        assert_eq!(old.counted.len(), 2);
+        assert_eq!(old.counted["ab"], 0, "undated");
+        let new: Cumulative =
+            serde_json::from_str(&format!("{{\"counted\":{{\"ab\":5}},\"state\":{state}}}"))
+                .unwrap();
+        assert_eq!(new.counted["ab"], 5);
+        let back = serde_json::to_string(&new).unwrap();
+        assert!(back.starts_with("{\"counted\":{\"ab\":5}"), "{back}");
+    }
 }
