@@ -105,7 +105,7 @@ pub fn run(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Res
                     "path": path,
                     "size": e.size,
                     "age_seconds": d.age.map(|a| a.num_seconds()),
-                    "age_from": d.age_from,
+                    "age_from": d.age_from.map(|a| a.as_str()),
                     "rule": format!("max-age {}", show(o.policy.max_age)),
                 });
                 writeln!(a, "{rec}").context("cannot write the audit log")?;
@@ -123,8 +123,8 @@ pub fn run(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Res
                 path,
                 size: e.size,
                 age_seconds: d.age.map(|a| a.num_seconds()),
-                age_from: d.age_from,
-                reason: &d.reason,
+                age_from: d.age_from.map_or("", |a| a.as_str()),
+                reason: &d.reason.to_string(),
             };
             writeln!(out, "{}", serde_json::to_string(&line)?)?;
         } else if !o.quiet && (d.delete || o.dry_run) {
@@ -132,10 +132,9 @@ pub fn run(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Res
                 out,
                 "{action} {path} ({}{})",
                 d.reason,
-                if d.age_from.is_empty() {
-                    String::new()
-                } else {
-                    format!(", age from {}", d.age_from)
+                match d.age_from {
+                    Some(a) => format!(", age from {a}"),
+                    None => String::new(),
                 }
             )?;
         }

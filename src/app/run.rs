@@ -74,13 +74,43 @@ pub struct SourceReport {
     pub errors: u64,
 }
 
+/// What was done to a file (written `anonymize`, `count`, `delete`, `remove-leftover`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionKind {
+    /// A raw file anonymized in place.
+    Anonymize,
+    /// A raw file counted into the statistics.
+    Count,
+    /// A file past its window deleted.
+    Delete,
+    /// A killed run's temporary file removed.
+    RemoveLeftover,
+}
+
+impl ActionKind {
+    /// How an action line starts.
+    fn verb(self, dry_run: bool) -> &'static str {
+        match (self, dry_run) {
+            (ActionKind::Anonymize, false) => "anonymized",
+            (ActionKind::Anonymize, true) => "would anonymize",
+            (ActionKind::Count, false) => "counted",
+            (ActionKind::Count, true) => "would count",
+            (ActionKind::Delete, false) => "deleted",
+            (ActionKind::Delete, true) => "would delete",
+            (ActionKind::RemoveLeftover, false) => "removed leftover",
+            (ActionKind::RemoveLeftover, true) => "would remove leftover",
+        }
+    }
+}
+
 /// One thing done (or, dry run, that would be done).
 #[derive(Debug, Clone, Serialize)]
 pub struct Action {
     /// The source.
     pub source: String,
-    /// `anonymize`, `count`, `delete`, `remove-leftover`.
-    pub action: &'static str,
+    /// What.
+    pub action: ActionKind,
     /// The file (escaped when not printable).
     pub path: String,
     /// Why.
@@ -117,12 +147,35 @@ pub enum RunFailure {
     Other(#[from] anyhow::Error),
 }
 
+/// Whether a file is anonymized, as far as `run` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    /// Raw (or not known to be anonymized).
+    Raw,
+    /// Anonymized: the index of its state record.
+    Anonymized(usize),
+    /// A dry run's "would be anonymized": retention judges it as anonymized from then on.
+    WouldBe,
+}
+
+impl Status {
+    fn anonymized(self) -> bool {
+        self != Status::Raw
+    }
+    fn record(self) -> Option<usize> {
+        match self {
+            Status::Anonymized(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
 /// A file of a source, with what the state knows of it.
 struct File {
     entry: Entry,
     path: PathBuf,
-    /// Index of its state record when it is anonymized.
-    record: Option<usize>,
+    /// What is known of its anonymization.
+    status: Status,
     /// It could not be read (reported once; not anonymized; retention still applies).
     unreadable: bool,
     /// SHA-256 of its decompressed content, when it was computed (raw files that are due).
@@ -248,7 +301,7 @@ impl Job<'_> {
         self.sr.errors += 1;
     }
 
-    fn act(&mut self, action: &'static str, path: &Path, reason: String) {
+    fn act(&mut self, action: ActionKind, path: &Path, reason: String) {
         let a = Action {
             source: self.src.name.clone(),
             action,
@@ -256,16 +309,7 @@ impl Job<'_> {
             reason,
         };
         if !self.o.json && !self.o.quiet {
-            let verb = match (action, self.o.dry_run) {
-                ("anonymize", false) => "anonymized",
-                ("anonymize", true) => "would anonymize",
-                ("count", false) => "counted",
-                ("count", true) => "would count",
-                ("delete", false) => "deleted",
-                ("delete", true) => "would delete",
-                (_, false) => "removed leftover",
-                (_, true) => "would remove leftover",
-            };
+            let verb = action.verb(self.o.dry_run);
             if let Err(e) = writeln!(self.out, "{verb} {} ({})", a.path, a.reason) {
                 self.out_error.get_or_insert(e);
             }
@@ -313,7 +357,7 @@ impl Job<'_> {
             .map(|(entry, path)| File {
                 entry,
                 path,
-                record: None,
+                status: Status::Raw,
                 unreadable: false,
                 hash: None,
             })
@@ -323,7 +367,7 @@ impl Job<'_> {
         self.spot_check(&aopts.anonymizer, &mut files);
         if let Some(after) = self.src.anonymize_after {
             for f in files.iter_mut() {
-                if f.record.is_some() || f.unreadable {
+                if f.status.anonymized() || f.unreadable {
                     continue;
                 }
                 let Some((age, from)) = age(&f.entry, self.src, now) else {
@@ -350,14 +394,14 @@ impl Job<'_> {
                 }
                 if self.o.dry_run {
                     self.sr.files_anonymized += 1;
-                    self.act("anonymize", &f.path, reason);
-                    f.record = Some(usize::MAX); // judged by `retention` from here on
+                    self.act(ActionKind::Anonymize, &f.path, reason);
+                    f.status = Status::WouldBe; // judged by `retention` from here on
                     continue;
                 }
                 match self.anonymize(aopts, workers, f) {
                     Ok(idx) => {
                         self.mark(idx, true);
-                        self.act("anonymize", &f.path, reason);
+                        self.act(ActionKind::Anonymize, &f.path, reason);
                     }
                     Err(e) => {
                         let msg = format!("{e:#}");
@@ -388,9 +432,6 @@ impl Job<'_> {
 
     /// Notes that record `i` has (`true`) or no longer has a file.
     fn mark(&mut self, i: usize, present: bool) {
-        if i == usize::MAX {
-            return; // a dry run's "would be anonymized"
-        }
         if i >= self.seen.len() {
             self.seen.resize(i + 1, false);
         }
@@ -408,7 +449,7 @@ impl Job<'_> {
             .min();
         for f in files.iter_mut() {
             if let Some(i) = self.st.by_ident(&ident_of(&f.entry)) {
-                f.record = Some(i);
+                f.status = Status::Anonymized(i);
                 self.mark(i, true);
             }
         }
@@ -423,7 +464,7 @@ impl Job<'_> {
             .enumerate()
             .any(|(i, r)| &r.source == name && !self.seen.get(i).copied().unwrap_or(false));
         for f in files.iter_mut() {
-            if f.record.is_some() {
+            if f.status.anonymized() {
                 continue;
             }
             let id = ident_of(&f.entry);
@@ -451,7 +492,7 @@ impl Job<'_> {
                         }
                         (None, None) => continue,
                     };
-                    f.record = Some(i);
+                    f.status = Status::Anonymized(i);
                     self.mark(i, true);
                     let r = &mut self.st.files[i];
                     r.ident = Some(id);
@@ -476,7 +517,7 @@ impl Job<'_> {
             return;
         }
         for f in files.iter_mut() {
-            let Some(i) = f.record else { continue };
+            let Some(i) = f.status.record() else { continue };
             match raw_line_in_head(a, &f.path) {
                 Ok(None) => {}
                 Ok(Some(line)) => {
@@ -485,7 +526,7 @@ impl Job<'_> {
                          truncation changes; the record is ignored and the file treated as raw",
                         f.path.display()
                     ));
-                    f.record = None;
+                    f.status = Status::Raw;
                     self.mark(i, false);
                 }
                 Err(e) => {
@@ -515,7 +556,7 @@ impl Job<'_> {
         let reason = "raw, counted once before it is anonymized".to_string();
         if self.o.dry_run {
             self.sr.files_counted += 1;
-            self.act("count", &f.path, reason);
+            self.act(ActionKind::Count, &f.path, reason);
             return Ok(());
         }
         let mut o = so.clone();
@@ -537,7 +578,7 @@ impl Job<'_> {
         cum.counted.insert(hash, now);
         cum.save(&path)?;
         self.sr.files_counted += 1;
-        self.act("count", &f.path, reason);
+        self.act(ActionKind::Count, &f.path, reason);
         Ok(())
     }
 
@@ -583,7 +624,7 @@ impl Job<'_> {
         f.entry.dev = id.dev;
         f.entry.ino = id.ino;
         f.entry.size = id.size;
-        f.record = Some(record_at);
+        f.status = Status::Anonymized(record_at);
         self.sr.files_anonymized += 1;
         self.sr.lines += counts.lines;
         self.sr.unparsed += counts.unparsed;
@@ -601,7 +642,7 @@ impl Job<'_> {
             let Some(max_age) = window else { continue };
             let chosen: Vec<&File> = files
                 .iter()
-                .filter(|f| f.record.is_some() == anonymized)
+                .filter(|f| f.status.anonymized() == anonymized)
                 .collect();
             let entries: Vec<Entry> = chosen.iter().map(|f| f.entry.clone()).collect();
             let policy = plan::Policy {
@@ -619,8 +660,8 @@ impl Job<'_> {
                 let reason = format!(
                     "{}, {} by {}",
                     if anonymized { "anonymized" } else { "raw" },
-                    d.reason.replace("the window", key),
-                    d.age_from
+                    d.reason.describe(key),
+                    d.age_from.map_or("", |a| a.as_str())
                 );
                 if !self.o.dry_run
                     && let Err(msg) = apply::delete(roots, e)
@@ -628,7 +669,7 @@ impl Job<'_> {
                     self.problem(msg);
                     continue;
                 }
-                if let Some(i) = chosen[d.entry].record {
+                if let Some(i) = chosen[d.entry].status.record() {
                     self.mark(i, false);
                 }
                 if anonymized {
@@ -637,7 +678,7 @@ impl Job<'_> {
                     self.sr.raw_deleted += 1;
                 }
                 self.sr.bytes_deleted += e.size;
-                self.act("delete", &path, reason);
+                self.act(ActionKind::Delete, &path, reason);
             }
         }
     }
@@ -674,7 +715,7 @@ impl Job<'_> {
             }
             self.sr.leftovers_removed += 1;
             self.act(
-                "remove-leftover",
+                ActionKind::RemoveLeftover,
                 &path,
                 "temporary file of an interrupted run".into(),
             );
@@ -888,7 +929,7 @@ fn ident_of(e: &Entry) -> Ident {
 }
 
 /// A file's age and where it came from, as retention measures it.
-fn age(e: &Entry, src: &Source, now: DateTime<Utc>) -> Option<(Duration, &'static str)> {
+fn age(e: &Entry, src: &Source, now: DateTime<Utc>) -> Option<(Duration, plan::AgeSource)> {
     plan::reference(e, src.age_from).map(|(t, from)| (now - t, from))
 }
 

@@ -28,6 +28,72 @@ pub struct Policy {
     pub exclude: Vec<NameGlob>,
 }
 
+/// Where an age was read: the date in the file's name, or its modification time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgeSource {
+    /// The end of the period its name's date names.
+    Name,
+    /// Its modification time.
+    Mtime,
+}
+
+impl AgeSource {
+    /// `name` or `mtime`, as messages and JSON write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgeSource::Name => "name",
+            AgeSource::Mtime => "mtime",
+        }
+    }
+}
+
+impl std::fmt::Display for AgeSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Why a file is kept or deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// It matches an `--exclude` (or `keep-forever`) glob.
+    Excluded(String),
+    /// Its age comes from its name, which holds no date.
+    NoDate,
+    /// One of the `keep` newest of its directory.
+    Newest(usize),
+    /// Its date lies ahead of now by this much.
+    Future(Duration),
+    /// Its age is within the window.
+    Inside { age: Duration, window: Duration },
+    /// Its age is past the window: deleted.
+    Older { age: Duration, window: Duration },
+}
+
+impl Reason {
+    /// The reason in words, naming the window as `window` (`the window`, `raw-retention`, ...).
+    pub fn describe(&self, window: &str) -> String {
+        match self {
+            Reason::Excluded(g) => format!("excluded by --exclude {g}"),
+            Reason::NoDate => "no date in the name (--age-from name)".into(),
+            Reason::Newest(n) => format!("one of the {n} newest (--keep)"),
+            Reason::Future(d) => format!("dated in the future ({} ahead)", show(*d)),
+            Reason::Inside { age, window: w } => {
+                format!("inside {window}: {} <= {}", show(*age), show(*w))
+            }
+            Reason::Older { age, window: w } => {
+                format!("older than {window}: {} > {}", show(*age), show(*w))
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for Reason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe("the window"))
+    }
+}
+
 /// What happens to one file, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
@@ -37,10 +103,10 @@ pub struct Decision {
     pub delete: bool,
     /// The age used, when one was computed.
     pub age: Option<Duration>,
-    /// `name` or `mtime`.
-    pub age_from: &'static str,
-    /// Why, in words.
-    pub reason: String,
+    /// Where the age was read, when it was.
+    pub age_from: Option<AgeSource>,
+    /// Why.
+    pub reason: Reason,
 }
 
 /// `30d`, `1d 2h`, `-3h` (in the future): for messages.
@@ -66,18 +132,18 @@ pub fn show(d: Duration) -> String {
 }
 
 /// The reference time of an entry (end of its named period, or its mtime) and its source.
-pub fn reference(e: &Entry, from: AgeFrom) -> Option<(DateTime<Utc>, &'static str)> {
-    let by_name = || date::name_period_end(e.name.as_encoded_bytes()).map(|t| (t, "name"));
+pub fn reference(e: &Entry, from: AgeFrom) -> Option<(DateTime<Utc>, AgeSource)> {
+    let by_name = || date::name_period_end(e.name.as_encoded_bytes()).map(|t| (t, AgeSource::Name));
     match from {
         AgeFrom::Name => by_name(),
-        AgeFrom::Mtime => Some((e.mtime, "mtime")),
-        AgeFrom::Auto => by_name().or(Some((e.mtime, "mtime"))),
+        AgeFrom::Mtime => Some((e.mtime, AgeSource::Mtime)),
+        AgeFrom::Auto => by_name().or(Some((e.mtime, AgeSource::Mtime))),
     }
 }
 
 /// Decides, for every entry, delete or keep.
 pub fn plan(entries: &[Entry], p: &Policy, now: DateTime<Utc>) -> Vec<Decision> {
-    let refs: Vec<Option<(DateTime<Utc>, &'static str)>> =
+    let refs: Vec<Option<(DateTime<Utc>, AgeSource)>> =
         entries.iter().map(|e| reference(e, p.age_from)).collect();
     // The N newest of each root (by reference time, newest first; unknown ages count as newest).
     let mut newest = vec![false; entries.len()];
@@ -101,7 +167,7 @@ pub fn plan(entries: &[Entry], p: &Policy, now: DateTime<Utc>) -> Vec<Decision> 
         .iter()
         .enumerate()
         .map(|(i, e)| {
-            let keep = |reason: String, age: Option<Duration>, from: &'static str| Decision {
+            let keep = |reason: Reason, age: Option<Duration>, from: Option<AgeSource>| Decision {
                 entry: i,
                 delete: false,
                 age,
@@ -110,42 +176,34 @@ pub fn plan(entries: &[Entry], p: &Policy, now: DateTime<Utc>) -> Vec<Decision> 
             };
             if let Some(g) = p.exclude.iter().find(|g| matches_exclude(g, e)) {
                 return keep(
-                    format!("excluded by --exclude {}", String::from_utf8_lossy(&g.0)),
+                    Reason::Excluded(String::from_utf8_lossy(&g.0).into_owned()),
                     None,
-                    "",
+                    None,
                 );
             }
             let Some((t, from)) = refs[i] else {
-                return keep("no date in the name (--age-from name)".into(), None, "name");
+                return keep(Reason::NoDate, None, Some(AgeSource::Name));
             };
             let age = now - t;
             if newest[i] {
-                return keep(
-                    format!("one of the {} newest (--keep)", p.keep),
-                    Some(age),
-                    from,
-                );
+                return keep(Reason::Newest(p.keep), Some(age), Some(from));
             }
             if age < Duration::zero() {
-                return keep(
-                    format!("dated in the future ({} ahead)", show(-age)),
-                    Some(age),
-                    from,
-                );
+                return keep(Reason::Future(-age), Some(age), Some(from));
             }
             if age <= p.max_age {
-                return keep(
-                    format!("inside the window: {} <= {}", show(age), show(p.max_age)),
-                    Some(age),
-                    from,
-                );
+                let window = p.max_age;
+                return keep(Reason::Inside { age, window }, Some(age), Some(from));
             }
             Decision {
                 entry: i,
                 delete: true,
                 age: Some(age),
-                age_from: from,
-                reason: format!("older than the window: {} > {}", show(age), show(p.max_age)),
+                age_from: Some(from),
+                reason: Reason::Older {
+                    age,
+                    window: p.max_age,
+                },
             }
         })
         .collect()
@@ -220,8 +278,12 @@ mod tests {
                 "access.log-20261022"
             ]
         );
-        assert!(d[4].reason.starts_with("excluded by --exclude audit-*"));
-        assert!(d[5].reason.starts_with("dated in the future"));
+        assert!(
+            d[4].reason
+                .to_string()
+                .starts_with("excluded by --exclude audit-*")
+        );
+        assert!(d[5].reason.to_string().starts_with("dated in the future"));
 
         let by_mtime = Policy {
             age_from: AgeFrom::Mtime,
@@ -235,13 +297,16 @@ mod tests {
             ..p.clone()
         };
         let d = plan(&entries, &by_name, now);
-        assert!(!d[2].delete && d[2].reason.contains("no date in the name"));
+        assert!(!d[2].delete && d[2].reason.to_string().contains("no date in the name"));
 
         let keep2 = Policy { keep: 2, ..p };
         let d = plan(&entries, &keep2, now);
         // The two newest by reference time: the future one, then access.log.1 (mtime 1 day ago).
-        assert!(d[5].reason.contains("newest") && d[3].reason.contains("newest"));
-        assert!(d[1].reason.starts_with("inside the window"));
+        assert!(
+            d[5].reason.to_string().contains("newest")
+                && d[3].reason.to_string().contains("newest")
+        );
+        assert!(d[1].reason.to_string().starts_with("inside the window"));
         assert!(d[0].delete);
     }
 }
