@@ -3,6 +3,9 @@
 //! The binary is a thin shell over this library; benches, fuzz targets and tests use it too.
 //! See `docs/ARCHITECTURE.md` for how the pieces fit.
 #![forbid(unsafe_code)]
+// The library writes to the writers it is given; only the binary (and the signal thread, whose
+// process is ending) prints.
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod anonymize;
 pub mod app;

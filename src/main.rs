@@ -134,7 +134,12 @@ fn run(cli: Cli, matches: &clap::ArgMatches, out: &mut Stdout) -> Exit {
                 }
             };
             audit_exit(app::audit::run_policy(
-                &policy, &anonymize, now, a.json, out,
+                &policy,
+                &anonymize,
+                now,
+                a.json,
+                out,
+                &mut std::io::stderr(),
             ))
         }
         Command::Audit(a) => {
@@ -151,17 +156,27 @@ fn run(cli: Cli, matches: &clap::ArgMatches, out: &mut Stdout) -> Exit {
                     }
                 }
             }
-            audit_exit(app::audit::run(&a.paths, a.recursive, v4, v6, a.json, out))
+            audit_exit(app::audit::run(
+                &a.paths,
+                a.recursive,
+                v4,
+                v6,
+                a.json,
+                out,
+                &mut std::io::stderr(),
+            ))
         }
         Command::Completions { shell } => match logscrub::cli::completions(shell, out) {
             Ok(()) => Exit::Ok,
             Err(e) => report(&anyhow::Error::new(e).context("cannot write standard output")),
         },
-        Command::Detect { files, json } => match app::detect::run(&files, json, out) {
-            Ok(0) => Exit::Ok,
-            Ok(_) => Exit::Partial,
-            Err(e) => report(&e),
-        },
+        Command::Detect { files, json } => {
+            match app::detect::run(&files, json, out, &mut std::io::stderr()) {
+                Ok(0) => Exit::Ok,
+                Ok(_) => Exit::Partial,
+                Err(e) => report(&e),
+            }
+        }
         Command::Prune(p) => {
             let opts = match p.into_options(chrono::Utc::now()) {
                 Ok(o) => o,

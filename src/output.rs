@@ -48,10 +48,14 @@ pub fn clean_up_on_signals() -> io::Result<()> {
                     SIGTERM => "SIGTERM",
                     _ => "SIGHUP",
                 };
-                eprintln!(
-                    "logscrub: stopped by {name}; {} temporary file(s) removed, every file is as it was or complete",
-                    files.len()
-                );
+                // The process ends here: stderr is the only place left to say why.
+                #[allow(clippy::print_stderr)]
+                {
+                    eprintln!(
+                        "logscrub: stopped by {name}; {} temporary file(s) removed, every file is as it was or complete",
+                        files.len()
+                    );
+                }
                 std::process::exit(128 + sig);
             }
         })?;

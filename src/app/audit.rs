@@ -360,14 +360,15 @@ pub fn run(
     v6: u8,
     json: bool,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> anyhow::Result<(u64, u64)> {
     let (files, walk_errors) = files_of(paths, recursive);
     let errors = walk_errors.len() as u64;
     for e in walk_errors {
-        eprintln!("logscrub: {e}");
+        writeln!(err, "logscrub: {e}")?;
     }
     let files = files.into_iter().map(|f| (f, v4, v6)).collect();
-    report_files(files, errors, json, out)
+    report_files(files, errors, json, out, err)
 }
 
 /// `audit --policy`: every file each source's policy says is anonymized by `now` (rotated, not
@@ -380,30 +381,33 @@ pub fn run_policy(
     now: chrono::DateTime<chrono::Utc>,
     json: bool,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> anyhow::Result<(u64, u64)> {
     use crate::app::run::{due, rotated_files, source_roots};
     let mut files = Vec::new();
     let mut errors = 0;
     for (src, opts) in policy.sources.iter().zip(anonymize) {
         if src.anonymize_after.is_none() {
-            eprintln!(
+            writeln!(
+                err,
                 "logscrub: source {}: no anonymize-after, so no file of it is meant to be clean; skipped",
                 src.name
-            );
+            )?;
             continue;
         }
         let (v4, v6) = if opts.anonymizer.truncates() {
             opts.anonymizer.prefixes()
         } else {
-            eprintln!(
+            writeln!(
+                err,
                 "logscrub: source {}: its scheme writes pseudonyms that look like addresses; the address check is off for it (e-mail, credential and DoH checks apply)",
                 src.name
-            );
+            )?;
             (32, 128)
         };
         let (listed, errs) = rotated_files(src, &source_roots(src), now);
         for e in &errs {
-            eprintln!("logscrub: source {}: {e}", src.name);
+            writeln!(err, "logscrub: source {}: {e}", src.name)?;
         }
         errors += errs.len() as u64;
         let mut due_files: Vec<PathBuf> = listed
@@ -414,7 +418,7 @@ pub fn run_policy(
         due_files.sort();
         files.extend(due_files.into_iter().map(|p| (p, v4, v6)));
     }
-    report_files(files, errors, json, out)
+    report_files(files, errors, json, out, err)
 }
 
 /// Audits each (file, IPv4 prefix, IPv6 prefix) and reports it. Returns (findings, errors).
@@ -423,6 +427,7 @@ fn report_files(
     mut errors: u64,
     json: bool,
     out: &mut dyn Write,
+    err: &mut dyn Write,
 ) -> anyhow::Result<(u64, u64)> {
     let mut total = 0;
     for (f, v4, v6) in files {
@@ -468,7 +473,7 @@ fn report_files(
                 }
             }
             Err(e) => {
-                eprintln!("logscrub: {e:#}");
+                writeln!(err, "logscrub: {e:#}")?;
                 errors += 1;
             }
         }

@@ -19,7 +19,12 @@ struct Report<'a> {
 }
 
 /// Prints the format of each file. Returns how many files could not be read (each reported).
-pub fn run(files: &[PathBuf], json: bool, out: &mut dyn Write) -> anyhow::Result<u64> {
+pub fn run(
+    files: &[PathBuf],
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<u64> {
     let mut failed = 0;
     for f in files {
         let name = f.display().to_string();
@@ -28,7 +33,7 @@ pub fn run(files: &[PathBuf], json: bool, out: &mut dyn Write) -> anyhow::Result
             .map_err(anyhow::Error::from)
             .and_then(|i| Ok(i.reader.take(256 * 1024).read_to_end(&mut head)?));
         if let Err(e) = read {
-            eprintln!("logscrub: {e:#}");
+            writeln!(err, "logscrub: {e:#}")?;
             failed += 1;
             continue;
         }
