@@ -752,7 +752,7 @@ pub struct DecryptArgs {
 pub enum RulesCommand {
     /// Validate rule files: every problem is reported as FILE:LINE:COLUMN with what was expected.
     #[command(
-        after_help = "Examples:\n  logscrub rules check rules/*.toml\n  logscrub rules check /etc/logscrub/site.toml && systemctl start logscrub.timer"
+        after_help = "Examples:\n  logscrub rules check rules/*.toml\n  logscrub rules check /etc/logscrub/site.toml && systemctl start logscrub-run.timer"
     )]
     Check {
         /// Rule files to check.

@@ -383,6 +383,8 @@ pub fn render(cmd: &Command) -> String {
         out.push_str(&format!(".TP\n.B {code}\n{}\n", esc(meaning)));
     }
     out.push_str(".SH FILES\n.TP\n.I .NAME.logscrub\\-tmp\\-*\nTemporary files beside an output being written; a file of this name is left only by a killed run and may be removed.\n");
-    out.push_str(".SH SEE ALSO\n.BR gzip (1),\n.BR logrotate (8)\n");
+    out.push_str(
+        ".SH SEE ALSO\n.BR logscrub\\-rules (5),\n.BR logscrub\\-policy (5),\n.BR gzip (1),\n.BR logrotate (8)\n",
+    );
     out
 }

@@ -69,7 +69,7 @@ fn every_example_policy_does_what_its_windows_say() {
         n += 1;
         let text = fs::read_to_string(&path).unwrap();
         assert!(
-            text.starts_with("# ") && text.contains("shared/policies/"),
+            text.starts_with("# ") && names_a_policy(&text),
             "{}: starts with its documentation, naming the policy it keeps",
             path.display()
         );
@@ -222,4 +222,19 @@ fn every_example_policy_does_what_its_windows_say() {
         anonymized_seen >= 10 && deleted_seen >= 10 && forever_seen >= 1,
         "{anonymized_seen} anonymized, {deleted_seen} deleted, {forever_seen} kept forever"
     );
+}
+
+/// True when a shipped file names the published policy it keeps (by the policy's owner, not by a
+/// path that exists in neither the repository nor the package: issue 22).
+pub fn names_a_policy(text: &str) -> bool {
+    [
+        "OpenNIC's privacy policy",
+        "the dns-over-https.com privacy policy",
+        "DotCoop's (.coop) privacy policy",
+        "the IETF's privacy statement",
+        "ZeroTier's privacy policy",
+    ]
+    .iter()
+    .any(|p| text.contains(p))
+        && !text.contains("shared/policies")
 }
