@@ -41,7 +41,7 @@ complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "report" -d 'Rende
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "run" -d 'The nightly job: anonymize rotated logs that are due, then delete what is past its window, as a policy file says (see logscrub-policy(5) and --dry-run)'
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "decrypt" -d 'Reverse a reversible scheme (cryptopan, ipcrypt-*, ipcipher) with its key, for audits and legal requests: on addresses given as arguments, or on log lines from stdin'
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s f -l format -d 'Log format: auto, raw, common, combined, vhost_combined, json, apache:FORMAT, nginx:FORMAT' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s f -l format -d 'Log format: auto, raw, common, combined, vhost_combined, json, apache:FORMAT, nginx:FORMAT; DNS servers: bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s m -l mode -d 'How addresses are rewritten' -r -f -a "truncate\t'Keep the prefix (--ipv4-prefix, --ipv6-prefix), zero the rest'
 hash\t'Keep the prefix, replace the rest by HMAC-SHA256 of the whole address (needs a key): distinct clients stay distinct, equal inputs give equal outputs'
 cryptopan\t'Crypto-PAn, prefix-preserving, 32-byte key; reversible with the key'

@@ -878,7 +878,8 @@ pub struct AnonymizeArgs {
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// Log format: auto, raw, common, combined, vhost_combined, json, apache:FORMAT, nginx:FORMAT.
+    /// Log format: auto, raw, common, combined, vhost_combined, json, apache:FORMAT, nginx:FORMAT;
+    /// DNS servers: bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh.
     ///
     /// `auto` decides from the first lines of each input (see -v); `raw` assumes no structure.
     /// apache:/nginx: take the server's own LogFormat / log_format string.

@@ -89,7 +89,7 @@ pub enum FormatChoice {
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     #[error(
-        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, apache:FORMAT, nginx:FORMAT (see `logscrub formats`)"
+        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh (see `logscrub formats`)"
     )]
     Unknown(String),
     #[error("in `{spec}`: {source}")]
@@ -305,12 +305,12 @@ mod tests {
             e,
             "in `apache:%h %Q`: format string, column 4: unknown directive `%Q`"
         );
-        assert!(
-            Format::from_spec("bind9")
-                .unwrap_err()
-                .to_string()
-                .starts_with("unknown format `bind9`")
-        );
+        let e = Format::from_spec("bind9").unwrap_err().to_string();
+        assert!(e.starts_with("unknown format `bind9`"));
+        // The error names every format, the DNS servers too (issue 22).
+        for (name, ..) in dns::SERVERS {
+            assert!(e.contains(name), "{name} missing from: {e}");
+        }
     }
 
     #[test]

@@ -249,7 +249,7 @@ struct RawSource {
     files: Vec<Spanned<String>>,
     #[serde(default)]
     live: Vec<String>,
-    format: Option<String>,
+    format: Option<Spanned<String>>,
     rules: Option<String>,
     mode: Option<String>,
     ipv4_prefix: Option<u8>,
@@ -300,7 +300,16 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
             msg,
         }
     };
-    let raw: RawPolicy = toml::from_str(text).map_err(|e| err(e.span(), e.message().into()))?;
+    let raw: RawPolicy = toml::from_str(text).map_err(|e| {
+        // serde's words for the commonest slip, `[source]` for `[[source]]`.
+        let msg = match e.message() {
+            m if m.contains("invalid type: map, expected a sequence") => format!(
+                "{m} (a source is written [[source]], with two brackets: each is a table of its own)"
+            ),
+            m => m.to_string(),
+        };
+        err(e.span(), msg)
+    })?;
     let base = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
@@ -406,6 +415,12 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
                 }
             },
         };
+        // Checked here too, for the line and column (the flags' parser knows neither).
+        if let Some(f) = &s.format
+            && let Err(e) = crate::format::Format::from_spec(f.get_ref())
+        {
+            return Err(err(Some(f.span()), e.to_string()));
+        }
         let statistics = s.statistics.as_ref().is_some_and(|v| *v.get_ref());
         if let Some(v) = &s.statistics
             && *v.get_ref()
@@ -428,7 +443,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
             files,
             live: globs(&s.live),
             anonymize: Anonymize {
-                format: s.format.clone(),
+                format: s.format.as_ref().map(|f| f.get_ref().clone()),
                 rules: s.rules.as_deref().map(abs),
                 mode: s.mode.clone(),
                 ipv4_prefix: s.ipv4_prefix,
@@ -618,6 +633,15 @@ keep-forever = ["*-2026-01-01*"]
                 "/etc/logscrub/policy.toml:2:1: source `a` has neither",
             ),
             ("state-dir = \"s\"\n", "no [[source]]"),
+            // Issue 22: the format's place, and serde's words for `[source]` explained.
+            (
+                "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nraw-retention = \"7d\"\nformat = \"bindd\"\n",
+                "/etc/logscrub/policy.toml:6:10: unknown format `bindd`",
+            ),
+            (
+                "state-dir = \"s\"\n[source]\nname = \"a\"\nfiles = [\"x/y*\"]\n",
+                "written [[source]], with two brackets",
+            ),
             (
                 "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nraw-retention = \"7d\"\nage-from = \"ctime\"\n",
                 "/etc/logscrub/policy.toml:6:12: age-from `ctime`",
