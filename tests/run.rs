@@ -896,3 +896,30 @@ fn the_state_directory_is_not_taken_on_trust() {
     // The next run trusts its own record.
     assert_eq!(run().status.code(), Some(0));
 }
+
+/// A `files` glob that matches nothing (a typo) is a problem, not a quiet success: the run says
+/// so with status 4, and `audit --policy` cannot call the policy kept (issue 22).
+#[test]
+fn a_source_that_matches_no_file_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    fs::create_dir_all(tmp.path().join("logs")).unwrap();
+    fs::write(tmp.path().join("logs/access.log"), "x\n").unwrap();
+    let policy = tmp.path().join("policy.toml");
+    fs::write(
+        &policy,
+        "state-dir = \"state\"\n[[source]]\nname = \"web\"\nfiles = [\"logs/acess.log*\"]\nanonymize-after = \"1d\"\n",
+    )
+    .unwrap();
+    logscrub()
+        .args(["run", "--dry-run", "--now", NOW, "--policy"])
+        .arg(&policy)
+        .assert()
+        .code(4)
+        .stderr(contains("no file matches").and(contains("acess.log*")));
+    logscrub()
+        .args(["audit", "--now", NOW, "--policy"])
+        .arg(&policy)
+        .assert()
+        .code(2)
+        .stderr(contains("no file matches"));
+}

@@ -891,6 +891,24 @@ pub fn rotated_files(
             include_symlinks: false,
         },
     );
+    let mut errors = w.errors;
+    if w.entries.is_empty() && errors.is_empty() {
+        // Not even a live file: most likely a typo in `files`, which would make the policy keep
+        // no promise while every run and audit reported success (issue 22).
+        let globs: Vec<String> = src
+            .files
+            .iter()
+            .map(|(dir, g)| {
+                dir.join(String::from_utf8_lossy(&g.0).as_ref())
+                    .display()
+                    .to_string()
+            })
+            .collect();
+        errors.push(format!(
+            "no file matches {}: check `files` (a source that matches nothing keeps no promise)",
+            globs.join(", ")
+        ));
+    }
     let mut files: Vec<(Entry, PathBuf)> = Vec::new();
     for e in w.entries {
         let name = e.name.as_encoded_bytes();
@@ -905,7 +923,7 @@ pub fn rotated_files(
         let path = roots[e.root].dir.join(&e.name);
         files.push((e, path));
     }
-    (files, w.errors)
+    (files, errors)
 }
 
 /// True when a file of `src` should be anonymized by `now` (it is at least `anonymize-after` old).
