@@ -103,17 +103,26 @@ _logscrub() {
             logscrub__subcmd__help__subcmd__rules,check)
                 cmd="logscrub__subcmd__help__subcmd__rules__subcmd__check"
                 ;;
+            logscrub__subcmd__help__subcmd__rules,show)
+                cmd="logscrub__subcmd__help__subcmd__rules__subcmd__show"
+                ;;
             logscrub__subcmd__rules,check)
                 cmd="logscrub__subcmd__rules__subcmd__check"
                 ;;
             logscrub__subcmd__rules,help)
                 cmd="logscrub__subcmd__rules__subcmd__help"
                 ;;
+            logscrub__subcmd__rules,show)
+                cmd="logscrub__subcmd__rules__subcmd__show"
+                ;;
             logscrub__subcmd__rules__subcmd__help,check)
                 cmd="logscrub__subcmd__rules__subcmd__help__subcmd__check"
                 ;;
             logscrub__subcmd__rules__subcmd__help,help)
                 cmd="logscrub__subcmd__rules__subcmd__help__subcmd__help"
+                ;;
+            logscrub__subcmd__rules__subcmd__help,show)
+                cmd="logscrub__subcmd__rules__subcmd__help__subcmd__show"
                 ;;
             *)
                 ;;
@@ -520,7 +529,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__help__subcmd__rules)
-            opts="check"
+            opts="check show"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -534,6 +543,20 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__help__subcmd__rules__subcmd__check)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logscrub__subcmd__help__subcmd__rules__subcmd__show)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -720,7 +743,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__rules)
-            opts="-h -V --threads --help --version check help"
+            opts="-h -V --threads --help --version check show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -756,7 +779,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__rules__subcmd__help)
-            opts="check help"
+            opts="check show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -790,6 +813,38 @@ _logscrub() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logscrub__subcmd__rules__subcmd__help__subcmd__show)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logscrub__subcmd__rules__subcmd__show)
+            opts="-h -V --threads --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --threads)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -88,15 +88,20 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -s V -l versio
 complete -c logscrub -n "__fish_logscrub_using_subcommand formats" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand formats" -s h -l help -d 'Print help'
 complete -c logscrub -n "__fish_logscrub_using_subcommand formats" -s V -l version -d 'Print version'
-complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check help" -l threads -d 'Worker threads (default: one per CPU)' -r
-complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check help" -s h -l help -d 'Print help'
-complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check help" -s V -l version -d 'Print version'
-complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check help" -f -a "check" -d 'Validate rule files: every problem is reported as FILE:LINE:COLUMN with what was expected'
-complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check show help" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check show help" -s h -l help -d 'Print help'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check show help" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check show help" -f -a "check" -d 'Validate rule files: every problem is reported as FILE:LINE:COLUMN with what was expected'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check show help" -f -a "show" -d 'Print a built-in rule set (or, without NAME, list them): every install has them, named builtin:NAME wherever a rule file is expected (--rules, a policy\'s rules =)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from check" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from show" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate rule files: every problem is reported as FILE:LINE:COLUMN with what was expected'
+complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "show" -d 'Print a built-in rule set (or, without NAME, list them): every install has them, named builtin:NAME wherever a rule file is expected (--rules, a policy\'s rules =)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l max-age -d 'Delete files older than this: 30d, 12h, 2w, 1y (365 days), 1d12h; at most 100 years' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l age-from -d 'Where a file\'s age comes from: the date in its name, its modification time, or the name\'s date when it has one (auto)' -r -f -a "name\t'The date in the file name; files without one are kept'
@@ -208,3 +213,4 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_s
 complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "decrypt" -d 'Reverse a reversible scheme (cryptopan, ipcrypt-*, ipcipher) with its key, for audits and legal requests: on addresses given as arguments, or on log lines from stdin'
 complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "check" -d 'Validate rule files: every problem is reported as FILE:LINE:COLUMN with what was expected'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and __fish_seen_subcommand_from rules" -f -a "show" -d 'Print a built-in rule set (or, without NAME, list them): every install has them, named builtin:NAME wherever a rule file is expected (--rules, a policy\'s rules =)'

@@ -755,9 +755,18 @@ pub enum RulesCommand {
         after_help = "Examples:\n  logscrub rules check rules/*.toml\n  logscrub rules check /etc/logscrub/site.toml && systemctl start logscrub-run.timer"
     )]
     Check {
-        /// Rule files to check.
+        /// Rule files to check (or builtin:NAME).
         #[arg(value_name = "FILE", required = true)]
         files: Vec<PathBuf>,
+    },
+    /// Print a built-in rule set (or, without NAME, list them): every install has them, named
+    /// builtin:NAME wherever a rule file is expected (--rules, a policy's rules =).
+    #[command(
+        after_help = "Examples:\n  logscrub rules show\n  logscrub rules show minimal-web > /etc/logscrub/site.toml"
+    )]
+    Show {
+        /// A built-in rule set: minimal-web, publish-web, dns-resolver, dns-publish, doh-frontend.
+        name: Option<String>,
     },
 }
 

@@ -241,6 +241,30 @@ fn run(cli: Cli, matches: &clap::ArgMatches, out: &mut Stdout) -> Exit {
                 Err(e) => report(&e),
             }
         }
+        Command::Rules(RulesCommand::Show { name }) => {
+            let text = match name {
+                None => logscrub::rules::compile::BUILTIN
+                    .iter()
+                    .map(|(n, t)| {
+                        let about = t.lines().next().unwrap_or("").trim_start_matches("# ");
+                        format!("builtin:{n}\t{about}\n")
+                    })
+                    .collect::<String>(),
+                Some(n) => match logscrub::rules::compile::builtin(&n) {
+                    Some(t) => t.to_string(),
+                    None => {
+                        eprintln!(
+                            "logscrub: no built-in rule set `{n}`; `logscrub rules show` lists them"
+                        );
+                        return Exit::Usage;
+                    }
+                },
+            };
+            match out.write_all(text.as_bytes()) {
+                Ok(()) => Exit::Ok,
+                Err(e) => report(&anyhow::Error::new(e).context("cannot write standard output")),
+            }
+        }
         Command::Rules(RulesCommand::Check { files }) => {
             let mut ok = true;
             for f in files {

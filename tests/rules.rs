@@ -419,3 +419,54 @@ fn applying_a_rule_set_twice_equals_applying_it_once() {
         }
     }
 }
+
+/// Every shipped rule set is built in, byte for byte, and named `builtin:NAME` anywhere a rule
+/// file is expected, whatever way logscrub was installed (issue 22).
+#[test]
+fn shipped_rule_sets_are_built_in() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        let name = p.file_stem().unwrap().to_str().unwrap().to_string();
+        let shown = logscrub()
+            .args(["rules", "show", &name])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert_eq!(shown, std::fs::read(&p).unwrap(), "{name}");
+        logscrub()
+            .args(["rules", "check", &format!("builtin:{name}")])
+            .assert()
+            .success();
+        n += 1;
+    }
+    assert_eq!(n, logscrub::rules::compile::BUILTIN.len());
+    let list = logscrub().args(["rules", "show"]).assert().success();
+    assert_eq!(
+        String::from_utf8_lossy(&list.get_output().stdout)
+            .lines()
+            .count(),
+        n
+    );
+    logscrub()
+        .args(["rules", "check", "builtin:nope"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "no such built-in rule set; there are minimal-web",
+        ));
+    logscrub()
+        .args(["rules", "check", "/nonexistent/r.toml"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicates::str::contains("/nonexistent/r.toml: cannot read")
+                .and(predicates::str::contains(":0:0").not()),
+        );
+}

@@ -16,7 +16,7 @@
 //! name = "nginx"
 //! files = ["/var/log/nginx/access.log*"]
 //! format = "combined"
-//! rules = "/usr/share/logscrub/rules/minimal-web.toml"
+//! rules = "builtin:minimal-web"
 //! anonymize-after = "0d"
 //! raw-retention = "7d"
 //! retention = "90d"
@@ -444,7 +444,14 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
             live: globs(&s.live),
             anonymize: Anonymize {
                 format: s.format.as_ref().map(|f| f.get_ref().clone()),
-                rules: s.rules.as_deref().map(abs),
+                // `builtin:NAME` is a built-in rule set, no path.
+                rules: s.rules.as_deref().map(|r| {
+                    if r.starts_with("builtin:") {
+                        PathBuf::from(r)
+                    } else {
+                        abs(r)
+                    }
+                }),
                 mode: s.mode.clone(),
                 ipv4_prefix: s.ipv4_prefix,
                 ipv6_prefix: s.ipv6_prefix,

@@ -37,14 +37,59 @@ impl fmt::Display for RulesError {
             if k > 0 {
                 writeln!(f)?;
             }
-            write!(f, "{}:{}:{}: {}", self.path.display(), e.line, e.col, e.msg)?;
+            // A problem with the whole file (it cannot be read) has no place in it.
+            if e.line == 0 {
+                write!(f, "{}: {}", self.path.display(), e.msg)?;
+            } else {
+                write!(f, "{}:{}:{}: {}", self.path.display(), e.line, e.col, e.msg)?;
+            }
         }
         Ok(())
     }
 }
 
-/// Reads and compiles a rule file.
+/// The rule sets shipped with logscrub, built in: `builtin:NAME` names one wherever a rule file
+/// is expected, so they work for every install, not only the Debian package's
+/// /usr/share/logscrub/rules/.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("minimal-web", include_str!("../../rules/minimal-web.toml")),
+    ("publish-web", include_str!("../../rules/publish-web.toml")),
+    (
+        "dns-resolver",
+        include_str!("../../rules/dns-resolver.toml"),
+    ),
+    ("dns-publish", include_str!("../../rules/dns-publish.toml")),
+    (
+        "doh-frontend",
+        include_str!("../../rules/doh-frontend.toml"),
+    ),
+];
+
+/// The text of the built-in rule set `builtin:NAME` (or `NAME`), if there is one.
+pub fn builtin(name: &str) -> Option<&'static str> {
+    let name = name.strip_prefix("builtin:").unwrap_or(name);
+    BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, t)| *t)
+}
+
+/// Reads and compiles a rule file, or a built-in rule set named `builtin:NAME`.
 pub fn load(path: &Path) -> Result<RuleSet, RulesError> {
+    if let Some(name) = path.to_str().and_then(|p| p.strip_prefix("builtin:")) {
+        let Some(text) = builtin(name) else {
+            let names: Vec<&str> = BUILTIN.iter().map(|(n, _)| *n).collect();
+            return Err(RulesError {
+                path: path.to_owned(),
+                errors: vec![RuleError {
+                    line: 0,
+                    col: 0,
+                    msg: format!("no such built-in rule set; there are {}", names.join(", ")),
+                }],
+            });
+        };
+        return compile(text).map_err(|errors| RulesError {
+            path: path.to_owned(),
+            errors,
+        });
+    }
     let text = crate::input::read_text(path, crate::input::CONFIG_MAX).map_err(|e| RulesError {
         path: path.to_owned(),
         errors: vec![RuleError {

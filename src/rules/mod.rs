@@ -32,7 +32,7 @@
 //! problem in a file is reported, not only the first.
 
 pub mod actions;
-mod compile;
+pub mod compile;
 mod plan;
 pub mod ua;
 
