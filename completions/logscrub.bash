@@ -701,13 +701,17 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__report)
-            opts="-o -h -V --to --min-count --top --dp-epsilon --output --threads --help --version"
+            opts="-o -h -V --report --to --min-count --top --dp-epsilon --output --threads --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --to)
+                    COMPREPLY=($(compgen -W "json csv md html" -- "${cur}"))
+                    return 0
+                    ;;
+                --report)
                     COMPREPLY=($(compgen -W "json csv md html" -- "${cur}"))
                     return 0
                     ;;
@@ -887,7 +891,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__stats)
-            opts="-f -r -o -q -v -h -V --format --rules --bucket --tz --year --key-file --capacity --ipv4-prefix --ipv6-prefix --report --min-count --top --dp-epsilon --output --quiet --verbose --threads --help --version"
+            opts="-f -r -o -q -v -h -V --format --rules --bucket --tz --year --key-file --capacity --ipv4-prefix --ipv6-prefix --to --report --min-count --top --dp-epsilon --output --quiet --verbose --threads --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -938,6 +942,10 @@ _logscrub() {
                     return 0
                     ;;
                 --report)
+                    COMPREPLY=($(compgen -W "json csv md html" -- "${cur}"))
+                    return 0
+                    ;;
+                --to)
                     COMPREPLY=($(compgen -W "json csv md html" -- "${cur}"))
                     return 0
                     ;;

@@ -58,7 +58,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l keep-net
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l on-unparsed -d 'What to do with lines that do not match the format' -r -f -a "scrub\t'Scrub every address in the line and write it'
 drop\t'Leave the line out (counted in the summary)'
 fail\t'Stop at the first such line with an error naming file:line:column'"
-complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s o -l output -d 'Write output here instead of stdout (gzip when it ends in .gz), atomically: the file appears when logscrub ends, so for a long-running pipe (Apache\'s piped logs, a FIFO) append with >> instead' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s o -l output -d 'Write output here instead of stdout (gzip when it ends in .gz, as several members compressed in parallel, which every gzip reader reads whole; only `gzip -l` reports the last member\'s size), atomically: the file appears when logscrub ends, so for a long-running pipe (Apache\'s piped logs, a FIFO) append with >> instead' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l max-line-length -d 'Lines longer than this are scrubbed in parts instead of being held whole (bytes)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l gzip-level -d 'gzip level for compressed output (1 fastest - 9 smallest)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l summary-json -d 'Also write the summary as JSON to this file' -r -F
@@ -148,7 +148,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l key-file -d 
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l capacity -d 'Labels kept per panel (1 to 10000000); beyond, counts carry a stated error bound' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l ipv4-prefix -d 'IPv4 bits an address in a counted label keeps (labels are scrubbed like log lines)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l ipv6-prefix -d 'IPv6 bits an address in a counted label keeps' -r
-complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l report -d 'Write a report in this format instead of the state (-o is then the report)' -r -f -a "json\t'JSON, for machines'
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l report -l to -d 'Write a report in this format instead of the state (-o is then the report); `--to` as in `logscrub report`' -r -f -a "json\t'JSON, for machines'
 csv\t'CSV, one table per panel'
 md\t'Markdown, for a wiki or a blog post'
 html\t'One self-contained HTML page (inline SVG charts, no external requests)'"
@@ -165,7 +165,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s o -l output 
 complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s h -l help -d 'Print help'
 complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s V -l version -d 'Print version'
-complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l to -d 'The report\'s format' -r -f -a "json\t'JSON, for machines'
+complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l to -l report -d 'The report\'s format (`--report` as in `logscrub stats`)' -r -f -a "json\t'JSON, for machines'
 csv\t'CSV, one table per panel'
 md\t'Markdown, for a wiki or a blog post'
 html\t'One self-contained HTML page (inline SVG charts, no external requests)'"

@@ -168,8 +168,9 @@ pub struct StatsArgs {
     /// IPv6 bits an address in a counted label keeps.
     #[arg(long, default_value_t = 48, value_name = "BITS", value_parser = clap::value_parser!(u8).range(0..=127))]
     pub ipv6_prefix: u8,
-    /// Write a report in this format instead of the state (-o is then the report).
-    #[arg(long, value_enum, value_name = "FORMAT")]
+    /// Write a report in this format instead of the state (-o is then the report); `--to`
+    /// as in `logscrub report`.
+    #[arg(long, visible_alias = "to", value_enum, value_name = "FORMAT")]
     pub report: Option<ReportTo>,
     /// With --report: counts below this are withheld.
     #[arg(long, default_value_t = 10, value_name = "K", requires = "report")]
@@ -231,8 +232,8 @@ pub struct ReportArgs {
     /// State files (merged before rendering).
     #[arg(value_name = "STATE", required = true)]
     pub states: Vec<PathBuf>,
-    /// The report's format.
-    #[arg(long, value_enum, default_value_t = ReportTo::Html, value_name = "FORMAT")]
+    /// The report's format (`--report` as in `logscrub stats`).
+    #[arg(long, visible_alias = "report", value_enum, default_value_t = ReportTo::Html, value_name = "FORMAT")]
     pub to: ReportTo,
     /// Counts below this are withheld: small labels fold into "other", small cells show "< K".
     #[arg(long, default_value_t = 10, value_name = "K")]
@@ -935,9 +936,10 @@ pub struct AnonymizeArgs {
     #[arg(long)]
     pub strict: bool,
 
-    /// Write output here instead of stdout (gzip when it ends in .gz), atomically: the file
-    /// appears when logscrub ends, so for a long-running pipe (Apache's piped logs, a FIFO)
-    /// append with >> instead.
+    /// Write output here instead of stdout (gzip when it ends in .gz, as several members
+    /// compressed in parallel, which every gzip reader reads whole; only `gzip -l` reports the
+    /// last member's size), atomically: the file appears when logscrub ends, so for a
+    /// long-running pipe (Apache's piped logs, a FIFO) append with >> instead.
     #[arg(short, long, value_name = "PATH", conflicts_with = "in_place")]
     pub output: Option<PathBuf>,
 

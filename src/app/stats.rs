@@ -235,12 +235,13 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
         let secs = started.elapsed().as_secs_f64();
         let _ = writeln!(
             log,
-            "logscrub: {} lines ({} unparsed, {} excluded, {} without a readable time) in {} buckets; {:.1} MB in {:.2} s ({:.0} MB/s)",
+            "logscrub: {} lines ({} unparsed, {} excluded, {} without a readable time) in {} bucket{}; {:.1} MB in {:.2} s ({:.0} MB/s)",
             total.lines,
             total.unparsed,
             total.excluded,
             total.undated,
             total.series.len(),
+            if total.series.len() == 1 { "" } else { "s" },
             bytes as f64 / 1e6,
             secs,
             if secs > 0.0 {
