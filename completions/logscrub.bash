@@ -235,7 +235,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__audit)
-            opts="-r -h -V --policy --now --recursive --ipv4-prefix --ipv6-prefix --rules --json --threads --help --version"
+            opts="-r -m -h -V --policy --now --recursive --ipv4-prefix --ipv6-prefix --rules --mode --json --threads --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -259,6 +259,14 @@ _logscrub() {
                     ;;
                 --rules)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --mode)
+                    COMPREPLY=($(compgen -W "truncate hash cryptopan ipcrypt-det ipcrypt-pfx ipcrypt-nd ipcrypt-ndx ipcipher" -- "${cur}"))
+                    return 0
+                    ;;
+                -m)
+                    COMPREPLY=($(compgen -W "truncate hash cryptopan ipcrypt-det ipcrypt-pfx ipcrypt-nd ipcrypt-ndx ipcipher" -- "${cur}"))
                     return 0
                     ;;
                 --threads)

@@ -126,6 +126,14 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l now -d 'With
 complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l ipv4-prefix -d 'IPv4 bits an address may keep' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l ipv6-prefix -d 'IPv6 bits an address may keep' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l rules -d 'Take the prefixes from this rule file\'s [addresses] (the policy the logs were made with)' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -s m -l mode -d 'The scheme the files were anonymized with: under any but truncate, addresses are pseudonyms that look like addresses, so the address check is off (e-mail, credential and DoH checks still apply)' -r -f -a "truncate\t'Keep the prefix (--ipv4-prefix, --ipv6-prefix), zero the rest'
+hash\t'Keep the prefix, replace the rest by HMAC-SHA256 of the whole address (needs a key): distinct clients stay distinct, equal inputs give equal outputs'
+cryptopan\t'Crypto-PAn, prefix-preserving, 32-byte key; reversible with the key'
+ipcrypt-det\t'ipcrypt deterministic (AES-128), 16-byte key; IPv4 usually becomes IPv6-looking'
+ipcrypt-pfx\t'ipcrypt prefix-preserving, 32-byte key; the address family is kept'
+ipcrypt-nd\t'ipcrypt non-deterministic (KIASU-BC), 16-byte key; the output is NOT an address but a 48-hex-digit token, different each time'
+ipcrypt-ndx\t'ipcrypt non-deterministic (AES-XTS), 32-byte key; the output is NOT an address but a 64-hex-digit token, different each time'
+ipcipher\t'PowerDNS ipcipher, 16-byte key or a passphrase; the address family is kept'"
 complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -s r -l recursive -d 'Check files in subdirectories too (never through symbolic links)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l json -d 'One JSON object per file'

@@ -719,6 +719,11 @@ pub struct AuditArgs {
     /// Take the prefixes from this rule file's [addresses] (the policy the logs were made with).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["ipv4_prefix", "ipv6_prefix"])]
     pub rules: Option<PathBuf>,
+    /// The scheme the files were anonymized with: under any but truncate, addresses are
+    /// pseudonyms that look like addresses, so the address check is off (e-mail, credential and
+    /// DoH checks still apply).
+    #[arg(short, long, value_enum, default_value_t = Mode::Truncate, conflicts_with = "policy")]
+    pub mode: Mode,
     /// One JSON object per file.
     #[arg(long)]
     pub json: bool,

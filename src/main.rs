@@ -144,17 +144,30 @@ fn run(cli: Cli, matches: &clap::ArgMatches, out: &mut Stdout) -> Exit {
         }
         Command::Audit(a) => {
             let (mut v4, mut v6) = (a.ipv4_prefix, a.ipv6_prefix);
+            let mut kind = a.mode.kind();
             if let Some(r) = &a.rules {
                 match logscrub::rules::load(r) {
                     Ok(set) => {
                         v4 = set.addresses.v4.unwrap_or(v4);
                         v6 = set.addresses.v6.unwrap_or(v6);
+                        if let Some(k) = set.addresses.scheme
+                            && a.mode == logscrub::cli::Mode::Truncate
+                        {
+                            kind = k;
+                        }
                     }
                     Err(e) => {
                         eprintln!("logscrub: {e}");
                         return Exit::Usage;
                     }
                 }
+            }
+            if kind != logscrub::anonymize::SchemeKind::Truncate {
+                eprintln!(
+                    "logscrub: --mode {}: pseudonyms look like addresses, so the address check is off (e-mail, credential and DoH checks apply)",
+                    kind.name()
+                );
+                (v4, v6) = (32, 128);
             }
             audit_exit(app::audit::run(
                 &a.paths,

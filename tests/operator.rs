@@ -165,6 +165,34 @@ fn audit_clean_dirty_masked_and_exit_statuses() {
         .arg(d.path().join("missing.log"))
         .assert()
         .code(2);
+
+    // A file pseudonymized with --mode hash: plain audit sees addresses everywhere; told the
+    // mode, it turns the address check off and says so (issue 22).
+    let hashed = logscrub()
+        .args(["anonymize", "-q", "--mode", "hash", "--ephemeral-key"])
+        .arg(fixture("web/combined.log"))
+        .output()
+        .unwrap()
+        .stdout;
+    fs::write(d.path().join("hashed.log"), hashed).unwrap();
+    let json = |args: &[&str]| {
+        let out = logscrub()
+            .args(["audit", "--json"])
+            .args(args)
+            .arg(d.path().join("hashed.log"))
+            .output()
+            .unwrap();
+        (
+            serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let (plain, _) = json(&[]);
+    assert!(plain["address"]["count"].as_u64().unwrap() > 0);
+    let (told, stderr) = json(&["--mode", "hash"]);
+    assert_eq!(told["address"]["count"].as_u64(), Some(0));
+    assert_eq!(told["email"]["count"], plain["email"]["count"]);
+    assert!(stderr.contains("address check is off"), "{stderr}");
 }
 
 /// The progress bar appears only on a terminal (here one made by `script`), never in a pipe and
