@@ -14,6 +14,7 @@ pub mod cli;
 pub mod exit;
 pub mod format;
 pub mod glob;
+pub mod hex;
 pub mod input;
 pub mod manpage;
 pub mod output;

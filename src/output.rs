@@ -104,7 +104,7 @@ impl AtomicFile {
         let mut tmp_name = OsString::from(".");
         tmp_name.push(name);
         tmp_name.push(TMP_MARKER);
-        tmp_name.push(rnd.iter().map(|b| format!("{b:02x}")).collect::<String>());
+        tmp_name.push(crate::hex::encode(&rnd));
         let tmp = dir.join(tmp_name);
         let mut list = pending();
         let file = OpenOptions::new()

@@ -130,15 +130,9 @@ impl Key {
                 "something that is not hexadecimal".into()
             }));
         }
-        let mut key = Vec::with_capacity(len);
-        for pair in trimmed.chunks(2) {
-            let hi = (pair[0] as char).to_digit(16);
-            let lo = (pair[1] as char).to_digit(16);
-            match (hi, lo) {
-                (Some(h), Some(l)) => key.push((h * 16 + l) as u8),
-                _ => return Err(size_err("something that is not hexadecimal".into())),
-            }
-        }
+        let Some(key) = crate::hex::decode(trimmed) else {
+            return Err(size_err("something that is not hexadecimal".into()));
+        };
         if key.iter().all(|&b| b == key[0]) {
             return Err(KeyError::Constant {
                 path: path.to_owned(),
@@ -223,7 +217,7 @@ impl Key {
 
     /// The key as lower-case hex followed by a newline: the key file format.
     pub fn to_hex_line(&self) -> String {
-        let mut s: String = self.0.iter().map(|b| format!("{b:02x}")).collect();
+        let mut s = crate::hex::encode(&self.0);
         s.push('\n');
         s
     }

@@ -467,11 +467,7 @@ impl Anonymizer {
                     }
                     Mapped::Token { bytes, len } => {
                         out.extend_from_slice(&gap[copied..f.start]);
-                        const HEX: &[u8; 16] = b"0123456789abcdef";
-                        for b in &bytes[..len as usize] {
-                            out.push(HEX[(b >> 4) as usize]);
-                            out.push(HEX[(b & 15) as usize]);
-                        }
+                        crate::hex::push(out, &bytes[..len as usize]);
                         copied = f.end;
                         counts.rewritten += 1;
                     }

@@ -18,13 +18,6 @@ pub struct Decryptor {
     scheme: Scheme,
 }
 
-fn unhex(t: &[u8]) -> Option<Vec<u8>> {
-    t.len().is_multiple_of(2).then_some(())?;
-    t.chunks(2)
-        .map(|p| Some(((p[0] as char).to_digit(16)? * 16 + (p[1] as char).to_digit(16)?) as u8))
-        .collect()
-}
-
 impl Decryptor {
     /// For `kind` (a reversible scheme) with its key.
     pub fn new(kind: SchemeKind, key: &Key) -> anyhow::Result<Decryptor> {
@@ -65,7 +58,7 @@ impl Decryptor {
 
     /// Decrypts an nd/ndx hex token (tweak ‖ ciphertext).
     pub fn token(&self, hex: &[u8]) -> Option<IpAddr> {
-        let b = unhex(hex)?;
+        let b = crate::hex::decode(hex)?;
         match &self.scheme {
             Scheme::IpcryptNd(k) if b.len() == 24 => Some(from16(
                 k.decrypt(&b[..8].try_into().ok()?, b[8..].try_into().ok()?),

@@ -146,7 +146,7 @@ pub fn content_hash(path: &Path) -> anyhow::Result<String> {
         };
         h.update(&buf[..n]);
     }
-    Ok(h.finalize().iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::hex::encode(&h.finalize()))
 }
 
 /// The run lock: held while the value lives (the kernel releases it if the process dies).

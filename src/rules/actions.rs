@@ -57,11 +57,7 @@ pub fn apply(
             let mut m = mac.clone();
             m.update(v);
             let d = m.finalize().into_bytes();
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            for b in &d[..8] {
-                out.push(HEX[(b >> 4) as usize]);
-                out.push(HEX[(b & 15) as usize]);
-            }
+            crate::hex::push(out, &d[..8]);
             Ok(true)
         }
         _ if empty => Ok(false),

@@ -348,7 +348,7 @@ impl Uniques {
         let fp = key.derive(b"logscrub stats fingerprint v1\0");
         Uniques {
             aes: Aes128::new_from_slice(&k[..16]).expect("16 bytes"),
-            fingerprint: fp[..8].iter().map(|b| format!("{b:02x}")).collect(),
+            fingerprint: crate::hex::encode(&fp[..8]),
         }
     }
 
