@@ -434,12 +434,7 @@ impl RunArgs {
         self,
         now: chrono::DateTime<chrono::Utc>,
     ) -> anyhow::Result<crate::app::run::Options> {
-        let now = match &self.now {
-            Some(t) => {
-                crate::retention::date::parse_now(t).map_err(|e| usage(format!("--now {e}")))?
-            }
-            None => now,
-        };
+        let now = now_flag(self.now.as_deref(), now)?;
         let (mut policy, anonymize) = load_policy(&self.policy)?;
         if self.metrics.is_some() {
             policy.metrics = self.metrics;
@@ -638,10 +633,7 @@ impl PruneArgs {
                 "--max-age 0 would delete every matching file; add --force if that is meant"
             ));
         }
-        let now = match &self.now {
-            Some(t) => date::parse_now(t).map_err(|e| usage(format!("--now {e}")))?,
-            None => now,
-        };
+        let now = now_flag(self.now.as_deref(), now)?;
         let mut roots = Vec::new();
         for p in &self.paths {
             roots.push(crate::app::prune::root_of(p).map_err(|e| usage(e.to_string()))?);
@@ -1231,6 +1223,18 @@ fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     match (std::fs::metadata(a), std::fs::metadata(b)) {
         (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
         _ => false,
+    }
+}
+
+/// `--now TIME` (RFC 3339, YYYY-MM-DD or @EPOCH), or `default` without it: a usage error names
+/// the flag.
+pub fn now_flag(
+    flag: Option<&str>,
+    default: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<chrono::DateTime<chrono::Utc>> {
+    match flag {
+        Some(t) => crate::retention::date::parse_now(t).map_err(|e| usage(format!("--now {e}"))),
+        None => Ok(default),
     }
 }
 

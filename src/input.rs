@@ -184,6 +184,19 @@ fn sniff(mut raw: Box<dyn Read + Send>) -> Result<Input, SniffError> {
     })
 }
 
+/// The 1-based line and column (in characters) of byte `at` of `text`: where a configuration
+/// error is.
+pub fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, col)
+}
+
 /// Most bytes of a rule or policy file: they are written by hand.
 pub const CONFIG_MAX: u64 = 1 << 20;
 

@@ -115,15 +115,9 @@ fn run(cli: Cli, matches: &clap::ArgMatches, out: &mut Stdout) -> Exit {
             Err(e) => report(&anyhow::Error::new(e).context("cannot write standard output")),
         },
         Command::Audit(a) if a.policy.is_some() => {
-            let now = match &a.now {
-                Some(t) => match logscrub::retention::date::parse_now(t) {
-                    Ok(n) => n,
-                    Err(e) => {
-                        eprintln!("logscrub: --now {e}");
-                        return Exit::Usage;
-                    }
-                },
-                None => chrono::Utc::now(),
+            let now = match logscrub::cli::now_flag(a.now.as_deref(), chrono::Utc::now()) {
+                Ok(n) => n,
+                Err(e) => return report(&e),
             };
             let policy = a.policy.as_deref().expect("guarded");
             let (policy, anonymize) = match logscrub::cli::load_policy(policy) {

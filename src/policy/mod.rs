@@ -283,16 +283,7 @@ pub fn load(path: &Path) -> Result<Policy, PolicyError> {
 /// Checks policy text; relative paths are taken from `path`'s directory.
 pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
     let err = |span: Option<Range<usize>>, msg: String| {
-        let (line, col) = match span {
-            Some(s) => {
-                let before = &text[..s.start.min(text.len())];
-                (
-                    before.matches('\n').count() + 1,
-                    before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1,
-                )
-            }
-            None => (0, 0),
-        };
+        let (line, col) = span.map_or((0, 0), |s| crate::input::line_col(text, s.start));
         PolicyError {
             path: path.to_owned(),
             line,

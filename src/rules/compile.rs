@@ -111,9 +111,7 @@ struct Ctx<'t> {
 
 impl Ctx<'_> {
     fn err(&mut self, span: Range<usize>, msg: impl Into<String>) {
-        let before = &self.text[..span.start.min(self.text.len())];
-        let line = before.matches('\n').count() + 1;
-        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        let (line, col) = crate::input::line_col(self.text, span.start);
         self.errors.push(RuleError {
             line,
             col,
