@@ -23,6 +23,31 @@ use std::fmt;
 
 use template::Template;
 
+/// The host of a URL (`https://user@www.example.com:8443/a?b` gives `www.example.com:8443`,
+/// credentials dropped) and where its `scheme://` ends; `None` when `v` has no `scheme://`.
+/// One reading of referrers for the rules' `referrer-site` and for statistics.
+pub fn url_host(v: &[u8]) -> Option<(usize, &[u8])> {
+    let sep = memchr::memmem::find(v, b"://")?;
+    if sep == 0
+        || !v[..sep]
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(b))
+    {
+        return None;
+    }
+    let start = sep + 3;
+    let end = v[start..]
+        .iter()
+        .position(|b| b"/?#".contains(b))
+        .map_or(v.len(), |k| start + k);
+    let host = &v[start..end];
+    let host = match memchr::memrchr(b'@', host) {
+        Some(k) => &host[k + 1..],
+        None => host,
+    };
+    Some((start, host))
+}
+
 /// A selected log format.
 #[derive(Debug, Clone)]
 pub enum Format {

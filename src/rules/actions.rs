@@ -167,25 +167,8 @@ fn redact_params(v: &[u8], shape: Shape, globs: &[Glob], out: &mut Vec<u8>) -> b
 }
 
 fn referrer_site(v: &[u8], out: &mut Vec<u8>) -> Result<bool, Inapplicable> {
-    let sep = memchr::memmem::find(v, b"://").ok_or(Inapplicable)?;
-    if sep == 0
-        || !v[..sep]
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(b))
-    {
-        return Err(Inapplicable);
-    }
-    let host_start = sep + 3;
-    let host_end = v[host_start..]
-        .iter()
-        .position(|b| b"/?#".contains(b))
-        .map_or(v.len(), |k| host_start + k);
     // Credentials in the authority (`user:pass@host`) are dropped too.
-    let host = &v[host_start..host_end];
-    let host = match memchr::memrchr(b'@', host) {
-        Some(k) => &host[k + 1..],
-        None => host,
-    };
+    let (host_start, host) = crate::format::url_host(v).ok_or(Inapplicable)?;
     out.extend_from_slice(&v[..host_start]);
     out.extend_from_slice(host);
     out.push(b'/');

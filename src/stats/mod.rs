@@ -1060,19 +1060,7 @@ fn event_is_dnsmasq_answer(ev: Option<&[u8]>) -> bool {
 
 /// The site of a referrer URL: `https://www.example.com/a?b` → `www.example.com`.
 fn site(r: &[u8]) -> &[u8] {
-    let rest = match memchr::memmem::find(r, b"://") {
-        Some(k) => &r[k + 3..],
-        None => return r,
-    };
-    let end = rest
-        .iter()
-        .position(|b| matches!(b, b'/' | b'?' | b'#'))
-        .unwrap_or(rest.len());
-    let host = &rest[..end];
-    match memchr::memrchr(b'@', host) {
-        Some(k) => &host[k + 1..],
-        None => host,
-    }
+    crate::format::url_host(r).map_or(r, |(_, host)| host)
 }
 
 #[cfg(test)]
