@@ -75,6 +75,50 @@ static CLASS: [u8; 256] = {
     t
 };
 
+/// `t`, whole, as an address in std's syntax (a client field, a word): the common dotted quad
+/// without going through `str`, anything else by std's parser. One reading of "this text is an
+/// address" for formats, rules and statistics.
+pub fn parse_addr(t: &[u8]) -> Option<IpAddr> {
+    if let Some(a) = parse_quad(t) {
+        return Some(IpAddr::V4(a));
+    }
+    std::str::from_utf8(t).ok()?.parse().ok()
+}
+
+/// A dotted quad exactly as std writes one (no leading zero), without going through `str`.
+fn parse_quad(t: &[u8]) -> Option<Ipv4Addr> {
+    let mut o = [0u8; 4];
+    let mut k = 0;
+    let mut n: u32 = 0;
+    let mut digits = 0;
+    for &b in t {
+        match b {
+            b'0'..=b'9' => {
+                if digits > 0 && n == 0 {
+                    return None; // a leading zero
+                }
+                n = n * 10 + u32::from(b - b'0');
+                digits += 1;
+                if n > 255 || digits > 3 {
+                    return None;
+                }
+            }
+            b'.' if digits > 0 && k < 3 => {
+                o[k] = n as u8;
+                k += 1;
+                n = 0;
+                digits = 0;
+            }
+            _ => return None,
+        }
+    }
+    if k != 3 || digits == 0 {
+        return None;
+    }
+    o[3] = n as u8;
+    Some(Ipv4Addr::from(o))
+}
+
 /// True for bytes that may appear inside an address literal (used to choose safe cut points).
 pub fn is_address_byte(b: u8) -> bool {
     CLASS[b as usize] != 0

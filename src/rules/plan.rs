@@ -212,10 +212,10 @@ fn matches_exclude(e: &Exclude, line: &[u8], f: &Fields) -> bool {
     }
     if !e.client.is_empty() {
         let ip = span(line, f, Std::Client).and_then(|v| {
-            let t = std::str::from_utf8(v).ok()?;
-            let t = t.trim_start_matches('[').trim_end_matches(']');
-            let t = t.split('%').next()?;
-            t.parse::<IpAddr>().ok()
+            let v = v.strip_prefix(b"[").unwrap_or(v);
+            let v = v.strip_suffix(b"]").unwrap_or(v);
+            let v = v.split(|&b| b == b'%').next()?;
+            crate::anonymize::scan::parse_addr(v)
         });
         let Some(ip) = ip else { return false };
         let ip = match ip {

@@ -388,10 +388,7 @@ impl Uniques {
             .strip_prefix(b"[")
             .and_then(|t| t.strip_suffix(b"]"))
             .unwrap_or(text);
-        let parsed = match parse_v4(t) {
-            Some(a) => Some(IpAddr::V4(a)),
-            None => parse_ip(t).or_else(|| parse_ip(strip_port(text)?)),
-        };
+        let parsed = parse_ip(t).or_else(|| parse_ip(strip_port(text)?));
         match parsed {
             Some(IpAddr::V4(a)) => (self.hash(4, &a.octets()), Some(IpAddr::V4(a))),
             Some(IpAddr::V6(a)) => match a.to_ipv4_mapped() {
@@ -417,7 +414,7 @@ fn parse_ip(t: &[u8]) -> Option<IpAddr> {
         Some(i) => &t[..i],
         None => t,
     };
-    std::str::from_utf8(t).ok()?.parse().ok()
+    crate::anonymize::scan::parse_addr(t)
 }
 
 /// `[v6]:port` → `v6`; `v4:port`, `addr#port` → the address text; `None` when there is no port.
@@ -432,41 +429,6 @@ fn strip_port(t: &[u8]) -> Option<&[u8]> {
     // A single colon: IPv4 with a port (IPv6 has several and was tried whole).
     let i = memchr::memchr(b':', t)?;
     (memchr::memrchr(b':', t) == Some(i)).then(|| &t[..i])
-}
-
-/// Dotted-quad IPv4 (the common client), without going through `str`; `None` for anything else
-/// (then std's parser decides).
-fn parse_v4(t: &[u8]) -> Option<std::net::Ipv4Addr> {
-    let mut o = [0u8; 4];
-    let mut k = 0;
-    let mut n: u32 = 0;
-    let mut digits = 0;
-    for &b in t {
-        match b {
-            b'0'..=b'9' => {
-                if digits > 0 && n == 0 {
-                    return None; // a leading zero
-                }
-                n = n * 10 + u32::from(b - b'0');
-                digits += 1;
-                if n > 255 || digits > 3 {
-                    return None;
-                }
-            }
-            b'.' if digits > 0 && k < 3 => {
-                o[k] = n as u8;
-                k += 1;
-                n = 0;
-                digits = 0;
-            }
-            _ => return None,
-        }
-    }
-    if k != 3 || digits == 0 {
-        return None;
-    }
-    o[3] = n as u8;
-    Some(std::net::Ipv4Addr::from(o))
 }
 
 /// Per-worker counting: a state and scratch space.
@@ -1101,7 +1063,10 @@ mod tests {
             "1.2.3.04",
         ] {
             let std = t.parse::<std::net::Ipv4Addr>().ok();
-            let fast = parse_v4(t.as_bytes());
+            let fast = crate::anonymize::scan::parse_addr(t.as_bytes()).map(|ip| match ip {
+                IpAddr::V4(a) => a,
+                IpAddr::V6(_) => unreachable!("a v4 text"),
+            });
             assert!(fast.is_none() || fast == std, "{t}: {fast:?} vs {std:?}");
             if !t.contains(".0") && !t.starts_with('0') {
                 assert_eq!(fast, std, "{t}");

@@ -167,7 +167,7 @@ pub fn client_port(
 /// A client written as `addr`, `addr:port` or `[v6]:port`: a word that is an address as a whole
 /// is taken whole (a bare IPv6 address is not split at its last colon). Records client and port.
 pub fn client(s: &[u8], a: usize, b: usize, f: &mut crate::format::Fields) -> Result<(), Col> {
-    let whole = std::str::from_utf8(&s[a..b]).is_ok_and(|t| t.parse::<std::net::IpAddr>().is_ok());
+    let whole = crate::anonymize::scan::parse_addr(&s[a..b]).is_some();
     if whole {
         f.std(crate::format::Std::Client, a, b);
         return Ok(());

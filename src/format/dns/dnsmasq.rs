@@ -118,5 +118,5 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
 }
 
 fn is_ip(b: &[u8]) -> bool {
-    std::str::from_utf8(b).is_ok_and(|t| t.parse::<std::net::IpAddr>().is_ok())
+    crate::anonymize::scan::parse_addr(b).is_some()
 }
