@@ -322,8 +322,37 @@ pub fn render(cmd: &Command) -> String {
     let leaves = leaves(cmd);
     for (path, sub) in &leaves {
         out.push_str(&format!(".B logscrub {}\n[\\fIOPTIONS\\fR]", esc(path)));
-        if sub.get_arguments().any(|a| a.is_positional()) {
-            out.push_str(" [\\fIFILE\\fR...]");
+        // Required options, then the operands by their own names, `...` when repeated and in
+        // brackets when optional.
+        let value = |a: &clap::Arg| {
+            a.get_value_names()
+                .and_then(|v| v.first())
+                .map_or_else(|| a.get_id().as_str().to_uppercase(), |v| v.to_string())
+        };
+        for a in sub
+            .get_arguments()
+            .filter(|a| !a.is_positional() && a.is_required_set())
+        {
+            if let Some(long) = a.get_long() {
+                out.push_str(&format!(
+                    " \\fB\\-\\-{}\\fR \\fI{}\\fR",
+                    esc(long),
+                    esc(&value(a))
+                ));
+            }
+        }
+        for a in sub.get_arguments().filter(|a| a.is_positional()) {
+            let many = matches!(a.get_action(), clap::ArgAction::Append);
+            let name = format!(
+                "\\fI{}\\fR{}",
+                esc(&value(a)),
+                if many { "..." } else { "" }
+            );
+            if a.is_required_set() {
+                out.push_str(&format!(" {name}"));
+            } else {
+                out.push_str(&format!(" [{name}]"));
+            }
         }
         out.push_str("\n.br\n");
     }
