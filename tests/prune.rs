@@ -330,3 +330,23 @@ fn refusals_and_errors() {
         "even with --force, a future-dated file is not past any window"
     );
 }
+
+/// The plan comes in path order, whatever order the directory lists files in (issue 22).
+#[test]
+fn the_plan_is_in_path_order() {
+    let d = tempfile::tempdir().unwrap();
+    for k in [7, 3, 19, 1, 12, 5, 16, 9, 2, 14] {
+        std::fs::write(d.path().join(format!("access.log-202601{k:02}")), "x").unwrap();
+    }
+    let out = logscrub()
+        .args(["prune", "--dry-run", "--max-age", "1d", "--now", NOW])
+        .arg(d.path().join("access.log-*"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let paths: Vec<&str> = text.lines().filter_map(|l| l.split(' ').nth(2)).collect();
+    assert_eq!(paths.len(), 10, "{text}");
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+}

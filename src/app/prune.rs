@@ -73,7 +73,9 @@ pub fn run(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Res
     for e in &w.errors {
         writeln!(err, "logscrub: {e}")?;
     }
-    let decisions = plan::plan(&w.entries, &o.policy, o.now);
+    let mut decisions = plan::plan(&w.entries, &o.policy, o.now);
+    // In path order, whatever order the directories listed them in (issue 22).
+    decisions.sort_by_cached_key(|d| path_of(&o.roots, &w.entries[d.entry]));
     let mut audit = match &o.audit_log {
         Some(p) if !o.dry_run => Some(
             OpenOptions::new()

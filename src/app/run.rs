@@ -348,7 +348,9 @@ impl Job<'_> {
         let roots = source_roots(self.src);
         self.remove_leftovers(&roots);
         let now = self.o.now;
-        let (listed, errors) = rotated_files(self.src, &roots, now);
+        let (mut listed, errors) = rotated_files(self.src, &roots, now);
+        // Work and report in path order, not in the order the directories list files.
+        listed.sort_by(|a, b| a.1.cmp(&b.1));
         for e in &errors {
             self.problem(e);
         }
