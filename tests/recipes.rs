@@ -271,6 +271,25 @@ fn systemd_run_units() {
     let service = contrib("systemd/logscrub-run.service");
     assert_eq!(value_of(&service, "Type"), "oneshot");
     assert_eq!(value_of(&service, "SuccessExitStatus"), "5");
+    // ProtectSystem=strict: every directory the example policies write reports to is writable
+    // (issue 22: /var/www/stats was not).
+    let writable = value_of(&service, "ReadWritePaths");
+    for p in std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/policies")).unwrap() {
+        let text = std::fs::read_to_string(p.unwrap().path()).unwrap();
+        for report in text.lines().filter(|l| l.starts_with("reports")) {
+            for path in report.split('"').skip(1).step_by(2) {
+                let dir = std::path::Path::new(path)
+                    .parent()
+                    .unwrap()
+                    .to_str()
+                    .unwrap();
+                assert!(
+                    writable.contains(dir),
+                    "{dir} is not in ReadWritePaths: {writable}"
+                );
+            }
+        }
+    }
     let d = rotated_site();
     let o = sh(&localize(value_of(&service, "ExecStart"), d.path()), None);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
