@@ -865,7 +865,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__run)
-            opts="-p -n -q -h -V --policy --dry-run --json --metrics --now --quiet --threads --help --version"
+            opts="-p -n -q -v -h -V --policy --dry-run --json --metrics --now --quiet --verbose --threads --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

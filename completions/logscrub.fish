@@ -191,6 +191,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand run" -l threads -d 'Wo
 complete -c logscrub -n "__fish_logscrub_using_subcommand run" -s n -l dry-run -d 'Print what would be anonymized and deleted, and change nothing (no lock, no state written)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand run" -l json -d 'Print the actions and the summary as one JSON document on stdout'
 complete -c logscrub -n "__fish_logscrub_using_subcommand run" -s q -l quiet -d 'Print only problems (no actions, no summary)'
+complete -c logscrub -n "__fish_logscrub_using_subcommand run" -s v -l verbose -d 'Also list the files left as they are, and why (live, not due yet, inside their window, keep-forever)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand run" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logscrub -n "__fish_logscrub_using_subcommand run" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -s m -l mode -d 'The scheme the addresses were encrypted with' -r -f -a "truncate\t'Keep the prefix (--ipv4-prefix, --ipv6-prefix), zero the rest'

@@ -424,8 +424,12 @@ pub struct RunArgs {
     #[arg(long, value_name = "TIME")]
     pub now: Option<String>,
     /// Print only problems (no actions, no summary).
-    #[arg(short, long)]
+    #[arg(short, long, conflicts_with = "verbose")]
     pub quiet: bool,
+    /// Also list the files left as they are, and why (live, not due yet, inside their window,
+    /// keep-forever).
+    #[arg(short, long)]
+    pub verbose: bool,
 }
 
 impl RunArgs {
@@ -448,6 +452,7 @@ impl RunArgs {
             json: self.json,
             now,
             quiet: self.quiet,
+            verbose: self.verbose,
         })
     }
 }

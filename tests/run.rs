@@ -178,6 +178,21 @@ fn dry_run_shows_the_plan_and_changes_nothing() {
         .success()
         .stdout(contains("would anonymize").and(contains("access.log.1 (raw, 2d")))
         .stdout(contains("would delete").and(contains("access.log-20261101.gz (anonymized")))
+        // Without -v, only actions.
+        .stdout(contains("left ").not());
+    // -v also lists what is left as it is, and why (issue 22).
+    logscrub()
+        .args(["run", "--dry-run", "-v", "--now", NOW, "--policy"])
+        .arg(&s.policy)
+        .assert()
+        .success()
+        .stdout(contains("access.log (live: still written, never touched)"))
+        .stdout(contains(
+            "access.log.3 (raw, not due: 12h 0m old by mtime < anonymize-after 1d)",
+        ))
+        .stdout(contains(
+            "access.log-20261001 (anonymized, keep-forever *-20261001*)",
+        ))
         .stdout(contains("would remove leftover"))
         .stderr(contains("dry run: source=web anonymized=4"));
     assert_same(

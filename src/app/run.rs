@@ -45,6 +45,8 @@ pub struct Options {
     pub now: DateTime<Utc>,
     /// Print only problems.
     pub quiet: bool,
+    /// Also list the files left as they are, and why.
+    pub verbose: bool,
 }
 
 /// What happened to one source.
@@ -301,6 +303,21 @@ impl Job<'_> {
         self.sr.errors += 1;
     }
 
+    /// With --verbose (text output): a file left as it is, and why. Not an action.
+    fn note(&mut self, path: &Path, why: &str) {
+        if self.o.verbose
+            && !self.o.json
+            && !self.o.quiet
+            && let Err(e) = writeln!(
+                self.out,
+                "left {} ({why})",
+                escape(path.as_os_str().as_encoded_bytes())
+            )
+        {
+            self.out_error.get_or_insert(e);
+        }
+    }
+
     fn act(&mut self, action: ActionKind, path: &Path, reason: String) {
         let a = Action {
             source: self.src.name.clone(),
@@ -351,6 +368,11 @@ impl Job<'_> {
         let (mut listed, errors) = rotated_files(self.src, &roots, now);
         // Work and report in path order, not in the order the directories list files.
         listed.sort_by(|a, b| a.1.cmp(&b.1));
+        if self.o.verbose {
+            for p in live_files(self.src, &roots, now) {
+                self.note(&p, "live: still written, never touched");
+            }
+        }
         for e in &errors {
             self.problem(e);
         }
@@ -373,9 +395,16 @@ impl Job<'_> {
                     continue;
                 }
                 let Some((age, from)) = age(&f.entry, self.src, now) else {
+                    self.note(&f.path, "raw, no age (no date in its name)");
                     continue;
                 };
                 if age < after {
+                    let why = format!(
+                        "raw, not due: {} old by {from} < anonymize-after {}",
+                        show(age),
+                        show(after)
+                    );
+                    self.note(&f.path, &why);
                     continue;
                 }
                 let reason = format!(
@@ -655,6 +684,18 @@ impl Job<'_> {
             };
             for d in plan::plan(&entries, &policy, self.o.now) {
                 if !d.delete {
+                    let path = roots[entries[d.entry].root]
+                        .dir
+                        .join(&entries[d.entry].name);
+                    let why = format!(
+                        "{}, {}",
+                        if anonymized { "anonymized" } else { "raw" },
+                        match &d.reason {
+                            plan::Reason::Excluded(g) => format!("keep-forever {g}"),
+                            r => r.describe(key),
+                        }
+                    );
+                    self.note(&path, &why);
                     continue;
                 }
                 let e = &entries[d.entry];
@@ -926,6 +967,25 @@ pub fn rotated_files(
         files.push((e, path));
     }
     (files, errors)
+}
+
+/// The live files of a source (still written; `run` never touches them), in path order.
+fn live_files(src: &Source, roots: &[Root], now: DateTime<Utc>) -> Vec<PathBuf> {
+    let w = walk::walk(
+        roots,
+        walk::Options {
+            recursive: false,
+            include_symlinks: false,
+        },
+    );
+    let mut live: Vec<PathBuf> = w
+        .entries
+        .iter()
+        .filter(|e| src.is_live(e.name.as_encoded_bytes(), now))
+        .map(|e| roots[e.root].dir.join(&e.name))
+        .collect();
+    live.sort();
+    live
 }
 
 /// True when a file of `src` should be anonymized by `now` (it is at least `anonymize-after` old).
