@@ -180,6 +180,8 @@ fn run(cli: Cli, matches: &clap::ArgMatches, out: &mut Stdout) -> Exit {
         Command::Detect { files, json } => {
             match app::detect::run(&files, json, out, &mut std::io::stderr()) {
                 Ok(0) => Exit::Ok,
+                // None could be read: an error; some: the rest was done.
+                Ok(n) if n as usize == files.len() => Exit::Error,
                 Ok(_) => Exit::Partial,
                 Err(e) => report(&e),
             }

@@ -61,12 +61,20 @@ fn detect_names_every_fixture_format() {
         (v["format"].as_str(), v["confidence"].as_f64()),
         (Some("combined"), Some(1.0))
     );
+    // Nothing could be read: an error (1); some files: partial (4).
     logscrub()
         .arg("detect")
         .arg(fixture("web/no-such.log"))
         .assert()
-        .code(4)
+        .code(1)
         .stderr(contains("cannot open"));
+    logscrub()
+        .arg("detect")
+        .arg(fixture("web/no-such.log"))
+        .arg(fixture("web/combined.log"))
+        .assert()
+        .code(4)
+        .stdout(contains("combined"));
 }
 
 #[test]
