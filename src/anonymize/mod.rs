@@ -455,10 +455,15 @@ impl Anonymizer {
                 match self.map(f.ip, cache) {
                     Mapped::To(new) => {
                         out.extend_from_slice(&gap[copied..f.start]);
-                        // A literal touching other address bytes keeps its shape.
-                        let dot_after = gap.get(f.end) == Some(&b'.');
+                        // A literal touching other address bytes keeps its shape (rare: the
+                        // byte after it is looked at only then).
                         if !f.shaped
-                            || !scan::write_shaped(out, &gap[f.start..f.end], new, dot_after)
+                            || !scan::write_shaped(
+                                out,
+                                &gap[f.start..f.end],
+                                new,
+                                gap.get(f.end) == Some(&b'.'),
+                            )
                         {
                             write_ip(out, new, f.colons);
                         }

@@ -1170,13 +1170,10 @@ fn write_v6_shaped(out: &mut Vec<u8>, text: &[u8], new: Ipv6Addr, dot_after: boo
         if segs[slot] == old[slot] {
             out.extend_from_slice(&text[s..e]);
         } else if dot_after && tail.is_none() && k + 1 == count {
-            let v = segs[slot];
-            out.extend(
-                HEX_DIGITS
-                    .iter()
-                    .rev()
-                    .map(|&sh| b"0123456789abcdef"[(v >> sh) as usize & 15]),
-            );
+            // Four digits, leading zeros included.
+            let (t, digits) = hex_group(segs[slot]);
+            out.extend(std::iter::repeat_n(b'0', 4 - digits));
+            out.extend_from_slice(&t[..digits]);
         } else {
             let (t, digits) = hex_group(segs[slot]);
             out.extend_from_slice(&t[..digits]);
@@ -1190,9 +1187,6 @@ fn write_v6_shaped(out: &mut Vec<u8>, text: &[u8], new: Ipv6Addr, dot_after: boo
     }
     true
 }
-
-/// Shifts of a group's four hex digits, least significant first.
-const HEX_DIGITS: [u16; 4] = [0, 4, 8, 12];
 
 /// Each octet's decimal text, padded to three bytes, and its length in the fourth byte.
 static DECIMAL: [[u8; 4]; 256] = {
