@@ -627,7 +627,7 @@ mod tests {
             // Touching literals keep their shape, so a second pass splits them the same way.
             (
                 "2001:db8:0:1::2001:db8:0:1::A2A2",
-                "2001:db8:0:0::0:0:0:0::0",
+                "2001:db8:0:0::0:0:0:1::0",
             ),
             (
                 "20:DB801:db::12::198n51.100.45",
@@ -652,6 +652,11 @@ mod tests {
                 "%20192.0.2.1 2019.0.2.1 256.1.2.3",
                 "%20192.0.2.0 2019.0.2.0 256.1.2.0",
             ),
+            // `::` stands for at least one zero group: `::` and eight groups is no address, its
+            // first seven groups are one that touches the eighth (written `3a:0:2::` after `%`,
+            // it made the escape `%3a` in a second pass).
+            ("%::3A:0:2:8:1:4:2:1", "%::3A:0:0:0:0:0:0:1"),
+            ("y::1:2:3:4:5:6:7:8", "y::1:2:0:0:0:0:0:8"),
         ] {
             let first = rewrite(&a, line);
             assert_eq!(first, once, "{line}");

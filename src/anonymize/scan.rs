@@ -857,7 +857,8 @@ fn parse_v6(s: &[u8], i0: usize, end: usize) -> Option<V6> {
         }
         groups[n] = v;
         n += 1;
-        if (gap.is_some() && n <= 7) || n == 8 {
+        // `::` stands for at least one group of zeros (RFC 4291): with it, seven groups at most.
+        if (gap.is_some() && n <= 7) || (gap.is_none() && n == 8) {
             best = Some((i, groups, n, gap));
         }
         if n == 8 {
@@ -1608,7 +1609,7 @@ mod tests {
             }
             groups[n] = v;
             n += 1;
-            if (gap.is_some() && n <= 7) || n == 8 {
+            if (gap.is_some() && n <= 7) || (gap.is_none() && n == 8) {
                 best = Some((i, groups, n, gap));
             }
             if n == 8 {
