@@ -15,7 +15,8 @@ use logscrub::anonymize::scan::find_each;
 use logscrub::anonymize::{Anonymizer, Cache, Key, Scheme};
 use logscrub::format::{Format, FormatChoice};
 use logscrub::input::{Piece, PieceKind};
-use logscrub::pipeline::{Engine, OnUnparsed, WorkerCtx};
+use logscrub::pipeline::{Engine, WorkerCtx};
+use logscrub::rules::OnUnparsed;
 use logscrub::stats::{Collector, Granularity, State, Uniques};
 
 fn corpus() -> Vec<u8> {
@@ -127,11 +128,11 @@ fn benches(c: &mut Criterion) {
 
     // What one `audit` worker does with a piece: the anonymized corpus, clean of addresses.
     let anonymized = engine.process(&piece, &mut ctx).out;
-    let (n, per) = logscrub::app::audit::scan_piece(&anonymized, 24, 48);
+    let (n, per) = logscrub::cmd::audit::scan_piece(&anonymized, 24, 48);
     assert_eq!(n as usize, lines.len());
     assert_eq!(per[0].0, 0, "no address left after truncation");
     g.bench_function("audit/anonymized", |b| {
-        b.iter(|| logscrub::app::audit::scan_piece(black_box(&anonymized), 24, 48).0)
+        b.iter(|| logscrub::cmd::audit::scan_piece(black_box(&anonymized), 24, 48).0)
     });
 
     let uniques = Uniques::from_key(&Key::from_bytes([7u8; 32]));

@@ -148,8 +148,8 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand completions" -s h -l h
 complete -c logscrub -n "__fish_logscrub_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s f -l format -d 'Log format (as for anonymize; see `logscrub formats`)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s r -l rules -d 'Apply this rule file first: its [[exclude]] lines are not counted, its field actions change what is counted' -r -F
-complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l bucket -d 'Time-series bucket' -r -f -a "day\t'One bucket per day'
-hour\t'One bucket per hour'"
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l bucket -d 'Time-series bucket' -r -f -a "day\t'One bucket per day (`2026-11-01`)'
+hour\t'One bucket per hour (`2026-11-01T13`)'"
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l tz -d 'Offset from UTC (+01:00, -05:00) of the bucket boundaries and of times the logs write without a zone (BIND, syslog, dnsmasq); default UTC. Times with a zone are read as written' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l year -d 'The year of times written without one (syslog, dnsmasq); default: the year of the file\'s modification time (the year before for dates that would lie in its future)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l key-file -d 'Key file for the unique counts (32 bytes, hex; `logscrub keygen`): states made with the same key merge. Without it a random key is used and the state merges with nothing else' -r -F

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The crash-safety soak: the kill tests of tests/run.rs with many trials (default 300), on a
+# The crash-safety soak: the kill tests of tests/integration/run.rs with many trials (default 300), on a
 # release build and on files of about 20 MB (LOGSCRUB_CRASH_REPEAT, the fixture repeated), so
 # kills land mid-write. Each trial kills `logscrub run` (SIGKILL) and `logscrub anonymize
 # --in-place` (SIGKILL and SIGTERM in turn) at a random moment and checks that every file is the
@@ -11,4 +11,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LOGSCRUB_CRASH_TRIALS="${1:-300}" LOGSCRUB_CRASH_REPEAT="${2:-320}" \
-  cargo test --release --test run -- sigkill killed --nocapture
+  cargo test --release --test integration run:: -- sigkill killed --nocapture

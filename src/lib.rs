@@ -8,9 +8,11 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod anonymize;
-pub mod app;
 pub mod bytes;
 pub mod cli;
+pub mod cmd;
+pub mod defaults;
+pub mod driver;
 pub mod exit;
 pub mod format;
 pub mod glob;

@@ -3,7 +3,7 @@
 //! Why not `clap_mangen`: it renders one page per command and only names subcommands, while an
 //! operator wants one `logscrub(1)` with every subcommand's options, plus EXAMPLES, EXIT STATUS
 //! and FILES. Rendering roff from `clap::Command` takes a page of code and keeps the page in step
-//! with `--help` by construction. `man/logscrub.1` is committed; `tests/man.rs` fails when it is
+//! with `--help` by construction. `man/logscrub.1` is committed; `tests/integration/man.rs` fails when it is
 //! stale and rewrites it with `UPDATE_MAN=1`.
 
 use clap::Command;

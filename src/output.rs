@@ -289,6 +289,20 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
+/// Writes text atomically to a file, or to stdout.
+pub fn write_text(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
+    match path {
+        Some(p) => crate::output::write_atomic(p, |w| w.write_all(text.as_bytes())),
+        None => {
+            let mut out = anyhow::Context::context(stdout_file(), "cannot open standard output")?;
+            anyhow::Context::context(
+                out.write_all(text.as_bytes()),
+                "cannot write standard output",
+            )
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

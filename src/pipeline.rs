@@ -1,10 +1,5 @@
-//! The streaming driver: pieces in, anonymized pieces out, in order, in parallel.
-//!
-//! This is the only place that knows about threads. The loop keeps one batch of pieces in the
-//! rayon pool while the calling side writes the previous batch's output and reads the next batch
-//! (`rayon::join`), so reading, processing and writing overlap, and output order is the input
-//! order by construction (results are collected by index). Memory is bounded: at most three
-//! batches of `chunk`-sized pieces exist at once.
+//! `anonymize`'s work: pieces in, anonymized pieces out, in order, in parallel (through
+//! `crate::driver`, which keeps reading, processing and writing overlapped and in order).
 //!
 //! Per-line work ([`Engine::process`]) is plain single-threaded code: parse with the format,
 //! redact a client written as a host name, then scan the whole line for address literals. Each
@@ -12,7 +7,6 @@
 //! piece, never shared.
 
 use std::io::{self, Read, Write};
-use std::sync::Mutex;
 
 use flate2::write::GzEncoder;
 use memchr::memchr_iter;
@@ -21,20 +15,10 @@ use serde::Serialize;
 use std::sync::Arc;
 
 use crate::anonymize::{Anonymizer, Cache, Edits};
+use crate::driver::{Flow, PerThread};
 use crate::format::{Fields, Format, Name, Std};
 use crate::input::{Chunker, Piece, PieceKind};
-use crate::rules::{RulePlan, RuleScratch};
-
-/// What to do with a line that does not match the format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OnUnparsed {
-    /// Scrub every address in it and write it (the default).
-    Scrub,
-    /// Leave it out of the output, counted.
-    Drop,
-    /// Stop with an error naming the line.
-    Fail,
-}
+use crate::rules::{OnUnparsed, RulePlan, RuleScratch};
 
 /// The fields [`Engine::line`] reads when there are no rules.
 const NEEDED_WITHOUT_RULES: u64 = crate::format::fields::mask(&[Std::Client, Std::Ecs]);
@@ -106,32 +90,8 @@ pub struct WorkerCtx {
     rule_scratch: RuleScratch,
 }
 
-/// One [`WorkerCtx`] per pool thread, each used only by its own thread.
-pub struct Workers(Vec<Mutex<WorkerCtx>>);
-
-impl Workers {
-    /// Scratch state for every thread of the current rayon pool.
-    pub fn new() -> Self {
-        Workers(
-            (0..rayon::current_num_threads().max(1))
-                .map(|_| Mutex::default())
-                .collect(),
-        )
-    }
-
-    fn with<T>(&self, f: impl FnOnce(&mut WorkerCtx) -> T) -> T {
-        let i = rayon::current_thread_index().unwrap_or(0) % self.0.len();
-        // A worker panicking mid-piece would poison only its scratch state; the run is over then.
-        let mut ctx = self.0[i].lock().unwrap_or_else(|e| e.into_inner());
-        f(&mut ctx)
-    }
-}
-
-impl Default for Workers {
-    fn default() -> Self {
-        Self::new()
-    }
-}
+/// One [`WorkerCtx`] per pool thread.
+pub type Workers = PerThread<WorkerCtx>;
 
 /// The result of processing one piece.
 pub struct Processed {
@@ -332,9 +292,6 @@ pub enum StreamError {
     Unparsed(Stop, Counts),
 }
 
-/// Pieces processed together in one parallel batch, per pool thread.
-const BATCH_PER_THREAD: usize = 8;
-
 /// Streams `chunker` through `engine` into `sink`, in order. Returns the counts.
 pub fn run<R: Read + Send>(
     engine: &Engine,
@@ -342,70 +299,33 @@ pub fn run<R: Read + Send>(
     chunker: &mut Chunker<R>,
     sink: &mut (dyn Write + Send),
 ) -> Result<Counts, StreamError> {
-    let batch = BATCH_PER_THREAD * rayon::current_num_threads().max(1);
-    let read_batch = |c: &mut Chunker<R>| -> Result<Vec<Piece>, StreamError> {
-        let mut v = Vec::with_capacity(batch);
-        while v.len() < batch {
-            match c.next_piece().map_err(StreamError::Read)? {
-                Some(p) => v.push(p),
-                None => break,
-            }
-        }
-        Ok(v)
-    };
-    let write_all =
-        |sink: &mut (dyn Write + Send), outs: &[Processed]| -> Result<(), StreamError> {
-            for o in outs {
-                sink.write_all(&o.out).map_err(StreamError::Write)?;
-            }
-            Ok(())
-        };
-
     let mut total = Counts::default();
-    let mut pending: Vec<Processed> = Vec::new();
-    // Output buffers of written batches, used again (at most two batches' worth exist).
-    let mut spare: Vec<Vec<u8>> = Vec::new();
-    let mut next = read_batch(chunker)?;
-    while !next.is_empty() {
-        let cur = std::mem::take(&mut next);
-        let bufs: Vec<Vec<u8>> = cur
-            .iter()
-            .map(|_| spare.pop().unwrap_or_default())
-            .collect();
-        let (outs, io) = rayon::join(
-            || {
-                use rayon::prelude::*;
-                cur.par_iter()
-                    .zip(bufs)
-                    .map(|(p, buf)| workers.with(|ctx| engine.process_into(p, ctx, buf)))
-                    .collect::<Vec<_>>()
-            },
-            || -> Result<Vec<Piece>, StreamError> {
-                write_all(sink, &pending)?;
-                read_batch(chunker)
-            },
-        );
-        next = io?;
-        for p in cur {
-            chunker.recycle(p.data);
-        }
-        spare.extend(std::mem::take(&mut pending).into_iter().map(|o| o.out));
-        pending = outs;
-        for (k, o) in pending.iter().enumerate() {
+    let mut stop = None;
+    crate::driver::ordered(
+        chunker,
+        workers,
+        |piece, ctx, spare: Option<Processed>| {
+            engine.process_into(piece, ctx, spare.map(|p| p.out).unwrap_or_default())
+        },
+        |o| {
+            sink.write_all(&o.out).map_err(StreamError::Write)?;
             if let Some((idx, col)) = o.stop {
-                let stop = Stop {
+                stop = Some(Stop {
                     line: total.lines + idx + 1,
                     col: col + 1,
-                };
+                });
                 total.add(&o.counts);
-                write_all(sink, &pending[..=k])?;
-                return Err(StreamError::Unparsed(stop, total));
+                return Ok(Flow::Stop);
             }
             total.add(&o.counts);
-        }
+            Ok(Flow::Go)
+        },
+        StreamError::Read,
+    )?;
+    match stop {
+        Some(s) => Err(StreamError::Unparsed(s, total)),
+        None => Ok(total),
     }
-    write_all(sink, &pending)?;
-    Ok(total)
 }
 
 #[cfg(test)]

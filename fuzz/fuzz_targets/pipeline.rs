@@ -6,7 +6,8 @@ use libfuzzer_sys::fuzz_target;
 use logscrub::anonymize::{Anonymizer, Scheme};
 use logscrub::format::{Format, FormatChoice};
 use logscrub::input::Chunker;
-use logscrub::pipeline::{self, Engine, OnUnparsed, Workers};
+use logscrub::pipeline::{self, Engine, Workers};
+use logscrub::rules::OnUnparsed;
 
 fuzz_target!(|data: &[u8]| {
     for name in ["raw", "combined", "vhost_combined", "json"] {

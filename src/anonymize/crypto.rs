@@ -1,5 +1,5 @@
 //! Standard pseudonymization schemes, exact to their published specifications and test vectors
-//! (`testdata/vectors/`, checked by `tests/vectors.rs`):
+//! (`testdata/vectors/`, checked by `tests/integration/vectors.rs`):
 //!
 //! * Crypto-PAn (Xu, Fan, Ammar, Moon; the 2002 reference `panonymizer.cpp`): prefix-preserving,
 //!   32-byte key (AES-128 key ‖ pad seed). IPv6 uses the same construction over 128 bits (the pad

@@ -25,24 +25,27 @@ use scan::{Found, find_each, write_ip};
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
-/// The schemes by name, with what their keys are.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The schemes by name, with what their keys are. The doc comments are `--mode` help.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SchemeKind {
-    /// `truncate`
+    /// Keep the prefix (--ipv4-prefix, --ipv6-prefix), zero the rest.
     Truncate,
-    /// `hash`
+    /// Keep the prefix, replace the rest by HMAC-SHA256 of the whole address (needs a key):
+    /// distinct clients stay distinct, equal inputs give equal outputs.
     Hash,
-    /// `cryptopan`
+    /// Crypto-PAn, prefix-preserving, 32-byte key; reversible with the key.
     Cryptopan,
-    /// `ipcrypt-det`
+    /// ipcrypt deterministic (AES-128), 16-byte key; IPv4 usually becomes IPv6-looking.
     IpcryptDet,
-    /// `ipcrypt-pfx`
+    /// ipcrypt prefix-preserving, 32-byte key; the address family is kept.
     IpcryptPfx,
-    /// `ipcrypt-nd`
+    /// ipcrypt non-deterministic (KIASU-BC), 16-byte key; the output is NOT an address but a
+    /// 48-hex-digit token, different each time.
     IpcryptNd,
-    /// `ipcrypt-ndx`
+    /// ipcrypt non-deterministic (AES-XTS), 32-byte key; the output is NOT an address but a
+    /// 64-hex-digit token, different each time.
     IpcryptNdx,
-    /// `ipcipher`
+    /// PowerDNS ipcipher, 16-byte key or a passphrase; the address family is kept.
     Ipcipher,
 }
 

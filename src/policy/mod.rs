@@ -5,7 +5,7 @@
 //! file, ...) and its windows: `anonymize-after` (raw rotated files older than this are
 //! anonymized in place), `raw-retention` (a raw file older than this is deleted, even when it
 //! could not be anonymized: the backstop of the promise), `retention` (anonymized files), and
-//! `keep-forever` (never deleted). The nightly job itself is in `crate::app::run`; the
+//! `keep-forever` (never deleted). The nightly job itself is in `crate::cmd::run`; the
 //! bookkeeping that makes it idempotent in [`state`].
 //!
 //! ```toml
@@ -26,6 +26,7 @@
 //! every error names `file:line:col`. Relative paths are taken from the policy file's directory,
 //! so a policy and its rule and key files can travel together.
 
+pub mod discover;
 pub mod state;
 
 use std::fmt;
@@ -170,7 +171,7 @@ pub struct Statistics {
     /// Differential-privacy noise for the reports (ε per published number).
     pub dp_epsilon: Option<f64>,
     /// Reports to write after each run, their format from the extension (.html .json .csv .md).
-    pub reports: Vec<(PathBuf, crate::app::stats::ReportFormat)>,
+    pub reports: Vec<(PathBuf, crate::stats::report::ReportFormat)>,
 }
 
 impl Source {
@@ -474,7 +475,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
             };
             let tz_offset = match &st.tz {
                 None => 0,
-                Some(t) => crate::cli::parse_offset(t.get_ref()).ok_or_else(|| {
+                Some(t) => crate::stats::time::parse_offset(t.get_ref()).ok_or_else(|| {
                     err(
                         Some(t.span()),
                         format!(
@@ -486,7 +487,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
             };
             let mut reports = Vec::new();
             for r in &st.reports {
-                use crate::app::stats::ReportFormat as F;
+                use crate::stats::report::ReportFormat as F;
                 let p = abs(r.get_ref());
                 let f = match p.extension().and_then(|e| e.to_str()) {
                     Some("html" | "htm") => F::Html,
@@ -518,15 +519,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
             let capacity = match &st.capacity {
                 Some(c) => crate::stats::topk::check_capacity(*c.get_ref())
                     .map_err(|m| err(Some(c.span()), m))?,
-                None => 10_000,
+                None => crate::defaults::CAPACITY,
             };
             Some(Statistics {
                 dp_epsilon,
                 key_file: abs(&st.key_file),
                 bucket,
                 tz_offset,
-                min_count: st.min_count.unwrap_or(10),
-                top: st.top.unwrap_or(10),
+                min_count: st.min_count.unwrap_or(crate::defaults::MIN_COUNT),
+                top: st.top.unwrap_or(crate::defaults::TOP),
                 capacity,
                 reports,
             })

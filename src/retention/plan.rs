@@ -4,10 +4,10 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::{Entry, NameGlob, date};
 
-/// Where a file's age comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where a file's age comes from (`--age-from`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum AgeFrom {
-    /// The date in the file name; a file without one is kept.
+    /// The date in the file name; files without one are kept.
     Name,
     /// The modification time.
     Mtime,

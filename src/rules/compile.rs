@@ -590,9 +590,9 @@ pub fn compile(text: &str) -> Result<RuleSet, Vec<RuleError>> {
                             None => {}
                         },
                         "on-unparsed" => match as_str(&mut c, v, "scrub, drop or fail") {
-                            Some("scrub") => rules.on_unparsed = Some(crate::pipeline::OnUnparsed::Scrub),
-                            Some("drop") => rules.on_unparsed = Some(crate::pipeline::OnUnparsed::Drop),
-                            Some("fail") => rules.on_unparsed = Some(crate::pipeline::OnUnparsed::Fail),
+                            Some("scrub") => rules.on_unparsed = Some(super::OnUnparsed::Scrub),
+                            Some("drop") => rules.on_unparsed = Some(super::OnUnparsed::Drop),
+                            Some("fail") => rules.on_unparsed = Some(super::OnUnparsed::Fail),
                             Some(other) => c.err(v.span(), format!("unknown on-unparsed `{other}`; expected scrub, drop or fail")),
                             None => {}
                         },
@@ -695,7 +695,7 @@ on-unparsed = "drop"
         assert_eq!(r.excludes[0].status, [(301, 301), (300, 399)]);
         assert_eq!(r.excludes[1].qname_suffix, [b"example.com".to_vec()]);
         assert_eq!(r.on_error, OnError::Keep);
-        assert_eq!(r.on_unparsed, Some(crate::pipeline::OnUnparsed::Drop));
+        assert_eq!(r.on_unparsed, Some(crate::rules::OnUnparsed::Drop));
         assert!(
             r.actions
                 .iter()

@@ -154,7 +154,7 @@ pub struct RuleSet {
     pub on_error: OnError,
     /// What lines that do not match the format become (`scrub`, `drop`, `fail`), when the rule
     /// file says.
-    pub on_unparsed: Option<crate::pipeline::OnUnparsed>,
+    pub on_unparsed: Option<OnUnparsed>,
 }
 
 /// A field named in a rule file: from the vocabulary, or `custom.NAME` for a field of a custom
@@ -208,4 +208,16 @@ mod tests {
         assert!(!g("email").matches(b"emails"));
         assert!(g("*").matches(b""));
     }
+}
+
+/// What to do with a line that does not match the format (`--on-unparsed`, a rule file's
+/// `on-unparsed`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OnUnparsed {
+    /// Scrub every address in the line and write it.
+    Scrub,
+    /// Leave the line out (counted in the summary).
+    Drop,
+    /// Stop at the first such line with an error naming file:line:column.
+    Fail,
 }

@@ -26,6 +26,7 @@
 //! state of several servers, or a merge, counts every server's queries. (Answer panels such as
 //! rcode count answer lines: dnsmasq writes one reply line per record.)
 
+pub mod file;
 pub mod hll;
 pub mod report;
 pub mod time;
@@ -102,12 +103,12 @@ impl Bucket {
 }
 
 /// Bucket size.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum Granularity {
-    /// `2026-11-01`.
+    /// One bucket per day (`2026-11-01`).
     Day,
-    /// `2026-11-01T13`.
+    /// One bucket per hour (`2026-11-01T13`).
     Hour,
 }
 

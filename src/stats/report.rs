@@ -769,6 +769,56 @@ fn chart(series: &[SeriesRow]) -> String {
     s
 }
 
+/// A report's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ReportFormat {
+    /// JSON, for machines.
+    Json,
+    /// CSV, one table per panel.
+    Csv,
+    /// Markdown, for a wiki or a blog post.
+    #[value(name = "md")]
+    Markdown,
+    /// One self-contained HTML page (inline SVG charts, no external requests).
+    Html,
+}
+
+/// How to render a report.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ReportOptions {
+    /// The format.
+    pub to: ReportFormat,
+    /// K: counts below it are withheld.
+    pub min_count: u64,
+    /// Rows per panel.
+    pub top: usize,
+    /// ε for differential-privacy noise, per published number.
+    pub dp_epsilon: Option<f64>,
+}
+
+/// Renders a state as a report.
+pub fn render(s: &State, r: &ReportOptions) -> String {
+    let noise = r.dp_epsilon.map(Noise::new);
+    let rep = Report::new(s, r.min_count, r.top, noise.as_ref());
+    match r.to {
+        ReportFormat::Json => rep.json(),
+        ReportFormat::Csv => rep.csv(),
+        ReportFormat::Markdown => rep.markdown(),
+        ReportFormat::Html => rep.html(),
+    }
+}
+
+/// ε: a finite number, at least `MIN_EPSILON`.
+pub fn parse_epsilon(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(e) if valid_epsilon(e) => Ok(e),
+        _ => Err(format!(
+            "`{s}`: expected a positive number such as 0.5 or 1 (at least {})",
+            MIN_EPSILON
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -182,6 +182,25 @@ pub fn buckets_between(first: &str, last: &str, hourly: bool, cap: usize) -> Opt
     )
 }
 
+/// `+01:00`, `-0500`, `Z`, `UTC` → seconds east of UTC.
+pub fn parse_offset(s: &str) -> Option<i32> {
+    if s.eq_ignore_ascii_case("utc") || s == "Z" {
+        return Some(0);
+    }
+    let (sign, rest) = match s.as_bytes().first()? {
+        b'+' => (1, &s[1..]),
+        b'-' => (-1, &s[1..]),
+        _ => return None,
+    };
+    let digits: String = rest.chars().filter(|c| *c != ':').collect();
+    if digits.len() != 4 || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let (h, m): (i32, i32) = (digits[..2].parse().ok()?, digits[2..].parse().ok()?);
+    let secs = h * 3600 + m * 60;
+    (m < 60 && secs <= super::MAX_TZ_OFFSET).then_some(sign * secs)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -158,6 +158,14 @@ impl TopK {
     }
 }
 
+/// A panel capacity: 1 to `MAX_CAPACITY`.
+pub fn parse_capacity(s: &str) -> Result<usize, String> {
+    let n = s
+        .parse::<usize>()
+        .map_err(|_| format!("`{s}`: expected a number of labels"))?;
+    check_capacity(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,150 @@
+//! One module per subcommand: its flags (clap `Args`, whose doc comments are the `--help` text
+//! and the man page), their validation into options, and its `run`, which returns the exit
+//! status. `main` parses, dispatches, and reports errors and a closed standard output once for
+//! every command. What several commands share is here.
+// The doc comments of the flags are their --help text, not rustdoc: `[[exclude]]` is a TOML
+// table there, no link.
+#![allow(rustdoc::broken_intra_doc_links)]
+
+use std::path::PathBuf;
+
+use anyhow::bail;
+use chrono::{DateTime, Utc};
+
+use crate::anonymize::{Key, SchemeKind};
+use crate::input::Source;
+use crate::output::Stdout;
+
+pub mod anonymize;
+pub mod audit;
+pub mod decrypt;
+pub mod detect;
+pub mod formats;
+pub mod keygen;
+pub mod merge;
+pub mod prune;
+pub mod report;
+pub mod rules;
+pub mod run;
+pub mod stats;
+
+/// What every command gets besides its flags.
+pub struct Ctx<'a> {
+    /// Standard output, the one way to it (see `output::Stdout`).
+    pub out: &'a mut Stdout,
+    /// Messages, warnings and summaries (standard error).
+    pub err: &'a mut dyn std::io::Write,
+    /// The clock's time when the command started (`--now` replaces it where it exists).
+    pub now: DateTime<Utc>,
+}
+
+/// A problem with the command line that clap cannot see (exit status 2).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// A [`UsageError`] as an `anyhow::Error`.
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    UsageError(msg.into()).into()
+}
+
+/// `--now TIME` (RFC 3339, YYYY-MM-DD or @EPOCH), or `default` without it: a usage error names
+/// the flag.
+pub fn now_flag(flag: Option<&str>, default: DateTime<Utc>) -> anyhow::Result<DateTime<Utc>> {
+    match flag {
+        Some(t) => crate::retention::date::parse_now(t).map_err(|e| usage(format!("--now {e}"))),
+        None => Ok(default),
+    }
+}
+
+/// Reads the key a scheme needs: from `--key-file` (hex; for ipcipher also a passphrase), from
+/// `--passphrase-env` (ipcipher), or fresh (`--ephemeral-key`). None for truncate.
+pub fn read_key(
+    kind: SchemeKind,
+    key_file: Option<&std::path::Path>,
+    ephemeral: bool,
+    passphrase_env: Option<&str>,
+) -> anyhow::Result<Option<Key>> {
+    if let Some(var) = passphrase_env {
+        if kind != SchemeKind::Ipcipher {
+            bail!(usage("--passphrase-env is for --mode ipcipher"));
+        }
+        let p = std::env::var_os(var).ok_or_else(|| {
+            anyhow::anyhow!("environment variable {var} is not set (--passphrase-env)")
+        })?;
+        return Ok(Some(Key::passphrase(
+            p.as_encoded_bytes(),
+            &format!("environment variable {var} (--passphrase-env)"),
+        )?));
+    }
+    let len = kind.key_len();
+    Ok(match (key_file, ephemeral) {
+        (_, _) if len == 0 => None,
+        (Some(p), _) if kind == SchemeKind::Ipcipher => Some(Key::read_ipcipher(p)?),
+        (Some(p), _) => Some(Key::read_file(p, len)?),
+        (None, true) => Some(Key::random(len)?),
+        (None, false) => None,
+    })
+}
+
+/// FILE arguments as inputs: none, or `-`, is standard input.
+pub fn sources(files: Vec<PathBuf>) -> Vec<Source> {
+    if files.is_empty() {
+        return vec![Source::Stdin];
+    }
+    files
+        .into_iter()
+        .map(|p| {
+            if p.as_os_str() == "-" {
+                Source::Stdin
+            } else {
+                Source::Path(p)
+            }
+        })
+        .collect()
+}
+
+/// The format for one source: the fixed one, or (for `auto`) the one that matches the first
+/// piece of `chunker` best, which stays queued for processing.
+pub(crate) fn choose_format<R: std::io::Read>(
+    chunker: &mut crate::input::Chunker<R>,
+    choice: &crate::format::FormatChoice,
+    name: &str,
+    quiet: bool,
+    verbose: bool,
+    log: &mut dyn std::io::Write,
+) -> anyhow::Result<crate::format::Format> {
+    use anyhow::Context;
+    let first = match choice {
+        crate::format::FormatChoice::Auto => chunker
+            .peek()
+            .with_context(|| format!("cannot read {name}"))?
+            .map(|p| &p.data[..])
+            .unwrap_or_default(),
+        crate::format::FormatChoice::Fixed(_) => &[],
+    };
+    Ok(crate::format::choose(
+        choice, first, name, quiet, verbose, log,
+    ))
+}
+
+/// Errors that end a subcommand, by how they map to exit statuses.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    /// An unparsed line under `--on-unparsed fail`.
+    #[error(
+        "{path}:{line}:{col}: line does not match format `{format}`; stopped here (--on-unparsed fail)"
+    )]
+    Unparsed {
+        path: String,
+        line: u64,
+        col: usize,
+        format: String,
+    },
+    /// Standard output was closed by its reader.
+    #[error("standard output closed")]
+    BrokenPipe,
+    /// Anything else, with context.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}

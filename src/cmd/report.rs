@@ -1,0 +1,62 @@
+//! `logscrub report`: statistics states in (merged), a report safe to publish out.
+// The doc comments of the flags are their --help text, not rustdoc.
+#![allow(rustdoc::broken_intra_doc_links)]
+
+use std::path::PathBuf;
+
+use crate::cmd::Ctx;
+use crate::defaults;
+use crate::exit::Exit;
+use crate::output::write_text;
+use crate::stats::file::merge_files;
+use crate::stats::report::{ReportFormat, ReportOptions, parse_epsilon, render};
+
+/// `report --help`: examples.
+pub const EXAMPLES: &str = "\
+Examples:
+  logscrub report month.json --to html -o report.html
+  logscrub report day-*.json --to md --min-count 20 --top 20
+  logscrub report fleet.json --to csv -o fleet.csv";
+
+/// `logscrub report` flags.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// State files (merged before rendering).
+    #[arg(value_name = "STATE", required = true)]
+    pub states: Vec<PathBuf>,
+    /// The report's format (`--report` as in `logscrub stats`).
+    #[arg(long, visible_alias = "report", value_enum, default_value_t = ReportFormat::Html, value_name = "FORMAT")]
+    pub to: ReportFormat,
+    /// Counts below this are withheld: small labels fold into "other", small cells show "< K".
+    #[arg(long, default_value_t = defaults::MIN_COUNT, value_name = "K")]
+    pub min_count: u64,
+    /// Rows per panel.
+    #[arg(long, default_value_t = defaults::TOP, value_name = "N")]
+    pub top: usize,
+    /// Add differential-privacy noise: ε per published number for one log line (event level;
+    /// smaller is more private and noisier; e.g. 1). See STATISTICS in logscrub(1).
+    #[arg(long, value_name = "E", value_parser = parse_epsilon)]
+    pub dp_epsilon: Option<f64>,
+    /// Write the report here, atomically; stdout when absent.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+}
+
+impl Args {
+    /// The rendering options.
+    pub fn options(&self) -> ReportOptions {
+        ReportOptions {
+            to: self.to,
+            min_count: self.min_count,
+            top: self.top,
+            dp_epsilon: self.dp_epsilon,
+        }
+    }
+}
+
+/// Merges the states and writes the report.
+pub fn run(a: Args, _ctx: &mut Ctx) -> anyhow::Result<Exit> {
+    let s = merge_files(&a.states)?;
+    write_text(a.output.as_deref(), &render(&s, &a.options()))?;
+    Ok(Exit::Ok)
+}

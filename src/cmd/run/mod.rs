@@ -1,0 +1,830 @@
+//! `logscrub run --policy`: the nightly job.
+//!
+//! Per source, in order: list the rotated files (no symlink followed, the live file left out) →
+//! tell anonymized from raw (`crate::policy::state`) → anonymize in place what is due → delete
+//! raw files past `raw-retention` and anonymized files past `retention` (never `keep-forever`).
+//! Before that, temporary files a killed run left beside a source's files are removed; after it,
+//! the state and the metrics file are written. Everything is done under the lock, so two runs
+//! never interleave; `--dry-run` takes no lock and writes nothing.
+//!
+//! A problem with one file (unreadable, an unparsed line under `on-unparsed = "fail"`, a
+//! deletion refused) is reported, counted and the run goes on (exit 4); a problem that makes the
+//! whole run unsafe (damaged state, unwritable state directory) stops it (exit 1).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, anyhow};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use crate::cmd::anonymize::{self as anon};
+use crate::cmd::{Ctx, RunError};
+use crate::exit::Exit;
+use crate::output::TMP_MARKER;
+use crate::pipeline::Workers;
+use crate::policy::discover::{age, live_files, rotated_files, source_roots};
+use crate::policy::state::{self, Ident, Record, State};
+use crate::policy::{Policy, Source};
+use crate::retention::plan::{self, show};
+use crate::retention::walk::{self, Root};
+use crate::retention::{Entry, NameGlob, apply, escape};
+
+mod args;
+mod metrics;
+mod store;
+pub use args::{Args, EXAMPLES, LONG, load_policy, policy_anonymize_options};
+use metrics::write_metrics;
+use store::{Cumulative, stats_path, write_reports};
+
+/// Validated options for `run`.
+pub struct Options {
+    /// The policy.
+    pub policy: Policy,
+    /// Anonymize options for each source, in policy order.
+    pub anonymize: Vec<anon::Options>,
+    /// Statistics options for each source that keeps statistics (inputs filled in per file).
+    pub stats: Vec<Option<crate::cmd::stats::Options>>,
+    /// Plan only.
+    pub dry_run: bool,
+    /// One JSON document on stdout.
+    pub json: bool,
+    /// The time ages are measured at.
+    pub now: DateTime<Utc>,
+    /// Print only problems.
+    pub quiet: bool,
+    /// Also list the files left as they are, and why.
+    pub verbose: bool,
+}
+
+/// What happened to one source.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct SourceReport {
+    /// The source's name.
+    pub name: String,
+    /// Files anonymized (dry run: that would be).
+    pub files_anonymized: u64,
+    /// Files counted into the statistics (dry run: that would be).
+    pub files_counted: u64,
+    /// Lines in them.
+    pub lines: u64,
+    /// Lines that did not match the format (scrubbed or dropped as the source says).
+    pub unparsed: u64,
+    /// Addresses rewritten.
+    pub addresses_rewritten: u64,
+    /// Raw files deleted (past raw-retention).
+    pub raw_deleted: u64,
+    /// Anonymized files deleted (past retention).
+    pub anonymized_deleted: u64,
+    /// Bytes those deletions freed.
+    pub bytes_deleted: u64,
+    /// Temporary files of a killed run removed.
+    pub leftovers_removed: u64,
+    /// Problems met.
+    pub errors: u64,
+}
+
+/// What was done to a file (written `anonymize`, `count`, `delete`, `remove-leftover`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActionKind {
+    /// A raw file anonymized in place.
+    Anonymize,
+    /// A raw file counted into the statistics.
+    Count,
+    /// A file past its window deleted.
+    Delete,
+    /// A killed run's temporary file removed.
+    RemoveLeftover,
+}
+
+impl ActionKind {
+    /// How an action line starts.
+    fn verb(self, dry_run: bool) -> &'static str {
+        match (self, dry_run) {
+            (ActionKind::Anonymize, false) => "anonymized",
+            (ActionKind::Anonymize, true) => "would anonymize",
+            (ActionKind::Count, false) => "counted",
+            (ActionKind::Count, true) => "would count",
+            (ActionKind::Delete, false) => "deleted",
+            (ActionKind::Delete, true) => "would delete",
+            (ActionKind::RemoveLeftover, false) => "removed leftover",
+            (ActionKind::RemoveLeftover, true) => "would remove leftover",
+        }
+    }
+}
+
+/// One thing done (or, dry run, that would be done).
+#[derive(Debug, Clone, Serialize)]
+pub struct Action {
+    /// The source.
+    pub source: String,
+    /// What.
+    pub action: ActionKind,
+    /// The file (escaped when not printable).
+    pub path: String,
+    /// Why.
+    pub reason: String,
+}
+
+/// What a run did.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    /// The policy file.
+    pub policy: String,
+    /// True when nothing was changed.
+    pub dry_run: bool,
+    /// The time ages were measured at.
+    pub now: String,
+    /// Per source.
+    pub sources: Vec<SourceReport>,
+    /// Everything done, in order.
+    pub actions: Vec<Action>,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+    /// Problems met, in all.
+    pub errors: u64,
+}
+
+/// Why a run did not happen at all.
+#[derive(Debug, thiserror::Error)]
+pub enum RunFailure {
+    /// Another run holds the lock.
+    #[error(transparent)]
+    Locked(state::LockError),
+    /// The run could not go on safely.
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Whether a file is anonymized, as far as `run` knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Status {
+    /// Raw (or not known to be anonymized).
+    Raw,
+    /// Anonymized: the index of its state record.
+    Anonymized(usize),
+    /// A dry run's "would be anonymized": retention judges it as anonymized from then on.
+    WouldBe,
+}
+
+impl Status {
+    fn anonymized(self) -> bool {
+        self != Status::Raw
+    }
+    fn record(self) -> Option<usize> {
+        match self {
+            Status::Anonymized(i) => Some(i),
+            _ => None,
+        }
+    }
+}
+
+/// A file of a source, with what the state knows of it.
+struct File {
+    entry: Entry,
+    path: PathBuf,
+    /// What is known of its anonymization.
+    status: Status,
+    /// It could not be read (reported once; not anonymized; retention still applies).
+    unreadable: bool,
+    /// SHA-256 of its decompressed content, when it was computed (raw files that are due).
+    hash: Option<String>,
+}
+
+/// `logscrub run`: 0 when everything was done, 4 when a file had a problem (the rest was done),
+/// 5 when another run holds the lock.
+pub fn run(a: Args, ctx: &mut Ctx) -> anyhow::Result<Exit> {
+    let o = a.into_options(ctx.now)?;
+    match job(&o, ctx.out, ctx.err) {
+        Ok(rep) if rep.errors > 0 => Ok(Exit::Partial),
+        Ok(_) => Ok(Exit::Ok),
+        Err(RunFailure::Locked(e)) => {
+            let _ = writeln!(ctx.err, "logscrub: {e}");
+            Ok(Exit::Locked)
+        }
+        Err(RunFailure::Other(e)) => Err(e),
+    }
+}
+
+/// Runs the policy. Actions go to `out` (text, unless `--json`), problems and the summary to `err`.
+pub fn job(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Result<Report, RunFailure> {
+    let started = Instant::now();
+    let p = &o.policy;
+    let _lock = if o.dry_run {
+        None
+    } else {
+        state::create_dir(&p.state_dir)?;
+        Some(state::lock(&p.state_dir).map_err(|e| match e {
+            state::LockError::Held { .. } => RunFailure::Locked(e),
+            other => RunFailure::Other(other.into()),
+        })?)
+    };
+    let mut st = State::load(&p.state_dir)?;
+    let mut report = Report {
+        policy: p.path.display().to_string(),
+        dry_run: o.dry_run,
+        now: o.now.to_rfc3339(),
+        ..Report::default()
+    };
+    let workers = Workers::new();
+    // The actions go to stdout as they happen; a failed write does not stop the job (the files
+    // are anonymized and deleted all the same), but it ends the run with an error at the end.
+    let mut out_error = None;
+    for (si, src) in p.sources.iter().enumerate() {
+        let mut sr = SourceReport {
+            name: src.name.clone(),
+            ..SourceReport::default()
+        };
+        let mut job = Job {
+            o,
+            src,
+            st: &mut st,
+            sr: &mut sr,
+            actions: &mut report.actions,
+            out,
+            out_error: &mut out_error,
+            err,
+            seen: Vec::new(),
+        };
+        job.source(&o.anonymize[si], o.stats[si].as_ref(), &workers)?;
+        report.errors += sr.errors;
+        report.sources.push(sr);
+    }
+    if !o.dry_run
+        && let Err(e) = write_reports(o)
+    {
+        let _ = writeln!(err, "logscrub: cannot write the statistics reports: {e:#}");
+        report.errors += 1;
+    }
+    report.seconds = started.elapsed().as_secs_f64();
+    if !o.dry_run {
+        if report.errors == 0 {
+            st.last_success = Some(o.now.timestamp());
+        }
+        st.save(&p.state_dir)?;
+        if let Some(m) = &p.metrics {
+            write_metrics(m, &report, st.last_success)?;
+        }
+    }
+    if let Some(e) = out_error {
+        return Err(RunFailure::Other(anyhow::Error::new(e).context(
+            if o.dry_run {
+                "cannot write the plan to standard output"
+            } else {
+                "cannot write the actions to standard output (they were done)"
+            },
+        )));
+    }
+    if o.json {
+        serde_json::to_writer_pretty(&mut *out, &report).context("cannot write stdout")?;
+        writeln!(out).context("cannot write stdout")?;
+    } else if !o.quiet {
+        for s in &report.sources {
+            let _ = writeln!(err, "{}", summary_line(s, o.dry_run));
+        }
+    }
+    Ok(report)
+}
+
+/// One line per source, journald-friendly (key=value, no color).
+fn summary_line(s: &SourceReport, dry_run: bool) -> String {
+    format!(
+        "logscrub: {}source={} anonymized={} counted={} lines={} unparsed={} addresses={} deleted_raw={} deleted_anonymized={} bytes_deleted={} leftovers_removed={} errors={}",
+        if dry_run { "dry run: " } else { "" },
+        s.name,
+        s.files_anonymized,
+        s.files_counted,
+        s.lines,
+        s.unparsed,
+        s.addresses_rewritten,
+        s.raw_deleted,
+        s.anonymized_deleted,
+        s.bytes_deleted,
+        s.leftovers_removed,
+        s.errors
+    )
+}
+
+struct Job<'a> {
+    o: &'a Options,
+    src: &'a Source,
+    st: &'a mut State,
+    sr: &'a mut SourceReport,
+    actions: &'a mut Vec<Action>,
+    out: &'a mut dyn Write,
+    /// The first failed write to `out`.
+    out_error: &'a mut Option<std::io::Error>,
+    err: &'a mut dyn Write,
+    /// Per state record: its file was seen in this run (records of other sources stay).
+    seen: Vec<bool>,
+}
+
+impl Job<'_> {
+    fn problem(&mut self, msg: impl std::fmt::Display) {
+        let _ = writeln!(self.err, "logscrub: {}: {msg}", self.src.name);
+        self.sr.errors += 1;
+    }
+
+    /// With --verbose (text output): a file left as it is, and why. Not an action.
+    fn note(&mut self, path: &Path, why: &str) {
+        if self.o.verbose
+            && !self.o.json
+            && !self.o.quiet
+            && let Err(e) = writeln!(
+                self.out,
+                "left {} ({why})",
+                escape(path.as_os_str().as_encoded_bytes())
+            )
+        {
+            self.out_error.get_or_insert(e);
+        }
+    }
+
+    fn act(&mut self, action: ActionKind, path: &Path, reason: String) {
+        let a = Action {
+            source: self.src.name.clone(),
+            action,
+            path: escape(path.as_os_str().as_encoded_bytes()),
+            reason,
+        };
+        if !self.o.json && !self.o.quiet {
+            let verb = action.verb(self.o.dry_run);
+            if let Err(e) = writeln!(self.out, "{verb} {} ({})", a.path, a.reason) {
+                self.out_error.get_or_insert(e);
+            }
+        }
+        self.actions.push(a);
+    }
+
+    fn source(
+        &mut self,
+        aopts: &anon::Options,
+        sopts: Option<&crate::cmd::stats::Options>,
+        workers: &Workers,
+    ) -> Result<(), RunFailure> {
+        // The statistics state is checked once, before anything is anonymized: when it cannot
+        // take this run's counts (damaged; made with another bucket, zone or key), the files are
+        // anonymized all the same (privacy first) and the problem is said once, with what to do.
+        let sopts = sopts.filter(|so| {
+            let path = stats_path(&self.o.policy.state_dir, self.src);
+            let fresh = so.empty_state();
+            match Cumulative::load(&path, so).and_then(|c| Ok(c.state.compatible(&fresh)?)) {
+                Ok(()) => true,
+                Err(e) => {
+                    self.problem(format!(
+                        "{}: cannot count into it ({e:#}); files are anonymized but not counted until it is restored or moved aside (a new one is then started)",
+                        path.display()
+                    ));
+                    false
+                }
+            }
+        });
+        let roots = source_roots(self.src);
+        self.remove_leftovers(&roots);
+        let now = self.o.now;
+        let (mut listed, errors) = rotated_files(self.src, &roots, now);
+        // Work and report in path order, not in the order the directories list files.
+        listed.sort_by(|a, b| a.1.cmp(&b.1));
+        if self.o.verbose {
+            for p in live_files(self.src, &roots, now) {
+                self.note(&p, "live: still written, never touched");
+            }
+        }
+        for e in &errors {
+            self.problem(e);
+        }
+        let mut files: Vec<File> = listed
+            .into_iter()
+            .map(|(entry, path)| File {
+                entry,
+                path,
+                status: Status::Raw,
+                unreadable: false,
+                hash: None,
+            })
+            .collect();
+        self.seen = vec![false; self.st.files.len()];
+        self.classify(&mut files);
+        self.spot_check(&aopts.anonymizer, &mut files);
+        if let Some(after) = self.src.anonymize_after {
+            for f in files.iter_mut() {
+                if f.status.anonymized() || f.unreadable {
+                    continue;
+                }
+                let Some((age, from)) = age(&f.entry, self.src, now) else {
+                    self.note(&f.path, "raw, no age (no date in its name)");
+                    continue;
+                };
+                if age < after {
+                    let why = format!(
+                        "raw, not due: {} old by {from} < anonymize-after {}",
+                        show(age),
+                        show(after)
+                    );
+                    self.note(&f.path, &why);
+                    continue;
+                }
+                let reason = format!(
+                    "raw, {} old by {from} >= anonymize-after {}",
+                    show(age),
+                    show(after)
+                );
+                if let Some(so) = sopts
+                    && let Err(e) = self.count(so, f)
+                {
+                    // Privacy first: the raw file is anonymized all the same (a broken statistics
+                    // state must not keep whole addresses on disk past anonymize-after); these
+                    // lines are then missing from the statistics, which the problem says.
+                    self.problem(format!(
+                        "{}: cannot count it (anonymized anyway, not in the statistics): {e:#}",
+                        f.path.display()
+                    ));
+                }
+                if self.o.dry_run {
+                    self.sr.files_anonymized += 1;
+                    self.act(ActionKind::Anonymize, &f.path, reason);
+                    f.status = Status::WouldBe; // judged by `retention` from here on
+                    continue;
+                }
+                match self.anonymize(aopts, workers, f) {
+                    Ok(idx) => {
+                        self.mark(idx, true);
+                        self.act(ActionKind::Anonymize, &f.path, reason);
+                    }
+                    Err(e) => {
+                        let msg = format!("{e:#}");
+                        if msg.contains(&f.path.display().to_string()) {
+                            self.problem(msg);
+                        } else {
+                            self.problem(format!("{}: {msg}", f.path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        self.prune(&roots, &files);
+        if !self.o.dry_run && self.sr.errors == 0 {
+            // Records of this source whose file is gone (deleted, or never renamed into place).
+            // Only after a run without problems: an unreadable directory hides files, not removes.
+            let name = self.src.name.clone();
+            let seen = std::mem::take(&mut self.seen);
+            let mut k = 0;
+            self.st.files.retain(|r| {
+                let keep = r.source != name || seen.get(k).copied().unwrap_or(true);
+                k += 1;
+                keep
+            });
+        }
+        Ok(())
+    }
+
+    /// Notes that record `i` has (`true`) or no longer has a file.
+    fn mark(&mut self, i: usize, present: bool) {
+        if i >= self.seen.len() {
+            self.seen.resize(i + 1, false);
+        }
+        self.seen[i] = present;
+    }
+
+    /// Marks each file anonymized (with its record) or leaves it raw. A file whose identity is
+    /// unknown is hashed only when the answer changes what happens to it (it is due for
+    /// anonymization or deletion).
+    fn classify(&mut self, files: &mut [File]) {
+        let now = self.o.now;
+        let due = [self.src.anonymize_after, self.src.raw_retention]
+            .into_iter()
+            .flatten()
+            .min();
+        for f in files.iter_mut() {
+            if let Some(i) = self.st.by_ident(&ident_of(&f.entry)) {
+                f.status = Status::Anonymized(i);
+                self.mark(i, true);
+            }
+        }
+        // A record no file matched by identity belongs to a file that was renamed, recompressed
+        // or touched: then every unknown file is hashed, due or not, so that its record is found
+        // (dropping it would let that file be anonymized again once due).
+        let name = &self.src.name;
+        let orphans = self
+            .st
+            .files
+            .iter()
+            .enumerate()
+            .any(|(i, r)| &r.source == name && !self.seen.get(i).copied().unwrap_or(false));
+        for f in files.iter_mut() {
+            if f.status.anonymized() {
+                continue;
+            }
+            let id = ident_of(&f.entry);
+            let is_due = match (due, age(&f.entry, self.src, now)) {
+                (Some(d), Some((a, _))) => a >= d,
+                _ => false,
+            };
+            if !is_due && !orphans {
+                continue;
+            }
+            match state::content_hash(&f.path) {
+                Ok(h) => {
+                    f.hash = Some(h.clone());
+                    // Identical files (two empty logs) share a hash: each takes a record of its
+                    // own, a copy when every record with this hash is claimed already.
+                    let unclaimed = (0..self.st.files.len()).find(|&i| {
+                        self.st.files[i].sha256 == h && !self.seen.get(i).copied().unwrap_or(false)
+                    });
+                    let i = match (unclaimed, self.st.by_hash(&h)) {
+                        (Some(i), _) => i,
+                        (None, Some(j)) => {
+                            let copy = self.st.files[j].clone();
+                            self.st.files.push(copy);
+                            self.st.files.len() - 1
+                        }
+                        (None, None) => continue,
+                    };
+                    f.status = Status::Anonymized(i);
+                    self.mark(i, true);
+                    let r = &mut self.st.files[i];
+                    r.ident = Some(id);
+                    r.path = escape(f.path.as_os_str().as_encoded_bytes());
+                }
+                Err(e) => {
+                    // Unreadable: it cannot be anonymized either; raw-retention still applies.
+                    f.unreadable = true;
+                    self.problem(format!("{e:#}"));
+                }
+            }
+        }
+    }
+
+    /// The state is not taken on trust: under truncation, a file it calls anonymized must hold
+    /// no address that truncation would still change in its first [`SPOT_CHECK`] bytes, or its
+    /// record is ignored and the file treated as raw (a planted or stale record must not keep
+    /// raw addresses on disk). Pseudonymizing schemes write values that look like any address,
+    /// so there the state directory's ownership and mode (`state::create_dir`) are the defence.
+    fn spot_check(&mut self, a: &crate::anonymize::Anonymizer, files: &mut [File]) {
+        if !a.truncates() {
+            return;
+        }
+        for f in files.iter_mut() {
+            let Some(i) = f.status.record() else { continue };
+            match raw_line_in_head(a, &f.path) {
+                Ok(None) => {}
+                Ok(Some(line)) => {
+                    self.problem(format!(
+                        "{}: the state says it is anonymized, but line {line} holds an address that \
+                         truncation changes; the record is ignored and the file treated as raw",
+                        f.path.display()
+                    ));
+                    f.status = Status::Raw;
+                    self.mark(i, false);
+                }
+                Err(e) => {
+                    f.unreadable = true;
+                    self.problem(format!("{e:#}"));
+                }
+            }
+        }
+    }
+
+    /// Counts a raw file into the source's statistics, exactly once: the cumulative state
+    /// records the content hash of every file in it, in the same atomic write as the counts.
+    fn count(&mut self, so: &crate::cmd::stats::Options, f: &mut File) -> anyhow::Result<()> {
+        let hash = match &f.hash {
+            Some(h) => h.clone(),
+            None => {
+                let h = state::content_hash(&f.path)?;
+                f.hash = Some(h.clone());
+                h
+            }
+        };
+        let path = stats_path(&self.o.policy.state_dir, self.src);
+        let mut cum = Cumulative::load(&path, so)?;
+        if cum.counted.contains_key(&hash) {
+            return Ok(()); // counted by an earlier run that stopped before anonymizing it
+        }
+        let reason = "raw, counted once before it is anonymized".to_string();
+        if self.o.dry_run {
+            self.sr.files_counted += 1;
+            self.act(ActionKind::Count, &f.path, reason);
+            return Ok(());
+        }
+        let mut o = so.clone();
+        o.inputs = vec![crate::input::Source::Path(f.path.clone())];
+        let counted = crate::cmd::stats::count(&o, &mut std::io::sink())?;
+        cum.state
+            .merge(&counted)
+            .map_err(|e| anyhow!("{e} (the [statistics] settings changed since {} was made; move it aside to start afresh)", path.display()))?;
+        cum.state.finish();
+        let now = self.o.now.timestamp();
+        for at in cum.counted.values_mut().filter(|at| **at == 0) {
+            *at = now; // undated (an older state): dated now, kept one window more
+        }
+        if let Some(rr) = self.src.raw_retention {
+            // A raw file is gone (deleted or anonymized) one raw-retention after it was due.
+            let cutoff = now.saturating_sub(rr.num_seconds());
+            cum.counted.retain(|_, at| *at >= cutoff);
+        }
+        cum.counted.insert(hash, now);
+        cum.save(&path)?;
+        self.sr.files_counted += 1;
+        self.act(ActionKind::Count, &f.path, reason);
+        Ok(())
+    }
+
+    /// Anonymizes one raw file in place; returns its new state record's index.
+    fn anonymize(
+        &mut self,
+        aopts: &anon::Options,
+        workers: &Workers,
+        f: &mut File,
+    ) -> anyhow::Result<usize> {
+        let dir = self.o.policy.state_dir.clone();
+        let record_at = self.st.files.len();
+        let src_name = self.src.name.clone();
+        let shown = escape(f.path.as_os_str().as_encoded_bytes());
+        let when = self.o.now.to_rfc3339();
+        let st = &mut *self.st;
+        let mut sink: Vec<u8> = Vec::new();
+        let mut record = |tmp: &Path| -> anyhow::Result<()> {
+            // The new content's hash is on disk before the rename (see `crate::policy::state`).
+            let h = state::content_hash(tmp)?;
+            st.files.push(Record {
+                source: src_name.clone(),
+                path: shown.clone(),
+                sha256: h,
+                ident: None,
+                anonymized: when.clone(),
+            });
+            st.save(&dir)
+        };
+        let res = anon::in_place(aopts, workers, &f.path, &mut sink, &mut record);
+        let (counts, _, _) = match res {
+            Ok(x) => x,
+            Err(RunError::Other(e)) => return Err(e),
+            Err(e) => return Err(anyhow!("{e}")),
+        };
+        if !sink.is_empty() {
+            let _ = self.err.write_all(&sink);
+        }
+        let id = Ident::of(&f.path).with_context(|| format!("cannot stat {}", f.path.display()))?;
+        // Saved with the rest at the end of the run; should it die before, the next run knows the
+        // file by its content hash.
+        self.st.files[record_at].ident = Some(id);
+        f.entry.dev = id.dev;
+        f.entry.ino = id.ino;
+        f.entry.size = id.size;
+        f.status = Status::Anonymized(record_at);
+        self.sr.files_anonymized += 1;
+        self.sr.lines += counts.lines;
+        self.sr.unparsed += counts.unparsed;
+        self.sr.addresses_rewritten += counts.addresses_rewritten;
+        Ok(record_at)
+    }
+
+    /// Deletes what is past its window: raw files by `raw-retention`, anonymized ones by
+    /// `retention`; `keep-forever` names never.
+    fn prune(&mut self, roots: &[Root], files: &[File]) {
+        for (anonymized, window, key) in [
+            (false, self.src.raw_retention, "raw-retention"),
+            (true, self.src.retention, "retention"),
+        ] {
+            let Some(max_age) = window else { continue };
+            let chosen: Vec<&File> = files
+                .iter()
+                .filter(|f| f.status.anonymized() == anonymized)
+                .collect();
+            let entries: Vec<Entry> = chosen.iter().map(|f| f.entry.clone()).collect();
+            let policy = plan::Policy {
+                max_age,
+                age_from: self.src.age_from,
+                keep: 0,
+                exclude: self.src.keep_forever.clone(),
+            };
+            for d in plan::plan(&entries, &policy, self.o.now) {
+                if !d.delete {
+                    let path = roots[entries[d.entry].root]
+                        .dir
+                        .join(&entries[d.entry].name);
+                    let why = format!(
+                        "{}, {}",
+                        if anonymized { "anonymized" } else { "raw" },
+                        match &d.reason {
+                            plan::Reason::Excluded(g) => format!("keep-forever {g}"),
+                            r => r.describe(key),
+                        }
+                    );
+                    self.note(&path, &why);
+                    continue;
+                }
+                let e = &entries[d.entry];
+                let path = roots[e.root].dir.join(&e.name);
+                let reason = format!(
+                    "{}, {} by {}",
+                    if anonymized { "anonymized" } else { "raw" },
+                    d.reason.describe(key),
+                    d.age_from.map_or("", |a| a.as_str())
+                );
+                if !self.o.dry_run
+                    && let Err(msg) = apply::delete(roots, e)
+                {
+                    self.problem(msg);
+                    continue;
+                }
+                if let Some(i) = chosen[d.entry].status.record() {
+                    self.mark(i, false);
+                }
+                if anonymized {
+                    self.sr.anonymized_deleted += 1;
+                } else {
+                    self.sr.raw_deleted += 1;
+                }
+                self.sr.bytes_deleted += e.size;
+                self.act(ActionKind::Delete, &path, reason);
+            }
+        }
+    }
+
+    /// Removes `.NAME.logscrub-tmp-*` files a killed run left, where NAME is one of the source's.
+    fn remove_leftovers(&mut self, roots: &[Root]) {
+        let tmp_roots: Vec<Root> = roots
+            .iter()
+            .map(|r| {
+                let mut g = b".".to_vec();
+                g.extend_from_slice(&r.pattern.as_ref().expect("policy roots have globs").0);
+                g.extend_from_slice(TMP_MARKER.as_bytes());
+                g.push(b'*');
+                Root {
+                    dir: r.dir.clone(),
+                    pattern: Some(NameGlob(g)),
+                }
+            })
+            .collect();
+        let w = walk::walk(
+            &tmp_roots,
+            walk::Options {
+                recursive: false,
+                include_symlinks: false,
+            },
+        );
+        for e in &w.entries {
+            let path = tmp_roots[e.root].dir.join(&e.name);
+            if !self.o.dry_run
+                && let Err(msg) = apply::delete(&tmp_roots, e)
+            {
+                self.problem(msg);
+                continue;
+            }
+            self.sr.leftovers_removed += 1;
+            self.act(
+                ActionKind::RemoveLeftover,
+                &path,
+                "temporary file of an interrupted run".into(),
+            );
+        }
+    }
+}
+
+/// Bytes of a file's (decompressed) start that `Job::spot_check` reads.
+const SPOT_CHECK: u64 = 64 << 10;
+
+/// The number of the first line in the first [`SPOT_CHECK`] bytes of `path` in which `a` would
+/// still change an address, or `None`.
+fn raw_line_in_head(
+    a: &crate::anonymize::Anonymizer,
+    path: &Path,
+) -> anyhow::Result<Option<usize>> {
+    use std::io::Read;
+    let inp = crate::input::open(&crate::input::Source::Path(path.to_owned()))?;
+    let mut head = Vec::new();
+    inp.reader
+        .take(SPOT_CHECK)
+        .read_to_end(&mut head)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    if head.len() as u64 == SPOT_CHECK {
+        // The last line may be cut inside an address: only whole lines are judged.
+        let whole = head.iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1);
+        head.truncate(whole);
+    }
+    let mut cache = crate::anonymize::Cache::default();
+    let mut out = Vec::new();
+    for (n, line) in head.split(|&b| b == b'\n').enumerate() {
+        out.clear();
+        if a.rewrite_line(line, b'\n', &mut out, &mut cache).rewritten > 0 {
+            return Ok(Some(n + 1));
+        }
+    }
+    Ok(None)
+}
+
+fn ident_of(e: &Entry) -> Ident {
+    Ident {
+        dev: e.dev,
+        ino: e.ino,
+        size: e.size,
+        mtime_ns: Ident::mtime_ns(
+            e.mtime.timestamp(),
+            i64::from(e.mtime.timestamp_subsec_nanos()),
+        ),
+    }
+}

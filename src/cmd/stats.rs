@@ -1,0 +1,398 @@
+//! `logscrub stats`: trend statistics that are safe to publish (see `merge` and `report`).
+//!
+//! `stats` reads logs like `anonymize` (formats, gzip, stdin, `--rules` applied first) and counts
+//! them into a [`State`] (see `crate::stats`); pieces of lines are counted in parallel, each into
+//! its own state, and the states merged — merging is exact, so the result does not depend on the
+//! number of threads. The nightly job counts with [`count`] too.
+// The doc comments of the flags are their --help text, not rustdoc.
+#![allow(rustdoc::broken_intra_doc_links)]
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use anyhow::bail;
+use chrono::{DateTime, Utc};
+
+use crate::anonymize::{Anonymizer, Key, SchemeKind};
+use crate::cmd::{Ctx, sources, usage};
+use crate::defaults;
+use crate::driver::{Flow, PerThread};
+use crate::exit::Exit;
+use crate::format::{Fields, Format, FormatChoice};
+use crate::input::{self, Chunker, PieceKind, Source};
+use crate::output::write_text;
+use crate::pipeline::{Counts, Engine, WorkerCtx};
+use crate::rules::OnUnparsed;
+use crate::rules::{RulePlan, RuleSet};
+use crate::stats::file::write_state;
+use crate::stats::report::{ReportFormat, ReportOptions, parse_epsilon, render};
+use crate::stats::topk::parse_capacity;
+use crate::stats::{Collector, Granularity, State, Uniques};
+
+/// Validated options for `stats`.
+#[derive(Clone)]
+pub struct Options {
+    /// Inputs, in order.
+    pub inputs: Vec<Source>,
+    /// `--format`.
+    pub format: FormatChoice,
+    /// `--rules`, compiled, and the key its `hash` action needs.
+    pub rules: Option<(RuleSet, Option<Key>)>,
+    /// Bucket size.
+    pub bucket: Granularity,
+    /// `--tz` offset in seconds (buckets, and times written without a zone).
+    pub tz_offset: i32,
+    /// `--year`: the year of times written without one (else the file's modification time's).
+    pub year: Option<i32>,
+    /// Labels kept per panel.
+    pub capacity: usize,
+    /// The keyed hash for unique counts.
+    pub uniques: Uniques,
+    /// Scrubs labels (truncation at the configured prefixes).
+    pub scrub: Anonymizer,
+    /// Where the state (or, with `report`, the report) goes; stdout when absent.
+    pub output: Option<PathBuf>,
+    /// `--report`: write a report instead of the state.
+    pub report: Option<ReportOptions>,
+    /// `--quiet`.
+    pub quiet: bool,
+    /// `--verbose`.
+    pub verbose: bool,
+}
+
+impl Options {
+    /// A state with nothing counted yet, made for these options (bucket, zone, key, capacity).
+    pub fn empty_state(&self) -> State {
+        State::new(
+            self.bucket,
+            self.tz_offset,
+            self.uniques.fingerprint.clone(),
+            self.capacity,
+        )
+    }
+}
+
+#[derive(Default)]
+struct Worker {
+    of: Fields,
+    sf: Fields,
+    out: Vec<u8>,
+    ctx: WorkerCtx,
+}
+
+/// `stats --help`: what the command does.
+pub const LONG: &str = "\
+Read logs as anonymize does (formats, gzip, stdin; --rules applied first, excluded lines not \
+counted) and count them into a statistics state: per day or hour, requests, bytes and unique \
+visitors (web) or queries, unique sources and networks (DNS); per panel, status codes, methods, \
+protocols, pages, 404 paths, referrer sites, browsers, operating systems, bots; query types, \
+response codes, transports, IP versions, TLDs, registered domains, name lengths and labels, EDNS \
+and DO, cache, blocking, response sizes. The state holds no address, key or salt: unique counts are \
+HyperLogLog sketches of a keyed hash (the state records the key's fingerprint), and every label is \
+scrubbed of addresses before it is counted. States merge (logscrub merge) and render (logscrub \
+report).";
+
+/// `stats --help`: examples.
+pub const EXAMPLES: &str = "\
+Examples:
+  logscrub stats --key-file /etc/logscrub/stats.key access.log.1 -o 2026-11-21.json
+  logscrub stats --rules rules/publish-web.toml --bucket hour access.log -o today.json
+  logscrub stats --format unbound unbound.log --report html -o report.html";
+
+/// `logscrub stats` flags.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Log files (plain or gzip); standard input when none or `-`.
+    #[arg(value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Log format (as for anonymize; see `logscrub formats`).
+    #[arg(short, long, default_value = "auto", value_name = "FORMAT")]
+    pub format: String,
+    /// Apply this rule file first: its [[exclude]] lines are not counted, its field actions
+    /// change what is counted.
+    #[arg(short, long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Time-series bucket.
+    #[arg(long, value_enum, default_value_t = Granularity::Day)]
+    pub bucket: Granularity,
+    /// Offset from UTC (+01:00, -05:00) of the bucket boundaries and of times the logs write
+    /// without a zone (BIND, syslog, dnsmasq); default UTC. Times with a zone are read as
+    /// written.
+    #[arg(long, value_name = "OFFSET", allow_hyphen_values = true)]
+    pub tz: Option<String>,
+    /// The year of times written without one (syslog, dnsmasq); default: the year of the
+    /// file's modification time (the year before for dates that would lie in its future).
+    #[arg(long, value_name = "YYYY", value_parser = clap::value_parser!(i32).range(1970..=9999))]
+    pub year: Option<i32>,
+    /// Key file for the unique counts (32 bytes, hex; `logscrub keygen`): states made with the
+    /// same key merge. Without it a random key is used and the state merges with nothing else.
+    #[arg(long, value_name = "PATH")]
+    pub key_file: Option<PathBuf>,
+    /// Labels kept per panel (1 to 10000000); beyond, counts carry a stated error bound.
+    #[arg(long, default_value_t = defaults::CAPACITY, value_name = "N", value_parser = parse_capacity)]
+    pub capacity: usize,
+    /// IPv4 bits an address in a counted label keeps (labels are scrubbed like log lines).
+    #[arg(long, default_value_t = defaults::IPV4_PREFIX, value_name = "BITS", value_parser = clap::value_parser!(u8).range(0..=31))]
+    pub ipv4_prefix: u8,
+    /// IPv6 bits an address in a counted label keeps.
+    #[arg(long, default_value_t = defaults::IPV6_PREFIX, value_name = "BITS", value_parser = clap::value_parser!(u8).range(0..=127))]
+    pub ipv6_prefix: u8,
+    /// Write a report in this format instead of the state (-o is then the report); `--to`
+    /// as in `logscrub report`.
+    #[arg(long, visible_alias = "to", value_enum, value_name = "FORMAT")]
+    pub report: Option<ReportFormat>,
+    /// With --report: counts below this are withheld.
+    #[arg(long, default_value_t = defaults::MIN_COUNT, value_name = "K", requires = "report")]
+    pub min_count: u64,
+    /// With --report: rows per panel.
+    #[arg(long, default_value_t = defaults::TOP, value_name = "N", requires = "report")]
+    pub top: usize,
+    /// With --report: differential-privacy noise, ε per published number (see report).
+    #[arg(long, value_name = "E", requires = "report", value_parser = parse_epsilon)]
+    pub dp_epsilon: Option<f64>,
+    /// Write the state (or report) here, atomically; stdout when absent.
+    #[arg(short, long, value_name = "PATH")]
+    pub output: Option<PathBuf>,
+    /// No summary on stderr.
+    #[arg(short, long, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say which format was chosen for each input.
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+impl Args {
+    /// Validates the flags into options.
+    pub fn into_options(self) -> anyhow::Result<Options> {
+        let format = Format::from_spec(&self.format).map_err(|e| usage(e.to_string()))?;
+        let rules = match &self.rules {
+            Some(p) => Some(crate::rules::load(p).map_err(|e| usage(e.to_string()))?),
+            None => None,
+        };
+        let (mut v4, mut v6) = (self.ipv4_prefix, self.ipv6_prefix);
+        if let Some(r) = &rules {
+            v4 = r.addresses.v4.unwrap_or(v4);
+            v6 = r.addresses.v6.unwrap_or(v6);
+        }
+        let tz_offset = match &self.tz {
+            Some(t) => crate::stats::time::parse_offset(t).ok_or_else(|| {
+                usage(format!(
+                    "--tz {t}: expected an offset such as +01:00, -05:00 or UTC"
+                ))
+            })?,
+            None => 0,
+        };
+        let uniques = match &self.key_file {
+            // A bad key file is an input error (status 1), as in `anonymize`, not a usage error.
+            Some(p) => Uniques::from_key(&Key::read_file(p, 32)?),
+            None => Uniques::ephemeral()?,
+        };
+        let uses_key = rules.as_ref().is_some_and(|r| {
+            r.actions
+                .iter()
+                .any(|(_, a)| matches!(a, crate::rules::Action::Hash))
+        });
+        let rules_key = if uses_key {
+            match (
+                &rules.as_ref().expect("checked").addresses.key_file,
+                &self.key_file,
+            ) {
+                (Some(p), _) | (None, Some(p)) => Some(Key::read_file(p, 32)?),
+                (None, None) => bail!(usage(
+                    "the rule file's `hash` action needs a key: key-file in [addresses] or --key-file"
+                )),
+            }
+        } else {
+            None
+        };
+        let scrub = Anonymizer::new(SchemeKind::Truncate.build(None), v4, v6, Vec::new());
+        let inputs = sources(self.files);
+        Ok(Options {
+            inputs,
+            format,
+            rules: rules.map(|r| (r, rules_key)),
+            bucket: self.bucket,
+            tz_offset,
+            year: self.year,
+            capacity: self.capacity,
+            uniques,
+            scrub,
+            output: self.output,
+            report: self.report.map(|to| ReportOptions {
+                to,
+                min_count: self.min_count,
+                top: self.top,
+                dp_epsilon: self.dp_epsilon,
+            }),
+            quiet: self.quiet,
+            verbose: self.verbose,
+        })
+    }
+}
+
+/// `logscrub stats`: counts, then writes the state or the report.
+pub fn run(a: Args, ctx: &mut Ctx) -> anyhow::Result<Exit> {
+    let o = a.into_options()?;
+    stats(&o, ctx.err)?;
+    Ok(Exit::Ok)
+}
+
+/// Counts, then writes the state or the report. Messages go to `log`.
+pub fn stats(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
+    let total = count(o, log)?;
+    match &o.report {
+        Some(r) => write_text(o.output.as_deref(), &render(&total, r))?,
+        None => write_state(o.output.as_deref(), &total)?,
+    }
+    Ok(total)
+}
+
+/// Counts the inputs into a state (nothing written). Messages go to `log`.
+pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
+    let started = std::time::Instant::now();
+    let mut total = o.empty_state();
+    let mut bytes = 0u64;
+    for src in &o.inputs {
+        let name = src.display();
+        let reference = match (o.year.and_then(crate::stats::time::end_of_year), src) {
+            (Some(end), _) => end,
+            (None, Source::Path(p)) => std::fs::metadata(p)
+                .and_then(|m| m.modified())
+                .map(DateTime::<Utc>::from)
+                .unwrap_or_else(|_| Utc::now()),
+            (None, Source::Stdin) => Utc::now(),
+        };
+        let inp = input::open(src)?;
+        let mut chunker = Chunker::new(
+            inp.reader,
+            crate::defaults::PIECE,
+            crate::defaults::MAX_LINE,
+        );
+        let format = super::choose_format(&mut chunker, &o.format, &name, o.quiet, o.verbose, log)?;
+        let engine = match &o.rules {
+            Some((r, key)) => Some(Engine {
+                rules: Some(std::sync::Arc::new(
+                    RulePlan::new(r, &format, key.as_ref()).map_err(|e| anyhow::anyhow!("{e}"))?,
+                )),
+                format: format.clone(),
+                anonymizer: o.scrub.clone(),
+                on_unparsed: r.on_unparsed.unwrap_or(OnUnparsed::Scrub),
+                gzip_level: None,
+            }),
+            None => None,
+        };
+        // One collector per thread for the whole input, merged at its end: merging is exact, so
+        // the result does not depend on which thread counted which piece.
+        let scratch: PerThread<(Worker, Option<Collector>)> = PerThread::new();
+        crate::driver::ordered(
+            &mut chunker,
+            &scratch,
+            |piece, (w, c), _| {
+                let c = c.get_or_insert_with(|| {
+                    Collector::new(
+                        o.empty_state(),
+                        o.uniques.clone(),
+                        o.scrub.clone(),
+                        reference,
+                    )
+                });
+                if piece.kind == PieceKind::Lines {
+                    let data = &piece.data[..];
+                    let data = data.strip_suffix(b"\n").unwrap_or(data);
+                    let mut start = 0;
+                    for nl in memchr::memchr_iter(b'\n', data) {
+                        count_line(c, w, &format, engine.as_ref(), &data[start..nl]);
+                        start = nl + 1;
+                    }
+                    count_line(c, w, &format, engine.as_ref(), &data[start..]);
+                } else if let PieceKind::Long { last: true, .. } = piece.kind {
+                    // Parts of an overlong line: no fields to count; the line counts once.
+                    c.state.lines += 1;
+                    c.state.unparsed += 1;
+                }
+                piece.data.len() as u64
+            },
+            |n| -> anyhow::Result<Flow> {
+                bytes += n;
+                Ok(Flow::Go)
+            },
+            |e| anyhow::Error::new(e).context(format!("cannot read {name}")),
+        )?;
+        let mut file = o.empty_state();
+        for (_, c) in scratch.into_inner() {
+            if let Some(c) = c {
+                file.merge(&c.finish())
+                    .expect("collectors of one run are compatible");
+            }
+        }
+        file.answers_as_questions();
+        total
+            .merge(&file)
+            .expect("states of one run are compatible");
+    }
+    total.finish();
+    if !o.quiet {
+        let secs = started.elapsed().as_secs_f64();
+        let _ = writeln!(
+            log,
+            "logscrub: {} lines ({} unparsed, {} excluded, {} without a readable time) in {} bucket{}; {:.1} MB in {:.2} s ({:.0} MB/s)",
+            total.lines,
+            total.unparsed,
+            total.excluded,
+            total.undated,
+            total.series.len(),
+            if total.series.len() == 1 { "" } else { "s" },
+            bytes as f64 / 1e6,
+            secs,
+            if secs > 0.0 {
+                bytes as f64 / 1e6 / secs
+            } else {
+                0.0
+            }
+        );
+    }
+    Ok(total)
+}
+
+fn count_line(
+    c: &mut Collector,
+    w: &mut Worker,
+    format: &Format,
+    engine: Option<&Engine>,
+    line: &[u8],
+) {
+    let body = line.strip_suffix(b"\r").unwrap_or(line);
+    if body.is_empty() {
+        c.state.lines += 1;
+        return;
+    }
+    w.of.clear();
+    if format.parse(body, &mut w.of).is_err() {
+        c.state.lines += 1;
+        c.state.unparsed += 1;
+        return;
+    }
+    match engine {
+        None => {
+            let Worker { of, .. } = w;
+            c.line(body, of, body, of);
+        }
+        Some(e) => {
+            w.out.clear();
+            let mut counts = Counts::default();
+            let _ = e.line(body, false, &mut w.out, &mut counts, &mut w.ctx);
+            if counts.excluded > 0 || counts.dropped > 0 {
+                c.state.lines += 1;
+                c.state.excluded += counts.excluded + counts.dropped;
+                return;
+            }
+            w.sf.clear();
+            if format.parse(&w.out, &mut w.sf).is_err() {
+                // The rules left a line the format no longer reads: count it, show nothing.
+                w.sf.clear();
+            }
+            let Worker { of, sf, out, .. } = w;
+            c.line(body, of, out, sf);
+        }
+    }
+}

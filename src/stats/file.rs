@@ -1,0 +1,53 @@
+//! State files: one JSON document on one line, read with bounds and a version check, written
+//! atomically (see `docs/STATS.md`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+
+use super::State;
+
+/// Writes a state as JSON (atomically to a file, or to stdout).
+pub fn write_state(path: Option<&Path>, s: &State) -> anyhow::Result<()> {
+    let mut text = serde_json::to_string(s)?;
+    text.push('\n');
+    crate::output::write_text(path, &text)
+}
+
+/// Reads a state file.
+pub fn read_state(path: &Path) -> anyhow::Result<State> {
+    let text = crate::input::read_text(path, crate::input::STATE_MAX)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let mut s: State = serde_json::from_str(&text).with_context(|| {
+        format!(
+            "{}: not a logscrub statistics state (or a damaged one)",
+            path.display()
+        )
+    })?;
+    if s.version != super::VERSION {
+        bail!(
+            "{}: state version {} is not one this logscrub reads ({})",
+            path.display(),
+            s.version,
+            super::VERSION
+        );
+    }
+    // A state made before answer-only files were normalized: normalized now, so that it merges
+    // with newer ones into every server's queries (a no-op for states with question lines).
+    s.answers_as_questions();
+    Ok(s)
+}
+
+/// Reads and merges states (in order; merging is commutative anyway).
+pub fn merge_files(paths: &[PathBuf]) -> anyhow::Result<State> {
+    let mut it = paths.iter();
+    let first = it.next().context("no state given")?;
+    let mut s = read_state(first)?;
+    for p in it {
+        let o = read_state(p)?;
+        s.merge(&o)
+            .with_context(|| format!("cannot merge {} into {}", p.display(), first.display()))?;
+    }
+    s.finish();
+    Ok(s)
+}

@@ -1,0 +1,558 @@
+//! Integration tests: the real binary on `testdata/` fixtures, in temporary directories.
+
+use std::fs;
+use std::io::{Read, Write};
+use std::os::unix::fs::PermissionsExt;
+use std::process::Stdio;
+
+use crate::common::{fixture, logscrub, untruncated};
+use predicates::prelude::*;
+use predicates::str::contains;
+
+const WEB: &[&str] = &[
+    "web/combined.log",
+    "web/common.log",
+    "web/vhost_combined.log",
+    "web/caddy.json",
+    "web/nginx-xff.log",
+    "web/hostile.log",
+];
+
+fn lines(b: &[u8]) -> usize {
+    b.iter().filter(|&&c| c == b'\n').count()
+        + (!b.is_empty() && *b.last().unwrap() != b'\n') as usize
+}
+
+#[test]
+fn every_fixture_keeps_its_lines_and_loses_every_address() {
+    for f in WEB {
+        let input = fs::read(fixture(f)).unwrap();
+        assert!(
+            !untruncated(&input).is_empty(),
+            "{f}: the oracle must see addresses in the input"
+        );
+        let out = logscrub()
+            .args(["anonymize", "-q"])
+            .arg(fixture(f))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert_eq!(lines(&out), lines(&input), "{f}: line count");
+        assert_eq!(
+            untruncated(&out),
+            Vec::<String>::new(),
+            "{f}: addresses left"
+        );
+    }
+}
+
+#[test]
+fn known_formats_are_detected_and_fully_parsed() {
+    for (f, format) in [
+        ("web/combined.log", "combined"),
+        ("web/common.log", "common"),
+        ("web/vhost_combined.log", "vhost_combined"),
+        ("web/caddy.json", "json"),
+    ] {
+        logscrub()
+            .args(["anonymize", "-v", "--strict"])
+            .arg(fixture(f))
+            .assert()
+            .success()
+            .stderr(
+                contains(format!("format {format} (")).and(contains("(0 unparsed, 0 dropped)")),
+            );
+    }
+    let nginx = r#"nginx:$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" "$http_x_forwarded_for""#;
+    logscrub()
+        .args(["anonymize", "--strict", "-f", nginx])
+        .arg(fixture("web/nginx-xff.log"))
+        .assert()
+        .success();
+}
+
+#[test]
+fn hostile_fixture_listed_addresses_never_come_out() {
+    let input = fs::read(fixture("web/hostile.log")).unwrap();
+    let out = logscrub()
+        .args(["anonymize", "-q"])
+        .arg(fixture("web/hostile.log"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out_s = String::from_utf8_lossy(&out);
+    let in_s = String::from_utf8_lossy(&input);
+    let listed = fs::read_to_string(fixture("web/hostile.addrs")).unwrap();
+    let mut n = 0;
+    for a in listed.lines().filter(|l| !l.is_empty()) {
+        assert!(
+            in_s.contains(a),
+            "fixture lists {a} but does not contain it"
+        );
+        assert!(!out_s.contains(a), "{a} came out raw");
+        n += 1;
+    }
+    assert!(n > 50);
+    // Byte-level promises: CRLF kept, no final newline added, NUL and invalid UTF-8 kept.
+    assert_ne!(out.last(), Some(&b'\n'), "no final newline added");
+    assert_eq!(
+        out.windows(2).filter(|w| w == b"\r\n").count(),
+        input.windows(2).filter(|w| w == b"\r\n").count()
+    );
+    assert_eq!(
+        out.iter().filter(|&&b| b == 0).count(),
+        input.iter().filter(|&&b| b == 0).count()
+    );
+    assert_eq!(
+        out.iter().filter(|&&b| b >= 0x80).count(),
+        input.iter().filter(|&&b| b >= 0x80).count()
+    );
+}
+
+#[test]
+fn unchanged_lines_are_byte_identical() {
+    let input = b"no address here \xff\xfe\x00 at all\r\nGET /x?v=1.2 HTTP/1.1\n\nlast";
+    let out = logscrub()
+        .args(["anonymize", "-q", "-f", "raw"])
+        .write_stdin(&input[..])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(out, input);
+}
+
+#[test]
+fn gzip_multi_member_input_and_gzip_output() {
+    let plain = logscrub()
+        .args(["anonymize", "-q"])
+        .arg(fixture("web/combined-rotated.log.gz"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(lines(&plain), 300, "both gzip members are read");
+    assert!(untruncated(&plain).is_empty());
+    let d = tempfile::tempdir().unwrap();
+    let o = d.path().join("out.log.gz");
+    logscrub()
+        .args(["anonymize", "-q", "-o"])
+        .arg(&o)
+        .arg(fixture("web/combined-rotated.log.gz"))
+        .assert()
+        .success();
+    let gz = fs::read(&o).unwrap();
+    assert_eq!(&gz[..2], &[0x1f, 0x8b]);
+    let mut dec = Vec::new();
+    flate2::read::MultiGzDecoder::new(&gz[..])
+        .read_to_end(&mut dec)
+        .unwrap();
+    assert_eq!(dec, plain);
+}
+
+#[test]
+fn in_place_keeps_mode_mtime_and_compression() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("access.log");
+    let g = d.path().join("access.log.2.gz");
+    fs::copy(fixture("web/combined.log"), &p).unwrap();
+    fs::copy(fixture("web/combined-rotated.log.gz"), &g).unwrap();
+    fs::set_permissions(&p, fs::Permissions::from_mode(0o640)).unwrap();
+    let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_790_000_000);
+    fs::File::options()
+        .write(true)
+        .open(&p)
+        .unwrap()
+        .set_modified(old)
+        .unwrap();
+
+    let want = logscrub()
+        .args(["anonymize", "-q"])
+        .arg(&p)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    logscrub()
+        .args(["anonymize", "-q", "--in-place"])
+        .arg(&p)
+        .arg(&g)
+        .assert()
+        .success();
+
+    assert_eq!(fs::read(&p).unwrap(), want);
+    let m = fs::metadata(&p).unwrap();
+    assert_eq!(m.permissions().mode() & 0o777, 0o640);
+    assert_eq!(m.modified().unwrap(), old);
+    let gz = fs::read(&g).unwrap();
+    assert_eq!(&gz[..2], &[0x1f, 0x8b], "gzip stays gzip");
+    let mut dec = Vec::new();
+    flate2::read::MultiGzDecoder::new(&gz[..])
+        .read_to_end(&mut dec)
+        .unwrap();
+    assert_eq!(lines(&dec), 300);
+    assert!(untruncated(&dec).is_empty());
+    let names: Vec<_> = fs::read_dir(d.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names.len(), 2, "no temporary files left: {names:?}");
+
+    // Idempotent: a second pass changes nothing.
+    logscrub()
+        .args(["anonymize", "-q", "--in-place"])
+        .arg(&p)
+        .assert()
+        .success();
+    assert_eq!(fs::read(&p).unwrap(), want);
+}
+
+#[test]
+fn in_place_refuses_symlinks_and_stdin() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("real.log");
+    fs::write(&p, "192.0.2.1 x\n").unwrap();
+    let l = d.path().join("link.log");
+    std::os::unix::fs::symlink(&p, &l).unwrap();
+    logscrub()
+        .args(["anonymize", "--in-place"])
+        .arg(&l)
+        .assert()
+        .code(1)
+        .stderr(contains("symbolic link"));
+    assert_eq!(fs::read(&p).unwrap(), b"192.0.2.1 x\n");
+    logscrub()
+        .args(["anonymize", "--in-place", "-"])
+        .assert()
+        .code(2)
+        .stderr(contains("standard input"));
+}
+
+#[test]
+fn strict_and_on_unparsed() {
+    let input = "192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5\nnot a log line 198.51.100.23\n";
+    let out = logscrub()
+        .args(["anonymize", "-f", "common", "--strict"])
+        .write_stdin(input)
+        .assert()
+        .code(3)
+        .stderr(contains("1 unparsed").and(contains("(--strict)")))
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        input.replace(".17", ".0").replace(".23", ".0")
+    );
+
+    logscrub()
+        .args(["anonymize", "-f", "common", "--on-unparsed", "fail"])
+        .write_stdin(input)
+        .assert()
+        .code(3)
+        .stderr(contains(
+            "<stdin>:2:11: line does not match format `common`",
+        ));
+
+    let out = logscrub()
+        .args(["anonymize", "-f", "common", "--on-unparsed", "drop"])
+        .write_stdin(input)
+        .assert()
+        .success()
+        .stderr(contains("1 dropped"))
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(lines(&out), 1);
+}
+
+#[test]
+fn fail_in_place_leaves_the_original() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("a.log");
+    fs::write(
+        &p,
+        "192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5\njunk 192.0.2.99\n",
+    )
+    .unwrap();
+    let before = fs::read(&p).unwrap();
+    logscrub()
+        .args([
+            "anonymize",
+            "-f",
+            "common",
+            "--on-unparsed",
+            "fail",
+            "--in-place",
+        ])
+        .arg(&p)
+        .assert()
+        .code(3)
+        .stderr(contains("a.log:2:"));
+    assert_eq!(fs::read(&p).unwrap(), before);
+    assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn hash_mode_key_handling() {
+    let d = tempfile::tempdir().unwrap();
+    let k = d.path().join("key");
+    logscrub().args(["keygen", "-o"]).arg(&k).assert().success();
+    assert_eq!(
+        fs::metadata(&k).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    logscrub()
+        .args(["keygen", "-o"])
+        .arg(&k)
+        .assert()
+        .code(1)
+        .stderr(contains("already exists"));
+
+    let line = "192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5\n";
+    // /8 leaves 24 hashed bits: a pseudonym equal to the original is a 2^-24 chance.
+    let run = || {
+        logscrub()
+            .args([
+                "anonymize",
+                "-q",
+                "-m",
+                "hash",
+                "--ipv4-prefix",
+                "8",
+                "--key-file",
+            ])
+            .arg(&k)
+            .write_stdin(line.repeat(2))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let a = run();
+    assert_eq!(a, run(), "same key, same pseudonyms");
+    let a = String::from_utf8(a).unwrap();
+    let first: Vec<&str> = a.lines().map(|l| l.split(' ').next().unwrap()).collect();
+    assert_eq!(first[0], first[1]);
+    assert!(first[0].starts_with("192.") && first[0] != "192.0.2.17");
+
+    fs::set_permissions(&k, fs::Permissions::from_mode(0o644)).unwrap();
+    logscrub()
+        .args(["anonymize", "-m", "hash", "--key-file"])
+        .arg(&k)
+        .write_stdin(line)
+        .assert()
+        .code(1)
+        .stderr(contains("readable by group or others"));
+    logscrub()
+        .args(["anonymize", "-m", "hash"])
+        .write_stdin(line)
+        .assert()
+        .code(2)
+        .stderr(contains("needs a key"));
+    logscrub()
+        .args(["anonymize", "-m", "hash", "--key-file"])
+        .arg(d.path().join("nope"))
+        .write_stdin(line)
+        .assert()
+        .code(1)
+        .stderr(contains("cannot read key file"));
+    logscrub()
+        // /8 leaves 24 hashed bits: a pseudonym equal to the original is a 2^-24 chance.
+        .args([
+            "anonymize",
+            "-q",
+            "-m",
+            "hash",
+            "--ipv4-prefix",
+            "8",
+            "--ephemeral-key",
+        ])
+        .write_stdin(line)
+        .assert()
+        .success()
+        .stdout(contains("192.0.2.17").not());
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        &["anonymize", "-f", "bind9"][..],
+        &["anonymize", "--keep-net", "300.1.2.3/8"],
+        &["anonymize", "--ipv4-prefix", "32"],
+        &["anonymize", "--ipv6-prefix", "128"],
+        &["anonymize", "-f", "apache:%h %Q"],
+        &["anonymize", "--bogus"],
+        &["anonymize", "--key-file", "k"],
+    ] {
+        logscrub().args(args).write_stdin("").assert().code(2);
+    }
+    logscrub()
+        .args(["anonymize", "/nonexistent/file.log"])
+        .assert()
+        .code(1)
+        .stderr(contains("cannot open /nonexistent/file.log"));
+}
+
+#[test]
+fn keep_net_and_prefixes() {
+    let out = logscrub()
+        .args([
+            "anonymize",
+            "-q",
+            "-f",
+            "raw",
+            "--keep-net",
+            "192.0.2.0/24",
+            "--ipv4-prefix",
+            "16",
+            "--ipv6-prefix",
+            "32",
+        ])
+        .write_stdin("192.0.2.7 198.51.100.7 2001:db8:1:2::3\n")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(out, b"192.0.2.7 198.51.0.0 2001:db8::\n");
+}
+
+#[test]
+/// Scrubbed in parts and counted; the memory this keeps flat is measured by
+/// `benches/throughput.sh` (peak RSS rows), not here.
+fn overlong_lines_are_scrubbed_in_parts() {
+    let mut line = String::new();
+    let mut i = 0u32;
+    while line.len() < 3 << 20 {
+        line += &format!(
+            "x=192.0.2.{} [2001:db8:{:x}::{:x}]:443 ",
+            1 + i % 250,
+            i % 65536,
+            1 + i % 4000
+        );
+        i += 1;
+    }
+    let input = format!("{line}\n203.0.113.9 short\n");
+    let out = logscrub()
+        .args(["anonymize", "--max-line-length", "65536", "--summary-json"])
+        .arg("/dev/stdout")
+        .write_stdin(input.as_bytes())
+        .assert()
+        .success()
+        .stderr(contains("1 overlong lines"))
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8_lossy(&out);
+    let (body, _json) = text.split_at(text.find("{\n").unwrap());
+    assert_eq!(lines(body.as_bytes()), 2);
+    assert!(untruncated(body.as_bytes()).is_empty());
+}
+
+#[test]
+fn summary_json_counts() {
+    let d = tempfile::tempdir().unwrap();
+    let s = d.path().join("s.json");
+    logscrub()
+        .args(["anonymize", "-q", "--summary-json"])
+        .arg(&s)
+        .arg(fixture("web/combined.log"))
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&fs::read(&s).unwrap()).unwrap();
+    assert_eq!(v["lines"], 300);
+    assert_eq!(v["unparsed"], 0);
+    assert_eq!(v["inputs"], 1);
+    assert!(v["addresses_rewritten"].as_u64().unwrap() >= 300);
+    assert_eq!(
+        v["bytes_in"],
+        fs::metadata(fixture("web/combined.log")).unwrap().len()
+    );
+}
+
+#[test]
+fn several_inputs_and_stdin_dash_concatenate_in_order() {
+    let a = "192.0.2.1 a\n";
+    let out = logscrub()
+        .args(["anonymize", "-q", "-f", "raw", "-"])
+        .arg(fixture("web/common.log"))
+        .write_stdin(a)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(out.starts_with(b"192.0.2.0 a\n"));
+    assert_eq!(lines(&out), 101);
+}
+
+#[test]
+fn closed_stdout_exits_quietly_with_141() {
+    let big = fs::read(fixture("web/combined.log")).unwrap().repeat(200);
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("logscrub"))
+        .args(["anonymize", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(&big);
+    });
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(141));
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn compressed_formats_we_do_not_read_are_refused() {
+    logscrub()
+        .args(["anonymize"])
+        .write_stdin(&[0x28u8, 0xb5, 0x2f, 0xfd, 0, 0, 0][..])
+        .assert()
+        .code(1)
+        .stderr(contains("zstd"));
+}
+
+#[test]
+fn raw_fallback_warns() {
+    logscrub()
+        .args(["anonymize"])
+        .write_stdin("hello 192.0.2.9\n")
+        .assert()
+        .success()
+        .stdout("hello 192.0.2.0\n")
+        .stderr(contains("treating it as raw text"));
+}
+
+#[test]
+fn formats_lists_examples_before_and_after() {
+    logscrub()
+        .arg("formats")
+        .assert()
+        .success()
+        .stdout(contains("combined\n  in:  192.0.2.17").and(contains("out: 192.0.2.0 ")));
+}

@@ -1,0 +1,189 @@
+//! Shared helpers for integration tests: running the binary and an independent address oracle.
+#![allow(dead_code)]
+
+use std::net::{IpAddr, Ipv6Addr};
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The path of a fixture under `testdata/`.
+pub fn fixture(rel: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("testdata")
+        .join(rel)
+}
+
+/// `data` gzip-compressed.
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    e.write_all(data).unwrap();
+    e.finish().unwrap()
+}
+
+/// A file's content, decompressed when it is gzip.
+pub fn content(p: &Path) -> Vec<u8> {
+    use std::io::Read;
+    let raw = std::fs::read(p).unwrap();
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        flate2::read::MultiGzDecoder::new(&raw[..])
+            .read_to_end(&mut out)
+            .unwrap();
+        out
+    } else {
+        raw
+    }
+}
+
+/// The built `logscrub` binary.
+pub fn logscrub() -> Command {
+    Command::cargo_bin("logscrub").unwrap()
+}
+
+/// Every address in `text` whose host bits are not zero under /24 and /48 (v4-mapped: the
+/// embedded IPv4 under /24). Found with regexes and std's parser, independently of logscrub's
+/// own finder, so a finder bug cannot hide itself.
+pub fn untruncated(text: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(text)
+        .replace("%3A", ":")
+        .replace("%3a", ":");
+    let v4 =
+        regex::Regex::new(r"(?:^|[^0-9.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:$|[^0-9])")
+            .unwrap();
+    let mut bad = Vec::new();
+    // Overlapping matches: scan from every start.
+    let mut at = 0;
+    while let Some(m) = v4.captures_at(&text, at) {
+        let o: Vec<u32> = (1..=4).map(|i| m[i].parse().unwrap()).collect();
+        if o.iter().all(|&x| x <= 255) && o[3] != 0 {
+            bad.push(format!("{}.{}.{}.{}", o[0], o[1], o[2], o[3]));
+        }
+        at = m.get(4).unwrap().start();
+    }
+    let v6 = regex::Regex::new(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*").unwrap();
+    for m in v6.find_iter(&text) {
+        let tok = m.as_str();
+        // Try the token and its prefixes ending at a group boundary (ports, trailing dots).
+        let mut ends: Vec<usize> = (1..=tok.len())
+            .filter(|&e| tok.is_char_boundary(e))
+            .collect();
+        ends.reverse();
+        for start in 0..tok.len() {
+            if start > 0 && tok.as_bytes()[start - 1] != b':' {
+                continue;
+            }
+            for &e in &ends {
+                if e <= start {
+                    break;
+                }
+                if let Ok(a) = tok[start..e].parse::<Ipv6Addr>() {
+                    let bits = u128::from(a);
+                    let leak = match a.to_ipv4_mapped() {
+                        Some(v4) => v4.octets()[3] != 0,
+                        None => bits & ((1u128 << 80) - 1) != 0,
+                    };
+                    if leak && tok[start..e].matches(':').count() >= 2 {
+                        bad.push(tok[start..e].to_string());
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    bad
+}
+
+/// True when `ip` text parses as an address (for table tests).
+pub fn is_ip(s: &str) -> bool {
+    s.parse::<IpAddr>().is_ok()
+}
+
+/// `text` with the escapes servers write decoded first (percent escapes, repeatedly for double
+/// encoding; nginx `\xHH`; JSON `\uHHHH`; IIS `%uHHHH`; HTML `&quot;`, `&#NN;`, `&#xHH;`; `+`),
+/// so that [`untruncated`] sees an address an escape was glued to. Decoded bytes that are not
+/// printable become spaces.
+pub fn decode_escapes(text: &[u8]) -> Vec<u8> {
+    fn hex(b: &[u8]) -> Option<u32> {
+        std::str::from_utf8(b)
+            .ok()
+            .filter(|s| s.bytes().all(|c| c.is_ascii_hexdigit()))
+            .and_then(|s| u32::from_str_radix(s, 16).ok())
+    }
+    let printable = |v: u32| match u8::try_from(v) {
+        Ok(c) if c.is_ascii_graphic() => c,
+        _ => b' ',
+    };
+    let mut cur = text.to_vec();
+    for _ in 0..4 {
+        let mut out = Vec::with_capacity(cur.len());
+        let mut i = 0;
+        while i < cur.len() {
+            let rest = &cur[i..];
+            let decoded = if rest.starts_with(b"%u") || rest.starts_with(b"\\u") {
+                rest.get(2..6).and_then(hex).map(|v| (printable(v), 6))
+            } else if rest.starts_with(b"\\x") {
+                rest.get(2..4).and_then(hex).map(|v| (printable(v), 4))
+            } else if rest.starts_with(b"%") {
+                rest.get(1..3).and_then(hex).map(|v| (printable(v), 3))
+            } else if rest.starts_with(b"&quot;") {
+                Some((b'"', 6))
+            } else if rest.starts_with(b"&#x") {
+                let end = rest.iter().position(|&c| c == b';');
+                end.and_then(|e| hex(&rest[3..e]).map(|v| (printable(v), e + 1)))
+            } else if rest.starts_with(b"&#") {
+                let end = rest.iter().position(|&c| c == b';');
+                end.and_then(|e| {
+                    std::str::from_utf8(&rest[2..e])
+                        .ok()?
+                        .parse::<u32>()
+                        .ok()
+                        .map(|v| (printable(v), e + 1))
+                })
+            } else if rest[0] == b'+' {
+                Some((b' ', 1))
+            } else {
+                None
+            };
+            match decoded {
+                Some((c, len)) => {
+                    out.push(c);
+                    i += len;
+                }
+                None => {
+                    out.push(cur[i]);
+                    i += 1;
+                }
+            }
+        }
+        if out == cur {
+            break;
+        }
+        cur = out;
+    }
+    cur
+}
+
+/// Whether the external program `tool` runs (`tool --version`). When it does not, the test
+/// that needs it is skipped, and says so on the terminal (written past the test harness's
+/// capture, so a passing run shows it); under `.ci/run`, which installs the tools and sets
+/// `LOGSCRUB_REQUIRE_TOOLS=1` when that worked, a missing tool fails the test instead.
+pub fn have_tool(tool: &str, what: &str) -> bool {
+    use std::io::Write;
+    if std::process::Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        return true;
+    }
+    assert!(
+        std::env::var_os("LOGSCRUB_REQUIRE_TOOLS").is_none(),
+        "{tool} is not installed, and LOGSCRUB_REQUIRE_TOOLS is set: {what} must be checked"
+    );
+    let _ = writeln!(
+        std::io::stderr(),
+        "SKIPPED: {what}: {tool} is not installed (.ci/run installs it)"
+    );
+    false
+}

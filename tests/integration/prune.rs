@@ -1,0 +1,350 @@
+//! `logscrub prune` on a hostile tree: exactly the expected files go, nothing outside the root
+//! is touched, symlinks are never followed, odd names work, and the plan shows it all first.
+
+use std::ffi::OsStr;
+use std::fs;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use crate::common::logscrub;
+use predicates::str::contains;
+
+const NOW: &str = "2026-11-22T12:00:00Z";
+
+fn now() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_795_348_800) // 2026-11-22T12:00:00Z, as NOW
+}
+
+fn file(dir: &Path, name: &[u8], days_old: u64) -> PathBuf {
+    let p = dir.join(OsStr::from_bytes(name));
+    fs::write(&p, b"log line 192.0.2.0\n").unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&p)
+        .unwrap()
+        .set_modified(now() - Duration::from_secs(days_old * 86_400))
+        .unwrap();
+    p
+}
+
+struct Tree {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    outside: PathBuf,
+}
+
+fn tree() -> Tree {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("logs");
+    let outside = tmp.path().join("outside");
+    fs::create_dir_all(root.join("sub")).unwrap();
+    fs::create_dir_all(&outside).unwrap();
+    file(&root, b"old.log-20260101", 0); // old by name
+    file(&root, b"new.log-20261120", 300); // new by name (mtime ignored)
+    file(&root, b"access.log.5.gz", 60); // no name date: mtime 60d
+    file(&root, b"access.log.1", 1); // mtime 1d
+    file(&root, b"name with space-20260101.log", 0);
+    file(&root, b"new\nline-20260101.log", 0);
+    file(&root, b"bad\xff-20260101.log", 0);
+    file(&root, b"future-20270101.log", 0);
+    file(&root, b"audit-20200101.log", 0); // excluded
+    file(&root.join("sub"), b"deep-20260101.log", 0);
+    let victim = file(&outside, b"victim-20200101.log", 400);
+    std::os::unix::fs::symlink(&victim, root.join("link-20200101.log")).unwrap();
+    std::os::unix::fs::symlink(&outside, root.join("linkdir")).unwrap();
+    Tree {
+        _tmp: tmp,
+        root,
+        outside,
+    }
+}
+
+fn names(dir: &Path) -> Vec<Vec<u8>> {
+    let mut v: Vec<Vec<u8>> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().as_bytes().to_vec())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn dry_run_shows_the_plan_and_deletes_nothing() {
+    let t = tree();
+    let before = names(&t.root);
+    let out = logscrub()
+        .args([
+            "prune",
+            "--max-age",
+            "30d",
+            "--now",
+            NOW,
+            "--exclude",
+            "audit-*",
+            "--dry-run",
+            "-r",
+        ])
+        .arg(&t.root)
+        .assert()
+        .success()
+        .stderr(contains("would delete 6 files"))
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert_eq!(names(&t.root), before, "a dry run deletes nothing");
+    for n in [
+        "old.log-20260101",
+        "access.log.5.gz",
+        "name with space-20260101.log",
+        "new\\nline-20260101.log",
+        "bad\\xff-20260101.log",
+        "sub/deep-20260101.log",
+    ] {
+        assert!(
+            out.lines()
+                .any(|l| l.starts_with("would delete") && l.contains(n)),
+            "{n} in plan:\n{out}"
+        );
+    }
+    assert!(
+        out.contains("keep ") && out.contains("excluded by --exclude audit-*"),
+        "{out}"
+    );
+    assert!(out.contains("dated in the future"), "{out}");
+    assert!(
+        !out.contains("victim") && !out.contains("link-2020"),
+        "links are not candidates:\n{out}"
+    );
+}
+
+#[test]
+fn deletes_exactly_the_expired_files_and_never_follows_links() {
+    let t = tree();
+    let audit = t.root.parent().unwrap().join("audit.jsonl");
+    logscrub()
+        .args([
+            "prune",
+            "--max-age",
+            "30d",
+            "--now",
+            NOW,
+            "--exclude",
+            "audit-*",
+            "-r",
+            "--audit-log",
+        ])
+        .arg(&audit)
+        .arg(&t.root)
+        .assert()
+        .success();
+    let left: Vec<String> = names(&t.root)
+        .iter()
+        .map(|n| String::from_utf8_lossy(n).into_owned())
+        .collect();
+    assert_eq!(
+        left,
+        [
+            "access.log.1",
+            "audit-20200101.log",
+            "future-20270101.log",
+            "link-20200101.log",
+            "linkdir",
+            "new.log-20261120",
+            "sub"
+        ]
+    );
+    assert!(
+        names(&t.root.join("sub")).is_empty(),
+        "deep file deleted with -r"
+    );
+    assert_eq!(
+        names(&t.outside),
+        [b"victim-20200101.log".to_vec()],
+        "nothing outside the root is touched"
+    );
+    assert!(
+        fs::symlink_metadata(t.root.join("link-20200101.log"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    // One audit record per deletion: path, size, age, rule; no log content.
+    let log = fs::read_to_string(&audit).unwrap();
+    assert_eq!(log.lines().count(), 6);
+    for l in log.lines() {
+        let v: serde_json::Value = serde_json::from_str(l).unwrap();
+        assert!(
+            v["path"].is_string()
+                && v["size"] == 19
+                && v["age_seconds"].as_i64().unwrap() > 30 * 86_400
+        );
+        assert_eq!(v["rule"], "max-age 30d");
+        assert!(!l.contains("192.0.2"), "no log content in the audit log");
+    }
+}
+
+#[test]
+fn without_recursion_subdirectories_stay_and_empty_dirs_go_only_when_asked() {
+    let t = tree();
+    logscrub()
+        .args(["prune", "-q", "--max-age", "30d", "--now", NOW])
+        .arg(&t.root)
+        .assert()
+        .success();
+    assert_eq!(names(&t.root.join("sub")), [b"deep-20260101.log".to_vec()]);
+    logscrub()
+        .args([
+            "prune",
+            "-r",
+            "--remove-empty-dirs",
+            "--max-age",
+            "30d",
+            "--now",
+            NOW,
+        ])
+        .arg(&t.root)
+        .assert()
+        .success()
+        // The count is said (it was dropped), and counts are written in the singular for one.
+        .stderr(predicates::str::contains("1 empty directory removed"));
+    assert!(!t.root.join("sub").exists(), "emptied directory removed");
+    assert!(
+        t.root.exists() && t.outside.exists(),
+        "the root itself and anything outside stay"
+    );
+}
+
+#[test]
+fn globs_keep_and_json() {
+    let t = tree();
+    let out = logscrub()
+        .args([
+            "prune",
+            "--json",
+            "--keep",
+            "1",
+            "--max-age",
+            "30d",
+            "--now",
+            NOW,
+        ])
+        .arg(t.root.join("*-20260101.log"))
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let lines: Vec<serde_json::Value> = String::from_utf8(out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "the three top-level files matching the glob"
+    );
+    assert_eq!(
+        lines.iter().filter(|l| l["action"] == "keep").count(),
+        1,
+        "--keep 1"
+    );
+    assert_eq!(lines.iter().filter(|l| l["action"] == "deleted").count(), 2);
+    assert!(
+        t.root.join("old.log-20260101").exists(),
+        "not matched by the glob"
+    );
+}
+
+#[test]
+fn symlinks_are_deleted_only_when_asked_and_then_only_the_link() {
+    let t = tree();
+    logscrub()
+        .args([
+            "prune",
+            "-q",
+            "--include-symlinks",
+            "--max-age",
+            "30d",
+            "--now",
+            NOW,
+        ])
+        .arg(t.root.join("link-*"))
+        .assert()
+        .success();
+    assert!(
+        fs::symlink_metadata(t.root.join("link-20200101.log")).is_err(),
+        "the link went"
+    );
+    assert_eq!(
+        names(&t.outside),
+        [b"victim-20200101.log".to_vec()],
+        "its target stayed"
+    );
+}
+
+#[test]
+fn refusals_and_errors() {
+    let t = tree();
+    logscrub()
+        .args(["prune", "--max-age", "0d"])
+        .arg(&t.root)
+        .assert()
+        .code(2)
+        .stderr(contains("--force"));
+    logscrub()
+        .args(["prune", "--max-age", "30"])
+        .arg(&t.root)
+        .assert()
+        .code(2)
+        .stderr(contains("expected a duration"));
+    logscrub()
+        .args(["prune", "--max-age", "30d", "--now", "yesterday"])
+        .arg(&t.root)
+        .assert()
+        .code(2);
+    logscrub()
+        .args(["prune", "--max-age", "30d"])
+        .arg(t.root.join("no/such/*.log"))
+        .assert()
+        .code(2)
+        .stderr(contains("no such directory"));
+    logscrub()
+        .args(["prune", "--max-age", "30d"])
+        .arg(t.root.join("s*/x.log"))
+        .assert()
+        .code(2)
+        .stderr(contains("wildcards are allowed in the file name only"));
+    // --max-age 0 with --force deletes every matching file.
+    logscrub()
+        .args(["prune", "-q", "--force", "--max-age", "0s", "--now", NOW])
+        .arg(t.root.join("future-*"))
+        .assert()
+        .success();
+    assert!(
+        t.root.join("future-20270101.log").exists(),
+        "even with --force, a future-dated file is not past any window"
+    );
+}
+
+/// The plan comes in path order, whatever order the directory lists files in (issue 22).
+#[test]
+fn the_plan_is_in_path_order() {
+    let d = tempfile::tempdir().unwrap();
+    for k in [7, 3, 19, 1, 12, 5, 16, 9, 2, 14] {
+        std::fs::write(d.path().join(format!("access.log-202601{k:02}")), "x").unwrap();
+    }
+    let out = logscrub()
+        .args(["prune", "--dry-run", "--max-age", "1d", "--now", NOW])
+        .arg(d.path().join("access.log-*"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let paths: Vec<&str> = text.lines().filter_map(|l| l.split(' ').nth(2)).collect();
+    assert_eq!(paths.len(), 10, "{text}");
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+}

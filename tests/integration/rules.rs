@@ -1,0 +1,471 @@
+//! Rule files end to end: every shipped rule set in `rules/` is valid and does what its header
+//! promises on the `testdata/` fixtures; `rules check` reports problems with file:line:column;
+//! a dropped field's value never comes out.
+
+use std::fs;
+use std::path::PathBuf;
+
+use crate::common::{fixture, logscrub, untruncated};
+use predicates::prelude::*;
+use predicates::str::contains;
+
+fn rules(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("rules")
+        .join(name)
+}
+
+fn run(args: &[&str], rule: &str, input: &str) -> (String, String) {
+    let o = logscrub()
+        .arg("anonymize")
+        .args(args)
+        .arg("--rules")
+        .arg(rules(rule))
+        .arg(fixture(input))
+        .assert()
+        .success()
+        .get_output()
+        .clone();
+    (
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+    )
+}
+
+/// The quoted fields of a combined line: request, referrer, user agent.
+fn quoted(line: &str) -> Vec<&str> {
+    line.split('"').skip(1).step_by(2).collect()
+}
+
+#[test]
+fn every_shipped_rule_set_is_valid() {
+    let mut n = 0;
+    for e in fs::read_dir(rules("")).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            logscrub()
+                .args(["rules", "check"])
+                .arg(&p)
+                .assert()
+                .success()
+                .stdout(contains(": ok ("));
+            let text = fs::read_to_string(&p).unwrap();
+            assert!(
+                text.starts_with("# "),
+                "{} starts with its documentation",
+                p.display()
+            );
+            assert!(
+                ["privacy policy", "privacy statement"]
+                    .iter()
+                    .any(|p| text.contains(p))
+                    && !text.contains("shared/policies"),
+                "{} names the policy it implements",
+                p.display()
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 5);
+}
+
+#[test]
+fn minimal_web() {
+    let input = fs::read_to_string(fixture("web/combined.log")).unwrap();
+    let (out, _) = run(&["-q"], "minimal-web.toml", "web/combined.log");
+    assert_eq!(out.lines().count(), input.lines().count());
+    assert!(untruncated(out.as_bytes()).is_empty());
+    for line in out.lines() {
+        let q = quoted(line);
+        assert!(!q[0].contains('?'), "query string stripped: {line}");
+        assert!(
+            q[1] == "-" || (q[1].ends_with('/') && q[1].matches('/').count() == 3),
+            "referrer site: {line}"
+        );
+        assert!(
+            q[2] == "-" || (q[2].ends_with(')') && q[2].len() < 40),
+            "user agent family: {line}"
+        );
+        assert_eq!(line.split(' ').nth(2), Some("-"), "user dropped: {line}");
+    }
+    // The fixture has named users, query strings and full user agents: the rules changed them.
+    assert!(input.lines().any(|l| l.split(' ').nth(2) != Some("-")));
+    assert!(input.contains("?") && input.contains("Mozilla/5.0 ("));
+}
+
+#[test]
+fn publish_web_keeps_only_what_a_report_needs_and_counts_exclusions() {
+    let input = fs::read_to_string(fixture("web/combined.log")).unwrap();
+    let d = tempfile::tempdir().unwrap();
+    let summary = d.path().join("s.json");
+    let (out, err) = run(
+        &["--summary-json", summary.to_str().unwrap()],
+        "publish-web.toml",
+        "web/combined.log",
+    );
+    let v: serde_json::Value = serde_json::from_slice(&fs::read(&summary).unwrap()).unwrap();
+    let excluded = v["excluded"].as_u64().unwrap() as usize;
+    assert!(excluded > 0, "the fixture has crawler traffic");
+    assert!(
+        err.contains(&format!("{excluded} excluded by rules")),
+        "{err}"
+    );
+    assert_eq!(out.lines().count() + excluded, input.lines().count());
+    for line in out.lines() {
+        let q = quoted(line);
+        assert!(!q[0].contains('?'), "the query is not kept: {line}");
+        assert!(!q[2].contains("(bot)"), "bots are excluded: {line}");
+        assert_eq!(line.split(' ').nth(1), Some("-"));
+    }
+}
+
+#[test]
+fn dns_resolver_on_every_server_fixture() {
+    for s in [
+        "bind", "unbound", "dnsmasq", "coredns", "powerdns", "dnsdist", "doh",
+    ] {
+        let input = fs::read_to_string(fixture(&format!("dns/{s}.log"))).unwrap();
+        let (out, _) = run(
+            &["-q", "-f", s],
+            "dns-resolver.toml",
+            &format!("dns/{s}.log"),
+        );
+        assert_eq!(out.lines().count(), input.lines().count(), "{s}");
+        assert!(untruncated(out.as_bytes()).is_empty(), "{s}");
+        for port in ["53142", "53412", "40022", "33211"] {
+            assert!(
+                !out.contains(&format!("#{port}")) && !out.contains(&format!(":{port} ")),
+                "{s}: client port {port} kept"
+            );
+        }
+    }
+}
+
+#[test]
+fn dns_publish_reduces_names_to_registered_domains() {
+    let line = "10-Oct-2026 13:55:36.123 queries: info: client @0x7f3a2c001234 192.0.2.17#53142 (alice-laptop.home.example.net): query: alice-laptop.home.example.net IN A +E(0)K (198.51.100.1)\n";
+    let out = logscrub()
+        .args(["anonymize", "-q", "-f", "bind", "--rules"])
+        .arg(rules("dns-publish.toml"))
+        .write_stdin(line)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(!out.contains("alice-laptop"), "{out}");
+    assert_eq!(
+        out.matches("(example.net)").count() + out.matches(" example.net ").count(),
+        2,
+        "{out}"
+    );
+    assert!(
+        out.contains("192.0.2.0#0"),
+        "client port dropped to 0: {out}"
+    );
+    assert!(out.contains("(-)"), "server address not kept: {out}");
+}
+
+#[test]
+fn doh_frontend_blanks_dns_questions() {
+    let (out, _) = run(&["-q"], "doh-frontend.toml", "web/doh-frontend.log");
+    for secret in [
+        "AAABAAAB",
+        "mail.example.org",
+        "q80BAAAB",
+        "198.51.100.0/24",
+        "alice",
+        "step=2",
+        "203.0.113.77",
+    ] {
+        assert!(!out.contains(secret), "{secret} left in:\n{out}");
+    }
+    assert!(out.contains("/dns-query?dns= HTTP/2.0"), "{out}");
+    assert!(
+        out.contains("/resolve?name=&type=MX&edns_client_subnet= HTTP/2.0"),
+        "{out}"
+    );
+}
+
+#[test]
+fn rules_check_reports_every_problem_with_position() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("bad.toml");
+    fs::write(&p, "[fields]\nuser_agnt = \"drop\"\nrequest = \"explode\"\n\n[[exclude]]\nclient = [\"10.0.0.0/33\"]\n").unwrap();
+    let ok = rules("minimal-web.toml");
+    logscrub()
+        .args(["rules", "check"])
+        .arg(&ok)
+        .arg(&p)
+        .assert()
+        .code(1)
+        .stdout(contains("minimal-web.toml: ok"))
+        .stderr(
+            contains("bad.toml:2:1: unknown field `user_agnt`")
+                .and(contains("bad.toml:3:11: unknown action `explode`"))
+                .and(contains("bad.toml:6:11: `10.0.0.0/33` is not a network")),
+        );
+    logscrub()
+        .args(["anonymize", "--rules"])
+        .arg(&p)
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(contains("bad.toml:2:1"));
+}
+
+#[test]
+fn address_settings_come_from_the_rule_file_and_conflict_with_flags() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("r.toml");
+    fs::write(
+        &p,
+        "[addresses]\nipv4-prefix = 16\nkeep-net = [\"203.0.113.0/24\"]\n",
+    )
+    .unwrap();
+    logscrub()
+        .args(["anonymize", "-q", "-f", "raw", "--rules"])
+        .arg(&p)
+        .write_stdin("198.51.100.7 203.0.113.9\n")
+        .assert()
+        .success()
+        .stdout("198.51.0.0 203.0.113.9\n");
+    logscrub()
+        .args(["anonymize", "--ipv4-prefix", "24", "--rules"])
+        .arg(&p)
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(contains("--ipv4-prefix is also set by [addresses]"));
+}
+
+#[test]
+fn hash_action_needs_a_key_and_is_stable_with_one() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path().join("r.toml");
+    fs::write(&p, "[fields]\nuser = \"hash\"\n").unwrap();
+    let line = "192.0.2.17 - alice [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5\n";
+    logscrub()
+        .args(["anonymize", "--rules"])
+        .arg(&p)
+        .write_stdin(line)
+        .assert()
+        .code(2)
+        .stderr(contains("needs a key"));
+    let k = d.path().join("key");
+    logscrub().args(["keygen", "-o"]).arg(&k).assert().success();
+    let go = || {
+        let o = logscrub()
+            .args(["anonymize", "-q", "--key-file"])
+            .arg(&k)
+            .arg("--rules")
+            .arg(&p)
+            .write_stdin(line)
+            .assert()
+            .success();
+        String::from_utf8(o.get_output().stdout.clone()).unwrap()
+    };
+    let a = go();
+    assert_eq!(a, go());
+    let user = a.split(' ').nth(2).unwrap();
+    assert_eq!(user.len(), 16);
+    assert!(user.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert!(!a.contains("alice"));
+}
+
+#[test]
+fn action_output_is_scrubbed_too() {
+    // A referrer whose host is an address: referrer-site keeps the host, the scrubber truncates it.
+    let line = "192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"http://198.51.100.77:8080/admin?x=1\" \"curl/8\"\n";
+    let out = logscrub()
+        .args(["anonymize", "-q", "--rules"])
+        .arg(rules("minimal-web.toml"))
+        .write_stdin(line)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(
+        String::from_utf8(out)
+            .unwrap()
+            .contains("\"http://198.51.100.0:8080/\"")
+    );
+}
+
+mod props {
+    use logscrub::anonymize::{Anonymizer, Scheme};
+    use logscrub::format::{Format, FormatChoice};
+    use logscrub::input::Chunker;
+    use logscrub::pipeline::{self, Engine, Workers};
+    use logscrub::rules::OnUnparsed;
+    use logscrub::rules::RulePlan;
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
+
+        /// A dropped field's original value never appears in the output line.
+        #[test]
+        fn dropped_values_never_come_out(user in "[a-z]{6,12}", ua in "[A-Za-z]{8,16}/[0-9]{1,3}\\.[0-9]", refr in "[a-z]{6,12}") {
+            let text = "[fields]\nuser = \"drop\"\nuser_agent = \"drop\"\nreferrer = \"drop\"\n";
+            let set = logscrub::rules::compile(text).unwrap();
+            let FormatChoice::Fixed(format) = Format::from_spec("combined").unwrap() else { unreachable!() };
+            let rules = Some(Arc::new(RulePlan::new(&set, &format, None).unwrap()));
+            let e = Engine { format, anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]), on_unparsed: OnUnparsed::Scrub, gzip_level: None, rules };
+            let line = format!("192.0.2.17 - {user} [10/Oct/2026:13:55:36 +0000] \"GET /x HTTP/1.1\" 200 5 \"https://{refr}.example.org/\" \"{ua}\"\n");
+            let mut c = Chunker::new(line.as_bytes(), 1 << 16, 1 << 20);
+            let mut out = Vec::new();
+            pipeline::run(&e, &Workers::new(), &mut c, &mut out).unwrap();
+            let out = String::from_utf8(out).unwrap();
+            prop_assert!(!out.contains(&user) && !out.contains(&ua) && !out.contains(&refr), "{}", out);
+            prop_assert_eq!(out.matches(" - - ").count(), 1);
+        }
+    }
+}
+
+#[test]
+fn rule_files_decide_what_unparsed_lines_become() {
+    let line_ok = "192.0.2.17 alice - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0\"\n";
+    let line_bad = "alice logged in from 192.0.2.17\n";
+    let input = format!("{line_ok}{line_bad}");
+    // publish-web drops lines that do not match (their fields cannot be kept-only).
+    let out = logscrub()
+        .args(["anonymize", "-f", "combined", "--rules"])
+        .arg(rules("publish-web.toml"))
+        .write_stdin(input.clone())
+        .assert()
+        .success()
+        .stderr(contains("(1 unparsed, 1 dropped"))
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(!out.contains("alice"), "{out}");
+    assert_eq!(out.lines().count(), 1);
+    // The flag and the rule file may not both say it.
+    logscrub()
+        .args(["anonymize", "--on-unparsed", "scrub", "--rules"])
+        .arg(rules("publish-web.toml"))
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(contains("--on-unparsed is also set by [options]"));
+}
+
+#[test]
+fn applying_a_rule_set_twice_equals_applying_it_once() {
+    // A re-run (or a run after a crash) may meet a file it already anonymized.
+    for (set, input) in [
+        ("minimal-web.toml", "web/combined.log"),
+        ("publish-web.toml", "web/combined.log"),
+        ("doh-frontend.toml", "web/doh-frontend.log"),
+    ] {
+        let once = logscrub()
+            .args(["anonymize", "-q", "-f", "combined", "--rules"])
+            .arg(rules(set))
+            .arg(fixture(input))
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let twice = logscrub()
+            .args(["anonymize", "-q", "-f", "combined", "--rules"])
+            .arg(rules(set))
+            .write_stdin(once.clone())
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert_eq!(
+            String::from_utf8(twice).unwrap(),
+            String::from_utf8(once).unwrap(),
+            "{set} is idempotent"
+        );
+    }
+    for s in [
+        "bind", "unbound", "dnsmasq", "coredns", "powerdns", "dnsdist", "doh",
+    ] {
+        for set in ["dns-resolver.toml", "dns-publish.toml"] {
+            let f = format!("dns/{s}.log");
+            let once = logscrub()
+                .args(["anonymize", "-q", "-f", s, "--rules"])
+                .arg(rules(set))
+                .arg(fixture(&f))
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone();
+            let twice = logscrub()
+                .args(["anonymize", "-q", "-f", s, "--rules"])
+                .arg(rules(set))
+                .write_stdin(once.clone())
+                .assert()
+                .success()
+                .get_output()
+                .stdout
+                .clone();
+            assert_eq!(
+                String::from_utf8_lossy(&twice),
+                String::from_utf8_lossy(&once),
+                "{set} on {s} is idempotent"
+            );
+        }
+    }
+}
+
+/// Every shipped rule set is built in, byte for byte, and named `builtin:NAME` anywhere a rule
+/// file is expected, whatever way logscrub was installed (issue 22).
+#[test]
+fn shipped_rule_sets_are_built_in() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        let name = p.file_stem().unwrap().to_str().unwrap().to_string();
+        let shown = logscrub()
+            .args(["rules", "show", &name])
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        assert_eq!(shown, std::fs::read(&p).unwrap(), "{name}");
+        logscrub()
+            .args(["rules", "check", &format!("builtin:{name}")])
+            .assert()
+            .success();
+        n += 1;
+    }
+    assert_eq!(n, logscrub::rules::compile::BUILTIN.len());
+    let list = logscrub().args(["rules", "show"]).assert().success();
+    assert_eq!(
+        String::from_utf8_lossy(&list.get_output().stdout)
+            .lines()
+            .count(),
+        n
+    );
+    logscrub()
+        .args(["rules", "check", "builtin:nope"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "no such built-in rule set; there are minimal-web",
+        ));
+    logscrub()
+        .args(["rules", "check", "/nonexistent/r.toml"])
+        .assert()
+        .code(1)
+        .stderr(
+            predicates::str::contains("/nonexistent/r.toml: cannot read")
+                .and(predicates::str::contains(":0:0").not()),
+        );
+}
