@@ -10,6 +10,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use super::panel::{Answer, Panel as Kind, Query, Side, Web};
 use super::{Bucket, Granularity, State};
 
 /// A published number: the count, or withheld because it is below K.
@@ -104,43 +105,7 @@ pub struct Report {
     pub panels: Vec<Panel>,
 }
 
-const WEB_PANELS: &[(&str, &str)] = &[
-    ("status_class", "Status classes"),
-    ("status", "Status codes"),
-    ("method", "Methods"),
-    ("protocol", "Protocol versions"),
-    ("page", "Top pages"),
-    ("not_found_page", "Top 404 paths"),
-    ("referrer_site", "Top referrer sites"),
-    ("browser", "Browsers"),
-    ("os", "Operating systems"),
-    ("agent", "Bots and people"),
-];
-
-const DNS_QUERY_PANELS: &[(&str, &str)] = &[
-    ("qtype", "Query types"),
-    ("transport", "Transports"),
-    ("ip_version", "IP versions"),
-    ("tld", "Top-level domains"),
-    ("domain", "Top registered domains"),
-    ("qname_length", "Query name length"),
-    ("labels", "Query name labels"),
-    ("edns", "EDNS"),
-    ("do", "DNSSEC OK bit"),
-];
-
-const DNS_ANSWER_PANELS: &[(&str, &str)] = &[
-    ("rcode", "Response codes"),
-    ("cache", "Cached or forwarded"),
-    ("blocked", "Blocked"),
-    ("response_size", "Response sizes (16-byte bins)"),
-];
-
-/// The most published numbers one log line can change: the line total, three series values
-/// and one row (or `other`) in each panel it is counted in (web: 10 panels, bytes not published
-/// under noise; DNS: 9 query panels and 4 answer panels). An undated line changes `undated`
-/// instead of the series, an unparsed or excluded one only two totals.
-pub const NUMBERS_PER_LINE: u32 = 17;
+pub use super::panel::NUMBERS_PER_LINE;
 
 /// The smallest ε accepted: below, the noise (about 1/ε) drowns every count anyway, and
 /// floating point stops being exact enough to draw it.
@@ -371,17 +336,15 @@ impl Report {
                 }
             })
             .collect();
-        let side = if questions { "q." } else { "a." };
-        let mut wanted: Vec<(String, String, &str)> = Vec::new();
-        for (key, title) in WEB_PANELS {
-            wanted.push((key.to_string(), title.to_string(), key));
-        }
-        for (key, title) in DNS_QUERY_PANELS {
-            wanted.push((format!("{side}{key}"), title.to_string(), key));
-        }
-        for (key, title) in DNS_ANSWER_PANELS {
-            wanted.push((key.to_string(), title.to_string(), key));
-        }
+        let side = if questions {
+            Side::Question
+        } else {
+            Side::Answer
+        };
+        let wanted = (Web::ALL.iter().map(|&p| (Kind::Web(p), p.key())))
+            .chain(Query::ALL.iter().map(|&p| (Kind::Query(side, p), p.key())))
+            .chain(Answer::ALL.iter().map(|&p| (Kind::Answer(p), p.key())))
+            .map(|(p, key)| (p.key(), p.title().to_string(), key));
         let mut drafts = Vec::new();
         for (state_key, title, key) in wanted {
             let Some(p) = s.panels.get(&state_key) else {

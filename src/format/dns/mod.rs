@@ -25,6 +25,77 @@ mod unbound;
 use crate::format::fields::{Fields, Std};
 use cursor::Col;
 
+/// What a DNS log line reports, as statistics count it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineKind {
+    /// A question (a query received).
+    Question,
+    /// An answer to a query, which a question line of the same query may precede.
+    Answer,
+    /// Neither: an intermediate step (dnsmasq's `forwarded`, a validation).
+    Other,
+}
+
+/// Events that answer a query (the `event` field of dnsmasq, Pi-hole, Unbound, PowerDNS and
+/// dnsdist lines).
+const ANSWER_EVENTS: &[&[u8]] = &[
+    b"reply",
+    b"cached",
+    b"Answer",
+    b"answer",
+    b"query failed",
+    b"config",
+    b"/etc/hosts",
+    b"gravity blocked",
+    b"regex blacklisted",
+    b"exactly blacklisted",
+    b"regex denied",
+    b"exactly denied",
+    b"special domain",
+];
+
+/// Intermediate events, neither question nor answer.
+const OTHER_EVENTS: &[&[u8]] = &[b"forwarded", b"validation", b"dnssec-query"];
+
+/// The kind of a line with this `event` field (if any), and a response code or not.
+pub fn line_kind(event: Option<&[u8]>, has_rcode: bool) -> LineKind {
+    match event {
+        Some(e) if OTHER_EVENTS.contains(&e) => LineKind::Other,
+        Some(e) if ANSWER_EVENTS.contains(&e) => LineKind::Answer,
+        _ if has_rcode => LineKind::Answer,
+        _ => LineKind::Question,
+    }
+}
+
+/// Whether an answer event says the server answered (from upstream, its cache, its
+/// configuration or a hosts file) rather than blocked the name (dnsmasq and Pi-hole).
+pub fn answered_by_server(event: &[u8]) -> bool {
+    matches!(event, b"reply" | b"cached" | b"config" | b"/etc/hosts")
+}
+
+/// A query's flags, as BIND writes them after the class (`+E(0)K`, `-ET(1)DC`): `T` TCP (else
+/// UDP), `E(n)` EDNS version n, `D` the DNSSEC OK bit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct QueryFlags {
+    /// The query came over TCP.
+    pub tcp: bool,
+    /// The query had an EDNS option.
+    pub edns: bool,
+    /// The DNSSEC OK bit was set.
+    pub dnssec_ok: bool,
+}
+
+impl QueryFlags {
+    /// Reads the `flags` field.
+    pub fn of(flags: &[u8]) -> QueryFlags {
+        QueryFlags {
+            tcp: flags.contains(&b'T'),
+            edns: flags.contains(&b'E'),
+            dnssec_ok: flags.contains(&b'D'),
+        }
+    }
+}
+
 /// A DNS server whose query log logscrub reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Server {

@@ -1,0 +1,538 @@
+//! The per-worker collector: counts parsed lines into panels and time buckets, labels scrubbed of
+//! addresses, and moves them into a [`State`] when done.
+
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+
+use super::panel::{Answer, Panel, Query, Side, Web};
+use super::time;
+use super::{Bucket, Granularity, NONE, SmallKeys, State, TopK, Uniques, min_opt, status_class};
+use crate::anonymize::{Anonymizer, Cache};
+use crate::format::dns;
+use crate::format::{Fields, Std};
+
+/// Per-worker counting: a state and scratch space.
+pub struct Collector {
+    /// What was counted so far (panels and series are moved in by [`Collector::finish`]).
+    pub state: State,
+    uniques: Uniques,
+    scrub: Anonymizer,
+    cache: Cache,
+    label: Vec<u8>,
+    /// The year of syslog times comes from here.
+    pub reference: DateTime<Utc>,
+    /// Times after this (seconds since 1970: two days after the reference or now, whichever
+    /// is later) or before [`time::EARLIEST`] count as undated: one wrong date must not stretch
+    /// the time series over centuries.
+    latest: i64,
+    first: Option<DateTime<Utc>>,
+    last: Option<DateTime<Utc>>,
+    panels: Vec<TopK>,
+    /// Buckets by index (seconds since 1970 + offset, divided by the bucket length).
+    buckets: std::collections::HashMap<i64, Bucket, SmallKeys>,
+    /// The last time text read and its instant: lines of one second share it.
+    last_time: (Vec<u8>, Option<DateTime<Utc>>),
+    /// Scratch for the request line's parts.
+    parts: Fields,
+    /// Per panel, the first [`HOT`] labels seen with their counts, checked before the panel's
+    /// map (most lines repeat a handful of status codes, methods, browsers, query types: a
+    /// short scan is cheaper than hashing). Empty for panels of many labels. Added to the
+    /// panels, scrubbed, by [`Collector::finish`].
+    hot: Vec<Vec<(Vec<u8>, u64)>>,
+    /// User agents seen lately → their index in `agent_counts`.
+    agents: std::collections::HashMap<Vec<u8>, usize, crate::anonymize::BuildAddrHasher>,
+    /// Per user agent seen lately: browser label, OS, bot, and lines not yet in the panels (one
+    /// increment per line instead of three panel lookups; see [`Collector::flush_agents`]).
+    agent_counts: Vec<(String, &'static str, bool, u64)>,
+}
+
+/// Labels kept in a panel's hot set (see [`Collector`]).
+const HOT: usize = 8;
+
+/// Whether the address finder could find anything in `label`: every form it knows has a `:`
+/// (IPv6), a `%` (`%3A`), a digit, `.`, digit (IPv4, also in reverse names) or a `.` before
+/// `in-addr.arpa` / `ip6.arpa`. Labels without (most paths: `/blog/2024/a.html`) are counted as
+/// they are; a property test holds this to the finder.
+fn may_hold_address(label: &[u8]) -> bool {
+    if memchr::memchr2(b':', b'%', label).is_some() {
+        return true;
+    }
+    memchr::memchr_iter(b'.', label).any(|j| {
+        let rest = &label[j + 1..];
+        (j > 0 && label[j - 1].is_ascii_digit() && rest.first().is_some_and(u8::is_ascii_digit))
+            || rest.first().is_some_and(|&c| c | 0x20 == b'i')
+                && (rest.len() >= 8 && rest[..8].eq_ignore_ascii_case(b"ip6.arpa")
+                    || rest.len() >= 12 && rest[..12].eq_ignore_ascii_case(b"in-addr.arpa"))
+    })
+}
+
+/// `a == b`, without a call to `memcmp` for the short labels of hot sets.
+#[inline]
+fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let n = a.len();
+    let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+    match n {
+        0..8 => a.iter().zip(b).all(|(x, y)| x == y),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        _ => a == b,
+    }
+}
+
+impl Collector {
+    /// A collector adding to `state`.
+    pub fn new(
+        state: State,
+        uniques: Uniques,
+        scrub: Anonymizer,
+        reference: DateTime<Utc>,
+    ) -> Collector {
+        let cap = state.capacity;
+        Collector {
+            state,
+            uniques,
+            scrub,
+            cache: Cache::default(),
+            label: Vec::new(),
+            reference,
+            latest: reference.max(Utc::now()).timestamp() + 2 * 86_400,
+            first: None,
+            last: None,
+            panels: (0..Panel::COUNT).map(|_| TopK::new(cap)).collect(),
+            buckets: Default::default(),
+            last_time: (Vec::new(), None),
+            parts: Fields::default(),
+            agents: Default::default(),
+            agent_counts: Vec::new(),
+            hot: vec![Vec::new(); Panel::COUNT],
+        }
+    }
+
+    /// Adds the lines counted per user agent to the browser, OS and agent panels, and forgets
+    /// the user agents (at the end, and when too many were seen).
+    fn flush_agents(&mut self) {
+        self.agents.clear();
+        for (family, os, bot, n) in std::mem::take(&mut self.agent_counts) {
+            if n > 0 {
+                self.count(Panel::Web(Web::Browser), family.as_bytes(), n);
+                self.count(Panel::Web(Web::Os), os.as_bytes(), n);
+                self.count(
+                    Panel::Web(Web::Agent),
+                    if bot { b"bot" } else { b"human" },
+                    n,
+                );
+            }
+        }
+    }
+
+    /// Counts one `label` in `panel`: in the panel's hot set when it is there or the set has
+    /// room, else through [`Collector::count`].
+    fn label(&mut self, panel: Panel, label: &[u8]) {
+        if !panel.many_labels() {
+            let hot = &mut self.hot[panel.index()];
+            if let Some(e) = hot.iter_mut().find(|e| same(&e.0, label)) {
+                e.1 += 1;
+                return;
+            }
+            if hot.len() < HOT {
+                hot.push((label.to_vec(), 1));
+                return;
+            }
+        }
+        self.count(panel, label, 1);
+    }
+
+    /// Counts `n` of `label` in panel `panel`, the label scrubbed of addresses first.
+    fn count(&mut self, panel: Panel, label: &[u8], n: u64) {
+        let panel = panel.index();
+        self.label.clear();
+        if may_hold_address(label) {
+            self.label.clear();
+            self.scrub
+                .rewrite_line(label, b' ', &mut self.label, &mut self.cache);
+            self.panels[panel].add(&self.label, n);
+        } else {
+            self.panels[panel].add(label, n);
+        }
+    }
+
+    fn bucket(&mut self, t: Option<DateTime<Utc>>) -> Option<&mut Bucket> {
+        let Some(t) = t else {
+            self.state.undated += 1;
+            return None;
+        };
+        if self.first.is_none_or(|f| t < f) {
+            self.first = Some(t);
+        }
+        if self.last.is_none_or(|l| t > l) {
+            self.last = Some(t);
+        }
+        let len = if self.state.bucket == Granularity::Hour {
+            3600
+        } else {
+            86_400
+        };
+        let idx = (t.timestamp() + i64::from(self.state.tz_offset)).div_euclid(len);
+        Some(self.buckets.entry(idx).or_default())
+    }
+
+    fn time(&mut self, raw: Option<&[u8]>) -> Option<DateTime<Utc>> {
+        let raw = raw?;
+        if self.last_time.0 != raw {
+            self.last_time.0.clear();
+            self.last_time.0.extend_from_slice(raw);
+            self.last_time.1 = time::parse(raw, self.reference, self.state.tz_offset)
+                .filter(|t| (time::EARLIEST..=self.latest).contains(&t.timestamp()));
+        }
+        self.last_time.1
+    }
+
+    /// Counts one line. `orig` and `of` are the line as read and its fields (client and time
+    /// come from there); `shown` and `sf` the line whose labels are counted (the same line, or
+    /// the line as the rule file rewrote it).
+    pub fn line(&mut self, orig: &[u8], of: &Fields, shown: &[u8], sf: &Fields) {
+        self.state.lines += 1;
+        let time = self.time(of.get(Std::Time).map(|(a, b)| &orig[a..b]));
+        let client = of.get(Std::Client).map(|(a, b)| &orig[a..b]);
+        let client = client.filter(|c| !c.is_empty() && *c != b"-");
+        if sf.get(Std::Qname).is_some() || sf.get(Std::Rcode).is_some() {
+            self.dns(time, client, shown, sf);
+        } else if sf.get(Std::Request).is_some() || sf.get(Std::Status).is_some() {
+            self.web(time, client, shown, sf);
+        } else {
+            // A line of a known format with neither (a log's banner): counted, nothing else.
+            let _ = self.bucket(time);
+        }
+    }
+
+    fn web(&mut self, time: Option<DateTime<Utc>>, client: Option<&[u8]>, line: &[u8], f: &Fields) {
+        let bytes = field(f, line, Std::Bytes)
+            .and_then(|b| std::str::from_utf8(b).ok()?.parse::<u64>().ok())
+            .unwrap_or(0);
+        let hash = client.map(|c| self.uniques.client(c).0);
+        if let Some(b) = self.bucket(time) {
+            b.requests += 1;
+            b.bytes = b.bytes.saturating_add(bytes);
+            if let Some(h) = hash {
+                b.visitors.add(h);
+            }
+        }
+        let status = field(f, line, Std::Status);
+        if let Some(s) = status {
+            self.label(Panel::Web(Web::Status), s);
+            self.label(Panel::Web(Web::StatusClass), status_class(s).as_bytes());
+        }
+        let mut parts = std::mem::take(&mut self.parts);
+        parts.clear();
+        if f.get(Std::Method).is_none()
+            && let Some((a, b)) = f.get(Std::Request)
+        {
+            parts.std(Std::Request, a, b);
+            crate::format::fields::split_request(line, &mut parts);
+        }
+        let pf = if f.get(Std::Method).is_some() {
+            f
+        } else {
+            &parts
+        };
+        // A line whose format has the field but not a value counts as `(none)`: every panel of
+        // a kind then counts the same lines, and no difference of two panel totals publishes
+        // a small number (3 requests that were `"-"`) past K.
+        if f.get(Std::Request).is_some() || pf.get(Std::Method).is_some() {
+            for (panel, name) in [
+                (Panel::Web(Web::Method), Std::Method),
+                (Panel::Web(Web::Protocol), Std::Protocol),
+                (Panel::Web(Web::Page), Std::Path),
+            ] {
+                let v = field(pf, line, name).unwrap_or(NONE);
+                self.label(panel, v);
+                if panel == Panel::Web(Web::Page) && status == Some(b"404") {
+                    self.label(Panel::Web(Web::NotFoundPage), v);
+                }
+            }
+        }
+        if let Some(r) = field(f, line, Std::Referrer) {
+            let r = if r == b"-" || r.is_empty() {
+                NONE
+            } else {
+                site(r)
+            };
+            self.label(Panel::Web(Web::ReferrerSite), r);
+        }
+        if let Some(ua) = field(f, line, Std::UserAgent) {
+            let id = match self.agents.get(ua) {
+                Some(&id) => id,
+                None => {
+                    if self.agents.len() >= 4096 {
+                        self.flush_agents();
+                    }
+                    let a = crate::rules::ua::classify(ua);
+                    let family = String::from_utf8_lossy(a.family).into_owned();
+                    let family = match a.major {
+                        Some(m) if !a.bot => format!("{family} {}", String::from_utf8_lossy(m)),
+                        _ => family,
+                    };
+                    self.agent_counts.push((family, a.os, a.bot, 0));
+                    let id = self.agent_counts.len() - 1;
+                    self.agents.insert(ua.to_vec(), id);
+                    id
+                }
+            };
+            self.agent_counts[id].3 += 1;
+        }
+        self.parts = parts;
+    }
+
+    fn dns(&mut self, time: Option<DateTime<Utc>>, client: Option<&[u8]>, line: &[u8], f: &Fields) {
+        let ev = field(f, line, Std::Event);
+        let answer = match dns::line_kind(ev, f.get(Std::Rcode).is_some()) {
+            dns::LineKind::Other => {
+                let _ = self.bucket(time); // dated, nothing to count
+                return;
+            }
+            dns::LineKind::Answer => true,
+            dns::LineKind::Question => false,
+        };
+        let hashes = client.map(|c| self.uniques.client(c));
+        let net = hashes
+            .and_then(|(_, ip)| ip)
+            .map(|ip| self.uniques.network(ip));
+        if let Some(b) = self.bucket(time) {
+            if answer {
+                b.dns_answers += 1;
+            } else {
+                b.dns_questions += 1;
+            }
+            if let Some((h, _)) = hashes {
+                b.sources.add(h);
+            }
+            if let Some(n) = net {
+                b.networks.add(n);
+            }
+        }
+        // Every panel of a side counts every line of that side, a missing value as `(none)`
+        // (see `NONE`); a panel of nothing else is left out of reports.
+        let side = if answer { Side::Answer } else { Side::Question };
+        let qtype = field(f, line, Std::Qtype).unwrap_or(NONE);
+        self.label(Panel::Query(side, Query::Qtype), qtype);
+        let v = match hashes {
+            Some((_, Some(IpAddr::V4(_)))) => "IPv4",
+            Some((_, Some(IpAddr::V6(_)))) => "IPv6",
+            _ => "unknown",
+        };
+        self.label(Panel::Query(side, Query::IpVersion), v.as_bytes());
+        let flags = field(f, line, Std::Flags).map(dns::QueryFlags::of);
+        let flag_transport: Option<&[u8]> = flags
+            .filter(|_| !answer)
+            .map(|fl| if fl.tcp { &b"tcp"[..] } else { &b"udp"[..] });
+        match field(f, line, Std::Transport).or(flag_transport) {
+            Some(t) => self.label(
+                Panel::Query(side, Query::Transport),
+                &t.to_ascii_lowercase(),
+            ),
+            None => self.label(Panel::Query(side, Query::Transport), NONE),
+        }
+        match flags.filter(|_| !answer && f.get(Std::Qname).is_some()) {
+            Some(fl) => {
+                let edns: &[u8] = if fl.edns { b"EDNS" } else { b"no EDNS" };
+                self.label(Panel::Query(side, Query::Edns), edns);
+                let dnssec: &[u8] = if fl.dnssec_ok { b"DO set" } else { b"DO clear" };
+                self.label(Panel::Query(side, Query::Do), dnssec);
+            }
+            None => {
+                self.label(Panel::Query(side, Query::Edns), NONE);
+                self.label(Panel::Query(side, Query::Do), NONE);
+            }
+        }
+        let name = field(f, line, Std::Qname)
+            .map(|q| q.strip_suffix(b".").unwrap_or(q))
+            .filter(|n| !n.is_empty() && *n != b"-");
+        if name.is_none() {
+            for q in [Query::Tld, Query::Domain, Query::QnameLength, Query::Labels] {
+                self.label(Panel::Query(side, q), NONE);
+            }
+        }
+        if let Some(name) = name {
+            {
+                let lower = name.to_ascii_lowercase();
+                let tld = psl::suffix(&lower).map(|s| s.as_bytes().to_vec());
+                let domain = psl::domain(&lower).map(|d| d.as_bytes().to_vec());
+                // A name that is (or ends in) an address literal — `192.0.2.7`,
+                // `::ffff:192.0.2.7` — would publish host octets as "TLD" `7` and "domain"
+                // `2.7`. Reverse names are fine: their registered domain is the first octet.
+                let tail = domain.as_ref().or(tld.as_ref()).map_or(0, Vec::len);
+                if ends_in_address(&lower, tail) {
+                    self.label(Panel::Query(side, Query::Tld), b"(address)");
+                    self.label(Panel::Query(side, Query::Domain), b"(address)");
+                } else {
+                    self.label(
+                        Panel::Query(side, Query::Tld),
+                        tld.as_deref().unwrap_or(b"(none)"),
+                    );
+                    self.label(
+                        Panel::Query(side, Query::Domain),
+                        domain.as_deref().unwrap_or(b"(none)"),
+                    );
+                }
+                self.label(
+                    Panel::Query(side, Query::QnameLength),
+                    name.len().to_string().as_bytes(),
+                );
+                let labels = name.iter().filter(|&&b| b == b'.').count() + 1;
+                self.label(
+                    Panel::Query(side, Query::Labels),
+                    labels.to_string().as_bytes(),
+                );
+            }
+        }
+        if answer {
+            let rcode = field(f, line, Std::Rcode).unwrap_or(NONE);
+            self.label(Panel::Answer(Answer::Rcode), rcode);
+            let cached = field(f, line, Std::Cached);
+            match (cached, ev) {
+                (Some(b"1"), _) | (_, Some(b"cached")) => {
+                    self.label(Panel::Answer(Answer::Cache), b"cached")
+                }
+                (Some(b"0"), _) | (_, Some(b"reply")) => {
+                    self.label(Panel::Answer(Answer::Cache), b"forwarded")
+                }
+                _ => self.label(Panel::Answer(Answer::Cache), NONE),
+            }
+            if f.get(Std::Blocked).is_some() {
+                self.label(Panel::Answer(Answer::Blocked), b"blocked");
+            } else if ev.is_some_and(dns::answered_by_server) {
+                self.label(Panel::Answer(Answer::Blocked), b"answered");
+            } else {
+                self.label(Panel::Answer(Answer::Blocked), NONE);
+            }
+            match field(f, line, Std::Size)
+                .and_then(|s| std::str::from_utf8(s).ok()?.parse::<u64>().ok())
+            {
+                Some(sz) => {
+                    let lo = sz / 16 * 16;
+                    self.label(
+                        Panel::Answer(Answer::ResponseSize),
+                        format!("{lo}-{}", lo + 15).as_bytes(),
+                    );
+                }
+                None => self.label(Panel::Answer(Answer::ResponseSize), NONE),
+            }
+        }
+    }
+
+    /// Ends counting: moves panels and buckets into the state and records the time range.
+    pub fn finish(mut self) -> State {
+        self.flush_agents();
+        for i in 0..self.hot.len() {
+            for (label, n) in std::mem::take(&mut self.hot[i]) {
+                self.count(Panel::from_index(i), &label, n);
+            }
+        }
+        let f = self.first.map(|t| t.to_rfc3339());
+        let l = self.last.map(|t| t.to_rfc3339());
+        self.state.first = min_opt(self.state.first.take(), f, false);
+        self.state.last = min_opt(self.state.last.take(), l, true);
+        let hourly = self.state.bucket == Granularity::Hour;
+        let len = if hourly { 3600 } else { 86_400 };
+        for (idx, b) in self.buckets.drain() {
+            let start = DateTime::<Utc>::from_timestamp(idx * len, 0).unwrap_or_default();
+            // The index already includes the offset: the key is the local bucket's name.
+            let key = time::bucket(start, hourly, 0);
+            self.state.series.entry(key).or_default().merge(&b);
+        }
+        for (i, p) in self.panels.into_iter().enumerate() {
+            if p.counts.is_empty() {
+                continue;
+            }
+            let key = Panel::from_index(i).key();
+            match self.state.panels.get_mut(&key) {
+                Some(mine) => mine.merge(&p),
+                None => {
+                    self.state.panels.insert(key, p);
+                }
+            }
+        }
+        self.state
+    }
+}
+
+/// A field's bytes.
+fn field<'a>(f: &Fields, line: &'a [u8], s: Std) -> Option<&'a [u8]> {
+    f.get(s).map(|(a, b)| &line[a..b])
+}
+
+/// Whether an address literal (not a reverse-DNS name) overlaps the last `tail` bytes of `name`.
+fn ends_in_address(name: &[u8], tail: usize) -> bool {
+    use crate::anonymize::scan::{Colons, find_each};
+    let from = name.len().saturating_sub(tail);
+    let mut hit = false;
+    if tail > 0 {
+        find_each(name, b' ', |found| {
+            let reverse = matches!(found.colons, Colons::ReverseV4 | Colons::ReverseV6(_));
+            hit |= !reverse && found.end > from;
+        });
+    }
+    hit
+}
+
+/// The site of a referrer URL: `https://www.example.com/a?b` → `www.example.com`.
+fn site(r: &[u8]) -> &[u8] {
+    crate::format::url_host(r).map_or(r, |(_, host)| host)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    proptest::proptest! {
+        /// Labels judged free of addresses are those in which the finder finds none.
+        #[test]
+        fn labels_without_an_address_by_the_quick_test_have_none(
+            label in proptest::collection::vec(
+                proptest::sample::select(b"0123456789.:%3Aafinp6-rd/x ".to_vec()), 0..40),
+            prefix in proptest::sample::select(vec![
+                "", "192.0.2.7", "7.2.0.192.in-addr.arpa", "f.f.ip6.arpa", "F.IP6.ARPA",
+                "2001:db8::1", "2001%3Adb8%3A%3A1", "::ffff:192.0.2.1",
+            ]),
+        ) {
+            let label = [prefix.as_bytes(), &label].concat();
+            let mut found = false;
+            crate::anonymize::scan::find_each(&label, b' ', |_| found = true);
+            if found {
+                proptest::prop_assert!(may_hold_address(&label), "{}", String::from_utf8_lossy(&label));
+            }
+        }
+    }
+
+    #[test]
+    fn quick_address_test_on_common_labels() {
+        for (label, maybe) in [
+            ("/blog/2024/pricing.html", false),
+            ("HTTP/1.1", true), // digit.digit: scrubbed (the finder then finds nothing)
+            ("/favicon.ico", false),
+            ("/v1.2/x", true),
+            ("/x/192.0.2.7", true),
+            ("ab.ip6.arpa", true),
+            ("1.in-addr.arpa", true),
+            ("/a:b", true),
+            ("/a%3Ab", true),
+        ] {
+            assert_eq!(may_hold_address(label.as_bytes()), maybe, "{label}");
+        }
+    }
+
+    #[test]
+    fn referrer_sites() {
+        for (r, s) in [
+            ("https://www.example.com/a?b", "www.example.com"),
+            ("http://user@host.example:8080/x", "host.example:8080"),
+            ("android-app://com.example", "com.example"),
+            ("not a url", "not a url"),
+        ] {
+            assert_eq!(site(r.as_bytes()), s.as_bytes(), "{r}");
+        }
+    }
+}
