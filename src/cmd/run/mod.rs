@@ -22,17 +22,17 @@ use serde::Serialize;
 use crate::cmd::anonymize::{self as anon};
 use crate::cmd::{Ctx, RunError};
 use crate::exit::Exit;
-use crate::output::TMP_MARKER;
 use crate::pipeline::Workers;
 use crate::policy::discover::{age, live_files, rotated_files, source_roots};
 use crate::policy::state::{self, Ident, Record, State};
 use crate::policy::{Policy, Source};
-use crate::retention::plan::{self, show};
-use crate::retention::walk::{self, Root};
-use crate::retention::{Entry, NameGlob, apply, escape};
+use crate::retention::plan::show;
+use crate::retention::{Entry, escape};
 
 mod args;
+mod classify;
 mod metrics;
+mod retention;
 mod store;
 pub use args::{Args, EXAMPLES, LONG, load_policy, policy_anonymize_options};
 use metrics::write_metrics;
@@ -488,105 +488,6 @@ impl Job<'_> {
         self.seen[i] = present;
     }
 
-    /// Marks each file anonymized (with its record) or leaves it raw. A file whose identity is
-    /// unknown is hashed only when the answer changes what happens to it (it is due for
-    /// anonymization or deletion).
-    fn classify(&mut self, files: &mut [File]) {
-        let now = self.o.now;
-        let due = [self.src.anonymize_after, self.src.raw_retention]
-            .into_iter()
-            .flatten()
-            .min();
-        for f in files.iter_mut() {
-            if let Some(i) = self.st.by_ident(&ident_of(&f.entry)) {
-                f.status = Status::Anonymized(i);
-                self.mark(i, true);
-            }
-        }
-        // A record no file matched by identity belongs to a file that was renamed, recompressed
-        // or touched: then every unknown file is hashed, due or not, so that its record is found
-        // (dropping it would let that file be anonymized again once due).
-        let name = &self.src.name;
-        let orphans = self
-            .st
-            .files
-            .iter()
-            .enumerate()
-            .any(|(i, r)| &r.source == name && !self.seen.get(i).copied().unwrap_or(false));
-        for f in files.iter_mut() {
-            if f.status.anonymized() {
-                continue;
-            }
-            let id = ident_of(&f.entry);
-            let is_due = match (due, age(&f.entry, self.src, now)) {
-                (Some(d), Some((a, _))) => a >= d,
-                _ => false,
-            };
-            if !is_due && !orphans {
-                continue;
-            }
-            match state::content_hash(&f.path) {
-                Ok(h) => {
-                    f.hash = Some(h.clone());
-                    // Identical files (two empty logs) share a hash: each takes a record of its
-                    // own, a copy when every record with this hash is claimed already.
-                    let unclaimed = (0..self.st.files.len()).find(|&i| {
-                        self.st.files[i].sha256 == h && !self.seen.get(i).copied().unwrap_or(false)
-                    });
-                    let i = match (unclaimed, self.st.by_hash(&h)) {
-                        (Some(i), _) => i,
-                        (None, Some(j)) => {
-                            let copy = self.st.files[j].clone();
-                            self.st.files.push(copy);
-                            self.st.files.len() - 1
-                        }
-                        (None, None) => continue,
-                    };
-                    f.status = Status::Anonymized(i);
-                    self.mark(i, true);
-                    let r = &mut self.st.files[i];
-                    r.ident = Some(id);
-                    r.path = escape(f.path.as_os_str().as_encoded_bytes());
-                }
-                Err(e) => {
-                    // Unreadable: it cannot be anonymized either; raw-retention still applies.
-                    f.unreadable = true;
-                    self.problem(format!("{e:#}"));
-                }
-            }
-        }
-    }
-
-    /// The state is not taken on trust: under truncation, a file it calls anonymized must hold
-    /// no address that truncation would still change in its first [`SPOT_CHECK`] bytes, or its
-    /// record is ignored and the file treated as raw (a planted or stale record must not keep
-    /// raw addresses on disk). Pseudonymizing schemes write values that look like any address,
-    /// so there the state directory's ownership and mode (`state::create_dir`) are the defence.
-    fn spot_check(&mut self, a: &crate::anonymize::Anonymizer, files: &mut [File]) {
-        if !a.truncates() {
-            return;
-        }
-        for f in files.iter_mut() {
-            let Some(i) = f.status.record() else { continue };
-            match raw_line_in_head(a, &f.path) {
-                Ok(None) => {}
-                Ok(Some(line)) => {
-                    self.problem(format!(
-                        "{}: the state says it is anonymized, but line {line} holds an address that \
-                         truncation changes; the record is ignored and the file treated as raw",
-                        f.path.display()
-                    ));
-                    f.status = Status::Raw;
-                    self.mark(i, false);
-                }
-                Err(e) => {
-                    f.unreadable = true;
-                    self.problem(format!("{e:#}"));
-                }
-            }
-        }
-    }
-
     /// Counts a raw file into the source's statistics, exactly once: the cumulative state
     /// records the content hash of every file in it, in the same atomic write as the counts.
     fn count(&mut self, so: &crate::cmd::stats::Options, f: &mut File) -> anyhow::Result<()> {
@@ -680,151 +581,5 @@ impl Job<'_> {
         self.sr.unparsed += counts.unparsed;
         self.sr.addresses_rewritten += counts.addresses_rewritten;
         Ok(record_at)
-    }
-
-    /// Deletes what is past its window: raw files by `raw-retention`, anonymized ones by
-    /// `retention`; `keep-forever` names never.
-    fn prune(&mut self, roots: &[Root], files: &[File]) {
-        for (anonymized, window, key) in [
-            (false, self.src.raw_retention, "raw-retention"),
-            (true, self.src.retention, "retention"),
-        ] {
-            let Some(max_age) = window else { continue };
-            let chosen: Vec<&File> = files
-                .iter()
-                .filter(|f| f.status.anonymized() == anonymized)
-                .collect();
-            let entries: Vec<Entry> = chosen.iter().map(|f| f.entry.clone()).collect();
-            let policy = plan::Policy {
-                max_age,
-                age_from: self.src.age_from,
-                keep: 0,
-                exclude: self.src.keep_forever.clone(),
-            };
-            for d in plan::plan(&entries, &policy, self.o.now) {
-                if !d.delete {
-                    let path = roots[entries[d.entry].root]
-                        .dir
-                        .join(&entries[d.entry].name);
-                    let why = format!(
-                        "{}, {}",
-                        if anonymized { "anonymized" } else { "raw" },
-                        match &d.reason {
-                            plan::Reason::Excluded(g) => format!("keep-forever {g}"),
-                            r => r.describe(key),
-                        }
-                    );
-                    self.note(&path, &why);
-                    continue;
-                }
-                let e = &entries[d.entry];
-                let path = roots[e.root].dir.join(&e.name);
-                let reason = format!(
-                    "{}, {} by {}",
-                    if anonymized { "anonymized" } else { "raw" },
-                    d.reason.describe(key),
-                    d.age_from.map_or("", |a| a.as_str())
-                );
-                if !self.o.dry_run
-                    && let Err(msg) = apply::delete(roots, e)
-                {
-                    self.problem(msg);
-                    continue;
-                }
-                if let Some(i) = chosen[d.entry].status.record() {
-                    self.mark(i, false);
-                }
-                if anonymized {
-                    self.sr.anonymized_deleted += 1;
-                } else {
-                    self.sr.raw_deleted += 1;
-                }
-                self.sr.bytes_deleted += e.size;
-                self.act(ActionKind::Delete, &path, reason);
-            }
-        }
-    }
-
-    /// Removes `.NAME.logscrub-tmp-*` files a killed run left, where NAME is one of the source's.
-    fn remove_leftovers(&mut self, roots: &[Root]) {
-        let tmp_roots: Vec<Root> = roots
-            .iter()
-            .map(|r| {
-                let mut g = b".".to_vec();
-                g.extend_from_slice(&r.pattern.as_ref().expect("policy roots have globs").0);
-                g.extend_from_slice(TMP_MARKER.as_bytes());
-                g.push(b'*');
-                Root {
-                    dir: r.dir.clone(),
-                    pattern: Some(NameGlob(g)),
-                }
-            })
-            .collect();
-        let w = walk::walk(
-            &tmp_roots,
-            walk::Options {
-                recursive: false,
-                include_symlinks: false,
-            },
-        );
-        for e in &w.entries {
-            let path = tmp_roots[e.root].dir.join(&e.name);
-            if !self.o.dry_run
-                && let Err(msg) = apply::delete(&tmp_roots, e)
-            {
-                self.problem(msg);
-                continue;
-            }
-            self.sr.leftovers_removed += 1;
-            self.act(
-                ActionKind::RemoveLeftover,
-                &path,
-                "temporary file of an interrupted run".into(),
-            );
-        }
-    }
-}
-
-/// Bytes of a file's (decompressed) start that `Job::spot_check` reads.
-const SPOT_CHECK: u64 = 64 << 10;
-
-/// The number of the first line in the first [`SPOT_CHECK`] bytes of `path` in which `a` would
-/// still change an address, or `None`.
-fn raw_line_in_head(
-    a: &crate::anonymize::Anonymizer,
-    path: &Path,
-) -> anyhow::Result<Option<usize>> {
-    use std::io::Read;
-    let inp = crate::input::open(&crate::input::Source::Path(path.to_owned()))?;
-    let mut head = Vec::new();
-    inp.reader
-        .take(SPOT_CHECK)
-        .read_to_end(&mut head)
-        .with_context(|| format!("cannot read {}", path.display()))?;
-    if head.len() as u64 == SPOT_CHECK {
-        // The last line may be cut inside an address: only whole lines are judged.
-        let whole = head.iter().rposition(|&b| b == b'\n').map_or(0, |k| k + 1);
-        head.truncate(whole);
-    }
-    let mut cache = crate::anonymize::Cache::default();
-    let mut out = Vec::new();
-    for (n, line) in head.split(|&b| b == b'\n').enumerate() {
-        out.clear();
-        if a.rewrite_line(line, b'\n', &mut out, &mut cache).rewritten > 0 {
-            return Ok(Some(n + 1));
-        }
-    }
-    Ok(None)
-}
-
-fn ident_of(e: &Entry) -> Ident {
-    Ident {
-        dev: e.dev,
-        ino: e.ino,
-        size: e.size,
-        mtime_ns: Ident::mtime_ns(
-            e.mtime.timestamp(),
-            i64::from(e.mtime.timestamp_subsec_nanos()),
-        ),
     }
 }

@@ -1,0 +1,729 @@
+//! Finding address literals anywhere in a line, in every textual form.
+//!
+//! This is the fail-closed half of anonymization: whatever a format parser understood or not,
+//! every byte of the line passes through [`find_each`], which finds IPv4 and IPv6 literals and
+//! hands each to a rewriting callback. The forms it recognises:
+//!
+//! * bare IPv4 (`192.0.2.1`, leading zeros allowed) and IPv6 in any RFC 4291 text form, upper or
+//!   lower case, compressed or full, with an embedded dotted IPv4 tail (`::ffff:192.0.2.1`);
+//! * with a port or zone glued on: `ip:port`, `[v6]:port`, `ip#port`, `ip/port`, `v6%eth0`
+//!   (the port or zone stays, only the address is rewritten);
+//! * inside URLs, query strings, referrers, JSON strings, X-Forwarded-For lists (`a,b`, `a, b`);
+//! * IPv6 whose colons and IPv4 whose dots are percent-encoded (`2001%3Adb8%3A%3A1`,
+//!   `192%2E0%2E2%2E1`), as in query strings;
+//! * reverse-DNS names (`17.2.0.192.in-addr.arpa`, `ip6.arpa` nibbles);
+//! * right after an escape whose last character would glue to the address: `%20192.0.2.1`,
+//!   `%2520…` (double-encoded), `\x22192.0.2.1` (nginx), `\u0001192.0.2.1` (JSON), `%u0022…`
+//!   (IIS), `%5B2001:db8::1%5D`.
+//!
+//! How it works, and why it is fast: every literal contains a `.`, a `:` or a `%`, so the scan
+//! jumps between those bytes ([`crate::bytes::find_separator`], 16 at a time) and ignores the
+//! rest of the line. At a separator whose neighbours could belong to an address (a digit before a
+//! dot with two more octets after it, a hex digit or colon beside a colon, `%3A`, `%2E` between
+//! digits), the surrounding *run* of address bytes (`0-9 a-f A-F : .`, `%3A`, `%2E`) is measured
+//! once, and examined only when it could hold IPv6 (`::`, or at least six colons) or IPv4 (three
+//! dots): the `13:55:36` of a timestamp costs nothing. A lone quad or IPv6 literal and a clock
+//! take shortcuts that a property test holds to what the general path finds.
+//!
+//! Where a literal starts inside a run is the fail-closed part (`scan_run`):
+//! * the hex digits of an escape that ends at the run are text, not address: the escape is a
+//!   boundary, as it is in the decoded text (`escape_len`);
+//! * digits glued before a dotted quad some other way (`1234.1.2.3`, `256.1.2.3`) are left out
+//!   of its first octet: whatever the first octet was, the host octets are the ones rewritten;
+//! * hex digits glued before IPv6 (`ab2001:db8::1`) leave the last four before the first colon
+//!   as its first group: starting later would shift the groups and keep bits past the prefix;
+//! * IPv6 glued to a word (`x2001:…`, `client_2001:…`) is taken when its first group has four
+//!   hex digits or it starts with `::` and holds three groups; shorter ones are identifiers
+//!   (`std::vector`, `Foo::Bar`, `ref:2001:…` whose address starts after the colon);
+//! * IPv6 is tried before IPv4 and takes the longest valid prefix, so `2001:db8::1:` and
+//!   `::ffff:192.0.2.1:80` keep their port; and where one literal ends, the next may begin.
+//!
+//! Deliberate choices (fail closed wins over tidiness):
+//! * An IPv4 quad followed by `.digit` (`1.2.3.4.5`, version strings, OIDs) is still taken as an
+//!   address: a false positive costs a rewritten version number, a false negative leaks. A quad
+//!   followed by more digits (`1.2.3.4567`) is not: no escape follows what it escapes, and the
+//!   rewritten host octet would glue to the digits differently in a second pass.
+//! * A rewritten IPv6 literal that touches other address bytes keeps its shape
+//!   ([`write_shaped`]), so a second pass over the output splits it exactly as the first did.
+//! * A line piece is scanned with the byte that preceded it (`prev`), so a long line cut into
+//!   pieces scans the same as whole, provided the cut follows a byte for which [`is_cut_byte`]
+//!   holds (not an address byte, nor the `x`/`u` of an escape's lead).
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+mod parse;
+mod write;
+
+pub use parse::parse_addr;
+use parse::*;
+pub use write::{write_ip, write_shaped};
+
+const C_DIGIT: u8 = 1;
+const C_HEXALPHA: u8 = 2;
+const C_COLON: u8 = 4;
+const C_DOT: u8 = 8;
+const C_PCT: u8 = 16;
+
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = match b {
+            b'0'..=b'9' => C_DIGIT,
+            b'a'..=b'f' | b'A'..=b'F' => C_HEXALPHA,
+            b':' => C_COLON,
+            b'.' => C_DOT,
+            b'%' => C_PCT,
+            _ => 0,
+        };
+        i += 1;
+    }
+    t
+};
+
+/// True for bytes that may appear inside an address literal (used to choose safe cut points).
+pub fn is_address_byte(b: u8) -> bool {
+    CLASS[b as usize] != 0
+}
+
+/// How a literal was written, so that a rewrite can be written the same way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Colons {
+    /// As usual (IPv6 colons as `:`, IPv4 dots as `.`).
+    Plain,
+    /// IPv6 with colons as `%3A` / `%3a`; IPv4 with dots as `%2E` / `%2e`.
+    Percent,
+    /// A reverse-DNS name `d.c.b.a.in-addr.arpa`: the four labels, reversed.
+    ReverseV4,
+    /// A reverse-DNS name `…ip6.arpa`: this many nibble labels (1–32), least significant first;
+    /// fewer than 32 name a prefix, read as an address padded with zeros.
+    ReverseV6(u8),
+}
+
+/// One address literal found in a line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Found {
+    /// Byte offset of the first byte of the literal.
+    pub start: usize,
+    /// Byte offset one past the last byte of the literal (port, zone, brackets excluded).
+    pub end: usize,
+    /// The address value.
+    pub ip: IpAddr,
+    /// How its separators were written (IPv6 colons, IPv4 dots), or which reverse-DNS name.
+    pub colons: Colons,
+    /// It touches other address bytes: its replacement is written in its own shape
+    /// ([`write_shaped`]), so that a second pass splits the line the same way.
+    pub shaped: bool,
+}
+
+/// Calls `f` for every address literal in `line`, in order, without overlaps.
+/// `prev` is the byte that preceded `line` in the original line (`b'\n'` at a line start).
+pub fn find_each(line: &[u8], prev: u8, f: impl FnMut(Found)) {
+    find_each_with::<true>(line, prev, f)
+}
+
+/// [`find_each`], with the shortcuts for common literals (`FAST`) or without them: the tests
+/// check that both find the same literals.
+fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Found)) {
+    let n = line.len();
+    let mut pos = 0;
+    // Every literal holds a `.`, a `:` or a `%3A`: jump from one such byte to the next, and
+    // look at the run of address bytes around it only when its neighbours make it plausible.
+    while let Some(j) = next_separator(line, pos) {
+        let plausible = match line[j] {
+            // The first dot of any dotted quad (an IPv6 dotted tail included) has a digit before
+            // it and `d{1,3}.d{1,3}.d` after it; later dots of a quad are inside a run already
+            // examined. This keeps `5.0`, `HTTP/2.0` and `604.1` from costing a run each.
+            b'.' => j > 0 && line[j - 1].is_ascii_digit() && two_more_octets(line, j + 1),
+            b':' => {
+                const HEXISH: u8 = C_DIGIT | C_HEXALPHA | C_COLON;
+                (j > 0 && CLASS[line[j - 1] as usize] & HEXISH != 0)
+                    || (j + 1 < n && CLASS[line[j + 1] as usize] & (HEXISH | C_PCT) != 0)
+            }
+            // `%3A` (a colon), or `%2E` (a dot) between digits.
+            _ => {
+                pct_colon_at(line, j)
+                    || (pct_dot_at(line, j)
+                        && j > 0
+                        && line[j - 1].is_ascii_digit()
+                        && line.get(j + 3).is_some_and(u8::is_ascii_digit))
+            }
+        };
+        if !plausible {
+            // A dot before `in-addr.arpa` / `ip6.arpa` ends a reverse-DNS name.
+            if line[j] == b'.'
+                && j + 1 < n
+                && line[j + 1] | 0x20 == b'i'
+                && let Some(found) = reverse_name(line, j + 1)
+            {
+                f(found);
+            }
+            pos = j + 1;
+            continue;
+        }
+        // The common case first: a dotted quad standing alone (`198.51.100.7`, `192.0.2.1#53`,
+        // `192.0.2.1:8080 `). When the bytes around it cannot belong to an address, the run is
+        // exactly this quad (plus a port), so the general path below would find just it.
+        if FAST
+            && line[j] == b'.'
+            && let Some((found, after)) = lone_v4(line, j, prev)
+        {
+            pos = after;
+            f(found);
+            continue;
+        }
+        if FAST && line[j] == b':' {
+            // A clock or date-time run (`13:55:36.123`, `2026:13:55:36`) holds no address.
+            if let Some(end) = clock_run(line, j, prev) {
+                pos = end;
+                continue;
+            }
+            // An IPv6 address standing alone (`2001:db8::1`, `[2001:db8::1]:53`).
+            if let Some(found) = lone_v6(line, j, prev) {
+                pos = found.end;
+                f(found);
+                continue;
+            }
+        }
+        // The run: maximal stretch of address bytes around j (a `%` only as part of `%3A`).
+        let mut rs = j;
+        while rs > 0 {
+            let c = CLASS[line[rs - 1] as usize];
+            if c == 0 || (c == C_PCT && pct_sep_len(line, rs - 1) == 0) {
+                break;
+            }
+            rs -= 1;
+        }
+        let (mut colons, mut dots, mut double) = (0u32, 0u32, false);
+        let mut last_colon_end = usize::MAX;
+        let mut i = rs;
+        while i < n {
+            let c = CLASS[line[i] as usize];
+            if c & (C_DIGIT | C_HEXALPHA) != 0 {
+                i += 1;
+            } else if c == C_DOT {
+                dots += 1;
+                i += 1;
+            } else if c == C_COLON || (c == C_PCT && pct_colon_at(line, i)) {
+                double |= last_colon_end == i;
+                colons += 1;
+                i += if c == C_COLON { 1 } else { 3 };
+                last_colon_end = i;
+            } else if c == C_PCT && pct_dot_at(line, i) {
+                dots += 1;
+                i += 3;
+            } else {
+                break;
+            }
+        }
+        let re = i;
+        if re > rs
+            && line[re - 1] == b'.'
+            && let Some(found) = reverse_name(line, re)
+        {
+            f(found);
+            pos = re;
+            continue;
+        }
+        // IPv6 needs `::`, or six colons (with a dotted tail) or seven; IPv4 three dots.
+        let v6 = colons >= 2 && (double || colons >= 6);
+        if v6 || (dots >= 3 && re - rs >= 7) {
+            scan_run(line, rs, re, prev, v6, &mut f);
+        }
+        pos = re.max(j + 1);
+    }
+}
+
+/// Where the one to `max` digits that end just before `j` start, when the byte before them
+/// (`prev` at the start of `line`) can neither belong to an address nor end an escape
+/// ([`is_cut_byte`]: `\x09`, `\u0001` leave the digits to the general path).
+#[inline(always)]
+fn lone_digits_before(line: &[u8], j: usize, max: usize, prev: u8) -> Option<usize> {
+    let mut start = j;
+    while start > 0 && j - start < max && line[start - 1].is_ascii_digit() {
+        start -= 1;
+    }
+    let before = if start == 0 { prev } else { line[start - 1] };
+    (start < j && is_cut_byte(before)).then_some(start)
+}
+
+/// The end of the run around the colon at `j` when it is only groups of one to four digits
+/// joined by single colons (at most five), perhaps with a `.digits` fraction, and stands alone
+/// (no address byte before or after it): a clock, not an address. Such a run has no `::`, too
+/// few colons for IPv6 and too few dots for IPv4, so the general path would find nothing in it.
+#[inline(always)]
+fn clock_run(line: &[u8], j: usize, prev: u8) -> Option<usize> {
+    let n = line.len();
+    let digit = |k: usize| k < n && line[k].is_ascii_digit();
+    lone_digits_before(line, j, 4, prev)?;
+    let (mut k, mut colons) = (j, 0);
+    while k < n && line[k] == b':' {
+        colons += 1;
+        k += 1;
+        let group = k;
+        while k - group < 4 && digit(k) {
+            k += 1;
+        }
+        if k == group || colons > 5 {
+            return None;
+        }
+    }
+    if k < n && line[k] == b'.' {
+        k += 1;
+        let fraction = k;
+        while digit(k) {
+            k += 1;
+        }
+        if k == fraction {
+            return None;
+        }
+    }
+    if k < n && CLASS[line[k] as usize] != 0 {
+        return None;
+    }
+    Some(k)
+}
+
+/// The dotted quad around the dot at `j` when it stands alone: one to three digits before `j`
+/// preceded by a byte that cannot be part of an address, a valid quad, and after it such a byte,
+/// the end, or a `:port` of digits followed by such a byte or the end. Returns the literal and
+/// where scanning goes on (after the port).
+#[inline(always)]
+fn lone_v4(line: &[u8], j: usize, prev: u8) -> Option<(Found, usize)> {
+    let start = lone_digits_before(line, j, 3, prev)?;
+    let (end, ip, pct) = parse_v4(line, start, line.len())?;
+    if pct {
+        return None; // `%2E` dots: the general path writes them back that way
+    }
+    let mut k = end;
+    if line.get(k) == Some(&b':') {
+        k += 1;
+        let digits = line[k..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 {
+            return None;
+        }
+        k += digits;
+    }
+    if k < line.len() && CLASS[line[k] as usize] != 0 {
+        return None;
+    }
+    let found = Found {
+        start,
+        end,
+        ip: IpAddr::V4(ip),
+        colons: Colons::Plain,
+        shaped: false,
+    };
+    Some((found, k))
+}
+
+/// The IPv6 literal whose first colon is at `j` when it stands alone: one to four hex digits
+/// before `j` preceded by a byte that belongs neither to an address nor to a word, then groups of
+/// one to four hex digits joined by single colons and at most one `::`, making a whole address
+/// (eight groups, or at most seven around the `::`), followed by a byte that cannot belong to an
+/// address, or the end. The general path's run is then exactly this literal, and the longest valid
+/// IPv6 prefix of it is all of it: it would find just this. Anything else (a dotted tail, a zone, a
+/// fifth hex digit, a leading `::`, `%3A`) is left to the general path.
+#[inline(always)]
+fn lone_v6(line: &[u8], j: usize, prev: u8) -> Option<Found> {
+    let n = line.len();
+    let hex = |k: usize| HEX_VALUE[line[k] as usize];
+    let mut start = j;
+    while start > 0 && j - start < 4 && hex(start - 1) < 16 {
+        start -= 1;
+    }
+    let before = if start == 0 { prev } else { line[start - 1] };
+    if start == j || !is_cut_byte(before) || is_word(before) {
+        return None;
+    }
+    let mut groups = [0u16; 8];
+    let (mut count, mut gap) = (0, None);
+    let mut i = start;
+    loop {
+        let group = i;
+        let mut v = 0u16;
+        while i < n && i - group < 4 && hex(i) < 16 {
+            v = (v << 4) | hex(i) as u16;
+            i += 1;
+        }
+        if i == group || count == 8 {
+            return None;
+        }
+        groups[count] = v;
+        count += 1;
+        if i >= n || line[i] != b':' {
+            break;
+        }
+        i += 1;
+        if i < n && line[i] == b':' {
+            if gap.is_some() {
+                return None;
+            }
+            gap = Some(count);
+            i += 1;
+            if i >= n || hex(i) > 15 {
+                break; // the literal ends with `::`
+            }
+        }
+    }
+    if i < n && CLASS[line[i] as usize] != 0 {
+        return None;
+    }
+    // Eight groups, or at most seven around the `::`.
+    if (gap.is_none() && count != 8) || (gap.is_some() && count > 7) {
+        return None;
+    }
+    Some(Found {
+        start,
+        end: i,
+        ip: IpAddr::V6(expand_gap(groups, count, gap)),
+        colons: Colons::Plain,
+        shaped: false,
+    })
+}
+
+/// The reverse-DNS name whose labels end just before `at`, where `in-addr.arpa` or `ip6.arpa`
+/// (any case) must start; the byte before `at` is the dot between labels and suffix.
+fn reverse_name(s: &[u8], at: usize) -> Option<Found> {
+    let suffix = |w: &[u8]| {
+        s.get(at..at + w.len())
+            .is_some_and(|t| t.eq_ignore_ascii_case(w))
+    };
+    let end = at - 1; // the labels end before this dot
+    if suffix(b"in-addr.arpa") {
+        // Four decimal labels `d.c.b.a`: the last label is the address's first octet.
+        let mut octets = [0u8; 4];
+        let mut i = end;
+        for (k, octet) in octets.iter_mut().enumerate() {
+            if k > 0 {
+                if i == 0 || s[i - 1] != b'.' {
+                    return None; // fewer than four labels: a network of at most /24
+                }
+                i -= 1;
+            }
+            let label_end = i;
+            while i > 0 && s[i - 1].is_ascii_digit() {
+                i -= 1;
+            }
+            let label = &s[i..label_end];
+            if label.is_empty() || label.len() > 3 {
+                return None;
+            }
+            let v = label.iter().fold(0u32, |a, &d| a * 10 + (d - b'0') as u32);
+            *octet = u8::try_from(v).ok()?;
+        }
+        let ip = IpAddr::V4(Ipv4Addr::from(octets));
+        return Some(Found {
+            start: i,
+            end,
+            ip,
+            colons: Colons::ReverseV4,
+            shaped: false,
+        });
+    }
+    if suffix(b"ip6.arpa") {
+        // Up to 32 one-nibble labels, least significant first.
+        let (mut i, mut nibbles, mut value, mut start) = (end, 0u32, 0u128, end);
+        while nibbles < 32 && i > 0 {
+            let Some(nib) = hex_val(s[i - 1]) else { break };
+            if i >= 2 && s[i - 2] != b'.' && is_address_byte(s[i - 2]) {
+                break; // a label longer than one nibble
+            }
+            value |= (nib as u128) << (4 * (31 - nibbles));
+            nibbles += 1;
+            start = i - 1;
+            if i >= 2 && s[i - 2] == b'.' {
+                i -= 2;
+            } else {
+                break;
+            }
+        }
+        if nibbles == 0 {
+            return None;
+        }
+        let ip = IpAddr::V6(Ipv6Addr::from(value));
+        return Some(Found {
+            start,
+            end,
+            ip,
+            colons: Colons::ReverseV6(nibbles as u8),
+            shaped: false,
+        });
+    }
+    None
+}
+
+/// True when `s[i..]` starts with `d{1,3}.d{1,3}.d`: the rest of a dotted quad after its first dot.
+#[inline(always)]
+fn two_more_octets(s: &[u8], mut i: usize) -> bool {
+    for _ in 0..2 {
+        let start = i;
+        while i < s.len() && i - start < 3 && s[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == start || i >= s.len() || s[i] != b'.' {
+            return false;
+        }
+        i += 1;
+    }
+    i < s.len() && s[i].is_ascii_digit()
+}
+
+/// Position of the next `.`, `:` or `%` at or after `i`.
+#[inline(always)]
+fn next_separator(line: &[u8], i: usize) -> Option<usize> {
+    crate::bytes::find_separator(line, i)
+}
+
+#[inline(always)]
+fn pct_colon_at(s: &[u8], i: usize) -> bool {
+    i + 2 < s.len() && s[i] == b'%' && s[i + 1] == b'3' && (s[i + 2] | 0x20) == b'a'
+}
+
+/// `%2E` (an encoded dot) at `i`.
+#[inline(always)]
+fn pct_dot_at(s: &[u8], i: usize) -> bool {
+    i + 2 < s.len() && s[i] == b'%' && s[i + 1] == b'2' && (s[i + 2] | 0x20) == b'e'
+}
+
+/// 3 when an encoded separator that belongs to a run (`%3A`, `%2E`) is at `i`, else 0.
+#[inline(always)]
+fn pct_sep_len(s: &[u8], i: usize) -> usize {
+    if pct_colon_at(s, i) || pct_dot_at(s, i) {
+        3
+    } else {
+        0
+    }
+}
+
+/// Length of the colon at `i` (1 for `:`, 3 for `%3A`), or 0 if none.
+#[inline(always)]
+fn colon_len(s: &[u8], i: usize, end: usize) -> usize {
+    if i < end && s[i] == b':' {
+        1
+    } else if i + 2 < end && pct_colon_at(s, i) {
+        3
+    } else {
+        0
+    }
+}
+
+fn is_word(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+#[inline(always)]
+fn is_hex(b: u8) -> bool {
+    HEX_VALUE[b as usize] < 16
+}
+
+/// How many bytes at `start`, the first byte of a run, are the hex digits of an escape that
+/// ends there: `%20`, `%2520` (double-encoded), `\x22` (nginx), `\u0022` (JSON), `%u0022`
+/// (IIS). Their digits glue to the address that follows (`%20192.0.2.1`), but they are text.
+/// Looks at most two bytes back: `prev` stands for the byte before `line`, and a long line is
+/// never cut right after an `x` or a `u` ([`is_cut_byte`]).
+#[inline(always)]
+fn escape_len(line: &[u8], start: usize, end: usize, prev: u8) -> usize {
+    let back = |k: usize| match start.checked_sub(k) {
+        Some(i) => line[i],
+        None if start + 1 == k => prev,
+        None => b'\n',
+    };
+    let hex_from = |n: usize| start + n <= end && line[start..start + n].iter().all(|&b| is_hex(b));
+    match back(1) {
+        b'%' => {
+            // `%25` followed by two more hex digits: an escaped `%`, i.e. a double-encoded escape.
+            let mut k = start;
+            while k + 4 <= end
+                && line[k] == b'2'
+                && line[k + 1] == b'5'
+                && is_hex(line[k + 2])
+                && is_hex(line[k + 3])
+            {
+                k += 2;
+            }
+            if k + 2 <= end && is_hex(line[k]) && is_hex(line[k + 1]) {
+                k + 2 - start
+            } else {
+                0
+            }
+        }
+        b'x' if back(2) == b'\\' && hex_from(2) => 2,
+        b'u' if matches!(back(2), b'\\' | b'%') && hex_from(4) => 4,
+        _ => 0,
+    }
+}
+
+/// True for a byte after which a long line may be cut: it cannot belong to an address, and the
+/// finder's decision about what follows it needs no byte before it (see `escape_len`).
+#[inline(always)]
+pub fn is_cut_byte(b: u8) -> bool {
+    CUT[b as usize]
+}
+
+/// [`is_cut_byte`] for every byte: one load on the hot path.
+static CUT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = CLASS[i] == 0 && i as u8 != b'x' && i as u8 != b'u';
+        i += 1;
+    }
+    t
+};
+
+/// Where the first octet of a dotted quad starts when the digits before its first dot,
+/// `line[p..q]`, are more than an octet (`20192.0.2.1` after `%20`, `256.1.2.3`): the longest
+/// suffix of at most three digits that is an octet written without a leading zero. Such digits
+/// are glued to the address by an escape or a mangled field; whatever the first octet really
+/// was, the host octets are these, so every reading rewrites them (fail closed), and this one
+/// keeps every other byte as it was.
+fn glued_octet_start(line: &[u8], p: usize, q: usize) -> usize {
+    for k in (2..=3.min(q - p)).rev() {
+        let s = q - k;
+        let v = line[s..q]
+            .iter()
+            .fold(0u32, |a, &d| a * 10 + (d - b'0') as u32);
+        if line[s] != b'0' && v <= 255 {
+            return s;
+        }
+    }
+    q - 1
+}
+
+/// Finds the literals in the run `line[start..end]` (address bytes only).
+///
+/// Where a literal may start, and why (the fail-closed rules; the module doc says them too):
+/// * the run start, after the digits of an escape that ends there ([`escape_len`]);
+/// * right after a literal found in this run: where one ends and the next begins is decided
+///   once, so a second pass over the rewritten line finds the same boundaries;
+/// * IPv6: after a colon; and the last four hex digits before a colon when more hex digits
+///   precede them (`ab2001:db8::1`, `%5B2001:…` read as text). A candidate glued to a word
+///   (`x2001:db8::1`, `client_2001:…`) is taken when its first group has four hex digits, or
+///   when it starts with `::` and holds three groups or more; shorter ones are identifiers
+///   (`std::vector`, `Foo::Bar`, `ref:2001:…`, whose address starts after the colon);
+/// * IPv4: a digit after a non-digit; digits glued before the first octet are left out
+///   ([`glued_octet_start`]).
+#[inline(never)] // rare (a run no shortcut took): kept out of the hot loop's registers
+fn scan_run(
+    line: &[u8],
+    start: usize,
+    end: usize,
+    prev: u8,
+    try_v6: bool,
+    f: &mut impl FnMut(Found),
+) {
+    let skip = escape_len(line, start, end, prev);
+    let first = start + skip;
+    let before_run = if start == 0 { prev } else { line[start - 1] };
+    let mut after = usize::MAX; // where the last literal found in this run ended
+    let mut p = first;
+    while p < end {
+        let before = if p == 0 { prev } else { line[p - 1] };
+        let after_colon = before == b':' || (p >= 3 && pct_colon_at(line, p - 3));
+        let boundary = p == first || p == after;
+        if try_v6 && (boundary || after_colon) {
+            let clean = after_colon || p == after || skip > 0 || !is_word(before_run);
+            let hex = line[p..end].iter().take_while(|&&b| is_hex(b)).count();
+            let (s, glued) = if hex > 4 && colon_len(line, p + hex, end) > 0 {
+                (p + hex - 4, true)
+            } else {
+                (p, !clean)
+            };
+            if let Some(v6) = parse_v6(line, s, end)
+                && (!glued || hex >= 4 || (hex == 0 && v6.groups >= 3))
+            {
+                let found = Found {
+                    start: s,
+                    end: v6.end,
+                    ip: IpAddr::V6(v6.ip),
+                    colons: v6.colons,
+                    shaped: false,
+                };
+                f(Found {
+                    shaped: touches(line, prev, &found),
+                    ..found
+                });
+                p = v6.end;
+                after = p;
+                continue;
+            }
+        }
+        if line[p].is_ascii_digit() && (p == first || !before.is_ascii_digit()) {
+            let q = p + line[p..end]
+                .iter()
+                .take_while(|b| b.is_ascii_digit())
+                .count();
+            let mut s = p;
+            if q - p > 1 && (line.get(q) == Some(&b'.') || pct_dot_at(line, q)) {
+                let v = line[p..q.min(p + 4)]
+                    .iter()
+                    .fold(0u32, |a, &d| a * 10 + (d - b'0') as u32);
+                if q - p > 3 || v > 255 {
+                    s = glued_octet_start(line, p, q);
+                }
+            }
+            if let Some((e, ip, pct)) = parse_v4(line, s, end) {
+                let found = Found {
+                    start: s,
+                    end: e,
+                    ip: IpAddr::V4(ip),
+                    colons: if pct { Colons::Percent } else { Colons::Plain },
+                    shaped: false,
+                };
+                f(Found {
+                    shaped: touches(line, prev, &found),
+                    ..found
+                });
+                p = e;
+                after = p;
+                continue;
+            }
+        }
+        p += 1;
+    }
+}
+
+/// True when the literal `f` of `line` touches other address bytes (`prev` stands before
+/// `line`): a hex digit, digit, colon, dot, `%3A` or `%2E` right before (unless an escape ends
+/// there) or after it. Written in canonical form, such a literal could join its neighbours into
+/// another literal (`2E092.0.2.3` written `2E92.0.2.0` glues `2E92` into an IPv6 group), so that
+/// a second pass would read the line differently: [`write_shaped`] keeps its shape.
+fn touches(line: &[u8], prev: u8, f: &Found) -> bool {
+    const ADDR: u8 = C_DIGIT | C_HEXALPHA | C_COLON | C_DOT;
+    let before = if f.start == 0 {
+        prev
+    } else {
+        line[f.start - 1]
+    };
+    let after = line.get(f.end).copied().unwrap_or(b' ');
+    // An IPv4 `:port` standing alone is no neighbour: nothing it holds can join the quad (the
+    // shortcut for a lone quad takes the same view).
+    let port = || {
+        let digits = line[f.end + 1..]
+            .iter()
+            .take_while(|b| b.is_ascii_digit())
+            .count();
+        digits > 0
+            && line
+                .get(f.end + 1 + digits)
+                .is_none_or(|&b| CLASS[b as usize] == 0)
+    };
+    (CLASS[before as usize] & ADDR != 0 && !escape_ends_at(line, prev, f.start))
+        || (f.start >= 3 && pct_sep_len(line, f.start - 3) == 3)
+        || (CLASS[after as usize] & ADDR != 0 && !(after == b':' && f.ip.is_ipv4() && port()))
+        || pct_sep_len(line, f.end) == 3
+}
+
+/// True when an escape ([`escape_len`]) ends right before `at`: a boundary in every pass.
+fn escape_ends_at(line: &[u8], prev: u8, at: usize) -> bool {
+    let mut q = at;
+    while q > 0 && is_hex(line[q - 1]) {
+        q -= 1;
+    }
+    q < at && escape_len(line, q, at, prev) == at - q
+}
+
+#[cfg(test)]
+mod tests;

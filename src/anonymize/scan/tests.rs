@@ -1,0 +1,506 @@
+use super::write::hex_group;
+use super::*;
+
+fn find(s: &str) -> Vec<(String, String)> {
+    let mut v = Vec::new();
+    find_each(s.as_bytes(), b'\n', |f| {
+        v.push((s[f.start..f.end].to_string(), f.ip.to_string()))
+    });
+    v
+}
+
+fn texts(s: &str) -> Vec<String> {
+    find(s).into_iter().map(|(t, _)| t).collect()
+}
+
+#[test]
+fn finds_every_textual_form() {
+    let table: &[(&str, &[&str])] = &[
+        ("192.0.2.1 - - [x]", &["192.0.2.1"]),
+        ("from 192.0.2.44:51234 ok", &["192.0.2.44"]),
+        ("[2001:db8::44]:443", &["2001:db8::44"]),
+        ("client 198.51.100.3#53", &["198.51.100.3"]),
+        ("client 2001:db8::3#53", &["2001:db8::3"]),
+        ("fe80::1%eth0 up", &["fe80::1"]),
+        ("X 2001:DB8::ABCD y", &["2001:DB8::ABCD"]),
+        ("m ::ffff:192.0.2.99 n", &["::ffff:192.0.2.99"]),
+        ("m ::FFFF:203.0.113.5:80 n", &["::FFFF:203.0.113.5"]),
+        ("2001:db8:1:2:3:4:5:6", &["2001:db8:1:2:3:4:5:6"]),
+        ("2001:db8:1:2:3:4:5:6:7", &["2001:db8:1:2:3:4:5:6"]),
+        ("GET /r?to=http://203.0.113.77/x", &["203.0.113.77"]),
+        ("?ip=192.0.2.201&x=1", &["192.0.2.201"]),
+        ("?addr=2001%3Adb8%3A%3A77&z", &["2001%3Adb8%3A%3A77"]),
+        (
+            "203.0.113.9, 198.51.100.23,2001:db8:aa::17",
+            &["203.0.113.9", "198.51.100.23", "2001:db8:aa::17"],
+        ),
+        ("\"ip\":\"192.0.2.8\"}", &["192.0.2.8"]),
+        ("a1.2.3.4", &["1.2.3.4"]),
+        ("v=1.2.3.4.5", &["1.2.3.4"]),
+        ("xff:2001:db8::1", &["2001:db8::1"]),
+        ("::1", &["::1"]),
+        ("::", &["::"]),
+        ("2001:db8::1/64", &["2001:db8::1"]),
+        ("2001:db8::1:", &["2001:db8::1"]),
+        ("::192.0.2.1", &["::192.0.2.1"]),
+        // Digits glued before the first octet are left out (fail closed: the host octets
+        // are rewritten whatever the first one was).
+        ("1234.1.2.3", &["234.1.2.3"]),
+        ("256.1.2.3", &["56.1.2.3"]),
+        ("2019.0.2.1 1000.1.2.3", &["19.0.2.1", "0.1.2.3"]),
+    ];
+    for (line, want) in table {
+        assert_eq!(texts(line), *want, "line {line:?}");
+    }
+}
+
+/// Escapes end where the address begins, also when their last character is a digit or a
+/// hex digit that would glue to it (issue 14: lines as nginx and Apache write them).
+#[test]
+fn escapes_are_boundaries() {
+    let table: &[(&str, &[&str])] = &[
+        (
+            "GET /cgi-bin/test.cgi?cmd=ping%20192.0.2.1 HTTP/1.1",
+            &["192.0.2.1"],
+        ),
+        ("/q?ip=%22192.0.2.55%22", &["192.0.2.55"]),
+        (
+            "x=%40198.51.100.7&y=%26192.0.2.56",
+            &["198.51.100.7", "192.0.2.56"],
+        ),
+        (
+            "%28198.51.100.11 /a%09192.0.2.62",
+            &["198.51.100.11", "192.0.2.62"],
+        ),
+        (
+            "%2C192.0.2.1%3D192.0.2.2%3A192.0.2.3",
+            &["192.0.2.1", "192.0.2.2", "192.0.2.3"],
+        ),
+        (
+            "%2520192.0.2.1 %252520192.0.2.2",
+            &["192.0.2.1", "192.0.2.2"],
+        ),
+        (
+            r#""GET /q?ip=\x22192.0.2.57\x22 HTTP/1.1""#,
+            &["192.0.2.57"],
+        ),
+        (
+            r#""Bot\x22192.0.2.66" "probe\x09192.0.2.67""#,
+            &["192.0.2.66", "192.0.2.67"],
+        ),
+        (
+            r#""\x22192.0.2.61\x22, 198.51.100.12""#,
+            &["192.0.2.61", "198.51.100.12"],
+        ),
+        (
+            r#""http_user_agent":"\u0001192.0.2.63" \u0022192.0.2.64"#,
+            &["192.0.2.63", "192.0.2.64"],
+        ),
+        ("%u0022192.0.2.65", &["192.0.2.65"]),
+        (
+            "&quot;192.0.2.1 &#34;192.0.2.2 &#x22;192.0.2.3",
+            &["192.0.2.1", "192.0.2.2", "192.0.2.3"],
+        ),
+        ("q=ping+192.0.2.1", &["192.0.2.1"]),
+        ("%202001:db8::1", &["2001:db8::1"]),
+        (
+            r#"\x22[2001:db8::1]:443 \x222001:db8::2"#,
+            &["2001:db8::1", "2001:db8::2"],
+        ),
+        (
+            "%22::ffff:192.0.2.1 %20192.0.2.9:443",
+            &["::ffff:192.0.2.1", "192.0.2.9"],
+        ),
+        (
+            "ref=%5B2001:db8:1234:5678:9abc:def0:1234:5678%5D",
+            &["2001:db8:1234:5678:9abc:def0:1234:5678"],
+        ),
+        (
+            "%5B2001:db8:aa:bb::17%5D %5Bdb8::1%5D",
+            &["2001:db8:aa:bb::17", "db8::1"],
+        ),
+        ("xff=%2C%202001:db8:1:2:3:4:5:6", &["2001:db8:1:2:3:4:5:6"]),
+        (
+            "client_2001:db8:1:2::7 x2001:db8:1:2::8",
+            &["2001:db8:1:2::7", "2001:db8:1:2::8"],
+        ),
+        (
+            "ab2001:db8:1:2::9 x::2001:db8:aa:bb:1",
+            &["2001:db8:1:2::9", "::2001:db8:aa:bb:1"],
+        ),
+        (
+            "192%2E0%2E2%2E1 2001%3Adb8%3A%3A1",
+            &["192%2E0%2E2%2E1", "2001%3Adb8%3A%3A1"],
+        ),
+        (
+            "%20192.0.2.1%2C%20198.51.100.2",
+            &["192.0.2.1", "198.51.100.2"],
+        ),
+    ];
+    for (line, want) in table {
+        assert_eq!(texts(line), *want, "line {line:?}");
+    }
+    // Identifiers glued to a short hex group stay what they are.
+    for line in [
+        "std::vector<int>",
+        "Foo::Bar::Baz",
+        "std::bad_alloc",
+        "x::1",
+    ] {
+        assert_eq!(texts(line), Vec::<String>::new(), "line {line:?}");
+    }
+    assert_eq!(texts("ref:2001:db8::1"), ["2001:db8::1"]);
+}
+
+/// A long line is cut only where what follows needs no byte before the one it carries.
+#[test]
+fn cut_bytes_keep_escapes_whole() {
+    let line = br"a \x22192.0.2.57 b \u0001192.0.2.63";
+    let whole = all(line, b'\n', true);
+    for cut in 1..line.len() {
+        if !is_cut_byte(line[cut - 1]) {
+            continue;
+        }
+        let mut parts = all(&line[..cut], b'\n', true);
+        parts.extend(
+            all(&line[cut..], line[cut - 1], true)
+                .into_iter()
+                .map(|mut f| {
+                    f.start += cut;
+                    f.end += cut;
+                    f
+                }),
+        );
+        assert_eq!(parts, whole, "cut at {cut}");
+    }
+    assert_eq!(whole.len(), 2);
+}
+
+#[test]
+fn leaves_non_addresses_alone() {
+    for line in [
+        "[10/Oct/2026:13:55:36 +0000]",
+        "2026-11-01T13:55:36.123Z",
+        "std::vector<int> Foo::Bar",
+        "00:1a:2b:3c:4d:5e",
+        "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0.6099.109 Safari/537.36",
+        "1.2.3.1234",
+        "12:34:56.789",
+        "deadbeef cafe",
+        "100%3Aoff",
+        "%%%3",
+    ] {
+        assert_eq!(texts(line), Vec::<String>::new(), "line {line:?}");
+    }
+}
+
+#[test]
+fn values_are_parsed() {
+    let v = find("x ::ffff:192.0.2.99 2001:DB8:0:0:0:0:0:ABCD 2001%3adb8%3A%3A77 010.0.0.1");
+    let ips: Vec<&str> = v.iter().map(|(_, ip)| ip.as_str()).collect();
+    assert_eq!(
+        ips,
+        [
+            "::ffff:192.0.2.99",
+            "2001:db8::abcd",
+            "2001:db8::77",
+            "10.0.0.1"
+        ]
+    );
+}
+
+#[test]
+fn prev_byte_context_applies_at_piece_start() {
+    let mut n = 0;
+    find_each(b"::1 x", b'd', |_| n += 1);
+    assert_eq!(n, 0, "`d::1` glued to a word must not start an address");
+    find_each(b"::1 x", b' ', |_| n += 1);
+    assert_eq!(n, 1);
+}
+
+#[test]
+fn write_ip_styles() {
+    let mut out = Vec::new();
+    write_ip(&mut out, "192.0.2.0".parse().unwrap(), Colons::Plain);
+    out.push(b' ');
+    write_ip(&mut out, "2001:db8::".parse().unwrap(), Colons::Percent);
+    out.push(b' ');
+    write_ip(&mut out, "::ffff:192.0.2.0".parse().unwrap(), Colons::Plain);
+    assert_eq!(out, b"192.0.2.0 2001%3Adb8%3A%3A ::ffff:192.0.2.0");
+}
+
+#[test]
+fn ipv6_text_equals_std_display() {
+    let mut x: u128 = 0x2001_0db8_0000_0000_0000_0000_0000_0001;
+    let mut seen = 0;
+    for k in 0..20_000u32 {
+        // Addresses rich in zero groups: runs of every length at every position.
+        x = x
+            .wrapping_mul(0x9e37_79b9_7f4a_7c15_f39c_c060_5ced_c835)
+            .wrapping_add(k as u128);
+        let mask = (0..8).fold(0u128, |m, i| {
+            if (x >> (i * 7)) & 1 == 1 {
+                m | (0xffffu128 << (16 * i))
+            } else {
+                m
+            }
+        });
+        let a = Ipv6Addr::from(x & mask);
+        for ip in [
+            a,
+            Ipv6Addr::from(k as u128),
+            Ipv6Addr::from((k as u128) << 96),
+        ] {
+            let mut out = Vec::new();
+            write_ip(&mut out, IpAddr::V6(ip), Colons::Plain);
+            assert_eq!(String::from_utf8(out).unwrap(), ip.to_string());
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 60_000);
+}
+
+#[test]
+fn reverse_dns_names() {
+    let full6 = "4.3.2.1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2";
+    let cases = [
+        ("ptr 4.3.2.1.in-addr.arpa. x", Some(("4.3.2.1", "1.2.3.4"))),
+        (
+            "ptr 55.100.51.198.IN-ADDR.ARPA",
+            Some(("55.100.51.198", "198.51.100.55")),
+        ),
+        ("q 9.4.3.2.1.in-addr.arpa", Some(("4.3.2.1", "1.2.3.4"))),
+        ("zone 2.0.192.in-addr.arpa", None),
+        // No reverse name (a label of four digits), so read forward, glued digits left out.
+        (
+            "zone 1000.2.0.192.in-addr.arpa",
+            Some(("0.2.0.192", "0.2.0.192")),
+        ),
+    ];
+    for (line, want) in cases {
+        let got = find(line).into_iter().next();
+        assert_eq!(
+            got,
+            want.map(|(t, ip)| (t.to_string(), ip.to_string())),
+            "{line}"
+        );
+    }
+    let line = format!("PTR {full6}.ip6.arpa");
+    assert_eq!(
+        find(&line),
+        [(full6.to_string(), "2001:db8::1234".to_string())]
+    );
+    let partial = "x 1.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa";
+    let got = find(partial);
+    assert_eq!(
+        got,
+        [(
+            "1.0.0.0.8.b.d.0.1.0.0.2".to_string(),
+            "2001:db8:1::".to_string()
+        )]
+    );
+    assert!(find("x ab.ip6.arpa").is_empty());
+
+    let mut out = Vec::new();
+    write_ip(&mut out, "1.2.3.0".parse().unwrap(), Colons::ReverseV4);
+    assert_eq!(out, b"0.3.2.1");
+    out.clear();
+    write_ip(
+        &mut out,
+        "2001:db8:1::".parse().unwrap(),
+        Colons::ReverseV6(12),
+    );
+    assert_eq!(out, b"1.0.0.0.8.b.d.0.1.0.0.2");
+}
+
+/// The straightforward parser [`parse_v6`] must agree with: the previous implementation, kept
+/// as a differential oracle for the tuned one (same results on random and edge inputs).
+fn parse_v6_reference(s: &[u8], i0: usize, end: usize) -> Option<(usize, Ipv6Addr, Colons)> {
+    let mut groups = [0u16; 8];
+    let mut n = 0usize; // groups parsed
+    let mut gap: Option<usize> = None; // index where `::` stands
+    let mut pct = false;
+    let mut i = i0;
+    // Best (longest) valid literal so far: (end, groups, n, gap).
+    let mut best: Option<(usize, [u16; 8], usize, Option<usize>)> = None;
+
+    let c1 = colon_len(s, i, end);
+    if c1 > 0 {
+        let c2 = colon_len(s, i + c1, end);
+        if c2 == 0 {
+            return None;
+        }
+        pct |= c1 == 3 || c2 == 3;
+        i += c1 + c2;
+        gap = Some(0);
+        best = Some((i, groups, n, gap));
+    }
+    loop {
+        // A dotted IPv4 tail may take the last two groups.
+        let room_for_tail = if gap.is_some() {
+            n + 2 <= 7
+        } else {
+            n + 2 == 8
+        };
+        if room_for_tail && let Some((e, v4, false)) = parse_v4(s, i, end) {
+            let o = v4.octets();
+            groups[n] = u16::from_be_bytes([o[0], o[1]]);
+            groups[n + 1] = u16::from_be_bytes([o[2], o[3]]);
+            n += 2;
+            best = Some((e, groups, n, gap));
+            break;
+        }
+        let mut v: u16 = 0;
+        let mut digits = 0;
+        while i < end && digits < 4 {
+            match hex_val(s[i]) {
+                Some(h) => {
+                    v = (v << 4) | h;
+                    i += 1;
+                    digits += 1;
+                }
+                None => break,
+            }
+        }
+        if digits == 0 || (i < end && hex_val(s[i]).is_some()) {
+            break; // no group, or a fifth hex digit: the literal ended before
+        }
+        groups[n] = v;
+        n += 1;
+        if (gap.is_some() && n <= 7) || (gap.is_none() && n == 8) {
+            best = Some((i, groups, n, gap));
+        }
+        if n == 8 {
+            break;
+        }
+        let c = colon_len(s, i, end);
+        if c == 0 {
+            break;
+        }
+        let c2 = colon_len(s, i + c, end);
+        if c2 > 0 {
+            if gap.is_some() || n > 7 {
+                break;
+            }
+            pct |= c == 3 || c2 == 3;
+            gap = Some(n);
+            i += c + c2;
+            best = Some((i, groups, n, gap));
+        } else {
+            pct |= c == 3;
+            i += c;
+        }
+    }
+    let (e, g, n, gap) = best?;
+    let mut full = [0u16; 8];
+    match gap {
+        Some(at) => {
+            full[..at].copy_from_slice(&g[..at]);
+            let tail = n - at;
+            full[8 - tail..].copy_from_slice(&g[at..n]);
+        }
+        None => full = g,
+    }
+    let colons = if pct { Colons::Percent } else { Colons::Plain };
+    Some((e, Ipv6Addr::from(full), colons))
+}
+
+fn all(line: &[u8], prev: u8, fast: bool) -> Vec<Found> {
+    let mut v = Vec::new();
+    if fast {
+        find_each_with::<true>(line, prev, |f| v.push(f));
+    } else {
+        find_each_with::<false>(line, prev, |f| v.push(f));
+    }
+    v
+}
+
+#[test]
+fn shortcuts_agree_with_the_general_path_on_the_edges() {
+    for line in [
+        "a 192.0.2.1:80 b",
+        "192.0.2.1:80:1",
+        "192.0.2.1:8a",
+        "192.0.2.1:",
+        "x192.0.2.1 1234.0.2.1 1.2.3.4.5 ::1.2.3.4 1.2.3.4%3A1",
+        "1.2.3.4#53 [1.2.3.4]:5 (1.2.3.4) 256.1.1.1 1.2.3.999",
+        "7.7.7.7:1:2:3:4:5:6:7",
+        "[10/Oct/2026:13:55:36 +0000] 13:55:36.123 x",
+        "1:2:3:4:5:6 1:2:3:4:5:6:7 12:34:56.7.8 12:34:: 1:2:3:4:5:6.1.2.3",
+        "13:55:36.1a 13:55:36%3A1 a13:55 13:55a 12345:1 1:12345",
+        "2001:db8::1 [2001:db8::1]:53 2001:db8::1#53 x2001:db8::1 _1::2 1::2::3 1:2:3:4:5:6:7:8",
+        "1:2:3:4:5:6:7:8:9 1:2:3:4::5:6:7:8 1:2:3:4:5:6:7:: 1:: 1::: 1:2 1:2: fe80::1%eth0",
+        "2001:db8::1.2.3.4 2001:db8::1g 2001:db8::12345 ABCD:EF01::1 2001:db8::%3A1 -1::1-",
+    ] {
+        assert_eq!(
+            all(line.as_bytes(), b'\n', true),
+            all(line.as_bytes(), b'\n', false),
+            "{line}"
+        );
+    }
+    assert_eq!(all(b"2.3.4:1", b'1', true), all(b"2.3.4:1", b'1', false));
+    for v6 in [
+        "1::2:3:4:5:6:1.2.3.4",
+        "1::2:3:4:5:1.2.3.4",
+        "1:2:3:4:5:6:1.2.3.4",
+        "1:2:3:4:5:6:7:1.2.3.4",
+        "::1.2.3.4",
+        "::ffff:1.2.3.4:80",
+        "1:2:3:4:5:6:7:8:9",
+        "12345::1",
+        "1::2::3",
+        "2001:db8::1.2",
+        "2001%3Adb8%3A%3A1",
+        "fe80::1a.2.3.4",
+    ] {
+        let b = v6.as_bytes();
+        for k in 0..b.len() {
+            assert_eq!(
+                parse_v6(b, k, b.len()).map(|v| (v.end, v.ip, v.colons)),
+                parse_v6_reference(b, k, b.len()),
+                "{v6} at {k}"
+            );
+        }
+    }
+}
+
+proptest::proptest! {
+    /// The shortcuts never change what is found (bytes drawn to make quads, ports, runs).
+    #[test]
+    fn shortcuts_agree_with_the_general_path(
+        tokens in proptest::collection::vec(proptest::sample::select(vec![
+            "192.0.2.1", "192.0.2.1", "1.2.3", "256.1.1.1", "1", "1234", ".", ":", ":80",
+            "::", "2001:db8::1", " ", " ", "#", "a", "%3A", "%", "[", "]", "x", "ffff",
+            "1:2:3:4:5:6", "ABCDE", "13:55:36", "13:55:36.123", "2026:13:55", ":5", "12345",
+            "2001:db8:419c:591c::196a", "1:2:3:4:5:6:7:8", "::1", "_", "g", "dB8:",
+            "\\x", "\\u", "%u", "u", "%20", "%25", "%2E", "20192.0.2.1",
+        ]), 0..30),
+        prev in proptest::sample::select(b"\n1a:. ".to_vec()),
+    ) {
+        let line = tokens.concat().into_bytes();
+        proptest::prop_assert_eq!(all(&line, prev, true), all(&line, prev, false));
+        for k in 0..line.len() {
+            proptest::prop_assert_eq!(
+                parse_v6(&line, k, line.len()).map(|v| (v.end, v.ip, v.colons)),
+                parse_v6_reference(&line, k, line.len())
+            );
+        }
+    }
+}
+
+#[test]
+fn hex_groups_match_the_formatter() {
+    for v in 0..=u16::MAX {
+        let (text, digits) = hex_group(v);
+        assert_eq!(&text[..digits], format!("{v:x}").as_bytes(), "{v:#x}");
+    }
+}
+
+#[test]
+/// A run of 400,000 address bytes (the worst case for run measuring) is scanned through.
+fn a_very_long_run_is_scanned_through() {
+    let s = "1:".repeat(100_000) + &"1.".repeat(100_000);
+    let mut n = 0;
+    find_each(s.as_bytes(), b'\n', |_| n += 1);
+    assert!(n > 0);
+}
