@@ -1,0 +1,222 @@
+
+use super::*;
+
+fn rewrite(a: &Anonymizer, s: &str) -> String {
+    let mut out = Vec::new();
+    a.rewrite_line(s.as_bytes(), b'\n', &mut out, &mut Cache::default());
+    String::from_utf8(out).unwrap()
+}
+
+/// Inputs on which the `scan` fuzz target found a second pass rewriting what the first
+/// wrote (issue 14): where one literal ends and the next begins is decided once.
+#[test]
+fn a_second_pass_rewrites_nothing() {
+    let a = Anonymizer::new(Scheme::Truncate, 24, 48, vec![]);
+    for (line, once) in [
+        (
+            "Packet from2001:db8:12::198.51.100.45exam",
+            "Packet from2001:db8:12::0.0.0.0exam",
+        ),
+        // Touching literals keep their shape, so a second pass splits them the same way.
+        (
+            "2001:db8:0:1::2001:db8:0:1::A2A2",
+            "2001:db8:0:0::0:0:0:1::0",
+        ),
+        (
+            "20:DB801:db::12::198n51.100.45",
+            "20:DB801:db::0::0n51.100.45",
+        ),
+        (
+            "20:12::01:db8:0:1::2001:db8:0:9abc:def0:1234:5678%5D",
+            "20:12::0:0:0:0::2001:db8:0:0:0:0:0%5D",
+        ),
+        ("64:ff9b::198.51.100.45 x", "64:ff9b:: x"),
+        // A last group before `.digits` gets four digits, which start no dotted tail.
+        ("x2001:8:12::396.51.100.45e", "x2001:8:12::0000.51.100.45e"),
+        // A quad glued to hex digits keeps its octets' bytes (`092` written `92` would make
+        // `2E92` an IPv6 group in a second pass); a lone `ip:port` is written canonically.
+        (
+            "2E092.0.2.3:1::2E092.0.2.3:1::20 010.0.2.77:80",
+            "2E092.0.2.0:1::2E092.0.2.0:1::0 10.0.2.0:80",
+        ),
+        // After an escape, a literal is written in canonical form (the escape is a boundary).
+        ("%5B2001:db8:aa:bb::17%5D", "%5B2001:db8:aa::%5D"),
+        (
+            "%20192.0.2.1 2019.0.2.1 256.1.2.3",
+            "%20192.0.2.0 2019.0.2.0 256.1.2.0",
+        ),
+        // `::` stands for at least one zero group: `::` and eight groups is no address, its
+        // first seven groups are one that touches the eighth (written `3a:0:2::` after `%`,
+        // it made the escape `%3a` in a second pass).
+        ("%::3A:0:2:8:1:4:2:1", "%::3A:0:0:0:0:0:0:1"),
+        ("y::1:2:3:4:5:6:7:8", "y::1:2:0:0:0:0:0:8"),
+    ] {
+        let first = rewrite(&a, line);
+        assert_eq!(first, once, "{line}");
+        let mut out = Vec::new();
+        let c = a.rewrite_line(first.as_bytes(), b'\n', &mut out, &mut Cache::default());
+        assert_eq!(
+            c.rewritten,
+            0,
+            "second pass over {first:?} gave {:?}",
+            String::from_utf8_lossy(&out)
+        );
+    }
+}
+
+#[test]
+fn truncate_rewrites_in_place_keeping_ports_and_style() {
+    let a = Anonymizer::new(Scheme::Truncate, 24, 48, vec![]);
+    let table = [
+        ("192.0.2.55 - - x", "192.0.2.0 - - x"),
+        ("[2001:db8:1:2::44]:443", "[2001:db8:1::]:443"),
+        ("198.51.100.3#53", "198.51.100.0#53"),
+        ("::ffff:192.0.2.99:80", "::ffff:192.0.2.0:80"),
+        ("?a=2001%3Adb8%3A1%3A2%3A%3A7&", "?a=2001%3Adb8%3A1%3A%3A&"),
+        ("fe80::1%eth0", "fe80::%eth0"),
+        (
+            "already 192.0.2.0 and 2001:DB8::",
+            "already 192.0.2.0 and 2001:DB8::",
+        ),
+        ("203.0.113.9, 198.51.100.23", "203.0.113.0, 198.51.100.0"),
+    ];
+    for (i, o) in table {
+        assert_eq!(rewrite(&a, i), o);
+    }
+}
+
+#[test]
+fn keep_net_exempts_networks_including_mapped() {
+    let keep = vec![
+        "192.0.2.0/24".parse().unwrap(),
+        "2001:db8:ffff::/48".parse().unwrap(),
+    ];
+    let a = Anonymizer::new(Scheme::Truncate, 24, 48, keep);
+    assert_eq!(
+        rewrite(
+            &a,
+            "192.0.2.7 ::ffff:192.0.2.8 2001:db8:ffff::9 198.51.100.7"
+        ),
+        "192.0.2.7 ::ffff:192.0.2.8 2001:db8:ffff::9 198.51.100.0"
+    );
+}
+
+#[test]
+fn hash_keeps_prefix_family_and_is_deterministic() {
+    let a = Anonymizer::new(Scheme::Hash(Key::from_bytes([7; 32])), 24, 48, vec![]);
+    let b = Anonymizer::new(Scheme::Hash(Key::from_bytes([8; 32])), 24, 48, vec![]);
+    let mut c = Cache::default();
+    for s in ["192.0.2.55", "2001:db8:1:2::44", "::ffff:198.51.100.4"] {
+        let ip: IpAddr = s.parse().unwrap();
+        let Mapped::To(x) = a.map(ip, &mut c) else {
+            panic!("{s} must change")
+        };
+        let Mapped::To(y) = a.map(ip, &mut Cache::default()) else {
+            panic!()
+        };
+        assert_eq!(x, y, "deterministic, cached or not");
+        assert_ne!(x, ip);
+        assert_eq!(x.is_ipv4(), ip.is_ipv4());
+        let p = if ip.is_ipv4() { 24 } else { 48 };
+        if let (IpAddr::V6(m), IpAddr::V6(o)) = (x, ip)
+            && let Some(o4) = o.to_ipv4_mapped()
+        {
+            let m4 = m.to_ipv4_mapped().expect("mapped stays mapped");
+            assert_eq!(truncate(m4.into(), 24), truncate(o4.into(), 24));
+            continue;
+        }
+        assert_eq!(truncate(x, p), truncate(ip, p), "prefix kept for {s}");
+        let Mapped::To(z) = b.map(ip, &mut Cache::default()) else {
+            panic!()
+        };
+        assert_ne!(x, z, "another key gives another result");
+    }
+}
+
+#[test]
+fn edits_apply_in_the_same_pass() {
+    let a = Anonymizer::new(Scheme::Truncate, 24, 48, vec![]);
+    let line = b"q from 192.0.2.7 ECS 198.51.100.9/32/0 end";
+    let mut out = Vec::new();
+    // Reduce `32` to `24`, and replace a span holding an address wholesale.
+    let mut edits = Edits::default();
+    edits.push(34, 36, b"24");
+    edits.push(39, 42, b"-");
+    let (c, _) = a.rewrite_line_edits(line, b'\n', &mut out, &mut Cache::default(), 0, &edits);
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "q from 192.0.2.0 ECS 198.51.100.0/24/0 -"
+    );
+    assert_eq!(c.rewritten, 2);
+    let mut out = Vec::new();
+    let mut edits = Edits::default();
+    edits.push(2, 11, b"-");
+    a.rewrite_line_edits(
+        b"x 192.0.2.7 y",
+        b'\n',
+        &mut out,
+        &mut Cache::default(),
+        0,
+        &edits,
+    );
+    assert_eq!(
+        out, b"x - y",
+        "a literal inside an edit is replaced by the edit"
+    );
+}
+
+#[test]
+fn standard_schemes_rewrite_whole_addresses_in_lines() {
+    let k32: [u8; 32] = std::array::from_fn(|i| i as u8 + 1);
+    let k16: [u8; 16] = std::array::from_fn(|i| i as u8 + 1);
+    let line = "a 192.0.2.55 b [2001:db8::44]:443 c ::ffff:192.0.2.55";
+    for (name, scheme) in [
+        (
+            "cryptopan",
+            Scheme::CryptoPan(Box::new(crypto::CryptoPan::new(&k32))),
+        ),
+        ("pfx", Scheme::IpcryptPfx(Box::new(crypto::Pfx::new(&k32)))),
+        ("det", Scheme::IpcryptDet(Box::new(crypto::Det::new(&k16)))),
+        (
+            "ipcipher",
+            Scheme::Ipcipher(Box::new(crypto::Ipcipher::new(&k16))),
+        ),
+    ] {
+        let a = Anonymizer::new(scheme, 24, 48, vec![]);
+        let out = rewrite(&a, line);
+        assert!(
+            !out.contains("192.0.2.55") && !out.contains("2001:db8::44"),
+            "{name}: {out}"
+        );
+        assert_eq!(out, rewrite(&a, line), "{name} is deterministic");
+        assert!(out.contains("]:443"), "{name}: port kept: {out}");
+    }
+    let nd = Anonymizer::new(
+        Scheme::IpcryptNd(Box::new(crypto::Kiasu::new(&k16))),
+        24,
+        48,
+        vec![],
+    );
+    let a = rewrite(&nd, "x 192.0.2.55 y 192.0.2.55");
+    let toks: Vec<&str> = a.split(' ').collect();
+    assert_eq!((toks[1].len(), toks[3].len()), (48, 48));
+    assert_ne!(
+        toks[1], toks[3],
+        "non-deterministic: the same address gives different tokens"
+    );
+    let ndx = Anonymizer::new(
+        Scheme::IpcryptNdx(Box::new(crypto::Ndx::new(&k32))),
+        24,
+        48,
+        vec![],
+    );
+    assert_eq!(rewrite(&ndx, "192.0.2.55").len(), 64);
+}
+
+#[test]
+fn mask_edges() {
+    assert_eq!(mask32(0), 0);
+    assert_eq!(mask32(32), u32::MAX);
+    assert_eq!(mask128(0), 0);
+    assert_eq!(mask128(128), u128::MAX);
+}
