@@ -386,20 +386,12 @@ impl<R: Read> Chunker<R> {
 
     /// Emits a part of a long line from `buf`, which starts inside (or at) that line.
     fn long_part(&mut self, mut buf: Vec<u8>, prev: u8, first: bool) -> Piece {
-        if let Some(j) = memchr::memchr(b'\n', &buf) {
+        let end = memchr::memchr(b'\n', &buf);
+        if let Some(j) = end {
             // The long line ends here; what follows is ordinary lines for the next call.
             self.keep_tail(&mut buf, j + 1);
-            self.long_prev = None;
-            return Piece {
-                data: buf,
-                kind: PieceKind::Long {
-                    prev,
-                    first,
-                    last: true,
-                },
-            };
         }
-        if self.eof {
+        if end.is_some() || self.eof {
             self.long_prev = None;
             return Piece {
                 data: buf,
