@@ -131,16 +131,12 @@ _logscrub() {
 
     case "${cmd}" in
         logscrub)
-            opts="-h -V --threads --help --version anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help"
+            opts="-h -V --help --version anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -281,16 +277,12 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__completions)
-            opts="-h -V --threads --help --version bash elvish fish powershell zsh"
+            opts="-h -V --help --version bash elvish fish powershell zsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -299,7 +291,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__decrypt)
-            opts="-m -h -V --mode --key-file --passphrase-env --threads --help --version"
+            opts="-m -h -V --mode --key-file --passphrase-env --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -321,10 +313,6 @@ _logscrub() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -333,16 +321,12 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__detect)
-            opts="-h -V --json --threads --help --version"
+            opts="-h -V --json --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -351,16 +335,12 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__formats)
-            opts="-h -V --threads --help --version"
+            opts="-h -V --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -607,7 +587,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__keygen)
-            opts="-s -o -h -V --scheme --output --force --threads --help --version"
+            opts="-s -o -h -V --scheme --output --force --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -629,10 +609,6 @@ _logscrub() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -641,7 +617,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__merge)
-            opts="-o -h -V --output --threads --help --version"
+            opts="-o -h -V --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -655,10 +631,6 @@ _logscrub() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -667,7 +639,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__prune)
-            opts="-r -n -q -h -V --max-age --age-from --keep --exclude --recursive --include-symlinks --remove-empty-dirs --dry-run --json --audit-log --now --force --quiet --threads --help --version"
+            opts="-r -n -q -h -V --max-age --age-from --keep --exclude --recursive --include-symlinks --remove-empty-dirs --dry-run --json --audit-log --now --force --quiet --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -697,10 +669,6 @@ _logscrub() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -709,7 +677,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__report)
-            opts="-o -h -V --report --to --min-count --top --dp-epsilon --output --threads --help --version"
+            opts="-o -h -V --report --to --min-count --top --dp-epsilon --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -743,10 +711,6 @@ _logscrub() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -755,16 +719,12 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__rules)
-            opts="-h -V --threads --help --version check show help"
+            opts="-h -V --help --version check show help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -773,16 +733,12 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__rules__subcmd__check)
-            opts="-h -V --threads --help --version"
+            opts="-h -V --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -847,16 +803,12 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__rules__subcmd__show)
-            opts="-h -V --threads --help --version"
+            opts="-h -V --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
-                --threads)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 *)
                     COMPREPLY=()
                     ;;

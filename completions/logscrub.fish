@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_logscrub_global_optspecs
-    string join \n threads= h/help V/version
+    string join \n h/help V/version
 end
 
 function __fish_logscrub_needs_command
@@ -24,7 +24,6 @@ function __fish_logscrub_using_subcommand
     contains -- $cmd[1] $argv
 end
 
-complete -c logscrub -n "__fish_logscrub_needs_command" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logscrub -n "__fish_logscrub_needs_command" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "anonymize" -d 'Rewrite client addresses in logs (stdin, files, gzip) to truncated or keyed-hash forms'
@@ -81,23 +80,18 @@ ipcrypt-nd\t'ipcrypt non-deterministic (KIASU-BC), 16-byte key; the output is NO
 ipcrypt-ndx\t'ipcrypt non-deterministic (AES-XTS), 32-byte key; the output is NOT an address but a 64-hex-digit token, different each time'
 ipcipher\t'PowerDNS ipcipher, 16-byte key or a passphrase; the address family is kept'"
 complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -s o -l output -d 'Write the key to this file (created with mode 0600); stdout when absent' -r -F
-complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -l force -d 'Overwrite an existing key file'
 complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -s V -l version -d 'Print version'
-complete -c logscrub -n "__fish_logscrub_using_subcommand formats" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand formats" -s h -l help -d 'Print help'
 complete -c logscrub -n "__fish_logscrub_using_subcommand formats" -s V -l version -d 'Print version'
-complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check show help" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check show help" -s h -l help -d 'Print help'
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check show help" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check show help" -f -a "check" -d 'Validate rule files: every problem is reported as FILE:LINE:COLUMN with what was expected'
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check show help" -f -a "show" -d 'Print a built-in rule set (or, without NAME, list them): every install has them, named builtin:NAME wherever a rule file is expected (--rules, a policy\'s rules =)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and not __fish_seen_subcommand_from check show help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from check" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help'
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from check" -s V -l version -d 'Print version'
-complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from show" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from show" -s h -l help -d 'Print help'
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from show" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand rules; and __fish_seen_subcommand_from help" -f -a "check" -d 'Validate rule files: every problem is reported as FILE:LINE:COLUMN with what was expected'
@@ -111,7 +105,6 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l keep -d 'Alw
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l exclude -d 'Never delete files whose name (or path below PATH) matches this glob; repeatable' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l audit-log -d 'Append one JSON record per deletion (path, size, age, rule; no log content) to this file' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l now -d 'Measure ages at this time instead of now (RFC 3339, YYYY-MM-DD or @EPOCH): reproducible runs for scripts and tests' -r
-complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -s r -l recursive -d 'Descend into subdirectories (never through symbolic links)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l include-symlinks -d 'Treat symbolic links as candidates (the link is deleted, never what it points to)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l remove-empty-dirs -d 'Remove directories that deletion leaves empty (never a PATH itself)'
@@ -139,11 +132,9 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -s r -l recursi
 complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l json -d 'One JSON object per file'
 complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -s V -l version -d 'Print version'
-complete -c logscrub -n "__fish_logscrub_using_subcommand detect" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand detect" -l json -d 'One JSON object per file'
 complete -c logscrub -n "__fish_logscrub_using_subcommand detect" -s h -l help -d 'Print help'
 complete -c logscrub -n "__fish_logscrub_using_subcommand detect" -s V -l version -d 'Print version'
-complete -c logscrub -n "__fish_logscrub_using_subcommand completions" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c logscrub -n "__fish_logscrub_using_subcommand completions" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s f -l format -d 'Log format (as for anonymize; see `logscrub formats`)' -r
@@ -170,7 +161,6 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s v -l verbose
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s o -l output -d 'Write the merged state here (atomically); stdout when absent' -r -F
-complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s h -l help -d 'Print help'
 complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l to -l report -d 'The report\'s format (`--report` as in `logscrub stats`)' -r -f -a "json\t'JSON, for machines'
@@ -181,7 +171,6 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l min-count -
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l top -d 'Rows per panel' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l dp-epsilon -d 'Add differential-privacy noise: ε per published number for one log line (event level; smaller is more private and noisier; e.g. 1). See STATISTICS in logscrub(1)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -s o -l output -d 'Write the report here, atomically; stdout when absent' -r -F
-complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand run" -s p -l policy -d 'The policy file (logscrub-policy(5))' -r -F
@@ -204,7 +193,6 @@ ipcrypt-ndx\t'ipcrypt non-deterministic (AES-XTS), 32-byte key; the output is NO
 ipcipher\t'PowerDNS ipcipher, 16-byte key or a passphrase; the address family is kept'"
 complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -l key-file -d 'The key file used to encrypt them' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -l passphrase-env -d 'For ipcipher: the environment variable holding the passphrase' -r
-complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help" -f -a "anonymize" -d 'Rewrite client addresses in logs (stdin, files, gzip) to truncated or keyed-hash forms'

@@ -24,9 +24,6 @@ to change, and never lets an address through raw: lines it cannot parse are scru
 #[derive(Debug, Parser)]
 #[command(name = "logscrub", version, about = ABOUT, long_about = LONG_ABOUT, propagate_version = true)]
 pub struct Cli {
-    /// Worker threads (default: one per CPU).
-    #[arg(long, global = true, value_name = "N")]
-    pub threads: Option<usize>,
     /// What to do.
     #[command(subcommand)]
     pub command: Command,

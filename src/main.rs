@@ -39,7 +39,10 @@ fn main() -> ExitCode {
         err: &mut err,
         now: chrono::Utc::now(),
     };
-    let code = logscrub::cli::init_threads(cli.threads)
+    let threads = matches
+        .subcommand()
+        .and_then(|(_, m)| m.try_get_one::<usize>("threads").ok().flatten().copied());
+    let code = logscrub::cli::init_threads(threads)
         .and_then(|()| dispatch(cli.command, &matches, &mut ctx))
         .unwrap_or_else(|e| report(&e));
     // What is still buffered for stdout must reach it, or the command did not succeed: one rule

@@ -363,8 +363,13 @@ pub fn render(cmd: &Command) -> String {
             .map(|a| a.to_string())
             .unwrap_or_default(),
     );
-    out.push_str(".SH GLOBAL OPTIONS\n");
-    options(&mut out, cmd);
+    if cmd
+        .get_arguments()
+        .any(|a| !a.is_hide_set() && !matches!(a.get_id().as_str(), "help" | "version"))
+    {
+        out.push_str(".SH GLOBAL OPTIONS\n");
+        options(&mut out, cmd);
+    }
     out.push_str(".SH COMMANDS\n");
     for (path, sub) in &leaves {
         out.push_str(&format!(".SS \"logscrub {}\"\n", esc(path)));

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn rewrite(a: &Anonymizer, s: &str) -> String {

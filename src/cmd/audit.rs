@@ -387,6 +387,9 @@ pub struct Args {
     /// One JSON object per file.
     #[arg(long)]
     pub json: bool,
+
+    #[command(flatten)]
+    pub threads: crate::cmd::Threads,
 }
 
 /// Runs `audit`, with its own statuses (`exit::AUDIT`, as grep's): 0 clean, 1 findings, 2 an

@@ -38,6 +38,15 @@ pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
 }
 
+/// `--threads`, on the commands that work in parallel (`anonymize`, `stats`, `audit`, `run`);
+/// `main` reads it from the parsed command line before the command starts.
+#[derive(Debug, clap::Args)]
+pub struct Threads {
+    /// Worker threads (default: one per CPU).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
 /// A problem with the command line that clap cannot see (exit status 2).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

@@ -159,6 +159,9 @@ pub struct Args {
     /// Say which format was chosen for each input.
     #[arg(short, long)]
     pub verbose: bool,
+
+    #[command(flatten)]
+    pub threads: crate::cmd::Threads,
 }
 
 impl Args {

@@ -1,4 +1,3 @@
-
 use super::*;
 
 fn parse_at(text: &str) -> Result<Policy, PolicyError> {

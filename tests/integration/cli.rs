@@ -556,3 +556,32 @@ fn formats_lists_examples_before_and_after() {
         .success()
         .stdout(contains("combined\n  in:  192.0.2.17").and(contains("out: 192.0.2.0 ")));
 }
+
+/// `--threads` belongs to the commands that work in parallel, not to `keygen` or `formats`
+/// (issue 22); 0 is a usage error.
+#[test]
+fn threads_only_where_work_is_parallel() {
+    logscrub()
+        .args(["anonymize", "--threads", "1", "-q", "-"])
+        .write_stdin("192.0.2.7 x\n")
+        .assert()
+        .success()
+        .stdout("192.0.2.0 x\n");
+    logscrub()
+        .args(["anonymize", "--threads", "0", "-"])
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(contains("--threads must be at least 1"));
+    for cmd in [&["keygen"][..], &["formats"], &["rules", "check"]] {
+        let o = logscrub().args(cmd).arg("--help").output().unwrap();
+        assert!(
+            !String::from_utf8_lossy(&o.stdout).contains("--threads"),
+            "{cmd:?}"
+        );
+    }
+    logscrub()
+        .args(["formats", "--threads", "2"])
+        .assert()
+        .code(2);
+}

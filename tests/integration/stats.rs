@@ -295,7 +295,7 @@ fn parallel_equals_sequential_and_halves_merge_into_the_whole() {
     fs::write(d.p("big.log"), &big).unwrap();
     let seq = {
         logscrub()
-            .args(["--threads", "1", "stats", "-q", "--key-file"])
+            .args(["stats", "--threads", "1", "-q", "--key-file"])
             .arg(d.key())
             .arg(d.p("big.log"))
             .arg("-o")

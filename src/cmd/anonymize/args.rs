@@ -129,6 +129,9 @@ pub struct Args {
     /// Apply this rule file: field actions, line filters and address settings (logscrub-rules(5)).
     #[arg(short, long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub threads: crate::cmd::Threads,
 }
 
 impl Args {

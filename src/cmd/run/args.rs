@@ -55,6 +55,9 @@ pub struct Args {
     /// keep-forever).
     #[arg(short, long)]
     pub verbose: bool,
+
+    #[command(flatten)]
+    pub threads: crate::cmd::Threads,
 }
 
 impl Args {
