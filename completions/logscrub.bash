@@ -152,11 +152,11 @@ _logscrub() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "auto vhost_combined combined common json raw bind unbound dnsmasq coredns powerdns dnsdist doh apache: nginx:" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "auto vhost_combined combined common json raw bind unbound dnsmasq coredns powerdns dnsdist doh apache: nginx:" -- "${cur}"))
                     return 0
                     ;;
                 --mode)
@@ -858,11 +858,11 @@ _logscrub() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "auto vhost_combined combined common json raw bind unbound dnsmasq coredns powerdns dnsdist doh apache: nginx:" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -f "${cur}"))
+                    COMPREPLY=($(compgen -W "auto vhost_combined combined common json raw bind unbound dnsmasq coredns powerdns dnsdist doh apache: nginx:" -- "${cur}"))
                     return 0
                     ;;
                 --rules)

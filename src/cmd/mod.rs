@@ -47,6 +47,35 @@ pub struct Threads {
     pub threads: Option<usize>,
 }
 
+/// `--format` values: any text (`apache:FORMAT` and `nginx:FORMAT` carry the server's own format
+/// string, checked by `Format::from_spec`), with the built-in names offered to shell completion.
+#[derive(Debug, Clone, Copy)]
+pub struct FormatNames;
+
+impl clap::builder::TypedValueParser for FormatNames {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        clap::builder::StringValueParser::new().parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let names = ["auto"]
+            .into_iter()
+            .chain(crate::format::BUILTIN.iter().map(|(n, _)| *n))
+            .chain(crate::format::dns::SERVERS.iter().map(|(n, _, _)| *n))
+            .chain(["apache:", "nginx:"]);
+        Some(Box::new(names.map(clap::builder::PossibleValue::new)))
+    }
+}
+
 /// A problem with the command line that clap cannot see (exit status 2).
 #[derive(Debug, thiserror::Error)]
 #[error("{0}")]

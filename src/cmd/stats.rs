@@ -106,7 +106,7 @@ pub struct Args {
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Log format (as for anonymize; see `logscrub formats`).
-    #[arg(short, long, default_value = "auto", value_name = "FORMAT")]
+    #[arg(short, long, default_value = "auto", value_name = "FORMAT", value_parser = crate::cmd::FormatNames, hide_possible_values = true)]
     pub format: String,
     /// Apply this rule file first: its [[exclude]] lines are not counted, its field actions
     /// change what is counted.

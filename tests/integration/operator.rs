@@ -245,3 +245,31 @@ fn progress_only_on_a_terminal() {
         "none with --no-progress"
     );
 }
+
+/// `--format <TAB>` offers the format names, not file names, and any `apache:`/`nginx:` string
+/// is still taken (issue 22).
+#[test]
+fn format_completion_offers_the_names() {
+    let o = logscrub().args(["completions", "bash"]).output().unwrap();
+    let script = String::from_utf8(o.stdout).unwrap();
+    let line = script
+        .lines()
+        .skip_while(|l| !l.contains("--format)"))
+        .nth(1)
+        .unwrap();
+    for name in ["auto", "combined", "bind", "unbound", "dnsmasq", "nginx:"] {
+        assert!(line.contains(name), "{name}: {line}");
+    }
+    logscrub()
+        .args([
+            "anonymize",
+            "-q",
+            "-f",
+            "nginx:$remote_addr - $request",
+            "-",
+        ])
+        .write_stdin("192.0.2.7 - GET /\n")
+        .assert()
+        .success()
+        .stdout("192.0.2.0 - GET /\n");
+}

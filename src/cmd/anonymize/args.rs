@@ -45,7 +45,7 @@ pub struct Args {
     ///
     /// `auto` decides from the first lines of each input (see -v); `raw` assumes no structure.
     /// apache:/nginx: take the server's own LogFormat / log_format string.
-    #[arg(short, long, default_value = "auto", value_name = "FORMAT")]
+    #[arg(short, long, default_value = "auto", value_name = "FORMAT", value_parser = crate::cmd::FormatNames, hide_possible_values = true)]
     pub format: String,
 
     /// How addresses are rewritten.
