@@ -80,8 +80,12 @@ fn options(out: &mut String, cmd: &Command) {
             out.push_str(&esc(&p.replace('\n', " ")));
             out.push('\n');
         }
-        let pv: Vec<String> = a
-            .get_possible_values()
+        let shown = if a.is_hide_possible_values_set() {
+            Vec::new()
+        } else {
+            a.get_possible_values()
+        };
+        let pv: Vec<String> = shown
             .iter()
             .filter(|v| !v.is_hide_set())
             .map(|v| match v.get_help() {
