@@ -37,6 +37,9 @@ _logscrub() {
             logscrub,help)
                 cmd="logscrub__subcmd__help"
                 ;;
+            logscrub,init)
+                cmd="logscrub__subcmd__init"
+                ;;
             logscrub,keygen)
                 cmd="logscrub__subcmd__keygen"
                 ;;
@@ -78,6 +81,9 @@ _logscrub() {
                 ;;
             logscrub__subcmd__help,help)
                 cmd="logscrub__subcmd__help__subcmd__help"
+                ;;
+            logscrub__subcmd__help,init)
+                cmd="logscrub__subcmd__help__subcmd__init"
                 ;;
             logscrub__subcmd__help,keygen)
                 cmd="logscrub__subcmd__help__subcmd__keygen"
@@ -131,7 +137,7 @@ _logscrub() {
 
     case "${cmd}" in
         logscrub)
-            opts="-h -V --help --version anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help"
+            opts="-h -V --help --version anonymize keygen formats rules prune audit detect completions stats merge report init run decrypt help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -349,7 +355,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__help)
-            opts="anonymize keygen formats rules prune audit detect completions stats merge report run decrypt help"
+            opts="anonymize keygen formats rules prune audit detect completions stats merge report init run decrypt help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -447,6 +453,20 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logscrub__subcmd__help__subcmd__init)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -579,6 +599,32 @@ _logscrub() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        logscrub__subcmd__init)
+            opts="-o -h -V --output --force --root --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --root)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 
 use crate::cmd::{
-    anonymize, audit, decrypt, detect, keygen, merge, prune, report, rules, run, stats, usage,
+    anonymize, audit, decrypt, detect, init, keygen, merge, prune, report, rules, run, stats, usage,
 };
 
 const ABOUT: &str = "Anonymize client addresses in web and DNS server logs, fail-closed and fast";
@@ -70,6 +70,10 @@ pub enum Command {
     /// Render statistics states as a report safe to publish (counts below --min-count withheld).
     #[command(after_help = report::EXAMPLES)]
     Report(report::Args),
+    /// Write a starting policy for the servers whose logs are where their packages put them
+    /// (nginx, Apache, BIND, Unbound, dnsmasq/Pi-hole), every setting commented.
+    #[command(after_help = init::EXAMPLES)]
+    Init(init::Args),
     /// The nightly job: anonymize rotated logs that are due, then delete what is past its window,
     /// as a policy file says (see logscrub-policy(5) and --dry-run).
     #[command(after_help = run::EXAMPLES, long_about = run::LONG)]

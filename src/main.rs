@@ -74,6 +74,7 @@ fn dispatch(command: Command, m: &clap::ArgMatches, ctx: &mut Ctx) -> anyhow::Re
         Command::Decrypt(a) => cmd::decrypt::run(a, ctx),
         Command::Detect(a) => cmd::detect::run(a, ctx),
         Command::Formats => cmd::formats::run(ctx),
+        Command::Init(a) => cmd::init::run(a, ctx),
         Command::Keygen(a) => cmd::keygen::run(a, ctx),
         Command::Merge(a) => cmd::merge::run(a, ctx),
         Command::Prune(a) => cmd::prune::run(a, ctx),

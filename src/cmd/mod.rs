@@ -20,6 +20,7 @@ pub mod audit;
 pub mod decrypt;
 pub mod detect;
 pub mod formats;
+pub mod init;
 pub mod keygen;
 pub mod merge;
 pub mod prune;

@@ -151,8 +151,10 @@ fn debian_package_assets_exist() {
             continue;
         }
         let pattern = concat!(env!("CARGO_MANIFEST_DIR"), "/").to_string() + src;
-        let found = if let Some(dir) = pattern.strip_suffix("/*.toml") {
-            std::fs::read_dir(dir).unwrap().count() > 0
+        let found = if let Some((dir, ext)) = pattern.rsplit_once("/*") {
+            std::fs::read_dir(dir)
+                .unwrap()
+                .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(ext))
         } else {
             std::path::Path::new(&pattern).exists()
         };

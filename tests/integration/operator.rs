@@ -273,3 +273,57 @@ fn format_completion_offers_the_names() {
         .success()
         .stdout("192.0.2.0 - GET /\n");
 }
+
+/// `logscrub init` writes a policy that works as written (issue 22): on a root with nginx's and
+/// Unbound's logs where their packages put them, the policy anonymizes the rotated files and
+/// `audit --policy` then finds them clean; an existing file is kept without --force.
+#[test]
+fn init_writes_a_policy_that_runs() {
+    let d = tempfile::tempdir().unwrap();
+    let root = d.path();
+    std::fs::create_dir_all(root.join("var/log/nginx")).unwrap();
+    std::fs::create_dir_all(root.join("var/log/unbound")).unwrap();
+    let web = std::fs::read(fixture("web/combined.log")).unwrap();
+    std::fs::write(root.join("var/log/nginx/access.log"), &web).unwrap();
+    std::fs::write(root.join("var/log/nginx/access.log.1"), &web).unwrap();
+    let dns = std::fs::read(fixture("dns/unbound.log")).unwrap();
+    std::fs::write(root.join("var/log/unbound/unbound.log"), &dns).unwrap();
+    std::fs::write(root.join("var/log/unbound/unbound.log.1"), &dns).unwrap();
+    let policy = root.join("policy.toml");
+    logscrub()
+        .args(["init", "--root"])
+        .arg(root)
+        .arg("-o")
+        .arg(&policy)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&policy).unwrap();
+    assert!(text.contains("name = \"nginx\"") && text.contains("# name = \"bind\""));
+    logscrub()
+        .args(["init", "--root"])
+        .arg(root)
+        .arg("-o")
+        .arg(&policy)
+        .assert()
+        .code(2)
+        .stderr(contains("--force"));
+    logscrub()
+        .args(["run", "-q", "--policy"])
+        .arg(&policy)
+        .assert()
+        .success();
+    for f in ["var/log/nginx/access.log.1", "var/log/unbound/unbound.log.1"] {
+        let after = std::fs::read(root.join(f)).unwrap();
+        assert_eq!(crate::common::untruncated(&after), Vec::<String>::new(), "{f}");
+    }
+    assert_eq!(
+        std::fs::read(root.join("var/log/nginx/access.log")).unwrap(),
+        web,
+        "the live file is never touched"
+    );
+    logscrub()
+        .args(["audit", "--policy"])
+        .arg(&policy)
+        .assert()
+        .success();
+}
