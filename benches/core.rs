@@ -47,7 +47,7 @@ fn truncating(format: Format, data: &[u8]) -> (Engine, Piece) {
         format,
         anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
         on_unparsed: OnUnparsed::Scrub,
-        gzip_level: None,
+        compress: None,
         rules: None,
     };
     let piece = Piece {

@@ -72,7 +72,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l keep-net
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l on-unparsed -d 'What to do with lines that do not match the format' -r -f -a "scrub\t'Scrub every address in the line and write it'
 drop\t'Leave the line out (counted in the summary)'
 fail\t'Stop at the first such line with an error naming file:line:column'"
-complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s o -l output -d 'Write output here instead of stdout (gzip when it ends in .gz, as several members compressed in parallel, which every gzip reader reads whole; only `gzip -l` reports the last member\'s size), atomically: the file appears when logscrub ends, so for a long-running pipe (Apache\'s piped logs, a FIFO) append with >> instead' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s o -l output -d 'Write output here instead of stdout, compressed when the name ends in .gz, .zst, .xz or .bz2 (as several members, frames or streams compressed in parallel, which every reader of the kind reads whole; only `gzip -l` then reports the last member\'s size), atomically: the file appears when logscrub ends, so for a long-running pipe (Apache\'s piped logs, a FIFO) append with >> instead' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l max-line-length -d 'Lines longer than this are scrubbed in parts instead of being held whole (bytes)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l gzip-level -d 'gzip level for compressed output (1 fastest - 9 smallest)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l summary-json -d 'Also write the summary as JSON to this file' -r -F

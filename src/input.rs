@@ -1,8 +1,9 @@
 //! Reading logs: sources, compression sniffing, and cutting the stream into pieces.
 //!
-//! Compression is decided by magic bytes, never by file name. gzip input is read with
-//! `MultiGzDecoder`, so concatenated members (`cat a.gz b.gz`, as rotated logs often are) are
-//! all read. Other compressed formats are refused with a clear error rather than treated as text.
+//! Compression is decided by magic bytes, never by file name. gzip, zstd, xz and bzip2 are read
+//! (`crate::codec`), every member, frame or stream of a file (`cat a.gz b.gz`, as rotated logs
+//! often are). Other compressed and archive formats are refused with a clear error before
+//! anything is written, rather than treated as text.
 //!
 //! [`Chunker`] cuts the decompressed stream into [`Piece`]s of whole lines (about `chunk` bytes
 //! each) that workers can process independently. A line longer than `max_line` is never held
@@ -36,14 +37,7 @@ impl Source {
     }
 }
 
-/// The compression found by sniffing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Compression {
-    /// Plain text.
-    None,
-    /// gzip (one or more members).
-    Gzip,
-}
+pub use crate::codec::Compression;
 
 /// Errors opening or reading input.
 #[derive(Debug, thiserror::Error)]
@@ -134,8 +128,6 @@ const MAGIC_LEN: usize = 9;
 /// Compressed and archive formats logscrub does not read: magic bytes, name, the command that
 /// writes the content to stdout.
 const REFUSED: &[(&[u8], &str, &str)] = &[
-    (&[0x28, 0xb5, 0x2f, 0xfd], "zstd", "zstd -dc"),
-    (&[0xfd, b'7', b'z', b'X', b'Z', 0], "xz", "xz -dc"),
     (&[0x04, 0x22, 0x4d, 0x18], "lz4", "lz4 -dc"),
     (&[0x02, 0x21, 0x4c, 0x18], "lz4 (legacy)", "lz4 -dc"),
     (b"LZIP", "lzip", "lzip -dc"),
@@ -161,16 +153,23 @@ fn sniff(mut raw: Box<dyn Read + Send>) -> Result<Input, SniffError> {
         .take(MAGIC_LEN as u64)
         .read_to_end(&mut head)
         .map_err(SniffError::Io)?;
-    let rest = Cursor::new(head.clone()).chain(raw);
-    if head.starts_with(&[0x1f, 0x8b]) {
-        let dec = flate2::read::MultiGzDecoder::new(io::BufReader::with_capacity(256 * 1024, rest));
+    let rest: Box<dyn Read + Send> = Box::new(Cursor::new(head.clone()).chain(raw));
+    let kind = if head.starts_with(&[0x1f, 0x8b]) {
+        Compression::Gzip
+    } else if head.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+        Compression::Zstd
+    } else if head.starts_with(&[0xfd, b'7', b'z', b'X', b'Z', 0]) {
+        Compression::Xz
+    } else if head.starts_with(b"BZh") && head.get(3).is_some_and(|d| (b'1'..=b'9').contains(d)) {
+        Compression::Bzip2
+    } else {
+        Compression::None
+    };
+    if kind != Compression::None {
         return Ok(Input {
-            reader: Box::new(dec),
-            compression: Compression::Gzip,
+            reader: crate::codec::decoder(kind, rest).map_err(SniffError::Io)?,
+            compression: kind,
         });
-    }
-    if head.starts_with(b"BZh") && head.len() >= 4 && head[3].is_ascii_digit() {
-        return Err(SniffError::Unsupported("bzip2", "bzip2 -dc"));
     }
     // Read as text, a compressed file would come out as garbage, and `--in-place` would replace
     // it with that: every format logscrub cannot decompress and write back is refused before
@@ -491,7 +490,7 @@ mod tests {
     }
 
     #[test]
-    fn gzip_multi_member_and_refusals() {
+    fn multi_member_and_refusals() {
         let gz = |s: &[u8]| {
             let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
             e.write_all(s).unwrap();
@@ -505,8 +504,9 @@ mod tests {
         i.reader.read_to_string(&mut s).unwrap();
         assert_eq!(s, "one\ntwo\n");
         for (magic, what) in [
-            (&[0x28u8, 0xb5, 0x2f, 0xfd, 0, 0][..], "zstd"),
-            (b"BZh91AY", "bzip2"),
+            (&[0x04u8, 0x22, 0x4d, 0x18, 0, 0][..], "lz4"),
+            (b"LZIP\x01", "lzip"),
+            (b"PK\x03\x04xx", "zip"),
         ] {
             match sniff(Box::new(Cursor::new(magic.to_vec()))) {
                 Err(SniffError::Unsupported(w, _)) => assert_eq!(w, what),

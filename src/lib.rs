@@ -11,6 +11,7 @@ pub mod anonymize;
 pub mod bytes;
 pub mod cli;
 pub mod cmd;
+pub mod codec;
 pub mod defaults;
 pub mod driver;
 pub mod exit;

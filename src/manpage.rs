@@ -287,11 +287,13 @@ it out (counted). Line endings (LF, CRLF, a missing final newline), invalid UTF-
 they are. Files are written atomically: a temporary file in the same directory, fsync, rename, fsync of the \
 directory; a crash leaves the old file or the new one. SIGINT, SIGTERM and SIGHUP remove the temporary \
 file being written and end logscrub with 128 plus the signal's number (130, 143, 129); a file size limit \
-(ulimit -f) is an error naming the file, not a kill. gzip input is recognised by its magic bytes and may \
-hold several members; a file compressed in a form logscrub cannot read and write back (zstd, xz, bzip2, \
-lz4, lzip, lzop, compress .Z, 7z, zip) is refused by its magic bytes, whatever its name, before anything \
-is written, and left as it is; gzip output is written as one member per chunk of about 256 KiB, compressed in \
-parallel, which every gzip reader accepts. A summary is printed on standard error at the end (lines, \
+(ulimit -f) is an error naming the file, not a kill. gzip, zstd, xz and bzip2 input is recognised by its \
+magic bytes, whatever its name, and may hold several members, frames or streams; --in-place and run write \
+such a file back in its own compression (gzip at --gzip-level, zstd at level 3, xz at preset 6, bzip2 at \
+9). A file compressed in a form logscrub cannot read and write back (lz4, lzip, lzop, compress .Z, 7z, zip) \
+is refused by its magic bytes before anything is written, and left as it is. Compressed output is written as \
+one member, frame or stream per chunk of about 256 KiB, compressed in parallel, which every reader of the \
+kind accepts. A summary is printed on standard error at the end (lines, \
 unparsed, dropped, addresses rewritten, bytes, seconds, MB/s) unless --quiet.";
 
 /// Every command that does the work (nested subcommands flattened), with its path (`rules check`).

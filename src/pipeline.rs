@@ -8,13 +8,13 @@
 
 use std::io::{self, Read, Write};
 
-use flate2::write::GzEncoder;
 use memchr::memchr_iter;
 use serde::Serialize;
 
 use std::sync::Arc;
 
 use crate::anonymize::{Anonymizer, Cache, Edits};
+use crate::codec::Codec;
 use crate::driver::{Flow, PerThread};
 use crate::format::{Fields, Format, Name, Std};
 use crate::input::{Chunker, Piece, PieceKind};
@@ -75,8 +75,8 @@ pub struct Engine {
     pub anonymizer: Anonymizer,
     /// Unparsed-line policy.
     pub on_unparsed: OnUnparsed,
-    /// Compress each output piece as a gzip member at this level.
-    pub gzip_level: Option<u32>,
+    /// Compress each output piece as one stream of this kind (a gzip member, a zstd frame, ...).
+    pub compress: Option<Codec>,
     /// Field rules, bound to `format`.
     pub rules: Option<Arc<RulePlan>>,
 }
@@ -146,15 +146,10 @@ impl Engine {
                 counts.lines += last as u64;
             }
         }
-        if let Some(level) = self.gzip_level
+        if let Some(codec) = &self.compress
             && !out.is_empty()
         {
-            let mut e = GzEncoder::new(
-                Vec::with_capacity(out.len() / 3),
-                flate2::Compression::new(level),
-            );
-            e.write_all(&out).expect("writing to a Vec cannot fail");
-            out = e.finish().expect("writing to a Vec cannot fail");
+            out = codec.compress(&out);
         }
         Processed { out, counts, stop }
     }
@@ -342,7 +337,7 @@ mod tests {
             format,
             anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
             on_unparsed,
-            gzip_level: None,
+            compress: None,
             rules: None,
         }
     }
@@ -402,7 +397,7 @@ mod tests {
         let input = format!("{C1}\n").repeat(500);
         let mut e = engine("combined", OnUnparsed::Scrub);
         let (plain, _) = run_str(&e, input.as_bytes(), 1000);
-        e.gzip_level = Some(1);
+        e.compress = Codec::new(crate::codec::Compression::Gzip, 1);
         let (gz, _) = run_str(&e, input.as_bytes(), 1000);
         let mut d = Vec::new();
         flate2::read::MultiGzDecoder::new(&gz[..])

@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
             format,
             anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
             on_unparsed: OnUnparsed::Scrub,
-            gzip_level: None,
+            compress: None,
             rules: None,
         };
         let mut c = Chunker::new(data, 97, 300);

@@ -280,7 +280,7 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
                 format: format.clone(),
                 anonymizer: o.scrub.clone(),
                 on_unparsed: r.on_unparsed.unwrap_or(OnUnparsed::Scrub),
-                gzip_level: None,
+                compress: None,
             }),
             None => None,
         };

@@ -531,10 +531,72 @@ fn closed_stdout_exits_quietly_with_141() {
 fn compressed_formats_we_do_not_read_are_refused() {
     logscrub()
         .args(["anonymize"])
-        .write_stdin(&[0x28u8, 0xb5, 0x2f, 0xfd, 0, 0, 0][..])
+        .write_stdin(&[0x04u8, 0x22, 0x4d, 0x18, 0, 0, 0][..])
         .assert()
         .code(1)
-        .stderr(contains("zstd"));
+        .stderr(contains("lz4"));
+}
+
+/// zstd, xz and bzip2 files are read by their magic bytes and `--in-place` writes each back in
+/// its own compression, readable by the tool that wrote it (issue 17).
+#[test]
+fn zstd_xz_and_bzip2_round_trip_in_place() {
+    let raw = std::fs::read(fixture("web/combined.log")).unwrap();
+    let want = logscrub()
+        .args(["anonymize", "-q"])
+        .write_stdin(raw.clone())
+        .output()
+        .unwrap()
+        .stdout;
+    let d = tempfile::tempdir().unwrap();
+    for (tool, ext) in [("zstd", "zst"), ("xz", "xz"), ("bzip2", "bz2")] {
+        let path = d.path().join(format!("access.log.1.{ext}"));
+        let plain = d.path().join("plain.log");
+        fs::write(&plain, &raw).unwrap();
+        // Compressed by the tool itself when it is here, else by logscrub's codec.
+        let packed = match std::process::Command::new(tool)
+            .arg("-c")
+            .arg(&plain)
+            .output()
+        {
+            Ok(o) if o.status.success() => o.stdout,
+            _ => logscrub::codec::Codec::new(logscrub::codec::Compression::of_name(&path), 6)
+                .unwrap()
+                .compress(&raw),
+        };
+        fs::write(&path, packed).unwrap();
+        logscrub()
+            .args(["anonymize", "-q", "--in-place"])
+            .arg(&path)
+            .assert()
+            .success();
+        let mut back = Vec::new();
+        logscrub::input::open(&logscrub::input::Source::Path(path.clone()))
+            .unwrap()
+            .reader
+            .read_to_end(&mut back)
+            .unwrap();
+        assert_eq!(back, want, "{tool}");
+        let head = fs::read(&path).unwrap();
+        assert_eq!(
+            logscrub::input::sniff_path(&path).unwrap(),
+            logscrub::codec::Compression::of_name(&path),
+            "{tool} stays {tool}"
+        );
+        if std::process::Command::new(tool)
+            .arg("--version")
+            .output()
+            .is_ok()
+        {
+            let t = std::process::Command::new(tool)
+                .arg("-t")
+                .arg(&path)
+                .status()
+                .unwrap();
+            assert!(t.success(), "{tool} -t");
+        }
+        assert!(!head.is_empty());
+    }
 }
 
 #[test]

@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Lowest first. A module may use the modules of the layers before its own.
 const LAYERS: &[&[&str]] = &[
-    &["bytes", "defaults", "exit", "glob", "hex"],
+    &["bytes", "codec", "defaults", "exit", "glob", "hex"],
     &["output"],
     &["anonymize"],
     &["format"],

@@ -312,9 +312,16 @@ fn init_writes_a_policy_that_runs() {
         .arg(&policy)
         .assert()
         .success();
-    for f in ["var/log/nginx/access.log.1", "var/log/unbound/unbound.log.1"] {
+    for f in [
+        "var/log/nginx/access.log.1",
+        "var/log/unbound/unbound.log.1",
+    ] {
         let after = std::fs::read(root.join(f)).unwrap();
-        assert_eq!(crate::common::untruncated(&after), Vec::<String>::new(), "{f}");
+        assert_eq!(
+            crate::common::untruncated(&after),
+            Vec::<String>::new(),
+            "{f}"
+        );
     }
     assert_eq!(
         std::fs::read(root.join("var/log/nginx/access.log")).unwrap(),

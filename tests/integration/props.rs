@@ -20,7 +20,7 @@ fn engine(format: &str) -> Engine {
         format,
         anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]),
         on_unparsed: OnUnparsed::Scrub,
-        gzip_level: None,
+        compress: None,
         rules: None,
     }
 }
@@ -141,7 +141,7 @@ proptest! {
 
         let mut e = engine("raw");
         let plain = run(&e, &data, 700, 1 << 20);
-        e.gzip_level = Some(1);
+        e.compress = logscrub::codec::Codec::new(input::Compression::Gzip, 1);
         let packed = run(&e, &data, 700, 1 << 20);
         // No input, no members: the file-writing layer adds the one empty member a gzip file needs.
         prop_assert_eq!(packed.is_empty(), data.is_empty());

@@ -88,10 +88,11 @@ pub struct Args {
     #[arg(long)]
     pub strict: bool,
 
-    /// Write output here instead of stdout (gzip when it ends in .gz, as several members
-    /// compressed in parallel, which every gzip reader reads whole; only `gzip -l` reports the
-    /// last member's size), atomically: the file appears when logscrub ends, so for a
-    /// long-running pipe (Apache's piped logs, a FIFO) append with >> instead.
+    /// Write output here instead of stdout, compressed when the name ends in .gz, .zst, .xz or
+    /// .bz2 (as several members, frames or streams compressed in parallel, which every reader of
+    /// the kind reads whole; only `gzip -l` then reports the last member's size), atomically:
+    /// the file appears when logscrub ends, so for a long-running pipe (Apache's piped logs, a
+    /// FIFO) append with >> instead.
     #[arg(short, long, value_name = "PATH", conflicts_with = "in_place")]
     pub output: Option<PathBuf>,
 

@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::anonymize::{Anonymizer, Key};
 use crate::cmd::{Ctx, RunError};
+use crate::codec::Codec;
 use crate::exit::Exit;
 use crate::format::FormatChoice;
 use crate::input::{self, Chunker, Compression, Source};
@@ -230,8 +231,7 @@ pub fn anonymize(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunErro
             let out = stdout_file().context("cannot open standard output")?;
             let mut sink = Counting { inner: out, n: 0 };
             for src in &opts.inputs {
-                let gz = None;
-                let (c, n) = one(opts, &workers, src, &mut sink, gz, log, None)?;
+                let (c, n) = one(opts, &workers, src, &mut sink, None, log, None)?;
                 sum.counts.add(&c);
                 sum.bytes_in += n;
                 sum.inputs += 1;
@@ -239,21 +239,18 @@ pub fn anonymize(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunErro
             sum.bytes_out = sink.n;
         }
         Output::File(path) => {
-            let gz = path
-                .extension()
-                .is_some_and(|e| e == "gz")
-                .then_some(opts.gzip_level);
+            let codec = Codec::new(Compression::of_name(path), opts.gzip_level);
             let file = AtomicFile::create(path, None).with_context(|| {
                 format!("cannot create a temporary file beside {}", path.display())
             })?;
             let mut sink = Counting { inner: file, n: 0 };
             for src in &opts.inputs {
-                let (c, n) = one(opts, &workers, src, &mut sink, gz, log, Some(path))?;
+                let (c, n) = one(opts, &workers, src, &mut sink, codec, log, Some(path))?;
                 sum.counts.add(&c);
                 sum.bytes_in += n;
                 sum.inputs += 1;
             }
-            finish_gzip(&mut sink, gz)
+            finish_stream(&mut sink, codec)
                 .with_context(|| format!("cannot write {}", path.display()))?;
             sum.bytes_out = sink.n;
             sink.inner
@@ -295,13 +292,12 @@ fn write_summary_json(p: &Path, sum: &Summary) -> anyhow::Result<()> {
     })
 }
 
-/// An empty gzip stream still needs one (empty) member to be a valid gzip file.
-fn finish_gzip<W: Write>(sink: &mut Counting<W>, gz: Option<u32>) -> io::Result<()> {
-    if let Some(level) = gz
+/// An empty compressed file still needs one (empty) member, frame or stream to be valid.
+fn finish_stream<W: Write>(sink: &mut Counting<W>, codec: Option<Codec>) -> io::Result<()> {
+    if let Some(c) = codec
         && sink.n == 0
     {
-        let e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
-        sink.write_all(&e.finish()?)?;
+        sink.write_all(&c.compress(b""))?;
     }
     Ok(())
 }
@@ -346,10 +342,11 @@ pub fn in_place(
             .into());
         }
     }
-    let gz = match input::sniff_path(path).map_err(anyhow::Error::from)? {
-        Compression::Gzip => Some(opts.gzip_level),
-        Compression::None => None,
-    };
+    // The file keeps its compression (zstd stays zstd, xz stays xz, ...).
+    let codec = Codec::new(
+        input::sniff_path(path).map_err(anyhow::Error::from)?,
+        opts.gzip_level,
+    );
     let file = AtomicFile::create(path, Some(&meta))
         .with_context(|| format!("cannot create a temporary file beside {}", path.display()))?;
     let mut sink = Counting { inner: file, n: 0 };
@@ -358,11 +355,11 @@ pub fn in_place(
         workers,
         &Source::Path(path.to_owned()),
         &mut sink,
-        gz,
+        codec,
         log,
         Some(path),
     )?;
-    finish_gzip(&mut sink, gz)
+    finish_stream(&mut sink, codec)
         .with_context(|| format!("cannot write beside {}", path.display()))?;
     let out = sink.n;
     if let Some(tmp) = sink.inner.temp_path() {
@@ -380,7 +377,7 @@ fn one(
     workers: &Workers,
     src: &Source,
     sink: &mut (dyn Write + Send),
-    gzip_level: Option<u32>,
+    compress: Option<Codec>,
     log: &mut dyn Write,
     dest: Option<&Path>,
 ) -> Result<(Counts, u64), RunError> {
@@ -407,7 +404,7 @@ fn one(
         format,
         anonymizer: opts.anonymizer.clone(),
         on_unparsed: opts.on_unparsed,
-        gzip_level,
+        compress,
         rules,
     };
     match pipeline::run(&engine, workers, &mut chunker, sink) {
