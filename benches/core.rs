@@ -49,6 +49,7 @@ fn truncating(format: Format, data: &[u8]) -> (Engine, Piece) {
         on_unparsed: OnUnparsed::Scrub,
         compress: None,
         rules: None,
+        keep_unparsed: false,
     };
     let piece = Piece {
         data: data.to_vec(),

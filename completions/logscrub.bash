@@ -151,7 +151,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__anonymize)
-            opts="-f -m -o -i -q -v -r -h -V --format --mode --ipv4-prefix --ipv6-prefix --key-file --ephemeral-key --passphrase-env --keep-net --on-unparsed --strict --output --in-place --max-line-length --gzip-level --quiet --no-progress --verbose --summary-json --rules --threads --help --version"
+            opts="-f -m -o -i -q -v -r -h -V --format --mode --ipv4-prefix --ipv6-prefix --key-file --ephemeral-key --passphrase-env --keep-net --on-unparsed --strict --output --in-place --max-line-length --gzip-level --quiet --no-progress --verbose --summary-json --unparsed-to --rules --threads --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -214,6 +214,10 @@ _logscrub() {
                     return 0
                     ;;
                 --summary-json)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --unparsed-to)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

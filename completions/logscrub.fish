@@ -76,6 +76,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s o -l out
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l max-line-length -d 'Lines longer than this are scrubbed in parts instead of being held whole (bytes)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l gzip-level -d 'gzip level for compressed output (1 fastest - 9 smallest)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l summary-json -d 'Also write the summary as JSON to this file' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l unparsed-to -d 'Also write the lines that did not match the format to this file (scrubbed like every line, atomically), to see what the parser misses' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s r -l rules -d 'Apply this rule file: field actions, line filters and address settings (logscrub-rules(5))' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l ephemeral-key -d 'Use a random key for this run only (never written anywhere): pseudonyms are consistent within the run and unlinkable across runs'

@@ -79,6 +79,8 @@ pub struct Engine {
     pub compress: Option<Codec>,
     /// Field rules, bound to `format`.
     pub rules: Option<Arc<RulePlan>>,
+    /// Also hand back every unparsed line, scrubbed like every line (`--unparsed-to`).
+    pub keep_unparsed: bool,
 }
 
 /// Per-worker scratch state.
@@ -88,6 +90,8 @@ pub struct WorkerCtx {
     fields: Fields,
     edits: Edits,
     rule_scratch: RuleScratch,
+    /// The scrubbed unparsed lines of the piece (`Engine::keep_unparsed`).
+    unparsed: Vec<u8>,
 }
 
 /// One [`WorkerCtx`] per pool thread.
@@ -101,6 +105,8 @@ pub struct Processed {
     pub counts: Counts,
     /// Under `--on-unparsed fail`: the first unparsed line (index within the piece, column).
     pub stop: Option<(u64, usize)>,
+    /// The piece's unparsed lines, scrubbed, when the engine keeps them (`--unparsed-to`).
+    pub unparsed: Vec<u8>,
 }
 
 impl Engine {
@@ -151,7 +157,13 @@ impl Engine {
         {
             out = codec.compress(&out);
         }
-        Processed { out, counts, stop }
+        let unparsed = std::mem::take(&mut ctx.unparsed);
+        Processed {
+            out,
+            counts,
+            stop,
+            unparsed,
+        }
     }
 
     /// One line without its `\n`, appended to `out` as it comes out (nothing when the line is
@@ -181,6 +193,15 @@ impl Engine {
                     // them (the rule file's on-unparsed decides what such lines become).
                     ctx.fields.clear();
                     counts.unparsed += 1;
+                    if self.keep_unparsed {
+                        self.anonymizer.rewrite_line(
+                            body,
+                            b'\n',
+                            &mut ctx.unparsed,
+                            &mut ctx.cache,
+                        );
+                        ctx.unparsed.push(b'\n');
+                    }
                     match self.on_unparsed {
                         OnUnparsed::Scrub => {}
                         OnUnparsed::Drop => {
@@ -294,6 +315,17 @@ pub fn run<R: Read + Send>(
     chunker: &mut Chunker<R>,
     sink: &mut (dyn Write + Send),
 ) -> Result<Counts, StreamError> {
+    run_with_unparsed(engine, workers, chunker, sink, None)
+}
+
+/// [`run`], writing the unparsed lines (scrubbed) to `unparsed` too when the engine keeps them.
+pub fn run_with_unparsed<R: Read + Send>(
+    engine: &Engine,
+    workers: &Workers,
+    chunker: &mut Chunker<R>,
+    sink: &mut (dyn Write + Send),
+    mut unparsed: Option<&mut (dyn Write + Send)>,
+) -> Result<Counts, StreamError> {
     let mut total = Counts::default();
     let mut stop = None;
     crate::driver::ordered(
@@ -304,6 +336,9 @@ pub fn run<R: Read + Send>(
         },
         |o| {
             sink.write_all(&o.out).map_err(StreamError::Write)?;
+            if let Some(u) = unparsed.as_mut() {
+                u.write_all(&o.unparsed).map_err(StreamError::Write)?;
+            }
             if let Some((idx, col)) = o.stop {
                 stop = Some(Stop {
                     line: total.lines + idx + 1,
@@ -339,6 +374,7 @@ mod tests {
             on_unparsed,
             compress: None,
             rules: None,
+            keep_unparsed: false,
         }
     }
 

@@ -18,6 +18,7 @@ fuzz_target!(|data: &[u8]| {
             on_unparsed: OnUnparsed::Scrub,
             compress: None,
             rules: None,
+            keep_unparsed: false,
         };
         let mut c = Chunker::new(data, 97, 300);
         let mut out = Vec::new();

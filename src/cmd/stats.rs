@@ -281,6 +281,7 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
                 anonymizer: o.scrub.clone(),
                 on_unparsed: r.on_unparsed.unwrap_or(OnUnparsed::Scrub),
                 compress: None,
+                keep_unparsed: false,
             }),
             None => None,
         };

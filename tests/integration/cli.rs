@@ -647,3 +647,35 @@ fn threads_only_where_work_is_parallel() {
         .assert()
         .code(2);
 }
+
+/// `--unparsed-to` writes the lines the format did not match, scrubbed like every line, and
+/// refuses to overwrite an input (issue 17).
+#[test]
+fn unparsed_lines_go_to_their_own_file_scrubbed() {
+    let d = tempfile::tempdir().unwrap();
+    let log = d.path().join("access.log");
+    let ok = r#"192.0.2.7 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 5 "-" "-""#;
+    fs::write(
+        &log,
+        format!("{ok}\nnot a request from 198.51.100.9\n{ok}\n"),
+    )
+    .unwrap();
+    let rejects = d.path().join("unparsed.txt");
+    logscrub()
+        .args(["anonymize", "-q", "-f", "combined", "--unparsed-to"])
+        .arg(&rejects)
+        .arg(&log)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("198.51.100.0").count(1));
+    assert_eq!(
+        fs::read_to_string(&rejects).unwrap(),
+        "not a request from 198.51.100.0\n"
+    );
+    logscrub()
+        .args(["anonymize", "-q", "--unparsed-to"])
+        .arg(&log)
+        .arg(&log)
+        .assert()
+        .code(2);
+}

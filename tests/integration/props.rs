@@ -22,6 +22,7 @@ fn engine(format: &str) -> Engine {
         on_unparsed: OnUnparsed::Scrub,
         compress: None,
         rules: None,
+        keep_unparsed: false,
     }
 }
 

@@ -127,6 +127,11 @@ pub struct Args {
     #[arg(long, value_name = "PATH")]
     pub summary_json: Option<PathBuf>,
 
+    /// Also write the lines that did not match the format to this file (scrubbed like every
+    /// line, atomically), to see what the parser misses.
+    #[arg(long, value_name = "FILE")]
+    pub unparsed_to: Option<PathBuf>,
+
     /// Apply this rule file: field actions, line filters and address settings (logscrub-rules(5)).
     #[arg(short, long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
@@ -308,6 +313,18 @@ impl Args {
                 p.display()
             )));
         }
+        if let Some(u) = &self.unparsed_to {
+            let clash = inputs
+                .iter()
+                .any(|s| matches!(s, Source::Path(i) if same_file(i, u)))
+                || matches!(&output, Output::File(o) if o == u || same_file(o, u));
+            if clash {
+                bail!(usage(format!(
+                    "--unparsed-to {} is also an input or the output",
+                    u.display()
+                )));
+            }
+        }
         Ok(Options {
             inputs,
             output,
@@ -321,6 +338,7 @@ impl Args {
             quiet: self.quiet,
             verbose: self.verbose,
             summary_json: self.summary_json,
+            unparsed_to: self.unparsed_to,
             progress: !self.no_progress,
             rules,
             key,

@@ -64,6 +64,8 @@ pub struct Options {
     pub verbose: bool,
     /// `--summary-json`.
     pub summary_json: Option<PathBuf>,
+    /// `--unparsed-to`: also write the unparsed lines, scrubbed, to this file.
+    pub unparsed_to: Option<PathBuf>,
     /// Show a progress bar on stderr (only when it is a terminal and not `--quiet`).
     pub progress: bool,
     /// `--rules`, compiled.
@@ -226,12 +228,30 @@ pub fn anonymize(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunErro
     let started = Instant::now();
     let workers = Workers::new();
     let mut sum = Summary::default();
+    let mut rejects =
+        match &opts.unparsed_to {
+            Some(p) => Some(AtomicFile::create(p, None).with_context(|| {
+                format!("cannot create a temporary file beside {}", p.display())
+            })?),
+            None => None,
+        };
     match &opts.output {
         Output::Stdout => {
             let out = stdout_file().context("cannot open standard output")?;
             let mut sink = Counting { inner: out, n: 0 };
             for src in &opts.inputs {
-                let (c, n) = one(opts, &workers, src, &mut sink, None, log, None)?;
+                let (c, n) = one(
+                    opts,
+                    &workers,
+                    src,
+                    To {
+                        sink: &mut sink,
+                        compress: None,
+                        dest: None,
+                        unparsed: rejects.as_mut(),
+                    },
+                    log,
+                )?;
                 sum.counts.add(&c);
                 sum.bytes_in += n;
                 sum.inputs += 1;
@@ -245,7 +265,18 @@ pub fn anonymize(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunErro
             })?;
             let mut sink = Counting { inner: file, n: 0 };
             for src in &opts.inputs {
-                let (c, n) = one(opts, &workers, src, &mut sink, codec, log, Some(path))?;
+                let (c, n) = one(
+                    opts,
+                    &workers,
+                    src,
+                    To {
+                        sink: &mut sink,
+                        compress: codec,
+                        dest: Some(path),
+                        unparsed: rejects.as_mut(),
+                    },
+                    log,
+                )?;
                 sum.counts.add(&c);
                 sum.bytes_in += n;
                 sum.inputs += 1;
@@ -262,7 +293,8 @@ pub fn anonymize(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunErro
                 let Source::Path(path) = src else {
                     return Err(anyhow!("--in-place needs files, not standard input").into());
                 };
-                let (c, n, out) = in_place(opts, &workers, path, log, &mut |_| Ok(()))?;
+                let (c, n, out) =
+                    in_place(opts, &workers, path, log, rejects.as_mut(), &mut |_| Ok(()))?;
                 sum.counts.add(&c);
                 sum.bytes_in += n;
                 sum.bytes_out += out;
@@ -278,6 +310,10 @@ pub fn anonymize(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunErro
     };
     if !opts.quiet {
         let _ = writeln!(log, "{}", sum.line());
+    }
+    if let (Some(r), Some(p)) = (rejects, &opts.unparsed_to) {
+        r.commit(None)
+            .with_context(|| format!("cannot replace {}", p.display()))?;
     }
     if let Some(p) = &opts.summary_json {
         write_summary_json(p, &sum)?;
@@ -311,6 +347,7 @@ pub fn in_place(
     workers: &Workers,
     path: &Path,
     log: &mut dyn Write,
+    unparsed: Option<&mut AtomicFile>,
     before_commit: &mut dyn FnMut(&Path) -> anyhow::Result<()>,
 ) -> Result<(Counts, u64, u64), RunError> {
     let meta =
@@ -354,10 +391,13 @@ pub fn in_place(
         opts,
         workers,
         &Source::Path(path.to_owned()),
-        &mut sink,
-        codec,
+        To {
+            sink: &mut sink,
+            compress: codec,
+            dest: Some(path),
+            unparsed,
+        },
         log,
-        Some(path),
     )?;
     finish_stream(&mut sink, codec)
         .with_context(|| format!("cannot write beside {}", path.display()))?;
@@ -371,16 +411,32 @@ pub fn in_place(
     Ok((c, n, out))
 }
 
-/// Streams one input into `sink`. Returns counts and decompressed bytes read.
+/// Where one input's output goes.
+struct To<'a> {
+    /// The output.
+    sink: &'a mut (dyn Write + Send),
+    /// Compress it so.
+    compress: Option<Codec>,
+    /// The output's file (standard output when none), for messages.
+    dest: Option<&'a Path>,
+    /// `--unparsed-to`.
+    unparsed: Option<&'a mut AtomicFile>,
+}
+
+/// Streams one input into `to`. Returns counts and decompressed bytes read.
 fn one(
     opts: &Options,
     workers: &Workers,
     src: &Source,
-    sink: &mut (dyn Write + Send),
-    compress: Option<Codec>,
+    to: To,
     log: &mut dyn Write,
-    dest: Option<&Path>,
 ) -> Result<(Counts, u64), RunError> {
+    let To {
+        sink,
+        compress,
+        dest,
+        unparsed,
+    } = to;
     let name = src.display();
     let progress = Progress::start(opts, src);
     let inp = input::open_counted(src, progress.as_ref().map(|p| p.counter.clone()))
@@ -406,8 +462,10 @@ fn one(
         on_unparsed: opts.on_unparsed,
         compress,
         rules,
+        keep_unparsed: opts.unparsed_to.is_some(),
     };
-    match pipeline::run(&engine, workers, &mut chunker, sink) {
+    let unparsed = unparsed.map(|u| u as &mut (dyn Write + Send));
+    match pipeline::run_with_unparsed(&engine, workers, &mut chunker, sink, unparsed) {
         Ok(c) => Ok((c, chunker.bytes_read)),
         Err(StreamError::Read(e)) => Err(anyhow::Error::new(e)
             .context(format!("cannot read {name}"))

@@ -559,7 +559,7 @@ impl Job<'_> {
             });
             st.save(&dir)
         };
-        let res = anon::in_place(aopts, workers, &f.path, &mut sink, &mut record);
+        let res = anon::in_place(aopts, workers, &f.path, &mut sink, None, &mut record);
         let (counts, _, _) = match res {
             Ok(x) => x,
             Err(RunError::Other(e)) => return Err(e),
