@@ -21,7 +21,8 @@ use crate::input::{Chunker, Piece, PieceKind};
 use crate::rules::{OnUnparsed, RulePlan, RuleScratch};
 
 /// The fields [`Engine::line`] reads when there are no rules.
-const NEEDED_WITHOUT_RULES: u64 = crate::format::fields::mask(&[Std::Client, Std::Ecs]);
+const NEEDED_WITHOUT_RULES: u64 =
+    crate::format::fields::mask(&[Std::Client, Std::Ecs, Std::Message]);
 
 /// Counters for a run; merged per piece, reported in the summary.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -42,6 +43,14 @@ pub struct Counts {
     pub hosts_redacted: u64,
     /// Lines longer than `--max-line-length`, scrubbed in parts.
     pub overlong_lines: u64,
+    /// The servers' own lines (start-up, shutdown, notices), parsed but no request or query.
+    pub server_lines: u64,
+    /// Non-empty lines that matched the format (server lines included).
+    pub parsed: u64,
+    /// Inputs for which `--format auto` recognised no format (treated as raw text).
+    pub unrecognized_inputs: u64,
+    /// Inputs of which an explicit format matched no line (scrubbed as raw text all the same).
+    pub no_match_inputs: u64,
 }
 
 impl Counts {
@@ -55,6 +64,10 @@ impl Counts {
         self.addresses_kept += o.addresses_kept;
         self.hosts_redacted += o.hosts_redacted;
         self.overlong_lines += o.overlong_lines;
+        self.server_lines += o.server_lines;
+        self.parsed += o.parsed;
+        self.unrecognized_inputs += o.unrecognized_inputs;
+        self.no_match_inputs += o.no_match_inputs;
     }
 }
 
@@ -187,7 +200,11 @@ impl Engine {
         });
         if !body.is_empty() {
             match self.format.parse(body, &mut ctx.fields) {
-                Ok(()) => client = ctx.fields.get(Std::Client),
+                Ok(()) => {
+                    client = ctx.fields.get(Std::Client);
+                    counts.parsed += 1;
+                    counts.server_lines += u64::from(ctx.fields.has(Std::Message));
+                }
                 Err(col) => {
                     // The fields of a line that did not match mean nothing: no rule applies to
                     // them (the rule file's on-unparsed decides what such lines become).

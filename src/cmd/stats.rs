@@ -74,6 +74,8 @@ impl Options {
 
 #[derive(Default)]
 struct Worker {
+    /// Empty lines counted.
+    empty: u64,
     of: Fields,
     sf: Fields,
     out: Vec<u8>,
@@ -323,11 +325,25 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
             |e| anyhow::Error::new(e).context(format!("cannot read {name}")),
         )?;
         let mut file = o.empty_state();
-        for (_, c) in scratch.into_inner() {
+        let mut empty = 0;
+        for (w, c) in scratch.into_inner() {
+            empty += w.empty;
             if let Some(c) = c {
                 file.merge(&c.finish())
                     .expect("collectors of one run are compatible");
             }
+        }
+        // Statistics of a file no format reads are empty: an error, never a silent zero.
+        let parsed = file.lines - file.unparsed - empty;
+        if matches!(format, Format::Raw) && file.lines > empty {
+            bail!(
+                "{name}: no known format matches its lines, so nothing in it can be counted; name the format with --format (`logscrub detect {name}` tries them all)"
+            );
+        }
+        if parsed == 0 && file.unparsed > 0 {
+            bail!(
+                "{name}: no line matches format `{format}`; `logscrub detect {name}` says which format it is"
+            );
         }
         file.answers_as_questions();
         total
@@ -339,10 +355,11 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
         let secs = started.elapsed().as_secs_f64();
         let _ = writeln!(
             log,
-            "logscrub: {} lines ({} unparsed, {} excluded, {} without a readable time) in {} bucket{}; {:.1} MB in {:.2} s ({:.0} MB/s)",
+            "logscrub: {} lines ({} unparsed, {} excluded, {} server lines, {} without a readable time) in {} bucket{}; {:.1} MB in {:.2} s ({:.0} MB/s)",
             total.lines,
             total.unparsed,
             total.excluded,
+            total.server_lines,
             total.undated,
             total.series.len(),
             if total.series.len() == 1 { "" } else { "s" },
@@ -368,6 +385,7 @@ fn count_line(
     let body = line.strip_suffix(b"\r").unwrap_or(line);
     if body.is_empty() {
         c.state.lines += 1;
+        w.empty += 1;
         return;
     }
     w.of.clear();

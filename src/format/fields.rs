@@ -74,6 +74,9 @@ pub enum Std {
     Event,
     /// How a blocked answer was blocked (`gravity blocked`, ...).
     Blocked,
+    /// A server's own message (start-up, shutdown, statistics, a notice about a client): the
+    /// line is no request and no query, and is counted apart.
+    Message,
 }
 
 /// Every name in the vocabulary, with its text.
@@ -111,6 +114,7 @@ pub const STD_NAMES: &[(Std, &str)] = &[
     (Std::Id, "id"),
     (Std::Event, "event"),
     (Std::Blocked, "blocked"),
+    (Std::Message, "message"),
 ];
 
 impl Std {
@@ -188,6 +192,13 @@ impl Fields {
     pub fn clear(&mut self) {
         self.list.clear();
         self.present = 0;
+    }
+
+    /// Forgets every field but the time: a line found to be a server's own message keeps its
+    /// time and nothing its parser took for a query's field.
+    pub fn clear_but_time(&mut self) {
+        self.list.retain(|f| f.0 == Name::Std(Std::Time));
+        self.present &= 1 << Std::Time as u32;
     }
 
     /// Records from now on only the fields in `wanted` (a [`mask`], with [`CUSTOM`] for custom

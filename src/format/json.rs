@@ -2,7 +2,9 @@
 //!
 //! The scanner validates the line as one JSON object (RFC 8259) without building a tree and
 //! without allocating, and reports the span of the client address: the first string value whose
-//! key is one of [`CLIENT_KEYS`] at any depth (Caddy nests it as `request.remote_ip`). Every
+//! key is one of [`CLIENT_KEYS`] at any depth (Caddy nests it as `request.remote_ip`), and the
+//! first value of each key of [`FIELD_KEYS`] (time, request, status, bytes, ...), for rules and
+//! statistics. Every
 //! other address in the line, in any key or value, is found by the fail-closed scan like in any
 //! other format.
 
@@ -23,41 +25,103 @@ pub const CLIENT_KEYS: &[&[u8]] = &[
 
 use super::fields::{Fields, Std};
 
+/// Keys (the last component of a nested path, any case) whose value (string or number) is a
+/// vocabulary field, as nginx (`log_format … escape=json`), Caddy, Traefik and custom loggers
+/// name them. The first occurrence of each field counts. A `uri` or `path` is taken up to its
+/// `?`: the page, not its query.
+pub const FIELD_KEYS: &[(&[u8], Std)] = &[
+    (b"time", Std::Time),
+    (b"@timestamp", Std::Time),
+    (b"timestamp", Std::Time),
+    (b"ts", Std::Time),
+    (b"time_iso8601", Std::Time),
+    (b"time_local", Std::Time),
+    (b"msec", Std::Time),
+    (b"request", Std::Request),
+    (b"method", Std::Method),
+    (b"request_method", Std::Method),
+    (b"uri", Std::Path),
+    (b"request_uri", Std::Path),
+    (b"path", Std::Path),
+    (b"proto", Std::Protocol),
+    (b"protocol", Std::Protocol),
+    (b"server_protocol", Std::Protocol),
+    (b"status", Std::Status),
+    (b"bytes", Std::Bytes),
+    (b"body_bytes_sent", Std::Bytes),
+    (b"bytes_sent", Std::Bytes),
+    (b"size", Std::Bytes),
+    (b"referer", Std::Referrer),
+    (b"referrer", Std::Referrer),
+    (b"http_referer", Std::Referrer),
+    (b"user_agent", Std::UserAgent),
+    (b"http_user_agent", Std::UserAgent),
+    (b"useragent", Std::UserAgent),
+    (b"host", Std::Vhost),
+    (b"server_name", Std::Vhost),
+    (b"xff", Std::ForwardedFor),
+    (b"http_x_forwarded_for", Std::ForwardedFor),
+    (b"request_time", Std::Duration),
+    (b"duration", Std::Duration),
+];
+
 const MAX_DEPTH: usize = 64;
+
+/// What a value is, by its key.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Target {
+    None,
+    Client,
+    Field(Std),
+}
 
 struct Scan<'a> {
     s: &'a [u8],
     i: usize,
     client: Option<(usize, usize)>,
+    /// Vocabulary fields found, first occurrence each.
+    found: [(Option<Std>, usize, usize); 12],
+    nfound: usize,
 }
 
-/// Validates `line` as a JSON object, recording the client value's span (without quotes) in
-/// `fields`; Err(column) where it stopped being JSON.
+/// Validates `line` as a JSON object, recording the client value's span (without quotes) and
+/// the fields of [`FIELD_KEYS`] in `fields`; Err(column) where it stopped being JSON.
 pub fn parse(line: &[u8], fields: &mut Fields) -> Result<(), usize> {
-    let client = parse_client(line)?;
-    if let Some((s, e)) = client {
+    let p = scan(line)?;
+    if let Some((s, e)) = p.client {
         fields.std(Std::Client, s, e);
+    }
+    for &(std, s, e) in &p.found[..p.nfound] {
+        if let Some(std) = std {
+            fields.std(std, s, e);
+        }
     }
     Ok(())
 }
 
 /// Validates `line` as a JSON object. Ok(client value span, without quotes) or Err(column).
 pub fn parse_client(line: &[u8]) -> Result<Option<(usize, usize)>, usize> {
+    scan(line).map(|p| p.client)
+}
+
+fn scan(line: &[u8]) -> Result<Scan<'_>, usize> {
     let mut p = Scan {
         s: line,
         i: 0,
         client: None,
+        found: [(None, 0, 0); 12],
+        nfound: 0,
     };
     p.ws();
     if p.peek() != Some(b'{') {
         return Err(p.i);
     }
-    p.value(0, false)?;
+    p.value(0, Target::None)?;
     p.ws();
     if p.i != line.len() {
         return Err(p.i);
     }
-    Ok(p.client)
+    Ok(p)
 }
 
 impl Scan<'_> {
@@ -111,7 +175,23 @@ impl Scan<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize, client_key: bool) -> Result<(), usize> {
+    /// Records a value of a vocabulary field, the first of its kind.
+    fn field(&mut self, std: Std, start: usize, end: usize) {
+        if self.nfound == self.found.len()
+            || self.found[..self.nfound].iter().any(|f| f.0 == Some(std))
+        {
+            return;
+        }
+        let end = if std == Std::Path {
+            memchr::memchr(b'?', &self.s[start..end]).map_or(end, |q| start + q)
+        } else {
+            end
+        };
+        self.found[self.nfound] = (Some(std), start, end);
+        self.nfound += 1;
+    }
+
+    fn value(&mut self, depth: usize, target: Target) -> Result<(), usize> {
         if depth > MAX_DEPTH {
             return Err(self.i);
         }
@@ -127,12 +207,18 @@ impl Scan<'_> {
                 loop {
                     self.ws();
                     let (ks, ke) = self.string()?;
-                    let is_client = CLIENT_KEYS
-                        .iter()
-                        .any(|k| k.eq_ignore_ascii_case(&self.s[ks..ke]));
+                    let key = &self.s[ks..ke];
+                    let target = if CLIENT_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                        Target::Client
+                    } else {
+                        FIELD_KEYS
+                            .iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+                            .map_or(Target::None, |&(_, std)| Target::Field(std))
+                    };
                     self.ws();
                     self.eat(b':')?;
-                    self.value(depth + 1, is_client)?;
+                    self.value(depth + 1, target)?;
                     self.ws();
                     match self.peek() {
                         Some(b',') => self.i += 1,
@@ -152,7 +238,7 @@ impl Scan<'_> {
                     return Ok(());
                 }
                 loop {
-                    self.value(depth + 1, false)?;
+                    self.value(depth + 1, Target::None)?;
                     self.ws();
                     match self.peek() {
                         Some(b',') => self.i += 1,
@@ -166,18 +252,29 @@ impl Scan<'_> {
             }
             Some(b'"') => {
                 let span = self.string()?;
-                if client_key
-                    && self.client.is_none()
-                    && super::template::plausible_client(&self.s[span.0..span.1])
-                {
-                    self.client = Some(span);
+                match target {
+                    Target::Client
+                        if self.client.is_none()
+                            && super::template::plausible_client(&self.s[span.0..span.1]) =>
+                    {
+                        self.client = Some(span);
+                    }
+                    Target::Field(std) if span.0 < span.1 => self.field(std, span.0, span.1),
+                    _ => {}
                 }
                 Ok(())
             }
             Some(b't') => self.word(b"true"),
             Some(b'f') => self.word(b"false"),
             Some(b'n') => self.word(b"null"),
-            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b'-' | b'0'..=b'9') => {
+                let start = self.i;
+                self.number()?;
+                if let Target::Field(std) = target {
+                    self.field(std, start, self.i);
+                }
+                Ok(())
+            }
             _ => Err(self.i),
         }
     }

@@ -169,8 +169,14 @@ impl Format {
             "raw" => Ok(FormatChoice::Fixed(Format::Raw)),
             "json" => Ok(FormatChoice::Fixed(Format::Json)),
             "common" => tpl("common", Template::apache(template::COMMON)),
-            "combined" => tpl("combined", Template::apache(template::COMBINED)),
-            "vhost_combined" => tpl("vhost_combined", Template::apache(template::VHOST_COMBINED)),
+            "combined" => tpl(
+                "combined",
+                Template::apache(template::COMBINED).map(Template::lenient),
+            ),
+            "vhost_combined" => tpl(
+                "vhost_combined",
+                Template::apache(template::VHOST_COMBINED).map(Template::lenient),
+            ),
             _ if dns::Server::from_name(spec).is_some() => Ok(FormatChoice::Fixed(Format::Dns(
                 dns::Server::from_name(spec).expect("checked"),
             ))),
@@ -230,10 +236,19 @@ impl Format {
             .chain(dns::SERVERS.iter().map(|(n, _, _)| *n));
         for name in names.filter(|n| *n != "raw") {
             let f = Format::builtin(name);
-            let hits = lines
-                .iter()
-                .filter(|l| f.parse(l, &mut spans).is_ok())
-                .count();
+            // A server's own messages count only beside requests or queries it understood:
+            // many daemons' banners look alike.
+            let (mut hits, mut messages) = (0, 0);
+            for l in &lines {
+                if f.parse(l, &mut spans).is_ok() {
+                    if spans.has(Std::Message) {
+                        messages += 1;
+                    } else {
+                        hits += 1;
+                    }
+                }
+            }
+            let hits = if hits > 0 { hits + messages } else { 0 };
             if hits > best.1 {
                 best = (f, hits);
             }

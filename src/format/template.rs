@@ -79,6 +79,10 @@ enum Item {
 pub struct Template {
     steps: Vec<Step>,
     fields: Vec<Field>,
+    /// Accept more after the last field (` "$http_x_forwarded_for" $request_time`, `%D`), and a
+    /// last quoted field cut short by the end of the line: what servers append to the stock
+    /// formats, and what a truncated line leaves (see [`Template::lenient`]).
+    trailing: bool,
 }
 
 /// A format string that cannot be compiled.
@@ -320,7 +324,32 @@ impl Template {
             }
             k += 1;
         }
-        Ok(Template { steps, fields })
+        // `%O` (bytes sent, headers included: Debian's stock vhost_combined) stands for the
+        // response size when the format has no `%b`.
+        if !fields.iter().any(|f| f.name == "bytes")
+            && let Some(i) = fields.iter().position(|f| f.name == "bytes_out")
+        {
+            for st in &mut steps {
+                if let Step::Field { name, .. } = st
+                    && *name == Name::Custom(i as u16)
+                {
+                    *name = Name::Std(Std::Bytes);
+                }
+            }
+        }
+        Ok(Template {
+            steps,
+            fields,
+            trailing: false,
+        })
+    }
+
+    /// The same format, also taking lines with more fields after its last one, and lines whose
+    /// last quoted field is cut short: how `--format combined` (and `auto`) reads nginx's `main`
+    /// with `"$http_x_forwarded_for"`, Apache's combined with `%D`, and truncated lines.
+    pub fn lenient(mut self) -> Template {
+        self.trailing = true;
+        self
     }
 
     /// The compiled fields, in order.
@@ -367,6 +396,27 @@ impl Template {
                                 at = j + 1;
                             }
                         }
+                        End::Final(l) if self.trailing => {
+                            // The first closing literal followed by the end or a space; none:
+                            // the line was cut inside the last field, which runs to its end.
+                            let mut at = pos;
+                            loop {
+                                match find_byte(l[0], &line[at..]) {
+                                    Some(j) => {
+                                        let j = at + j;
+                                        let after = j + l.len();
+                                        if has_prefix(&line[j..], l)
+                                            && (after == line.len() || line[after] == b' ')
+                                            && !escaped(line, pos, j)
+                                        {
+                                            break (j, after);
+                                        }
+                                        at = j + 1;
+                                    }
+                                    None => break (line.len(), line.len()),
+                                }
+                            }
+                        }
                         End::Final(l) => {
                             if line.len() < pos + l.len()
                                 || !has_prefix(&line[line.len() - l.len()..], l)
@@ -392,7 +442,11 @@ impl Template {
                 }
             }
         }
-        if pos == line.len() { Ok(()) } else { Err(pos) }
+        if pos == line.len() || (self.trailing && line[pos] == b' ') {
+            Ok(())
+        } else {
+            Err(pos)
+        }
     }
 }
 

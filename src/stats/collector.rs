@@ -1,6 +1,7 @@
 //! The per-worker collector: counts parsed lines into panels and time buckets, labels scrubbed of
 //! addresses, and moves them into a [`State`] when done.
 
+use std::borrow::Cow;
 use std::net::IpAddr;
 
 use chrono::{DateTime, Utc};
@@ -198,7 +199,13 @@ impl Collector {
         let time = self.time(of.get(Std::Time).map(|(a, b)| &orig[a..b]));
         let client = of.get(Std::Client).map(|(a, b)| &orig[a..b]);
         let client = client.filter(|c| !c.is_empty() && *c != b"-");
-        if sf.get(Std::Qname).is_some() || sf.get(Std::Rcode).is_some() {
+        if sf.has(Std::Message) {
+            // The server's own message: counted apart, in no series and no panel.
+            self.state.server_lines += 1;
+        } else if sf.get(Std::Qname).is_some()
+            || sf.get(Std::Rcode).is_some()
+            || sf.get(Std::Event).is_some()
+        {
             self.dns(time, client, shown, sf);
         } else if sf.get(Std::Request).is_some() || sf.get(Std::Status).is_some() {
             self.web(time, client, shown, sf);
@@ -288,24 +295,23 @@ impl Collector {
 
     fn dns(&mut self, time: Option<DateTime<Utc>>, client: Option<&[u8]>, line: &[u8], f: &Fields) {
         let ev = field(f, line, Std::Event);
-        let answer = match dns::line_kind(ev, f.get(Std::Rcode).is_some()) {
+        let kind = dns::line_kind(ev, f.get(Std::Rcode).is_some(), f.get(Std::Qname).is_some());
+        let (question, answer) = match kind {
             dns::LineKind::Other => {
                 let _ = self.bucket(time); // dated, nothing to count
                 return;
             }
-            dns::LineKind::Answer => true,
-            dns::LineKind::Question => false,
+            dns::LineKind::Answer => (false, true),
+            dns::LineKind::Question => (true, false),
+            dns::LineKind::Both => (true, true),
         };
         let hashes = client.map(|c| self.uniques.client(c));
         let net = hashes
             .and_then(|(_, ip)| ip)
             .map(|ip| self.uniques.network(ip));
         if let Some(b) = self.bucket(time) {
-            if answer {
-                b.dns_answers += 1;
-            } else {
-                b.dns_questions += 1;
-            }
+            b.dns_answers += u64::from(answer);
+            b.dns_questions += u64::from(question);
             if let Some((h, _)) = hashes {
                 b.sources.add(h);
             }
@@ -314,8 +320,26 @@ impl Collector {
             }
         }
         // Every panel of a side counts every line of that side, a missing value as `(none)`
-        // (see `NONE`); a panel of nothing else is left out of reports.
-        let side = if answer { Side::Answer } else { Side::Question };
+        // (see `NONE`); a panel of nothing else is left out of reports. A line that is both
+        // counts on both sides.
+        if question {
+            self.query_panels(Side::Question, hashes, line, f);
+        }
+        if answer {
+            self.query_panels(Side::Answer, hashes, line, f);
+            self.answer_panels(ev, line, f);
+        }
+    }
+
+    /// The panels that describe the query, on one side.
+    fn query_panels(
+        &mut self,
+        side: Side,
+        hashes: Option<(u64, Option<IpAddr>)>,
+        line: &[u8],
+        f: &Fields,
+    ) {
+        let answer = side == Side::Answer;
         let qtype = field(f, line, Std::Qtype).unwrap_or(NONE);
         self.label(Panel::Query(side, Query::Qtype), qtype);
         let v = match hashes {
@@ -388,9 +412,13 @@ impl Collector {
                 );
             }
         }
-        if answer {
-            let rcode = field(f, line, Std::Rcode).unwrap_or(NONE);
-            self.label(Panel::Answer(Answer::Rcode), rcode);
+    }
+
+    /// The panels of answer lines.
+    fn answer_panels(&mut self, ev: Option<&[u8]>, line: &[u8], f: &Fields) {
+        {
+            let rcode = field(f, line, Std::Rcode).map_or(Cow::Borrowed(NONE), dns::rcode);
+            self.label(Panel::Answer(Answer::Rcode), &rcode);
             let cached = field(f, line, Std::Cached);
             match (cached, ev) {
                 (Some(b"1"), _) | (_, Some(b"cached")) => {

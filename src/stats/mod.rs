@@ -132,6 +132,10 @@ pub struct State {
     pub excluded: u64,
     /// Lines whose time could not be read (counted in panels, not in the time series).
     pub undated: u64,
+    /// The servers' own lines (start-up, shutdown, statistics, notices): in no series and no
+    /// panel. Absent in states from before it was counted.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub server_lines: u64,
     /// The earliest and latest line time (RFC 3339).
     pub first: Option<String>,
     /// See `first`.
@@ -192,6 +196,7 @@ impl State {
             unparsed: 0,
             excluded: 0,
             undated: 0,
+            server_lines: 0,
             first: None,
             last: None,
             series: BTreeMap::new(),
@@ -228,6 +233,7 @@ impl State {
         self.unparsed = self.unparsed.saturating_add(o.unparsed);
         self.excluded = self.excluded.saturating_add(o.excluded);
         self.undated = self.undated.saturating_add(o.undated);
+        self.server_lines = self.server_lines.saturating_add(o.server_lines);
         self.first = min_opt(self.first.take(), o.first.clone(), false);
         self.last = min_opt(self.last.take(), o.last.clone(), true);
         for (k, b) in &o.series {
@@ -256,6 +262,7 @@ impl State {
         fit(self.unparsed, o.unparsed, "unparsed count")?;
         fit(self.excluded, o.excluded, "excluded count")?;
         fit(self.undated, o.undated, "undated count")?;
+        fit(self.server_lines, o.server_lines, "server line count")?;
         for (k, b) in &o.series {
             let Some(m) = self.series.get(k) else {
                 continue;

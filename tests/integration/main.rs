@@ -16,6 +16,7 @@ mod policies;
 mod props;
 mod prune;
 mod real;
+mod real_dns;
 mod recipes;
 mod rules;
 mod run;

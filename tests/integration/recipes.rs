@@ -211,7 +211,12 @@ fn rotated_site() -> tempfile::TempDir {
         .format("%Y%m%d")
         .to_string();
     fs::write(d.path().join(format!("access.log-{yesterday}")), &log).unwrap();
-    fs::write(d.path().join("access.log-20200101.gz"), "old\n").unwrap();
+    // An old rotation (plain text under a .gz name: content decides, never the name).
+    fs::write(
+        d.path().join("access.log-20200101.gz"),
+        &log[..=log.iter().position(|&b| b == b'\n').unwrap()],
+    )
+    .unwrap();
     fs::write(
         d.path().join("policy.toml"),
         localize(&contrib("policy.toml"), d.path()),

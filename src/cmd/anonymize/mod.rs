@@ -18,7 +18,7 @@ use crate::anonymize::{Anonymizer, Key};
 use crate::cmd::{Ctx, RunError};
 use crate::codec::Codec;
 use crate::exit::Exit;
-use crate::format::FormatChoice;
+use crate::format::{Format, FormatChoice};
 use crate::input::{self, Chunker, Compression, Source};
 use crate::output::{AtomicFile, stdout_file};
 use crate::pipeline::{self, Counts, Engine, StreamError, Workers};
@@ -96,11 +96,14 @@ impl Summary {
     /// The one-line human summary.
     pub fn line(&self) -> String {
         let c = &self.counts;
-        let excluded = if c.excluded > 0 {
+        let mut excluded = if c.excluded > 0 {
             format!(", {} excluded by rules", c.excluded)
         } else {
             String::new()
         };
+        if c.server_lines > 0 {
+            excluded += &format!(", {} server lines", c.server_lines);
+        }
         let mut s = format!(
             "logscrub: {} lines ({} unparsed, {} dropped{excluded}), {} addresses rewritten",
             c.lines, c.unparsed, c.dropped, c.addresses_rewritten
@@ -213,6 +216,15 @@ pub fn run(args: Args, m: &clap::ArgMatches, ctx: &mut Ctx) -> anyhow::Result<Ex
             );
             Ok(Exit::Unparsed)
         }
+        Ok(sum) if sum.counts.unrecognized_inputs > 0 && opts.strict => {
+            let _ = writeln!(
+                ctx.err,
+                "logscrub: {} input(s) in no known format were read as raw text (--strict); name the format with --format",
+                sum.counts.unrecognized_inputs
+            );
+            Ok(Exit::Unparsed)
+        }
+        Ok(sum) if sum.counts.no_match_inputs > 0 => Ok(Exit::Unparsed),
         Ok(_) => Ok(Exit::Ok),
         Err(RunError::BrokenPipe) => Err(io::Error::from(io::ErrorKind::BrokenPipe).into()),
         Err(e @ RunError::Unparsed { .. }) => {
@@ -466,7 +478,25 @@ fn one(
     };
     let unparsed = unparsed.map(|u| u as &mut (dyn Write + Send));
     match pipeline::run_with_unparsed(&engine, workers, &mut chunker, sink, unparsed) {
-        Ok(c) => Ok((c, chunker.bytes_read)),
+        Ok(mut c) => {
+            if c.parsed == 0 && c.unparsed > 0 && !matches!(engine.format, Format::Raw) {
+                // A format that matches nothing is a mistake, not a log without requests: said
+                // and counted (the status is 3), though every line was scrubbed all the same.
+                c.no_match_inputs += 1;
+                let _ = writeln!(
+                    log,
+                    "logscrub: {name}: no line matches format `{}`; `logscrub detect` says which format it is",
+                    engine.format
+                );
+            }
+            if matches!(opts.format, FormatChoice::Auto)
+                && matches!(engine.format, Format::Raw)
+                && c.lines > 0
+            {
+                c.unrecognized_inputs += 1;
+            }
+            Ok((c, chunker.bytes_read))
+        }
         Err(StreamError::Read(e)) => Err(anyhow::Error::new(e)
             .context(format!("cannot read {name}"))
             .into()),

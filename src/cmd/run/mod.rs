@@ -568,6 +568,14 @@ impl Job<'_> {
         if !sink.is_empty() {
             let _ = self.err.write_all(&sink);
         }
+        if counts.no_match_inputs > 0 {
+            // Anonymized all the same (every line scrubbed as raw text), but the policy's
+            // format is wrong for it: its statistics and rules see nothing.
+            self.problem(format!(
+                "{}: no line matches the source's format; it was scrubbed as raw text",
+                f.path.display()
+            ));
+        }
         let id = Ident::of(&f.path).with_context(|| format!("cannot stat {}", f.path.display()))?;
         // Saved with the rest at the end of the run; should it die before, the next run knows the
         // file by its content hash.

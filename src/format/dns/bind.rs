@@ -70,6 +70,7 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         c.i = t;
         c.lit(b" ")?;
     }
+    let mut prefixed = false;
     for _ in 0..3 {
         if c.rest().starts_with(b"client ") {
             break;
@@ -77,6 +78,7 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         // `queries:`, `query-errors:`, `info:`, `debug 3:` …: words ending in `:`.
         // The usual words first, as literals; they obey the general rule below.
         if c.eat(b"queries: ") || c.eat(b"info: ") {
+            prefixed = true;
             continue;
         }
         let a = c.i;
@@ -85,10 +87,17 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
             k += 1;
         }
         if k == a || k - a > 16 || s.get(k) != Some(&b':') {
-            return Err(a);
+            // After a category or severity, any text is the server's own message
+            // (`general: notice: running`, `zoneload: info: zone example.com/IN: loaded`).
+            return if prefixed { message(s, a, f) } else { Err(a) };
         }
         c.i = k;
         c.lit(b": ")?;
+        prefixed = true;
+    }
+    let m = c.i;
+    if !c.rest().starts_with(b"client ") {
+        return if prefixed { message(s, m, f) } else { Err(m) };
     }
     c.lit(b"client ")?;
     if c.eat(b"@0x") {
@@ -160,7 +169,16 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         c.field_sp(f, Std::Flags)?;
         return server_ecs(&mut c, f);
     }
-    Err(c.i)
+    // Another message about this client (`query 'x/A/IN' denied`, `zone transfer … denied`,
+    // `transfer of 'example.com/IN': AXFR started`): the query was logged on its own line.
+    message(s, m, f)
+}
+
+/// The server's own message from `at` to the end of the line.
+fn message(s: &[u8], at: usize, f: &mut Fields) -> Result<(), Col> {
+    f.clear_but_time();
+    f.std(Std::Message, at, s.len());
+    Ok(())
 }
 
 /// `(<server>)[ [ECS <addr>/<source>/<scope>]]` to the end of the line.

@@ -25,13 +25,42 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     }
     // `dnsmasq[pid]: ` (absent when a syslog wrapper carried the tag).
     let save = c.i;
+    let mut tagged = false;
     if let Ok((a, b)) = c.word_sp() {
-        if !(s[b - 1] == b':' && s[a..b].contains(&b'[')) {
+        tagged = s[b - 1] == b':' && s[a..b].contains(&b'[');
+        if !tagged {
             c.i = save;
         }
     } else {
         c.i = save;
     }
+    let message = c.i;
+    match query_or_answer(s, c, f) {
+        Ok(()) => Ok(()),
+        // The daemon's own lines (`started, version 2.90`, `cleared cache`, `exiting on receipt
+        // of SIGTERM`, warnings): after its tag, a message that is no query.
+        Err(_)
+            if tagged
+                && ![
+                    &b"query["[..],
+                    b"forwarded ",
+                    b"reply ",
+                    b"cached ",
+                    b"dnssec-query",
+                ]
+                .iter()
+                .any(|w| s[message..].starts_with(w)) =>
+        {
+            f.clear_but_time();
+            f.std(Std::Message, message, s.len());
+            Ok(())
+        }
+        Err(col) => Err(col),
+    }
+}
+
+/// The query and answer lines, from the event on.
+fn query_or_answer(s: &[u8], mut c: Cur, f: &mut Fields) -> Result<(), Col> {
     // log-queries=extra: `<serial> <client>/<port> `.
     let save = c.i;
     if let Ok(serial) = c.digits()
@@ -48,9 +77,14 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         let ty = c.until(b']')?;
         f.std(Std::Qtype, ty.0, ty.1);
         c.lit(b"] ")?;
-        let q = c.word_sp()?;
-        f.std(Std::Qname, q.0, q.1);
-        c.lit(b"from ")?;
+        // The name as received: it may hold spaces (`odd name.example.com`), so it ends at the
+        // last ` from `.
+        let from = memchr::memmem::rfind(c.rest(), b" from ").ok_or(c.i)?;
+        if from == 0 {
+            return Err(c.i);
+        }
+        f.std(Std::Qname, c.i, c.i + from);
+        c.i += from + 6;
         let ip = c.word()?;
         if !is_ip(&s[ip.0..ip.1]) {
             return Err(ip.0);

@@ -28,16 +28,94 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
         }
         return legacy(s, start + k, f);
     }
-    if s.get(start) == Some(&b'{') {
-        json(s, start, f)?;
+    let structured_line = if s.get(start) == Some(&b'{') {
+        json(s, start, f)
     } else {
-        structured(s, start, f)?;
+        structured(s, start, f)
+    };
+    match structured_line {
+        Ok((ma, mb)) => {
+            if !is_query_message(&s[ma..mb]) {
+                // Start-up, configuration and housekeeping (`Failed to update . records` has an
+                // rcode but answers no client): the server's own message.
+                f.clear_but_time();
+                f.std(Std::Message, ma, mb);
+            }
+        }
+        Err(col) => {
+            let Some((a, b)) = stamp else {
+                return Err(col);
+            };
+            f.clear();
+            f.std(Std::Time, a, b);
+            legacy_other(s, start, f)?;
+        }
     }
     if f.get(Std::Time).is_none()
         && let Some((a, b)) = stamp
     {
         f.std(Std::Time, a, b);
     }
+    Ok(())
+}
+
+/// The `msg` values of structured lines that are about a client's query.
+fn is_query_message(msg: &[u8]) -> bool {
+    matches!(
+        msg,
+        b"Question"
+            | b"Answer"
+            | b"Question answered from packet cache"
+            | b"TCP question answered from packet cache"
+            | b"Dropping UDP query, address not matched by allow-from"
+            | b"Dropping TCP query, address not matched by allow-from"
+    )
+}
+
+/// The legacy text lines other than questions, after the stamp: answers
+/// (`1 [2/1] answer to question 'www.example.com|A': 1 answers, … rcode=0`), packet-cache hits
+/// (`1 question answered from packet cache tag=0 from 192.0.2.1:53142`), dropped queries
+/// (`[1] dropping UDP query from 192.0.2.1, address not matched by allow-from`), and the
+/// server's own messages (banners, configuration), which are anything else.
+fn legacy_other(s: &[u8], start: usize, f: &mut Fields) -> Result<(), Col> {
+    let rest = &s[start..];
+    let find = |w: &[u8]| memchr::memmem::find(rest, w).map(|k| start + k);
+    if let Some(k) = find(b"answer to question '").or_else(|| find(b"answer to non-rd question '"))
+    {
+        f.std(Std::Event, k, k + 6);
+        let mut c = Cur::new(s, k);
+        let q0 = memchr::memchr(b'\'', &s[k..]).ok_or(k)? + k + 1;
+        c.i = q0;
+        let q = c.until(b'|')?;
+        c.lit(b"|")?;
+        let ty = c.until(b'\'')?;
+        f.std(Std::Qname, q.0, q.1);
+        f.std(Std::Qtype, ty.0, ty.1);
+        let r = memchr::memmem::rfind(&s[c.i..], b"rcode=").ok_or(c.i)? + c.i + 6;
+        f.std(Std::Rcode, r, s.len());
+        if !s[r..].iter().all(|&b| b.is_ascii_digit() || b == b'-') || r == s.len() {
+            return Err(r);
+        }
+        return Ok(());
+    }
+    if let Some(k) = find(b"question answered from packet cache") {
+        f.std(Std::Event, k, k + 35);
+        if k >= start + 4 && &s[k - 4..k] == b"TCP " {
+            f.std(Std::Transport, k - 4, k - 1);
+        }
+        let from = memchr::memmem::rfind(&s[k..], b" from ").ok_or(k)? + k + 6;
+        return client_port(s, from, s.len(), b':', f);
+    }
+    if let Some(k) = find(b"dropping UDP query from ").or_else(|| find(b"dropping TCP query from "))
+    {
+        f.std(Std::Event, k, k + 8);
+        f.std(Std::Transport, k + 9, k + 12);
+        let a = k + 24;
+        let b = memchr::memchr(b',', &s[a..]).map_or(s.len(), |j| a + j);
+        f.std(Std::Client, a, b);
+        return Ok(());
+    }
+    f.std(Std::Message, start, s.len());
     Ok(())
 }
 
@@ -65,8 +143,13 @@ fn legacy(s: &[u8], k: usize, f: &mut Fields) -> Result<(), Col> {
     c.end()
 }
 
-/// Records one `key` = `value` pair (spans into `s`); true for `msg`.
-fn pair(s: &[u8], key: (usize, usize), v: (usize, usize), f: &mut Fields) -> bool {
+/// Records one `key` = `value` pair (spans into `s`); the value's span for `msg`.
+fn pair(
+    s: &[u8],
+    key: (usize, usize),
+    v: (usize, usize),
+    f: &mut Fields,
+) -> Option<(usize, usize)> {
     let std = match &s[key.0..key.1] {
         b"msg" => Some(Std::Event),
         b"ts" => Some(Std::Time),
@@ -89,7 +172,7 @@ fn pair(s: &[u8], key: (usize, usize), v: (usize, usize), f: &mut Fields) -> boo
     if let Some(std) = std {
         f.std(std, v.0, v.1);
     }
-    &s[key.0..key.1] == b"msg"
+    (&s[key.0..key.1] == b"msg").then_some(v)
 }
 
 /// A quoted string starting at the cursor (after its opening quote); escapes are `\x`.
@@ -108,9 +191,10 @@ fn quoted(c: &mut Cur) -> Result<(usize, usize), Col> {
     }
 }
 
-fn structured(s: &[u8], start: usize, f: &mut Fields) -> Result<(), Col> {
+/// The `key="value"` form; the span of `msg`'s value.
+fn structured(s: &[u8], start: usize, f: &mut Fields) -> Result<(usize, usize), Col> {
     let mut c = Cur::new(s, start);
-    let mut saw_msg = false;
+    let mut msg = None;
     while !c.eof() {
         let key = c.until(b'=')?;
         if !s[key.0..key.1]
@@ -121,19 +205,19 @@ fn structured(s: &[u8], start: usize, f: &mut Fields) -> Result<(), Col> {
         }
         c.lit(b"=\"")?;
         let v = quoted(&mut c)?;
-        saw_msg |= pair(s, key, v, f);
+        msg = msg.or(pair(s, key, v, f));
         if !c.eof() {
             c.lit(b" ")?;
         }
     }
-    if saw_msg { Ok(()) } else { Err(start) }
+    msg.ok_or(start)
 }
 
-/// The JSON backend: one flat object of string values.
-fn json(s: &[u8], start: usize, f: &mut Fields) -> Result<(), Col> {
+/// The JSON backend: one flat object of string values; the span of `msg`'s value.
+fn json(s: &[u8], start: usize, f: &mut Fields) -> Result<(usize, usize), Col> {
     let mut c = Cur::new(s, start);
     c.lit(b"{")?;
-    let mut saw_msg = false;
+    let mut msg = None;
     loop {
         c.eat(b" ");
         c.lit(b"\"")?;
@@ -142,7 +226,7 @@ fn json(s: &[u8], start: usize, f: &mut Fields) -> Result<(), Col> {
         c.eat(b" ");
         c.lit(b"\"")?;
         let v = quoted(&mut c)?;
-        saw_msg |= pair(s, key, v, f);
+        msg = msg.or(pair(s, key, v, f));
         if c.eat(b",") {
             continue;
         }
@@ -150,5 +234,5 @@ fn json(s: &[u8], start: usize, f: &mut Fields) -> Result<(), Col> {
         break;
     }
     c.end()?;
-    if saw_msg { Ok(()) } else { Err(start) }
+    msg.ok_or(start)
 }

@@ -45,14 +45,35 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     let at = c.i;
     if c.eat(b"reply: ") || c.eat(b"query: ") {
         f.std(Std::Event, at, at + 5);
-    } else if !c.eat(b"info: ") {
-        return Err(at);
+        return query(s, c, f);
     }
+    // `info: <ip> <name> <type> <class>` is a query (log-queries before 1.10); every other
+    // `info:` line and the other levels are the server's own messages (`start of service`,
+    // `service stopped`, statistics, log-local-actions' `example.com. static <ip>@<port> …`).
+    const LEVELS: [&[u8]; 5] = [b"info: ", b"notice: ", b"warning: ", b"error: ", b"debug: "];
+    let level = *LEVELS.iter().find(|l| c.rest().starts_with(l)).ok_or(at)?;
+    c.i += level.len();
+    let message = at;
+    if level == b"info: "
+        && crate::anonymize::scan::parse_addr(c.rest().split(|&b| b == b' ').next().unwrap_or(b""))
+            .is_some()
+        && query(s, Cur::new(s, c.i), f).is_ok()
+    {
+        return Ok(());
+    }
+    f.clear_but_time();
+    f.std(Std::Message, message, s.len());
+    Ok(())
+}
+
+/// A query or reply, from its client on.
+fn query(s: &[u8], mut c: Cur, f: &mut Fields) -> Result<(), Col> {
     c.field_sp(f, Std::Client)?;
     let q = c.word_sp()?;
     let ty = c.word_sp()?;
     let class = c.word()?;
-    if &s[q.0..q.1] != b"-" {
+    // `-` (a FORMERR reply) and `null` (a reply to a refused query) stand for no name.
+    if &s[q.0..q.1] != b"-" && &s[q.0..q.1] != b"null" {
         f.std(Std::Qname, q.0, q.1);
         f.std(Std::Qtype, ty.0, ty.1);
         f.std(Std::Qclass, class.0, class.1);

@@ -96,6 +96,8 @@ pub struct Report {
     pub unparsed: u64,
     /// See `lines`.
     pub excluded: u64,
+    /// See `lines`: the servers' own lines (start-up, shutdown, notices).
+    pub server_lines: u64,
     /// See `lines`.
     pub undated: u64,
     /// Web time series (empty when the logs held no web lines).
@@ -424,6 +426,7 @@ impl Report {
             lines: noisy(s.lines),
             unparsed: noisy(s.unparsed),
             excluded: noisy(s.excluded),
+            server_lines: noisy(s.server_lines),
             undated: noisy(s.undated),
             web_series,
             dns_series,
@@ -451,10 +454,11 @@ impl Report {
     fn footer(&self) -> String {
         let mut f = format!(
             "Counts below {k} are withheld (shown as \"< {k}\"; labels below {k} are folded into \"other\"). \
-             Unique counts are HyperLogLog estimates (error about 1 %). Lines: {} read, {} unparsed, {} excluded, {} without a readable time.",
+             Unique counts are HyperLogLog estimates (error about 1 %). Lines: {} read, {} unparsed, {} excluded, {} the servers' own (start-up, shutdown, notices), {} without a readable time.",
             self.lines,
             self.unparsed,
             self.excluded,
+            self.server_lines,
             self.undated,
             k = self.min_count
         );
