@@ -1,8 +1,12 @@
 //! Wrappers that log collectors put around a server's own line, recognised and skipped so the
 //! server's format can be matched inside; the wrapper itself stays byte-identical in the output.
 //!
-//! * RFC 3164 syslog: `Oct 10 13:55:36 ns1 named[1234]: `
-//! * RFC 3339 rsyslog and `journalctl -o short-iso`: `2026-10-10T13:55:36.123+00:00 ns1 named[1234]: `
+//! * RFC 3164 syslog: `Oct 10 13:55:36 ns1 named[1234]: `, with `<PRI>` in front as relays
+//!   store it (`<30>Apr 14 16:16:05 10.50.1.227 named[2588]: `), or without a host name
+//!   (`Aug 15 16:19:02 unbound[26931]: `)
+//! * RFC 5424 syslog: `<30>1 2026-10-10T13:55:36.123Z ns1 named 1234 - - `
+//! * RFC 3339 rsyslog and `journalctl -o short-iso`: `2026-10-10T13:55:36.123+00:00 ns1 named[1234]: `,
+//!   or the stamp alone (`kubectl logs --timestamps`: `2026-10-10T13:55:36.123456789Z [INFO] …`)
 //! * CRI (Kubernetes container logs): `2026-10-10T13:55:36.123456789Z stdout F `
 //! * daemontools/s6 TAI64N: `@4000000068e8f0e81d0b4c54 `
 //! * `journalctl -o json` (the `MESSAGE` string) and Docker json-file (the `log` string): the
@@ -14,8 +18,10 @@ use super::cursor::Cur;
 /// What kind of wrapper was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Wrapper {
-    /// RFC 3164 syslog.
+    /// RFC 3164 syslog (with or without `<PRI>` and a host name).
     Syslog3164,
+    /// RFC 5424 syslog: `<PRI>1 TIMESTAMP HOST APP PROCID MSGID SD `.
+    Syslog5424,
     /// RFC 3339 timestamp, host and tag (rsyslog, `journalctl -o short-iso`).
     Rfc3339,
     /// CRI container log.
@@ -97,15 +103,57 @@ pub fn iso_time(s: &[u8], i: usize) -> Option<usize> {
         .then_some(i + n)
 }
 
-/// `host tag[pid]: ` or `host tag: ` after a timestamp and its space; the message start.
+/// `host tag[pid]: ` or `host tag: ` after a timestamp and its space, or a bare `tag[pid]: `
+/// (syslog without a host name, as a local file written by the daemon's syslog call); the
+/// message start.
 fn host_tag(s: &[u8], i: usize) -> Option<usize> {
+    let is_tag = |a: usize, b: usize| b - a >= 2 && s[b - 1] == b':';
     let mut c = Cur::new(s, i);
-    c.word_sp().ok()?;
     let (a, b) = c.word().ok()?;
-    if b - a < 2 || s[b - 1] != b':' || !c.eat(b" ") {
+    if is_tag(a, b) && s[a..b].contains(&b'[') && c.eat(b" ") {
+        return Some(c.i);
+    }
+    c.lit(b" ").ok()?;
+    let (a, b) = c.word().ok()?;
+    if !is_tag(a, b) || !c.eat(b" ") {
         return None;
     }
     Some(c.i)
+}
+
+/// `<PRI>` (RFC 3164 and 5424, a facility and severity of at most 191); its end.
+fn pri(s: &[u8]) -> Option<usize> {
+    let close = s.iter().take(5).position(|&b| b == b'>')?;
+    let digits = s.get(1..close)?;
+    (s.first() == Some(&b'<')
+        && (1..=3).contains(&digits.len())
+        && digits.iter().all(u8::is_ascii_digit)
+        && std::str::from_utf8(digits).ok()?.parse::<u16>().ok()? <= 191)
+        .then_some(close + 1)
+}
+
+/// RFC 5424 after `<PRI>`: `1 TIMESTAMP HOST APP PROCID MSGID SD MSG`; the message start and
+/// the timestamp's span.
+fn rfc5424(s: &[u8], i: usize) -> Option<(usize, (usize, usize))> {
+    let mut c = Cur::new(s, i);
+    c.lit(b"1 ").ok()?;
+    let t0 = c.i;
+    let t = iso_time(s, t0)?;
+    c.i = t;
+    for _ in 0..4 {
+        c.lit(b" ").ok()?;
+        c.word().ok()?;
+    }
+    // Structured data: `-`, or `[id k="v" ...]` elements (which may hold spaces).
+    c.lit(b" ").ok()?;
+    if c.eat(b"- ") {
+        return Some((c.i, (t0, t)));
+    }
+    if s.get(c.i) != Some(&b'[') {
+        return None;
+    }
+    let end = memchr::memmem::find(&s[c.i..], b"] ")? + c.i + 2;
+    Some((end, (t0, t)))
 }
 
 /// The wrapper around `line`, if any.
@@ -126,15 +174,33 @@ pub fn unwrap(line: &[u8]) -> Option<Unwrapped> {
             time: Some((0, 25)),
         });
     }
-    if let Some(t) = bsd_time(line, 0) {
+    // A syslog line as sent on the wire or stored by a relay: `<PRI>` first (RFC 3164 and 5424).
+    if first == b'<'
+        && let Some(p) = pri(line)
+    {
+        if let Some((inner, time)) = rfc5424(line, p) {
+            return Some(Unwrapped {
+                wrapper: Wrapper::Syslog5424,
+                inner: (inner, line.len()),
+                time: Some(time),
+            });
+        }
+        return stamped(line, p);
+    }
+    stamped(line, 0)
+}
+
+/// A timestamp at `at` (RFC 3164 or RFC 3339) and what follows it.
+fn stamped(line: &[u8], at: usize) -> Option<Unwrapped> {
+    if let Some(t) = bsd_time(line, at) {
         let inner = host_tag(line, t + 1).filter(|_| line.get(t) == Some(&b' '))?;
         return Some(Unwrapped {
             wrapper: Wrapper::Syslog3164,
             inner: (inner, line.len()),
-            time: Some((0, t)),
+            time: Some((at, t)),
         });
     }
-    if let Some(t) = iso_time(line, 0) {
+    if let Some(t) = iso_time(line, at) {
         if line.get(t) != Some(&b' ') {
             return None;
         }
@@ -143,14 +209,15 @@ pub fn unwrap(line: &[u8]) -> Option<Unwrapped> {
             return Some(Unwrapped {
                 wrapper: Wrapper::Cri,
                 inner: (c.i, line.len()),
-                time: Some((0, t)),
+                time: Some((at, t)),
             });
         }
-        let inner = host_tag(line, t + 1)?;
+        // `host tag: `, or nothing but the stamp (`kubectl logs --timestamps`).
+        let inner = host_tag(line, t + 1).unwrap_or(t + 1);
         return Some(Unwrapped {
             wrapper: Wrapper::Rfc3339,
             inner: (inner, line.len()),
-            time: Some((0, t)),
+            time: Some((at, t)),
         });
     }
     None
@@ -223,5 +290,57 @@ mod tests {
         assert_eq!(inner(m), None);
         assert_eq!(inner("Oct 10 13:55:36"), None);
         assert_eq!(inner(r#"{"MESSAGE":"a \"quoted\" b"}"#), None);
+    }
+}
+
+/// Wrappers met in third-party logs (issue 17): `<PRI>` as relays store it, RFC 5424, syslog
+/// without a host name, CoreDNS under `kubectl logs --timestamps`.
+#[cfg(test)]
+mod wrapped_servers {
+    use crate::format::dns::Server;
+    use crate::format::fields::{Fields, Std};
+
+    #[test]
+    fn each_wrapper_leaves_the_servers_line_and_its_time() {
+        for (server, line, client, time) in [
+            (
+                Server::Bind,
+                "<30>Apr 14 16:16:05 10.50.1.227 named[2588]: queries: client @0x7f3a 192.0.2.1#5353 (example.com): query: example.com IN A + (192.0.2.53)",
+                "192.0.2.1",
+                "Apr 14 16:16:05",
+            ),
+            (
+                Server::Bind,
+                "<30>1 2026-10-10T13:55:36.123Z ns1 named 1234 - - client @0x1 192.0.2.2#53 (a.example): query: a.example IN A + (192.0.2.53)",
+                "192.0.2.2",
+                "2026-10-10T13:55:36.123Z",
+            ),
+            (
+                Server::Bind,
+                "<30>1 2026-10-10T13:55:36Z ns1 named 1234 - [meta x=\"a b\"] client @0x1 192.0.2.3#53 (a.example): query: a.example IN A + (192.0.2.53)",
+                "192.0.2.3",
+                "2026-10-10T13:55:36Z",
+            ),
+            (
+                Server::Unbound,
+                "Aug 15 16:19:02 unbound[26931]: [26931:0] info: 192.0.2.4 example.org. A IN",
+                "192.0.2.4",
+                "Aug 15 16:19:02",
+            ),
+            (
+                Server::Coredns,
+                r#"2026-10-10T13:55:36.123456789Z [INFO] [2001:db8::17]:53142 - 4242 "A IN www.example.com. udp 41 false 512" NOERROR qr,rd,ra 94 0.000123s"#,
+                "2001:db8::17",
+                "2026-10-10T13:55:36.123456789Z",
+            ),
+        ] {
+            let mut f = Fields::default();
+            server
+                .parse(line.as_bytes(), &mut f)
+                .unwrap_or_else(|c| panic!("{line}: col {c}"));
+            let get = |s: Std| f.get(s).map(|(a, b)| &line[a..b]);
+            assert_eq!(get(Std::Client), Some(client), "{line}");
+            assert_eq!(get(Std::Time), Some(time), "{line}");
+        }
     }
 }
