@@ -417,7 +417,12 @@ impl Collector {
     /// The panels of answer lines.
     fn answer_panels(&mut self, ev: Option<&[u8]>, line: &[u8], f: &Fields) {
         {
-            let rcode = field(f, line, Std::Rcode).map_or(Cow::Borrowed(NONE), dns::rcode);
+            let rcode = match field(f, line, Std::Rcode) {
+                Some(r) => dns::rcode(r),
+                // dnsmasq writes no code for an answer with data: it is NOERROR.
+                None if ev.is_some_and(dns::answered_by_server) => Cow::Borrowed(&b"NOERROR"[..]),
+                None => Cow::Borrowed(NONE),
+            };
             self.label(Panel::Answer(Answer::Rcode), &rcode);
             let cached = field(f, line, Std::Cached);
             match (cached, ev) {

@@ -111,24 +111,33 @@ fn query_or_answer(s: &[u8], mut c: Cur, f: &mut Fields) -> Result<(), Col> {
         f.std(Std::Upstream, up.0, up.1);
         return c.end();
     }
-    // `<event words> <name> is <answer>`.
-    let k = memchr::memmem::find(rest, b" is ").ok_or(c.i)?;
-    let name_start = memchr::memrchr(b' ', &rest[..k]).ok_or(c.i)? + 1;
-    let (ev, name) = ((c.i, c.i + name_start - 1), (c.i + name_start, c.i + k));
+    // `<event words> <name> is <answer>`: a known event first (the name may hold spaces: it runs
+    // from the event to the last ` is `), else the first word.
+    let k = memchr::memmem::rfind(rest, b" is ").ok_or(c.i)?;
+    let known = ANSWER_WORDS
+        .iter()
+        .find(|w| rest.len() > w.len() && rest.starts_with(w) && rest[w.len()] == b' ');
+    let ev_len = match known {
+        Some(w) => w.len(),
+        None => memchr::memchr(b' ', rest).ok_or(c.i)?,
+    };
+    let (ev, name) = ((c.i, c.i + ev_len), (c.i + ev_len + 1, c.i + k));
     if ev.0 >= ev.1 || name.0 >= name.1 {
         return Err(c.i);
     }
     let event = &s[ev.0..ev.1];
     // Event words are short lower-case words or a hosts-file path (`reply`, `cached`,
     // `/etc/hosts`, `gravity blocked`); anything else means this is not a dnsmasq line.
-    if event.iter().filter(|&&b| b == b' ').count() > 2
-        || !event
-            .iter()
-            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/._- ".contains(&b))
+    if !event
+        .iter()
+        .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/._-".contains(&b))
+        && known.is_none()
     {
         return Err(ev.0);
     }
     f.std(Std::Event, ev.0, ev.1);
+    let answer = (c.i + k + 4, s.len());
+    let text = &s[answer.0..answer.1];
     if [
         &b"blocked"[..],
         b"blacklisted",
@@ -141,15 +150,38 @@ fn query_or_answer(s: &[u8], mut c: Cur, f: &mut Fields) -> Result<(), Col> {
         f.std(Std::Blocked, ev.0, ev.1);
     }
     f.std(Std::Qname, name.0, name.1);
-    let answer = (c.i + k + 4, s.len());
+    // Its response code in its own words; an answer with data (an address, a name, `<CNAME>`)
+    // is NOERROR, which `crate::format::dns::rcode` says for a line without one.
     if matches!(
-        &s[answer.0..answer.1],
-        b"NXDOMAIN" | b"SERVFAIL" | b"REFUSED"
+        text,
+        b"NXDOMAIN"
+            | b"SERVFAIL"
+            | b"REFUSED"
+            | b"NOTIMP"
+            | b"NODATA"
+            | b"NODATA-IPv4"
+            | b"NODATA-IPv6"
     ) {
         f.std(Std::Rcode, answer.0, answer.1);
     }
     Ok(())
 }
+
+/// dnsmasq's and Pi-hole's answer events, longest first where one starts another.
+const ANSWER_WORDS: &[&[u8]] = &[
+    b"reply",
+    b"cached-stale",
+    b"cached",
+    b"config",
+    b"/etc/hosts",
+    b"gravity blocked",
+    b"regex blacklisted",
+    b"exactly blacklisted",
+    b"regex denied",
+    b"exactly denied",
+    b"special domain",
+    b"validation",
+];
 
 fn is_ip(b: &[u8]) -> bool {
     crate::anonymize::scan::parse_addr(b).is_some()

@@ -107,6 +107,8 @@ pub fn rcode(written: &[u8]) -> std::borrow::Cow<'_, [u8]> {
         b"10" => b"NOTZONE",
         // PowerDNS: no response code (the query was dropped or answered elsewhere).
         b"-1" => b"(none)",
+        // dnsmasq: an answer without data.
+        b"NODATA" | b"NODATA-IPv4" | b"NODATA-IPv6" => b"NOERROR",
         _ => return Cow::Borrowed(written),
     };
     Cow::Borrowed(name)
