@@ -129,7 +129,9 @@ fn apache_field(letter: char, arg: Option<&str>) -> Option<(String, Kind)> {
             Kind::Text,
         ),
         ('C', Some(c)) => (format!("cookie_{c}"), Kind::Text),
-        ('e', Some(v)) | ('n', Some(v)) => (v.to_ascii_lowercase(), Kind::Text),
+        ('e', Some(v)) | ('n', Some(v)) | ('x', Some(v)) => (v.to_ascii_lowercase(), Kind::Text),
+        // `%{name}^ti`, `%{name}^to`: request and response trailers (read as `^` here).
+        ('^', Some(t)) => (format!("trailer_{}", t.to_ascii_lowercase()), Kind::Text),
         ('t', Some(_)) => ("time".into(), Kind::Text),
         ('a', Some(_)) => ("client".into(), Kind::Client),
         ('h', _) | ('a', None) => ("client".into(), Kind::Client),
@@ -232,6 +234,13 @@ impl Template {
             let (name, kind) = apache_field(letter as char, arg)
                 .ok_or_else(|| err(start, format!("unknown directive `%{}`", letter as char)))?;
             i += 1;
+            if letter == b'^' {
+                // The trailer directives are `^ti` and `^to`.
+                match b.get(i..i + 2) {
+                    Some(b"ti" | b"to") => i += 2,
+                    _ => return Err(err(start, "`%^` must be `%{name}^ti` or `%{name}^to`")),
+                }
+            }
             push_field(&mut items, &mut fields, &mut lit, name, kind, start)?;
         }
         Self::finish(items, fields, lit)
@@ -699,5 +708,24 @@ mod tests {
         assert!(Template::apache("just text").is_err());
         assert_eq!(Template::nginx("$ x").unwrap_err().col, 1);
         assert_eq!(Template::nginx("${remote_addr x").unwrap_err().col, 14);
+    }
+}
+
+/// mod_ssl's `ssl_request_log` format and the trailer directives compile and match (issue 17).
+#[cfg(test)]
+mod more_directives {
+    use super::*;
+
+    #[test]
+    fn ssl_variables_and_trailers() {
+        let t =
+            Template::apache(r#"%t %h %{SSL_PROTOCOL}x %{SSL_CIPHER}x "%r" %b %{a}^ti %{b}^to"#)
+                .unwrap();
+        let mut f = Fields::default();
+        let line = r#"[03/Dec/2026:07:00:00 +0000] 192.0.2.7 TLSv1.3 TLS_AES_256_GCM_SHA384 "GET / HTTP/1.1" 512 x y"#;
+        t.parse(line.as_bytes(), &mut f).unwrap();
+        let (a, b) = f.get(Std::Client).unwrap();
+        assert_eq!(&line[a..b], "192.0.2.7");
+        assert!(Template::apache("%{a}^tx").is_err());
     }
 }
