@@ -114,7 +114,7 @@ fn query_or_answer(s: &[u8], mut c: Cur, f: &mut Fields) -> Result<(), Col> {
     // `<event words> <name> is <answer>`: a known event first (the name may hold spaces: it runs
     // from the event to the last ` is `), else the first word.
     let k = memchr::memmem::rfind(rest, b" is ").ok_or(c.i)?;
-    let known = ANSWER_WORDS
+    let known = super::DNSMASQ_ANSWERS
         .iter()
         .find(|w| rest.len() > w.len() && rest.starts_with(w) && rest[w.len()] == b' ');
     let ev_len = match known {
@@ -166,22 +166,6 @@ fn query_or_answer(s: &[u8], mut c: Cur, f: &mut Fields) -> Result<(), Col> {
     }
     Ok(())
 }
-
-/// dnsmasq's and Pi-hole's answer events, longest first where one starts another.
-const ANSWER_WORDS: &[&[u8]] = &[
-    b"reply",
-    b"cached-stale",
-    b"cached",
-    b"config",
-    b"/etc/hosts",
-    b"gravity blocked",
-    b"regex blacklisted",
-    b"exactly blacklisted",
-    b"regex denied",
-    b"exactly denied",
-    b"special domain",
-    b"validation",
-];
 
 fn is_ip(b: &[u8]) -> bool {
     crate::anonymize::scan::parse_addr(b).is_some()

@@ -39,14 +39,12 @@ pub enum LineKind {
     Other,
 }
 
-/// Events that answer a query (the `event` field of dnsmasq, Pi-hole, Unbound, PowerDNS and
-/// dnsdist lines).
-const ANSWER_EVENTS: &[&[u8]] = &[
+/// dnsmasq's and Pi-hole's answer events (`<event> <name> is <answer>`), longest first where
+/// one starts another: its parser reads the event by this list, statistics sort lines by it.
+pub(super) const DNSMASQ_ANSWERS: &[&[u8]] = &[
     b"reply",
+    b"cached-stale",
     b"cached",
-    b"Answer",
-    b"answer",
-    b"query failed",
     b"config",
     b"/etc/hosts",
     b"gravity blocked",
@@ -56,6 +54,10 @@ const ANSWER_EVENTS: &[&[u8]] = &[
     b"exactly denied",
     b"special domain",
 ];
+
+/// The other servers' answer events (PowerDNS `Answer` and legacy `answer`, BIND's
+/// `query failed`).
+const ANSWER_EVENTS: &[&[u8]] = &[b"Answer", b"answer", b"query failed"];
 
 /// Intermediate events, neither question nor answer.
 const OTHER_EVENTS: &[&[u8]] = &[b"forwarded", b"validation", b"dnssec-query"];
@@ -76,7 +78,7 @@ pub fn line_kind(event: Option<&[u8]>, has_rcode: bool, has_qname: bool) -> Line
         // Unbound logs no question for a query it refuses or cannot parse: its reply line,
         // without a name (`reply: 192.0.2.1 null TYPE0 CLASS0 REFUSED`), stands for both.
         Some(b"reply") if !has_qname => LineKind::Both,
-        Some(e) if ANSWER_EVENTS.contains(&e) => LineKind::Answer,
+        Some(e) if ANSWER_EVENTS.contains(&e) || DNSMASQ_ANSWERS.contains(&e) => LineKind::Answer,
         _ if has_rcode => LineKind::Answer,
         _ => LineKind::Question,
     }
