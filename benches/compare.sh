@@ -3,7 +3,8 @@
 # that the shared machine's drift hits both alike: how the issues' "no more than X % slower than
 # the previous build" is measured.
 #
-#   benches/compare.sh OLD_BIN NEW_BIN [CORPUS] [RUNS] [-- extra anonymize arguments]
+#   benches/compare.sh OLD_BIN NEW_BIN [CORPUS] [RUNS] [-- extra arguments]
+#   CMD=stats benches/compare.sh ...    (another command than anonymize)
 #
 # Build the previous version in a worktree (never `git stash`):
 #   git worktree add /tmp/old HEAD~1 && (cd /tmp/old && CARGO_TARGET_DIR=/tmp/old-target cargo build --release)
@@ -31,9 +32,9 @@ seconds() {
 }
 best_old="" best_new=""
 for _ in $(seq "$RUNS"); do
-  t=$(seconds "$OLD" anonymize -q "${EXTRA[@]}" "$CORPUS")
+  t=$(seconds "$OLD" "${CMD:-anonymize}" -q "${EXTRA[@]}" "$CORPUS")
   if [ -z "$best_old" ] || awk "BEGIN{exit !($t < $best_old)}"; then best_old=$t; fi
-  t=$(seconds "$NEW" anonymize -q "${EXTRA[@]}" "$CORPUS")
+  t=$(seconds "$NEW" "${CMD:-anonymize}" -q "${EXTRA[@]}" "$CORPUS")
   if [ -z "$best_new" ] || awk "BEGIN{exit !($t < $best_new)}"; then best_new=$t; fi
 done
 awk -v o="$best_old" -v n="$best_new" -v b="$SIZE" -v c="$CORPUS" -v r="$RUNS" 'BEGIN{

@@ -131,9 +131,18 @@ impl Collector {
 
     /// Counts one `label` in `panel`: in the panel's hot set when it is there or the set has
     /// room, else through [`Collector::count`].
+    ///
+    /// Inlined so that a panel known at the call site is its index and hot-set flag there, not
+    /// a `match` per label (~10 labels a line).
+    #[inline(always)]
     fn label(&mut self, panel: Panel, label: &[u8]) {
-        if !panel.many_labels() {
-            let hot = &mut self.hot[panel.index()];
+        self.label_at(panel.index(), !panel.many_labels(), label);
+    }
+
+    /// [`Collector::label`] by the panel's index.
+    fn label_at(&mut self, panel: usize, hot: bool, label: &[u8]) {
+        if hot {
+            let hot = &mut self.hot[panel];
             if let Some(e) = hot.iter_mut().find(|e| same(&e.0, label)) {
                 e.1 += 1;
                 return;
@@ -143,12 +152,16 @@ impl Collector {
                 return;
             }
         }
-        self.count(panel, label, 1);
+        self.count_at(panel, label, 1);
     }
 
-    /// Counts `n` of `label` in panel `panel`, the label scrubbed of addresses first.
+    /// Counts `n` of `label` in `panel`, the label scrubbed of addresses first.
     fn count(&mut self, panel: Panel, label: &[u8], n: u64) {
-        let panel = panel.index();
+        self.count_at(panel.index(), label, n);
+    }
+
+    /// [`Collector::count`] by the panel's index.
+    fn count_at(&mut self, panel: usize, label: &[u8], n: u64) {
         self.label.clear();
         if may_hold_address(label) {
             self.label.clear();
