@@ -168,7 +168,7 @@ dnsdist\t''
 doh\t''
 apache:\t''
 nginx:\t''"
-complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s r -l rules -d 'Apply this rule file first: its [[exclude]] lines are not counted, its field actions change what is counted' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s r -l rules -d 'Apply this rule file\'s [[exclude]] blocks: the lines they leave out of the log are not counted. Its field actions shape the published log, not the statistics, which count the fields as the server wrote them (labels are scrubbed of addresses all the same)' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l bucket -d 'Time-series bucket' -r -f -a "day\t'One bucket per day (`2026-11-01`)'
 hour\t'One bucket per hour (`2026-11-01T13`)'"
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l tz -d 'Offset from UTC (+01:00, -05:00) of the bucket boundaries and of times the logs write without a zone (BIND, syslog, dnsmasq); default UTC. Times with a zone are read as written' -r

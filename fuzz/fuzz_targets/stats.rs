@@ -30,7 +30,7 @@ fuzz_target!(|data: &[u8]| {
         for line in data.split(|&b| b == b'\n') {
             f.clear();
             if fmt.parse(line, &mut f).is_ok() {
-                c.line(line, &f, line, &f);
+                c.line(line, &f);
             }
         }
     }

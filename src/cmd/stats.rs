@@ -21,7 +21,7 @@ use crate::exit::Exit;
 use crate::format::{Fields, Format, FormatChoice};
 use crate::input::{self, Chunker, PieceKind, Source};
 use crate::output::write_text;
-use crate::pipeline::{Counts, Engine, WorkerCtx};
+use crate::pipeline::Engine;
 use crate::rules::OnUnparsed;
 use crate::rules::{RulePlan, RuleSet};
 use crate::stats::file::write_state;
@@ -76,10 +76,8 @@ impl Options {
 struct Worker {
     /// Empty lines counted.
     empty: u64,
+    /// The fields of the line being counted.
     of: Fields,
-    sf: Fields,
-    out: Vec<u8>,
-    ctx: WorkerCtx,
 }
 
 /// `stats --help`: what the command does.
@@ -110,8 +108,9 @@ pub struct Args {
     /// Log format (as for anonymize; see `logscrub formats`).
     #[arg(short, long, default_value = "auto", value_name = "FORMAT", value_parser = crate::cmd::FormatNames, hide_possible_values = true)]
     pub format: String,
-    /// Apply this rule file first: its [[exclude]] lines are not counted, its field actions
-    /// change what is counted.
+    /// Apply this rule file's [[exclude]] blocks: the lines they leave out of the log are not
+    /// counted. Its field actions shape the published log, not the statistics, which count
+    /// the fields as the server wrote them (labels are scrubbed of addresses all the same).
     #[arg(short, long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
     /// Time-series bucket.
@@ -395,26 +394,17 @@ fn count_line(
         return;
     }
     match engine {
-        None => {
-            let Worker { of, .. } = w;
-            c.line(body, of, body, of);
-        }
+        None => c.line(body, &w.of),
+        // The rule file decides which lines are left out; what is counted is what the server
+        // wrote, whatever the rules do to the published log (issue 18): a rule that reduces the
+        // user agent for the output must not empty the browser panel.
         Some(e) => {
-            w.out.clear();
-            let mut counts = Counts::default();
-            let _ = e.line(body, false, &mut w.out, &mut counts, &mut w.ctx);
-            if counts.excluded > 0 || counts.dropped > 0 {
+            if e.excludes(body, &mut w.of) {
                 c.state.lines += 1;
-                c.state.excluded += counts.excluded + counts.dropped;
+                c.state.excluded += 1;
                 return;
             }
-            w.sf.clear();
-            if format.parse(&w.out, &mut w.sf).is_err() {
-                // The rules left a line the format no longer reads: count it, show nothing.
-                w.sf.clear();
-            }
-            let Worker { of, sf, out, .. } = w;
-            c.line(body, of, out, sf);
+            c.line(body, &w.of);
         }
     }
 }

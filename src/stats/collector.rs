@@ -204,13 +204,12 @@ impl Collector {
         self.last_time.1
     }
 
-    /// Counts one line. `orig` and `of` are the line as read and its fields (client and time
-    /// come from there); `shown` and `sf` the line whose labels are counted (the same line, or
-    /// the line as the rule file rewrote it).
-    pub fn line(&mut self, orig: &[u8], of: &Fields, shown: &[u8], sf: &Fields) {
+    /// Counts one line, as the server wrote it, with its fields.
+    pub fn line(&mut self, line: &[u8], f: &Fields) {
+        let (shown, sf) = (line, f);
         self.state.lines += 1;
-        let time = self.time(of.get(Std::Time).map(|(a, b)| &orig[a..b]));
-        let client = of.get(Std::Client).map(|(a, b)| &orig[a..b]);
+        let time = self.time(f.get(Std::Time).map(|(a, b)| &line[a..b]));
+        let client = f.get(Std::Client).map(|(a, b)| &line[a..b]);
         let client = client.filter(|c| !c.is_empty() && *c != b"-");
         if sf.has(Std::Message) {
             // The server's own message: counted apart, in no series and no panel.

@@ -10,8 +10,9 @@
 //! - every label taken from a line goes through the address finder first (`Collector::label`,
 //!   truncating to the configured prefixes), so a path like `/lookup/192.0.2.7` or a referrer
 //!   `http://[2001:db8::1]/` is counted scrubbed;
-//! - with a rule file, labels come from the line *as the rules rewrote it* (dropped fields are
-//!   gone, excluded lines are not counted).
+//! - with a rule file, its `[[exclude]]` lines are not counted; its field actions, which shape
+//!   the published *log*, do not change what is counted: statistics see the fields as the server
+//!   wrote them (a user agent reduced or dropped in the log still gives its browser family).
 //!
 //! Merging ([`State::merge`]) adds counts and unions sketches: associative and commutative, so
 //! days merge into months and servers into fleets, and a file's halves merge into the file.

@@ -1141,3 +1141,59 @@ fn children_of_a_folded_parent_do_not_give_its_other_away() {
         "other {rest}, orphans {orphans}"
     );
 }
+
+/// Statistics count what the server wrote, whatever a rule file does to the published log
+/// (issue 18): with every shipped rule set, each panel counts at most what it counts without
+/// rules (only `[[exclude]]` leaves lines out), every line is read or excluded, and the browser
+/// panel of a log whose rule set reduces or drops the user agent still names browser families.
+#[test]
+fn every_shipped_rule_set_leaves_the_counted_fields_as_written() {
+    let d = tempfile::tempdir().unwrap();
+    let key = d.path().join("key");
+    fs::copy(fixture("stats/test.key"), &key).unwrap();
+    let mut perms = fs::metadata(&key).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o600);
+    fs::set_permissions(&key, perms).unwrap();
+    let state = |log: &str, rules: Option<&str>| -> Value {
+        let mut c = logscrub();
+        c.args(["stats", "-q", "--key-file"]).arg(&key);
+        if let Some(r) = rules {
+            c.args(["--rules", r]);
+        }
+        let o = c.arg(fixture(log)).output().unwrap();
+        assert!(
+            o.status.success(),
+            "{log} {rules:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        serde_json::from_slice(&o.stdout).unwrap()
+    };
+    for (set, log) in [
+        ("builtin:minimal-web", "web/combined.log"),
+        ("builtin:publish-web", "web/combined.log"),
+        ("builtin:doh-frontend", "web/doh-frontend.log"),
+        ("builtin:dns-resolver", "dns/bind.log"),
+        ("builtin:dns-publish", "dns/unbound.log"),
+    ] {
+        let plain = state(log, None);
+        let ruled = state(log, Some(set));
+        assert_eq!(plain["lines"], ruled["lines"], "{set}");
+        for name in ruled["panels"].as_object().unwrap().keys() {
+            let without = panel(&plain, name);
+            for (label, n) in panel(&ruled, name) {
+                assert!(
+                    without.get(&label).is_some_and(|&m| n <= m),
+                    "{set} on {log}: {name} {label} {n} counted with the rules, {:?} without",
+                    without.get(&label)
+                );
+            }
+        }
+        if log == "web/combined.log" {
+            let browsers = panel(&ruled, "browser");
+            assert!(
+                browsers.keys().any(|b| b != "Other" && b != "Other bot"),
+                "{set}: {browsers:?}"
+            );
+        }
+    }
+}
