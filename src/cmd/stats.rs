@@ -236,7 +236,15 @@ impl Args {
 
 /// `logscrub stats`: counts, then writes the state or the report.
 pub fn run(a: Args, ctx: &mut Ctx) -> anyhow::Result<Exit> {
+    let ephemeral = a.key_file.is_none() && a.report.is_none() && !a.quiet;
     let o = a.into_options()?;
+    if ephemeral {
+        // A state is made to be merged; one under a key of its own merges with nothing.
+        let _ = writeln!(
+            ctx.err,
+            "logscrub: no --key-file: unique counts use a key for this run only, so this state merges with no other (make a key with `logscrub keygen`)"
+        );
+    }
     stats(&o, ctx.err)?;
     Ok(Exit::Ok)
 }

@@ -1197,3 +1197,21 @@ fn every_shipped_rule_set_leaves_the_counted_fields_as_written() {
         }
     }
 }
+
+/// A state made without --key-file says that it merges with nothing (issue 18).
+#[test]
+fn an_ephemeral_key_is_said() {
+    let line = "192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"-\"\n";
+    logscrub()
+        .args(["stats", "-"])
+        .write_stdin(line)
+        .assert()
+        .success()
+        .stderr(contains("merges with no other"));
+    logscrub()
+        .args(["stats", "-q", "-"])
+        .write_stdin(line)
+        .assert()
+        .success()
+        .stderr("");
+}
