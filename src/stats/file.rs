@@ -14,11 +14,26 @@ pub fn write_state(path: Option<&Path>, s: &State) -> anyhow::Result<()> {
     crate::output::write_text(path, &text)
 }
 
-/// Reads a state file.
+/// The nightly job's statistics file (`STATE-DIR/stats/NAME.json`): a state and the content
+/// hashes of the files counted into it, written together.
+#[derive(serde::Deserialize)]
+struct Nightly {
+    state: State,
+    #[allow(dead_code)]
+    counted: serde::de::IgnoredAny,
+}
+
+/// Reads a state file: one `stats` or `merge` wrote, or the nightly job's (whose state is read,
+/// so its statistics can be merged and rendered again).
 pub fn read_state(path: &Path) -> anyhow::Result<State> {
     let text = crate::input::read_text(path, crate::input::STATE_MAX)
         .with_context(|| format!("cannot read {}", path.display()))?;
-    let mut s: State = serde_json::from_str(&text).with_context(|| {
+    let parsed = serde_json::from_str::<State>(&text).or_else(|e| {
+        serde_json::from_str::<Nightly>(&text)
+            .map(|n| n.state)
+            .map_err(|_| e)
+    });
+    let mut s: State = parsed.with_context(|| {
         format!(
             "{}: not a logscrub statistics state (or a damaged one)",
             path.display()

@@ -744,6 +744,25 @@ fn statistics_count_each_file_exactly_once_even_when_killed() {
             .unwrap()
             .contains("<svg")
     );
+    // The nightly statistics render and merge again (issue 18: `report` refused the file).
+    let again = logscrub()
+        .args(["report", "--to", "json", "--min-count", "2"])
+        .arg(&stats)
+        .output()
+        .unwrap();
+    assert!(
+        again.status.success(),
+        "{}",
+        String::from_utf8_lossy(&again.stderr)
+    );
+    let again: Value = serde_json::from_slice(&again.stdout).unwrap();
+    assert_eq!(again["lines"], lines_per_file * 4);
+    logscrub()
+        .arg("merge")
+        .arg(&stats)
+        .arg(&stats)
+        .assert()
+        .success();
     for trial in 0..trials {
         fresh();
         let _ = fs::remove_dir_all(s.state());
