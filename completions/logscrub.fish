@@ -184,13 +184,13 @@ html\t'One self-contained HTML page (inline SVG charts, no external requests)'"
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l min-count -d 'With --report: counts below this are withheld' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l top -d 'With --report: rows per panel' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l dp-epsilon -d 'With --report: differential-privacy noise, ε per published number (see report)' -r
-complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s o -l output -d 'Write the state (or report) here, atomically; stdout when absent' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s o -l output -d 'Write the state (or report) here, atomically; stdout when absent or `-`. A state is one line of JSON, so states can be piped into `logscrub merge -`' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l threads -d 'Worker threads (default: one per CPU)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s q -l quiet -d 'No summary on stderr'
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s v -l verbose -d 'Say which format was chosen for each input'
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s V -l version -d 'Print version'
-complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s o -l output -d 'Write the merged state here (atomically); stdout when absent' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s o -l output -d 'Write the merged state here (atomically); stdout when absent or `-`' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s h -l help -d 'Print help'
 complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l to -l report -d 'The report\'s format (`--report` as in `logscrub stats`)' -r -f -a "json\t'JSON, for machines'
@@ -200,7 +200,7 @@ html\t'One self-contained HTML page (inline SVG charts, no external requests)'"
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l min-count -d 'Counts below this are withheld: small labels fold into "other", small cells show "< K"' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l top -d 'Rows per panel' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l dp-epsilon -d 'Add differential-privacy noise: ε per published number for one log line (event level; smaller is more private and noisier; e.g. 1). See STATISTICS in logscrub(1)' -r
-complete -c logscrub -n "__fish_logscrub_using_subcommand report" -s o -l output -d 'Write the report here, atomically; stdout when absent' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand report" -s o -l output -d 'Write the report here, atomically; stdout when absent or `-`' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand init" -s o -l output -d 'Write the policy here (created with mode 0644; an existing file is kept unless --force); stdout when absent' -r -F

@@ -289,9 +289,9 @@ pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
     })
 }
 
-/// Writes text atomically to a file, or to stdout.
+/// Writes text atomically to a file, or to stdout (no path, or `-`).
 pub fn write_text(path: Option<&Path>, text: &str) -> anyhow::Result<()> {
-    match path {
+    match path.filter(|p| p.as_os_str() != "-") {
         Some(p) => crate::output::write_atomic(p, |w| w.write_all(text.as_bytes())),
         None => {
             let mut out = anyhow::Context::context(stdout_file(), "cannot open standard output")?;

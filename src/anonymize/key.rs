@@ -1,7 +1,7 @@
 //! Keys for the keyed schemes: reading key files safely, generating fresh keys.
 //!
 //! A key file holds the key in hexadecimal on one line (surrounding white space ignored), so keys
-//! made by other tools can be reused. A key file that group or others can read is refused: a key
+//! made by other tools can be reused. A key file that group or others can read or write is refused: a key
 //! that leaks turns pseudonyms back into a dictionary attack on the address space.
 
 use std::fmt;
@@ -30,7 +30,7 @@ pub enum KeyError {
         source: std::io::Error,
     },
     #[error(
-        "key file {path} is readable by group or others (mode {mode:04o}); run `chmod 600 {path}`"
+        "key file {path} is readable or writable by group or others (mode {mode:04o}); run `chmod 600 {path}`"
     )]
     Permissions { path: PathBuf, mode: u32 },
     #[error("key file {path}: expected {expected} bytes as {} hex digits on one line, found {found}", expected * 2)]
@@ -103,7 +103,9 @@ impl Key {
         };
         let meta = fs::metadata(path).map_err(read_err)?;
         let mode = meta.permissions().mode() & 0o7777;
-        if mode & 0o077 != 0 {
+        // Read or write by group or others gives the key away or lets it be replaced; their
+        // execute bit alone gives nothing (Spark's `addFile` delivers files as 0711, issue 21).
+        if mode & 0o066 != 0 {
             return Err(KeyError::Permissions {
                 path: path.to_owned(),
                 mode,

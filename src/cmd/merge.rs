@@ -11,15 +11,17 @@ use crate::stats::file::{merge_files, write_state};
 pub const EXAMPLES: &str = "\
 Examples:
   logscrub merge day-*.json -o month.json
-  logscrub merge ns1.json ns2.json -o fleet.json";
+  logscrub merge ns1.json ns2.json -o fleet.json
+  cat part-*.json | logscrub merge - -o -";
 
 /// `logscrub merge` flags.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// State files made by `logscrub stats`.
+    /// State files made by `logscrub stats`; `-` reads states from standard input, one per line
+    /// (a state is one line of JSON).
     #[arg(value_name = "STATE", required = true)]
     pub states: Vec<PathBuf>,
-    /// Write the merged state here (atomically); stdout when absent.
+    /// Write the merged state here (atomically); stdout when absent or `-`.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }

@@ -21,7 +21,7 @@ Examples:
 /// `logscrub report` flags.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// State files (merged before rendering).
+    /// State files (merged before rendering); `-` reads states from standard input, one per line.
     #[arg(value_name = "STATE", required = true)]
     pub states: Vec<PathBuf>,
     /// The report's format (`--report` as in `logscrub stats`).
@@ -37,7 +37,7 @@ pub struct Args {
     /// smaller is more private and noisier; e.g. 1). See STATISTICS in logscrub(1).
     #[arg(long, value_name = "E", value_parser = parse_epsilon)]
     pub dp_epsilon: Option<f64>,
-    /// Write the report here, atomically; stdout when absent.
+    /// Write the report here, atomically; stdout when absent or `-`.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
 }

@@ -151,7 +151,8 @@ pub struct Args {
     /// With --report: differential-privacy noise, ε per published number (see report).
     #[arg(long, value_name = "E", requires = "report", value_parser = parse_epsilon)]
     pub dp_epsilon: Option<f64>,
-    /// Write the state (or report) here, atomically; stdout when absent.
+    /// Write the state (or report) here, atomically; stdout when absent or `-`. A state is one
+    /// line of JSON, so states can be piped into `logscrub merge -`.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// No summary on stderr.

@@ -28,8 +28,35 @@ struct Nightly {
 pub fn read_state(path: &Path) -> anyhow::Result<State> {
     let text = crate::input::read_text(path, crate::input::STATE_MAX)
         .with_context(|| format!("cannot read {}", path.display()))?;
-    let parsed = serde_json::from_str::<State>(&text).or_else(|e| {
-        serde_json::from_str::<Nightly>(&text)
+    parse_state(&text, path)
+}
+
+/// The states `path` names: a state file, or `-`, standard input holding one or more states, one
+/// per line (a state is one line of JSON, as `stats` and `merge` write it), so that states flow
+/// through pipes (`… | logscrub merge - -o -`, a Hadoop-streaming reducer).
+pub fn read_states(path: &Path) -> anyhow::Result<Vec<State>> {
+    if path.as_os_str() != "-" {
+        return Ok(vec![read_state(path)?]);
+    }
+    let stdin = Path::new("/dev/stdin");
+    let text = crate::input::read_text(stdin, crate::input::STATE_MAX)
+        .context("cannot read states from standard input")?;
+    let states: Vec<State> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .map(|(n, l)| parse_state(l, Path::new(&format!("<stdin>:{}", n + 1))))
+        .collect::<anyhow::Result<_>>()?;
+    if states.is_empty() {
+        bail!("standard input holds no state");
+    }
+    Ok(states)
+}
+
+/// One state's text, from `path` (for messages).
+fn parse_state(text: &str, path: &Path) -> anyhow::Result<State> {
+    let parsed = serde_json::from_str::<State>(text).or_else(|e| {
+        serde_json::from_str::<Nightly>(text)
             .map(|n| n.state)
             .map_err(|_| e)
     });
@@ -53,16 +80,20 @@ pub fn read_state(path: &Path) -> anyhow::Result<State> {
     Ok(s)
 }
 
-/// Reads and merges states (in order; merging is commutative anyway).
+/// Reads and merges states (in order; merging is commutative anyway); `-` is standard input.
 pub fn merge_files(paths: &[PathBuf]) -> anyhow::Result<State> {
-    let mut it = paths.iter();
-    let first = it.next().context("no state given")?;
-    let mut s = read_state(first)?;
-    for p in it {
-        let o = read_state(p)?;
-        s.merge(&o)
-            .with_context(|| format!("cannot merge {} into {}", p.display(), first.display()))?;
+    let mut total: Option<State> = None;
+    for p in paths {
+        for o in read_states(p)? {
+            match &mut total {
+                None => total = Some(o),
+                Some(s) => s
+                    .merge(&o)
+                    .with_context(|| format!("cannot merge {}", p.display()))?,
+            }
+        }
     }
+    let mut s = total.context("no state given")?;
     s.finish();
     Ok(s)
 }

@@ -351,7 +351,7 @@ fn hash_mode_key_handling() {
         .write_stdin(line)
         .assert()
         .code(1)
-        .stderr(contains("readable by group or others"));
+        .stderr(contains("readable or writable by group or others"));
     logscrub()
         .args(["anonymize", "-m", "hash"])
         .write_stdin(line)

@@ -183,7 +183,7 @@ fn key_errors_are_clear() {
         .write_stdin("")
         .assert()
         .code(1)
-        .stderr(contains("readable by group or others"));
+        .stderr(contains("readable or writable by group or others"));
     logscrub()
         .args(["anonymize", "-m", "ipcrypt-pfx"])
         .write_stdin("")
@@ -288,5 +288,32 @@ proptest! {
         prop_assert_eq!(common_prefix(pa, pb), 96 + (a ^ b).leading_zeros().min(32));
         // An IPv4 address and its ::ffff: form encrypt identically.
         prop_assert_eq!(enc(Ipv4Addr::from(a).into()), enc(Ipv4Addr::from(a).to_ipv6_mapped().into()));
+    }
+}
+
+/// A key file with only execute bits for group and others (how Spark's `addFile` delivers files,
+/// mode 0711) is taken: those bits give nothing away; 0640 and 0602 are refused (issue 21).
+#[test]
+fn execute_bits_alone_do_not_refuse_a_key() {
+    let d = tempfile::tempdir().unwrap();
+    let key = d.path().join("key");
+    logscrub()
+        .args(["keygen", "-o"])
+        .arg(&key)
+        .assert()
+        .success();
+    for (mode, ok) in [(0o711, true), (0o700, true), (0o640, false), (0o602, false)] {
+        fs::set_permissions(&key, fs::Permissions::from_mode(mode)).unwrap();
+        let a = logscrub()
+            .args(["anonymize", "-q", "--mode", "hash", "--key-file"])
+            .arg(&key)
+            .arg("-")
+            .write_stdin("192.0.2.1\n")
+            .assert();
+        if ok {
+            a.success();
+        } else {
+            a.code(1).stderr(contains("chmod 600"));
+        }
     }
 }

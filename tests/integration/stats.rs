@@ -1215,3 +1215,46 @@ fn an_ephemeral_key_is_said() {
         .success()
         .stderr("");
 }
+
+/// States flow through pipes (issue 21): `stats … -o -` writes one line, `merge -` reads several
+/// from standard input, `report -` renders them; the sum equals merging the files.
+#[test]
+fn states_through_pipes() {
+    let d = Dir::new();
+    let web = fixture("web/combined.log");
+    let a = d.stats(&[&web], &[], "a.json");
+    let one_line = fs::read_to_string(d.p("a.json")).unwrap();
+    assert_eq!(one_line.matches('\n').count(), 1, "a state is one line");
+    let piped = format!("{one_line}{one_line}");
+    let o = logscrub()
+        .args(["merge", "-", "-o", "-"])
+        .write_stdin(piped.clone())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let merged: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(merged["lines"], a["lines"].as_u64().unwrap() * 2);
+    let files = logscrub()
+        .args(["merge"])
+        .arg(d.p("a.json"))
+        .arg(d.p("a.json"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        serde_json::from_slice::<Value>(&files.stdout).unwrap(),
+        merged,
+        "merging through a pipe equals merging the files"
+    );
+    logscrub()
+        .args(["report", "--to", "md", "-"])
+        .write_stdin(piped)
+        .assert()
+        .success()
+        .stdout(contains("Log statistics"));
+    logscrub()
+        .args(["merge", "-"])
+        .write_stdin("")
+        .assert()
+        .code(1)
+        .stderr(contains("no state"));
+}
