@@ -247,7 +247,7 @@ can encrypt chosen addresses. Reversible with the key.",
 
 const KEYS: &str = "Key files hold the key in hexadecimal on one line (white space around it is ignored), so keys made by \
 other tools can be used; logscrub keygen --scheme S -o FILE writes one of the right size with mode 0600. A key \
-file that group or others can read is refused, and so is an implausible key: one whose bytes are all the \
+file that group or others can read or write is refused (their execute bits alone are harmless: Spark delivers files as 0711), and so is an implausible key: one whose bytes are all the \
 same (0000...), a key file larger than 4 KiB, and for ipcipher a passphrase that is empty, shorter than 12 \
 characters, not one line of text, or hex digits of another length than a key (a mistyped key must not \
 silently become a passphrase); --passphrase-env is held to the same rules. Keys of reversible schemes are escrow: whoever holds the key \
