@@ -195,3 +195,17 @@ fn response_codes_are_rfc_mnemonics_whatever_the_server_wrote() {
         }
     }
 }
+
+/// dnsmasq blocks a name with `address=/blocked.example/0.0.0.0`: that answer counts as blocked
+/// (the capture asks for blocked.example once per dnsmasq configuration).
+#[test]
+fn dnsmasq_address_blocking_counts_as_blocked() {
+    for file in ["dnsmasq.log", "dnsmasq-extra.log"] {
+        let s = state(file);
+        let blocked: Vec<(String, u64)> = counts(&s, "blocked");
+        assert!(
+            blocked.contains(&("blocked".to_string(), 1)),
+            "{file}: {blocked:?}"
+        );
+    }
+}

@@ -148,6 +148,11 @@ fn query_or_answer(s: &[u8], mut c: Cur, f: &mut Fields) -> Result<(), Col> {
     .any(|w| memchr::memmem::find(event, w).is_some())
     {
         f.std(Std::Blocked, ev.0, ev.1);
+    } else if known.is_some() && matches!(text, b"0.0.0.0" | b"::") {
+        // `address=/example.com/0.0.0.0`, dnsmasq's way of blocking a name: the answer says it.
+        // (After a known event only: a rule that rewrote the event leaves a line this does not
+        // mark again, so applying rules twice equals applying them once.)
+        f.std(Std::Blocked, answer.0, answer.1);
     }
     f.std(Std::Qname, name.0, name.1);
     // Its response code in its own words; an answer with data (an address, a name, `<CNAME>`)
