@@ -1,11 +1,17 @@
-//! The JSON-lines scanner on arbitrary bytes: no panic, and the client span is in bounds.
+//! The line scanners that are no templates, on arbitrary bytes: JSON lines (every recorded field)
+//! and Squid's native format. No panic, every span in bounds.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use logscrub::format::json;
+use logscrub::format::{Fields, json, squid};
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(Some((s, e))) = json::parse_client(data) {
-        assert!(s <= e && e <= data.len());
+    let mut f = Fields::default();
+    if json::parse(data, &mut f).is_ok() {
+        assert!(f.iter().all(|(_, a, b)| a <= b && b <= data.len()));
+    }
+    let mut f = Fields::default();
+    if squid::parse(data, &mut f).is_ok() {
+        assert!(f.iter().all(|(_, a, b)| a <= b && b <= data.len()));
     }
 });

@@ -15,6 +15,7 @@
 pub mod dns;
 pub mod fields;
 pub mod json;
+pub mod squid;
 pub mod template;
 
 pub use fields::{Fields, Name, Std};
@@ -57,6 +58,8 @@ pub enum Format {
     Json,
     /// A DNS server's query log.
     Dns(dns::Server),
+    /// Squid's native access.log.
+    Squid,
     /// A format string (`common`, `combined`, `vhost_combined`, `apache:...`, `nginx:...`).
     Template {
         /// The name shown to the user.
@@ -114,7 +117,7 @@ pub enum FormatChoice {
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     #[error(
-        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh (see `logscrub formats`)"
+        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh (see `logscrub formats`)"
     )]
     Unknown(String),
     #[error("in `{spec}`: {source}")]
@@ -144,6 +147,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         r#"{"ts":1791640536.1,"request":{"remote_ip":"192.0.2.17","method":"GET","uri":"/"},"status":200}"#,
     ),
     (
+        "squid",
+        "1791640536.123    177 192.0.2.17 TCP_MISS/200 1527 GET http://www.example.com/index.html - HIER_DIRECT/198.51.100.10 text/html",
+    ),
+    (
         "raw",
         "anything at all: 192.0.2.17 and [2001:db8::17]:443 are scrubbed wherever they are",
     ),
@@ -168,6 +175,7 @@ impl Format {
             "auto" => Ok(FormatChoice::Auto),
             "raw" => Ok(FormatChoice::Fixed(Format::Raw)),
             "json" => Ok(FormatChoice::Fixed(Format::Json)),
+            "squid" => Ok(FormatChoice::Fixed(Format::Squid)),
             "common" => tpl("common", Template::apache(template::COMMON)),
             "combined" => tpl(
                 "combined",
@@ -206,6 +214,7 @@ impl Format {
         match self {
             Format::Raw => Ok(()),
             Format::Json => json::parse(line, fields),
+            Format::Squid => squid::parse(line, fields),
             Format::Dns(server) => server.parse(line, fields),
             Format::Template { template, .. } => template.parse(line, fields),
         }
@@ -300,6 +309,7 @@ impl fmt::Display for Format {
         match self {
             Format::Raw => f.write_str("raw"),
             Format::Json => f.write_str("json"),
+            Format::Squid => f.write_str("squid"),
             Format::Dns(s) => f.write_str(s.name()),
             Format::Template { name, .. } => f.write_str(name),
         }

@@ -55,6 +55,7 @@ fn known_formats_are_detected_and_fully_parsed() {
         ("web/common.log", "common"),
         ("web/vhost_combined.log", "vhost_combined"),
         ("web/caddy.json", "json"),
+        ("web/squid.log", "squid"),
     ] {
         logscrub()
             .args(["anonymize", "-v", "--strict"])
