@@ -1,8 +1,9 @@
-//! The line scanners that are no templates, on arbitrary bytes: JSON lines (every recorded field)
-//! and Squid's native format. No panic, every span in bounds.
+//! The line scanners that are no templates, on arbitrary bytes: JSON lines (every recorded field),
+//! Squid's native format, and Amazon's ELB, ALB and S3 logs. No panic, every span in bounds.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
+use logscrub::format::aws::Aws;
 use logscrub::format::{Fields, json, squid};
 
 fuzz_target!(|data: &[u8]| {
@@ -13,5 +14,11 @@ fuzz_target!(|data: &[u8]| {
     let mut f = Fields::default();
     if squid::parse(data, &mut f).is_ok() {
         assert!(f.iter().all(|(_, a, b)| a <= b && b <= data.len()));
+    }
+    for aws in [Aws::Elb, Aws::Alb, Aws::S3] {
+        let mut f = Fields::default();
+        if aws.parse(data, &mut f).is_ok() {
+            assert!(f.iter().all(|(_, a, b)| a <= b && b <= data.len()));
+        }
     }
 });

@@ -12,6 +12,7 @@
 //! of them (ties go to the more specific format); when none matches, it picks `raw`, which
 //! assumes no structure and scrubs every address wherever it is.
 
+pub mod aws;
 pub mod dns;
 pub mod fields;
 pub mod json;
@@ -60,6 +61,8 @@ pub enum Format {
     Dns(dns::Server),
     /// Squid's native access.log.
     Squid,
+    /// Amazon's load-balancer and S3 access logs.
+    Aws(aws::Aws),
     /// A format string (`common`, `combined`, `vhost_combined`, `apache:...`, `nginx:...`).
     Template {
         /// The name shown to the user.
@@ -117,7 +120,7 @@ pub enum FormatChoice {
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     #[error(
-        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh (see `logscrub formats`)"
+        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh (see `logscrub formats`)"
     )]
     Unknown(String),
     #[error("in `{spec}`: {source}")]
@@ -151,6 +154,18 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "1791640536.123    177 192.0.2.17 TCP_MISS/200 1527 GET http://www.example.com/index.html - HIER_DIRECT/198.51.100.10 text/html",
     ),
     (
+        "elb",
+        r#"2026-10-10T13:55:36.945958Z my-loadbalancer 192.0.2.17:2817 198.51.100.10:80 0.000073 0.001048 0.000057 200 200 0 29 "GET http://www.example.com:80/ HTTP/1.1" "curl/7.38.0" - -"#,
+    ),
+    (
+        "alb",
+        r#"https 2026-10-10T13:55:36.186641Z app/my-lb/50dc6c495c0c9188 192.0.2.17:2817 198.51.100.10:80 0.086 0.048 0.037 200 200 0 57 "GET https://www.example.com:443/ HTTP/1.1" "curl/8.5.0" ECDHE-RSA-AES128-GCM-SHA256 TLSv1.2 arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/my-targets/73e2d6bc24d8a067 "Root=1-58337281-1d84f3d73c47ec4e58577259" "www.example.com" "-" 0 2026-10-10T13:55:36.100000Z "forward" "-" "-" "198.51.100.10:80" "200" "-" "-""#,
+    ),
+    (
+        "s3",
+        r#"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be example-bucket [10/Oct/2026:13:55:36 +0000] 192.0.2.17 - 3E57427F3EXAMPLE REST.GET.OBJECT photo.jpg "GET /example-bucket/photo.jpg HTTP/1.1" 200 - 2662992 3462992 70 10 "-" "curl/8.5.0" - AbCd= SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader example-bucket.s3.amazonaws.com TLSv1.2 - -"#,
+    ),
+    (
         "raw",
         "anything at all: 192.0.2.17 and [2001:db8::17]:443 are scrubbed wherever they are",
     ),
@@ -176,6 +191,9 @@ impl Format {
             "raw" => Ok(FormatChoice::Fixed(Format::Raw)),
             "json" => Ok(FormatChoice::Fixed(Format::Json)),
             "squid" => Ok(FormatChoice::Fixed(Format::Squid)),
+            "elb" => Ok(FormatChoice::Fixed(Format::Aws(aws::Aws::Elb))),
+            "alb" => Ok(FormatChoice::Fixed(Format::Aws(aws::Aws::Alb))),
+            "s3" => Ok(FormatChoice::Fixed(Format::Aws(aws::Aws::S3))),
             "common" => tpl("common", Template::apache(template::COMMON)),
             "combined" => tpl(
                 "combined",
@@ -215,6 +233,7 @@ impl Format {
             Format::Raw => Ok(()),
             Format::Json => json::parse(line, fields),
             Format::Squid => squid::parse(line, fields),
+            Format::Aws(a) => a.parse(line, fields),
             Format::Dns(server) => server.parse(line, fields),
             Format::Template { template, .. } => template.parse(line, fields),
         }
@@ -310,6 +329,7 @@ impl fmt::Display for Format {
             Format::Raw => f.write_str("raw"),
             Format::Json => f.write_str("json"),
             Format::Squid => f.write_str("squid"),
+            Format::Aws(a) => f.write_str(a.name()),
             Format::Dns(s) => f.write_str(s.name()),
             Format::Template { name, .. } => f.write_str(name),
         }

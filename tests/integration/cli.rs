@@ -56,6 +56,9 @@ fn known_formats_are_detected_and_fully_parsed() {
         ("web/vhost_combined.log", "vhost_combined"),
         ("web/caddy.json", "json"),
         ("web/squid.log", "squid"),
+        ("web/elb.log", "elb"),
+        ("web/alb.log", "alb"),
+        ("web/s3.log", "s3"),
     ] {
         logscrub()
             .args(["anonymize", "-v", "--strict"])

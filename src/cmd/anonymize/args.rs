@@ -40,7 +40,8 @@ pub struct Args {
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 
-    /// Log format: auto, raw, common, combined, vhost_combined, json, squid, apache:FORMAT,
+    /// Log format: auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3,
+    /// apache:FORMAT,
     /// nginx:FORMAT;
     /// DNS servers: bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh.
     ///
