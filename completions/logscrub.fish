@@ -26,7 +26,7 @@ end
 
 complete -c logscrub -n "__fish_logscrub_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logscrub -n "__fish_logscrub_needs_command" -s V -l version -d 'Print version'
-complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "anonymize" -d 'Rewrite client addresses in logs (stdin, files, gzip) to truncated or keyed-hash forms'
+complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "anonymize" -d 'Rewrite client addresses in logs (stdin, files, compressed or not) to truncated or pseudonymized forms'
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "keygen" -d 'Write a new random key for --mode hash (mode 0600)'
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "formats" -d 'List the log formats logscrub reads, with an example line of each'
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "rules" -d 'Work with rule files (see logscrub-rules(5))'
@@ -238,7 +238,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -l key-file -
 complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -l passphrase-env -d 'For ipcipher: the environment variable holding the passphrase' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logscrub -n "__fish_logscrub_using_subcommand decrypt" -s V -l version -d 'Print version'
-complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report init run decrypt help" -f -a "anonymize" -d 'Rewrite client addresses in logs (stdin, files, gzip) to truncated or keyed-hash forms'
+complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report init run decrypt help" -f -a "anonymize" -d 'Rewrite client addresses in logs (stdin, files, compressed or not) to truncated or pseudonymized forms'
 complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report init run decrypt help" -f -a "keygen" -d 'Write a new random key for --mode hash (mode 0600)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report init run decrypt help" -f -a "formats" -d 'List the log formats logscrub reads, with an example line of each'
 complete -c logscrub -n "__fish_logscrub_using_subcommand help; and not __fish_seen_subcommand_from anonymize keygen formats rules prune audit detect completions stats merge report init run decrypt help" -f -a "rules" -d 'Work with rule files (see logscrub-rules(5))'

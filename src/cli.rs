@@ -17,7 +17,7 @@ const ABOUT: &str = "Anonymize client addresses in web and DNS server logs, fail
 const LONG_ABOUT: &str = "\
 logscrub rewrites every client address in web and DNS server logs so that a privacy policy such \
 as \"we keep /24 of your IPv4 address and /48 of your IPv6 address\" is true of every log line, \
-every night. It streams (stdin, files, gzip), keeps every line and every byte it does not need \
+every night. It streams (stdin, files; gzip, zstd, xz, bzip2), keeps every line and every byte it does not need \
 to change, and never lets an address through raw: lines it cannot parse are scrubbed too.";
 
 /// Top-level command line.
@@ -32,7 +32,8 @@ pub struct Cli {
 /// Subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Rewrite client addresses in logs (stdin, files, gzip) to truncated or keyed-hash forms.
+    /// Rewrite client addresses in logs (stdin, files, compressed or not) to truncated or
+    /// pseudonymized forms.
     #[command(after_help = anonymize::EXAMPLES, long_about = anonymize::LONG)]
     Anonymize(anonymize::Args),
     /// Write a new random key for --mode hash (mode 0600).
