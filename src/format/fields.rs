@@ -287,7 +287,23 @@ pub fn split_request(line: &[u8], f: &mut Fields) {
         return;
     };
     f.std(Std::Method, a, a + s1);
-    let (ts, te) = (a + s1 + 1, a + s2);
+    let (mut ts, te) = (a + s1 + 1, a + s2);
+    // An absolute-form target (`GET http://www.example.com/a HTTP/1.1`, as proxies and load
+    // balancers log it): its path is what follows the authority.
+    let target = &line[ts..te];
+    if let Some(k) = memchr::memmem::find(target, b"://").filter(|&k| {
+        target[..k]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || b"+-.".contains(c))
+    }) {
+        match memchr::memchr(b'/', &target[k + 3..]) {
+            Some(j) => ts += k + 3 + j,
+            None => {
+                f.std(Std::Protocol, te + 1, b);
+                return;
+            }
+        }
+    }
     match memchr::memchr(b'?', &line[ts..te]) {
         Some(q) => {
             f.std(Std::Path, ts, ts + q);
@@ -301,6 +317,33 @@ pub fn split_request(line: &[u8], f: &mut Fields) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An absolute-form target's path is what follows its authority (ELB, ALB and proxies log
+    /// requests so): `/a`, not `http://www.example.com/a`.
+    #[test]
+    fn absolute_targets() {
+        for (req, path, query) in [
+            (
+                "GET http://www.example.com/a?b=1 HTTP/1.1",
+                Some("/a"),
+                Some("b=1"),
+            ),
+            ("GET https://www.example.com:443/ HTTP/2.0", Some("/"), None),
+            (
+                "CONNECT www.example.com:443 HTTP/1.1",
+                Some("www.example.com:443"),
+                None,
+            ),
+            ("GET https://www.example.com HTTP/1.1", None, None),
+        ] {
+            let mut f = Fields::default();
+            f.std(Std::Request, 0, req.len());
+            split_request(req.as_bytes(), &mut f);
+            let get = |s: Std| f.get(s).map(|(a, b)| &req[a..b]);
+            assert_eq!((get(Std::Path), get(Std::Query)), (path, query), "{req}");
+            assert_eq!(get(Std::Protocol), req.rsplit(' ').next(), "{req}");
+        }
+    }
 
     #[test]
     fn request_parts() {
