@@ -179,23 +179,9 @@ impl Engine {
         }
     }
 
-    /// Whether the rules leave this parsed line out (`[[exclude]]`), as [`Engine::line`] would.
-    /// `fields` are the line's (the request is split into its parts when the rules need them).
-    pub fn excludes(&self, body: &[u8], fields: &mut Fields) -> bool {
-        match &self.rules {
-            Some(rules) if !fields.is_empty() => {
-                if rules.split_request() {
-                    crate::format::fields::split_request(body, fields);
-                }
-                rules.excluded(body, fields)
-            }
-            _ => false,
-        }
-    }
-
     /// One line without its `\n`, appended to `out` as it comes out (nothing when the line is
     /// dropped or excluded: `counts` says which). Err(0-based column) stops the run
-    /// (`--on-unparsed fail`). `stats --rules` uses it to see lines as the rules leave them.
+    /// (`--on-unparsed fail`).
     pub fn line(
         &self,
         line: &[u8],
@@ -251,10 +237,7 @@ impl Engine {
         if let Some(rules) = &self.rules
             && !ctx.fields.is_empty()
         {
-            if rules.split_request() {
-                crate::format::fields::split_request(body, &mut ctx.fields);
-            }
-            if rules.excluded(body, &ctx.fields) {
+            if rules.split_and_excluded(body, &mut ctx.fields) {
                 counts.excluded += 1;
                 return Ok(());
             }

@@ -21,8 +21,6 @@ use crate::exit::Exit;
 use crate::format::{Fields, Format, FormatChoice};
 use crate::input::{self, Chunker, PieceKind, Source};
 use crate::output::write_text;
-use crate::pipeline::Engine;
-use crate::rules::OnUnparsed;
 use crate::rules::{RulePlan, RuleSet};
 use crate::stats::file::write_state;
 use crate::stats::report::{ReportFormat, ReportOptions, parse_epsilon, render};
@@ -36,8 +34,8 @@ pub struct Options {
     pub inputs: Vec<Source>,
     /// `--format`.
     pub format: FormatChoice,
-    /// `--rules`, compiled, and the key its `hash` action needs.
-    pub rules: Option<(RuleSet, Option<Key>)>,
+    /// `--rules`: its `[[exclude]]` blocks (`RuleSet::exclusions`).
+    pub rules: Option<RuleSet>,
     /// Bucket size.
     pub bucket: Granularity,
     /// `--tz` offset in seconds (buckets, and times written without a zone).
@@ -192,30 +190,12 @@ impl Args {
             Some(p) => Uniques::from_key(&Key::read_file(p, 32)?),
             None => Uniques::ephemeral()?,
         };
-        let uses_key = rules.as_ref().is_some_and(|r| {
-            r.actions
-                .iter()
-                .any(|(_, a)| matches!(a, crate::rules::Action::Hash))
-        });
-        let rules_key = if uses_key {
-            match (
-                &rules.as_ref().expect("checked").addresses.key_file,
-                &self.key_file,
-            ) {
-                (Some(p), _) | (None, Some(p)) => Some(Key::read_file(p, 32)?),
-                (None, None) => bail!(usage(
-                    "the rule file's `hash` action needs a key: key-file in [addresses] or --key-file"
-                )),
-            }
-        } else {
-            None
-        };
         let scrub = Anonymizer::new(SchemeKind::Truncate.build(None), v4, v6, Vec::new());
         let inputs = sources(self.files);
         Ok(Options {
             inputs,
             format,
-            rules: rules.map(|r| (r, rules_key)),
+            rules: rules.map(|r| r.exclusions()),
             bucket: self.bucket,
             tz_offset,
             year: self.year,
@@ -282,17 +262,8 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
             crate::defaults::MAX_LINE,
         );
         let format = super::choose_format(&mut chunker, &o.format, &name, o.quiet, o.verbose, log)?;
-        let engine = match &o.rules {
-            Some((r, key)) => Some(Engine {
-                rules: Some(std::sync::Arc::new(
-                    RulePlan::new(r, &format, key.as_ref()).map_err(|e| anyhow::anyhow!("{e}"))?,
-                )),
-                format: format.clone(),
-                anonymizer: o.scrub.clone(),
-                on_unparsed: r.on_unparsed.unwrap_or(OnUnparsed::Scrub),
-                compress: None,
-                keep_unparsed: false,
-            }),
+        let rules = match &o.rules {
+            Some(r) => Some(RulePlan::new(r, &format, None).map_err(|e| anyhow::anyhow!("{e}"))?),
             None => None,
         };
         // One collector per thread for the whole input, merged at its end: merging is exact, so
@@ -315,10 +286,10 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
                     let data = data.strip_suffix(b"\n").unwrap_or(data);
                     let mut start = 0;
                     for nl in memchr::memchr_iter(b'\n', data) {
-                        count_line(c, w, &format, engine.as_ref(), &data[start..nl]);
+                        count_line(c, w, &format, rules.as_ref(), &data[start..nl]);
                         start = nl + 1;
                     }
-                    count_line(c, w, &format, engine.as_ref(), &data[start..]);
+                    count_line(c, w, &format, rules.as_ref(), &data[start..]);
                 } else if let PieceKind::Long { last: true, .. } = piece.kind {
                     // Parts of an overlong line: no fields to count; the line counts once.
                     c.state.lines += 1;
@@ -387,7 +358,7 @@ fn count_line(
     c: &mut Collector,
     w: &mut Worker,
     format: &Format,
-    engine: Option<&Engine>,
+    rules: Option<&RulePlan>,
     line: &[u8],
 ) {
     let body = line.strip_suffix(b"\r").unwrap_or(line);
@@ -402,18 +373,16 @@ fn count_line(
         c.state.unparsed += 1;
         return;
     }
-    match engine {
-        None => c.line(body, &w.of),
-        // The rule file decides which lines are left out; what is counted is what the server
-        // wrote, whatever the rules do to the published log (issue 18): a rule that reduces the
-        // user agent for the output must not empty the browser panel.
-        Some(e) => {
-            if e.excludes(body, &mut w.of) {
-                c.state.lines += 1;
-                c.state.excluded += 1;
-                return;
-            }
-            c.line(body, &w.of);
-        }
+    // The rule file decides which lines are left out; what is counted is what the server wrote,
+    // whatever the rules do to the published log (issue 18): a rule that reduces the user agent
+    // for the output must not empty the browser panel.
+    if let Some(r) = rules
+        && !w.of.is_empty()
+        && r.split_and_excluded(body, &mut w.of)
+    {
+        c.state.lines += 1;
+        c.state.excluded += 1;
+        return;
     }
+    c.line(body, &w.of);
 }

@@ -182,6 +182,16 @@ impl RuleSet {
             || self.excludes.iter().any(|e| e.path.is_some())
     }
 
+    /// The rule set's `[[exclude]]` blocks alone: what statistics apply (they count what the server
+    /// wrote; field actions shape the published log only, so a `hash` action needs no key there).
+    pub fn exclusions(&self) -> RuleSet {
+        RuleSet {
+            actions: Vec::new(),
+            keep_only: None,
+            ..self.clone()
+        }
+    }
+
     /// True when the rule set changes nothing beyond addresses.
     pub fn is_empty(&self) -> bool {
         self.actions.is_empty() && self.keep_only.is_none() && self.excludes.is_empty()

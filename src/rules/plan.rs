@@ -128,6 +128,16 @@ impl RulePlan {
         self.excludes.iter().any(|e| matches_exclude(e, line, f))
     }
 
+    /// Adds the request line's parts to the line's fields when the rules read them, then says
+    /// whether an `[[exclude]]` block leaves the line out: the first step of applying the rules,
+    /// for the pipeline and for statistics alike.
+    pub fn split_and_excluded(&self, line: &[u8], f: &mut Fields) -> bool {
+        if self.split_request {
+            crate::format::fields::split_request(line, f);
+        }
+        self.excluded(line, f)
+    }
+
     /// Adds the line's rule edits to `edits` (not sorted).
     pub fn edits(
         &self,

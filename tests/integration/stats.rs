@@ -1258,3 +1258,31 @@ fn states_through_pipes() {
         .code(1)
         .stderr(contains("no state"));
 }
+
+/// Statistics apply only a rule file's `[[exclude]]` blocks, so a `hash` action needs no key
+/// there (it shapes the published log, which `stats` does not write).
+#[test]
+fn a_hash_action_needs_no_key_for_statistics() {
+    let d = tempfile::tempdir().unwrap();
+    let r = d.path().join("r.toml");
+    fs::write(
+        &r,
+        "[fields]\nuser = \"hash\"\n\n[[exclude]]\npath = \"/health*\"\n",
+    )
+    .unwrap();
+    let lines = "192.0.2.17 - alice [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 5\n\
+                 192.0.2.18 - - [10/Oct/2026:13:55:37 +0000] \"GET /healthz HTTP/1.1\" 200 2\n";
+    let o = logscrub()
+        .args(["stats", "-q", "-f", "common", "--rules"])
+        .arg(&r)
+        .arg("-")
+        .write_stdin(lines)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        (s["lines"].as_u64(), s["excluded"].as_u64()),
+        (Some(2), Some(1))
+    );
+}

@@ -12,6 +12,7 @@ use crate::anonymize::{Anonymizer, Key, SchemeKind};
 use crate::cmd::anonymize as anon;
 use crate::cmd::stats::Options as StatsOptions;
 use crate::cmd::{now_flag, usage};
+use crate::rules::RuleSet;
 
 /// `run --help`: what the command does.
 pub const LONG: &str = "\
@@ -126,7 +127,7 @@ fn policy_stats_options(
                 StatsOptions {
                     inputs: Vec::new(),
                     format: a.format.clone(),
-                    rules: a.rules.clone().map(|r| (r, a.key.clone())),
+                    rules: a.rules.as_ref().map(RuleSet::exclusions),
                     bucket: st.bucket,
                     tz_offset: st.tz_offset,
                     year: None,
