@@ -201,6 +201,12 @@ impl Fields {
         self.present &= 1 << Std::Time as u32;
     }
 
+    /// Whether any field of `mask` ([`mask`]) is to be recorded: a parser may skip finding them.
+    #[inline]
+    pub fn wants_any(&self, mask: u64) -> bool {
+        self.wanted & mask != 0
+    }
+
     /// Records from now on only the fields in `wanted` (a [`mask`], with [`CUSTOM`] for custom
     /// fields; `u64::MAX` for all, the default).
     #[inline]

@@ -65,6 +65,17 @@ pub const FIELD_KEYS: &[(&[u8], Std)] = &[
     (b"duration", Std::Duration),
 ];
 
+/// The fields of [`FIELD_KEYS`], as a [`super::fields::mask`].
+const FIELD_MASK: u64 = {
+    let mut m = 0u64;
+    let mut k = 0;
+    while k < FIELD_KEYS.len() {
+        m |= 1 << FIELD_KEYS[k].1 as u32;
+        k += 1;
+    }
+    m
+};
+
 const MAX_DEPTH: usize = 64;
 
 /// What a value is, by its key.
@@ -79,6 +90,9 @@ struct Scan<'a> {
     s: &'a [u8],
     i: usize,
     client: Option<(usize, usize)>,
+    /// Look keys up in [`FIELD_KEYS`] (not when only the client is wanted, as in plain
+    /// anonymization: a table lookup per key is the scan's largest cost then).
+    fields: bool,
     /// Vocabulary fields found, first occurrence each.
     found: [(Option<Std>, usize, usize); 12],
     nfound: usize,
@@ -87,7 +101,7 @@ struct Scan<'a> {
 /// Validates `line` as a JSON object, recording the client value's span (without quotes) and
 /// the fields of [`FIELD_KEYS`] in `fields`; Err(column) where it stopped being JSON.
 pub fn parse(line: &[u8], fields: &mut Fields) -> Result<(), usize> {
-    let p = scan(line)?;
+    let p = scan(line, fields.wants_any(FIELD_MASK))?;
     if let Some((s, e)) = p.client {
         fields.std(Std::Client, s, e);
     }
@@ -101,14 +115,15 @@ pub fn parse(line: &[u8], fields: &mut Fields) -> Result<(), usize> {
 
 /// Validates `line` as a JSON object. Ok(client value span, without quotes) or Err(column).
 pub fn parse_client(line: &[u8]) -> Result<Option<(usize, usize)>, usize> {
-    scan(line).map(|p| p.client)
+    scan(line, false).map(|p| p.client)
 }
 
-fn scan(line: &[u8]) -> Result<Scan<'_>, usize> {
+fn scan(line: &[u8], fields: bool) -> Result<Scan<'_>, usize> {
     let mut p = Scan {
         s: line,
         i: 0,
         client: None,
+        fields,
         found: [(None, 0, 0); 12],
         nfound: 0,
     };
@@ -210,11 +225,13 @@ impl Scan<'_> {
                     let key = &self.s[ks..ke];
                     let target = if CLIENT_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
                         Target::Client
-                    } else {
+                    } else if self.fields {
                         FIELD_KEYS
                             .iter()
                             .find(|(k, _)| k.eq_ignore_ascii_case(key))
                             .map_or(Target::None, |&(_, std)| Target::Field(std))
+                    } else {
+                        Target::None
                     };
                     self.ws();
                     self.eat(b':')?;
