@@ -189,11 +189,13 @@ fn tokenize(s: &[u8], out: &mut [(usize, usize); 64]) -> Result<usize, usize> {
                     break;
                 }
             }
-            // `[time with spaces]`; `[v6]:port` is a word like any other.
-            b'[' if memchr::memchr(b']', &s[i..])
-                .is_some_and(|j| matches!(s.get(i + j + 1), None | Some(b' '))) =>
-            {
-                i += memchr::memchr(b']', &s[i..]).ok_or(start)? + 1;
+            b'[' => {
+                // `[time with spaces]` is one field; `[v6]:port` a word like any other.
+                let close = memchr::memchr(b']', &s[i..]).map(|j| i + j + 1);
+                i = match close {
+                    Some(c) if matches!(s.get(c), None | Some(b' ')) => c,
+                    _ => memchr::memchr(b' ', &s[i..]).map_or(s.len(), |j| i + j),
+                };
             }
             _ => i += memchr::memchr(b' ', &s[i..]).unwrap_or(s.len() - i),
         }

@@ -82,20 +82,19 @@ fn legacy_other(s: &[u8], start: usize, f: &mut Fields) -> Result<(), Col> {
     let find = |w: &[u8]| memchr::memmem::find(rest, w).map(|k| start + k);
     if let Some(k) = find(b"answer to question '").or_else(|| find(b"answer to non-rd question '"))
     {
-        f.std(Std::Event, k, k + 6);
         let mut c = Cur::new(s, k);
-        let q0 = memchr::memchr(b'\'', &s[k..]).ok_or(k)? + k + 1;
-        c.i = q0;
+        c.i = memchr::memchr(b'\'', &s[k..]).ok_or(k)? + k + 1;
         let q = c.until(b'|')?;
         c.lit(b"|")?;
         let ty = c.until(b'\'')?;
-        f.std(Std::Qname, q.0, q.1);
-        f.std(Std::Qtype, ty.0, ty.1);
         let r = memchr::memmem::rfind(&s[c.i..], b"rcode=").ok_or(c.i)? + c.i + 6;
-        f.std(Std::Rcode, r, s.len());
-        if !s[r..].iter().all(|&b| b.is_ascii_digit() || b == b'-') || r == s.len() {
+        if r == s.len() || !s[r..].iter().all(|&b| b.is_ascii_digit() || b == b'-') {
             return Err(r);
         }
+        f.std(Std::Event, k, k + 6);
+        f.std(Std::Qname, q.0, q.1);
+        f.std(Std::Qtype, ty.0, ty.1);
+        f.std(Std::Rcode, r, s.len());
         return Ok(());
     }
     if let Some(k) = find(b"question answered from packet cache") {
