@@ -74,6 +74,8 @@ pub enum Std {
     Event,
     /// How a blocked answer was blocked (`gravity blocked`, ...).
     Blocked,
+    /// An answer's data as the server wrote it (dnsmasq's `192.0.2.80`, `<CNAME>`, `NXDOMAIN`).
+    Answer,
     /// A server's own message (start-up, shutdown, statistics, a notice about a client): the
     /// line is no request and no query, and is counted apart.
     Message,
@@ -114,6 +116,7 @@ pub const STD_NAMES: &[(Std, &str)] = &[
     (Std::Id, "id"),
     (Std::Event, "event"),
     (Std::Blocked, "blocked"),
+    (Std::Answer, "answer"),
     (Std::Message, "message"),
 ];
 

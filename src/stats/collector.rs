@@ -307,7 +307,12 @@ impl Collector {
 
     fn dns(&mut self, time: Option<DateTime<Utc>>, client: Option<&[u8]>, line: &[u8], f: &Fields) {
         let ev = field(f, line, Std::Event);
-        let kind = dns::line_kind(ev, f.get(Std::Rcode).is_some(), f.get(Std::Qname).is_some());
+        let kind = dns::line_kind(
+            ev,
+            f.get(Std::Rcode).is_some(),
+            f.get(Std::Qname).is_some(),
+            field(f, line, Std::Answer),
+        );
         let (question, answer) = match kind {
             dns::LineKind::Other => {
                 let _ = self.bucket(time); // dated, nothing to count

@@ -209,3 +209,28 @@ fn dnsmasq_address_blocking_counts_as_blocked() {
         );
     }
 }
+
+/// dnsmasq writes a CNAME chain as a line per link (`config chain.example.com is <CNAME>`,
+/// `config alias.example.com is <CNAME>`, `config www.example.com is 192.0.2.80`): the chain is
+/// one answer, so answers equal queries, and the response codes are those its clients saw (an
+/// AXFR it answers with an empty NOERROR, `is NODATA`, which dig reports as a failed transfer).
+#[test]
+fn dnsmasq_counts_a_cname_chain_once() {
+    let truth = truth();
+    for (file, daemon) in [
+        ("dnsmasq.log", "dnsmasq"),
+        ("dnsmasq-extra.log", "dnsmasq-extra"),
+    ] {
+        let log = fs::read_to_string(path(file)).unwrap();
+        assert!(log.contains("chain.example.com is <CNAME>"), "{file}");
+        let s = state(file);
+        assert_eq!(total(&s, "a.qtype"), total(&s, "q.qtype"), "{file}");
+        let mut want: BTreeMap<String, u64> = BTreeMap::new();
+        for r in truth.iter().filter(|r| r[0] == daemon) {
+            let rcode = if r[6] == "transfer" { "NOERROR" } else { &r[6] };
+            *want.entry(rcode.to_string()).or_default() += 1;
+        }
+        let got: BTreeMap<String, u64> = counts(&s, "rcode").into_iter().collect();
+        assert_eq!(got, want, "{file}");
+    }
+}

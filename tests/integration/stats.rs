@@ -197,10 +197,12 @@ fn dns_panels_equal_the_fixture_fields() {
         let is_both = |e: &Value| {
             e.get("event").and_then(Value::as_str) == Some("reply") && e.get("qname").is_none()
         };
+        // dnsmasq's CNAME links are steps of one answer, counted by its last line.
         let dns_lines: Vec<&Value> = expected
             .iter()
             .filter(|e| !e.is_null())
             .filter(|e| e.get("event").and_then(Value::as_str) != Some("forwarded"))
+            .filter(|e| e.get("answer").and_then(Value::as_str) != Some("<CNAME>"))
             .filter(|e| e.get("qname").is_some() || e.get("rcode").is_some())
             .collect();
         let questions: Vec<&&Value> = dns_lines

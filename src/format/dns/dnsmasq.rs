@@ -155,6 +155,7 @@ fn query_or_answer(s: &[u8], mut c: Cur, f: &mut Fields) -> Result<(), Col> {
         f.std(Std::Blocked, answer.0, answer.1);
     }
     f.std(Std::Qname, name.0, name.1);
+    f.std(Std::Answer, answer.0, answer.1);
     // Its response code in its own words; an answer with data (an address, a name, `<CNAME>`)
     // is NOERROR, which `crate::format::dns::rcode` says for a line without one.
     if matches!(

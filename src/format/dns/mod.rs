@@ -70,10 +70,19 @@ const BOTH_EVENTS: &[&[u8]] = &[
 ];
 
 /// The kind of a line with this `event` field (if any), a response code or not, a query name or
-/// not.
-pub fn line_kind(event: Option<&[u8]>, has_rcode: bool, has_qname: bool) -> LineKind {
+/// not, and this `answer` field (if any).
+pub fn line_kind(
+    event: Option<&[u8]>,
+    has_rcode: bool,
+    has_qname: bool,
+    answer: Option<&[u8]>,
+) -> LineKind {
     match event {
         Some(e) if OTHER_EVENTS.contains(&e) => LineKind::Other,
+        // dnsmasq writes a CNAME chain as one line per link (`reply a.example is <CNAME>`,
+        // `reply b.example is <CNAME>`, `reply c.example is 192.0.2.1`): the links are steps,
+        // the last line the answer, so a chain counts once, with its final response code.
+        Some(e) if answer == Some(b"<CNAME>") && DNSMASQ_ANSWERS.contains(&e) => LineKind::Other,
         Some(e) if BOTH_EVENTS.contains(&e) => LineKind::Both,
         // Unbound logs no question for a query it refuses or cannot parse: its reply line,
         // without a name (`reply: 192.0.2.1 null TYPE0 CLASS0 REFUSED`), stands for both.
