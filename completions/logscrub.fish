@@ -58,6 +58,7 @@ coredns\t''
 powerdns\t''
 dnsdist\t''
 doh\t''
+syslog\t''
 apache:\t''
 nginx:\t''"
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s m -l mode -d 'How addresses are rewritten' -r -f -a "truncate\t'Keep the prefix (--ipv4-prefix, --ipv6-prefix), zero the rest'
@@ -174,6 +175,7 @@ coredns\t''
 powerdns\t''
 dnsdist\t''
 doh\t''
+syslog\t''
 apache:\t''
 nginx:\t''"
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s r -l rules -d 'Apply this rule file\'s [[exclude]] blocks: the lines they leave out of the log are not counted. Its field actions shape the published log, not the statistics, which count the fields as the server wrote them (labels are scrubbed of addresses all the same)' -r -F

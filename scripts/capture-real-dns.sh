@@ -26,6 +26,11 @@
 #   pdns-legacy.log    the same with structured-logging=no
 #   dnsdist.log        dnsdist LogAction (text, with timestamps)
 #   dnsdist-resp.log   dnsdist LogResponseAction
+#   syslog.log         BIND (querylog to its default_syslog channel), Unbound (use-syslog),
+#                      dnsmasq (log-queries, no log-facility) and PowerDNS Recursor (its syslog),
+#                      all through one rsyslogd into one file, as Debian 12's /var/log/syslog
+#                      (RSYSLOG_TraditionalFileFormat: `Dec  3 07:30:10 ns1 named[42]: ...`)
+#   syslog-rfc3339.log the same lines in RSYSLOG_FileFormat (RFC 3339 times, Debian 13's default)
 # and queries.truth: one line per query sent, tab-separated: daemon, client address, transport,
 # name, type, class, the response code dig saw (or `timeout`).
 set -euo pipefail
@@ -41,11 +46,13 @@ stop_all() { # stop_all SIGNAL
     local p
     for p in $(ip netns pids "$ns" 2>/dev/null); do kill "-$1" "$p" 2>/dev/null || true; done
 }
+made_dev_log=
 cleanup() {
     stop_all TERM
     sleep 1
     stop_all KILL
     ip netns del "$ns" 2>/dev/null || true
+    if [ -n "$made_dev_log" ]; then rm -f /dev/log; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -57,6 +64,7 @@ command -v unbound >/dev/null || need+=(unbound)
 command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
 command -v pdns_recursor >/dev/null || need+=(pdns-recursor)
 command -v dnsdist >/dev/null || need+=(dnsdist)
+command -v rsyslogd >/dev/null || need+=(rsyslog)
 if [ ${#need[@]} -gt 0 ]; then
     # Installed, never started: the packages' services stay off (policy-rc.d says no).
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
@@ -181,10 +189,10 @@ unbound_conf "$work/unbound.conf" "$out/unbound.log" no 5302
 unbound_conf "$work/unbound-ascii.conf" "$out/unbound-ascii.log" yes 5312
 
 # dnsmasq: local records only (no upstream), a blocked name answered 0.0.0.0.
-dnsmasq_args() { # dnsmasq_args PORT LOG LOG-QUERIES-OPTION: sets the array dm
+dnsmasq_args() { # dnsmasq_args PORT LOG|"" LOG-QUERIES-OPTION: sets the array dm
     dm=(--keep-in-foreground --port="$1" --listen-address=$server4,$server6 --bind-interfaces
         --no-resolv --no-hosts --no-poll --pid-file= --user=root --group=root
-        "$3" --log-facility="$2"
+        "$3" ${2:+"--log-facility=$2"}
         --host-record=www.example.com,192.0.2.80,2001:db8::80
         --host-record=mail.example.com,192.0.2.25
         --cname=alias.example.com,www.example.com --cname=chain.example.com,alias.example.com
@@ -224,7 +232,58 @@ addAction(AllRule(), LogAction('$out/dnsdist.log', false, true, false, false, tr
 addResponseAction(AllRule(), LogResponseAction('$out/dnsdist-resp.log', true, false, false, true))
 EOF
 
+# Syslog: an rsyslogd of our own, listening on a socket in $work; the daemons that log through
+# syslog(3) run in a private mount namespace where that socket is bound over /dev/log (the
+# system's logger, if any, sees nothing). On a machine without /dev/log an empty file stands in
+# for the mount point while the capture runs.
+cat >"$work/rsyslog.conf" <<EOF
+global(workDirectory="$work" localHostname="ns1")
+module(load="imuxsock" SysSock.Name="$work/log.sock" SysSock.RateLimit.Interval="0")
+*.* action(type="omfile" file="$out/syslog.log" template="RSYSLOG_TraditionalFileFormat")
+*.* action(type="omfile" file="$out/syslog-rfc3339.log" template="RSYSLOG_FileFormat")
+EOF
+if [ ! -e /dev/log ]; then
+    : >/dev/log
+    made_dev_log=1
+fi
+via_syslog() { # via_syslog NAME COMMAND...: start, with /dev/log bound to our rsyslogd
+    local name=$1
+    shift
+    start "$name" unshare -m --propagation private \
+        sh -c 'mount --bind "$0" /dev/log && exec "$@"' "$work/log.sock" "$@"
+}
+mkdir -p "$work/bind-syslog"
+cat >"$work/bind-syslog/named.conf" <<EOF
+options {
+    directory "$work/bind-syslog";
+    pid-file "$work/bind-syslog/named.pid";
+    listen-on port 5321 { $server4; };
+    listen-on-v6 port 5321 { $server6; };
+    recursion no;
+    allow-query { 198.51.100.0/24; 2001:db8::/32; 192.0.2.0/24; };
+    allow-transfer { 198.51.100.1; };
+    querylog yes;
+    dnssec-validation no;
+};
+zone "example.com" { type primary; file "$work/example.com.zone"; };
+zone "2.0.192.in-addr.arpa" { type primary; file "$work/2.0.192.zone"; };
+EOF
+unbound_conf "$work/unbound-syslog.conf" "" no 5322
+sed -i 's/use-syslog: no/use-syslog: yes/; /logfile: ""/d; /log-time-ascii/d' "$work/unbound-syslog.conf"
+pdns_conf "$work/pdns-syslog" 5324 yes
+sed -i '/disable-syslog/d; /log-timestamp/d' "$work/pdns-syslog/recursor.conf"
+
 rm -f "$out"/*.log "$out"/queries.truth
+start rsyslog rsyslogd -n -f "$work/rsyslog.conf" -i "$work/rsyslog.pid"
+for _ in $(seq 50); do
+    [ -S "$work/log.sock" ] && break
+    sleep 0.1
+done
+via_syslog bind-syslog named -c "$work/bind-syslog/named.conf" -f
+via_syslog unbound-syslog unbound -d -c "$work/unbound-syslog.conf"
+dnsmasq_args 5323 "" --log-queries # no log-facility: dnsmasq logs to syslog
+via_syslog dnsmasq-syslog dnsmasq "${dm[@]}"
+via_syslog pdns-syslog pdns_recursor --config-dir="$work/pdns-syslog"
 start bind named -c "$work/bind/named.conf" -f
 start unbound unbound -d -c "$work/unbound.conf"
 start unbound-ascii unbound -d -c "$work/unbound-ascii.conf"
@@ -291,6 +350,10 @@ mix dnsmasq-extra 5313
 mix pdns 5304
 mix pdns-legacy 5314
 mix dnsdist 5305
+mix bind-syslog 5321
+mix unbound-syslog 5322
+mix dnsmasq-syslog 5323
+mix pdns-syslog 5324
 sleep 2
 
 # Stop every daemon the way its service would (their shutdown lines are part of the logs).

@@ -182,9 +182,10 @@ const DNS: &str = "DNS formats are recognised as the server writes them and insi
 wrapper, which is kept byte-identical: RFC 3164 syslog, RFC 3339 rsyslog and journalctl -o short-iso, \
 journalctl -o json (the MESSAGE string), CRI container logs, Docker json-file (the log string), and \
 daemontools TAI64N stamps. Every address in a DNS line is rewritten: the client, the server's own \
-listen address (unless --keep-net), upstreams and ECS subnets. A file that mixes formats (a syslog file \
-with several daemons) keeps working: each line is tried against the selected format and scrubbed all the \
-same when it does not match.";
+listen address (unless --keep-net), upstreams and ECS subnets. A syslog file several \
+programs share (/var/log/syslog) is the syslog format: each line is read by the parser of the program its \
+tag names (named, unbound, dnsmasq, pihole-FTL, pdns_recursor, dnsdist, coredns), and other programs' lines \
+are server lines. With any other format, a line that does not match is scrubbed all the same.";
 
 /// One entry per --mode: what it protects, what it does not, keys.
 const SCHEMES: &[(&str, &str)] = &[

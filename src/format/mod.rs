@@ -120,7 +120,7 @@ pub enum FormatChoice {
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     #[error(
-        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh (see `logscrub formats`)"
+        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh, syslog (see `logscrub formats`)"
     )]
     Unknown(String),
     #[error("in `{spec}`: {source}")]
@@ -265,11 +265,13 @@ impl Format {
         for name in names.filter(|n| *n != "raw") {
             let f = Format::builtin(name);
             // A server's own messages count only beside requests or queries it understood:
-            // many daemons' banners look alike.
+            // many daemons' banners look alike. In a shared syslog file the tag names the
+            // program, so a DNS daemon's banner there is evidence of its own.
+            let syslog = matches!(f, Format::Dns(dns::Server::Syslog));
             let (mut hits, mut messages) = (0, 0);
             for l in &lines {
                 if f.parse(l, &mut spans).is_ok() {
-                    if spans.has(Std::Message) {
+                    if spans.has(Std::Message) && !(syslog && dns::dns_program_line(l)) {
                         messages += 1;
                     } else {
                         hits += 1;

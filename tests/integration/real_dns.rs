@@ -1,5 +1,5 @@
 //! Query logs written by the real BIND 9.18, Unbound 1.17, dnsmasq 2.90, PowerDNS Recursor 4.8
-//! and dnsdist 1.7 (`testdata/real/dns/`, captured by `scripts/capture-real-dns.sh` with
+//! and dnsdist 1.7, to files and through rsyslog (`testdata/real/dns/`, captured by `scripts/capture-real-dns.sh` with
 //! `queries.truth`, every query sent and the rcode its client saw) (issue 17): each is
 //! recognised by `--format auto`, passes `--strict` (the daemons' own lines are server lines,
 //! not unparsed), keeps no client address, and its statistics count exactly the queries the
@@ -24,6 +24,10 @@ const LOGS: &[(&str, &str, &str)] = &[
     ("pdns.log", "powerdns", "pdns"),
     ("pdns-legacy.log", "powerdns", "pdns-legacy"),
     ("dnsdist.log", "dnsdist", "dnsdist"),
+    // BIND, Unbound, dnsmasq and PowerDNS through one rsyslogd into one file (the daemons
+    // `*-syslog` of the truth), in Debian 12's and Debian 13's time stamps.
+    ("syslog.log", "syslog", "syslog"),
+    ("syslog-rfc3339.log", "syslog", "syslog"),
 ];
 
 fn path(name: &str) -> PathBuf {
@@ -129,7 +133,9 @@ fn statistics_count_every_query_the_daemon_logged() {
     let truth = truth();
     for (file, _, daemon) in LOGS {
         let s = state(file);
-        let sent = truth.iter().filter(|r| r[0] == *daemon);
+        let sent = truth
+            .iter()
+            .filter(|r| r[0] == *daemon || (*daemon == "syslog" && r[0].ends_with("-syslog")));
         let want = match *daemon {
             "dnsdist" => sent.filter(|r| r[1] != "203.0.113.9").count(),
             "bind" => {

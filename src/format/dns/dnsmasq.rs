@@ -126,12 +126,16 @@ fn query_or_answer(s: &[u8], mut c: Cur, f: &mut Fields) -> Result<(), Col> {
         return Err(c.i);
     }
     let event = &s[ev.0..ev.1];
-    // Event words are short lower-case words or a hosts-file path (`reply`, `cached`,
-    // `/etc/hosts`, `gravity blocked`); anything else means this is not a dnsmasq line.
-    if !event
-        .iter()
-        .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"/._-".contains(&b))
-        && known.is_none()
+    // Event words are dnsmasq's and Pi-hole's (`reply`, `cached`, `gravity blocked`) or the path
+    // of a hosts file (`/etc/hosts`, `/etc/pihole/custom.list`); anything else means this is not
+    // a dnsmasq line (`the initial working directory is '/x'`, BIND's banner in a shared syslog).
+    // `-` is an event a rule redacted: applying rules twice equals applying them once.
+    if known.is_none()
+        && event != b"-"
+        && !(event.first() == Some(&b'/')
+            && event
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b"/._-".contains(&b)))
     {
         return Err(ev.0);
     }

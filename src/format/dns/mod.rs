@@ -53,6 +53,8 @@ pub(super) const DNSMASQ_ANSWERS: &[&[u8]] = &[
     b"regex denied",
     b"exactly denied",
     b"special domain",
+    b"auth",
+    b"DHCP",
 ];
 
 /// The other servers' answer events (PowerDNS `Answer` and legacy `answer`, BIND's
@@ -96,7 +98,10 @@ pub fn line_kind(
 /// Whether an answer event says the server answered (from upstream, its cache, its
 /// configuration or a hosts file) rather than blocked the name (dnsmasq and Pi-hole).
 pub fn answered_by_server(event: &[u8]) -> bool {
-    matches!(event, b"reply" | b"cached" | b"config" | b"/etc/hosts")
+    matches!(
+        event,
+        b"reply" | b"cached" | b"cached-stale" | b"config" | b"auth" | b"DHCP"
+    ) || event.starts_with(b"/")
 }
 
 /// A response code in one vocabulary, the RFC mnemonic (`NOERROR`, `NXDOMAIN`, ...), whatever
@@ -165,7 +170,23 @@ pub enum Server {
     Dnsdist,
     /// DNS-over-HTTPS server question log.
     Doh,
+    /// A syslog file several programs share (`/var/log/syslog`): each line is read by the parser
+    /// of the program its syslog tag names ([`PROGRAMS`]); another program's line is a server
+    /// line (parsed, scrubbed, counted apart).
+    Syslog,
 }
+
+/// The programs whose syslog lines [`Server::Syslog`] reads, and with which parser.
+pub const PROGRAMS: &[(&str, Server)] = &[
+    ("named", Server::Bind),
+    ("unbound", Server::Unbound),
+    ("dnsmasq", Server::Dnsmasq),
+    ("pihole-FTL", Server::Dnsmasq),
+    ("pdns_recursor", Server::Powerdns),
+    ("pdns-recursor", Server::Powerdns),
+    ("dnsdist", Server::Dnsdist),
+    ("coredns", Server::Coredns),
+];
 
 /// Every DNS format: its `--format` name, the server, and an example line.
 pub const SERVERS: &[(&str, Server, &str)] = &[
@@ -204,6 +225,11 @@ pub const SERVERS: &[(&str, Server, &str)] = &[
         Server::Doh,
         r#"192.0.2.17:53142 - - [10/Oct/2026:13:55:36 +0000] "www.example.com. IN A""#,
     ),
+    (
+        "syslog",
+        Server::Syslog,
+        "Oct 10 13:55:36 ns1 named[42]: client @0x7f3a2c001234 192.0.2.17#53142 (www.example.com): query: www.example.com IN A +E(0)K (198.51.100.1)",
+    ),
 ];
 
 impl Server {
@@ -233,11 +259,37 @@ impl Server {
             Server::Powerdns => powerdns::parse(s, f),
             Server::Dnsdist => dnsdist::parse(s, f),
             Server::Doh => doh::parse(s, f),
+            Server::Syslog => Err(0), // read whole, by `syslog`
+        }
+    }
+
+    /// Whether a message this server wrote reports a query (or its answer) the way this server
+    /// words it: such a line must parse; another is the server's own message.
+    fn query_like(self, msg: &[u8]) -> bool {
+        let has = |w: &[u8]| memchr::memmem::find(msg, w).is_some();
+        match self {
+            Server::Bind => msg.starts_with(b"client "),
+            // `log-queries=extra` lines start with a serial.
+            Server::Dnsmasq => {
+                msg.first().is_some_and(u8::is_ascii_digit)
+                    || msg.starts_with(b"query[")
+                    || [&b"forwarded"[..], b"dnssec-query"]
+                        .iter()
+                        .chain(DNSMASQ_ANSWERS)
+                        .any(|w| msg.starts_with(w) && msg.get(w.len()) == Some(&b' '))
+            }
+            Server::Unbound => has(b" query: ") || has(b" reply: "),
+            Server::Powerdns => has(b"uestion") || has(b"nswer"),
+            Server::Dnsdist => has(b"Packet from ") || has(b" for "),
+            Server::Coredns | Server::Doh | Server::Syslog => true,
         }
     }
 
     /// Parses one line, as the server wrote it or inside a collector's wrapper.
     pub fn parse(self, line: &[u8], f: &mut Fields) -> Result<(), Col> {
+        if self == Server::Syslog {
+            return syslog(line, f);
+        }
         let direct = match self.inner(line, f) {
             Ok(()) => return Ok(()),
             Err(col) => col,
@@ -246,6 +298,12 @@ impl Server {
             return Err(direct);
         };
         f.clear();
+        self.parse_wrapped(line, &u, f)
+    }
+
+    /// Parses the message inside wrapper `u`; the wrapper's time is the time when the server
+    /// wrote none.
+    fn parse_wrapped(self, line: &[u8], u: &wrapper::Unwrapped, f: &mut Fields) -> Result<(), Col> {
         let (a, b) = u.inner;
         self.inner(&line[a..b], f).map_err(|col| col + a)?;
         f.offset(0, a);
@@ -256,6 +314,42 @@ impl Server {
         }
         Ok(())
     }
+}
+
+/// Whether `line` is a syslog line written by one of [`PROGRAMS`].
+pub fn dns_program_line(line: &[u8]) -> bool {
+    wrapper::unwrap(line)
+        .and_then(|u| wrapper::program(line, &u))
+        .is_some_and(|p| PROGRAMS.iter().any(|(n, _)| n.as_bytes() == p))
+}
+
+/// A line of a shared syslog file: read by the parser of the program that wrote it; another
+/// program's line (cron, sshd, the kernel, a resolver without a query log) is a server line.
+fn syslog(line: &[u8], f: &mut Fields) -> Result<(), Col> {
+    let u = wrapper::unwrap(line).ok_or(0usize)?;
+    let program = wrapper::program(line, &u).ok_or(u.inner.0)?;
+    let server = PROGRAMS
+        .iter()
+        .find(|(p, _)| p.as_bytes() == program)
+        .map(|(_, s)| *s);
+    if let Some(server) = server {
+        // The message as the program wrote it: what the wrapper holds (a parser reading the
+        // whole line could take the wrapper for a time stamp of its own).
+        match server.parse_wrapped(line, &u, f) {
+            Ok(()) => return Ok(()),
+            // A query line this server's parser rejects stays unparsed, to be seen.
+            Err(col) if server.query_like(&line[u.inner.0..u.inner.1]) => return Err(col),
+            // Its own message (a banner, `zone example.com/IN: loaded`, `cleared cache`),
+            // which without a category or its own tag the parser cannot tell apart.
+            Err(_) => {}
+        }
+    }
+    f.clear();
+    f.std(Std::Message, u.inner.0, u.inner.1);
+    if let Some((a, b)) = u.time {
+        f.std(Std::Time, a, b);
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -279,6 +373,48 @@ mod tests {
             assert!(f.get(Std::Qname).is_some(), "{name}: qname");
             assert_eq!(Server::from_name(name), Some(*server));
         }
+    }
+
+    /// In a shared syslog file each line goes to the parser of the program its tag names;
+    /// another program's line, or a DNS daemon's own message, is a server line; a line of a DNS
+    /// daemon that reports a query its parser rejects stays unparsed.
+    #[test]
+    fn syslog_reads_each_line_by_its_program() {
+        let q = |line: &str| {
+            let mut f = Fields::default();
+            Server::Syslog.parse(line.as_bytes(), &mut f).map(|()| {
+                (
+                    f.get(Std::Qname).map(|(a, b)| line[a..b].to_string()),
+                    f.has(Std::Message),
+                )
+            })
+        };
+        let named = "Dec  3 09:39:07 ns1 named[26434]: client @0x7f17c1870098 198.51.100.1#53170 (www.example.com): query: www.example.com IN A +E(0)K (192.0.2.53)";
+        assert_eq!(q(named), Ok((Some("www.example.com".into()), false)));
+        let dnsmasq = "2026-12-03T09:39:08.1+00:00 ns1 dnsmasq[26436]: query[A] www.example.org from 198.51.100.1";
+        assert_eq!(q(dnsmasq), Ok((Some("www.example.org".into()), false)));
+        let pdns = r#"<30>Dec  3 09:39:09 ns1 pdns_recursor[26438]: msg="Question" subsystem="syncres" level="0" prio="Info" tid="2" ts="1796290749.347" ecs="" mtid="1" proto="udp" qname="a.example" qtype="A" remote="198.51.100.1:44445""#;
+        assert_eq!(q(pdns), Ok((Some("a.example".into()), false)));
+        let rfc5424 = "<30>1 2026-12-03T09:39:08Z ns1 unbound 42 - - [42:0] query: 198.51.100.1 b.example. A IN";
+        assert_eq!(q(rfc5424), Ok((Some("b.example.".into()), false)));
+        for own in [
+            "Dec  3 09:38:53 ns1 named[26434]: the initial working directory is '/srv'",
+            "Dec  3 09:38:53 ns1 dnsmasq[26436]: using only locally-known addresses for example.com",
+            "Dec  3 09:38:53 ns1 CRON[77]: (root) CMD (test -x /usr/sbin/anacron)",
+            "Dec  3 09:38:53 ns1 sshd[78]: Accepted publickey for root from 198.51.100.7 port 50000",
+        ] {
+            assert_eq!(q(own), Ok((None, true)), "{own}");
+        }
+        for broken in [
+            "Dec  3 09:39:07 ns1 named[26434]: client @0x7f17c1870098 198.51.100.1 (x): query: x",
+            "Dec  3 09:39:08 ns1 dnsmasq[26436]: query[A] www.example.org frm 198.51.100.1",
+            "no wrapper at all",
+            "2026-12-03T09:39:08Z query: bare stamp, no program",
+        ] {
+            assert!(q(broken).is_err(), "{broken}");
+        }
+        assert!(dns_program_line(named.as_bytes()));
+        assert!(!dns_program_line(b"Dec  3 09:38:53 ns1 CRON[77]: x"));
     }
 
     proptest::proptest! {
@@ -310,6 +446,7 @@ mod tests {
                 include_str!("../../../testdata/real/dns/pdns.log"),
                 include_str!("../../../testdata/real/dns/pdns-legacy.log"),
                 include_str!("../../../testdata/real/dns/dnsdist-resp.log"),
+                include_str!("../../../testdata/real/dns/syslog.log"),
             ];
             let lines: Vec<&str> = fixtures.iter().flat_map(|f| f.lines()).collect();
             let mut line = lines[which % lines.len()].as_bytes().to_vec();

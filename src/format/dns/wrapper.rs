@@ -121,6 +121,21 @@ fn host_tag(s: &[u8], i: usize) -> Option<usize> {
     Some(c.i)
 }
 
+/// The program a syslog wrapper names (`named` of `ns1 named[42]: `, RFC 5424's APP-NAME), if
+/// the wrapper is syslog and names one.
+pub fn program<'a>(line: &'a [u8], u: &Unwrapped) -> Option<&'a [u8]> {
+    let tag = match u.wrapper {
+        Wrapper::Syslog3164 | Wrapper::Rfc3339 => {
+            let head = line[..u.inner.0].strip_suffix(b": ")?;
+            &head[memchr::memrchr(b' ', head).map_or(0, |k| k + 1)..]
+        }
+        Wrapper::Syslog5424 => line[pri(line)?..].split(|&b| b == b' ').nth(3)?,
+        _ => return None,
+    };
+    let tag = tag.split(|&b| b == b'[').next().unwrap_or(tag);
+    (!tag.is_empty() && tag != b"-").then_some(tag)
+}
+
 /// `<PRI>` (RFC 3164 and 5424, a facility and severity of at most 191); its end.
 fn pri(s: &[u8]) -> Option<usize> {
     let close = s.iter().take(5).position(|&b| b == b'>')?;
