@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Captures query logs written by the real DNS daemons of Debian 12 (BIND 9.18, Unbound 1.17,
-# dnsmasq 2.90, PowerDNS Recursor 4.8, dnsdist 1.7) for testdata/real/dns/ (issue 17), with a
-# truth file of every query sent and the response code its client saw. Run as root on a Debian
-# machine; CI does not run it (tests use the files it committed).
+# dnsmasq 2.90, PowerDNS Recursor 4.8, dnsdist 1.7, and Knot Resolver 5.6's own lines) for
+# testdata/real/dns/ (issue 17), with a truth file of every query sent and the response code its
+# client saw. Run as root on a Debian machine; CI does not run it (tests use the files it
+# committed).
 #
 # It installs the daemons and dig, makes a network namespace `lsdns` whose loopback holds only
 # documentation addresses (RFC 5737, RFC 3849; no packet leaves it, there is no route out), starts
@@ -27,8 +28,9 @@
 #   dnsdist.log        dnsdist LogAction (text, with timestamps)
 #   dnsdist-resp.log   dnsdist LogResponseAction
 #   syslog.log         BIND (querylog to its default_syslog channel), Unbound (use-syslog),
-#                      dnsmasq (log-queries, no log-facility) and PowerDNS Recursor (its syslog),
-#                      all through one rsyslogd into one file, as Debian 12's /var/log/syslog
+#                      dnsmasq (log-queries, no log-facility), PowerDNS Recursor (its syslog) and
+#                      Knot Resolver 5.6 (log_target('syslog'): it has no query log, only its
+#                      own messages), all through one rsyslogd into one file, as Debian 12's /var/log/syslog
 #                      (RSYSLOG_TraditionalFileFormat: `Dec  3 07:30:10 ns1 named[42]: ...`)
 #   syslog-rfc3339.log the same lines in RSYSLOG_FileFormat (RFC 3339 times, Debian 13's default)
 # and queries.truth: one line per query sent, tab-separated: daemon, client address, transport,
@@ -65,6 +67,7 @@ command -v dnsmasq >/dev/null || need+=(dnsmasq-base)
 command -v pdns_recursor >/dev/null || need+=(pdns-recursor)
 command -v dnsdist >/dev/null || need+=(dnsdist)
 command -v rsyslogd >/dev/null || need+=(rsyslog)
+command -v kresd >/dev/null || need+=(knot-resolver)
 if [ ${#need[@]} -gt 0 ]; then
     # Installed, never started: the packages' services stay off (policy-rc.d says no).
     printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
@@ -271,6 +274,16 @@ EOF
 unbound_conf "$work/unbound-syslog.conf" "" no 5322
 sed -i 's/use-syslog: no/use-syslog: yes/; /logfile: ""/d; /log-time-ascii/d' "$work/unbound-syslog.conf"
 pdns_conf "$work/pdns-syslog" 5324 yes
+mkdir -p "$work/kresd"
+cat >"$work/kresd/kresd.conf" <<EOF
+net.listen('$server4', 5325, { kind = 'dns' })
+net.listen('$server6', 5325, { kind = 'dns' })
+log_target('syslog')
+log_level('info')
+modules = { 'hints > iterate' }
+hints['www.example.com'] = '192.0.2.80'
+cache.size = 10 * MB
+EOF
 sed -i '/disable-syslog/d; /log-timestamp/d' "$work/pdns-syslog/recursor.conf"
 
 rm -f "$out"/*.log "$out"/queries.truth
@@ -284,6 +297,7 @@ via_syslog unbound-syslog unbound -d -c "$work/unbound-syslog.conf"
 dnsmasq_args 5323 "" --log-queries # no log-facility: dnsmasq logs to syslog
 via_syslog dnsmasq-syslog dnsmasq "${dm[@]}"
 via_syslog pdns-syslog pdns_recursor --config-dir="$work/pdns-syslog"
+via_syslog kresd-syslog kresd -n -c "$work/kresd/kresd.conf" "$work/kresd"
 start bind named -c "$work/bind/named.conf" -f
 start unbound unbound -d -c "$work/unbound.conf"
 start unbound-ascii unbound -d -c "$work/unbound-ascii.conf"
@@ -354,6 +368,7 @@ mix bind-syslog 5321
 mix unbound-syslog 5322
 mix dnsmasq-syslog 5323
 mix pdns-syslog 5324
+mix kresd-syslog 5325
 sleep 2
 
 # Stop every daemon the way its service would (their shutdown lines are part of the logs).

@@ -24,8 +24,8 @@ const LOGS: &[(&str, &str, &str)] = &[
     ("pdns.log", "powerdns", "pdns"),
     ("pdns-legacy.log", "powerdns", "pdns-legacy"),
     ("dnsdist.log", "dnsdist", "dnsdist"),
-    // BIND, Unbound, dnsmasq and PowerDNS through one rsyslogd into one file (the daemons
-    // `*-syslog` of the truth), in Debian 12's and Debian 13's time stamps.
+    // BIND, Unbound, dnsmasq, PowerDNS and Knot Resolver through one rsyslogd into one file
+    // (the daemons `*-syslog` of the truth), in Debian 12's and Debian 13's time stamps.
     ("syslog.log", "syslog", "syslog"),
     ("syslog-rfc3339.log", "syslog", "syslog"),
 ];
@@ -135,7 +135,9 @@ fn statistics_count_every_query_the_daemon_logged() {
         let s = state(file);
         let sent = truth
             .iter()
-            .filter(|r| r[0] == *daemon || (*daemon == "syslog" && r[0].ends_with("-syslog")));
+            .filter(|r| r[0] == *daemon || (*daemon == "syslog" && r[0].ends_with("-syslog")))
+            // Knot Resolver writes no query log (its queries go to dnstap): only its own lines.
+            .filter(|r| r[0] != "kresd-syslog");
         let want = match *daemon {
             "dnsdist" => sent.filter(|r| r[1] != "203.0.113.9").count(),
             "bind" => {
@@ -239,4 +241,37 @@ fn dnsmasq_counts_a_cname_chain_once() {
         let got: BTreeMap<String, u64> = counts(&s, "rcode").into_iter().collect();
         assert_eq!(got, want, "{file}");
     }
+}
+
+/// Knot Resolver has no text query log (its queries go to dnstap, a binary format): in a shared
+/// syslog file its lines are its own messages, counted as server lines, none unparsed, and the
+/// queries sent to it are in no count.
+#[test]
+fn knot_resolver_lines_are_server_lines() {
+    let log = fs::read_to_string(path("syslog.log")).unwrap();
+    let kresd: Vec<&str> = log.lines().filter(|l| l.contains(" kresd[")).collect();
+    assert!(!kresd.is_empty());
+    let dir = tempfile::tempdir().unwrap();
+    let only = dir.path().join("kresd.log");
+    fs::write(&only, kresd.join("\n") + "\n").unwrap();
+    let o = logscrub()
+        .args(["stats", "-q", "--format", "syslog"])
+        .arg(&only)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let s: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(s["server_lines"], kresd.len() as u64);
+    assert_eq!(s["unparsed"], 0);
+    assert_eq!(total(&s, "q.qtype"), 0);
+    let o = logscrub()
+        .args(["anonymize", "--strict", "-v", "--format", "syslog"])
+        .arg(&only)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains(&format!("{} server lines", kresd.len())),
+        "{err}"
+    );
 }
