@@ -22,7 +22,7 @@ use crate::rules::{OnUnparsed, RulePlan, RuleScratch};
 
 /// The fields [`Engine::line`] reads when there are no rules.
 const NEEDED_WITHOUT_RULES: u64 =
-    crate::format::fields::mask(&[Std::Client, Std::Ecs, Std::Message]);
+    crate::format::fields::mask(&[Std::Client, Std::Ecs, Std::Message, Std::BinaryClient]);
 
 /// Counters for a run; merged per piece, reported in the summary.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -257,6 +257,17 @@ impl Engine {
                     && let Some((ds, de, n)) = ecs_cut(&body[s..e], a.prefixes())
                 {
                     ctx.edits.push(s + ds, s + de, n.to_string().as_bytes());
+                }
+            }
+        }
+        if ctx.fields.has(Std::BinaryClient) {
+            for (name, s, e) in ctx.fields.iter() {
+                if name == Name::Std(Std::BinaryClient) && !ctx.edits.overlaps(s, e) {
+                    let v = crate::anonymize::binary::rewrite(a, &body[s..e], &mut ctx.cache);
+                    if v != body[s..e] {
+                        counts.addresses_rewritten += 1;
+                        ctx.edits.push(s, e, &v);
+                    }
                 }
             }
         }

@@ -74,6 +74,9 @@ pub enum Std {
     Event,
     /// How a blocked answer was blocked (`gravity blocked`, ...).
     Blocked,
+    /// The client as its raw bytes, escaped (nginx's `$binary_remote_addr`: `\xC0\x00\x02\x11`),
+    /// rewritten like the client.
+    BinaryClient,
     /// An answer's data as the server wrote it (dnsmasq's `192.0.2.80`, `<CNAME>`, `NXDOMAIN`).
     Answer,
     /// A server's own message (start-up, shutdown, statistics, a notice about a client): the
@@ -117,6 +120,7 @@ pub const STD_NAMES: &[(Std, &str)] = &[
     (Std::Event, "event"),
     (Std::Blocked, "blocked"),
     (Std::Answer, "answer"),
+    (Std::BinaryClient, "binary_client"),
     (Std::Message, "message"),
 ];
 

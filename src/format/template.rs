@@ -168,6 +168,7 @@ fn apache_field(letter: char, arg: Option<&str>) -> Option<(String, Kind)> {
 fn nginx_field(var: &str) -> (String, Kind) {
     let (name, kind) = match var {
         "remote_addr" | "realip_remote_addr" => ("client", Kind::Client),
+        "binary_remote_addr" => ("binary_client", Kind::Text),
         "remote_user" => ("user", Kind::Text),
         "time_local" | "time_iso8601" | "msec" => ("time", Kind::Text),
         "request" => ("request", Kind::Text),
@@ -659,6 +660,164 @@ mod tests {
                 "forwarded_for"
             ]
         );
+    }
+
+    /// nginx's variables (ngx_http_core_module's "Embedded Variables", the log, upstream,
+    /// SSL, realip, proxy-protocol, geo and header families), each as nginx writes it: every
+    /// one is accepted in a `log_format`, read into its field (the shared vocabulary where there
+    /// is one, else the variable's own name) with the value as written, and every address
+    /// literal in the line, whichever variable holds it, is rewritten.
+    #[test]
+    fn every_nginx_variable_reads_its_value() {
+        use crate::anonymize::{Anonymizer, Cache, Scheme};
+        // (variable, a value as nginx writes it, the field it is read into)
+        let table: &[(&str, &str, &str)] = &[
+            ("remote_addr", "192.0.2.17", "client"),
+            ("realip_remote_addr", "2001:db8::17", "client"),
+            ("remote_port", "53142", "client_port"),
+            ("remote_user", "alice", "user"),
+            ("binary_remote_addr", r"\xC0\x00\x02\x11", "binary_client"),
+            (
+                "proxy_protocol_addr",
+                "198.51.100.17",
+                "proxy_protocol_addr",
+            ),
+            ("proxy_protocol_port", "40000", "proxy_protocol_port"),
+            ("realip_remote_port", "40001", "realip_remote_port"),
+            ("server_addr", "192.0.2.80", "server_addr"),
+            ("server_port", "443", "port"),
+            ("server_name", "www.example.com", "vhost"),
+            ("host", "www.example.com", "vhost"),
+            ("http_host", "www.example.com:8443", "vhost"),
+            ("hostname", "web1", "hostname"),
+            ("time_local", "10/Oct/2026:13:55:36 +0000", "time"),
+            ("time_iso8601", "2026-10-10T13:55:36+00:00", "time"),
+            ("msec", "1791640536.123", "time"),
+            ("request", "GET /a?b=1 HTTP/1.1", "request"),
+            ("request_method", "POST", "method"),
+            ("uri", "/a/b.html", "path"),
+            ("document_uri", "/index.php", "path"),
+            ("request_uri", "/a?b=1", "request_uri"),
+            ("args", "b=1&c=2", "query"),
+            ("query_string", "b=1", "query"),
+            ("arg_page", "2", "arg_page"),
+            ("is_args", "?", "is_args"),
+            ("scheme", "https", "scheme"),
+            ("https", "on", "https"),
+            ("server_protocol", "HTTP/2.0", "protocol"),
+            ("status", "404", "status"),
+            ("body_bytes_sent", "5123", "bytes"),
+            // Read as the bytes when the format has no `$body_bytes_sent` (as Apache's `%O`).
+            ("bytes_sent", "5400", "bytes"),
+            ("request_length", "312", "bytes_in"),
+            ("request_time", "0.005", "duration"),
+            ("connection", "1234", "connection"),
+            ("connection_requests", "3", "connection_requests"),
+            ("pipe", "p", "pipe"),
+            (
+                "request_id",
+                "6f1ab0c7e2d94a5bb8f0e7d6c5b4a392",
+                "request_id",
+            ),
+            ("gzip_ratio", "3.21", "gzip_ratio"),
+            (
+                "http_referer",
+                "https://www.example.org/?from=192.0.2.99",
+                "referrer",
+            ),
+            (
+                "http_user_agent",
+                "Mozilla/5.0 (X11; Linux x86_64)",
+                "user_agent",
+            ),
+            (
+                "http_x_forwarded_for",
+                "203.0.113.9, 2001:db8:aa::9",
+                "forwarded_for",
+            ),
+            (
+                "proxy_add_x_forwarded_for",
+                "203.0.113.9, 192.0.2.17",
+                "forwarded_for",
+            ),
+            ("http_x_real_ip", "203.0.113.10", "http_x_real_ip"),
+            ("http_cookie", "sid=abc; theme=dark", "http_cookie"),
+            ("cookie_sid", "abc", "cookie_sid"),
+            (
+                "sent_http_content_type",
+                "text/html; charset=utf-8",
+                "sent_http_content_type",
+            ),
+            (
+                "upstream_addr",
+                "198.51.100.10:8080, 198.51.100.11:8080",
+                "upstream_addr",
+            ),
+            ("upstream_status", "502, 200", "upstream_status"),
+            (
+                "upstream_response_time",
+                "0.001, 0.004",
+                "upstream_response_time",
+            ),
+            ("upstream_connect_time", "0.000", "upstream_connect_time"),
+            ("upstream_header_time", "0.003", "upstream_header_time"),
+            ("upstream_cache_status", "HIT", "upstream_cache_status"),
+            ("upstream_bytes_received", "5400", "upstream_bytes_received"),
+            ("ssl_protocol", "TLSv1.3", "ssl_protocol"),
+            ("ssl_cipher", "TLS_AES_256_GCM_SHA384", "ssl_cipher"),
+            ("ssl_server_name", "www.example.com", "ssl_server_name"),
+            ("ssl_session_reused", "r", "ssl_session_reused"),
+            ("geoip_country_code", "NL", "geoip_country_code"),
+            ("http2", "h2", "http2"),
+            ("limit_req_status", "PASSED", "limit_req_status"),
+            ("nginx_version", "1.22.1", "nginx_version"),
+            ("pid", "4242", "pid"),
+        ];
+        let a = Anonymizer::new(Scheme::Truncate, 24, 48, Vec::new());
+        for (var, value, name) in table {
+            // In nginx's `main` shape, the variable quoted (values may hold spaces) and last.
+            let spec =
+                format!(r#"$remote_addr - $remote_user [$time_local] "$request" $status "${var}""#);
+            let t = Template::nginx(&spec).unwrap_or_else(|e| panic!("${var}: {e:?}"));
+            let line = format!(
+                r#"192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] "GET / HTTP/1.1" 200 "{value}""#
+            );
+            let v = fields(&t, &line).unwrap_or_else(|c| panic!("${var}: col {c}"));
+            // The variable's own field: the last one (an earlier `client`, `time` … is the
+            // format's own).
+            let last = v.last().unwrap();
+            assert_eq!(
+                (last.0.as_str(), last.1.as_str()),
+                (*name, *value),
+                "${var}"
+            );
+            assert_eq!(get(&v, "client"), "192.0.2.17", "${var}");
+            // Unquoted at the end of the line too, as many custom formats write numbers.
+            if !value.contains(' ') {
+                let t = Template::nginx(&format!("$remote_addr [$time_local] ${var}")).unwrap();
+                let line = format!("192.0.2.17 [10/Oct/2026:13:55:36 +0000] {value}");
+                let v = fields(&t, &line).unwrap_or_else(|c| panic!("${var} unquoted: col {c}"));
+                assert_eq!(v.last().unwrap().1, *value, "${var} unquoted");
+            }
+            // Every address the finder sees (`$binary_remote_addr`'s bytes no finder sees: the
+            // pipeline rewrites that field, tests/integration/hostile.rs).
+            let mut out = Vec::new();
+            a.rewrite_line(line.as_bytes(), b'\n', &mut out, &mut Cache::default());
+            let out = String::from_utf8(out).unwrap();
+            for raw in [
+                "192.0.2.17",
+                "192.0.2.99",
+                "2001:db8::17",
+                "198.51.100.17",
+                "198.51.100.10",
+                "203.0.113.9",
+                "203.0.113.10",
+                "2001:db8:aa::9",
+                "192.0.2.80",
+            ] {
+                assert!(!out.contains(raw), "${var}: {raw} in {out}");
+            }
+        }
     }
 
     #[test]

@@ -580,3 +580,43 @@ fn signals_and_limits_leave_nothing_behind() {
         .collect();
     assert_eq!(left.len(), 2, "{left:?}");
 }
+
+/// nginx's `$binary_remote_addr` logs the client's raw bytes, escaped (`\xC0\x00\x02\x11` is
+/// 192.0.2.17; `\xC63d\x11` is 198.51.100.17): no finder sees an address there, so a format
+/// naming it has the field decoded, truncated and written back in the same escaping; a value
+/// that is no address becomes `-`.
+#[test]
+fn nginx_binary_remote_addr_is_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("bin.log");
+    fs::write(
+        &log,
+        "\\xC0\\x00\\x02\\x11 [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200\n\
+         \\xC63d\\x11 [10/Oct/2026:13:55:37 +0000] \"GET / HTTP/1.1\" 200\n\
+         \\x20\\x01\\x0D\\xB8\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x00\\x17 [10/Oct/2026:13:55:38 +0000] \"GET / HTTP/1.1\" 200\n\
+         \\xC0\\x00\\x02 [10/Oct/2026:13:55:39 +0000] \"GET / HTTP/1.1\" 200\n",
+    )
+    .unwrap();
+    let o = logscrub()
+        .args([
+            "anonymize",
+            "--strict",
+            "--format",
+            r#"nginx:$binary_remote_addr [$time_local] "$request" $status"#,
+        ])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    let firsts: Vec<&str> = out.lines().map(|l| l.split(' ').next().unwrap()).collect();
+    assert_eq!(
+        firsts,
+        [
+            r"\xC0\x00\x02\x00",
+            r"\xC63d\x00",
+            r"\x20\x01\x0D\xB8\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00",
+            "-",
+        ]
+    );
+}
