@@ -149,6 +149,7 @@ fn apache_field(letter: char, arg: Option<&str>) -> Option<(String, Kind)> {
         ('D', _) => ("duration_us".into(), Kind::Digits),
         ('T', _) => ("duration".into(), Kind::Digits),
         ('v', _) | ('V', _) => ("vhost".into(), Kind::Text),
+        ('p', Some("remote")) => ("client_port".into(), Kind::Digits),
         ('p', _) => ("port".into(), Kind::Digits),
         ('P', _) => ("pid".into(), Kind::Text),
         ('m', _) => ("method".into(), Kind::Text),
@@ -817,6 +818,87 @@ mod tests {
             ] {
                 assert!(!out.contains(raw), "${var}: {raw} in {out}");
             }
+        }
+    }
+
+    /// Every directive of Apache's mod_log_config (2.4), each with a value as Apache writes it:
+    /// accepted, read into its field with the value as written.
+    #[test]
+    fn every_apache_directive_reads_its_value() {
+        // (directive, a value as Apache writes it, the field it is read into)
+        let table: &[(&str, &str, &str)] = &[
+            ("%a", "192.0.2.17", "client"),
+            ("%{c}a", "198.51.100.7", "client"),
+            ("%A", "192.0.2.80", "server"),
+            ("%B", "5123", "bytes"),
+            ("%b", "-", "bytes"),
+            ("%{sid}C", "abc", "cookie_sid"),
+            ("%D", "5012", "duration_us"),
+            ("%{HOME}e", "/var/www", "home"),
+            ("%f", "/var/www/html/index.html", "filename"),
+            ("%h", "client.example.net", "client"),
+            ("%{c}h", "192.0.2.17", "client"),
+            ("%H", "HTTP/1.1", "protocol"),
+            ("%{Referer}i", "https://www.example.org/", "referrer"),
+            (
+                "%{X-Forwarded-For}i",
+                "203.0.113.9, 192.0.2.17",
+                "forwarded_for",
+            ),
+            ("%k", "0", "keepalive"),
+            ("%l", "-", "ident"),
+            ("%L", "AAAAAAAAAAAAAAAAAAAAAA", "log_id"),
+            ("%m", "GET", "method"),
+            ("%{note}n", "x", "note"),
+            ("%{Content-Type}o", "text/html", "response_content_type"),
+            ("%p", "443", "port"),
+            ("%{remote}p", "53142", "client_port"),
+            ("%{local}p", "443", "port"),
+            ("%P", "4242", "pid"),
+            ("%{tid}P", "139712", "pid"),
+            ("%q", "?a=1", "query"),
+            ("%r", "GET /?a=1 HTTP/1.1", "request"),
+            ("%R", "php-fpm", "handler"),
+            ("%s", "200", "status"),
+            ("%>s", "404", "status"),
+            ("%t", "[10/Oct/2026:13:55:36 +0000]", "time"),
+            ("%{%Y-%m-%d %H:%M:%S}t", "2026-10-10 13:55:36", "time"),
+            ("%{msec}t", "1791640536123", "time"),
+            ("%T", "1", "duration"),
+            ("%{ms}T", "5", "duration"),
+            ("%u", "alice", "user"),
+            ("%U", "/index.html", "path"),
+            ("%v", "www.example.com", "vhost"),
+            ("%V", "www.example.com", "vhost"),
+            ("%X", "+", "connection_status"),
+            ("%I", "312", "bytes_in"),
+            ("%O", "5400", "bytes"),
+            ("%S", "5712", "bytes_transferred"),
+            ("%{SSL_PROTOCOL}x", "TLSv1.3", "ssl_protocol"),
+            ("%{grpc-status}^ti", "0", "trailer_grpc-status"),
+            ("%{grpc-status}^to", "0", "trailer_grpc-status"),
+        ];
+        for (directive, value, name) in table {
+            // The value quoted where Apache formats put free text, so values may hold spaces.
+            let spec = format!(r#"%h [%{{%d/%b/%Y:%H:%M:%S %z}}t] "{directive}""#);
+            let spec = if *directive == "%t" {
+                format!("%h {directive}")
+            } else {
+                spec
+            };
+            let t = Template::apache(&spec).unwrap_or_else(|e| panic!("{directive}: {e:?}"));
+            let line = if *directive == "%t" {
+                format!("192.0.2.1 {value}")
+            } else {
+                format!(r#"192.0.2.1 [10/Oct/2026:13:55:36 +0000] "{value}""#)
+            };
+            let v = fields(&t, &line).unwrap_or_else(|c| panic!("{directive}: col {c}"));
+            let last = v.last().unwrap();
+            assert_eq!(
+                (last.0.as_str(), last.1.as_str()),
+                (*name, *value),
+                "{directive}"
+            );
         }
     }
 
