@@ -12,7 +12,8 @@
 #
 # Output: nginx-combined.log, nginx-main-xff.log (combined + "$http_x_forwarded_for"
 # $request_time), nginx-json.log (escape=json), apache-combined.log, apache-vhost.log
-# (vhost_combined with %O), apache-xff.log (combined + %D "%{X-Forwarded-For}i"), and
+# (vhost_combined with %O), apache-xff.log (combined + %D "%{X-Forwarded-For}i"),
+# apache-common.log (Debian's common: %O), and
 # escapes.truth: the raw addresses the requests carried, one per line (none may survive).
 set -euo pipefail
 
@@ -87,11 +88,13 @@ DocumentRoot $work/apache/htdocs
     Require all granted
 </Directory>
 LogFormat "%h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\"" combined
+LogFormat "%h %l %u %t \"%r\" %>s %O" common
 LogFormat "%v:%p %h %l %u %t \"%r\" %>s %O \"%{Referer}i\" \"%{User-Agent}i\"" vhost_combined
 LogFormat "%h %l %u %t \"%r\" %>s %b \"%{Referer}i\" \"%{User-Agent}i\" %D \"%{X-Forwarded-For}i\"" xff
 CustomLog $out/apache-combined.log combined
 CustomLog $out/apache-vhost.log vhost_combined
 CustomLog $out/apache-xff.log xff
+CustomLog $out/apache-common.log common
 EOF
 : >"$work/apache/htdocs/index.html"
 

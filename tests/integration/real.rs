@@ -15,7 +15,7 @@ fn logs() -> Vec<PathBuf> {
         .filter(|p| p.extension().is_some_and(|e| e == "log"))
         .collect();
     v.sort();
-    assert_eq!(v.len(), 6, "{v:?}");
+    assert_eq!(v.len(), 7, "{v:?}");
     v
 }
 
