@@ -10,7 +10,15 @@ use logscrub::pipeline::{self, Engine, Workers};
 use logscrub::rules::OnUnparsed;
 
 fuzz_target!(|data: &[u8]| {
-    for name in ["raw", "combined", "vhost_combined", "json"] {
+    for name in [
+        "raw",
+        "combined",
+        "vhost_combined",
+        "json",
+        "syslog",
+        // The escaped raw bytes of `$binary_remote_addr`, decoded and rewritten.
+        r#"nginx:$binary_remote_addr [$time_local] "$request" $status"#,
+    ] {
         let Ok(FormatChoice::Fixed(format)) = Format::from_spec(name) else { unreachable!() };
         let e = Engine {
             format,

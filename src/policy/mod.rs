@@ -172,6 +172,8 @@ pub struct Statistics {
     pub dp_epsilon: Option<f64>,
     /// Reports to write after each run, their format from the extension (.html .json .csv .md).
     pub reports: Vec<(PathBuf, crate::stats::report::ReportFormat)>,
+    /// The period the reports cover: the nights counted within it (all without one).
+    pub window: Option<Duration>,
 }
 
 impl Source {
@@ -241,6 +243,7 @@ struct RawStatistics {
     dp_epsilon: Option<Spanned<f64>>,
     #[serde(default)]
     reports: Vec<Spanned<String>>,
+    window: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -530,6 +533,16 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
                 top: st.top.unwrap_or(crate::defaults::TOP),
                 capacity,
                 reports,
+                window: match dur(&st.window, "window", true)? {
+                    Some(w) if w < Duration::days(1) => {
+                        return Err(err(
+                            st.window.as_ref().map(|w| w.span()),
+                            "window must be at least a day (`90d`): reports cover whole nights"
+                                .into(),
+                        ));
+                    }
+                    w => w,
+                },
             })
         }
     };

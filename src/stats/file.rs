@@ -14,7 +14,7 @@ pub fn write_state(path: Option<&Path>, s: &State) -> anyhow::Result<()> {
     crate::output::write_text(path, &text)
 }
 
-/// The nightly job's statistics file (`STATE-DIR/stats/NAME.json`): a state and the content
+/// The older layout of the nightly job's statistics (`STATE-DIR/stats/NAME.json`): a state and the content
 /// hashes of the files counted into it, written together.
 #[derive(serde::Deserialize)]
 struct Nightly {
@@ -51,6 +51,17 @@ pub fn read_states(path: &Path) -> anyhow::Result<Vec<State>> {
         bail!("standard input holds no state");
     }
     Ok(states)
+}
+
+/// One state's bytes, as read from `path` (for messages).
+pub fn parse_state_bytes(bytes: &[u8], path: &Path) -> anyhow::Result<State> {
+    let text = std::str::from_utf8(bytes).with_context(|| {
+        format!(
+            "{}: not a logscrub statistics state (not UTF-8)",
+            path.display()
+        )
+    })?;
+    parse_state(text, path)
 }
 
 /// One state's text, from `path` (for messages).

@@ -685,8 +685,9 @@ fn audit_with_the_policy_finds_what_the_run_has_not_done_yet() {
 }
 
 /// Statistics are counted exactly once per file, whatever moment a run is killed at: the
-/// cumulative state records each counted file's content hash in the same atomic write as its
-/// counts, and reports are rendered from it.
+/// bookkeeping records each counted file's content hash pending, with the digest the night's
+/// state will have, then the state is written, then the hash made final (issue 18: plain states,
+/// bookkeeping beside them); reports are rendered from the nights.
 #[test]
 fn statistics_count_each_file_exactly_once_even_when_killed() {
     let trials: usize = std::env::var("LOGSCRUB_CRASH_TRIALS")
@@ -726,12 +727,16 @@ fn statistics_count_each_file_exactly_once_even_when_killed() {
     fresh();
     s.run().success().stderr(contains("counted=4 "));
     let span = started.elapsed();
-    let stats = s.state().join("stats/web.json");
+    // The night's plain state, and the bookkeeping beside it.
+    let stats = s.state().join(format!("stats/web/{}.json", &NOW[..10]));
+    let book = s.state().join("stats/web/counted.json");
     let read = || -> Value { serde_json::from_str(&fs::read_to_string(&stats).unwrap()).unwrap() };
-    assert_eq!(read()["state"]["lines"], lines_per_file * 4);
+    let counted =
+        || -> Value { serde_json::from_str(&fs::read_to_string(&book).unwrap()).unwrap() };
+    assert_eq!(read()["lines"], lines_per_file * 4);
     s.run().success().stderr(contains("counted=0 "));
     assert_eq!(
-        read()["state"]["lines"],
+        read()["lines"],
         lines_per_file * 4,
         "a second run counts nothing"
     );
@@ -770,16 +775,17 @@ fn statistics_count_each_file_exactly_once_even_when_killed() {
         c.args(["run", "--now", NOW, "--policy"]).arg(&s.policy);
         kill_at_random(&mut c, &mut rng, span);
         s.run().success();
-        let v = read();
         assert_eq!(
-            v["state"]["lines"],
+            read()["lines"],
             lines_per_file * 4,
             "seed {seed} trial {trial}: every file counted exactly once"
         );
-        assert_eq!(
-            v["counted"].as_object().unwrap().len(),
-            4,
-            "seed {seed} trial {trial}"
+        let c = counted();
+        let entries = c["counted"].as_object().unwrap();
+        assert_eq!(entries.len(), 4, "seed {seed} trial {trial}");
+        assert!(
+            entries.values().all(|e| e.get("pending").is_none()),
+            "seed {seed} trial {trial}: nothing left pending"
         );
     }
 }
@@ -822,6 +828,7 @@ fn a_broken_statistics_state_does_not_keep_raw_files() {
     let s = site(fixture_log(), windows);
     fs::write(s.path("access.log.1"), &s.raw).unwrap();
     set_age(&s.path("access.log.1"), 2.0);
+    // A damaged state of the older layout (`stats/NAME.json`, moved into `stats/NAME/` when read).
     fs::create_dir_all(s.state().join("stats")).unwrap();
     fs::write(s.state().join("stats/web.json"), "{ not a state").unwrap();
     s.run()
@@ -849,7 +856,7 @@ fn a_broken_statistics_state_does_not_keep_raw_files() {
     }
     let out = s.run().code(4).get_output().stderr.clone();
     let text = String::from_utf8_lossy(&out);
-    assert_eq!(text.matches("cannot count into it").count(), 1, "{text}");
+    assert_eq!(text.matches("cannot count into them").count(), 1, "{text}");
     assert!(text.contains("time zones differ"), "{text}");
     assert_eq!(fs::read(s.path("access.log.3")).unwrap(), s.anonymized);
     assert_eq!(fs::read(s.path("access.log.4")).unwrap(), s.anonymized);
@@ -954,4 +961,80 @@ fn a_source_that_matches_no_file_is_reported() {
         .assert()
         .code(2)
         .stderr(contains("no file matches"));
+}
+
+/// Issue 18: the nightly job keeps one plain state per night (`stats/NAME/YYYY-MM-DD.json`, read
+/// by `report` and `merge` as they are) with its bookkeeping beside them; a state directory of
+/// the older layout (`stats/NAME.json`: a state and the hashes in one file) is moved in without
+/// counting anything again; the reports cover the nights within `[statistics] window`.
+#[test]
+fn nightly_states_are_plain_move_from_the_older_layout_and_reports_keep_a_window() {
+    let windows = "anonymize-after = \"0d\"\nraw-retention = \"300d\"\nstatistics = true\n\n[statistics]\nkey-file = \"key\"\nmin-count = 2\nwindow = \"90d\"\nreports = [\"report.json\"]";
+    let s = site(fixture_log(), windows);
+    let lines = s.raw.iter().filter(|&&b| b == b'\n').count() as u64;
+    fs::write(s.path("access.log.1"), &s.raw).unwrap();
+    set_age(&s.path("access.log.1"), 1.0);
+    s.run().success().stderr(contains("counted=1 "));
+    let web = s.state().join("stats/web");
+    let night = web.join(format!("{}.json", &NOW[..10]));
+    let state: Value = serde_json::from_str(&fs::read_to_string(&night).unwrap()).unwrap();
+    assert_eq!(state["lines"], lines);
+    assert!(state.get("counted").is_none(), "a plain state");
+    logscrub()
+        .args(["report", "--to", "json"])
+        .arg(&night)
+        .assert()
+        .success();
+    // Back to the older layout, as an older logscrub left it.
+    let book: Value =
+        serde_json::from_str(&fs::read_to_string(web.join("counted.json")).unwrap()).unwrap();
+    let counted: serde_json::Map<String, Value> = book["counted"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(h, e)| (h.clone(), e["at"].clone()))
+        .collect();
+    let old = serde_json::json!({ "counted": counted, "state": state });
+    fs::remove_dir_all(&web).unwrap();
+    fs::write(s.state().join("stats/web.json"), old.to_string()).unwrap();
+    // The same content again, under another name: known by its hash, not counted again.
+    fs::write(s.path("access.log.2"), &s.raw).unwrap();
+    set_age(&s.path("access.log.2"), 1.0);
+    s.run().success().stderr(contains("counted=0 "));
+    assert!(!s.state().join("stats/web.json").exists(), "moved in");
+    let nights: Vec<String> = fs::read_dir(&web)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != "counted.json")
+        .collect();
+    assert_eq!(nights.len(), 1, "{nights:?}");
+    let report = || -> Value {
+        serde_json::from_str(&fs::read_to_string(s.tmp.path().join("report.json")).unwrap())
+            .unwrap()
+    };
+    assert_eq!(report()["lines"], lines);
+    // 100 days on, a new file: the report covers the last 90 nights, that is this one only.
+    let mut other = s.raw.clone();
+    other.extend_from_slice(b"# another file\n");
+    fs::write(s.path("access.log.3"), &other).unwrap();
+    logscrub()
+        .args(["run", "--now", "2027-03-02T03:00:00Z", "--policy"])
+        .arg(&s.policy)
+        .assert()
+        .success()
+        .stderr(contains("counted=1 "));
+    assert_eq!(report()["lines"], lines + 1);
+    assert!(web.join("2027-03-02.json").exists());
+}
+
+/// `[statistics] window` is a duration of at least a day.
+#[test]
+fn a_window_shorter_than_a_day_is_refused() {
+    let s = site(
+        fixture_log(),
+        "anonymize-after = \"1d\"\nstatistics = true\n\n[statistics]\nkey-file = \"key\"\nwindow = \"2h\"",
+    );
+    s.run()
+        .failure()
+        .stderr(contains("window must be at least a day"));
 }

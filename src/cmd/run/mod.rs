@@ -36,7 +36,7 @@ mod retention;
 mod store;
 pub use args::{Args, EXAMPLES, LONG, load_policy, policy_anonymize_options};
 use metrics::write_metrics;
-use store::{Cumulative, stats_path, write_reports};
+use store::{Store, write_reports};
 
 /// Validated options for `run`.
 pub struct Options {
@@ -368,14 +368,12 @@ impl Job<'_> {
         // take this run's counts (damaged; made with another bucket, zone or key), the files are
         // anonymized all the same (privacy first) and the problem is said once, with what to do.
         let sopts = sopts.filter(|so| {
-            let path = stats_path(&self.o.policy.state_dir, self.src);
-            let fresh = so.empty_state();
-            match Cumulative::load(&path, so).and_then(|c| Ok(c.state.compatible(&fresh)?)) {
+            match Store::open(&self.o.policy.state_dir, self.src, so).and_then(|s| s.check(so)) {
                 Ok(()) => true,
                 Err(e) => {
                     self.problem(format!(
-                        "{}: cannot count into it ({e:#}); files are anonymized but not counted until it is restored or moved aside (a new one is then started)",
-                        path.display()
+                        "statistics of {}: cannot count into them ({e:#}); files are anonymized but not counted until it is restored or moved aside (a new one is then started)",
+                        self.src.name
                     ));
                     false
                 }
@@ -488,8 +486,8 @@ impl Job<'_> {
         self.seen[i] = present;
     }
 
-    /// Counts a raw file into the source's statistics, exactly once: the cumulative state
-    /// records the content hash of every file in it, in the same atomic write as the counts.
+    /// Counts a raw file into the source's statistics, exactly once: the bookkeeping beside the
+    /// nights' states records the content hash of every file counted (see `store`).
     fn count(&mut self, so: &crate::cmd::stats::Options, f: &mut File) -> anyhow::Result<()> {
         let hash = match &f.hash {
             Some(h) => h.clone(),
@@ -499,9 +497,8 @@ impl Job<'_> {
                 h
             }
         };
-        let path = stats_path(&self.o.policy.state_dir, self.src);
-        let mut cum = Cumulative::load(&path, so)?;
-        if cum.counted.contains_key(&hash) {
+        let mut store = Store::open(&self.o.policy.state_dir, self.src, so)?;
+        if store.contains(&hash) {
             return Ok(()); // counted by an earlier run that stopped before anonymizing it
         }
         let reason = "raw, counted once before it is anonymized".to_string();
@@ -513,21 +510,9 @@ impl Job<'_> {
         let mut o = so.clone();
         o.inputs = vec![crate::input::Source::Path(f.path.clone())];
         let counted = crate::cmd::stats::count(&o, &mut std::io::sink())?;
-        cum.state
-            .merge(&counted)
-            .map_err(|e| anyhow!("{e} (the [statistics] settings changed since {} was made; move it aside to start afresh)", path.display()))?;
-        cum.state.finish();
-        let now = self.o.now.timestamp();
-        for at in cum.counted.values_mut().filter(|at| **at == 0) {
-            *at = now; // undated (an older state): dated now, kept one window more
-        }
-        if let Some(rr) = self.src.raw_retention {
-            // A raw file is gone (deleted or anonymized) one raw-retention after it was due.
-            let cutoff = now.saturating_sub(rr.num_seconds());
-            cum.counted.retain(|_, at| *at >= cutoff);
-        }
-        cum.counted.insert(hash, now);
-        cum.save(&path)?;
+        // A raw file is gone (deleted or anonymized) one raw-retention after it was due: its
+        // hash is kept that long.
+        store.count(&counted, hash, self.o.now, self.src.raw_retention, so)?;
         self.sr.files_counted += 1;
         self.act(ActionKind::Count, &f.path, reason);
         Ok(())
