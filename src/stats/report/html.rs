@@ -54,7 +54,7 @@ impl Report {
             }
             o += "</tr>";
             for r in series {
-                let _ = write!(o, "<tr><td>{}</td>", h(&r.bucket));
+                let _ = write!(o, "<tr><td>{}</td>", h(&super::span_text(&r.bucket)));
                 for (_, c) in &r.values {
                     let _ = write!(o, "<td class=\"n\">{}</td>", h(&c.text(k)));
                 }
@@ -130,9 +130,13 @@ fn chart(series: &[SeriesRow]) -> String {
         s,
         "<text x=\"0\" y=\"{}\" font-size=\"12\">{}</text><text x=\"{w}\" y=\"{}\" font-size=\"12\" text-anchor=\"end\">{}</text></svg>",
         ht + 16.0,
-        h(&series[0].bucket),
+        h(series[0].bucket.split('/').next().unwrap_or_default()),
         ht + 16.0,
-        h(&series[series.len() - 1].bucket)
+        h(series[series.len() - 1]
+            .bucket
+            .rsplit('/')
+            .next()
+            .unwrap_or_default())
     );
     s
 }

@@ -34,7 +34,12 @@ impl Report {
             let _ = writeln!(m, "|---|{}", "---:|".repeat(names.len()));
             for r in series {
                 let cells: Vec<String> = r.values.iter().map(|(_, c)| c.text(k)).collect();
-                let _ = writeln!(m, "| {} | {} |", r.bucket, cells.join(" | "));
+                let _ = writeln!(
+                    m,
+                    "| {} | {} |",
+                    super::span_text(&r.bucket),
+                    cells.join(" | ")
+                );
             }
             m.push('\n');
         }
