@@ -11,6 +11,8 @@ pub struct Agent<'a> {
     pub family: &'a [u8],
     /// Major version, when written.
     pub major: Option<&'a [u8]>,
+    /// The whole version of the family's product token (`124.0.6367.60`, `8.5.0`), when written.
+    pub version: Option<&'a [u8]>,
     /// OS family (`Windows`, `macOS`, `iOS`, `Android`, `Linux`, `ChromeOS`, `Other`).
     pub os: &'static str,
     /// A crawler, monitor or scripted client.
@@ -21,6 +23,19 @@ pub struct Agent<'a> {
 fn major(ua: &[u8], at: usize) -> Option<&[u8]> {
     let n = ua[at..].iter().take_while(|b| b.is_ascii_digit()).count();
     (n > 0).then(|| &ua[at..at + n])
+}
+
+/// A version right after `at`: digits and dots, starting with a digit, at most 24 bytes
+/// (`8.5.0`, `124.0.6367.60`; a trailing dot left out).
+fn full_version(ua: &[u8], at: usize) -> Option<&[u8]> {
+    let n = ua[at..]
+        .iter()
+        .take(24)
+        .take_while(|b| b.is_ascii_digit() || **b == b'.')
+        .count();
+    let v = &ua[at..at + n];
+    let v = v.strip_suffix(b".").unwrap_or(v);
+    (v.first().is_some_and(u8::is_ascii_digit)).then_some(v)
 }
 
 /// `n` occurs in `h` (no searcher to build: the needles are short and the haystack is a header).
@@ -99,8 +114,9 @@ fn os(ua: &[u8]) -> &'static str {
 /// Reduces a user agent, in one pass over its `Name/version` product tokens.
 pub fn classify(ua: &[u8]) -> Agent<'_> {
     let os = os(ua);
-    // The best browser token so far: its rank in BROWSERS and its major version.
-    let mut browser: Option<(usize, Option<&[u8]>)> = None;
+    // The best browser token so far: its rank in BROWSERS, its major and whole versions.
+    type Best<'u> = (usize, Option<&'u [u8]>, Option<&'u [u8]>);
+    let mut browser: Option<Best> = None;
     let mut safari = false;
     let mut version = None;
     for slash in memchr::memchr_iter(b'/', ua) {
@@ -113,12 +129,14 @@ pub fn classify(ua: &[u8]) -> Agent<'_> {
             continue;
         }
         let m = major(ua, slash + 1);
+        let v = full_version(ua, slash + 1);
         if is_botword(name) {
             let name = name.strip_prefix(b"+").unwrap_or(name);
             if !name.contains(&b':') && !name.contains(&b'.') {
                 return Agent {
                     family: name,
                     major: m,
+                    version: v,
                     os,
                     bot: true,
                 };
@@ -128,24 +146,26 @@ pub fn classify(ua: &[u8]) -> Agent<'_> {
             return Agent {
                 family: t,
                 major: m,
+                version: v,
                 os,
                 bot: true,
             };
         }
         if let Some(rank) = BROWSERS.iter().position(|(tok, _)| *tok == name)
-            && browser.is_none_or(|(r, _)| rank < r)
+            && browser.is_none_or(|(r, _, _)| rank < r)
         {
-            browser = Some((rank, m));
+            browser = Some((rank, m, v));
         }
         safari |= name == b"Safari";
         if name == b"Version" {
-            version = m;
+            version = m.map(|m| (m, v));
         }
     }
-    if let Some((rank, major)) = browser {
+    if let Some((rank, major, version)) = browser {
         return Agent {
             family: BROWSERS[rank].1,
             major,
+            version,
             os,
             bot: false,
         };
@@ -155,14 +175,16 @@ pub fn classify(ua: &[u8]) -> Agent<'_> {
         return Agent {
             family: b"Other bot",
             major: None,
+            version: None,
             os,
             bot: true,
         };
     }
-    if safari && version.is_some() {
+    if safari && let Some((m, v)) = version {
         return Agent {
             family: b"Safari",
-            major: version,
+            major: Some(m),
+            version: v,
             os,
             bot: false,
         };
@@ -171,6 +193,7 @@ pub fn classify(ua: &[u8]) -> Agent<'_> {
         return Agent {
             family: b"IE",
             major: major(ua, k + 5),
+            version: full_version(ua, k + 5),
             os,
             bot: false,
         };
@@ -179,6 +202,7 @@ pub fn classify(ua: &[u8]) -> Agent<'_> {
         return Agent {
             family: b"IE",
             major: Some(b"11"),
+            version: Some(b"11"),
             os,
             bot: false,
         };
@@ -186,9 +210,81 @@ pub fn classify(ua: &[u8]) -> Agent<'_> {
     Agent {
         family: b"Other",
         major: None,
+        version: None,
         os,
         bot: false,
     }
+}
+
+/// The product a client that is no browser, tool or crawler names first (`ZeroTierOne/1.10.6`,
+/// `Dalvik/2.1.0`): its name (letters, digits, `.`, `_`, `-`, at most 40 bytes; not `Mozilla`)
+/// and version. For statistics only, where K withholds a rare name; the reduced log keeps
+/// `Other`.
+pub fn product(ua: &[u8]) -> Option<(&[u8], &[u8])> {
+    for slash in memchr::memchr_iter(b'/', ua) {
+        let start = ua[..slash]
+            .iter()
+            .rposition(|b| !(b.is_ascii_alphanumeric() || b"._-".contains(b)))
+            .map_or(0, |k| k + 1);
+        let name = &ua[start..slash];
+        if name.is_empty()
+            || name.len() > 40
+            || name == b"Mozilla"
+            || !name[0].is_ascii_alphabetic()
+            || (start > 0 && !b" (;,".contains(&ua[start - 1]))
+        {
+            continue;
+        }
+        if let Some(v) = full_version(ua, slash + 1) {
+            return Some((name, v));
+        }
+    }
+    None
+}
+
+/// The OS version a user agent states, with its family: `Windows 10` (from `Windows NT 10.0`,
+/// which Windows 11 also writes), `Android 14`, `iOS 17.4`, `macOS 10.15`; `None` where it
+/// states none (Linux) or one that is frozen meaningless (ChromeOS builds).
+pub fn os_version(ua: &[u8], os: &str) -> Option<String> {
+    let after = |needle: &[u8]| memchr::memmem::find(ua, needle).map(|k| k + needle.len());
+    let digits = |at: usize, sep: u8, parts: usize| -> Option<String> {
+        let v: Vec<&[u8]> = ua[at..]
+            .split(|&b| b == sep)
+            .take(parts)
+            .map(|p| &p[..p.iter().take_while(|b| b.is_ascii_digit()).count()])
+            .take_while(|p| !p.is_empty())
+            .collect();
+        (!v.is_empty()).then(|| {
+            v.iter()
+                .map(|p| String::from_utf8_lossy(p).into_owned())
+                .collect::<Vec<_>>()
+                .join(".")
+        })
+    };
+    let v = match os {
+        "Windows" => {
+            let at = after(b"Windows NT ")?;
+            match digits(at, b'.', 2)?.as_str() {
+                "10.0" => "10".to_string(),
+                "6.3" => "8.1".to_string(),
+                "6.2" => "8".to_string(),
+                "6.1" => "7".to_string(),
+                "6.0" => "Vista".to_string(),
+                "5.1" | "5.2" => "XP".to_string(),
+                other => other.to_string(),
+            }
+        }
+        "Android" => digits(after(b"Android ")?, b'.', 1)?,
+        "iOS" => digits(after(b"iPhone OS ").or_else(|| after(b"CPU OS "))?, b'_', 2)?,
+        "macOS" => {
+            let at = after(b"Mac OS X ")?;
+            digits(at, b'_', 2)
+                .filter(|v| v.contains('.'))
+                .or_else(|| digits(at, b'.', 2))?
+        }
+        _ => return None,
+    };
+    Some(format!("{os} {v}"))
 }
 
 /// True when `ua` is already in the reduced form `<family>[ <major>] (<os or bot>)`, so that
@@ -232,6 +328,101 @@ pub fn write_family(ua: &[u8], out: &mut Vec<u8>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Versions as user agents write them (issue 18: client versions under their family).
+    #[test]
+    fn versions_products_and_os_versions() {
+        let v = |ua: &str| {
+            let a = classify(ua.as_bytes());
+            (
+                String::from_utf8_lossy(a.family).into_owned(),
+                a.version.map(|v| String::from_utf8_lossy(v).into_owned()),
+                os_version(ua.as_bytes(), a.os),
+            )
+        };
+        let s = |x: &str| Some(x.to_string());
+        assert_eq!(
+            v(
+                "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.6367.60 Safari/537.36"
+            ),
+            ("Chrome".into(), s("124.0.6367.60"), s("Windows 10"))
+        );
+        assert_eq!(
+            v(
+                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1"
+            ),
+            ("Safari".into(), s("17.4"), s("iOS 17.4"))
+        );
+        assert_eq!(
+            v(
+                "Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/16.6 Mobile/15E148 Safari/604.1"
+            ),
+            ("Safari".into(), s("16.6"), s("iOS 16.6"))
+        );
+        assert_eq!(
+            v(
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.1 Safari/605.1.15"
+            ),
+            ("Safari".into(), s("17.1"), s("macOS 10.15"))
+        );
+        assert_eq!(
+            v(
+                "Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:121.0) Gecko/20100101 Firefox/121.0"
+            ),
+            ("Firefox".into(), s("121.0"), s("macOS 10.15"))
+        );
+        assert_eq!(
+            v(
+                "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36"
+            ),
+            ("Chrome".into(), s("124.0.0.0"), s("Android 14"))
+        );
+        assert_eq!(
+            v("Mozilla/5.0 (Windows NT 6.1; WOW64; Trident/7.0; rv:11.0) like Gecko"),
+            ("IE".into(), s("11"), s("Windows 7"))
+        );
+        assert_eq!(
+            v("Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0"),
+            ("Firefox".into(), s("127.0"), None)
+        );
+        assert_eq!(v("curl/8.5.0"), ("curl".into(), s("8.5.0"), None));
+        assert_eq!(
+            v("Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)"),
+            ("Googlebot".into(), s("2.1"), None)
+        );
+        // A client no list knows: `Other` for the rules; its product for statistics.
+        let zt = "ZeroTierOne/1.10.6 (Linux; x86_64)";
+        assert_eq!(v(zt).0, "Other");
+        assert_eq!(
+            product(zt.as_bytes()),
+            Some((&b"ZeroTierOne"[..], &b"1.10.6"[..]))
+        );
+        for (ua, want) in [
+            (
+                "Dalvik/2.1.0 (Linux; U; Android 13; SM-A515F)",
+                Some(("Dalvik", "2.1.0")),
+            ),
+            (
+                "Mozilla/5.0 (X11) Gecko/20100101",
+                Some(("Gecko", "20100101")),
+            ),
+            ("Mozilla/5.0", None),
+            ("x/y/z", None),
+            ("app http://example.com/1.0", None),
+        ] {
+            let got = product(ua.as_bytes()).map(|(n, v)| {
+                (
+                    String::from_utf8_lossy(n).into_owned(),
+                    String::from_utf8_lossy(v).into_owned(),
+                )
+            });
+            assert_eq!(
+                got,
+                want.map(|(n, v)| (n.to_string(), v.to_string())),
+                "{ua}"
+            );
+        }
+    }
 
     #[test]
     fn families() {

@@ -43,9 +43,46 @@ pub struct Collector {
     hot: Vec<Vec<(Vec<u8>, u64)>>,
     /// User agents seen lately → their index in `agent_counts`.
     agents: std::collections::HashMap<Vec<u8>, usize, crate::anonymize::BuildAddrHasher>,
-    /// Per user agent seen lately: browser label, OS, bot, and lines not yet in the panels (one
-    /// increment per line instead of three panel lookups; see [`Collector::flush_agents`]).
-    agent_counts: Vec<(String, &'static str, bool, u64)>,
+    /// Per user agent seen lately: its labels, and lines not yet in the panels (one increment
+    /// per line instead of five panel lookups; see [`Collector::flush_agents`]).
+    agent_counts: Vec<(AgentLabels, u64)>,
+}
+
+/// What a user agent is counted as in the client and OS panels.
+struct AgentLabels {
+    /// `Chrome`, `curl`, `ZeroTierOne` (a product no list knows), `Other`.
+    family: String,
+    /// `Chrome 124` (browsers by major version), `curl 8.5.0`, `ZeroTierOne 1.10.6`; the family
+    /// alone when no version is written.
+    version: String,
+    os: &'static str,
+    /// `Windows 10`, `Android 14`; the family alone when none is written.
+    os_version: String,
+    bot: bool,
+}
+
+impl AgentLabels {
+    fn of(ua: &[u8]) -> AgentLabels {
+        let a = crate::rules::ua::classify(ua);
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        let (family, version) = match crate::rules::ua::product(ua) {
+            // A client no list knows, counted by its own product token (K withholds a rare one).
+            Some((name, v)) if a.family == b"Other" && !a.bot => (text(name), Some(v)),
+            _ if a.bot => (text(a.family), a.version),
+            _ => (text(a.family), a.major),
+        };
+        let version = match version {
+            Some(v) => format!("{family} {}", text(v)),
+            None => family.clone(),
+        };
+        AgentLabels {
+            version,
+            family,
+            os: a.os,
+            os_version: crate::rules::ua::os_version(ua, a.os).unwrap_or_else(|| a.os.to_string()),
+            bot: a.bot,
+        }
+    }
 }
 
 /// Labels kept in a panel's hot set (see [`Collector`]).
@@ -116,13 +153,15 @@ impl Collector {
     /// the user agents (at the end, and when too many were seen).
     fn flush_agents(&mut self) {
         self.agents.clear();
-        for (family, os, bot, n) in std::mem::take(&mut self.agent_counts) {
+        for (l, n) in std::mem::take(&mut self.agent_counts) {
             if n > 0 {
-                self.count(Panel::Web(Web::Browser), family.as_bytes(), n);
-                self.count(Panel::Web(Web::Os), os.as_bytes(), n);
+                self.count(Panel::Web(Web::ClientFamily), l.family.as_bytes(), n);
+                self.count(Panel::Web(Web::Browser), l.version.as_bytes(), n);
+                self.count(Panel::Web(Web::Os), l.os.as_bytes(), n);
+                self.count(Panel::Web(Web::OsVersion), l.os_version.as_bytes(), n);
                 self.count(
                     Panel::Web(Web::Agent),
-                    if bot { b"bot" } else { b"human" },
+                    if l.bot { b"bot" } else { b"human" },
                     n,
                 );
             }
@@ -288,19 +327,13 @@ impl Collector {
                     if self.agents.len() >= 4096 {
                         self.flush_agents();
                     }
-                    let a = crate::rules::ua::classify(ua);
-                    let family = String::from_utf8_lossy(a.family).into_owned();
-                    let family = match a.major {
-                        Some(m) if !a.bot => format!("{family} {}", String::from_utf8_lossy(m)),
-                        _ => family,
-                    };
-                    self.agent_counts.push((family, a.os, a.bot, 0));
+                    self.agent_counts.push((AgentLabels::of(ua), 0));
                     let id = self.agent_counts.len() - 1;
                     self.agents.insert(ua.to_vec(), id);
                     id
                 }
             };
-            self.agent_counts[id].3 += 1;
+            self.agent_counts[id].1 += 1;
         }
         self.parts = parts;
     }

@@ -44,8 +44,14 @@ panels! {
         /// Pages of 404 responses.
         NotFoundPage = ("not_found_page", "Top 404 paths"),
         ReferrerSite = ("referrer_site", "Top referrer sites"),
-        Browser = ("browser", "Browsers"),
+        /// Browser or client family (`Firefox`, `curl`, a product such as `ZeroTierOne`).
+        ClientFamily = ("client_family", "Browsers and clients"),
+        /// Its version, under the family: browsers by major version (`Firefox 121`), other
+        /// clients by their whole version (`curl 8.5.0`, `ZeroTierOne 1.10.6`).
+        Browser = ("browser", "Browser and client versions"),
         Os = ("os", "Operating systems"),
+        /// Its version, under the family (`Windows 10`, `Android 14`, `iOS 17.4`).
+        OsVersion = ("os_version", "Operating system versions"),
         /// Bot or human.
         Agent = ("agent", "Bots and people"),
     }

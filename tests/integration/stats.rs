@@ -1315,3 +1315,55 @@ fn secondary_suppression_keeps_the_largest_code_and_withholds_its_class() {
     assert!(rows("status_class").is_empty());
     assert_eq!(report_panel(&r, "status_class")["other"], 300);
 }
+
+/// Issue 18: client versions under their family, K at both levels. A product no list knows
+/// (ZeroTier's `ZeroTierOne/1.10.6`) is counted by its own token, tools by their whole version
+/// (`curl 8.5.0`), browsers by their major version; a version below K goes to `other`, and a
+/// family whose shown versions leave 1 to K-1 of it unexplained is withheld (the versions stay).
+#[test]
+fn client_versions_are_grouped_under_their_family() {
+    let d = Dir::new();
+    let log = d.p("access.log");
+    let mut text = String::new();
+    for (ua, n) in [
+        ("ZeroTierOne/1.10.6 (Linux; x86_64)", 12),
+        ("ZeroTierOne/1.12.2 (Linux; x86_64)", 3),
+        ("curl/8.5.0", 11),
+        (
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0",
+            20,
+        ),
+    ] {
+        for i in 0..n {
+            text += &format!(
+                "192.0.2.{i} - - [01/Oct/2026:10:00:07 +0000] \"GET / HTTP/1.1\" 200 1 \"-\" \"{ua}\"\n"
+            );
+        }
+    }
+    fs::write(&log, &text).unwrap();
+    d.stats(&[&log], &["--format", "combined"], "s.json");
+    let r = report_json(&d.p("s.json"), &["--min-count", "10"]);
+    let rows = |key: &str| -> Vec<(String, u64)> {
+        report_panel(&r, key)["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_u64().unwrap()))
+            .collect()
+    };
+    let s = |l: &str, n: u64| (l.to_string(), n);
+    assert_eq!(
+        rows("browser"),
+        [s("Firefox 121", 20), s("ZeroTierOne 1.10.6", 12)]
+    );
+    assert_eq!(report_panel(&r, "browser")["other"], 14);
+    // ZeroTierOne (15) beside its 1.10.6 (12) would tell of 3: withheld, and curl with it so
+    // that `other` does not tell them either.
+    assert_eq!(rows("client_family"), [s("Firefox", 20)]);
+    assert_eq!(report_panel(&r, "client_family")["other"], 26);
+    // OS versions likewise (Linux and curl's unknown OS state none: the family alone).
+    assert_eq!(
+        rows("os_version"),
+        [s("Windows 10", 20), s("Linux", 15), s("Other", 11)]
+    );
+}

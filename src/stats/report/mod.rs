@@ -324,6 +324,19 @@ fn collapse(rows: Vec<SeriesRow>) -> Vec<SeriesRow> {
     out
 }
 
+/// The family of a version label: the label without its last word when that is a version
+/// (`Samsung Internet 24` → `Samsung Internet`, `Windows Vista` → `Windows`), else the label.
+fn family_of(label: &str) -> &str {
+    match label.rsplit_once(' ') {
+        Some((family, v))
+            if v.starts_with(|c: char| c.is_ascii_digit()) || matches!(v, "Vista" | "XP") =>
+        {
+            family
+        }
+        _ => label,
+    }
+}
+
 /// A series row's bucket for people: a collapsed run `A/B` as `A – B`.
 fn span_text(bucket: &str) -> String {
     bucket.replace('/', " – ")
@@ -459,6 +472,13 @@ impl Report {
             super::status_class(l.as_bytes()).into()
         });
         nest(&mut drafts, "page", "not_found_page", k, str::to_string);
+        // Versions under their family: `Firefox 121` of `Firefox`, `Windows 10` of `Windows`.
+        nest(&mut drafts, "client_family", "browser", k, |l| {
+            family_of(l).to_string()
+        });
+        nest(&mut drafts, "os", "os_version", k, |l| {
+            family_of(l).to_string()
+        });
         nest(&mut drafts, "tld", "domain", k, |l| {
             psl::suffix(l.as_bytes()).map_or_else(
                 || l.to_string(),
