@@ -416,6 +416,7 @@ Do not edit the files by hand: change the script and re-run it.
 |---|---:|---|---:|
 {gen_rows}
 | `combined-rotated.log.gz` | {rot_lines} | combined, two concatenated gzip members of {rot_member} lines each (like `cat a.gz b.gz`) | {rot_seed} |
+| `devices.log` | {dev_lines} | a device-facing API (ZeroTier-style clients `ZeroTierOne/1.10.6 (Linux; x86_64)`), format `nginx:$remote_addr [$time_local] "$request" $status $body_bytes_sent "$http_user_agent"` | {dev_seed} |
 | `hostile.log` | {hostile_lines} | hand-written edge cases, see below | — |
 | `hostile.addrs` | {addrs_lines} | one address literal per line, see below | — |
 
@@ -487,12 +488,43 @@ def readme(addrs, data):
     name, fmt, n, seed, per = ROTATED
     return README_HEAD.format(
         share=IPV6_SHARE, share_pct=round(IPV6_SHARE * 100), gen_rows=gen_rows,
-        rot_lines=n, rot_member=per, rot_seed=seed,
+        rot_lines=n, rot_member=per, rot_seed=seed, dev_lines=DEVICES[1], dev_seed=DEVICES[2],
         hostile_lines=len(HOSTILE), hostile_size=len(data), crlf_line=crlf_line(), addrs_lines=len(addrs), dhcp_line=dhcp_line,
         hostile_rows="\n".join(rows))
 
 
 # ---------------------------------------------------------------------------
+
+
+DEVICES = ("devices.log", 300, 1007)  # name, lines, seed
+
+
+def devices_lines(n, seed):
+    """A device-facing API's log: device addresses (IPv4 and IPv6) and client versions."""
+    r = random.Random(seed)
+    versions = [("1.10.6", 50), ("1.12.2", 30), ("1.14.0", 17), ("1.8.4", 3)]
+    systems = ["(Linux; x86_64)", "(Windows; x64)", "(macOS; arm64)", "(Android; arm64)"]
+    devices = []
+    for i in range(80):
+        if r.random() < 0.4:
+            a = "2001:db8:%x::%x" % (r.randrange(1, 0xffff), r.randrange(1, 0xffff))
+        else:
+            a = "%s.%d" % (r.choice(["192.0.2", "198.51.100"]), r.randrange(1, 255))
+        v = r.choices([v for v, _ in versions], [w for _, w in versions])[0]
+        devices.append((a, "ZeroTierOne/%s %s" % (v, r.choice(systems))))
+    out = []
+    t = 0
+    for _ in range(n):
+        t += r.randrange(1, 280)
+        a, ua = r.choice(devices)
+        req, status, size = r.choice([
+            ("POST /api/v1/device/checkin HTTP/1.1", 200, r.randrange(80, 400)),
+            ("GET /api/v1/device/config HTTP/1.1", 200, r.randrange(900, 4000)),
+            ("GET /api/v1/device/config HTTP/1.1", 304, 0),
+        ])
+        stamp = "10/Oct/2026:%02d:%02d:%02d +0000" % (t // 3600 % 24, t // 60 % 60, t % 60)
+        out.append('%s [%s] "%s" %d %d "%s"' % (a, stamp, req, status, size, ua))
+    return out
 
 
 def write(path, data):
@@ -511,6 +543,9 @@ def main():
     lines = corpus_lines(fmt, n, seed)
     members = [("\n".join(lines[i:i + per]) + "\n").encode("ascii") for i in range(0, n, per)]
     write(os.path.join(WEB, name), b"".join(gzip.compress(m, compresslevel=9, mtime=0) for m in members))
+
+    name, n, seed = DEVICES
+    write(os.path.join(WEB, name), ("\n".join(devices_lines(n, seed)) + "\n").encode("ascii"))
 
     data = hostile_bytes()
     addrs = hostile_addrs()

@@ -151,6 +151,9 @@ pub struct Source {
     /// Count this source's files into the policy's statistics (once each, from the raw file,
     /// just before it is anonymized).
     pub statistics: bool,
+    /// Reports of this source alone (beside `[statistics] reports`, which cover every source),
+    /// their format from the extension.
+    pub reports: Vec<(PathBuf, crate::stats::report::ReportFormat)>,
 }
 
 /// The `[statistics]` table: trend statistics kept by the nightly job.
@@ -270,6 +273,8 @@ struct RawSource {
     age_from: Option<Spanned<String>>,
     #[serde(default)]
     statistics: Option<Spanned<bool>>,
+    #[serde(default)]
+    reports: Vec<Spanned<String>>,
 }
 
 /// Reads and checks a policy file.
@@ -328,6 +333,29 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
             ));
         }
         Ok(Some(d))
+    };
+    // Report files, their format from the extension.
+    let reports_of = |v: &[Spanned<String>]| -> Result<Vec<_>, PolicyError> {
+        use crate::stats::report::ReportFormat as F;
+        let mut reports = Vec::new();
+        for r in v {
+            let p = abs(r.get_ref());
+            let f = match p.extension().and_then(|e| e.to_str()) {
+                Some("html" | "htm") => F::Html,
+                Some("json") => F::Json,
+                Some("csv") => F::Csv,
+                Some("md") => F::Markdown,
+                _ => {
+                    return Err(err(
+                        Some(r.span()),
+                        "a report's format comes from its extension: .html, .json, .csv or .md"
+                            .into(),
+                    ));
+                }
+            };
+            reports.push((p, f));
+        }
+        Ok(reports)
     };
     if raw.source.is_empty() {
         return Err(err(None, "no [[source]]: nothing to do".into()));
@@ -433,6 +461,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
                 ));
             }
         }
+        if let Some(r) = s.reports.first()
+            && !statistics
+        {
+            return Err(err(
+                Some(r.span()),
+                "a source's reports need statistics = true on it".into(),
+            ));
+        }
+        let reports = reports_of(&s.reports)?;
         sources.push(Source {
             name,
             files,
@@ -460,6 +497,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
             keep_forever: globs(&s.keep_forever),
             age_from,
             statistics,
+            reports,
         });
     }
     let statistics = match &raw.statistics {
@@ -488,25 +526,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
                     )
                 })?,
             };
-            let mut reports = Vec::new();
-            for r in &st.reports {
-                use crate::stats::report::ReportFormat as F;
-                let p = abs(r.get_ref());
-                let f = match p.extension().and_then(|e| e.to_str()) {
-                    Some("html" | "htm") => F::Html,
-                    Some("json") => F::Json,
-                    Some("csv") => F::Csv,
-                    Some("md") => F::Markdown,
-                    _ => {
-                        return Err(err(
-                            Some(r.span()),
-                            "a report's format comes from its extension: .html, .json, .csv or .md"
-                                .into(),
-                        ));
-                    }
-                };
-                reports.push((p, f));
-            }
+            let reports = reports_of(&st.reports)?;
             let dp_epsilon = match &st.dp_epsilon {
                 Some(e) if !crate::stats::report::valid_epsilon(*e.get_ref()) => {
                     return Err(err(

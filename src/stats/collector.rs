@@ -270,7 +270,16 @@ impl Collector {
         let bytes = field(f, line, Std::Bytes)
             .and_then(|b| std::str::from_utf8(b).ok()?.parse::<u64>().ok())
             .unwrap_or(0);
-        let hash = client.map(|c| self.uniques.client(c).0);
+        let hashes = client.map(|c| self.uniques.client(c));
+        let hash = hashes.map(|(h, _)| h);
+        if f.get(Std::Client).is_some() {
+            let v: &[u8] = match hashes {
+                Some((_, Some(IpAddr::V4(_)))) => b"IPv4",
+                Some((_, Some(IpAddr::V6(_)))) => b"IPv6",
+                _ => b"unknown",
+            };
+            self.label(Panel::Web(Web::IpVersion), v);
+        }
         if let Some(b) = self.bucket(time) {
             b.requests += 1;
             b.bytes = b.bytes.saturating_add(bytes);

@@ -54,6 +54,9 @@ panels! {
         OsVersion = ("os_version", "Operating system versions"),
         /// Bot or human.
         Agent = ("agent", "Bots and people"),
+        /// The client's address family (`IPv4`, `IPv6`; `unknown` for a host name); named apart
+        /// from the DNS panel `ip_version` so that a report of both has each once.
+        IpVersion = ("client_ip_version", "Client IP versions"),
     }
 }
 

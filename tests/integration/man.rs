@@ -195,6 +195,7 @@ fn policy_page_documents_every_key_example_and_shipped_policy() {
         "bucket",
         "capacity",
         "dp-epsilon",
+        "window",
     ] {
         assert!(
             unescaped.contains(&format!(".B {key}\n"))

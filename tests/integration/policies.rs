@@ -40,6 +40,8 @@ fn fixture_for(s: &logscrub::policy::Source) -> PathBuf {
     }
     match s.anonymize.format.as_deref() {
         Some("combined") => fixture("web/combined.log"),
+        // A device service's own format (ZeroTier's example).
+        Some(f) if f.starts_with("nginx:") => fixture("web/devices.log"),
         Some(dns) => fixture(&format!("dns/{dns}.log")),
         None => panic!("example sources name their format"),
     }
@@ -95,7 +97,8 @@ fn every_example_policy_does_what_its_windows_say() {
                 .success();
         }
         for s in &policy.sources {
-            if let Some(k) = &s.anonymize.key_file {
+            if let Some(k) = s.anonymize.key_file.as_ref().filter(|k| !k.exists()) {
+                // (Sources may share one key.)
                 fs::create_dir_all(k.parent().unwrap()).unwrap();
                 logscrub()
                     .args(["keygen", "--scheme", "hash", "-o"])
@@ -169,6 +172,7 @@ fn every_example_policy_does_what_its_windows_say() {
             .arg(&policy_path)
             .assert()
             .success();
+        let first_night = expect.iter().map(|x| x.path.clone()).collect::<Vec<_>>();
         for x in &expect {
             let shown = format!("{}: {}", path.display(), x.path.display());
             if x.deleted {
@@ -192,8 +196,30 @@ fn every_example_policy_does_what_its_windows_say() {
             }
         }
         if let Some(st) = &policy.statistics {
-            reports_seen += st.reports.len();
-            for (r, _) in &st.reports {
+            // A second night: each counted source's file of the day rotated in (other content,
+            // so counted apart), the run a day later. Its reports hold both nights.
+            let _ = first_night;
+            for s in policy.sources.iter().filter(|s| s.statistics) {
+                let mut raw = fs::read(fixture_for(s)).unwrap();
+                raw.extend_from_slice(b"# the second night\n");
+                for (dir, glob) in &s.files {
+                    let g = String::from_utf8(glob.0.clone()).unwrap();
+                    let base = g.strip_suffix('*').unwrap();
+                    put(&dir.join(format!("{base}.1")), &raw, 1.5);
+                }
+            }
+            logscrub()
+                .args(["run", "--now", "2026-11-23T03:00:00Z", "--policy"])
+                .arg(&policy_path)
+                .assert()
+                .success();
+            let reports: Vec<&(PathBuf, _)> = st
+                .reports
+                .iter()
+                .chain(policy.sources.iter().flat_map(|s| &s.reports))
+                .collect();
+            reports_seen += reports.len();
+            for (r, _) in reports {
                 let text = fs::read_to_string(r).unwrap_or_else(|e| panic!("{}: {e}", r.display()));
                 assert!(
                     text.contains(&format!("below {}", st.min_count)),
@@ -201,6 +227,43 @@ fn every_example_policy_does_what_its_windows_say() {
                     r.display()
                 );
                 assert!(untruncated(text.as_bytes()).is_empty(), "{}", r.display());
+                let to = match r.extension().and_then(|e| e.to_str()) {
+                    Some("html") => "html",
+                    Some("json") => "json",
+                    Some("csv") => "csv",
+                    Some("md") => "md",
+                    other => panic!("{other:?}"),
+                };
+                let counts = crate::stats::published_counts(to, &text);
+                assert!(
+                    !counts.is_empty(),
+                    "{}: something is published",
+                    r.display()
+                );
+                assert!(
+                    counts.iter().all(|&n| n >= st.min_count),
+                    "{}: a count below K",
+                    r.display()
+                );
+            }
+            for s in policy.sources.iter().filter(|s| s.statistics) {
+                let nights = fs::read_dir(policy.state_dir.join("stats").join(s.file_name()))
+                    .unwrap()
+                    .filter(|e| {
+                        e.as_ref()
+                            .unwrap()
+                            .file_name()
+                            .to_string_lossy()
+                            .starts_with("2026-")
+                    })
+                    .count();
+                assert_eq!(
+                    nights,
+                    2,
+                    "{}: {}: a state per night",
+                    path.display(),
+                    s.name
+                );
             }
         }
         assert!(
@@ -213,8 +276,8 @@ fn every_example_policy_does_what_its_windows_say() {
     }
     assert!(n >= 5, "one example per published policy");
     assert!(
-        reports_seen >= 4,
-        "the DoH and .coop examples publish reports"
+        reports_seen >= 10,
+        "the DoH, .coop, OpenNIC, IETF and ZeroTier examples publish reports"
     );
     assert!(
         anonymized_seen >= 10 && deleted_seen >= 10 && forever_seen >= 1,

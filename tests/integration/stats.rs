@@ -401,7 +401,7 @@ fn states_of_different_keys_do_not_merge() {
 }
 
 /// Every number a renderer prints in a panel row or a series cell, with its context.
-fn published_counts(to: &str, text: &str) -> Vec<u64> {
+pub(crate) fn published_counts(to: &str, text: &str) -> Vec<u64> {
     let mut v = Vec::new();
     match to {
         "json" => {

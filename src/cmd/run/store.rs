@@ -320,19 +320,38 @@ impl Store {
     }
 }
 
-/// Renders the policy's reports from every source's statistics: the nights within the
-/// `[statistics] window`, merged.
+/// Renders the policy's reports from the sources' statistics, the nights within the
+/// `[statistics] window` merged: `[statistics] reports` from every source, a source's own
+/// `reports` from it alone.
 pub(super) fn write_reports(o: &super::Options) -> anyhow::Result<()> {
     let Some(st) = &o.policy.statistics else {
         return Ok(());
+    };
+    let render = |s: &State, reports: &[(PathBuf, crate::stats::report::ReportFormat)]| {
+        for (path, format) in reports {
+            let r = crate::stats::report::ReportOptions {
+                to: *format,
+                min_count: st.min_count,
+                top: st.top,
+                dp_epsilon: st.dp_epsilon,
+            };
+            if let Some(d) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(d)
+                    .with_context(|| format!("cannot create the directory {}", d.display()))?;
+            }
+            crate::output::write_text(Some(path), &crate::stats::report::render(s, &r))?;
+        }
+        anyhow::Ok(())
     };
     let mut total: Option<State> = None;
     for (src, so) in o.policy.sources.iter().zip(&o.stats) {
         let Some(so) = so else { continue };
         let store = Store::open(&o.policy.state_dir, src, so)?;
-        let Some(s) = store.merged(st.window, o.now)? else {
+        let Some(mut s) = store.merged(st.window, o.now)? else {
             continue;
         };
+        s.finish();
+        render(&s, &src.reports)?;
         match &mut total {
             None => total = Some(s),
             Some(t) => t
@@ -340,22 +359,9 @@ pub(super) fn write_reports(o: &super::Options) -> anyhow::Result<()> {
                 .map_err(|e| anyhow!("{}: {e}", store.dir.display()))?,
         }
     }
-    let Some(mut total) = total else {
-        return Ok(());
-    };
-    total.finish();
-    for (path, format) in &st.reports {
-        let r = crate::stats::report::ReportOptions {
-            to: *format,
-            min_count: st.min_count,
-            top: st.top,
-            dp_epsilon: st.dp_epsilon,
-        };
-        if let Some(d) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(d)
-                .with_context(|| format!("cannot create the directory {}", d.display()))?;
-        }
-        crate::output::write_text(Some(path), &crate::stats::report::render(&total, &r))?;
+    if let Some(mut total) = total {
+        total.finish();
+        render(&total, &st.reports)?;
     }
     Ok(())
 }
