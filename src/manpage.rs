@@ -267,9 +267,11 @@ small labels fold into \"other\", and a cell below K (other included) is shown a
 could give a withheld number back, so more is withheld: while a panel's \"other\" is below K but \
 not empty, its smallest shown row joins it; while the withheld requests (queries) of a series add \
 up to less than K but more than 0, the smallest shown bucket is withheld too; bytes and unique counts \
-are withheld with their bucket's requests; a status class, page or TLD never exceeds its shown status \
-codes, 404 rows or domains by less than K; every bucket from the first to the last is listed, empty ones as \
-\"< K\" (an absent bucket would tell nothing from few). The time range is given in buckets, \
+are withheld with their bucket's requests; a status class, page, TLD, client family or OS never exceeds \
+its shown status codes, 404 rows, domains or versions by less than K (the class, page, TLD or family is \
+withheld: it costs the reader only that remainder), nor a page its shown visit-order steps in or out (the \
+steps are withheld); every bucket from the first to the last is listed, empty ones as \
+\"< K\" (an absent bucket would tell nothing from few), a run of them as one row. The time range is given in buckets, \
 never a line's time. The footer states K, the time range and any error bound. Times are read in every server form \
 (Common Log Format, BIND, epoch seconds, syslog without a year (the year of the file's modification \
 time, or --year), ISO 8601); times without a zone are read at --tz (default UTC), and buckets are \
@@ -277,8 +279,8 @@ days or hours at --tz. DNS \
 servers that log a query in several lines are counted once per query: question lines when the log \
 has any, else answer lines. --dp-epsilon E adds two-sided geometric noise (the discrete Laplace \
 mechanism) to every published number before K applies: event-level differential privacy, E per number \
-for one log line; one line changes at most 17 numbers (the line total among them), so the report as a \
-whole is 17 E. It hides \
+for one log line; one line changes at most 21 numbers (the line total and up to four visit-order steps \
+among them), so the report as a whole is 21 E. It hides \
 whether any single request is in the data, not a client with many requests; unique counts get the same \
 noise with an approximate guarantee (a sketch can move by more than one for one line); bytes are not \
 published under it; the first and last bucket are shown as they are. E must be at least 0.000001.";

@@ -269,6 +269,7 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
         // One collector per thread for the whole input, merged at its end: merging is exact, so
         // the result does not depend on which thread counted which piece.
         let scratch: PerThread<(Worker, Option<Collector>)> = PerThread::new();
+        let mut visits = crate::stats::visits::Join::default();
         crate::driver::ordered(
             &mut chunker,
             &scratch,
@@ -295,19 +296,26 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
                     c.state.lines += 1;
                     c.state.unparsed += 1;
                 }
-                piece.data.len() as u64
+                // The visits this piece began or left open, joined in input order below.
+                (piece.data.len() as u64, c.take_edges())
             },
-            |n| -> anyhow::Result<Flow> {
+            |(n, edges)| -> anyhow::Result<Flow> {
                 bytes += n;
+                visits.piece(edges);
                 Ok(Flow::Go)
             },
             |e| anyhow::Error::new(e).context(format!("cannot read {name}")),
         )?;
         let mut file = o.empty_state();
         let mut empty = 0;
+        let mut steps = Some(visits.finish());
         for (w, c) in scratch.into_inner() {
             empty += w.empty;
-            if let Some(c) = c {
+            if let Some(mut c) = c {
+                // The visit steps joined across pieces go into one of the collectors.
+                if let Some(s) = steps.take() {
+                    c.count_steps(s);
+                }
                 file.merge(&c.finish())
                     .expect("collectors of one run are compatible");
             }

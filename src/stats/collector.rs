@@ -46,6 +46,10 @@ pub struct Collector {
     /// Per user agent seen lately: its labels, and lines not yet in the panels (one increment
     /// per line instead of five panel lookups; see [`Collector::flush_agents`]).
     agent_counts: Vec<(AgentLabels, u64)>,
+    /// The visits of the piece being counted (`None` only while a request is added).
+    visits: Option<super::visits::Tracker>,
+    /// Scratch for a visit step's label.
+    step: Vec<u8>,
 }
 
 /// What a user agent is counted as in the client and OS panels.
@@ -145,6 +149,8 @@ impl Collector {
             parts: Fields::default(),
             agents: Default::default(),
             agent_counts: Vec::new(),
+            visits: Some(super::visits::Tracker::default()),
+            step: Vec::new(),
             hot: vec![Vec::new(); Panel::COUNT],
         }
     }
@@ -319,6 +325,21 @@ impl Collector {
                 if panel == Panel::Web(Web::Page) && status == Some(b"404") {
                     self.label(Panel::Web(Web::NotFoundPage), v);
                 }
+            }
+            // Visit order, for a request with a time and a client: the visitor is the client's
+            // keyed hash with the user agent, in memory only.
+            if let (Some(t), Some(h)) = (time, hash) {
+                let ua = field(f, line, Std::UserAgent).unwrap_or_default();
+                let visitor = super::visits::visitor(h, ua);
+                let page = field(pf, line, Std::Path).unwrap_or(NONE);
+                let mut tracker = self.visits.take().expect("put back after each request");
+                let mut label = std::mem::take(&mut self.step);
+                tracker.request(visitor, page, t.timestamp(), |a, b| {
+                    super::visits::step_label(a, b, &mut label);
+                    self.count(Panel::Web(Web::VisitStep), &label, 1);
+                });
+                self.step = label;
+                self.visits = Some(tracker);
             }
         }
         if let Some(r) = field(f, line, Std::Referrer) {
@@ -515,8 +536,31 @@ impl Collector {
         }
     }
 
+    /// The visits of the piece counted since the last call, to be joined with the other
+    /// pieces' in input order (`crate::stats::visits::Join`).
+    pub fn take_edges(&mut self) -> Vec<super::visits::Edge> {
+        self.visits
+            .as_mut()
+            .map(|t| t.take_edges())
+            .unwrap_or_default()
+    }
+
+    /// Counts visit steps joined across pieces.
+    pub fn count_steps(&mut self, steps: std::collections::HashMap<Vec<u8>, u64>) {
+        for (label, n) in steps {
+            self.count(Panel::Web(Web::VisitStep), &label, n);
+        }
+    }
+
     /// Ends counting: moves panels and buckets into the state and records the time range.
     pub fn finish(mut self) -> State {
+        // Visits still open here were counted as one piece: joined alone, they end here.
+        let edges = self.take_edges();
+        if !edges.is_empty() {
+            let mut join = super::visits::Join::default();
+            join.piece(&edges);
+            self.count_steps(join.finish());
+        }
         self.flush_agents();
         for i in 0..self.hot.len() {
             for (label, n) in std::mem::take(&mut self.hot[i]) {

@@ -35,6 +35,7 @@ pub mod report;
 pub mod time;
 pub mod topk;
 mod uniques;
+pub mod visits;
 
 use std::collections::BTreeMap;
 

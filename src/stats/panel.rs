@@ -54,6 +54,9 @@ panels! {
         OsVersion = ("os_version", "Operating system versions"),
         /// Bot or human.
         Agent = ("agent", "Bots and people"),
+        /// Visit order: every request is a step `(entry) → /a`, `/a → /b`, and a visit ends
+        /// `/b → (exit)` (see `crate::stats::visits`).
+        VisitStep = ("visit_step", "Visit order (entry, next page, exit)"),
         /// The client's address family (`IPv4`, `IPv6`; `unknown` for a host name); named apart
         /// from the DNS panel `ip_version` so that a report of both has each once.
         IpVersion = ("client_ip_version", "Client IP versions"),
@@ -119,6 +122,10 @@ pub enum Panel {
 }
 
 const W: usize = Web::ALL.len();
+/// The visit-order rows one line can change beyond its own (`visit_step`): a request between
+/// two others of a visit turns `P → N` into `P → R` and `R → N`, and one that ends or begins a
+/// visit by its time moves an `(exit)` and an `(entry)` (at most four rows in all).
+const VISIT_EXTRA: usize = 3;
 const Q: usize = Query::ALL.len();
 const A: usize = Answer::ALL.len();
 
@@ -171,7 +178,8 @@ impl Panel {
     pub const fn many_labels(self) -> bool {
         matches!(
             self,
-            Panel::Web(Web::Page | Web::NotFoundPage) | Panel::Query(_, Query::Domain)
+            Panel::Web(Web::Page | Web::NotFoundPage | Web::VisitStep)
+                | Panel::Query(_, Query::Domain)
         )
     }
 }
@@ -185,7 +193,7 @@ const fn max(a: usize, b: usize) -> usize {
 /// published under noise; a DNS answer line: the query panels of its side and the answer panels).
 /// An undated line changes `undated` instead of the series, an unparsed or excluded one only two
 /// totals. The sensitivity of differential-privacy noise.
-pub const NUMBERS_PER_LINE: u32 = (1 + 3 + max(W, Q + A)) as u32;
+pub const NUMBERS_PER_LINE: u32 = (1 + 3 + max(W + VISIT_EXTRA, Q + A)) as u32;
 
 #[cfg(test)]
 mod tests {
@@ -200,6 +208,7 @@ mod tests {
             assert!(keys.insert(p.key()), "{} twice", p.key());
         }
         assert!(keys.contains("q.qtype") && keys.contains("a.do") && keys.contains("rcode"));
-        assert_eq!(NUMBERS_PER_LINE, 17);
+        // The man page states it (logscrub(1), STATISTICS).
+        assert_eq!(NUMBERS_PER_LINE, 21);
     }
 }

@@ -324,6 +324,65 @@ fn collapse(rows: Vec<SeriesRow>) -> Vec<SeriesRow> {
     out
 }
 
+/// Visit order beside the pages (`crate::stats::visits`): each request of a page is the target
+/// of one step and the source of one, so the shown steps into a page, and out of it, must not
+/// leave 1 to K-1 of its requests unexplained (`/x 25` beside `(entry) → /x 10` and
+/// `/a → /x 12` tells of 3 requests that came from elsewhere), nor the pages panel's `other`
+/// 1 to K-1 beyond the shown steps of the pages in it. Here the finer panel pays, step by step
+/// (smallest first), since the pages panel is what most readers come for; a step's own ends
+/// `(entry)` and `(exit)` are no pages.
+fn nest_visits(drafts: &mut [Draft], k: u64) {
+    use crate::stats::visits::{ENTRY, EXIT, step_ends};
+    let (Some(pi), Some(vi)) = (
+        drafts.iter().position(|d| d.key == "page"),
+        drafts.iter().position(|d| d.key == "visit_step"),
+    ) else {
+        return;
+    };
+    let end = |label: &str, into: bool| -> Option<String> {
+        let (from, to) = step_ends(label)?;
+        let p = if into { to } else { from };
+        (p.as_bytes() != ENTRY && p.as_bytes() != EXIT).then(|| p.to_string())
+    };
+    let bad = |x: u64| x > 0 && x < k;
+    loop {
+        let mut folded = false;
+        for into in [true, false] {
+            let pages = drafts[pi].rows.clone();
+            let shown: Vec<&String> = pages.iter().map(|r| &r.0).collect();
+            // A shown page: its steps in (or out) beside its count.
+            for (page, n) in &pages {
+                let of = |l: &str| end(l, into).as_ref() == Some(page);
+                let steps: u64 = drafts[vi]
+                    .rows
+                    .iter()
+                    .filter(|r| of(&r.0))
+                    .map(|r| r.1)
+                    .sum();
+                if steps > 0 && bad(n.saturating_sub(steps)) {
+                    drafts[vi].fold_smallest(of);
+                    folded = true;
+                }
+            }
+            // The pages in `other`: their shown steps beside it.
+            let orphan = |l: &str| end(l, into).is_some_and(|p| !shown.contains(&&p));
+            let steps: u64 = drafts[vi]
+                .rows
+                .iter()
+                .filter(|r| orphan(&r.0))
+                .map(|r| r.1)
+                .sum();
+            if steps > 0 && bad(drafts[pi].rest.saturating_sub(steps)) {
+                drafts[vi].fold_smallest(orphan);
+                folded = true;
+            }
+        }
+        if !folded {
+            return;
+        }
+    }
+}
+
 /// The family of a version label: the label without its last word when that is a version
 /// (`Samsung Internet 24` → `Samsung Internet`, `Windows Vista` → `Windows`), else the label.
 fn family_of(label: &str) -> &str {
@@ -479,6 +538,7 @@ impl Report {
         nest(&mut drafts, "os", "os_version", k, |l| {
             family_of(l).to_string()
         });
+        nest_visits(&mut drafts, k);
         nest(&mut drafts, "tld", "domain", k, |l| {
             psl::suffix(l.as_bytes()).map_or_else(
                 || l.to_string(),
@@ -698,6 +758,67 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Visit order beside the pages gives no number below K away: for every shown page, its
+        /// requests beyond its shown steps in, and beyond its shown steps out, are 0 or at least
+        /// K, and the pages panel's `other` beyond the shown steps of the pages in it likewise.
+        #[test]
+        fn visit_steps_give_no_page_remainder_below_k(
+            reqs in proptest::collection::vec((0u64..6, 0usize..5, 0i64..50), 1..300),
+            k in 2u64..20,
+            top in 1usize..6,
+        ) {
+            use crate::stats::visits::{Join, Tracker, step_ends, step_label};
+            let pages = ["/", "/a", "/b", "/c", "/d"];
+            let mut t = Tracker::default();
+            let mut steps: BTreeMap<String, u64> = BTreeMap::new();
+            let mut counts: BTreeMap<String, u64> = BTreeMap::new();
+            let mut minute = 0;
+            for (v, p, gap) in &reqs {
+                minute += gap;
+                *counts.entry(pages[*p].to_string()).or_default() += 1;
+                t.request(*v, pages[*p].as_bytes(), minute * 60, |a, b| {
+                    let mut l = Vec::new();
+                    step_label(a, b, &mut l);
+                    *steps.entry(String::from_utf8(l).unwrap()).or_default() += 1;
+                });
+            }
+            let mut j = Join::default();
+            j.piece(&t.take_edges());
+            for (l, n) in j.finish() {
+                *steps.entry(String::from_utf8(l).unwrap()).or_default() += n;
+            }
+            let mut page = draft("page", &counts, k);
+            page.rows.truncate(top);
+            page.rest = counts.values().sum::<u64>() - page.rows.iter().map(|r| r.1).sum::<u64>();
+            page.fill_other(k);
+            let mut drafts = vec![page, draft("visit_step", &steps, k)];
+            nest_visits(&mut drafts, k);
+            let (page, visit) = (&drafts[0], &drafts[1]);
+            let bad = |x: u64| x > 0 && x < k;
+            let shown: Vec<&String> = page.rows.iter().map(|r| &r.0).collect();
+            for into in [true, false] {
+                let end = |l: &str| {
+                    let (a, b) = step_ends(l).unwrap();
+                    if into { b.to_string() } else { a.to_string() }
+                };
+                for (p, n) in &page.rows {
+                    let s: u64 = visit.rows.iter().filter(|r| end(&r.0) == *p).map(|r| r.1).sum();
+                    proptest::prop_assert!(s == 0 || !bad(n - s), "{} {} {}", p, n, s);
+                }
+                let orphans: u64 = visit
+                    .rows
+                    .iter()
+                    .filter(|r| {
+                        let e = end(&r.0);
+                        e != "(entry)" && e != "(exit)" && !shown.contains(&&e)
+                    })
+                    .map(|r| r.1)
+                    .sum();
+                proptest::prop_assert!(orphans == 0 || !bad(page.rest - orphans));
+            }
+            proptest::prop_assert!(!bad(visit.rest) || visit.rows.is_empty());
+        }
+
         /// Nested panels (status classes and codes) give no number below K away, and the
         /// cheapest cell goes (issue 18): a class whose codes are shown costs only its
         /// remainder, so the codes panel keeps every row K gave it and its largest row is shown

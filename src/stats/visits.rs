@@ -1,0 +1,292 @@
+//! Visit order: which page visitors went to next, where visits began and where they ended,
+//! counted without keeping anyone's address.
+//!
+//! A visitor is a keyed hash of the client address and the user agent (the statistics key, or
+//! the run's ephemeral one), held in memory while counting and never written anywhere. A visit is
+//! a visitor's requests, in the order the log has them, while no gap between two of them is
+//! longer than [`IDLE`]. Each request is one *step*: `(entry) → /a` (a visit begins), `/a → /b`
+//! (the next request), and each visit also ends with `/b → (exit)`. So every request of a page is
+//! the target of exactly one step and the source of exactly one: a page's steps in and out each
+//! add up to its requests (that have a time and a client), which is what the report protects.
+//!
+//! Pieces of a file are counted in parallel. A [`Tracker`] follows the visits inside one piece:
+//! steps between two of its requests are counted there, while the first request of each visitor
+//! in the piece (continuing a visit of an earlier piece, or beginning one) and the last (ending
+//! its visit, or going on in a later piece) are handed on as an [`Edge`]. A [`Join`] takes the
+//! pieces' edges in input order and counts the steps across them, so the counts do not depend
+//! on where the pieces were cut. Visits open at the end of the input end there: a visit that
+//! goes on in the next file counts as two (files are counted one at a time).
+
+use std::collections::HashMap;
+
+use crate::anonymize::BuildAddrHasher;
+
+/// The longest gap inside a visit, in seconds (the usual 30 minutes).
+pub const IDLE: i64 = 30 * 60;
+
+/// Visits whose last request is this much older than the latest time seen are closed while
+/// joining (memory stays flat); a request that comes back later than this, out of order, begins
+/// a new visit.
+pub const CLOSE_AFTER: i64 = 4 * IDLE;
+
+/// The page a visit comes from before its first request.
+pub const ENTRY: &[u8] = b"(entry)";
+/// The page a visit goes to after its last request.
+pub const EXIT: &[u8] = b"(exit)";
+
+/// A visitor: the client's keyed hash (the statistics key's) spread with the user agent. The
+/// same in every worker, so that the join knows a visitor across pieces; attacker-chosen user
+/// agents cannot aim collisions without the key.
+pub fn visitor(client_hash: u64, user_agent: &[u8]) -> u64 {
+    let mut h = client_hash;
+    for c in user_agent.chunks(8) {
+        let mut w = [0u8; 8];
+        w[..c.len()].copy_from_slice(c);
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+    h ^ (h >> 31)
+}
+
+/// A step's label: `from → to`.
+pub fn step_label(from: &[u8], to: &[u8], out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(from);
+    out.extend_from_slice(" → ".as_bytes());
+    out.extend_from_slice(to);
+}
+
+/// A step label's source and target pages.
+pub fn step_ends(label: &str) -> Option<(&str, &str)> {
+    label.split_once(" → ")
+}
+
+/// A request: its page and time (seconds since 1970).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The page.
+    pub page: Vec<u8>,
+    /// When.
+    pub time: i64,
+}
+
+/// What a piece hands on for one visitor: its first and last request in the piece.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edge {
+    /// The visitor (in memory only).
+    pub visitor: u64,
+    /// Its first request in the piece, whose step in is decided by the join.
+    pub first: Request,
+    /// Its last request in the piece, whose step out is decided by the join.
+    pub last: Request,
+}
+
+/// The visits of one piece (see the module documentation).
+#[derive(Default)]
+pub struct Tracker {
+    open: HashMap<u64, Edge, BuildAddrHasher>,
+}
+
+impl Tracker {
+    /// A request of `visitor` to `page` at `time`; calls `step(from, to)` for a step this piece
+    /// decides alone (inside a visit, or between two visits of one visitor).
+    pub fn request(
+        &mut self,
+        visitor: u64,
+        page: &[u8],
+        time: i64,
+        mut step: impl FnMut(&[u8], &[u8]),
+    ) {
+        match self.open.get_mut(&visitor) {
+            None => {
+                let r = Request {
+                    page: page.to_vec(),
+                    time,
+                };
+                self.open.insert(
+                    visitor,
+                    Edge {
+                        visitor,
+                        first: r.clone(),
+                        last: r,
+                    },
+                );
+            }
+            Some(e) => {
+                if (time - e.last.time).abs() <= IDLE {
+                    step(&e.last.page, page);
+                } else {
+                    step(&e.last.page, EXIT);
+                    step(ENTRY, page);
+                }
+                e.last.page.clear();
+                e.last.page.extend_from_slice(page);
+                e.last.time = time;
+            }
+        }
+    }
+
+    /// The piece's edges, in visitor order (the tracker is then empty, for the next piece).
+    pub fn take_edges(&mut self) -> Vec<Edge> {
+        let mut v: Vec<Edge> = self.open.drain().map(|(_, e)| e).collect();
+        v.sort_unstable_by_key(|e| e.visitor);
+        v
+    }
+}
+
+/// The pieces' edges joined in input order (see the module documentation).
+#[derive(Default)]
+pub struct Join {
+    open: HashMap<u64, Request, BuildAddrHasher>,
+    latest: i64,
+    steps: HashMap<Vec<u8>, u64>,
+    label: Vec<u8>,
+}
+
+impl Join {
+    fn step(&mut self, from: &[u8], to: &[u8]) {
+        step_label(from, to, &mut self.label);
+        match self.steps.get_mut(&self.label) {
+            Some(n) => *n += 1,
+            None => {
+                self.steps.insert(self.label.clone(), 1);
+            }
+        }
+    }
+
+    /// The next piece's edges.
+    pub fn piece(&mut self, edges: &[Edge]) {
+        for e in edges {
+            match self.open.remove(&e.visitor) {
+                Some(prev) if (e.first.time - prev.time).abs() <= IDLE => {
+                    self.step(&prev.page, &e.first.page);
+                }
+                Some(prev) => {
+                    self.step(&prev.page, EXIT);
+                    self.step(ENTRY, &e.first.page);
+                }
+                None => self.step(ENTRY, &e.first.page),
+            }
+            self.latest = self.latest.max(e.last.time);
+            self.open.insert(e.visitor, e.last.clone());
+        }
+        let cutoff = self.latest - CLOSE_AFTER;
+        if self.open.values().any(|r| r.time < cutoff) {
+            let mut closed: Vec<(u64, Request)> = Vec::new();
+            self.open.retain(|v, r| {
+                let keep = r.time >= cutoff;
+                if !keep {
+                    closed.push((*v, r.clone()));
+                }
+                keep
+            });
+            for (_, r) in closed {
+                self.step(&r.page, EXIT);
+            }
+        }
+    }
+
+    /// Ends every open visit; the steps counted, by label.
+    pub fn finish(mut self) -> HashMap<Vec<u8>, u64> {
+        let open: Vec<Request> = self.open.drain().map(|(_, r)| r).collect();
+        for r in open {
+            self.step(&r.page, EXIT);
+        }
+        self.steps
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    /// Counts `requests` (visitor, page, minute) cut into pieces at `cuts`.
+    fn count(requests: &[(u64, &str, i64)], cuts: &[usize]) -> BTreeMap<String, u64> {
+        let mut join = Join::default();
+        let mut inner: BTreeMap<String, u64> = BTreeMap::new();
+        let mut t = Tracker::default();
+        let mut bounds: Vec<usize> = cuts.to_vec();
+        bounds.push(requests.len());
+        let mut start = 0;
+        for end in bounds {
+            for &(v, p, m) in &requests[start..end.max(start)] {
+                t.request(v, p.as_bytes(), m * 60, |a, b| {
+                    let mut l = Vec::new();
+                    step_label(a, b, &mut l);
+                    *inner.entry(String::from_utf8(l).unwrap()).or_default() += 1;
+                });
+            }
+            join.piece(&t.take_edges());
+            start = end.max(start);
+        }
+        for (l, n) in join.finish() {
+            *inner.entry(String::from_utf8(l).unwrap()).or_default() += n;
+        }
+        inner
+    }
+
+    #[test]
+    fn visits_steps_and_their_ends() {
+        let reqs = [
+            (1, "/", 0),
+            (2, "/", 1),
+            (1, "/a", 5),
+            (2, "/b", 6),
+            (1, "/b", 20),
+            // 1 comes back after 40 minutes: a new visit.
+            (1, "/", 60),
+            (2, "/a", 30),
+        ];
+        let want: BTreeMap<String, u64> = [
+            ("(entry) → /", 3),
+            ("/ → /a", 1),
+            ("/a → /b", 1),
+            ("/b → (exit)", 1),
+            ("/ → /b", 1),
+            ("/b → /a", 1),
+            ("/a → (exit)", 1),
+            ("/ → (exit)", 1),
+        ]
+        .into_iter()
+        .map(|(l, n)| (l.to_string(), n))
+        .collect();
+        assert_eq!(count(&reqs, &[]), want);
+        // Wherever the pieces are cut, the same counts.
+        for a in 0..=reqs.len() {
+            for b in a..=reqs.len() {
+                assert_eq!(count(&reqs, &[a, b]), want, "cut at {a}, {b}");
+            }
+        }
+        // Each request is the target of one step and the source of one.
+        let (into, out) = want.iter().fold((0, 0), |(i, o), (l, n)| {
+            let (from, to) = step_ends(l).unwrap();
+            (
+                i + n * u64::from(to != "(exit)"),
+                o + n * u64::from(from != "(entry)"),
+            )
+        });
+        assert_eq!((into, out), (reqs.len() as u64, reqs.len() as u64));
+    }
+
+    proptest::proptest! {
+        /// Any cut of any request sequence counts the same steps as one piece.
+        #[test]
+        fn pieces_do_not_change_the_counts(
+            reqs in proptest::collection::vec((0u64..4, 0usize..3, 0i64..200), 0..40),
+            cuts in proptest::collection::vec(0usize..40, 0..5),
+        ) {
+            let pages = ["/", "/a", "/b"];
+            let mut reqs: Vec<(u64, &str, i64)> =
+                reqs.into_iter().map(|(v, p, m)| (v, pages[p], m)).collect();
+            // Minutes increasing, as most logs are (gaps of up to 40 minutes).
+            let mut m = 0;
+            for r in reqs.iter_mut() {
+                m += r.2 % 40;
+                r.2 = m;
+            }
+            let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(reqs.len())).collect();
+            cuts.sort_unstable();
+            proptest::prop_assert_eq!(count(&reqs, &cuts), count(&reqs, &[]));
+        }
+    }
+}
