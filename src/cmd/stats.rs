@@ -9,6 +9,7 @@
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Mutex;
 
 use anyhow::bail;
 use chrono::{DateTime, Utc};
@@ -269,7 +270,15 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
         // One collector per thread for the whole input, merged at its end: merging is exact, so
         // the result does not depend on which thread counted which piece.
         let scratch: PerThread<(Worker, Option<Collector>)> = PerThread::new();
+        // Visits joined in input order on this side, their steps counted by a collector of
+        // its own (scrubbed like every label, its panel bounded).
         let mut visits = crate::stats::visits::Join::default();
+        let mut steps = Collector::new(
+            o.empty_state(),
+            o.uniques.clone(),
+            o.scrub.clone(),
+            reference,
+        );
         crate::driver::ordered(
             &mut chunker,
             &scratch,
@@ -297,25 +306,25 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
                     c.state.unparsed += 1;
                 }
                 // The visits this piece began or left open, joined in input order below.
-                (piece.data.len() as u64, c.take_edges())
+                (piece.data.len() as u64, Mutex::new(c.take_edges()))
             },
             |(n, edges)| -> anyhow::Result<Flow> {
                 bytes += n;
-                visits.piece(edges);
+                // Taken, not copied (results are handed over by reference).
+                visits.piece(&mut edges.lock().unwrap_or_else(|e| e.into_inner()));
+                steps.count_steps(visits.labels(crate::stats::visits::JOIN_STEPS_HELD));
                 Ok(Flow::Go)
             },
             |e| anyhow::Error::new(e).context(format!("cannot read {name}")),
         )?;
         let mut file = o.empty_state();
         let mut empty = 0;
-        let mut steps = Some(visits.finish());
+        steps.count_steps(visits.finish());
+        file.merge(&steps.finish())
+            .expect("collectors of one run are compatible");
         for (w, c) in scratch.into_inner() {
             empty += w.empty;
-            if let Some(mut c) = c {
-                // The visit steps joined across pieces go into one of the collectors.
-                if let Some(s) = steps.take() {
-                    c.count_steps(s);
-                }
+            if let Some(c) = c {
                 file.merge(&c.finish())
                     .expect("collectors of one run are compatible");
             }

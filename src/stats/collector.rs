@@ -546,7 +546,7 @@ impl Collector {
     }
 
     /// Counts visit steps joined across pieces.
-    pub fn count_steps(&mut self, steps: std::collections::HashMap<Vec<u8>, u64>) {
+    pub fn count_steps(&mut self, steps: Vec<(Vec<u8>, u64)>) {
         for (label, n) in steps {
             self.count(Panel::Web(Web::VisitStep), &label, n);
         }
@@ -555,10 +555,10 @@ impl Collector {
     /// Ends counting: moves panels and buckets into the state and records the time range.
     pub fn finish(mut self) -> State {
         // Visits still open here were counted as one piece: joined alone, they end here.
-        let edges = self.take_edges();
+        let mut edges = self.take_edges();
         if !edges.is_empty() {
             let mut join = super::visits::Join::default();
-            join.piece(&edges);
+            join.piece(&mut edges);
             self.count_steps(join.finish());
         }
         self.flush_agents();

@@ -76,8 +76,15 @@ pub struct Edge {
     pub visitor: u64,
     /// Its first request in the piece, whose step in is decided by the join.
     pub first: Request,
-    /// Its last request in the piece, whose step out is decided by the join.
-    pub last: Request,
+    /// Its last request in the piece, whose step out is decided by the join; `None` when it is
+    /// the first (most visitors of a piece make one request in it).
+    pub last: Option<Request>,
+}
+
+impl Edge {
+    fn last(&self) -> &Request {
+        self.last.as_ref().unwrap_or(&self.first)
+    }
 }
 
 /// The visits of one piece (see the module documentation).
@@ -98,100 +105,155 @@ impl Tracker {
     ) {
         match self.open.get_mut(&visitor) {
             None => {
-                let r = Request {
-                    page: page.to_vec(),
-                    time,
-                };
                 self.open.insert(
                     visitor,
                     Edge {
                         visitor,
-                        first: r.clone(),
-                        last: r,
+                        first: Request {
+                            page: page.to_vec(),
+                            time,
+                        },
+                        last: None,
                     },
                 );
             }
             Some(e) => {
-                if (time - e.last.time).abs() <= IDLE {
-                    step(&e.last.page, page);
+                let prev = e.last();
+                if (time - prev.time).abs() <= IDLE {
+                    step(&prev.page, page);
                 } else {
-                    step(&e.last.page, EXIT);
+                    step(&prev.page, EXIT);
                     step(ENTRY, page);
                 }
-                e.last.page.clear();
-                e.last.page.extend_from_slice(page);
-                e.last.time = time;
+                match &mut e.last {
+                    Some(l) => {
+                        l.page.clear();
+                        l.page.extend_from_slice(page);
+                        l.time = time;
+                    }
+                    None => {
+                        e.last = Some(Request {
+                            page: page.to_vec(),
+                            time,
+                        })
+                    }
+                }
             }
         }
     }
 
-    /// The piece's edges, in visitor order (the tracker is then empty, for the next piece).
+    /// The piece's edges (the tracker is then empty, for the next piece). Their order does not
+    /// matter: the join's counts add up the same.
     pub fn take_edges(&mut self) -> Vec<Edge> {
-        let mut v: Vec<Edge> = self.open.drain().map(|(_, e)| e).collect();
-        v.sort_unstable_by_key(|e| e.visitor);
-        v
+        self.open.drain().map(|(_, e)| e).collect()
     }
 }
 
-/// The pieces' edges joined in input order (see the module documentation).
+/// A page's key in the join: a hash of its text (`(entry)` and `(exit)` are 0 and 1).
+fn page_key(page: &[u8]) -> u64 {
+    visitor(0x5bd1_e995, page) | 2
+}
+
+/// Steps counted by the join are handed on as labels once this many distinct ones are held, so
+/// that its memory stays flat whatever the input (the panel they go to is bounded).
+pub const JOIN_STEPS_HELD: usize = 1 << 16;
+
+/// The pieces' edges joined in input order (see the module documentation). Steps are counted by
+/// their pages' keys (no label is built per step); [`Join::labels`] turns them into labels.
 #[derive(Default)]
 pub struct Join {
-    open: HashMap<u64, Request, BuildAddrHasher>,
+    /// Per open visit: its last page's key and time.
+    open: HashMap<u64, (u64, i64), BuildAddrHasher>,
     latest: i64,
-    steps: HashMap<Vec<u8>, u64>,
-    label: Vec<u8>,
+    steps: HashMap<(u64, u64), u64, BuildAddrHasher>,
+    /// The text of every page key in `open` or `steps`.
+    texts: HashMap<u64, Vec<u8>, BuildAddrHasher>,
 }
 
 impl Join {
-    fn step(&mut self, from: &[u8], to: &[u8]) {
-        step_label(from, to, &mut self.label);
-        match self.steps.get_mut(&self.label) {
-            Some(n) => *n += 1,
-            None => {
-                self.steps.insert(self.label.clone(), 1);
-            }
-        }
+    fn key(&mut self, page: Vec<u8>) -> u64 {
+        let k = page_key(&page);
+        self.texts.entry(k).or_insert(page);
+        k
     }
 
-    /// The next piece's edges.
-    pub fn piece(&mut self, edges: &[Edge]) {
-        for e in edges {
+    fn step(&mut self, from: u64, to: u64) {
+        *self.steps.entry((from, to)).or_default() += 1;
+    }
+
+    /// The next piece's edges (taken: the vector is left empty).
+    pub fn piece(&mut self, edges: &mut Vec<Edge>) {
+        const IN: u64 = 0;
+        const OUT: u64 = 1;
+        for e in edges.drain(..) {
+            let first_time = e.first.time;
+            let first = self.key(e.first.page);
             match self.open.remove(&e.visitor) {
-                Some(prev) if (e.first.time - prev.time).abs() <= IDLE => {
-                    self.step(&prev.page, &e.first.page);
+                Some((prev, t)) if (first_time - t).abs() <= IDLE => self.step(prev, first),
+                Some((prev, _)) => {
+                    self.step(prev, OUT);
+                    self.step(IN, first);
                 }
-                Some(prev) => {
-                    self.step(&prev.page, EXIT);
-                    self.step(ENTRY, &e.first.page);
-                }
-                None => self.step(ENTRY, &e.first.page),
+                None => self.step(IN, first),
             }
-            self.latest = self.latest.max(e.last.time);
-            self.open.insert(e.visitor, e.last.clone());
+            let last = match e.last {
+                Some(r) => (self.key(r.page), r.time),
+                None => (first, first_time),
+            };
+            self.latest = self.latest.max(last.1);
+            self.open.insert(e.visitor, last);
         }
         let cutoff = self.latest - CLOSE_AFTER;
-        if self.open.values().any(|r| r.time < cutoff) {
-            let mut closed: Vec<(u64, Request)> = Vec::new();
-            self.open.retain(|v, r| {
-                let keep = r.time >= cutoff;
+        if self.open.values().any(|&(_, t)| t < cutoff) {
+            let mut closed = Vec::new();
+            self.open.retain(|_, &mut (p, t)| {
+                let keep = t >= cutoff;
                 if !keep {
-                    closed.push((*v, r.clone()));
+                    closed.push(p);
                 }
                 keep
             });
-            for (_, r) in closed {
-                self.step(&r.page, EXIT);
+            for p in closed {
+                self.step(p, OUT);
             }
         }
     }
 
-    /// Ends every open visit; the steps counted, by label.
-    pub fn finish(mut self) -> HashMap<Vec<u8>, u64> {
-        let open: Vec<Request> = self.open.drain().map(|(_, r)| r).collect();
-        for r in open {
-            self.step(&r.page, EXIT);
+    /// The steps counted since the last call, as labels with counts, when more than `held`
+    /// distinct ones are held (every one with `held` 0); the texts no open visit needs are
+    /// forgotten with them.
+    pub fn labels(&mut self, held: usize) -> Vec<(Vec<u8>, u64)> {
+        if self.steps.len() <= held {
+            return Vec::new();
         }
-        self.steps
+        let text = |k: u64, texts: &HashMap<u64, Vec<u8>, BuildAddrHasher>| -> Vec<u8> {
+            match k {
+                0 => ENTRY.to_vec(),
+                1 => EXIT.to_vec(),
+                k => texts.get(&k).cloned().unwrap_or_default(),
+            }
+        };
+        let mut out = Vec::with_capacity(self.steps.len());
+        for ((a, b), n) in self.steps.drain() {
+            let mut label = Vec::new();
+            step_label(&text(a, &self.texts), &text(b, &self.texts), &mut label);
+            out.push((label, n));
+        }
+        let open = &self.open;
+        if self.texts.len() > open.len() {
+            let live: std::collections::HashSet<u64> = open.values().map(|&(p, _)| p).collect();
+            self.texts.retain(|k, _| live.contains(k));
+        }
+        out
+    }
+
+    /// Ends every open visit; the steps not handed on yet, as labels.
+    pub fn finish(mut self) -> Vec<(Vec<u8>, u64)> {
+        let open: Vec<u64> = self.open.drain().map(|(_, (p, _))| p).collect();
+        for p in open {
+            self.step(p, 1);
+        }
+        self.labels(0)
     }
 }
 
@@ -216,7 +278,11 @@ mod tests {
                     *inner.entry(String::from_utf8(l).unwrap()).or_default() += 1;
                 });
             }
-            join.piece(&t.take_edges());
+            join.piece(&mut t.take_edges());
+            // Handed on early and often: the texts it forgets are never needed again.
+            for (l, n) in join.labels(1) {
+                *inner.entry(String::from_utf8(l).unwrap()).or_default() += n;
+            }
             start = end.max(start);
         }
         for (l, n) in join.finish() {

@@ -783,7 +783,7 @@ mod tests {
                 });
             }
             let mut j = Join::default();
-            j.piece(&t.take_edges());
+            j.piece(&mut t.take_edges());
             for (l, n) in j.finish() {
                 *steps.entry(String::from_utf8(l).unwrap()).or_default() += n;
             }
