@@ -306,7 +306,7 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
                     c.state.unparsed += 1;
                 }
                 // The visits this piece began or left open, joined in input order below.
-                (piece.data.len() as u64, Mutex::new(c.take_edges()))
+                (piece.data.len() as u64, Mutex::new(c.take_visits()))
             },
             |(n, edges)| -> anyhow::Result<Flow> {
                 bytes += n;

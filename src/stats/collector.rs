@@ -46,10 +46,8 @@ pub struct Collector {
     /// Per user agent seen lately: its labels, and lines not yet in the panels (one increment
     /// per line instead of five panel lookups; see [`Collector::flush_agents`]).
     agent_counts: Vec<(AgentLabels, u64)>,
-    /// The visits of the piece being counted (`None` only while a request is added).
+    /// The visits of the piece being counted.
     visits: Option<super::visits::Tracker>,
-    /// Scratch for a visit step's label.
-    step: Vec<u8>,
 }
 
 /// What a user agent is counted as in the client and OS panels.
@@ -150,7 +148,6 @@ impl Collector {
             agents: Default::default(),
             agent_counts: Vec::new(),
             visits: Some(super::visits::Tracker::default()),
-            step: Vec::new(),
             hot: vec![Vec::new(); Panel::COUNT],
         }
     }
@@ -332,14 +329,10 @@ impl Collector {
                 let ua = field(f, line, Std::UserAgent).unwrap_or_default();
                 let visitor = super::visits::visitor(h, ua);
                 let page = field(pf, line, Std::Path).unwrap_or(NONE);
-                let mut tracker = self.visits.take().expect("put back after each request");
-                let mut label = std::mem::take(&mut self.step);
-                tracker.request(visitor, page, t.timestamp(), |a, b| {
-                    super::visits::step_label(a, b, &mut label);
-                    self.count(Panel::Web(Web::VisitStep), &label, 1);
-                });
-                self.step = label;
-                self.visits = Some(tracker);
+                self.visits
+                    .as_mut()
+                    .expect("a tracker")
+                    .request(visitor, page, t.timestamp());
             }
         }
         if let Some(r) = field(f, line, Std::Referrer) {
@@ -537,12 +530,12 @@ impl Collector {
     }
 
     /// The visits of the piece counted since the last call, to be joined with the other
-    /// pieces' in input order (`crate::stats::visits::Join`).
-    pub fn take_edges(&mut self) -> Vec<super::visits::Edge> {
-        self.visits
-            .as_mut()
-            .map(|t| t.take_edges())
-            .unwrap_or_default()
+    /// pieces' in input order (`crate::stats::visits::Join`); the steps the piece decided alone
+    /// are counted here.
+    pub fn take_visits(&mut self) -> super::visits::Piece {
+        let (piece, steps) = self.visits.as_mut().expect("a tracker").take();
+        self.count_steps(steps);
+        piece
     }
 
     /// Counts visit steps joined across pieces.
@@ -555,10 +548,10 @@ impl Collector {
     /// Ends counting: moves panels and buckets into the state and records the time range.
     pub fn finish(mut self) -> State {
         // Visits still open here were counted as one piece: joined alone, they end here.
-        let mut edges = self.take_edges();
-        if !edges.is_empty() {
+        let mut piece = self.take_visits();
+        if !piece.edges.is_empty() {
             let mut join = super::visits::Join::default();
-            join.piece(&mut edges);
+            join.piece(&mut piece);
             self.count_steps(join.finish());
         }
         self.flush_agents();

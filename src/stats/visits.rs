@@ -60,98 +60,122 @@ pub fn step_ends(label: &str) -> Option<(&str, &str)> {
     label.split_once(" → ")
 }
 
-/// A request: its page and time (seconds since 1970).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Request {
-    /// The page.
-    pub page: Vec<u8>,
-    /// When.
-    pub time: i64,
+/// A page's key: a hash of its text; `(entry)` and `(exit)` are 0 and 1.
+fn page_key(page: &[u8]) -> u64 {
+    visitor(0x5bd1_e995, page) | 2
+}
+const IN: u64 = 0;
+const OUT: u64 = 1;
+
+/// Page texts by key, in one buffer (no allocation per page).
+#[derive(Default, Debug)]
+pub struct Texts {
+    arena: Vec<u8>,
+    at: HashMap<u64, (usize, usize), BuildAddrHasher>,
 }
 
+impl Texts {
+    fn add(&mut self, key: u64, page: &[u8]) {
+        if let std::collections::hash_map::Entry::Vacant(v) = self.at.entry(key) {
+            v.insert((self.arena.len(), page.len()));
+            self.arena.extend_from_slice(page);
+        }
+    }
+
+    fn get(&self, key: u64) -> &[u8] {
+        match key {
+            IN => ENTRY,
+            OUT => EXIT,
+            k => self
+                .at
+                .get(&k)
+                .map_or(&b""[..], |&(a, n)| &self.arena[a..a + n]),
+        }
+    }
+
+    fn label(&self, (a, b): (u64, u64)) -> Vec<u8> {
+        let mut l = Vec::new();
+        step_label(self.get(a), self.get(b), &mut l);
+        l
+    }
+}
+
+/// A request: its page's key and its time (seconds since 1970).
+pub type Request = (u64, i64);
+
 /// What a piece hands on for one visitor: its first and last request in the piece.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Edge {
     /// The visitor (in memory only).
     pub visitor: u64,
     /// Its first request in the piece, whose step in is decided by the join.
     pub first: Request,
-    /// Its last request in the piece, whose step out is decided by the join; `None` when it is
-    /// the first (most visitors of a piece make one request in it).
-    pub last: Option<Request>,
+    /// Its last request in the piece (the first, when it made one), whose step out is decided
+    /// by the join.
+    pub last: Request,
 }
 
-impl Edge {
-    fn last(&self) -> &Request {
-        self.last.as_ref().unwrap_or(&self.first)
-    }
+/// What a piece hands on: its edges and the texts of their pages.
+#[derive(Default, Debug)]
+pub struct Piece {
+    /// One per visitor of the piece.
+    pub edges: Vec<Edge>,
+    /// The pages of the edges.
+    pub texts: Texts,
 }
 
 /// The visits of one piece (see the module documentation).
 #[derive(Default)]
 pub struct Tracker {
     open: HashMap<u64, Edge, BuildAddrHasher>,
+    texts: Texts,
+    /// Steps this piece decides alone (inside a visit, or between two visits of one visitor).
+    inner: HashMap<(u64, u64), u64, BuildAddrHasher>,
 }
 
 impl Tracker {
-    /// A request of `visitor` to `page` at `time`; calls `step(from, to)` for a step this piece
-    /// decides alone (inside a visit, or between two visits of one visitor).
-    pub fn request(
-        &mut self,
-        visitor: u64,
-        page: &[u8],
-        time: i64,
-        mut step: impl FnMut(&[u8], &[u8]),
-    ) {
+    /// A request of `visitor` to `page` at `time`.
+    pub fn request(&mut self, visitor: u64, page: &[u8], time: i64) {
+        let key = page_key(page);
+        self.texts.add(key, page);
         match self.open.get_mut(&visitor) {
             None => {
                 self.open.insert(
                     visitor,
                     Edge {
                         visitor,
-                        first: Request {
-                            page: page.to_vec(),
-                            time,
-                        },
-                        last: None,
+                        first: (key, time),
+                        last: (key, time),
                     },
                 );
             }
             Some(e) => {
-                let prev = e.last();
-                if (time - prev.time).abs() <= IDLE {
-                    step(&prev.page, page);
+                let (prev, t) = e.last;
+                if (time - t).abs() <= IDLE {
+                    *self.inner.entry((prev, key)).or_default() += 1;
                 } else {
-                    step(&prev.page, EXIT);
-                    step(ENTRY, page);
+                    *self.inner.entry((prev, OUT)).or_default() += 1;
+                    *self.inner.entry((IN, key)).or_default() += 1;
                 }
-                match &mut e.last {
-                    Some(l) => {
-                        l.page.clear();
-                        l.page.extend_from_slice(page);
-                        l.time = time;
-                    }
-                    None => {
-                        e.last = Some(Request {
-                            page: page.to_vec(),
-                            time,
-                        })
-                    }
-                }
+                e.last = (key, time);
             }
         }
     }
 
-    /// The piece's edges (the tracker is then empty, for the next piece). Their order does not
-    /// matter: the join's counts add up the same.
-    pub fn take_edges(&mut self) -> Vec<Edge> {
-        self.open.drain().map(|(_, e)| e).collect()
+    /// The piece's edges with their texts, and the steps it decided alone as labels (the
+    /// tracker is then empty, for the next piece).
+    pub fn take(&mut self) -> (Piece, Vec<(Vec<u8>, u64)>) {
+        let inner = self
+            .inner
+            .drain()
+            .map(|(pair, n)| (self.texts.label(pair), n))
+            .collect();
+        let piece = Piece {
+            edges: self.open.drain().map(|(_, e)| e).collect(),
+            texts: std::mem::take(&mut self.texts),
+        };
+        (piece, inner)
     }
-}
-
-/// A page's key in the join: a hash of its text (`(entry)` and `(exit)` are 0 and 1).
-fn page_key(page: &[u8]) -> u64 {
-    visitor(0x5bd1_e995, page) | 2
 }
 
 /// Steps counted by the join are handed on as labels once this many distinct ones are held, so
@@ -162,32 +186,28 @@ pub const JOIN_STEPS_HELD: usize = 1 << 16;
 /// their pages' keys (no label is built per step); [`Join::labels`] turns them into labels.
 #[derive(Default)]
 pub struct Join {
-    /// Per open visit: its last page's key and time.
-    open: HashMap<u64, (u64, i64), BuildAddrHasher>,
+    /// Per open visit: its last request.
+    open: HashMap<u64, Request, BuildAddrHasher>,
     latest: i64,
     steps: HashMap<(u64, u64), u64, BuildAddrHasher>,
     /// The text of every page key in `open` or `steps`.
-    texts: HashMap<u64, Vec<u8>, BuildAddrHasher>,
+    texts: Texts,
 }
 
 impl Join {
-    fn key(&mut self, page: Vec<u8>) -> u64 {
-        let k = page_key(&page);
-        self.texts.entry(k).or_insert(page);
-        k
-    }
-
     fn step(&mut self, from: u64, to: u64) {
         *self.steps.entry((from, to)).or_default() += 1;
     }
 
-    /// The next piece's edges (taken: the vector is left empty).
-    pub fn piece(&mut self, edges: &mut Vec<Edge>) {
-        const IN: u64 = 0;
-        const OUT: u64 = 1;
-        for e in edges.drain(..) {
-            let first_time = e.first.time;
-            let first = self.key(e.first.page);
+    /// The next piece (its edges taken: the vector is left empty).
+    pub fn piece(&mut self, piece: &mut Piece) {
+        for e in piece.edges.drain(..) {
+            for k in [e.first.0, e.last.0] {
+                if !self.texts.at.contains_key(&k) {
+                    self.texts.add(k, piece.texts.get(k));
+                }
+            }
+            let (first, first_time) = e.first;
             match self.open.remove(&e.visitor) {
                 Some((prev, t)) if (first_time - t).abs() <= IDLE => self.step(prev, first),
                 Some((prev, _)) => {
@@ -196,12 +216,8 @@ impl Join {
                 }
                 None => self.step(IN, first),
             }
-            let last = match e.last {
-                Some(r) => (self.key(r.page), r.time),
-                None => (first, first_time),
-            };
-            self.latest = self.latest.max(last.1);
-            self.open.insert(e.visitor, last);
+            self.latest = self.latest.max(e.last.1);
+            self.open.insert(e.visitor, e.last);
         }
         let cutoff = self.latest - CLOSE_AFTER;
         if self.open.values().any(|&(_, t)| t < cutoff) {
@@ -226,23 +242,17 @@ impl Join {
         if self.steps.len() <= held {
             return Vec::new();
         }
-        let text = |k: u64, texts: &HashMap<u64, Vec<u8>, BuildAddrHasher>| -> Vec<u8> {
-            match k {
-                0 => ENTRY.to_vec(),
-                1 => EXIT.to_vec(),
-                k => texts.get(&k).cloned().unwrap_or_default(),
+        let out: Vec<(Vec<u8>, u64)> = self
+            .steps
+            .drain()
+            .map(|(pair, n)| (self.texts.label(pair), n))
+            .collect();
+        if self.texts.at.len() > self.open.len() {
+            let mut kept = Texts::default();
+            for &(p, _) in self.open.values() {
+                kept.add(p, self.texts.get(p));
             }
-        };
-        let mut out = Vec::with_capacity(self.steps.len());
-        for ((a, b), n) in self.steps.drain() {
-            let mut label = Vec::new();
-            step_label(&text(a, &self.texts), &text(b, &self.texts), &mut label);
-            out.push((label, n));
-        }
-        let open = &self.open;
-        if self.texts.len() > open.len() {
-            let live: std::collections::HashSet<u64> = open.values().map(|&(p, _)| p).collect();
-            self.texts.retain(|k, _| live.contains(k));
+            self.texts = kept;
         }
         out
     }
@@ -251,7 +261,7 @@ impl Join {
     pub fn finish(mut self) -> Vec<(Vec<u8>, u64)> {
         let open: Vec<u64> = self.open.drain().map(|(_, (p, _))| p).collect();
         for p in open {
-            self.step(p, 1);
+            self.step(p, OUT);
         }
         self.labels(0)
     }
@@ -272,13 +282,13 @@ mod tests {
         let mut start = 0;
         for end in bounds {
             for &(v, p, m) in &requests[start..end.max(start)] {
-                t.request(v, p.as_bytes(), m * 60, |a, b| {
-                    let mut l = Vec::new();
-                    step_label(a, b, &mut l);
-                    *inner.entry(String::from_utf8(l).unwrap()).or_default() += 1;
-                });
+                t.request(v, p.as_bytes(), m * 60);
             }
-            join.piece(&mut t.take_edges());
+            let (mut piece, steps) = t.take();
+            for (l, n) in steps {
+                *inner.entry(String::from_utf8(l).unwrap()).or_default() += n;
+            }
+            join.piece(&mut piece);
             // Handed on early and often: the texts it forgets are never needed again.
             for (l, n) in join.labels(1) {
                 *inner.entry(String::from_utf8(l).unwrap()).or_default() += n;

@@ -767,7 +767,7 @@ mod tests {
             k in 2u64..20,
             top in 1usize..6,
         ) {
-            use crate::stats::visits::{Join, Tracker, step_ends, step_label};
+            use crate::stats::visits::{Join, Tracker, step_ends};
             let pages = ["/", "/a", "/b", "/c", "/d"];
             let mut t = Tracker::default();
             let mut steps: BTreeMap<String, u64> = BTreeMap::new();
@@ -776,14 +776,14 @@ mod tests {
             for (v, p, gap) in &reqs {
                 minute += gap;
                 *counts.entry(pages[*p].to_string()).or_default() += 1;
-                t.request(*v, pages[*p].as_bytes(), minute * 60, |a, b| {
-                    let mut l = Vec::new();
-                    step_label(a, b, &mut l);
-                    *steps.entry(String::from_utf8(l).unwrap()).or_default() += 1;
-                });
+                t.request(*v, pages[*p].as_bytes(), minute * 60);
+            }
+            let (mut piece, inner) = t.take();
+            for (l, n) in inner {
+                *steps.entry(String::from_utf8(l).unwrap()).or_default() += n;
             }
             let mut j = Join::default();
-            j.piece(&mut t.take_edges());
+            j.piece(&mut piece);
             for (l, n) in j.finish() {
                 *steps.entry(String::from_utf8(l).unwrap()).or_default() += n;
             }
