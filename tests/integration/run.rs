@@ -1000,6 +1000,14 @@ fn nightly_states_are_plain_move_from_the_older_layout_and_reports_keep_a_window
     // The same content again, under another name: known by its hash, not counted again.
     fs::write(s.path("access.log.2"), &s.raw).unwrap();
     set_age(&s.path("access.log.2"), 1.0);
+    // A dry run reads the older layout and writes nothing (review finding: it moved it in).
+    logscrub()
+        .args(["run", "--dry-run", "--now", NOW, "--policy"])
+        .arg(&s.policy)
+        .assert()
+        .success()
+        .stderr(contains("counted=0 "));
+    assert!(s.state().join("stats/web.json").exists() && !web.exists());
     s.run().success().stderr(contains("counted=0 "));
     assert!(!s.state().join("stats/web.json").exists(), "moved in");
     let nights: Vec<String> = fs::read_dir(&web)

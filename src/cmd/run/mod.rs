@@ -368,7 +368,8 @@ impl Job<'_> {
         // take this run's counts (damaged; made with another bucket, zone or key), the files are
         // anonymized all the same (privacy first) and the problem is said once, with what to do.
         let sopts = sopts.filter(|so| {
-            match Store::open(&self.o.policy.state_dir, self.src, so).and_then(|s| s.check(so)) {
+            let write = !self.o.dry_run;
+            match Store::open(&self.o.policy.state_dir, self.src, so, write).and_then(|s| s.check(so)) {
                 Ok(()) => true,
                 Err(e) => {
                     self.problem(format!(
@@ -497,7 +498,7 @@ impl Job<'_> {
                 h
             }
         };
-        let mut store = Store::open(&self.o.policy.state_dir, self.src, so)?;
+        let mut store = Store::open(&self.o.policy.state_dir, self.src, so, !self.o.dry_run)?;
         if store.contains(&hash) {
             return Ok(()); // counted by an earlier run that stopped before anonymizing it
         }

@@ -102,10 +102,13 @@ fn night_of(name: &str) -> Option<chrono::NaiveDate> {
 impl Store {
     /// Opens a source's statistics (`STATE-DIR/stats/NAME/`), settling what a killed run left
     /// and moving an old `stats/NAME.json` in. Nothing is created before something is counted.
+    /// With `write` false (a dry run) nothing is written: what a killed run left is settled,
+    /// and an older layout read, in memory only.
     pub(super) fn open(
         state_dir: &Path,
         source: &Source,
         so: &crate::cmd::stats::Options,
+        write: bool,
     ) -> anyhow::Result<Store> {
         let name = source.file_name();
         let mut st = Store {
@@ -122,7 +125,7 @@ impl Store {
             })?;
         }
         st.book.version = 1;
-        st.settle()?;
+        st.settle(write)?;
         if let Some(t) = state::read_file(&st.legacy, state::STATE_MAX)? {
             let old: Cumulative = serde_json::from_slice(&t).with_context(|| {
                 format!(
@@ -141,6 +144,12 @@ impl Store {
                 .filter(|d| night_of(&format!("{d}.json")).is_some())
                 .map_or_else(|| Utc::now().format("%Y-%m-%d").to_string(), str::to_string);
             let hashes: Vec<(String, i64)> = old.counted.into_iter().collect();
+            if !write {
+                for (h, at) in hashes {
+                    st.book.counted.insert(h, Entry { at, pending: None });
+                }
+                return Ok(st);
+            }
             st.add(&night, &s, hashes, so)?;
             std::fs::remove_file(&st.legacy)
                 .with_context(|| format!("cannot remove {}", st.legacy.display()))?;
@@ -160,7 +169,7 @@ impl Store {
     }
 
     /// Pending hashes: counted when their night's state has the digest the count gave it.
-    fn settle(&mut self) -> anyhow::Result<()> {
+    fn settle(&mut self, write: bool) -> anyhow::Result<()> {
         let pending: Vec<(String, Pending)> = self
             .book
             .counted
@@ -183,7 +192,7 @@ impl Store {
                 self.book.counted.remove(&hash);
             }
         }
-        self.save_book()
+        if write { self.save_book() } else { Ok(()) }
     }
 
     /// Whether a file with this content hash was counted.
@@ -346,7 +355,7 @@ pub(super) fn write_reports(o: &super::Options) -> anyhow::Result<()> {
     let mut total: Option<State> = None;
     for (src, so) in o.policy.sources.iter().zip(&o.stats) {
         let Some(so) = so else { continue };
-        let store = Store::open(&o.policy.state_dir, src, so)?;
+        let store = Store::open(&o.policy.state_dir, src, so, true)?;
         let Some(mut s) = store.merged(st.window, o.now)? else {
             continue;
         };
@@ -409,7 +418,7 @@ mod tests {
             legacy: tmp.path().join("web.json"),
             book,
         };
-        st.settle().unwrap();
+        st.settle(true).unwrap();
         let keys: Vec<&String> = st.book.counted.keys().collect();
         assert_eq!(keys, ["done", "in"]);
         assert!(st.book.counted.values().all(|e| e.pending.is_none()));
