@@ -272,7 +272,7 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
         let scratch: PerThread<(Worker, Option<Collector>)> = PerThread::new();
         // Visits joined in input order on this side, their steps counted by a collector of
         // its own (scrubbed like every label, its panel bounded).
-        let mut visits = crate::stats::visits::Join::default();
+        let mut visits = crate::stats::visits::Join::new(o.capacity);
         let mut steps = Collector::new(
             o.empty_state(),
             o.uniques.clone(),
@@ -312,14 +312,13 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
                 bytes += n;
                 // Taken, not copied (results are handed over by reference).
                 visits.piece(&mut edges.lock().unwrap_or_else(|e| e.into_inner()));
-                steps.count_steps(visits.labels(crate::stats::visits::JOIN_STEPS_HELD));
                 Ok(Flow::Go)
             },
             |e| anyhow::Error::new(e).context(format!("cannot read {name}")),
         )?;
         let mut file = o.empty_state();
         let mut empty = 0;
-        steps.count_steps(visits.finish());
+        steps.count_joined(visits.finish());
         file.merge(&steps.finish())
             .expect("collectors of one run are compatible");
         for (w, c) in scratch.into_inner() {

@@ -147,7 +147,7 @@ impl Collector {
             parts: Fields::default(),
             agents: Default::default(),
             agent_counts: Vec::new(),
-            visits: Some(super::visits::Tracker::default()),
+            visits: Some(super::visits::Tracker::new(cap)),
             hot: vec![Vec::new(); Panel::COUNT],
         }
     }
@@ -533,16 +533,23 @@ impl Collector {
     /// pieces' in input order (`crate::stats::visits::Join`); the steps the piece decided alone
     /// are counted here.
     pub fn take_visits(&mut self) -> super::visits::Piece {
-        let (piece, steps) = self.visits.as_mut().expect("a tracker").take();
-        self.count_steps(steps);
-        piece
+        self.visits.as_mut().expect("a tracker").take()
     }
 
-    /// Counts visit steps joined across pieces.
+    /// Counts visit steps (labels and their counts).
     pub fn count_steps(&mut self, steps: Vec<(Vec<u8>, u64)>) {
         for (label, n) in steps {
             self.count(Panel::Web(Web::VisitStep), &label, n);
         }
+    }
+
+    /// Counts what a join counted: its kept steps, and its total and error bound beyond them.
+    pub fn count_joined(&mut self, c: super::visits::Counted) {
+        let kept = c.labels.iter().fold(0u64, |a, l| a.saturating_add(l.1));
+        self.count_steps(c.labels);
+        let p = &mut self.panels[Panel::Web(Web::VisitStep).index()];
+        p.total = p.total.saturating_add(c.total.saturating_sub(kept));
+        p.error = p.error.saturating_add(c.error);
     }
 
     /// Ends counting: moves panels and buckets into the state and records the time range.
@@ -550,9 +557,12 @@ impl Collector {
         // Visits still open here were counted as one piece: joined alone, they end here.
         let mut piece = self.take_visits();
         if !piece.edges.is_empty() {
-            let mut join = super::visits::Join::default();
+            let mut join = super::visits::Join::new(self.state.capacity);
             join.piece(&mut piece);
-            self.count_steps(join.finish());
+            self.count_joined(join.finish());
+        }
+        if let Some(t) = self.visits.take() {
+            self.count_joined(t.finish());
         }
         self.flush_agents();
         for i in 0..self.hot.len() {

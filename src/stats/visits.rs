@@ -124,16 +124,132 @@ pub struct Piece {
     pub texts: Texts,
 }
 
-/// The visits of one piece (see the module documentation).
-#[derive(Default)]
+/// Steps counted by their pages' keys (no label is built per step), in a summary of `capacity`
+/// steps like a panel's (Misra-Gries: beyond twice the capacity the smallest go, and every count
+/// may then be up to `error` below the truth), so that memory stays flat whatever the input.
+pub struct Steps {
+    capacity: usize,
+    counts: HashMap<(u64, u64), u64, BuildAddrHasher>,
+    /// Every step counted, kept or not.
+    total: u64,
+    /// What a kept count may be below the truth.
+    error: u64,
+    /// The text of every page key in `counts` (and of the join's open visits).
+    texts: Texts,
+}
+
+/// What was counted: the steps kept, as labels, and the panel's `total` and `error`.
+#[derive(Debug, Default)]
+pub struct Counted {
+    /// Kept steps, labelled.
+    pub labels: Vec<(Vec<u8>, u64)>,
+    /// Every step counted.
+    pub total: u64,
+    /// The summary's error bound.
+    pub error: u64,
+}
+
+impl Steps {
+    /// A summary keeping up to `capacity` distinct steps (the panel's capacity).
+    pub fn new(capacity: usize) -> Steps {
+        Steps {
+            capacity: capacity.max(1),
+            counts: HashMap::default(),
+            total: 0,
+            error: 0,
+            texts: Texts::default(),
+        }
+    }
+
+    fn add(&mut self, pair: (u64, u64), n: u64) {
+        self.total += n;
+        *self.counts.entry(pair).or_default() += n;
+    }
+
+    /// Takes the text of `key` from `from` unless it is known.
+    fn text(&mut self, key: u64, from: &Texts) {
+        if key > OUT && !self.texts.at.contains_key(&key) {
+            self.texts.add(key, from.get(key));
+        }
+    }
+
+    /// Keeps the summary bounded: down to `capacity` steps beyond twice that, as
+    /// `crate::stats::topk::TopK::shrink` does with labels, and the texts of pages neither a
+    /// kept step nor one of `live` names forgotten.
+    fn bound(&mut self, live: impl Iterator<Item = u64> + Clone) {
+        if self.counts.len() > self.capacity.saturating_mul(2) {
+            self.shrink();
+        }
+        let named = 2 * self.counts.len() + live.clone().count();
+        if self.texts.at.len() > 2 * named + 1024 {
+            let mut kept = Texts::default();
+            let keys = live.chain(self.counts.keys().flat_map(|&(a, b)| [a, b]));
+            for k in keys.filter(|&k| k > OUT) {
+                kept.add(k, self.texts.get(k));
+            }
+            self.texts = kept;
+        }
+    }
+
+    fn shrink(&mut self) {
+        let k = self.capacity;
+        if self.counts.len() <= k {
+            return;
+        }
+        let mut v: Vec<u64> = self.counts.values().copied().collect();
+        v.select_nth_unstable_by(k, |a, b| b.cmp(a));
+        let cut = v[k];
+        self.counts.retain(|_, c| {
+            *c = c.saturating_sub(cut);
+            *c > 0
+        });
+        self.error = self.error.saturating_add(cut);
+        if self.counts.len() > k {
+            // Ties at the cut: drop the smallest (by count, then key), counting them too.
+            let mut e: Vec<((u64, u64), u64)> = self.counts.drain().collect();
+            e.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            self.error = self.error.saturating_add(e[k].1);
+            e.truncate(k);
+            self.counts = e.into_iter().collect();
+        }
+    }
+
+    /// What was counted, labelled.
+    pub fn finish(mut self) -> Counted {
+        self.shrink();
+        let texts = &self.texts;
+        Counted {
+            labels: self
+                .counts
+                .drain()
+                .map(|(pair, n)| (texts.label(pair), n))
+                .collect(),
+            total: self.total,
+            error: self.error,
+        }
+    }
+}
+
+/// The visits of one piece (see the module documentation), and the steps the pieces of one
+/// worker decided alone (inside a visit, or between two visits of one visitor).
 pub struct Tracker {
     open: HashMap<u64, Edge, BuildAddrHasher>,
     texts: Texts,
-    /// Steps this piece decides alone (inside a visit, or between two visits of one visitor).
     inner: HashMap<(u64, u64), u64, BuildAddrHasher>,
+    steps: Steps,
 }
 
 impl Tracker {
+    /// A tracker whose steps keep up to `capacity` (the panel's capacity).
+    pub fn new(capacity: usize) -> Tracker {
+        Tracker {
+            open: HashMap::default(),
+            texts: Texts::default(),
+            inner: HashMap::default(),
+            steps: Steps::new(capacity),
+        }
+    }
+
     /// A request of `visitor` to `page` at `time`.
     pub fn request(&mut self, visitor: u64, page: &[u8], time: i64) {
         let key = page_key(page);
@@ -162,59 +278,60 @@ impl Tracker {
         }
     }
 
-    /// The piece's edges with their texts, and the steps it decided alone as labels (the
-    /// tracker is then empty, for the next piece).
-    pub fn take(&mut self) -> (Piece, Vec<(Vec<u8>, u64)>) {
-        let inner = self
-            .inner
-            .drain()
-            .map(|(pair, n)| (self.texts.label(pair), n))
-            .collect();
-        let piece = Piece {
+    /// The piece's edges with their texts (the tracker then holds no visit, for the next piece;
+    /// the steps the piece decided alone stay in it).
+    pub fn take(&mut self) -> Piece {
+        for ((a, b), n) in std::mem::take(&mut self.inner) {
+            self.steps.text(a, &self.texts);
+            self.steps.text(b, &self.texts);
+            self.steps.add((a, b), n);
+        }
+        self.steps.bound(std::iter::empty());
+        Piece {
             edges: self.open.drain().map(|(_, e)| e).collect(),
             texts: std::mem::take(&mut self.texts),
-        };
-        (piece, inner)
+        }
+    }
+
+    /// The steps decided alone (call [`Tracker::take`] first).
+    pub fn finish(self) -> Counted {
+        self.steps.finish()
     }
 }
 
-/// Steps counted by the join are handed on as labels once this many distinct ones are held, so
-/// that its memory stays flat whatever the input (the panel they go to is bounded).
-pub const JOIN_STEPS_HELD: usize = 1 << 16;
-
-/// The pieces' edges joined in input order (see the module documentation). Steps are counted by
-/// their pages' keys (no label is built per step); [`Join::labels`] turns them into labels.
-#[derive(Default)]
+/// The pieces' edges joined in input order (see the module documentation).
 pub struct Join {
     /// Per open visit: its last request.
     open: HashMap<u64, Request, BuildAddrHasher>,
     latest: i64,
-    steps: HashMap<(u64, u64), u64, BuildAddrHasher>,
-    /// The text of every page key in `open` or `steps`.
-    texts: Texts,
+    steps: Steps,
 }
 
 impl Join {
-    fn step(&mut self, from: u64, to: u64) {
-        *self.steps.entry((from, to)).or_default() += 1;
+    /// A join keeping up to `capacity` distinct steps (the panel's capacity).
+    pub fn new(capacity: usize) -> Join {
+        Join {
+            open: HashMap::default(),
+            latest: 0,
+            steps: Steps::new(capacity),
+        }
     }
 
     /// The next piece (its edges taken: the vector is left empty).
     pub fn piece(&mut self, piece: &mut Piece) {
         for e in piece.edges.drain(..) {
-            for k in [e.first.0, e.last.0] {
-                if !self.texts.at.contains_key(&k) {
-                    self.texts.add(k, piece.texts.get(k));
-                }
-            }
+            self.steps.text(e.first.0, &piece.texts);
+            self.steps.text(e.last.0, &piece.texts);
             let (first, first_time) = e.first;
             match self.open.remove(&e.visitor) {
-                Some((prev, t)) if (first_time - t).abs() <= IDLE => self.step(prev, first),
-                Some((prev, _)) => {
-                    self.step(prev, OUT);
-                    self.step(IN, first);
+                Some((prev, t)) if (first_time - t).abs() <= IDLE => {
+                    self.steps.add((prev, first), 1);
                 }
-                None => self.step(IN, first),
+                Some((prev, _)) => {
+                    self.steps.add((prev, OUT), 1);
+                    self.steps.add((IN, first), 1);
+                }
+                None => self.steps.add((IN, first), 1),
             }
             self.latest = self.latest.max(e.last.1);
             self.open.insert(e.visitor, e.last);
@@ -230,40 +347,20 @@ impl Join {
                 keep
             });
             for p in closed {
-                self.step(p, OUT);
+                self.steps.add((p, OUT), 1);
             }
         }
+        let open = &self.open;
+        self.steps.bound(open.values().map(|&(p, _)| p));
     }
 
-    /// The steps counted since the last call, as labels with counts, when more than `held`
-    /// distinct ones are held (every one with `held` 0); the texts no open visit needs are
-    /// forgotten with them.
-    pub fn labels(&mut self, held: usize) -> Vec<(Vec<u8>, u64)> {
-        if self.steps.len() <= held {
-            return Vec::new();
-        }
-        let out: Vec<(Vec<u8>, u64)> = self
-            .steps
-            .drain()
-            .map(|(pair, n)| (self.texts.label(pair), n))
-            .collect();
-        if self.texts.at.len() > self.open.len() {
-            let mut kept = Texts::default();
-            for &(p, _) in self.open.values() {
-                kept.add(p, self.texts.get(p));
-            }
-            self.texts = kept;
-        }
-        out
-    }
-
-    /// Ends every open visit; the steps not handed on yet, as labels.
-    pub fn finish(mut self) -> Vec<(Vec<u8>, u64)> {
+    /// Ends every open visit; what was counted.
+    pub fn finish(mut self) -> Counted {
         let open: Vec<u64> = self.open.drain().map(|(_, (p, _))| p).collect();
         for p in open {
-            self.step(p, OUT);
+            self.steps.add((p, OUT), 1);
         }
-        self.labels(0)
+        self.steps.finish()
     }
 }
 
@@ -274,9 +371,9 @@ mod tests {
 
     /// Counts `requests` (visitor, page, minute) cut into pieces at `cuts`.
     fn count(requests: &[(u64, &str, i64)], cuts: &[usize]) -> BTreeMap<String, u64> {
-        let mut join = Join::default();
+        let mut join = Join::new(1000);
         let mut inner: BTreeMap<String, u64> = BTreeMap::new();
-        let mut t = Tracker::default();
+        let mut t = Tracker::new(1000);
         let mut bounds: Vec<usize> = cuts.to_vec();
         bounds.push(requests.len());
         let mut start = 0;
@@ -284,18 +381,10 @@ mod tests {
             for &(v, p, m) in &requests[start..end.max(start)] {
                 t.request(v, p.as_bytes(), m * 60);
             }
-            let (mut piece, steps) = t.take();
-            for (l, n) in steps {
-                *inner.entry(String::from_utf8(l).unwrap()).or_default() += n;
-            }
-            join.piece(&mut piece);
-            // Handed on early and often: the texts it forgets are never needed again.
-            for (l, n) in join.labels(1) {
-                *inner.entry(String::from_utf8(l).unwrap()).or_default() += n;
-            }
+            join.piece(&mut t.take());
             start = end.max(start);
         }
-        for (l, n) in join.finish() {
+        for (l, n) in join.finish().labels.into_iter().chain(t.finish().labels) {
             *inner.entry(String::from_utf8(l).unwrap()).or_default() += n;
         }
         inner

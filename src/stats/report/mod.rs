@@ -769,7 +769,7 @@ mod tests {
         ) {
             use crate::stats::visits::{Join, Tracker, step_ends};
             let pages = ["/", "/a", "/b", "/c", "/d"];
-            let mut t = Tracker::default();
+            let mut t = Tracker::new(10_000);
             let mut steps: BTreeMap<String, u64> = BTreeMap::new();
             let mut counts: BTreeMap<String, u64> = BTreeMap::new();
             let mut minute = 0;
@@ -778,13 +778,9 @@ mod tests {
                 *counts.entry(pages[*p].to_string()).or_default() += 1;
                 t.request(*v, pages[*p].as_bytes(), minute * 60);
             }
-            let (mut piece, inner) = t.take();
-            for (l, n) in inner {
-                *steps.entry(String::from_utf8(l).unwrap()).or_default() += n;
-            }
-            let mut j = Join::default();
-            j.piece(&mut piece);
-            for (l, n) in j.finish() {
+            let mut j = Join::new(10_000);
+            j.piece(&mut t.take());
+            for (l, n) in j.finish().labels.into_iter().chain(t.finish().labels) {
                 *steps.entry(String::from_utf8(l).unwrap()).or_default() += n;
             }
             let mut page = draft("page", &counts, k);
