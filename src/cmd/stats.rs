@@ -84,7 +84,9 @@ pub const LONG: &str = "\
 Read logs as anonymize does (formats, gzip, stdin; --rules applied first, excluded lines not \
 counted) and count them into a statistics state: per day or hour, requests, bytes and unique \
 visitors (web) or queries, unique sources and networks (DNS); per panel, status codes, methods, \
-protocols, pages, 404 paths, referrer sites, browsers, operating systems, bots; query types, \
+protocols, pages, 404 paths, referrer sites, browsers and clients and their versions, operating \
+systems and their versions, bots, client IP versions, visit order (entry, next and exit pages; \
+visitors told apart in memory only); query types, \
 response codes, transports, IP versions, TLDs, registered domains, name lengths and labels, EDNS \
 and DO, cache, blocking, response sizes. The state holds no address, key or salt: unique counts are \
 HyperLogLog sketches of a keyed hash (the state records the key's fingerprint), and every label is \
