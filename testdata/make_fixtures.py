@@ -416,6 +416,7 @@ Do not edit the files by hand: change the script and re-run it.
 |---|---:|---|---:|
 {gen_rows}
 | `combined-rotated.log.gz` | {rot_lines} | combined, two concatenated gzip members of {rot_member} lines each (like `cat a.gz b.gz`) | {rot_seed} |
+| `cloudfront.log` | {cf_lines} | Amazon CloudFront standard log: `#Version`/`#Fields` header, then tab-separated requests in the documented 33-field order | {cf_seed} |
 | `devices.log` | {dev_lines} | a device-facing API (ZeroTier-style clients `ZeroTierOne/1.10.6 (Linux; x86_64)`), format `nginx:$remote_addr [$time_local] "$request" $status $body_bytes_sent "$http_user_agent"` | {dev_seed} |
 | `hostile.log` | {hostile_lines} | hand-written edge cases, see below | — |
 | `hostile.addrs` | {addrs_lines} | one address literal per line, see below | — |
@@ -489,11 +490,60 @@ def readme(addrs, data):
     return README_HEAD.format(
         share=IPV6_SHARE, share_pct=round(IPV6_SHARE * 100), gen_rows=gen_rows,
         rot_lines=n, rot_member=per, rot_seed=seed, dev_lines=DEVICES[1], dev_seed=DEVICES[2],
+        cf_lines=CLOUDFRONT[1], cf_seed=CLOUDFRONT[2],
         hostile_lines=len(HOSTILE), hostile_size=len(data), crlf_line=crlf_line(), addrs_lines=len(addrs), dhcp_line=dhcp_line,
         hostile_rows="\n".join(rows))
 
 
 # ---------------------------------------------------------------------------
+
+
+CLOUDFRONT = ("cloudfront.log", 120, 1008)  # name, lines, seed
+
+CF_FIELDS = ("date time x-edge-location sc-bytes c-ip cs-method cs(Host) cs-uri-stem sc-status "
+             "cs(Referer) cs(User-Agent) cs-uri-query cs(Cookie) x-edge-result-type x-edge-request-id "
+             "x-host-header cs-protocol cs-bytes time-taken x-forwarded-for ssl-protocol ssl-cipher "
+             "x-edge-response-result-type cs-protocol-version fle-status fle-encrypted-fields c-port "
+             "time-to-first-byte x-edge-detailed-result-type sc-content-type sc-content-len "
+             "sc-range-start sc-range-end")
+
+
+def cloudfront_lines(n, seed):
+    """A CloudFront standard log in the documented field order: its two header lines, then
+    tab-separated requests (user agents URL-encoded, as CloudFront writes them)."""
+    r = random.Random(seed)
+    agents = [
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+        "Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0",
+        "curl/8.5.0",
+    ]
+    pages = ["/", "/index.html", "/docs/install.html", "/img/logo.png", "/missing"]
+    out = ["#Version: 1.0", "#Fields: " + CF_FIELDS]
+    t = 0
+    for _ in range(n):
+        t += r.randrange(1, 300)
+        if r.random() < 0.3:
+            ip = "2001:db8:%x::%x" % (r.randrange(1, 0xffff), r.randrange(1, 0xffff))
+        else:
+            ip = "%s.%d" % (r.choice(["192.0.2", "198.51.100", "203.0.113"]), r.randrange(1, 255))
+        page = r.choice(pages)
+        status = 404 if page == "/missing" else r.choice([200, 200, 200, 304])
+        size = 0 if status == 304 else r.randrange(200, 90000)
+        ua = r.choice(agents).replace(" ", "%20")
+        xff = "-" if r.random() < 0.7 else "198.51.100.%d" % r.randrange(1, 255)
+        ref = r.choice(["-", "https://www.example.org/", "https://search.example.net/?q=docs"])
+        fields = [
+            "2026-10-10", "%02d:%02d:%02d" % (t // 3600 % 24, t // 60 % 60, t % 60), "SEA19-C1",
+            str(size), ip, "GET", "d111111abcdef8.cloudfront.net", page, str(status), ref, ua,
+            r.choice(["-", "lang=en"]), "-", r.choice(["Hit", "Miss", "RefreshHit"]),
+            "%032x" % r.getrandbits(128), "www.example.com", "https", str(r.randrange(100, 900)),
+            "%.3f" % (r.random() / 10), xff, "TLSv1.3", "TLS_AES_128_GCM_SHA256", "Hit",
+            r.choice(["HTTP/1.1", "HTTP/2.0"]), "-", "-", str(r.randrange(1024, 65535)),
+            "%.3f" % (r.random() / 20), "Hit", "text/html", str(size), "-", "-",
+        ]
+        out.append("\t".join(fields))
+    return out
 
 
 DEVICES = ("devices.log", 300, 1007)  # name, lines, seed
@@ -543,6 +593,9 @@ def main():
     lines = corpus_lines(fmt, n, seed)
     members = [("\n".join(lines[i:i + per]) + "\n").encode("ascii") for i in range(0, n, per)]
     write(os.path.join(WEB, name), b"".join(gzip.compress(m, compresslevel=9, mtime=0) for m in members))
+
+    name, n, seed = CLOUDFRONT
+    write(os.path.join(WEB, name), ("\n".join(cloudfront_lines(n, seed)) + "\n").encode("ascii"))
 
     name, n, seed = DEVICES
     write(os.path.join(WEB, name), ("\n".join(devices_lines(n, seed)) + "\n").encode("ascii"))

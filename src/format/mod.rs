@@ -13,6 +13,7 @@
 //! assumes no structure and scrubs every address wherever it is.
 
 pub mod aws;
+pub mod cloudfront;
 pub mod dns;
 pub mod fields;
 pub mod json;
@@ -63,6 +64,8 @@ pub enum Format {
     Squid,
     /// Amazon's load-balancer and S3 access logs.
     Aws(aws::Aws),
+    /// Amazon CloudFront standard access logs (tab-separated).
+    Cloudfront,
     /// A format string (`common`, `combined`, `vhost_combined`, `apache:...`, `nginx:...`).
     Template {
         /// The name shown to the user.
@@ -120,7 +123,7 @@ pub enum FormatChoice {
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     #[error(
-        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh, syslog (see `logscrub formats`)"
+        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, cloudfront, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh, syslog (see `logscrub formats`)"
     )]
     Unknown(String),
     #[error("in `{spec}`: {source}")]
@@ -166,6 +169,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         r#"79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be example-bucket [10/Oct/2026:13:55:36 +0000] 192.0.2.17 - 3E57427F3EXAMPLE REST.GET.OBJECT photo.jpg "GET /example-bucket/photo.jpg HTTP/1.1" 200 - 2662992 3462992 70 10 "-" "curl/8.5.0" - AbCd= SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader example-bucket.s3.amazonaws.com TLSv1.2 - -"#,
     ),
     (
+        "cloudfront",
+        "2026-10-10\t13:55:36\tSEA19-C1\t2390\t192.0.2.17\tGET\td111111abcdef8.cloudfront.net\t/index.html\t200\t-\tcurl/8.5.0\t-\t-\tHit\tSOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==\twww.example.com\thttps\t157\t0.001\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\tHTTP/2.0\t-\t-\t53142\t0.001\tHit\ttext/html\t2390\t-\t-",
+    ),
+    (
         "raw",
         "anything at all: 192.0.2.17 and [2001:db8::17]:443 are scrubbed wherever they are",
     ),
@@ -194,6 +201,7 @@ impl Format {
             "elb" => Ok(FormatChoice::Fixed(Format::Aws(aws::Aws::Elb))),
             "alb" => Ok(FormatChoice::Fixed(Format::Aws(aws::Aws::Alb))),
             "s3" => Ok(FormatChoice::Fixed(Format::Aws(aws::Aws::S3))),
+            "cloudfront" => Ok(FormatChoice::Fixed(Format::Cloudfront)),
             "common" => tpl("common", Template::apache(template::COMMON)),
             "combined" => tpl(
                 "combined",
@@ -234,6 +242,7 @@ impl Format {
             Format::Json => json::parse(line, fields),
             Format::Squid => squid::parse(line, fields),
             Format::Aws(a) => a.parse(line, fields),
+            Format::Cloudfront => cloudfront::parse(line, fields),
             Format::Dns(server) => server.parse(line, fields),
             Format::Template { template, .. } => template.parse(line, fields),
         }
@@ -332,6 +341,7 @@ impl fmt::Display for Format {
             Format::Json => f.write_str("json"),
             Format::Squid => f.write_str("squid"),
             Format::Aws(a) => f.write_str(a.name()),
+            Format::Cloudfront => f.write_str("cloudfront"),
             Format::Dns(s) => f.write_str(s.name()),
             Format::Template { name, .. } => f.write_str(name),
         }

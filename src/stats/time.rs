@@ -105,8 +105,12 @@ pub fn parse(raw: &[u8], reference: DateTime<Utc>, local: i32) -> Option<DateTim
         };
         return Utc.timestamp_opt(secs, nanos).single();
     }
-    // ISO 8601: YYYY-MM-DD[T ]HH:MM:SS[.f][zone]
-    if int == 4 && b.len() >= 19 && b[4] == b'-' && b[7] == b'-' && (b[10] == b'T' || b[10] == b' ')
+    // ISO 8601: YYYY-MM-DD[T ]HH:MM:SS[.f][zone] (a tab too: CloudFront's date and time fields)
+    if int == 4
+        && b.len() >= 19
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && matches!(b[10], b'T' | b' ' | b'\t')
     {
         let d = NaiveDate::from_ymd_opt(num(&b[0..4])? as i32, num(&b[5..7])?, num(&b[8..10])?)?;
         let (t, used) = hms(&b[11..])?;

@@ -1380,3 +1380,37 @@ fn client_versions_are_grouped_under_their_family() {
         [s("Windows 10", 20), s("Linux", 15), s("Other", 11)]
     );
 }
+
+/// Issue 19: a CloudFront standard log — header lines as server lines, tab-separated fields, the
+/// date and time read together, URL-encoded user agents read decoded — counts what a
+/// straightforward count of its fields gives.
+#[test]
+fn cloudfront_counts_equal_a_straightforward_count() {
+    let d = Dir::new();
+    let log = fixture("web/cloudfront.log");
+    let s = d.stats(&[&log], &[], "cf.json");
+    let text = fs::read_to_string(&log).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .map(|l| l.split('\t').collect())
+        .collect();
+    assert_eq!(s["lines"], rows.len() as u64 + 2);
+    assert_eq!(s["server_lines"], 2);
+    assert_eq!(s["unparsed"], 0);
+    assert_eq!(s["undated"], 0);
+    let want = count(rows.iter().map(|r| r[8]));
+    assert_eq!(panel(&s, "status"), want);
+    let bytes: u64 = rows.iter().map(|r| r[3].parse::<u64>().unwrap()).sum();
+    let series_bytes: u64 = s["series"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|b| b["bytes"].as_u64().unwrap())
+        .sum();
+    assert_eq!(series_bytes, bytes);
+    let families: Vec<String> = panel(&s, "client_family").into_keys().collect();
+    for f in ["Chrome", "Firefox", "Safari", "curl"] {
+        assert!(families.contains(&f.to_string()), "{families:?}");
+    }
+}
