@@ -417,6 +417,7 @@ Do not edit the files by hand: change the script and re-run it.
 {gen_rows}
 | `combined-rotated.log.gz` | {rot_lines} | combined, two concatenated gzip members of {rot_member} lines each (like `cat a.gz b.gz`) | {rot_seed} |
 | `cloudfront.log` | {cf_lines} | Amazon CloudFront standard log: `#Version`/`#Fields` header, then tab-separated requests in the documented 33-field order | {cf_seed} |
+| `haproxy.log` | {hap_lines} requests and connections, 4 server lines | HAProxy through syslog: `option httplog` (some with captured headers, one request cut short), `option tcplog`, start-up and server-down lines | {hap_seed} |
 | `devices.log` | {dev_lines} | a device-facing API (ZeroTier-style clients `ZeroTierOne/1.10.6 (Linux; x86_64)`), format `nginx:$remote_addr [$time_local] "$request" $status $body_bytes_sent "$http_user_agent"` | {dev_seed} |
 | `hostile.log` | {hostile_lines} | hand-written edge cases, see below | — |
 | `hostile.addrs` | {addrs_lines} | one address literal per line, see below | — |
@@ -490,7 +491,7 @@ def readme(addrs, data):
     return README_HEAD.format(
         share=IPV6_SHARE, share_pct=round(IPV6_SHARE * 100), gen_rows=gen_rows,
         rot_lines=n, rot_member=per, rot_seed=seed, dev_lines=DEVICES[1], dev_seed=DEVICES[2],
-        cf_lines=CLOUDFRONT[1], cf_seed=CLOUDFRONT[2],
+        cf_lines=CLOUDFRONT[1], cf_seed=CLOUDFRONT[2], hap_lines=HAPROXY[1], hap_seed=HAPROXY[2],
         hostile_lines=len(HOSTILE), hostile_size=len(data), crlf_line=crlf_line(), addrs_lines=len(addrs), dhcp_line=dhcp_line,
         hostile_rows="\n".join(rows))
 
@@ -546,6 +547,48 @@ def cloudfront_lines(n, seed):
     return out
 
 
+HAPROXY = ("haproxy.log", 150, 1009)  # name, lines, seed
+
+
+def haproxy_lines(n, seed):
+    """HAProxy through syslog: start-up lines, `option httplog` requests (some with captured
+    headers, one cut short), `option tcplog` connections, a server going down."""
+    r = random.Random(seed)
+    out = [
+        "Oct 10 00:00:01 lb1 haproxy[14380]: Proxy http-in started.",
+        "Oct 10 00:00:01 lb1 haproxy[14380]: Proxy static started.",
+        "Oct 10 00:00:01 lb1 haproxy[14380]: Proxy tcp-in started.",
+    ]
+    pages = ["/", "/index.html", "/api/v1/items?page=2", "/img/logo.png", "/missing"]
+    t = 2
+    for i in range(n):
+        t += r.randrange(1, 400)
+        stamp = "%02d:%02d:%02d" % (t // 3600 % 24, t // 60 % 60, t % 60)
+        if r.random() < 0.3:
+            ip = "[2001:db8:%x::%x]" % (r.randrange(1, 0xffff), r.randrange(1, 0xffff))
+        else:
+            ip = "%s.%d" % (r.choice(["192.0.2", "198.51.100", "203.0.113"]), r.randrange(1, 255))
+        head = "Oct 10 %s lb1 haproxy[14389]: %s:%d [10/Oct/2026:%s.%03d]" % (
+            stamp, ip, r.randrange(1024, 65535), stamp, r.randrange(1000))
+        if r.random() < 0.2:
+            out.append("%s tcp-in db/pg1 0/%d/%d %d -- 2/1/1/1/0 0/0" % (
+                head, r.randrange(3), r.randrange(10, 9000), r.randrange(100, 90000)))
+            continue
+        page = r.choice(pages)
+        status = 404 if page == "/missing" else r.choice([200, 200, 200, 304, 502])
+        timers = "%d/0/%d/%d/%d" % (r.randrange(20), r.randrange(5), r.randrange(200), r.randrange(300, 900))
+        capture = r.choice(["", "{www.example.com|Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0} {} ",
+                            "{www.example.com|curl/8.5.0} {} "])
+        request = "GET %s HTTP/1.1\"" % page
+        if i == n // 2:
+            request = "GET %s HT" % page  # cut short (syslog's line limit)
+        out.append('%s http-in static/srv%d %s %d %d - - ---- 1/1/1/1/0 0/0 %s"%s' % (
+            head, r.randrange(1, 3), timers, status, r.randrange(0, 90000), capture, request))
+    out.append("Oct 10 23:59:58 lb1 haproxy[14380]: Server static/srv2 is DOWN, reason: Layer4 "
+               "timeout, check duration: 2001ms. 1 active and 0 backup servers left.")
+    return out
+
+
 DEVICES = ("devices.log", 300, 1007)  # name, lines, seed
 
 
@@ -593,6 +636,9 @@ def main():
     lines = corpus_lines(fmt, n, seed)
     members = [("\n".join(lines[i:i + per]) + "\n").encode("ascii") for i in range(0, n, per)]
     write(os.path.join(WEB, name), b"".join(gzip.compress(m, compresslevel=9, mtime=0) for m in members))
+
+    name, n, seed = HAPROXY
+    write(os.path.join(WEB, name), ("\n".join(haproxy_lines(n, seed)) + "\n").encode("ascii"))
 
     name, n, seed = CLOUDFRONT
     write(os.path.join(WEB, name), ("\n".join(cloudfront_lines(n, seed)) + "\n").encode("ascii"))

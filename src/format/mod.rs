@@ -16,6 +16,7 @@ pub mod aws;
 pub mod cloudfront;
 pub mod dns;
 pub mod fields;
+pub mod haproxy;
 pub mod json;
 pub mod squid;
 pub mod template;
@@ -66,6 +67,8 @@ pub enum Format {
     Aws(aws::Aws),
     /// Amazon CloudFront standard access logs (tab-separated).
     Cloudfront,
+    /// HAProxy `option httplog` and `option tcplog` lines, raw or through syslog.
+    Haproxy,
     /// A format string (`common`, `combined`, `vhost_combined`, `apache:...`, `nginx:...`).
     Template {
         /// The name shown to the user.
@@ -123,7 +126,7 @@ pub enum FormatChoice {
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     #[error(
-        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, cloudfront, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh, syslog (see `logscrub formats`)"
+        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, cloudfront, haproxy, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh, syslog (see `logscrub formats`)"
     )]
     Unknown(String),
     #[error("in `{spec}`: {source}")]
@@ -173,6 +176,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "2026-10-10\t13:55:36\tSEA19-C1\t2390\t192.0.2.17\tGET\td111111abcdef8.cloudfront.net\t/index.html\t200\t-\tcurl/8.5.0\t-\t-\tHit\tSOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==\twww.example.com\thttps\t157\t0.001\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\tHTTP/2.0\t-\t-\t53142\t0.001\tHit\ttext/html\t2390\t-\t-",
     ),
     (
+        "haproxy",
+        r#"Oct 10 13:55:36 lb1 haproxy[14389]: 192.0.2.17:33317 [10/Oct/2026:13:55:36.655] http-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 "GET /index.html HTTP/1.1""#,
+    ),
+    (
         "raw",
         "anything at all: 192.0.2.17 and [2001:db8::17]:443 are scrubbed wherever they are",
     ),
@@ -202,6 +209,7 @@ impl Format {
             "alb" => Ok(FormatChoice::Fixed(Format::Aws(aws::Aws::Alb))),
             "s3" => Ok(FormatChoice::Fixed(Format::Aws(aws::Aws::S3))),
             "cloudfront" => Ok(FormatChoice::Fixed(Format::Cloudfront)),
+            "haproxy" => Ok(FormatChoice::Fixed(Format::Haproxy)),
             "common" => tpl("common", Template::apache(template::COMMON)),
             "combined" => tpl(
                 "combined",
@@ -243,6 +251,7 @@ impl Format {
             Format::Squid => squid::parse(line, fields),
             Format::Aws(a) => a.parse(line, fields),
             Format::Cloudfront => cloudfront::parse(line, fields),
+            Format::Haproxy => haproxy::parse(line, fields),
             Format::Dns(server) => server.parse(line, fields),
             Format::Template { template, .. } => template.parse(line, fields),
         }
@@ -342,6 +351,7 @@ impl fmt::Display for Format {
             Format::Squid => f.write_str("squid"),
             Format::Aws(a) => f.write_str(a.name()),
             Format::Cloudfront => f.write_str("cloudfront"),
+            Format::Haproxy => f.write_str("haproxy"),
             Format::Dns(s) => f.write_str(s.name()),
             Format::Template { name, .. } => f.write_str(name),
         }

@@ -279,7 +279,11 @@ impl Collector {
             || sf.get(Std::Event).is_some()
         {
             self.dns(time, client, shown, sf);
-        } else if sf.get(Std::Request).is_some() || sf.get(Std::Status).is_some() {
+        } else if sf.get(Std::Request).is_some()
+            || sf.get(Std::Status).is_some()
+            // A connection (HAProxy's tcplog): a client and bytes, no request.
+            || sf.get(Std::Client).is_some() && sf.get(Std::Bytes).is_some()
+        {
             self.web(time, client, shown, sf);
         } else {
             // A line of a known format with neither (a log's banner): counted, nothing else.

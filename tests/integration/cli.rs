@@ -60,6 +60,7 @@ fn known_formats_are_detected_and_fully_parsed() {
         ("web/alb.log", "alb"),
         ("web/s3.log", "s3"),
         ("web/cloudfront.log", "cloudfront"),
+        ("web/haproxy.log", "haproxy"),
     ] {
         logscrub()
             .args(["anonymize", "-v", "--strict"])

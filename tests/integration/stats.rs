@@ -1414,3 +1414,36 @@ fn cloudfront_counts_equal_a_straightforward_count() {
         assert!(families.contains(&f.to_string()), "{families:?}");
     }
 }
+
+/// Issue 19: HAProxy through syslog — `option httplog` requests (captured headers, a request cut
+/// short), `option tcplog` connections (counted as requests without a method or status), its own
+/// lines as server lines — counts what a straightforward count gives.
+#[test]
+fn haproxy_counts_equal_a_straightforward_count() {
+    let d = Dir::new();
+    let log = fixture("web/haproxy.log");
+    let s = d.stats(&[&log], &[], "hap.json");
+    let text = fs::read_to_string(&log).unwrap();
+    let requests: Vec<&str> = text.lines().filter(|l| l.contains("] http-in ")).collect();
+    let connections = text.lines().filter(|l| l.contains("] tcp-in ")).count();
+    assert_eq!(s["server_lines"], 4);
+    assert_eq!(s["unparsed"], 0);
+    let status = |l: &&str| l.split(' ').nth(10).unwrap().to_string();
+    let want = count(
+        requests
+            .iter()
+            .map(status)
+            .collect::<Vec<_>>()
+            .iter()
+            .map(String::as_str),
+    );
+    assert_eq!(panel(&s, "status"), want);
+    let series: u64 = s["series"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|b| b["requests"].as_u64().unwrap())
+        .sum();
+    assert_eq!(series, (requests.len() + connections) as u64);
+    assert!(panel(&s, "page").contains_key("/missing"));
+}
