@@ -313,9 +313,21 @@ impl Collector {
             }
         }
         let status = field(f, line, Std::Status);
-        if let Some(s) = status {
-            self.label(Panel::Web(Web::Status), s);
-            self.label(Panel::Web(Web::StatusClass), status_class(s).as_bytes());
+        // A connection (HAProxy's tcplog): no request and no status, counted as `(none)` in
+        // their panels like any line whose format has the field but not a value.
+        let connection = f.get(Std::Request).is_none()
+            && f.get(Std::Method).is_none()
+            && f.get(Std::Status).is_none();
+        match status {
+            Some(s) => {
+                self.label(Panel::Web(Web::Status), s);
+                self.label(Panel::Web(Web::StatusClass), status_class(s).as_bytes());
+            }
+            None if connection => {
+                self.label(Panel::Web(Web::Status), NONE);
+                self.label(Panel::Web(Web::StatusClass), NONE);
+            }
+            None => {}
         }
         let mut parts = std::mem::take(&mut self.parts);
         parts.clear();
@@ -333,7 +345,7 @@ impl Collector {
         // A line whose format has the field but not a value counts as `(none)`: every panel of
         // a kind then counts the same lines, and no difference of two panel totals publishes
         // a small number (3 requests that were `"-"`) past K.
-        if f.get(Std::Request).is_some() || pf.get(Std::Method).is_some() {
+        if f.get(Std::Request).is_some() || pf.get(Std::Method).is_some() || connection {
             for (panel, name) in [
                 (Panel::Web(Web::Method), Std::Method),
                 (Panel::Web(Web::Protocol), Std::Protocol),

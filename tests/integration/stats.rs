@@ -1429,15 +1429,18 @@ fn haproxy_counts_equal_a_straightforward_count() {
     assert_eq!(s["server_lines"], 4);
     assert_eq!(s["unparsed"], 0);
     let status = |l: &&str| l.split(' ').nth(10).unwrap().to_string();
-    let want = count(
-        requests
-            .iter()
-            .map(status)
-            .collect::<Vec<_>>()
-            .iter()
-            .map(String::as_str),
-    );
+    let statuses: Vec<String> = requests.iter().map(status).collect();
+    let mut want = count(statuses.iter().map(String::as_str));
+    // Connections count as `(none)`: every web panel counts the same lines.
+    want.insert("(none)".into(), connections as u64);
     assert_eq!(panel(&s, "status"), want);
+    for p in ["status", "status_class", "method", "protocol", "page"] {
+        assert_eq!(
+            s["panels"][p]["total"],
+            (requests.len() + connections) as u64,
+            "{p}"
+        );
+    }
     let series: u64 = s["series"]
         .as_object()
         .unwrap()
