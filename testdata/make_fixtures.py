@@ -418,6 +418,7 @@ Do not edit the files by hand: change the script and re-run it.
 | `combined-rotated.log.gz` | {rot_lines} | combined, two concatenated gzip members of {rot_member} lines each (like `cat a.gz b.gz`) | {rot_seed} |
 | `cloudfront.log` | {cf_lines} | Amazon CloudFront standard log: `#Version`/`#Fields` header, then tab-separated requests in the documented 33-field order | {cf_seed} |
 | `haproxy.log` | {hap_lines} requests and connections, 4 server lines | HAProxy through syslog: `option httplog` (some with captured headers, one request cut short), `option tcplog`, start-up and server-down lines | {hap_seed} |
+| `traefik.log` | {tr_lines} | Traefik's CLF access log (combined + request count, router, backend URL, duration in ms) | {tr_seed} |
 | `devices.log` | {dev_lines} | a device-facing API (ZeroTier-style clients `ZeroTierOne/1.10.6 (Linux; x86_64)`), format `nginx:$remote_addr [$time_local] "$request" $status $body_bytes_sent "$http_user_agent"` | {dev_seed} |
 | `hostile.log` | {hostile_lines} | hand-written edge cases, see below | — |
 | `hostile.addrs` | {addrs_lines} | one address literal per line, see below | — |
@@ -492,6 +493,7 @@ def readme(addrs, data):
         share=IPV6_SHARE, share_pct=round(IPV6_SHARE * 100), gen_rows=gen_rows,
         rot_lines=n, rot_member=per, rot_seed=seed, dev_lines=DEVICES[1], dev_seed=DEVICES[2],
         cf_lines=CLOUDFRONT[1], cf_seed=CLOUDFRONT[2], hap_lines=HAPROXY[1], hap_seed=HAPROXY[2],
+        tr_lines=TRAEFIK[1], tr_seed=TRAEFIK[2],
         hostile_lines=len(HOSTILE), hostile_size=len(data), crlf_line=crlf_line(), addrs_lines=len(addrs), dhcp_line=dhcp_line,
         hostile_rows="\n".join(rows))
 
@@ -589,6 +591,27 @@ def haproxy_lines(n, seed):
     return out
 
 
+TRAEFIK = ("traefik.log", 60, 1010)  # name, lines, seed
+
+
+def traefik_lines(n, seed):
+    """Traefik's access log in CLF form: combined, then request count, router, backend URL and
+    duration in milliseconds."""
+    r = random.Random(seed)
+    out = []
+    t = 0
+    for i in range(n):
+        t += r.randrange(1, 900)
+        ip = r.choice(["192.0.2.%d" % r.randrange(1, 255), "2001:db8:%x::%x" % (r.randrange(1, 0xffff), r.randrange(1, 0xffff))])
+        status = r.choice([200, 200, 304, 404, 502])
+        router, backend = r.choice([("web@docker", "http://192.0.2.80:80"), ("api@file", "http://[2001:db8::80]:8080")])
+        out.append('%s - - [10/Oct/2026:%02d:%02d:%02d +0000] "GET %s HTTP/1.1" %d %d "-" "%s" %d "%s" "%s" %dms' % (
+            ip, t // 3600 % 24, t // 60 % 60, t % 60, r.choice(["/", "/api/items", "/missing"]), status,
+            r.randrange(0, 9000), r.choice(["curl/8.5.0", "Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0"]),
+            i + 1, router, backend, r.randrange(1, 900)))
+    return out
+
+
 DEVICES = ("devices.log", 300, 1007)  # name, lines, seed
 
 
@@ -636,6 +659,9 @@ def main():
     lines = corpus_lines(fmt, n, seed)
     members = [("\n".join(lines[i:i + per]) + "\n").encode("ascii") for i in range(0, n, per)]
     write(os.path.join(WEB, name), b"".join(gzip.compress(m, compresslevel=9, mtime=0) for m in members))
+
+    name, n, seed = TRAEFIK
+    write(os.path.join(WEB, name), ("\n".join(traefik_lines(n, seed)) + "\n").encode("ascii"))
 
     name, n, seed = HAPROXY
     write(os.path.join(WEB, name), ("\n".join(haproxy_lines(n, seed)) + "\n").encode("ascii"))

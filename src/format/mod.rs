@@ -126,7 +126,7 @@ pub enum FormatChoice {
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     #[error(
-        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, cloudfront, haproxy, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh, syslog (see `logscrub formats`)"
+        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, cloudfront, haproxy, traefik, caddy, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh, syslog (see `logscrub formats`)"
     )]
     Unknown(String),
     #[error("in `{spec}`: {source}")]
@@ -142,6 +142,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
     (
         "vhost_combined",
         r#"www.example.com:443 192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] "GET /index.html HTTP/1.1" 200 5123 "https://www.example.org/" "Mozilla/5.0 (X11; Linux x86_64)""#,
+    ),
+    (
+        "traefik",
+        r#"192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] "GET /index.html HTTP/1.1" 200 5123 "-" "curl/8.5.0" 12 "web@docker" "http://198.51.100.80:80" 3ms"#,
     ),
     (
         "combined",
@@ -219,6 +223,9 @@ impl Format {
                 "vhost_combined",
                 Template::apache(template::VHOST_COMBINED).map(Template::lenient),
             ),
+            "traefik" => tpl("traefik", Template::nginx(template::TRAEFIK)),
+            // Caddy logs JSON (`ts` as float seconds or, with `time_format`, ISO 8601).
+            "caddy" => Ok(FormatChoice::Fixed(Format::Json)),
             _ if dns::Server::from_name(spec).is_some() => Ok(FormatChoice::Fixed(Format::Dns(
                 dns::Server::from_name(spec).expect("checked"),
             ))),
@@ -377,8 +384,15 @@ mod tests {
 
     #[test]
     fn detection_majority_and_fallback() {
-        let c = BUILTIN[1].1.as_bytes();
-        let j = BUILTIN[3].1.as_bytes();
+        let example = |name: &str| {
+            BUILTIN
+                .iter()
+                .find(|(n, _)| *n == name)
+                .unwrap()
+                .1
+                .as_bytes()
+        };
+        let (c, j) = (example("combined"), example("json"));
         let d = Format::detect([c, j, c, b"".as_slice(), b"noise"]);
         assert_eq!(
             (d.format.to_string().as_str(), d.matched, d.sampled),
@@ -409,7 +423,8 @@ mod tests {
     fn client_span_per_format() {
         let mut s = Fields::default();
         let f = Format::builtin("combined");
-        assert_eq!(f.parse(BUILTIN[1].1.as_bytes(), &mut s), Ok(()));
+        let combined = BUILTIN.iter().find(|(n, _)| *n == "combined").unwrap().1;
+        assert_eq!(f.parse(combined.as_bytes(), &mut s), Ok(()));
         assert_eq!(s.get(Std::Client), Some((0, 10)));
         assert_eq!(Format::Raw.parse(b"x", &mut s), Ok(()));
         assert!(s.is_empty());

@@ -99,6 +99,10 @@ pub struct TemplateError {
 pub const COMMON: &str = r#"%h %l %u %t "%r" %>s %b"#;
 /// The Apache combined log format.
 pub const COMBINED: &str = r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agent}i""#;
+/// Traefik's access log in its CLF form: combined, then the request count, the router, the
+/// backend URL and the duration in milliseconds (`… "curl/8.5.0" 12 "web@docker"
+/// "http://192.0.2.80:80" 3ms`). Spec: Traefik documentation, "Access Logs", CLF format.
+pub const TRAEFIK: &str = r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_count "$router_name" "$upstream_addr" ${request_time}ms"#;
 /// The Apache vhost_combined log format.
 pub const VHOST_COMBINED: &str = r#"%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i""#;
 

@@ -61,6 +61,7 @@ fn known_formats_are_detected_and_fully_parsed() {
         ("web/s3.log", "s3"),
         ("web/cloudfront.log", "cloudfront"),
         ("web/haproxy.log", "haproxy"),
+        ("web/traefik.log", "traefik"),
     ] {
         logscrub()
             .args(["anonymize", "-v", "--strict"])
