@@ -418,6 +418,7 @@ Do not edit the files by hand: change the script and re-run it.
 | `combined-rotated.log.gz` | {rot_lines} | combined, two concatenated gzip members of {rot_member} lines each (like `cat a.gz b.gz`) | {rot_seed} |
 | `cloudfront.log` | {cf_lines} | Amazon CloudFront standard log: `#Version`/`#Fields` header, then tab-separated requests in the documented 33-field order | {cf_seed} |
 | `haproxy.log` | {hap_lines} requests and connections, 4 server lines | HAProxy through syslog: `option httplog` (some with captured headers, one request cut short), `option tcplog`, start-up and server-down lines | {hap_seed} |
+| `gcs.log` | {gcs_lines} | Google Cloud Storage usage log: CSV header, quoted fields in the documented order | {gcs_seed} |
 | `traefik.log` | {tr_lines} | Traefik's CLF access log (combined + request count, router, backend URL, duration in ms) | {tr_seed} |
 | `devices.log` | {dev_lines} | a device-facing API (ZeroTier-style clients `ZeroTierOne/1.10.6 (Linux; x86_64)`), format `nginx:$remote_addr [$time_local] "$request" $status $body_bytes_sent "$http_user_agent"` | {dev_seed} |
 | `hostile.log` | {hostile_lines} | hand-written edge cases, see below | — |
@@ -493,7 +494,7 @@ def readme(addrs, data):
         share=IPV6_SHARE, share_pct=round(IPV6_SHARE * 100), gen_rows=gen_rows,
         rot_lines=n, rot_member=per, rot_seed=seed, dev_lines=DEVICES[1], dev_seed=DEVICES[2],
         cf_lines=CLOUDFRONT[1], cf_seed=CLOUDFRONT[2], hap_lines=HAPROXY[1], hap_seed=HAPROXY[2],
-        tr_lines=TRAEFIK[1], tr_seed=TRAEFIK[2],
+        tr_lines=TRAEFIK[1], tr_seed=TRAEFIK[2], gcs_lines=GCS[1], gcs_seed=GCS[2],
         hostile_lines=len(HOSTILE), hostile_size=len(data), crlf_line=crlf_line(), addrs_lines=len(addrs), dhcp_line=dhcp_line,
         hostile_rows="\n".join(rows))
 
@@ -612,6 +613,34 @@ def traefik_lines(n, seed):
     return out
 
 
+GCS = ("gcs.log", 60, 1011)  # name, lines, seed
+
+
+def gcs_lines(n, seed):
+    """A Google Cloud Storage usage log: its CSV header, then quoted fields in the documented
+    order (time in microseconds since 1970)."""
+    r = random.Random(seed)
+    cols = ["time_micros", "c_ip", "c_ip_type", "c_ip_region", "cs_method", "cs_uri", "sc_status",
+            "cs_bytes", "sc_bytes", "time_taken_micros", "cs_host", "cs_referer", "cs_user_agent",
+            "s_request_id", "cs_operation", "cs_bucket", "cs_object"]
+    out = [",".join('"%s"' % c for c in cols)]
+    t = 1791590400 * 1000000
+    for _ in range(n):
+        t += r.randrange(1, 600) * 1000000 + r.randrange(1000000)
+        v6 = r.random() < 0.3
+        ip = "2001:db8:%x::%x" % (r.randrange(1, 0xffff), r.randrange(1, 0xffff)) if v6 else "198.51.100.%d" % r.randrange(1, 255)
+        obj = r.choice(["report.pdf", "logo.png", "data/2026.csv"])
+        status = r.choice(["200", "200", "304", "404"])
+        row = [str(t), ip, "2" if v6 else "1", "", "GET",
+               "/download/storage/v1/b/example-bucket/o/%s?alt=media" % obj.replace("/", "%2F"),
+               status, "0", str(r.randrange(0, 90000)), str(r.randrange(1000, 90000)),
+               "storage.googleapis.com", r.choice(["", "https://www.example.org/"]),
+               r.choice(["curl/8.5.0", "Mozilla/5.0 (X11; Linux x86_64; rv:127.0) Gecko/20100101 Firefox/127.0"]),
+               "%016x" % r.getrandbits(64), "GET_Object", "example-bucket", obj]
+        out.append(",".join('"%s"' % v for v in row))
+    return out
+
+
 DEVICES = ("devices.log", 300, 1007)  # name, lines, seed
 
 
@@ -659,6 +688,9 @@ def main():
     lines = corpus_lines(fmt, n, seed)
     members = [("\n".join(lines[i:i + per]) + "\n").encode("ascii") for i in range(0, n, per)]
     write(os.path.join(WEB, name), b"".join(gzip.compress(m, compresslevel=9, mtime=0) for m in members))
+
+    name, n, seed = GCS
+    write(os.path.join(WEB, name), ("\n".join(gcs_lines(n, seed)) + "\n").encode("ascii"))
 
     name, n, seed = TRAEFIK
     write(os.path.join(WEB, name), ("\n".join(traefik_lines(n, seed)) + "\n").encode("ascii"))

@@ -1,10 +1,10 @@
 //! The line scanners that are no templates, on arbitrary bytes: JSON lines (every recorded field),
-//! Squid's native format, Amazon's ELB, ALB, S3 and CloudFront logs, and HAProxy's. No panic, every span in bounds.
+//! Squid's native format, Amazon's ELB, ALB, S3 and CloudFront logs, Google Cloud Storage's and HAProxy's. No panic, every span in bounds.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use logscrub::format::aws::Aws;
-use logscrub::format::{Fields, cloudfront, haproxy, json, squid};
+use logscrub::format::{Fields, cloudfront, gcs, haproxy, json, squid};
 
 fuzz_target!(|data: &[u8]| {
     let mut f = Fields::default();
@@ -17,6 +17,10 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut f = Fields::default();
     if cloudfront::parse(data, &mut f).is_ok() {
+        assert!(f.iter().all(|(_, a, b)| a <= b && b <= data.len()));
+    }
+    let mut f = Fields::default();
+    if gcs::parse(data, &mut f).is_ok() {
         assert!(f.iter().all(|(_, a, b)| a <= b && b <= data.len()));
     }
     let mut f = Fields::default();

@@ -16,6 +16,7 @@ pub mod aws;
 pub mod cloudfront;
 pub mod dns;
 pub mod fields;
+pub mod gcs;
 pub mod haproxy;
 pub mod json;
 pub mod squid;
@@ -69,6 +70,8 @@ pub enum Format {
     Cloudfront,
     /// HAProxy `option httplog` and `option tcplog` lines, raw or through syslog.
     Haproxy,
+    /// Google Cloud Storage usage logs (CSV).
+    Gcs,
     /// A format string (`common`, `combined`, `vhost_combined`, `apache:...`, `nginx:...`).
     Template {
         /// The name shown to the user.
@@ -126,7 +129,7 @@ pub enum FormatChoice {
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     #[error(
-        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, cloudfront, haproxy, traefik, caddy, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh, syslog (see `logscrub formats`)"
+        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, cloudfront, gcs, haproxy, traefik, caddy, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh, syslog (see `logscrub formats`)"
     )]
     Unknown(String),
     #[error("in `{spec}`: {source}")]
@@ -180,6 +183,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "2026-10-10\t13:55:36\tSEA19-C1\t2390\t192.0.2.17\tGET\td111111abcdef8.cloudfront.net\t/index.html\t200\t-\tcurl/8.5.0\t-\t-\tHit\tSOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==\twww.example.com\thttps\t157\t0.001\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\tHTTP/2.0\t-\t-\t53142\t0.001\tHit\ttext/html\t2390\t-\t-",
     ),
     (
+        "gcs",
+        r#""1791640536123456","192.0.2.17","1","","GET","/storage/v1/b/example-bucket/o/report.pdf?alt=media","200","0","52210","12000","storage.googleapis.com","","curl/8.5.0","AB12","GET_Object","example-bucket","report.pdf""#,
+    ),
+    (
         "haproxy",
         r#"Oct 10 13:55:36 lb1 haproxy[14389]: 192.0.2.17:33317 [10/Oct/2026:13:55:36.655] http-in static/srv1 10/0/30/69/109 200 2750 - - ---- 1/1/1/1/0 0/0 "GET /index.html HTTP/1.1""#,
     ),
@@ -214,6 +221,7 @@ impl Format {
             "s3" => Ok(FormatChoice::Fixed(Format::Aws(aws::Aws::S3))),
             "cloudfront" => Ok(FormatChoice::Fixed(Format::Cloudfront)),
             "haproxy" => Ok(FormatChoice::Fixed(Format::Haproxy)),
+            "gcs" => Ok(FormatChoice::Fixed(Format::Gcs)),
             "common" => tpl("common", Template::apache(template::COMMON)),
             "combined" => tpl(
                 "combined",
@@ -259,6 +267,7 @@ impl Format {
             Format::Aws(a) => a.parse(line, fields),
             Format::Cloudfront => cloudfront::parse(line, fields),
             Format::Haproxy => haproxy::parse(line, fields),
+            Format::Gcs => gcs::parse(line, fields),
             Format::Dns(server) => server.parse(line, fields),
             Format::Template { template, .. } => template.parse(line, fields),
         }
@@ -359,6 +368,7 @@ impl fmt::Display for Format {
             Format::Aws(a) => f.write_str(a.name()),
             Format::Cloudfront => f.write_str("cloudfront"),
             Format::Haproxy => f.write_str("haproxy"),
+            Format::Gcs => f.write_str("gcs"),
             Format::Dns(s) => f.write_str(s.name()),
             Format::Template { name, .. } => f.write_str(name),
         }

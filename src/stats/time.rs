@@ -92,8 +92,18 @@ pub fn parse(raw: &[u8], reference: DateTime<Utc>, local: i32) -> Option<DateTim
     let b = raw.strip_prefix(b"[").unwrap_or(raw);
     let b = b.strip_suffix(b"]").unwrap_or(b);
     let first = *b.first()?;
-    // Seconds since 1970, optionally with a fraction.
+    // Microseconds since 1970 (Google Cloud Storage's `time_micros`, 16 digits until 2286).
     let int = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if int == 16 && int == b.len() {
+        let us: i64 = std::str::from_utf8(b).ok()?.parse().ok()?;
+        return Utc
+            .timestamp_opt(
+                us.div_euclid(1_000_000),
+                (us.rem_euclid(1_000_000) * 1000) as u32,
+            )
+            .single();
+    }
+    // Seconds since 1970, optionally with a fraction.
     if int >= 9 && (int == b.len() || b[int] == b'.') {
         let secs: i64 = std::str::from_utf8(&b[..int]).ok()?.parse().ok()?;
         let frac = &b[(int + 1).min(b.len())..];

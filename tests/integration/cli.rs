@@ -62,6 +62,7 @@ fn known_formats_are_detected_and_fully_parsed() {
         ("web/cloudfront.log", "cloudfront"),
         ("web/haproxy.log", "haproxy"),
         ("web/traefik.log", "traefik"),
+        ("web/gcs.log", "gcs"),
     ] {
         logscrub()
             .args(["anonymize", "-v", "--strict"])

@@ -1450,3 +1450,27 @@ fn haproxy_counts_equal_a_straightforward_count() {
     assert_eq!(series, (requests.len() + connections) as u64);
     assert!(panel(&s, "page").contains_key("/missing"));
 }
+
+/// Issue 19: a Google Cloud Storage usage log — its CSV header a server line, `time_micros` read
+/// as microseconds (no line undated), statuses and paths as a straightforward count gives them.
+#[test]
+fn gcs_counts_equal_a_straightforward_count() {
+    let d = Dir::new();
+    let log = fixture("web/gcs.log");
+    let s = d.stats(&[&log], &[], "gcs.json");
+    let text = fs::read_to_string(&log).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.trim_matches('"').split("\",\"").collect())
+        .collect();
+    assert_eq!(s["server_lines"], 1);
+    assert_eq!(
+        (s["unparsed"].as_u64(), s["undated"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(panel(&s, "status"), count(rows.iter().map(|r| r[6])));
+    let paths = count(rows.iter().map(|r| r[5].split('?').next().unwrap()));
+    assert_eq!(panel(&s, "page"), paths);
+    assert!(s["first"].as_str().unwrap().starts_with("2026-10-10"));
+}
