@@ -1474,3 +1474,55 @@ fn gcs_counts_equal_a_straightforward_count() {
     assert_eq!(panel(&s, "page"), paths);
     assert!(s["first"].as_str().unwrap().starts_with("2026-10-10"));
 }
+
+/// Issue 19: the real GoAccess (1.7, Debian's) reads the same fixtures with its own formats
+/// (`COMBINED`, `CLOUDFRONT`, `AWSALB`, `AWSS3`) and counts the same requests and status
+/// classes as logscrub does.
+#[test]
+fn goaccess_counts_the_same_requests_and_status_classes() {
+    if !crate::common::have_tool("goaccess", "the GoAccess comparison") {
+        return;
+    }
+    let d = Dir::new();
+    for (file, theirs) in [
+        ("web/combined.log", "COMBINED"),
+        ("web/cloudfront.log", "CLOUDFRONT"),
+        ("web/alb.log", "AWSALB"),
+        ("web/s3.log", "AWSS3"),
+    ] {
+        let o = std::process::Command::new("goaccess")
+            .arg(fixture(file))
+            .args(["--no-global-config", "-o", "json"])
+            .arg(format!("--log-format={theirs}"))
+            .output()
+            .unwrap();
+        assert!(
+            o.status.success(),
+            "{file}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let g: Value = serde_json::from_slice(&o.stdout).unwrap();
+        let classes: HashMap<String, u64> = g["status_codes"]["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                let label = r["data"].as_str().unwrap();
+                (label[..3].to_string(), r["hits"]["count"].as_u64().unwrap())
+            })
+            .collect();
+        let s = d.stats(&[&fixture(file)], &[], "g.json");
+        let requests: u64 = s["series"]
+            .as_object()
+            .unwrap()
+            .values()
+            .map(|b| b["requests"].as_u64().unwrap())
+            .sum();
+        assert_eq!(
+            requests,
+            g["general"]["valid_requests"].as_u64().unwrap(),
+            "{file}: requests"
+        );
+        assert_eq!(panel(&s, "status_class"), classes, "{file}: status classes");
+    }
+}
