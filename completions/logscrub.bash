@@ -151,7 +151,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__anonymize)
-            opts="-f -m -o -i -q -v -r -h -V --format --mode --ipv4-prefix --ipv6-prefix --key-file --ephemeral-key --passphrase-env --keep-net --on-unparsed --strict --output --in-place --max-line-length --gzip-level --quiet --no-progress --verbose --summary-json --unparsed-to --rules --threads --help --version"
+            opts="-f -m -o -i -q -v -r -h -V --format --mode --ipv4-prefix --ipv6-prefix --key-file --key-env --ephemeral-key --passphrase-env --keep-net --on-unparsed --strict --output --in-place --max-line-length --gzip-level --quiet --no-progress --verbose --summary-json --unparsed-to --rules --threads --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -182,6 +182,10 @@ _logscrub() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -901,7 +905,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__stats)
-            opts="-f -r -o -q -v -h -V --format --rules --bucket --tz --year --key-file --capacity --ipv4-prefix --ipv6-prefix --to --report --min-count --top --dp-epsilon --output --quiet --verbose --threads --help --version"
+            opts="-f -r -o -q -v -h -V --format --rules --bucket --tz --year --key-file --key-env --capacity --ipv4-prefix --ipv6-prefix --to --report --min-count --top --dp-epsilon --output --quiet --verbose --threads --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -936,6 +940,10 @@ _logscrub() {
                     return 0
                     ;;
                 --key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key-env)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

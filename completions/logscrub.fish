@@ -76,6 +76,7 @@ ipcipher\t'PowerDNS ipcipher, 16-byte key or a passphrase; the address family is
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l ipv4-prefix -d 'IPv4 bits kept (0-31)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l ipv6-prefix -d 'IPv6 bits kept (0-127)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l key-file -d 'Key file, mode 0600 (see keygen): hex on one line, 32 bytes for hash, cryptopan, ipcrypt-pfx and ipcrypt-ndx, 16 for ipcrypt-det, ipcrypt-nd and ipcipher (for ipcipher also a passphrase)' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l key-env -d 'Read the key, as hex (as in a key file), from this environment variable instead of a file (for engines such as Spark that hand secrets to tasks in the environment)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l passphrase-env -d 'For --mode ipcipher: read the passphrase from this environment variable (never give a passphrase on the command line)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l keep-net -d 'Leave addresses in this network untouched (e.g. the server\'s own); repeatable' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l on-unparsed -d 'What to do with lines that do not match the format' -r -f -a "scrub\t'Scrub every address in the line and write it'
@@ -192,6 +193,7 @@ hour\t'One bucket per hour (`2026-11-01T13`)'"
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l tz -d 'Offset from UTC (+01:00, -05:00) of the bucket boundaries and of times the logs write without a zone (BIND, syslog, dnsmasq); default UTC. Times with a zone are read as written' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l year -d 'The year of times written without one (syslog, dnsmasq); default: the year of the file\'s modification time (the year before for dates that would lie in its future)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l key-file -d 'Key file for the unique counts (32 bytes, hex; `logscrub keygen`): states made with the same key merge. Without it a random key is used and the state merges with nothing else' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l key-env -d 'Read the key, as hex, from this environment variable instead of a file (for engines such as Spark, which hand secrets to tasks in the environment)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l capacity -d 'Labels kept per panel (1 to 10000000); beyond, counts carry a stated error bound' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l ipv4-prefix -d 'IPv4 bits an address in a counted label keeps (labels are scrubbed like log lines)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l ipv6-prefix -d 'IPv6 bits an address in a counted label keeps' -r

@@ -55,6 +55,33 @@ pub enum KeyError {
     Constant { path: PathBuf, byte: u8 },
     #[error("{what}: {why}")]
     Passphrase { what: String, why: String },
+    #[error("environment variable {var} (--key-env): {why}")]
+    Env { var: String, why: String },
+}
+
+/// What is wrong with a key's hex text.
+enum BadHex {
+    /// Not `len` bytes as hex: what was found instead.
+    Size(String),
+    /// Every byte the same.
+    Constant(u8),
+}
+
+/// A key of `len` bytes from its hex text (trimmed).
+fn decode_hex_key(trimmed: &[u8], len: usize) -> Result<Vec<u8>, BadHex> {
+    if trimmed.len() != len * 2 {
+        return Err(BadHex::Size(if trimmed.iter().all(u8::is_ascii_hexdigit) {
+            format!("{} hex digits", trimmed.len())
+        } else {
+            "something that is not hexadecimal".into()
+        }));
+    }
+    let key = crate::hex::decode(trimmed)
+        .ok_or_else(|| BadHex::Size("something that is not hexadecimal".into()))?;
+    if key.iter().all(|&b| b == key[0]) {
+        return Err(BadHex::Constant(key[0]));
+    }
+    Ok(key)
 }
 
 /// Bytes of a key file read at most (more: it is no key file, and the size error says so).
@@ -119,29 +146,38 @@ impl Key {
                 .and_then(|f| f.take(KEY_FILE_MAX).read_to_end(&mut text))
                 .map_err(read_err)?;
         }
-        let trimmed = text.trim_ascii();
-        let size_err = |found: String| KeyError::Size {
-            path: path.to_owned(),
-            expected: len,
-            found,
-        };
-        if trimmed.len() != len * 2 {
-            return Err(size_err(if trimmed.iter().all(u8::is_ascii_hexdigit) {
-                format!("{} hex digits", trimmed.len())
-            } else {
-                "something that is not hexadecimal".into()
-            }));
-        }
-        let Some(key) = crate::hex::decode(trimmed) else {
-            return Err(size_err("something that is not hexadecimal".into()));
-        };
-        if key.iter().all(|&b| b == key[0]) {
-            return Err(KeyError::Constant {
+        match decode_hex_key(text.trim_ascii(), len) {
+            Ok(key) => Ok(Key(key)),
+            Err(BadHex::Size(found)) => Err(KeyError::Size {
                 path: path.to_owned(),
-                byte: key[0],
-            });
+                expected: len,
+                found,
+            }),
+            Err(BadHex::Constant(byte)) => Err(KeyError::Constant {
+                path: path.to_owned(),
+                byte,
+            }),
         }
-        Ok(Key(key))
+    }
+
+    /// Reads a key of `len` bytes, as hex, from the environment variable `var` (`--key-env`:
+    /// for engines such as Spark, which hand secrets to tasks that way, not as files).
+    pub fn from_env(var: &str, len: usize) -> Result<Key, KeyError> {
+        let env = |why: String| KeyError::Env {
+            var: var.to_string(),
+            why,
+        };
+        let value = std::env::var_os(var).ok_or_else(|| env("not set".into()))?;
+        match decode_hex_key(value.as_encoded_bytes().trim_ascii(), len) {
+            Ok(key) => Ok(Key(key)),
+            Err(BadHex::Size(found)) => Err(env(format!(
+                "expected {len} bytes as {} hex digits, found {found}",
+                len * 2
+            ))),
+            Err(BadHex::Constant(byte)) => Err(env(format!(
+                "a key whose bytes are all {byte:#04x} is no secret; make one with `logscrub keygen`"
+            ))),
+        }
     }
 
     /// Reads an ipcipher key file: 32 hex digits (the 16-byte key), or else a passphrase from

@@ -168,6 +168,7 @@ pub fn run(a: Args, ctx: &mut Ctx) -> anyhow::Result<Exit> {
     let key = read_key(
         kind,
         a.key_file.as_deref(),
+        None,
         false,
         a.passphrase_env.as_deref(),
     )?

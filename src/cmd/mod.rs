@@ -101,6 +101,7 @@ pub fn now_flag(flag: Option<&str>, default: DateTime<Utc>) -> anyhow::Result<Da
 pub fn read_key(
     kind: SchemeKind,
     key_file: Option<&std::path::Path>,
+    key_env: Option<&str>,
     ephemeral: bool,
     passphrase_env: Option<&str>,
 ) -> anyhow::Result<Option<Key>> {
@@ -117,6 +118,12 @@ pub fn read_key(
         )?));
     }
     let len = kind.key_len();
+    if let Some(var) = key_env {
+        if len == 0 {
+            return Ok(None);
+        }
+        return Ok(Some(Key::from_env(var, len)?));
+    }
     Ok(match (key_file, ephemeral) {
         (_, _) if len == 0 => None,
         (Some(p), _) if kind == SchemeKind::Ipcipher => Some(Key::read_ipcipher(p)?),

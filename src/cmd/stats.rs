@@ -130,6 +130,10 @@ pub struct Args {
     /// same key merge. Without it a random key is used and the state merges with nothing else.
     #[arg(long, value_name = "PATH")]
     pub key_file: Option<PathBuf>,
+    /// Read the key, as hex, from this environment variable instead of a file (for engines
+    /// such as Spark, which hand secrets to tasks in the environment).
+    #[arg(long, value_name = "VAR", conflicts_with = "key_file")]
+    pub key_env: Option<String>,
     /// Labels kept per panel (1 to 10000000); beyond, counts carry a stated error bound.
     #[arg(long, default_value_t = defaults::CAPACITY, value_name = "N", value_parser = parse_capacity)]
     pub capacity: usize,
@@ -188,10 +192,11 @@ impl Args {
             })?,
             None => 0,
         };
-        let uniques = match &self.key_file {
+        let uniques = match (&self.key_file, &self.key_env) {
             // A bad key file is an input error (status 1), as in `anonymize`, not a usage error.
-            Some(p) => Uniques::from_key(&Key::read_file(p, 32)?),
-            None => Uniques::ephemeral()?,
+            (Some(p), _) => Uniques::from_key(&Key::read_file(p, 32)?),
+            (None, Some(var)) => Uniques::from_key(&Key::from_env(var, 32)?),
+            (None, None) => Uniques::ephemeral()?,
         };
         let scrub = Anonymizer::new(SchemeKind::Truncate.build(None), v4, v6, Vec::new());
         let inputs = sources(self.files);
@@ -220,7 +225,7 @@ impl Args {
 
 /// `logscrub stats`: counts, then writes the state or the report.
 pub fn run(a: Args, ctx: &mut Ctx) -> anyhow::Result<Exit> {
-    let ephemeral = a.key_file.is_none() && a.report.is_none() && !a.quiet;
+    let ephemeral = a.key_file.is_none() && a.key_env.is_none() && a.report.is_none() && !a.quiet;
     let o = a.into_options()?;
     if ephemeral {
         // A state is made to be merged; one under a key of its own merges with nothing.

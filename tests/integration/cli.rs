@@ -688,3 +688,73 @@ fn unparsed_lines_go_to_their_own_file_scrubbed() {
         .assert()
         .code(2);
 }
+
+/// Issue 21: `--key-env VAR` gives `stats` and `anonymize` the key as hex in an environment
+/// variable (engines such as Spark hand secrets to tasks that way): the same results as the
+/// same key in a file, and a clear error when it is unset, not a key, or no secret.
+#[test]
+fn key_env_gives_the_key_as_a_key_file_would() {
+    let d = tempfile::tempdir().unwrap();
+    let key = d.path().join("k");
+    logscrub()
+        .args(["keygen", "--scheme", "hash", "-o"])
+        .arg(&key)
+        .assert()
+        .success();
+    let hex = fs::read_to_string(&key).unwrap().trim().to_string();
+    let log = fixture("web/combined.log");
+    let by_file = logscrub()
+        .args(["anonymize", "-q", "--mode", "hash", "--key-file"])
+        .arg(&key)
+        .arg(&log)
+        .output()
+        .unwrap();
+    let by_env = logscrub()
+        .env("LOGSCRUB_TEST_KEY", &hex)
+        .args([
+            "anonymize",
+            "-q",
+            "--mode",
+            "hash",
+            "--key-env",
+            "LOGSCRUB_TEST_KEY",
+        ])
+        .arg(&log)
+        .output()
+        .unwrap();
+    assert!(by_env.status.success());
+    assert_eq!(by_file.stdout, by_env.stdout);
+    let state = |env: bool| -> Vec<u8> {
+        let mut c = logscrub();
+        c.args(["stats", "-q"]);
+        if env {
+            c.env("LOGSCRUB_TEST_KEY", &hex)
+                .args(["--key-env", "LOGSCRUB_TEST_KEY"]);
+        } else {
+            c.arg("--key-file").arg(&key);
+        }
+        let o = c.arg(&log).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        o.stdout
+    };
+    assert_eq!(state(true), state(false), "the same state, mergeable");
+    for (value, says) in [
+        (None, "LOGSCRUB_TEST_KEY (--key-env): not set"),
+        (
+            Some("abcd"),
+            "expected 32 bytes as 64 hex digits, found 4 hex digits",
+        ),
+        (Some(&"00".repeat(32)[..]), "no secret"),
+    ] {
+        let mut c = logscrub();
+        c.env_remove("LOGSCRUB_TEST_KEY");
+        if let Some(v) = value {
+            c.env("LOGSCRUB_TEST_KEY", v);
+        }
+        c.args(["stats", "-q", "--key-env", "LOGSCRUB_TEST_KEY"])
+            .arg(&log)
+            .assert()
+            .code(1)
+            .stderr(contains(says));
+    }
+}

@@ -68,6 +68,11 @@ pub struct Args {
     #[arg(long, value_name = "PATH", conflicts_with = "ephemeral_key")]
     pub key_file: Option<PathBuf>,
 
+    /// Read the key, as hex (as in a key file), from this environment variable instead of a
+    /// file (for engines such as Spark that hand secrets to tasks in the environment).
+    #[arg(long, value_name = "VAR", conflicts_with_all = ["key_file", "ephemeral_key"])]
+    pub key_env: Option<String>,
+
     /// Use a random key for this run only (never written anywhere): pseudonyms are consistent
     /// within the run and unlinkable across runs.
     #[arg(long)]
@@ -75,7 +80,7 @@ pub struct Args {
 
     /// For --mode ipcipher: read the passphrase from this environment variable (never give a
     /// passphrase on the command line).
-    #[arg(long, value_name = "VAR", conflicts_with_all = ["key_file", "ephemeral_key"])]
+    #[arg(long, value_name = "VAR", conflicts_with_all = ["key_file", "ephemeral_key", "key_env"])]
     pub passphrase_env: Option<String>,
 
     /// Leave addresses in this network untouched (e.g. the server's own); repeatable.
@@ -182,6 +187,11 @@ impl Args {
             self.keep_net
                 .extend(a.keep_net.iter().map(|n| n.to_string()));
             if a.key_file.is_some() {
+                if self.key_env.is_some() {
+                    bail!(usage(format!(
+                        "--key-env and the key-file of [addresses] in {rules_path} both give a key; keep one of them"
+                    )));
+                }
                 self.key_file = a.key_file.clone();
             }
             if let Some(u) = r.on_unparsed {
@@ -225,10 +235,10 @@ impl Args {
         let kind = self.mode;
         if kind == SchemeKind::Truncate
             && !uses_key
-            && (self.key_file.is_some() || self.ephemeral_key)
+            && (self.key_file.is_some() || self.key_env.is_some() || self.ephemeral_key)
         {
             bail!(usage(
-                "--key-file and --ephemeral-key go with a keyed --mode or a rule using the hash action"
+                "--key-file, --key-env and --ephemeral-key go with a keyed --mode or a rule using the hash action"
             ));
         }
         if kind.whole_address() {
@@ -253,12 +263,13 @@ impl Args {
         let key = read_key(
             key_kind,
             self.key_file.as_deref(),
+            self.key_env.as_deref(),
             self.ephemeral_key,
             self.passphrase_env.as_deref(),
         )?;
         if kind != SchemeKind::Truncate && key.is_none() {
             bail!(usage(format!(
-                "--mode {} needs a key: --key-file PATH (make one with `logscrub keygen --scheme {} -o PATH`){}",
+                "--mode {} needs a key: --key-file PATH (make one with `logscrub keygen --scheme {} -o PATH`), --key-env VAR{}",
                 kind.name(),
                 kind.name(),
                 if kind == SchemeKind::Ipcipher {
