@@ -108,6 +108,39 @@ proptest! {
         prop_assert_eq!(parallel, sequential);
     }
 
+    /// The line contract (issue 21, docs/ARCHITECTURE.md): with an explicit format, one output
+    /// line per input line, in order, line ends kept (`\n`, `\r\n`, none at the end), and
+    /// anonymize(A‖B) = anonymize(A)‖anonymize(B) wherever the input is cut at a line boundary
+    /// (what `--on-unparsed drop` and `[[exclude]]` break: they leave lines out).
+    #[test]
+    fn anonymizing_parts_equals_anonymizing_the_whole(
+        lines in prop::collection::vec((prop_oneof![line(), "[ -~]{0,80}"], any::<bool>()), 1..40),
+        cut in any::<prop::sample::Index>(),
+        fmt in prop::sample::select(vec!["raw", "combined", "json"]),
+        last_newline in any::<bool>(),
+    ) {
+        let mut ends = Vec::new();
+        let mut input = Vec::new();
+        for (i, (l, crlf)) in lines.iter().enumerate() {
+            input.extend_from_slice(l.as_bytes());
+            if i + 1 < lines.len() || last_newline {
+                input.extend_from_slice(if *crlf { b"\r\n" } else { b"\n" });
+            }
+            ends.push(input.len());
+        }
+        let e = engine(fmt);
+        let whole = run(&e, &input, 97, 1 << 20);
+        let at = ends[cut.index(ends.len())];
+        let mut parts = run(&e, &input[..at], 97, 1 << 20);
+        parts.extend(run(&e, &input[at..], 97, 1 << 20));
+        prop_assert_eq!(&parts, &whole);
+        let nl = |b: &[u8]| b.iter().filter(|&&c| c == b'\n').count();
+        let crs = |b: &[u8]| b.windows(2).filter(|w| w == b"\r\n").count();
+        prop_assert_eq!(nl(&whole), nl(&input));
+        prop_assert_eq!(crs(&whole), crs(&input));
+        prop_assert_eq!(whole.last() == Some(&b'\n'), input.last() == Some(&b'\n'));
+    }
+
     #[test]
     fn arbitrary_bytes_keep_their_lines(data in prop::collection::vec(prop_oneof![any::<u8>(), Just(b'\n'), Just(b'.'), Just(b':'), Just(b'1')], 0..4000), chunk in 1usize..512, fmt in prop::sample::select(vec!["raw", "combined", "json"])) {
         let out = run(&engine(fmt), &data, chunk, 300);
