@@ -62,7 +62,16 @@ pub fn step_ends(label: &str) -> Option<(&str, &str)> {
 
 /// A page's key: a hash of its text; `(entry)` and `(exit)` are 0 and 1.
 fn page_key(page: &[u8]) -> u64 {
-    visitor(0x5bd1_e995, page) | 2
+    // Seeded at random once per process (the same in every worker): request paths are the
+    // client's to choose, and two pages whose keys collide would share their steps' counts.
+    static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    let seed = *SEED.get_or_init(|| {
+        let mut b = [0u8; 8];
+        // Without randomness the seed is fixed: still correct, only predictable.
+        let _ = getrandom::fill(&mut b);
+        u64::from_le_bytes(b)
+    });
+    visitor(seed, page) | 2
 }
 const IN: u64 = 0;
 const OUT: u64 = 1;
@@ -205,12 +214,17 @@ impl Steps {
         });
         self.error = self.error.saturating_add(cut);
         if self.counts.len() > k {
-            // Ties at the cut: drop the smallest (by count, then key), counting them too.
-            let mut e: Vec<((u64, u64), u64)> = self.counts.drain().collect();
-            e.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            // Ties at the cut: drop the smallest (by count, then label, as a panel does: keys are
+            // seeded per process), counting them too.
+            let mut e: Vec<((u64, u64), u64, Vec<u8>)> = self
+                .counts
+                .drain()
+                .map(|(pair, n)| (pair, n, self.texts.label(pair)))
+                .collect();
+            e.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.2.cmp(&b.2)));
             self.error = self.error.saturating_add(e[k].1);
             e.truncate(k);
-            self.counts = e.into_iter().collect();
+            self.counts = e.into_iter().map(|(pair, n, _)| (pair, n)).collect();
         }
     }
 
