@@ -1016,6 +1016,18 @@ fn nightly_states_are_plain_move_from_the_older_layout_and_reports_keep_a_window
         .filter(|n| n != "counted.json")
         .collect();
     assert_eq!(nights.len(), 1, "{nights:?}");
+    // A run killed after the move but before the old file was removed: the next run knows the
+    // move was made (it is recorded with the hashes) and only removes the file.
+    let moved_night = web.join(&nights[0]);
+    let moved: Value = serde_json::from_str(&fs::read_to_string(&moved_night).unwrap()).unwrap();
+    fs::write(s.state().join("stats/web.json"), old.to_string()).unwrap();
+    s.run().success().stderr(contains("counted=0 "));
+    assert!(!s.state().join("stats/web.json").exists());
+    let again: Value = serde_json::from_str(&fs::read_to_string(&moved_night).unwrap()).unwrap();
+    assert_eq!(
+        again["lines"], moved["lines"],
+        "the old state is not counted twice"
+    );
     let report = || -> Value {
         serde_json::from_str(&fs::read_to_string(s.tmp.path().join("report.json")).unwrap())
             .unwrap()

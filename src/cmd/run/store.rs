@@ -143,7 +143,18 @@ impl Store {
                 .and_then(|k| k.get(..10))
                 .filter(|d| night_of(&format!("{d}.json")).is_some())
                 .map_or_else(|| Utc::now().format("%Y-%m-%d").to_string(), str::to_string);
-            let hashes: Vec<(String, i64)> = old.counted.into_iter().collect();
+            let mut hashes: Vec<(String, i64)> = old.counted.into_iter().collect();
+            // The move itself is recorded with the hashes, as a count is: a run killed after it
+            // but before the old file is removed must not count the old state twice.
+            let marker = format!("legacy:{}", digest(&t));
+            if st.book.counted.contains_key(&marker) {
+                if write {
+                    std::fs::remove_file(&st.legacy)
+                        .with_context(|| format!("cannot remove {}", st.legacy.display()))?;
+                }
+                return Ok(st);
+            }
+            hashes.push((marker, Utc::now().timestamp()));
             if !write {
                 for (h, at) in hashes {
                     st.book.counted.insert(h, Entry { at, pending: None });
