@@ -193,6 +193,26 @@ impl RulePlan {
                 }
             }
         }
+        // `request = "strip-query"` promises no query string in the output: where a format
+        // logs the query apart from any request line (CloudFront's `cs-uri-query`, the query of
+        // GCS's `cs_uri`, Apache's `%q`), it goes too.
+        if let (None, Some((qs, qe))) = (f.get(Std::Request), f.get(Std::Query))
+            && self.plans.iter().any(|p| {
+                p.name == Name::Std(Std::Request) && matches!(p.action, Action::StripQuery)
+            })
+            && !self.plans.iter().any(|p| p.name == Name::Std(Std::Query))
+            && !edits.overlaps(qs, qe)
+        {
+            let from = edits.arena().len();
+            if line[qs..qe].starts_with(b"?") {
+                edits.commit(qs, qe, from); // `%q`: `?a=1` → nothing
+            } else if qs > 0 && line[qs - 1] == b'?' {
+                edits.commit(qs - 1, qe, from); // `/p?a=1` → `/p`
+            } else if qe > qs && &line[qs..qe] != b"-" {
+                edits.arena().push(b'-');
+                edits.commit(qs, qe, from); // a column of its own: `-`, its empty value
+            }
+        }
     }
 }
 

@@ -307,22 +307,74 @@ pub fn is_reduced(ua: &[u8]) -> bool {
     !head.is_empty() && !head.contains(&b'/') && !head.contains(&b'(') && !head.contains(&b';')
 }
 
-/// Writes the reduced form: `Chrome 120 (Windows)`, `Googlebot 2 (bot)`; an already reduced
-/// value is written as it is.
+/// How a log wrote the spaces of a user agent: as spaces, as CloudFront's `%20`, or as IIS's
+/// `+` (W3C). Only a value without a space is taken as encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spaces {
+    /// ` `
+    Plain,
+    /// `%20`
+    Percent,
+    /// `+`
+    Plus,
+}
+
+/// The user agent with its spaces decoded, and how they were written.
+pub fn decoded(ua: &[u8]) -> (std::borrow::Cow<'_, [u8]>, Spaces) {
+    use std::borrow::Cow;
+    if ua.contains(&b' ') {
+        return (Cow::Borrowed(ua), Spaces::Plain);
+    }
+    if memchr::memmem::find(ua, b"%20").is_some() {
+        let mut v = Vec::with_capacity(ua.len());
+        let mut i = 0;
+        while i < ua.len() {
+            if ua[i..].starts_with(b"%20") {
+                v.push(b' ');
+                i += 3;
+            } else {
+                v.push(ua[i]);
+                i += 1;
+            }
+        }
+        return (Cow::Owned(v), Spaces::Percent);
+    }
+    if ua.contains(&b'+') && ua.contains(&b'(') {
+        let v = ua
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        return (Cow::Owned(v), Spaces::Plus);
+    }
+    (Cow::Borrowed(ua), Spaces::Plain)
+}
+
+/// Writes the reduced form: `Chrome 120 (Windows)`, `Googlebot 2 (bot)`, its spaces written as
+/// the value wrote them (`Safari%2017%20(iOS)` in CloudFront's encoded column); an already
+/// reduced value is written as it is.
 pub fn write_family(ua: &[u8], out: &mut Vec<u8>) {
-    if is_reduced(ua) {
+    let (plain, spaces) = decoded(ua);
+    if is_reduced(&plain) {
         out.extend_from_slice(ua);
         return;
     }
-    let a = classify(ua);
-    out.extend_from_slice(a.family);
+    let a = classify(&plain);
+    let mut reduced = Vec::with_capacity(32);
+    reduced.extend_from_slice(a.family);
     if let Some(m) = a.major {
-        out.push(b' ');
-        out.extend_from_slice(m);
+        reduced.push(b' ');
+        reduced.extend_from_slice(m);
     }
-    out.extend_from_slice(b" (");
-    out.extend_from_slice(if a.bot { b"bot" } else { a.os.as_bytes() });
-    out.push(b')');
+    reduced.extend_from_slice(b" (");
+    reduced.extend_from_slice(if a.bot { b"bot" } else { a.os.as_bytes() });
+    reduced.push(b')');
+    for b in reduced {
+        match (b, spaces) {
+            (b' ', Spaces::Percent) => out.extend_from_slice(b"%20"),
+            (b' ', Spaces::Plus) => out.push(b'+'),
+            _ => out.push(b),
+        }
+    }
 }
 
 #[cfg(test)]

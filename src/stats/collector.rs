@@ -66,23 +66,8 @@ struct AgentLabels {
 impl AgentLabels {
     fn of(ua: &[u8]) -> AgentLabels {
         // Written encoded, without a space: CloudFront's `%20`, IIS's `+` (W3C); read decoded.
-        let decoded: Option<Vec<u8>> = (!ua.contains(&b' '))
-            .then(|| {
-                if memchr::memmem::find(ua, b"%20").is_some() {
-                    let s = String::from_utf8_lossy(ua).replace("%20", " ");
-                    Some(s.into_bytes())
-                } else if ua.contains(&b'+') && ua.contains(&b'(') {
-                    Some(
-                        ua.iter()
-                            .map(|&b| if b == b'+' { b' ' } else { b })
-                            .collect(),
-                    )
-                } else {
-                    None
-                }
-            })
-            .flatten();
-        let ua = decoded.as_deref().unwrap_or(ua);
+        let (decoded, _) = crate::rules::ua::decoded(ua);
+        let ua = &decoded[..];
         let a = crate::rules::ua::classify(ua);
         let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
         let (family, version) = match crate::rules::ua::product(ua) {
