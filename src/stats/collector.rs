@@ -298,6 +298,7 @@ impl Collector {
             }
         }
         let status = field(f, line, Std::Status);
+        let user_agent = field(f, line, Std::UserAgent);
         // A connection (HAProxy's tcplog): no request and no status, counted as `(none)` in
         // their panels like any line whose format has the field but not a value.
         let connection = f.get(Std::Request).is_none()
@@ -345,8 +346,7 @@ impl Collector {
             // Visit order, for a request with a time and a client: the visitor is the client's
             // keyed hash with the user agent, in memory only.
             if let (Some(t), Some(h)) = (time, hash) {
-                let ua = field(f, line, Std::UserAgent).unwrap_or_default();
-                let visitor = super::visits::visitor(h, ua);
+                let visitor = super::visits::visitor(h, user_agent.unwrap_or_default());
                 let page = field(pf, line, Std::Path).unwrap_or(NONE);
                 self.visits
                     .as_mut()
@@ -362,7 +362,7 @@ impl Collector {
             };
             self.label(Panel::Web(Web::ReferrerSite), r);
         }
-        if let Some(ua) = field(f, line, Std::UserAgent) {
+        if let Some(ua) = user_agent {
             let id = match self.agents.get(ua) {
                 Some(&id) => id,
                 None => {

@@ -84,6 +84,16 @@ fn report_panel<'a>(r: &'a Value, key: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("panel {key}"))
 }
 
+/// A report panel's shown rows, as (label, count).
+fn report_rows(r: &Value, key: &str) -> Vec<(String, u64)> {
+    report_panel(r, key)["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_u64().unwrap()))
+        .collect()
+}
+
 /// Everything a report's panel publishes: its rows and `other`.
 fn published_total(p: &Value) -> u64 {
     p["rows"]
@@ -1311,14 +1321,7 @@ fn secondary_suppression_keeps_the_largest_code_and_withholds_its_class() {
     let d = Dir::new();
     d.stats(&[&fixture("web/combined.log")], &[], "s.json");
     let r = report_json(&d.p("s.json"), &["--min-count", "10"]);
-    let rows = |key: &str| -> Vec<(String, u64)> {
-        report_panel(&r, key)["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_u64().unwrap()))
-            .collect()
-    };
+    let rows = |key: &str| report_rows(&r, key);
     assert_eq!(
         rows("status"),
         [("200".to_string(), 241), ("304".to_string(), 26)]
@@ -1356,14 +1359,7 @@ fn client_versions_are_grouped_under_their_family() {
     fs::write(&log, &text).unwrap();
     d.stats(&[&log], &["--format", "combined"], "s.json");
     let r = report_json(&d.p("s.json"), &["--min-count", "10"]);
-    let rows = |key: &str| -> Vec<(String, u64)> {
-        report_panel(&r, key)["rows"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_u64().unwrap()))
-            .collect()
-    };
+    let rows = |key: &str| report_rows(&r, key);
     let s = |l: &str, n: u64| (l.to_string(), n);
     assert_eq!(
         rows("browser"),
