@@ -120,35 +120,39 @@ $TTL 300
 25      IN PTR mail.example.com.
 EOF
 
-# BIND: an authoritative server (recursion off) with the querylog in two files, its other
-# categories in a third; the 203.0.113.0/24 client is refused by allow-query.
-mkdir -p "$work/bind"
-cat >"$work/bind/named.conf" <<EOF
+# BIND: an authoritative server (recursion off); the 203.0.113.0/24 client is refused by
+# allow-query. Without a logging block it logs to syslog (the default_syslog channel).
+bind_conf() { # bind_conf DIR PORT [LOGGING-BLOCK]
+    mkdir -p "$1"
+    cat >"$1/named.conf" <<EOF
 options {
-    directory "$work/bind";
-    pid-file "$work/bind/named.pid";
-    listen-on port 5301 { $server4; };
-    listen-on-v6 port 5301 { $server6; };
+    directory "$1";
+    pid-file "$1/named.pid";
+    listen-on port $2 { $server4; };
+    listen-on-v6 port $2 { $server6; };
     recursion no;
     allow-query { 198.51.100.0/24; 2001:db8::/32; 192.0.2.0/24; };
     allow-transfer { 198.51.100.1; };
     querylog yes;
     dnssec-validation no;
 };
-logging {
-    channel full { file "$out/bind-full.log"; print-time yes; print-category yes; print-severity yes; severity info; };
-    channel plain { file "$out/bind-plain.log"; severity info; };
-    channel server { file "$out/bind-server.log"; print-time yes; print-category yes; print-severity yes; severity info; };
+${3:-}
+zone "example.com" { type primary; file "$work/example.com.zone"; };
+zone "2.0.192.in-addr.arpa" { type primary; file "$work/2.0.192.zone"; };
+EOF
+}
+# The querylog in two files, the other categories in a third.
+bind_conf "$work/bind" 5301 "logging {
+    channel full { file \"$out/bind-full.log\"; print-time yes; print-category yes; print-severity yes; severity info; };
+    channel plain { file \"$out/bind-plain.log\"; severity info; };
+    channel server { file \"$out/bind-server.log\"; print-time yes; print-category yes; print-severity yes; severity info; };
     category queries { full; plain; };
     category query-errors { full; plain; };
     category default { server; };
     category general { server; };
     category security { full; plain; server; };
     category xfer-out { full; plain; };
-};
-zone "example.com" { type primary; file "$work/example.com.zone"; };
-zone "2.0.192.in-addr.arpa" { type primary; file "$work/2.0.192.zone"; };
-EOF
+};"
 
 # Unbound: a resolver with local zones (no upstream: anything else fails inside the namespace),
 # 203.0.113.0/24 refused by access-control, blocked.example refused by a local zone.
@@ -255,22 +259,7 @@ via_syslog() { # via_syslog NAME COMMAND...: start, with /dev/log bound to our r
     start "$name" unshare -m --propagation private \
         sh -c 'mount --bind "$0" /dev/log && exec "$@"' "$work/log.sock" "$@"
 }
-mkdir -p "$work/bind-syslog"
-cat >"$work/bind-syslog/named.conf" <<EOF
-options {
-    directory "$work/bind-syslog";
-    pid-file "$work/bind-syslog/named.pid";
-    listen-on port 5321 { $server4; };
-    listen-on-v6 port 5321 { $server6; };
-    recursion no;
-    allow-query { 198.51.100.0/24; 2001:db8::/32; 192.0.2.0/24; };
-    allow-transfer { 198.51.100.1; };
-    querylog yes;
-    dnssec-validation no;
-};
-zone "example.com" { type primary; file "$work/example.com.zone"; };
-zone "2.0.192.in-addr.arpa" { type primary; file "$work/2.0.192.zone"; };
-EOF
+bind_conf "$work/bind-syslog" 5321
 unbound_conf "$work/unbound-syslog.conf" "" no 5322
 sed -i 's/use-syslog: no/use-syslog: yes/; /logfile: ""/d; /log-time-ascii/d' "$work/unbound-syslog.conf"
 pdns_conf "$work/pdns-syslog" 5324 yes
