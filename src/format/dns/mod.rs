@@ -320,7 +320,16 @@ impl Server {
 pub fn dns_program_line(line: &[u8]) -> bool {
     wrapper::unwrap(line)
         .and_then(|u| wrapper::program(line, &u))
-        .is_some_and(|p| PROGRAMS.iter().any(|(n, _)| n.as_bytes() == p))
+        .and_then(server_of_program)
+        .is_some()
+}
+
+/// The server whose parser reads `program`'s syslog lines ([`PROGRAMS`]).
+fn server_of_program(program: &[u8]) -> Option<Server> {
+    PROGRAMS
+        .iter()
+        .find(|(p, _)| p.as_bytes() == program)
+        .map(|(_, s)| *s)
 }
 
 /// A line of a shared syslog file: read by the parser of the program that wrote it; another
@@ -328,11 +337,7 @@ pub fn dns_program_line(line: &[u8]) -> bool {
 fn syslog(line: &[u8], f: &mut Fields) -> Result<(), Col> {
     let u = wrapper::unwrap(line).ok_or(0usize)?;
     let program = wrapper::program(line, &u).ok_or(u.inner.0)?;
-    let server = PROGRAMS
-        .iter()
-        .find(|(p, _)| p.as_bytes() == program)
-        .map(|(_, s)| *s);
-    if let Some(server) = server {
+    if let Some(server) = server_of_program(program) {
         // The message as the program wrote it: what the wrapper holds (a parser reading the
         // whole line could take the wrapper for a time stamp of its own).
         match server.parse_wrapped(line, &u, f) {
