@@ -3,7 +3,8 @@
 //! scheme, a whole piece through the engine (what one worker does), the audit scan of the
 //! anonymized piece (what one `audit` worker does), and the statistics collector over every line
 //! (what one `stats` worker does). Groups `dns-bind` and `dns-unbound` do parsing and the
-//! engine for the BIND and Unbound fixtures.
+//! engine for the BIND and Unbound fixtures; group `web-formats` parsing and the engine for each
+//! web format's fixture (issue 19 asks each to parse at >= 70 % of `combined`'s bytes per second).
 //!
 //! Run: `cargo bench --bench core`. The whole-process figures (files, pipes, gzip, threads)
 //! come from `benches/throughput.sh`.
@@ -52,6 +53,7 @@ fn truncating(format: Format, data: &[u8]) -> (Engine, Piece) {
         keep_unparsed: false,
     };
     let piece = Piece {
+        header: None,
         data: data.to_vec(),
         kind: PieceKind::Lines,
     };
@@ -224,5 +226,59 @@ fn dns(c: &mut Criterion) {
     }
 }
 
-criterion_group!(core, benches, dns);
+/// Parsing and the engine for every web format's fixture, to compare with `combined`.
+fn web_formats(c: &mut Criterion) {
+    for (fixture, spec) in [
+        ("web/combined.log", "combined"),
+        ("web/vhost_combined.log", "vhost_combined"),
+        ("web/caddy.json", "json"),
+        ("web/squid.log", "squid"),
+        ("web/elb.log", "elb"),
+        ("web/alb.log", "alb"),
+        ("web/s3.log", "s3"),
+        ("web/cloudfront.log", "cloudfront"),
+        ("web/gcs.log", "gcs"),
+        ("web/haproxy.log", "haproxy"),
+        ("web/traefik.log", "traefik"),
+        ("web/iis.log", "w3c"),
+    ] {
+        let data = repeated(fixture);
+        let lines: Vec<&[u8]> = data
+            .split(|&b| b == b'\n')
+            .map(|l| l.strip_suffix(b"\r").unwrap_or(l))
+            .filter(|l| !l.is_empty())
+            .collect();
+        let format = match Format::from_spec(spec) {
+            Ok(FormatChoice::Fixed(f)) => f,
+            _ => unreachable!("a fixed format"),
+        };
+        let mut fields = logscrub::format::Fields::default();
+        format.start_piece(None, &mut fields);
+        assert!(
+            lines.iter().all(|l| format.parse(l, &mut fields).is_ok()),
+            "every line of {fixture} parses"
+        );
+        let mut g = c.benchmark_group("web-formats");
+        g.throughput(Throughput::Bytes(data.len() as u64));
+        g.sample_size(10);
+        g.bench_function(format!("parse/{spec}"), |b| {
+            b.iter(|| {
+                let mut ok = 0usize;
+                format.start_piece(None, &mut fields);
+                for l in &lines {
+                    ok += format.parse(black_box(l), &mut fields).is_ok() as usize;
+                }
+                ok
+            })
+        });
+        let (engine, piece) = truncating(format, &data);
+        let mut ctx = WorkerCtx::default();
+        g.bench_function(format!("engine/{spec}"), |b| {
+            b.iter(|| engine.process(black_box(&piece), &mut ctx).out.len())
+        });
+        g.finish();
+    }
+}
+
+criterion_group!(core, benches, dns, web_formats);
 criterion_main!(core);

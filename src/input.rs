@@ -15,6 +15,7 @@ use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Cursor, Read};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use crate::anonymize::scan::is_cut_byte;
 
@@ -264,6 +265,9 @@ pub struct Piece {
     pub data: Vec<u8>,
     /// What they are.
     pub kind: PieceKind,
+    /// The last directive line before this piece when the chunker follows one
+    /// ([`Chunker::follow`]: W3C's `#Fields:`), without its line end; `None` when there was none.
+    pub header: Option<Arc<[u8]>>,
 }
 
 /// Cuts a byte stream into [`Piece`]s; see the module documentation.
@@ -279,6 +283,10 @@ pub struct Chunker<R> {
     free: Vec<Vec<u8>>,
     /// Decompressed bytes read so far.
     pub bytes_read: u64,
+    /// The prefix of directive lines to follow ([`Chunker::follow`]).
+    directive: Option<&'static [u8]>,
+    /// The last such line seen.
+    current: Option<Arc<[u8]>>,
 }
 
 /// Longest address literal the finder can match (percent-encoded IPv6 with a dotted tail), and
@@ -299,6 +307,44 @@ impl<R: Read> Chunker<R> {
             queue: VecDeque::new(),
             free: Vec::new(),
             bytes_read: 0,
+            directive: None,
+            current: None,
+        }
+    }
+
+    /// From now on, hands each piece of whole lines the last line before it that starts with
+    /// `prefix` ([`Piece::header`]), pieces already read but not yet taken included. A format whose
+    /// lines are read by an earlier directive (W3C's `#Fields:`) is then parsed piece by piece in
+    /// parallel with the same result as line by line. A directive line longer than the longest
+    /// line (cut into parts) is not followed.
+    pub fn follow(&mut self, prefix: &'static [u8]) {
+        self.directive = Some(prefix);
+        let mut queue = std::mem::take(&mut self.queue);
+        for p in &mut queue {
+            self.mark(p);
+        }
+        self.queue = queue;
+    }
+
+    /// Gives `p` the directive in effect before it and notes the last one in it.
+    fn mark(&mut self, p: &mut Piece) {
+        let Some(prefix) = self.directive else {
+            return;
+        };
+        if p.kind != PieceKind::Lines {
+            return;
+        }
+        p.header = self.current.clone();
+        let d = &p.data[..];
+        // The last occurrence of the prefix that starts a line.
+        let last = memchr::memmem::find_iter(d, prefix)
+            .filter(|&j| j == 0 || d[j - 1] == b'\n')
+            .last();
+        if let Some(a) = last {
+            let end = memchr::memchr(b'\n', &d[a..]).map_or(d.len(), |k| a + k);
+            let line = &d[a..end];
+            let line = line.strip_suffix(b"\r").unwrap_or(line);
+            self.current = Some(line.into());
         }
     }
 
@@ -344,6 +390,14 @@ impl<R: Read> Chunker<R> {
         if let Some(p) = self.queue.pop_front() {
             return Ok(Some(p));
         }
+        let mut p = self.cut()?;
+        if let Some(p) = &mut p {
+            self.mark(p);
+        }
+        Ok(p)
+    }
+
+    fn cut(&mut self) -> io::Result<Option<Piece>> {
         let mut buf = self
             .free
             .pop()
@@ -366,12 +420,14 @@ impl<R: Read> Chunker<R> {
                 return Ok(Some(Piece {
                     data: buf,
                     kind: PieceKind::Lines,
+                    header: None,
                 }));
             }
             if self.eof {
                 return Ok(Some(Piece {
                     data: buf,
                     kind: PieceKind::Lines,
+                    header: None,
                 }));
             }
             if buf.len() >= self.max_line {
@@ -399,6 +455,7 @@ impl<R: Read> Chunker<R> {
                     first,
                     last: true,
                 },
+                header: None,
             };
         }
         // Cut after the last byte that cannot belong to an address literal, so no literal is
@@ -417,6 +474,7 @@ impl<R: Read> Chunker<R> {
                 first,
                 last: false,
             },
+            header: None,
         }
     }
 }
@@ -434,6 +492,29 @@ mod tests {
         }
         assert_eq!(c.bytes_read, data.len() as u64);
         v
+    }
+
+    #[test]
+    fn each_piece_carries_the_last_directive_before_it() {
+        let data = b"#Fields: a\nx\ny\n#Fields: b c\r\nz #Fields: no\n#Fields: d\nw\n";
+        for chunk in 1..data.len() + 2 {
+            let mut c = Chunker::new(&data[..], chunk, 1 << 20);
+            // Followed after a peek, as format detection does.
+            c.peek().unwrap();
+            c.follow(b"#Fields:");
+            let mut at = 0;
+            while let Some(p) = c.next_piece().unwrap() {
+                let before = &data[..at];
+                let want = before
+                    .split(|&b| b == b'\n')
+                    .take(before.split(|&b| b == b'\n').count() - 1)
+                    .filter(|l| l.starts_with(b"#Fields:"))
+                    .last()
+                    .map(|l| l.strip_suffix(b"\r").unwrap_or(l));
+                assert_eq!(p.header.as_deref(), want, "chunk {chunk} at {at}");
+                at += p.data.len();
+            }
+        }
     }
 
     #[test]

@@ -138,6 +138,8 @@ impl Engine {
         let mut stop = None;
         match piece.kind {
             PieceKind::Lines => {
+                self.format
+                    .start_piece(piece.header.as_deref(), &mut ctx.fields);
                 let data = &piece.data[..];
                 let mut start = 0;
                 for nl in memchr_iter(b'\n', data) {
@@ -405,9 +407,40 @@ mod tests {
 
     fn run_str(e: &Engine, input: &[u8], chunk: usize) -> (Vec<u8>, Result<Counts, StreamError>) {
         let mut c = Chunker::new(input, chunk, 1 << 20);
+        if let Some(p) = e.format.directive() {
+            c.follow(p);
+        }
         let mut out = Vec::new();
         let r = run(e, &Workers::new(), &mut c, &mut out);
         (out, r)
+    }
+
+    #[test]
+    fn w3c_directives_apply_across_pieces_wherever_the_input_is_cut() {
+        let e = engine("w3c", OnUnparsed::Fail);
+        let input = "#Software: Microsoft Internet Information Services 10.0\n\
+#Fields: date time c-ip cs-method cs-uri-stem sc-status\n\
+2026-10-10 13:55:36 192.0.2.17 GET / 200\n\
+2026-10-10 13:55:37 192.0.2.18 GET /a 404\n\
+#Fields: date time s-ip c-ip cs-method cs-uri-stem cs-uri-query sc-status time-taken\n\
+2026-10-10 13:56:00 198.51.100.10 192.0.2.19 GET /b q=1 200 15\n\
+2026-10-10 13:56:01 198.51.100.10 192.0.2.20 POST /c - 500 7\n";
+        let mut want = input.replace("198.51.100.10", "198.51.100.0");
+        for a in ["192.0.2.17", "192.0.2.18", "192.0.2.19", "192.0.2.20"] {
+            want = want.replace(a, "192.0.2.0");
+        }
+        for chunk in [1, 5, 40, 64, 100, 1 << 20] {
+            let (out, r) = run_str(&e, input.as_bytes(), chunk);
+            let c = r.unwrap_or_else(|e| panic!("chunk {chunk}: {e:?}"));
+            assert_eq!(String::from_utf8(out).unwrap(), want, "chunk {chunk}");
+            assert_eq!(
+                (c.lines, c.parsed, c.server_lines),
+                (7, 7, 3),
+                "chunk {chunk}"
+            );
+        }
+        // Without the chunker following the directives, a cut after the second one would read
+        // the lines after it with the first one's columns: the test above would fail.
     }
 
     const C1: &str = r#"192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] "GET /r?to=http://203.0.113.77/ HTTP/1.1" 200 5 "-" "-""#;

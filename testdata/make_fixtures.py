@@ -419,6 +419,8 @@ Do not edit the files by hand: change the script and re-run it.
 | `cloudfront.log` | {cf_lines} | Amazon CloudFront standard log: `#Version`/`#Fields` header, then tab-separated requests in the documented 33-field order | {cf_seed} |
 | `haproxy.log` | {hap_lines} requests and connections, 4 server lines | HAProxy through syslog: `option httplog` (some with captured headers, one request cut short), `option tcplog`, start-up and server-down lines | {hap_seed} |
 | `gcs.log` | {gcs_lines} | Google Cloud Storage usage log: CSV header, quoted fields in the documented order | {gcs_seed} |
+| `iis.log` | {iis_lines} requests, 8 header lines | IIS W3C extended log (CRLF line ends, as IIS writes them): header in IIS's default fields, then a restart whose `#Fields:` names more (site, version, host, bytes, X-Forwarded-For) | {iis_seed} |
+| `iis-noheader.log` | {iisn_lines} | IIS W3C lines in the default field order without any header, an `X-Forwarded-For` custom field appended | {iisn_seed} |
 | `traefik.log` | {tr_lines} | Traefik's CLF access log (combined + request count, router, backend URL, duration in ms) | {tr_seed} |
 | `devices.log` | {dev_lines} | a device-facing API (ZeroTier-style clients `ZeroTierOne/1.10.6 (Linux; x86_64)`), format `nginx:$remote_addr [$time_local] "$request" $status $body_bytes_sent "$http_user_agent"` | {dev_seed} |
 | `hostile.log` | {hostile_lines} | hand-written edge cases, see below | — |
@@ -494,7 +496,8 @@ def readme(addrs, data):
         share=IPV6_SHARE, share_pct=round(IPV6_SHARE * 100), gen_rows=gen_rows,
         rot_lines=n, rot_member=per, rot_seed=seed, dev_lines=DEVICES[1], dev_seed=DEVICES[2],
         cf_lines=CLOUDFRONT[1], cf_seed=CLOUDFRONT[2], hap_lines=HAPROXY[1], hap_seed=HAPROXY[2],
-        tr_lines=TRAEFIK[1], tr_seed=TRAEFIK[2], gcs_lines=GCS[1], gcs_seed=GCS[2],
+        tr_lines=TRAEFIK[1], tr_seed=TRAEFIK[2], iis_lines=IIS[1], iis_seed=IIS[2],
+        iisn_lines=IIS_NOHEADER[1], iisn_seed=IIS_NOHEADER[2], gcs_lines=GCS[1], gcs_seed=GCS[2],
         hostile_lines=len(HOSTILE), hostile_size=len(data), crlf_line=crlf_line(), addrs_lines=len(addrs), dhcp_line=dhcp_line,
         hostile_rows="\n".join(rows))
 
@@ -641,6 +644,73 @@ def gcs_lines(n, seed):
     return out
 
 
+IIS = ("iis.log", 160, 1012)  # name, lines, seed
+IIS_NOHEADER = ("iis-noheader.log", 40, 1013)
+
+IIS_DEFAULT = ("date time s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
+               "cs(User-Agent) cs(Referer) sc-status sc-substatus sc-win32-status time-taken")
+IIS_MORE = ("date time s-sitename s-ip cs-method cs-uri-stem cs-uri-query s-port cs-username c-ip "
+            "cs-version cs(User-Agent) cs(Referer) cs-host sc-status sc-substatus sc-win32-status "
+            "sc-bytes cs-bytes time-taken X-Forwarded-For")
+
+
+def iis_request(r, t, fields):
+    """One IIS W3C line with the named fields (spaces in the user agent written as `+`)."""
+    agents = [
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36 Edg/124.0.0.0",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:127.0) Gecko/20100101 Firefox/127.0",
+        "curl/8.5.0",
+    ]
+    if r.random() < 0.25:
+        ip = "2001:db8:%x::%x" % (r.randrange(1, 0xffff), r.randrange(1, 0xffff))
+    else:
+        ip = "%s.%d" % (r.choice(["192.0.2", "198.51.100"]), r.randrange(11, 255))
+    page = r.choice(["/", "/default.aspx", "/api/orders", "/img/logo.png", "/missing.aspx"])
+    status = 404 if page == "/missing.aspx" else r.choice([200, 200, 200, 304, 500])
+    v = {
+        "date": "2026-10-10", "time": "%02d:%02d:%02d" % (t // 3600 % 24, t // 60 % 60, t % 60),
+        "s-sitename": "W3SVC1", "s-ip": "198.51.100.10", "cs-method": r.choice(["GET", "GET", "POST"]),
+        "cs-uri-stem": page, "cs-uri-query": r.choice(["-", "id=7", "redirect=http://203.0.113.%d/" % r.randrange(11, 255)]),
+        "s-port": "443", "cs-username": r.choice(["-", "-", "EXAMPLE\\alice"]), "c-ip": ip,
+        "cs-version": "HTTP/1.1", "cs(User-Agent)": r.choice(agents).replace(" ", "+"),
+        "cs(Referer)": r.choice(["-", "https://www.example.org/"]), "cs-host": "www.example.com",
+        "sc-status": str(status), "sc-substatus": "0", "sc-win32-status": "0",
+        "sc-bytes": str(r.randrange(200, 90000)), "cs-bytes": str(r.randrange(200, 2000)),
+        "time-taken": str(r.randrange(1, 900)),
+        "X-Forwarded-For": r.choice(["-", "203.0.113.%d" % r.randrange(11, 255)]),
+    }
+    return " ".join(v[f] for f in fields.split())
+
+
+def iis_lines(n, seed):
+    """An IIS W3C log: the header, requests in IIS's default fields, then a restart whose header
+    names more fields (site, bytes, host, X-Forwarded-For), and requests in those."""
+    r = random.Random(seed)
+    def header(fields, t):
+        return ["#Software: Microsoft Internet Information Services 10.0", "#Version: 1.0",
+                "#Date: 2026-10-10 %02d:%02d:%02d" % (t // 3600 % 24, t // 60 % 60, t % 60),
+                "#Fields: " + fields]
+    out = header(IIS_DEFAULT, 0)
+    t = 0
+    for i in range(n):
+        if i == n // 2:
+            out += header(IIS_MORE, t)
+        t += r.randrange(1, 400)
+        out.append(iis_request(r, t, IIS_DEFAULT if i < n // 2 else IIS_MORE))
+    return out
+
+
+def iis_noheader_lines(n, seed):
+    """IIS lines in the default field order without any header, one custom field appended."""
+    r = random.Random(seed)
+    t = 0
+    out = []
+    for _ in range(n):
+        t += r.randrange(1, 400)
+        out.append(iis_request(r, t, IIS_DEFAULT + " X-Forwarded-For"))
+    return out
+
+
 DEVICES = ("devices.log", 300, 1007)  # name, lines, seed
 
 
@@ -700,6 +770,11 @@ def main():
 
     name, n, seed = CLOUDFRONT
     write(os.path.join(WEB, name), ("\n".join(cloudfront_lines(n, seed)) + "\n").encode("ascii"))
+
+    name, n, seed = IIS
+    write(os.path.join(WEB, name), ("\r\n".join(iis_lines(n, seed)) + "\r\n").encode("ascii"))
+    name, n, seed = IIS_NOHEADER
+    write(os.path.join(WEB, name), ("\r\n".join(iis_noheader_lines(n, seed)) + "\r\n").encode("ascii"))
 
     name, n, seed = DEVICES
     write(os.path.join(WEB, name), ("\n".join(devices_lines(n, seed)) + "\n").encode("ascii"))

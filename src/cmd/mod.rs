@@ -169,9 +169,11 @@ pub(crate) fn choose_format<R: std::io::Read>(
             .unwrap_or_default(),
         crate::format::FormatChoice::Fixed(_) => &[],
     };
-    Ok(crate::format::choose(
-        choice, first, name, quiet, verbose, log,
-    ))
+    let format = crate::format::choose(choice, first, name, quiet, verbose, log);
+    if let Some(prefix) = format.directive() {
+        chunker.follow(prefix);
+    }
+    Ok(format)
 }
 
 /// Errors that end a subcommand, by how they map to exit statuses.

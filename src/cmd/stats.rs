@@ -299,6 +299,7 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
                     )
                 });
                 if piece.kind == PieceKind::Lines {
+                    format.start_piece(piece.header.as_deref(), &mut w.of);
                     let data = &piece.data[..];
                     let data = data.strip_suffix(b"\n").unwrap_or(data);
                     let mut start = 0;

@@ -21,6 +21,7 @@ pub mod haproxy;
 pub mod json;
 pub mod squid;
 pub mod template;
+pub mod w3c;
 
 pub use fields::{Fields, Name, Std};
 
@@ -72,6 +73,8 @@ pub enum Format {
     Haproxy,
     /// Google Cloud Storage usage logs (CSV).
     Gcs,
+    /// The W3C extended log format (IIS), columns from its `#Fields:` directives.
+    W3c,
     /// A format string (`common`, `combined`, `vhost_combined`, `apache:...`, `nginx:...`).
     Template {
         /// The name shown to the user.
@@ -129,7 +132,7 @@ pub enum FormatChoice {
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     #[error(
-        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, cloudfront, gcs, haproxy, traefik, caddy, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh, syslog (see `logscrub formats`)"
+        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, cloudfront, w3c, gcs, haproxy, traefik, caddy, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh, syslog (see `logscrub formats`)"
     )]
     Unknown(String),
     #[error("in `{spec}`: {source}")]
@@ -183,6 +186,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         "2026-10-10\t13:55:36\tSEA19-C1\t2390\t192.0.2.17\tGET\td111111abcdef8.cloudfront.net\t/index.html\t200\t-\tcurl/8.5.0\t-\t-\tHit\tSOX4xwn4XV6Q4rgb7XiVGOHms_BGlTAC4KyHmureZmBNrjGdRLiNIQ==\twww.example.com\thttps\t157\t0.001\t-\tTLSv1.3\tTLS_AES_128_GCM_SHA256\tHit\tHTTP/2.0\t-\t-\t53142\t0.001\tHit\ttext/html\t2390\t-\t-",
     ),
     (
+        "w3c",
+        "2026-10-10 13:55:36 198.51.100.10 GET /index.html - 443 - 192.0.2.17 Mozilla/5.0+(Windows+NT+10.0;+Win64;+x64) https://www.example.org/ 200 0 0 46",
+    ),
+    (
         "gcs",
         r#""1791640536123456","192.0.2.17","1","","GET","/storage/v1/b/example-bucket/o/report.pdf?alt=media","200","0","52210","12000","storage.googleapis.com","","curl/8.5.0","AB12","GET_Object","example-bucket","report.pdf""#,
     ),
@@ -222,6 +229,7 @@ impl Format {
             "cloudfront" => Ok(FormatChoice::Fixed(Format::Cloudfront)),
             "haproxy" => Ok(FormatChoice::Fixed(Format::Haproxy)),
             "gcs" => Ok(FormatChoice::Fixed(Format::Gcs)),
+            "w3c" | "iis" => Ok(FormatChoice::Fixed(Format::W3c)),
             "common" => tpl("common", Template::apache(template::COMMON)),
             "combined" => tpl(
                 "combined",
@@ -268,8 +276,28 @@ impl Format {
             Format::Cloudfront => cloudfront::parse(line, fields),
             Format::Haproxy => haproxy::parse(line, fields),
             Format::Gcs => gcs::parse(line, fields),
+            Format::W3c => w3c::parse(line, fields),
             Format::Dns(server) => server.parse(line, fields),
             Format::Template { template, .. } => template.parse(line, fields),
+        }
+    }
+
+    /// The prefix of the lines that change how the lines after them are read (W3C's
+    /// `#Fields:`), which the chunker follows so each piece starts with the one in effect
+    /// ([`crate::input::Chunker::follow`]); `None` for formats without such state.
+    pub fn directive(&self) -> Option<&'static [u8]> {
+        match self {
+            Format::W3c => Some(b"#Fields:"),
+            _ => None,
+        }
+    }
+
+    /// Readies `fields` for the lines of a piece: `header` is the last directive before the
+    /// piece ([`Format::directive`]), `None` at the start of the input. Call it before the
+    /// first line of each piece of whole lines.
+    pub fn start_piece(&self, header: Option<&[u8]>, fields: &mut Fields) {
+        if let Format::W3c = self {
+            w3c::start(header, fields);
         }
     }
 
@@ -298,6 +326,7 @@ impl Format {
             .chain(dns::SERVERS.iter().map(|(n, _, _)| *n));
         for name in names.filter(|n| *n != "raw") {
             let f = Format::builtin(name);
+            f.start_piece(None, &mut spans);
             // A server's own messages count only beside requests or queries it understood:
             // many daemons' banners look alike. In a shared syslog file the tag names the
             // program, so a DNS daemon's banner there is evidence of its own.
@@ -369,6 +398,7 @@ impl fmt::Display for Format {
             Format::Cloudfront => f.write_str("cloudfront"),
             Format::Haproxy => f.write_str("haproxy"),
             Format::Gcs => f.write_str("gcs"),
+            Format::W3c => f.write_str("w3c"),
             Format::Dns(s) => f.write_str(s.name()),
             Format::Template { name, .. } => f.write_str(name),
         }

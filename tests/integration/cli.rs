@@ -26,6 +26,8 @@ const WEB: &[&str] = &[
     "web/haproxy.log",
     "web/traefik.log",
     "web/devices.log",
+    "web/iis.log",
+    "web/iis-noheader.log",
 ];
 
 fn lines(b: &[u8]) -> usize {
@@ -73,6 +75,8 @@ fn known_formats_are_detected_and_fully_parsed() {
         ("web/haproxy.log", "haproxy"),
         ("web/traefik.log", "traefik"),
         ("web/gcs.log", "gcs"),
+        ("web/iis.log", "w3c"),
+        ("web/iis-noheader.log", "w3c"),
     ] {
         logscrub()
             .args(["anonymize", "-v", "--strict"])

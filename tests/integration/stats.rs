@@ -1471,6 +1471,70 @@ fn gcs_counts_equal_a_straightforward_count() {
     assert!(s["first"].as_str().unwrap().starts_with("2026-10-10"));
 }
 
+/// Issue 19: an IIS W3C log — directive lines as server lines, the columns of each `#Fields:`
+/// directive for the lines after it (a restart in mid-file names more fields), `+` in user agents
+/// read as spaces — counts what a straightforward count gives; repeated so that pieces start after
+/// a directive, counted in parallel and sequentially alike (the chunker hands each piece the
+/// directive in effect).
+#[test]
+fn iis_counts_equal_a_straightforward_count_wherever_pieces_start() {
+    let d = Dir::new();
+    let log = fixture("web/iis.log");
+    let s = d.stats(&[&log], &[], "iis.json");
+    let text = fs::read_to_string(&log).unwrap();
+    let mut columns: Vec<&str> = Vec::new();
+    let mut statuses = Vec::new();
+    let mut bytes = 0u64;
+    for l in text.lines() {
+        if let Some(f) = l.strip_prefix("#Fields: ") {
+            columns = f.split(' ').collect();
+            continue;
+        }
+        if l.starts_with('#') {
+            continue;
+        }
+        let v: Vec<&str> = l.split(' ').collect();
+        let at = |name: &str| columns.iter().position(|c| *c == name).map(|k| v[k]);
+        statuses.push(at("sc-status").unwrap());
+        bytes += at("sc-bytes").map_or(0, |b| b.parse::<u64>().unwrap());
+    }
+    assert_eq!(s["server_lines"], 8);
+    assert_eq!(
+        (s["unparsed"].as_u64(), s["undated"].as_u64()),
+        (Some(0), Some(0))
+    );
+    assert_eq!(panel(&s, "status"), count(statuses.iter().copied()));
+    let series_bytes: u64 = s["series"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|b| b["bytes"].as_u64().unwrap())
+        .sum();
+    assert_eq!(
+        series_bytes, bytes,
+        "bytes where the directive names sc-bytes"
+    );
+    let families: Vec<String> = panel(&s, "client_family").into_keys().collect();
+    for f in ["Edge", "Firefox", "curl"] {
+        assert!(families.contains(&f.to_string()), "{families:?}");
+    }
+    // Pieces of 256 KiB over 20 copies: most start after a directive of either kind.
+    fs::write(d.p("big.log"), text.repeat(20)).unwrap();
+    let par = d.stats(&[&d.p("big.log")], &[], "par.json");
+    assert_eq!(par["unparsed"], 0);
+    assert_eq!(par["server_lines"], 160);
+    logscrub()
+        .args(["stats", "--threads", "1", "-q", "--key-file"])
+        .arg(d.key())
+        .arg(d.p("big.log"))
+        .arg("-o")
+        .arg(d.p("seq.json"))
+        .assert()
+        .success();
+    let seq: Value = serde_json::from_str(&fs::read_to_string(d.p("seq.json")).unwrap()).unwrap();
+    assert_eq!(seq, par);
+}
+
 /// Issue 19: the real GoAccess (1.7, Debian's) reads the same fixtures with its own formats
 /// (`COMBINED`, `CLOUDFRONT`, `AWSALB`, `AWSS3`) and counts the same requests and status
 /// classes as logscrub does.
@@ -1485,6 +1549,7 @@ fn goaccess_counts_the_same_requests_and_status_classes() {
         ("web/cloudfront.log", "CLOUDFRONT"),
         ("web/alb.log", "AWSALB"),
         ("web/s3.log", "AWSS3"),
+        ("web/iis-noheader.log", "W3C"),
     ] {
         let o = std::process::Command::new("goaccess")
             .arg(fixture(file))
