@@ -132,7 +132,7 @@ pub enum FormatChoice {
 #[derive(Debug, thiserror::Error)]
 pub enum FormatError {
     #[error(
-        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, cloudfront, w3c, gcs, haproxy, traefik, caddy, apache:FORMAT, nginx:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh, syslog (see `logscrub formats`)"
+        "unknown format `{0}`; expected one of auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, cloudfront, w3c, gcs, haproxy, traefik, caddy, apache:FORMAT, nginx:FORMAT, goaccess:FORMAT, bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh, syslog (see `logscrub formats`)"
     )]
     Unknown(String),
     #[error("in `{spec}`: {source}")]
@@ -250,6 +250,12 @@ impl Format {
                     tpl(spec, Template::apache(f))
                 } else if let Some(f) = spec.strip_prefix("nginx:") {
                     tpl(spec, Template::nginx(f))
+                } else if let Some(f) = spec.strip_prefix("goaccess:") {
+                    match template::goaccess_named(f) {
+                        Some(ours) if !ours.starts_with("goaccess:") => Format::from_spec(ours),
+                        Some(ours) => tpl(spec, Template::goaccess(&ours["goaccess:".len()..])),
+                        None => tpl(spec, Template::goaccess(f)),
+                    }
                 } else {
                     Err(FormatError::Unknown(spec.to_string()))
                 }
@@ -374,6 +380,7 @@ pub fn listing() -> String {
     }
     s += "apache:FORMAT  an Apache LogFormat string, e.g. apache:%h %l %u %t \"%r\" %>s %b\n";
     s += "nginx:FORMAT   an nginx log_format string, e.g. nginx:$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent\n";
+    s += "goaccess:FORMAT  a GoAccess log-format string or name, e.g. goaccess:%h %^[%d:%t %^] \"%r\" %s %b, goaccess:VCOMBINED\n";
     s
 }
 
@@ -451,6 +458,21 @@ mod tests {
             e,
             "in `apache:%h %Q`: format string, column 4: unknown directive `%Q`"
         );
+        // GoAccess's names: its predefined formats as ours, VCOMMON as its string.
+        for (name, ours) in [
+            ("goaccess:COMBINED", "combined"),
+            ("goaccess:W3C", "w3c"),
+            ("goaccess:AWSALB", "alb"),
+            ("goaccess:CLOUDSTORAGE", "gcs"),
+            ("goaccess:TRAEFIKCLF", "traefik"),
+            ("goaccess:VCOMMON", "goaccess:VCOMMON"),
+            ("goaccess:%h [%x] %s", "goaccess:%h [%x] %s"),
+        ] {
+            let Ok(FormatChoice::Fixed(f)) = Format::from_spec(name) else {
+                panic!("{name}")
+            };
+            assert_eq!(f.to_string(), ours);
+        }
         let e = Format::from_spec("bind9").unwrap_err().to_string();
         assert!(e.starts_with("unknown format `bind9`"));
         // The error names every format, the DNS servers too (issue 22).

@@ -83,6 +83,45 @@ pub struct Template {
     /// last quoted field cut short by the end of the line: what servers append to the stock
     /// formats, and what a truncated line leaves (see [`Template::lenient`]).
     trailing: bool,
+    /// Fields read together after a match (GoAccess formats only).
+    joins: Option<Box<Joins>>,
+}
+
+/// What a GoAccess format string's fields become after a match: `%d` and `%t` (custom fields
+/// `date` and `time_of_day`) are read together as the time, and `%U` (`target`, the path with
+/// its query) is split into path and query. Indexes into the template's fields.
+#[derive(Debug, Clone, Default)]
+struct Joins {
+    date: Option<u16>,
+    time_of_day: Option<u16>,
+    target: Option<u16>,
+}
+
+impl Joins {
+    /// Which of the three `i` is (0, 1, 2), if any.
+    fn slot(&self, i: u16) -> Option<usize> {
+        [self.date, self.time_of_day, self.target]
+            .iter()
+            .position(|&x| x == Some(i))
+    }
+
+    /// Adds the joined fields from the spans `seen` (by slot).
+    fn finish(&self, line: &[u8], seen: &[Option<(usize, usize)>; 3], f: &mut Fields) {
+        match (seen[0], seen[1]) {
+            (Some((a, _)), Some((_, b))) if a < b => f.std(Std::Time, a, b),
+            (None, Some((a, b))) => f.std(Std::Time, a, b),
+            _ => {}
+        }
+        if let Some((a, b)) = seen[2] {
+            match memchr::memchr(b'?', &line[a..b]) {
+                Some(q) => {
+                    f.std(Std::Path, a, a + q);
+                    f.std(Std::Query, a + q + 1, b);
+                }
+                None => f.std(Std::Path, a, b),
+            }
+        }
+    }
 }
 
 /// A format string that cannot be compiled.
@@ -168,6 +207,27 @@ fn apache_field(letter: char, arg: Option<&str>) -> Option<(String, Kind)> {
         _ => return None,
     };
     Some((name, kind))
+}
+
+/// GoAccess's predefined `log-format` names and the format logscrub reads them with: a
+/// built-in format, or a GoAccess format string.
+pub fn goaccess_named(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "COMBINED" => "combined",
+        "VCOMBINED" => "vhost_combined",
+        "COMMON" => "common",
+        "VCOMMON" => r#"goaccess:%v:%^ %h %^[%d:%t %^] "%r" %s %b"#,
+        "W3C" => "w3c",
+        "CLOUDFRONT" => "cloudfront",
+        "CLOUDSTORAGE" => "gcs",
+        "AWSELB" => "elb",
+        "SQUID" => "squid",
+        "AWSS3" => "s3",
+        "CADDY" => "json",
+        "AWSALB" => "alb",
+        "TRAEFIKCLF" => "traefik",
+        _ => return None,
+    })
 }
 
 fn nginx_field(var: &str) -> (String, Kind) {
@@ -291,6 +351,119 @@ impl Template {
         Self::finish(items, fields, lit)
     }
 
+    /// Compiles a GoAccess `log-format` string (`%h %^[%d:%t %^] "%r" %s %b "%R" "%u"`), or one
+    /// of GoAccess's predefined names (see [`goaccess_named`]). `%d` and `%t` are read together
+    /// as the time (whatever `--date-format`/`--time-format` GoAccess was given: the time is read
+    /// in any form statistics know), `%U` is split into path and query, `%^` fields are kept
+    /// as `ignore`, `~h{, }` (a host in a list) is the `forwarded_for` field, and `\t` stands for
+    /// a tab. `%~` (skip spaces) has no place in a format that ends each field at the next
+    /// literal, and is refused. Spec: GoAccess man page, "CUSTOM LOG/DATE FORMAT".
+    pub fn goaccess(spec: &str) -> Result<Template, TemplateError> {
+        let b = spec.as_bytes();
+        let mut items = Vec::new();
+        let mut fields = Vec::new();
+        let mut lit = Vec::new();
+        let mut i = 0;
+        while i < b.len() {
+            let start = i;
+            match b[i] {
+                b'\\' if b.get(i + 1) == Some(&b't') => {
+                    lit.push(b'\t');
+                    i += 2;
+                    continue;
+                }
+                b'~' if b.get(i + 1) == Some(&b'h') && b.get(i + 2) == Some(&b'{') => {
+                    let close = b[i..]
+                        .iter()
+                        .position(|&c| c == b'}')
+                        .ok_or_else(|| err(i, "`~h{` without a closing `}`"))?;
+                    i += close + 1;
+                    push_field(
+                        &mut items,
+                        &mut fields,
+                        &mut lit,
+                        "forwarded_for".into(),
+                        Kind::Text,
+                        start,
+                    )?;
+                    continue;
+                }
+                b'%' => {}
+                c => {
+                    lit.push(c);
+                    i += 1;
+                    continue;
+                }
+            }
+            let Some(&letter) = b.get(i + 1) else {
+                return Err(err(
+                    start,
+                    "`%` at the end; expected a specifier such as %h or %d",
+                ));
+            };
+            i += 2;
+            let (name, kind) = match letter {
+                b'%' => {
+                    lit.push(b'%');
+                    continue;
+                }
+                b'x' => ("time", Kind::Text),
+                b'd' => ("date", Kind::Text),
+                b't' => ("time_of_day", Kind::Text),
+                b'v' => ("vhost", Kind::Text),
+                b'e' => ("user", Kind::Text),
+                b'C' => ("cache_status", Kind::Text),
+                b'h' => ("client", Kind::Client),
+                b'r' => ("request", Kind::Text),
+                b'm' => ("method", Kind::Text),
+                b'U' => ("target", Kind::Text),
+                b'q' => ("query", Kind::Text),
+                b'H' => ("protocol", Kind::Text),
+                b's' => ("status", Kind::Status),
+                b'b' => ("bytes", Kind::Bytes),
+                b'R' => ("referrer", Kind::Text),
+                b'u' => ("user_agent", Kind::Text),
+                b'K' => ("tls_cipher", Kind::Text),
+                b'k' => ("tls_version", Kind::Text),
+                b'M' => ("mime_type", Kind::Text),
+                b'D' => ("duration_us", Kind::Text),
+                b'T' => ("duration", Kind::Text),
+                b'L' => ("duration_ms", Kind::Text),
+                b'n' => ("duration_ns", Kind::Text),
+                b'^' => ("ignore", Kind::Text),
+                b'~' => {
+                    return Err(err(
+                        start,
+                        "`%~` (skip spaces) is not supported; write the spaces the lines have",
+                    ));
+                }
+                _ => {
+                    return Err(err(
+                        start,
+                        format!("unknown specifier `%{}`", letter as char),
+                    ));
+                }
+            };
+            push_field(&mut items, &mut fields, &mut lit, name.into(), kind, start)?;
+        }
+        let index = |name: &str| {
+            fields
+                .iter()
+                .position(|f: &Field| f.name == name)
+                .map(|k| k as u16)
+        };
+        let joins = Joins {
+            date: index("date"),
+            time_of_day: index("time_of_day"),
+            target: index("target"),
+        };
+        let mut t = Self::finish(items, fields, lit)?;
+        if joins.date.is_some() || joins.time_of_day.is_some() || joins.target.is_some() {
+            t.joins = Some(Box::new(joins));
+        }
+        Ok(t)
+    }
+
     fn finish(
         mut items: Vec<Item>,
         fields: Vec<Field>,
@@ -356,6 +529,7 @@ impl Template {
             steps,
             fields,
             trailing: false,
+            joins: None,
         })
     }
 
@@ -384,6 +558,7 @@ impl Template {
     /// byte column where the line stopped matching (the fields added so far are meaningless).
     pub fn parse(&self, line: &[u8], fields: &mut Fields) -> Result<(), usize> {
         let mut pos = 0;
+        let mut seen = [None; 3];
         for step in &self.steps {
             match step {
                 Step::Lit(l) => {
@@ -452,12 +627,20 @@ impl Template {
                     if !valid(*kind, &line[start..field_end]) {
                         return Err(start);
                     }
+                    if let (Some(j), Name::Custom(i)) = (&self.joins, name)
+                        && let Some(k) = j.slot(*i)
+                    {
+                        seen[k] = Some((start, field_end));
+                    }
                     fields.push(*name, start, field_end);
                     pos = next;
                 }
             }
         }
         if pos == line.len() || (self.trailing && line[pos] == b' ') {
+            if let Some(j) = &self.joins {
+                j.finish(line, &seen, fields);
+            }
             Ok(())
         } else {
             Err(pos)
@@ -553,6 +736,62 @@ mod tests {
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
+    }
+
+    /// GoAccess format strings (its man page's and its predefined ones), with lines they read.
+    #[test]
+    fn goaccess_format_strings() {
+        let combined = r#"192.0.2.17 - alice [10/Oct/2026:13:55:36 +0200] "GET /a?b=1 HTTP/1.1" 200 5123 "https://www.example.org/" "curl/8.5.0""#;
+        let t = Template::goaccess(r#"%h %^[%d:%t %^] "%r" %s %b "%R" "%u""#).unwrap();
+        let v = fields(&t, combined).unwrap();
+        for (name, want) in [
+            ("client", "192.0.2.17"),
+            ("time", "10/Oct/2026:13:55:36"),
+            ("request", "GET /a?b=1 HTTP/1.1"),
+            ("status", "200"),
+            ("bytes", "5123"),
+            ("referrer", "https://www.example.org/"),
+            ("user_agent", "curl/8.5.0"),
+            ("ignore", "- alice "),
+        ] {
+            assert_eq!(get(&v, name), want, "{name}");
+        }
+        // GoAccess's W3C: date and time apart, joined; `%U` split into path and query; `\t`.
+        let t = Template::goaccess(r"%d %t %h %m %U %s %b %D\t%u").unwrap();
+        let line = "2026-10-10 13:55:36 2001:db8::17 GET /x.php?id=7 404 0 1520\tMozilla/5.0+(X11)";
+        let v = fields(&t, line).unwrap();
+        for (name, want) in [
+            ("time", "2026-10-10 13:55:36"),
+            ("client", "2001:db8::17"),
+            ("method", "GET"),
+            ("path", "/x.php"),
+            ("query", "id=7"),
+            ("target", "/x.php?id=7"),
+            ("duration_us", "1520"),
+            ("user_agent", "Mozilla/5.0+(X11)"),
+        ] {
+            assert_eq!(get(&v, name), want, "{name}");
+        }
+        // `%x`: date and time in one field; `~h{, }`: a list of hosts.
+        let t = Template::goaccess(r#"%x ~h{, } "%r" %s %L"#).unwrap();
+        let line = r#"1791640536 192.0.2.17, 203.0.113.9 "GET / HTTP/2.0" 200 12"#;
+        let v = fields(&t, line).unwrap();
+        assert_eq!(get(&v, "time"), "1791640536");
+        assert_eq!(get(&v, "forwarded_for"), "192.0.2.17, 203.0.113.9");
+        assert_eq!(get(&v, "duration_ms"), "12");
+        // A line of another shape does not match.
+        let t = Template::goaccess(r#"%h %^[%d:%t %^] "%r" %s %b"#).unwrap();
+        assert!(fields(&t, "not a log line").is_err());
+        // Errors name the column.
+        for (spec, msg) in [
+            ("%h %Z", "column 4: unknown specifier `%Z`"),
+            ("%h %~%r", "column 4: `%~` (skip spaces) is not supported"),
+            ("%h%s", "column 3: two fields with nothing between them"),
+            ("%h %", "column 4: `%` at the end"),
+        ] {
+            let e = Template::goaccess(spec).unwrap_err().to_string();
+            assert!(e.contains(msg), "{spec}: {e}");
+        }
     }
 
     #[test]

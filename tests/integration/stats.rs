@@ -1588,6 +1588,68 @@ fn goaccess_counts_the_same_requests_and_status_classes() {
     }
 }
 
+/// Issue 19: a GoAccess `log-format` string (`goaccess:FORMAT`) reads a custom format as the
+/// server's own format string does — the same statistics, panel for panel — and the real GoAccess,
+/// given the same string, counts the same requests and status classes.
+#[test]
+fn goaccess_format_strings_count_like_the_servers_own() {
+    let d = Dir::new();
+    let log = fixture("web/devices.log");
+    let nginx = r#"nginx:$remote_addr [$time_local] "$request" $status $body_bytes_sent "$http_user_agent""#;
+    let theirs = r#"%h [%d:%t %^] "%r" %s %b "%u""#;
+    let ours = d.stats(&[&log], &["--format", nginx], "nginx.json");
+    let via = d.stats(
+        &[&log],
+        &["--format", &format!("goaccess:{theirs}")],
+        "goaccess.json",
+    );
+    assert_eq!(via["unparsed"], 0);
+    assert_eq!(via["undated"], 0);
+    assert_eq!(via["series"], ours["series"]);
+    assert_eq!(via["panels"], ours["panels"]);
+    // A predefined name is the built-in format.
+    let combined = d.stats(
+        &[&fixture("web/combined.log")],
+        &["--format", "goaccess:COMBINED"],
+        "c.json",
+    );
+    assert_eq!(combined["unparsed"], 0);
+    if !crate::common::have_tool("goaccess", "the GoAccess format-string comparison") {
+        return;
+    }
+    let o = std::process::Command::new("goaccess")
+        .arg(&log)
+        .args([
+            "--no-global-config",
+            "-o",
+            "json",
+            "--date-format=%d/%b/%Y",
+            "--time-format=%T",
+        ])
+        .arg(format!("--log-format={theirs}"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let g: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let requests: u64 = via["series"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|b| b["requests"].as_u64().unwrap())
+        .sum();
+    assert_eq!(requests, g["general"]["valid_requests"].as_u64().unwrap());
+    let classes: HashMap<String, u64> = g["status_codes"]["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let label = r["data"].as_str().unwrap();
+            (label[..3].to_string(), r["hits"]["count"].as_u64().unwrap())
+        })
+        .collect();
+    assert_eq!(panel(&via, "status_class"), classes);
+}
+
 mod split {
     use super::*;
     use proptest::prelude::*;
