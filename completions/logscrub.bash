@@ -158,11 +158,11 @@ _logscrub() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "auto vhost_combined traefik combined common json squid elb alb s3 cloudfront w3c gcs haproxy raw bind unbound dnsmasq coredns powerdns dnsdist doh syslog apache: nginx:" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto vhost_combined traefik combined common json squid elb alb s3 cloudfront w3c gcs haproxy raw bind unbound dnsmasq coredns powerdns dnsdist doh syslog iis caddy apache: nginx: goaccess:" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "auto vhost_combined traefik combined common json squid elb alb s3 cloudfront w3c gcs haproxy raw bind unbound dnsmasq coredns powerdns dnsdist doh syslog apache: nginx:" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto vhost_combined traefik combined common json squid elb alb s3 cloudfront w3c gcs haproxy raw bind unbound dnsmasq coredns powerdns dnsdist doh syslog iis caddy apache: nginx: goaccess:" -- "${cur}"))
                     return 0
                     ;;
                 --mode)
@@ -912,11 +912,11 @@ _logscrub() {
             fi
             case "${prev}" in
                 --format)
-                    COMPREPLY=($(compgen -W "auto vhost_combined traefik combined common json squid elb alb s3 cloudfront w3c gcs haproxy raw bind unbound dnsmasq coredns powerdns dnsdist doh syslog apache: nginx:" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto vhost_combined traefik combined common json squid elb alb s3 cloudfront w3c gcs haproxy raw bind unbound dnsmasq coredns powerdns dnsdist doh syslog iis caddy apache: nginx: goaccess:" -- "${cur}"))
                     return 0
                     ;;
                 -f)
-                    COMPREPLY=($(compgen -W "auto vhost_combined traefik combined common json squid elb alb s3 cloudfront w3c gcs haproxy raw bind unbound dnsmasq coredns powerdns dnsdist doh syslog apache: nginx:" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "auto vhost_combined traefik combined common json squid elb alb s3 cloudfront w3c gcs haproxy raw bind unbound dnsmasq coredns powerdns dnsdist doh syslog iis caddy apache: nginx: goaccess:" -- "${cur}"))
                     return 0
                     ;;
                 --rules)

@@ -41,7 +41,7 @@ complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "init" -d 'Write a
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "run" -d 'The nightly job: anonymize rotated logs that are due, then delete what is past its window, as a policy file says (see logscrub-policy(5) and --dry-run)'
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "decrypt" -d 'Reverse a reversible scheme (cryptopan, ipcrypt-*, ipcipher) with its key, for audits and legal requests: on addresses given as arguments, or on log lines from stdin'
 complete -c logscrub -n "__fish_logscrub_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s f -l format -d 'Log format: auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, apache:FORMAT, nginx:FORMAT; DNS servers: bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh' -r -f -a "auto\t''
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s f -l format -d 'Log format: auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3, cloudfront, w3c, gcs, haproxy, traefik, caddy, apache:FORMAT, nginx:FORMAT, goaccess:FORMAT; DNS servers: bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh, syslog' -r -f -a "auto\t''
 vhost_combined\t''
 traefik\t''
 combined\t''
@@ -64,8 +64,11 @@ powerdns\t''
 dnsdist\t''
 doh\t''
 syslog\t''
+iis\t''
+caddy\t''
 apache:\t''
-nginx:\t''"
+nginx:\t''
+goaccess:\t''"
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s m -l mode -d 'How addresses are rewritten' -r -f -a "truncate\t'Keep the prefix (--ipv4-prefix, --ipv6-prefix), zero the rest'
 hash\t'Keep the prefix, replace the rest by HMAC-SHA256 of the whole address (needs a key): distinct clients stay distinct, equal inputs give equal outputs'
 cryptopan\t'Crypto-PAn, prefix-preserving, 32-byte key; reversible with the key'
@@ -187,8 +190,11 @@ powerdns\t''
 dnsdist\t''
 doh\t''
 syslog\t''
+iis\t''
+caddy\t''
 apache:\t''
-nginx:\t''"
+nginx:\t''
+goaccess:\t''"
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s r -l rules -d 'Apply this rule file\'s [[exclude]] blocks: the lines they leave out of the log are not counted. Its field actions shape the published log, not the statistics, which count the fields as the server wrote them (labels are scrubbed of addresses all the same)' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l bucket -d 'Time-series bucket' -r -f -a "day\t'One bucket per day (`2026-11-01`)'
 hour\t'One bucket per hour (`2026-11-01T13`)'"

@@ -415,6 +415,7 @@ pub fn render(cmd: &Command) -> String {
     }
     out.push_str(".TP\n\\fBapache:\\fIFORMAT\\fR\nAn Apache LogFormat string; %h and %a are the client, %{Header}i names a field after the header (Referer \\(-> referrer, User\\-Agent \\(-> user_agent).\n");
     out.push_str(".TP\n\\fBnginx:\\fIFORMAT\\fR\nAn nginx log_format string; $remote_addr is the client, $http_user_agent \\(-> user_agent, $http_referer \\(-> referrer.\n");
+    out.push_str(".TP\n\\fBgoaccess:\\fIFORMAT\\fR\nA GoAccess log\\-format string (%h %^[%d:%t %^] \"%r\" %s %b) or name (VCOMBINED, CLOUDFRONT, W3C, ...); %d and %t are read together as the time, %U is split into path and query.\n");
     out.push_str(".SH EXAMPLES\n.PP\n");
     out.push_str(EXAMPLES);
     out.push_str(".SH EXIT STATUS\n");

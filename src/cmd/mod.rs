@@ -48,7 +48,7 @@ pub struct Threads {
     pub threads: Option<usize>,
 }
 
-/// `--format` values: any text (`apache:FORMAT` and `nginx:FORMAT` carry the server's own format
+/// `--format` values: any text (`apache:FORMAT`, `nginx:FORMAT` and `goaccess:FORMAT` carry the server's own format
 /// string, checked by `Format::from_spec`), with the built-in names offered to shell completion.
 #[derive(Debug, Clone, Copy)]
 pub struct FormatNames;
@@ -72,7 +72,7 @@ impl clap::builder::TypedValueParser for FormatNames {
             .into_iter()
             .chain(crate::format::BUILTIN.iter().map(|(n, _)| *n))
             .chain(crate::format::dns::SERVERS.iter().map(|(n, _, _)| *n))
-            .chain(["apache:", "nginx:"]);
+            .chain(["iis", "caddy", "apache:", "nginx:", "goaccess:"]);
         Some(Box::new(names.map(clap::builder::PossibleValue::new)))
     }
 }

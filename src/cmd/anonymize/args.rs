@@ -41,12 +41,13 @@ pub struct Args {
     pub files: Vec<PathBuf>,
 
     /// Log format: auto, raw, common, combined, vhost_combined, json, squid, elb, alb, s3,
-    /// apache:FORMAT,
-    /// nginx:FORMAT;
-    /// DNS servers: bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh.
+    /// cloudfront, w3c, gcs, haproxy, traefik, caddy, apache:FORMAT, nginx:FORMAT,
+    /// goaccess:FORMAT;
+    /// DNS servers: bind, unbound, dnsmasq, coredns, powerdns, dnsdist, doh, syslog.
     ///
     /// `auto` decides from the first lines of each input (see -v); `raw` assumes no structure.
-    /// apache:/nginx: take the server's own LogFormat / log_format string.
+    /// apache:/nginx:/goaccess: take the server's own LogFormat / log_format string, or a
+    /// GoAccess log-format string or name (`logscrub formats` shows them all).
     #[arg(short, long, default_value = "auto", value_name = "FORMAT", value_parser = crate::cmd::FormatNames, hide_possible_values = true)]
     pub format: String,
 
