@@ -291,12 +291,14 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
             &scratch,
             |piece, (w, c), _| {
                 let c = c.get_or_insert_with(|| {
-                    Collector::new(
+                    let mut c = Collector::new(
                         o.empty_state(),
                         o.uniques.clone(),
                         o.scrub.clone(),
                         reference,
-                    )
+                    );
+                    c.duration = format.duration_unit();
+                    c
                 });
                 if piece.kind == PieceKind::Lines {
                     format.start_piece(piece.header.as_deref(), &mut w.of);

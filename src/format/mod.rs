@@ -54,6 +54,56 @@ pub fn url_host(v: &[u8]) -> Option<(usize, &[u8])> {
     Some((start, host))
 }
 
+/// The unit a format writes its `duration` field in. Web formats differ: nginx's
+/// `$request_time`, CloudFront's `time-taken`, Caddy's `duration` and ALB's processing times
+/// are seconds; Apache's `%D` and Cloud Storage's `time_taken_micros` microseconds; IIS's
+/// `time-taken`, Squid's elapsed time, HAProxy's timers, S3's total time and Traefik's duration
+/// milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DurationUnit {
+    /// Seconds, maybe with a fraction (`0.001`).
+    Seconds,
+    /// Milliseconds.
+    Millis,
+    /// Microseconds.
+    Micros,
+    /// Nanoseconds.
+    Nanos,
+}
+
+impl DurationUnit {
+    /// A duration as written (`0.046`, `46`, `+5007`), in microseconds; `None` for anything else
+    /// (`-`, `-1`: no response).
+    pub fn micros(self, v: &[u8]) -> Option<u64> {
+        let v = v.strip_prefix(b"+").unwrap_or(v);
+        let dot = v.iter().position(|&b| b == b'.').unwrap_or(v.len());
+        let (int, frac) = (&v[..dot], v.get(dot + 1..).unwrap_or_default());
+        if int.is_empty() && frac.is_empty()
+            || int.len() > 12
+            || !int.iter().chain(frac).all(u8::is_ascii_digit)
+        {
+            return None;
+        }
+        let int = int.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+        // Nanoseconds per unit; the fraction to nine digits.
+        let per = match self {
+            DurationUnit::Seconds => 1_000_000_000,
+            DurationUnit::Millis => 1_000_000,
+            DurationUnit::Micros => 1_000,
+            DurationUnit::Nanos => 1,
+        };
+        let digits = frac.len().min(9);
+        let frac = frac[..digits]
+            .iter()
+            .fold(0u64, |n, d| n * 10 + u64::from(d - b'0'))
+            * 10u64.pow(9 - digits as u32);
+        let nanos = int
+            .checked_mul(per)?
+            .checked_add(frac * per / 1_000_000_000)?;
+        Some(nanos / 1000)
+    }
+}
+
 /// A selected log format.
 #[derive(Debug, Clone)]
 pub enum Format {
@@ -288,6 +338,20 @@ impl Format {
         }
     }
 
+    /// The unit of the `duration` field of web lines, for formats that have one.
+    pub fn duration_unit(&self) -> Option<DurationUnit> {
+        match self {
+            Format::Json | Format::Cloudfront => Some(DurationUnit::Seconds),
+            Format::Aws(aws::Aws::Elb | aws::Aws::Alb) => Some(DurationUnit::Seconds),
+            Format::Aws(aws::Aws::S3) | Format::Squid | Format::Haproxy | Format::W3c => {
+                Some(DurationUnit::Millis)
+            }
+            Format::Gcs => Some(DurationUnit::Micros),
+            Format::Template { template, .. } => template.duration_unit(),
+            Format::Raw | Format::Dns(_) => None,
+        }
+    }
+
     /// The prefix of the lines that change how the lines after them are read (W3C's
     /// `#Fields:`), which the chunker follows so each piece starts with the one in effect
     /// ([`crate::input::Chunker::follow`]); `None` for formats without such state.
@@ -479,6 +543,49 @@ mod tests {
         for (name, ..) in dns::SERVERS {
             assert!(e.contains(name), "{name} missing from: {e}");
         }
+    }
+
+    #[test]
+    fn durations_in_each_unit() {
+        use DurationUnit::*;
+        for (unit, v, want) in [
+            (Seconds, "0.001", Some(1000)),
+            (Seconds, "0.000073", Some(73)),
+            (Seconds, "12", Some(12_000_000)),
+            (Seconds, ".5", Some(500_000)),
+            (Millis, "46", Some(46_000)),
+            (Millis, "+5007", Some(5_007_000)),
+            (Millis, "1.5", Some(1500)),
+            (Micros, "59022", Some(59_022)),
+            (Nanos, "1520000", Some(1520)),
+            (Seconds, "-1", None),
+            (Seconds, "-", None),
+            (Seconds, "", None),
+            (Seconds, ".", None),
+            (Millis, "3ms", None),
+            (Seconds, "99999999999999999", None),
+        ] {
+            assert_eq!(unit.micros(v.as_bytes()), want, "{unit:?} {v}");
+        }
+        // Every format that writes a duration says its unit; templates by their directive.
+        let unit = |spec: &str| match Format::from_spec(spec) {
+            Ok(FormatChoice::Fixed(f)) => f.duration_unit(),
+            _ => panic!("{spec}"),
+        };
+        assert_eq!(unit("combined"), None);
+        assert_eq!(unit("apache:%h %t %D"), Some(Micros));
+        assert_eq!(unit("apache:%h %t %{ms}T"), Some(Millis));
+        assert_eq!(unit("apache:%h %t %T"), Some(Seconds));
+        assert_eq!(
+            unit("nginx:$remote_addr [$time_local] $request_time"),
+            Some(Seconds)
+        );
+        assert_eq!(unit("traefik"), Some(Millis));
+        assert_eq!(unit("goaccess:%h [%x] %L"), Some(Millis));
+        assert_eq!(unit("goaccess:%h [%x] %n"), Some(Nanos));
+        assert_eq!(unit("w3c"), Some(Millis));
+        assert_eq!(unit("gcs"), Some(Micros));
+        assert_eq!(unit("bind"), None);
     }
 
     #[test]

@@ -85,6 +85,8 @@ pub struct Template {
     trailing: bool,
     /// Fields read together after a match (GoAccess formats only).
     joins: Option<Box<Joins>>,
+    /// The unit of the `duration` field, when the format has one.
+    duration: Option<super::DurationUnit>,
 }
 
 /// What a GoAccess format string's fields become after a match: `%d` and `%t` (custom fields
@@ -141,7 +143,7 @@ pub const COMBINED: &str = r#"%h %l %u %t "%r" %>s %b "%{Referer}i" "%{User-agen
 /// Traefik's access log in its CLF form: combined, then the request count, the router, the
 /// backend URL and the duration in milliseconds (`… "curl/8.5.0" 12 "web@docker"
 /// "http://192.0.2.80:80" 3ms`). Spec: Traefik documentation, "Access Logs", CLF format.
-pub const TRAEFIK: &str = r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_count "$router_name" "$upstream_addr" ${request_time}ms"#;
+pub const TRAEFIK: &str = r#"$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_count "$router_name" "$upstream_addr" ${duration_ms}ms"#;
 /// The Apache vhost_combined log format.
 pub const VHOST_COMBINED: &str = r#"%v:%p %h %l %u %t "%r" %>s %O "%{Referer}i" "%{User-Agent}i""#;
 
@@ -190,6 +192,8 @@ fn apache_field(letter: char, arg: Option<&str>) -> Option<(String, Kind)> {
         ('I', _) => ("bytes_in".into(), Kind::Bytes),
         ('S', _) => ("bytes_transferred".into(), Kind::Bytes),
         ('D', _) => ("duration_us".into(), Kind::Digits),
+        ('T', Some("ms")) => ("duration_ms".into(), Kind::Digits),
+        ('T', Some("us")) => ("duration_us".into(), Kind::Digits),
         ('T', _) => ("duration".into(), Kind::Digits),
         ('v', _) | ('V', _) => ("vhost".into(), Kind::Text),
         ('p', Some("remote")) => ("client_port".into(), Kind::Digits),
@@ -525,11 +529,39 @@ impl Template {
                 }
             }
         }
+        // The duration: `duration` (seconds: Apache's `%T`, nginx's `$request_time`), else one
+        // in another unit (`%D`, `%{ms}T`, GoAccess's `%L`, `%n`), which then is the `duration`.
+        use super::DurationUnit as U;
+        let mut duration = fields
+            .iter()
+            .any(|f| f.name == "duration")
+            .then_some(U::Seconds);
+        if duration.is_none()
+            && let Some((i, unit)) = fields.iter().enumerate().find_map(|(i, f)| {
+                let unit = match f.name.as_str() {
+                    "duration_ms" => U::Millis,
+                    "duration_us" => U::Micros,
+                    "duration_ns" => U::Nanos,
+                    _ => return None,
+                };
+                Some((i, unit))
+            })
+        {
+            duration = Some(unit);
+            for st in &mut steps {
+                if let Step::Field { name, .. } = st
+                    && *name == Name::Custom(i as u16)
+                {
+                    *name = Name::Std(Std::Duration);
+                }
+            }
+        }
         Ok(Template {
             steps,
             fields,
             trailing: false,
             joins: None,
+            duration,
         })
     }
 
@@ -539,6 +571,11 @@ impl Template {
     pub fn lenient(mut self) -> Template {
         self.trailing = true;
         self
+    }
+
+    /// The unit of the `duration` field, when the format has one.
+    pub fn duration_unit(&self) -> Option<super::DurationUnit> {
+        self.duration
     }
 
     /// The compiled fields, in order.
@@ -767,7 +804,7 @@ mod tests {
             ("path", "/x.php"),
             ("query", "id=7"),
             ("target", "/x.php?id=7"),
-            ("duration_us", "1520"),
+            ("duration", "1520"),
             ("user_agent", "Mozilla/5.0+(X11)"),
         ] {
             assert_eq!(get(&v, name), want, "{name}");
@@ -778,7 +815,7 @@ mod tests {
         let v = fields(&t, line).unwrap();
         assert_eq!(get(&v, "time"), "1791640536");
         assert_eq!(get(&v, "forwarded_for"), "192.0.2.17, 203.0.113.9");
-        assert_eq!(get(&v, "duration_ms"), "12");
+        assert_eq!(get(&v, "duration"), "12");
         // A line of another shape does not match.
         let t = Template::goaccess(r#"%h %^[%d:%t %^] "%r" %s %b"#).unwrap();
         assert!(fields(&t, "not a log line").is_err());
@@ -1076,7 +1113,7 @@ mod tests {
             ("%B", "5123", "bytes"),
             ("%b", "-", "bytes"),
             ("%{sid}C", "abc", "cookie_sid"),
-            ("%D", "5012", "duration_us"),
+            ("%D", "5012", "duration"),
             ("%{HOME}e", "/var/www", "home"),
             ("%f", "/var/www/html/index.html", "filename"),
             ("%h", "client.example.net", "client"),
@@ -1109,6 +1146,7 @@ mod tests {
             ("%{msec}t", "1791640536123", "time"),
             ("%T", "1", "duration"),
             ("%{ms}T", "5", "duration"),
+            ("%{us}T", "5000", "duration"),
             ("%u", "alice", "user"),
             ("%U", "/index.html", "path"),
             ("%v", "www.example.com", "vhost"),

@@ -48,6 +48,9 @@ pub struct Collector {
     agent_counts: Vec<(AgentLabels, u64)>,
     /// The visits of the piece being counted.
     visits: Option<super::visits::Tracker>,
+    /// The unit of the format's `duration` field; `None`: the format has none, and no response
+    /// times are counted.
+    pub duration: Option<crate::format::DurationUnit>,
 }
 
 /// What a user agent is counted as in the client and OS panels.
@@ -152,6 +155,7 @@ impl Collector {
             agent_counts: Vec::new(),
             visits: Some(super::visits::Tracker::new(cap)),
             hot: vec![Vec::new(); Panel::COUNT],
+            duration: None,
         }
     }
 
@@ -290,12 +294,24 @@ impl Collector {
             };
             self.label(Panel::Web(Web::IpVersion), v);
         }
+        // The response time, where the format has one; a line without it counts as `(none)`
+        // (every web panel counts the same lines).
+        let micros = self
+            .duration
+            .map(|unit| field(f, line, Std::Duration).and_then(|v| unit.micros(v)));
         if let Some(b) = self.bucket(time) {
             b.requests += 1;
             b.bytes = b.bytes.saturating_add(bytes);
             if let Some(h) = hash {
                 b.visitors.add(h);
             }
+            if let Some(Some(us)) = micros {
+                b.durations.add(us);
+            }
+        }
+        if let Some(us) = micros {
+            let class = us.map_or(NONE, |us| response_time_class(us).as_bytes());
+            self.label(Panel::Web(Web::ResponseTime), class);
         }
         let status = field(f, line, Std::Status);
         let user_agent = field(f, line, Std::UserAgent);
@@ -615,6 +631,32 @@ impl Collector {
         }
         self.state
     }
+}
+
+/// The response-time bins of the `response_time` panel, in milliseconds: `FROM-TO` (the last
+/// `FROM-`), upper bounds excluded.
+const RESPONSE_TIME_MS: &[(u64, &str)] = &[
+    (1, "0-1"),
+    (5, "1-5"),
+    (10, "5-10"),
+    (25, "10-25"),
+    (50, "25-50"),
+    (100, "50-100"),
+    (250, "100-250"),
+    (500, "250-500"),
+    (1000, "500-1000"),
+    (2500, "1000-2500"),
+    (5000, "2500-5000"),
+    (10_000, "5000-10000"),
+    (30_000, "10000-30000"),
+];
+
+/// The `response_time` label of a duration in microseconds.
+fn response_time_class(us: u64) -> &'static str {
+    RESPONSE_TIME_MS
+        .iter()
+        .find(|(to, _)| us < to * 1000)
+        .map_or("30000-", |(_, label)| label)
 }
 
 /// A field's bytes.

@@ -28,6 +28,7 @@
 //! rcode count answer lines: dnsmasq writes one reply line per record.)
 
 mod collector;
+pub mod durations;
 pub mod file;
 pub mod hll;
 pub mod panel;
@@ -42,6 +43,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 pub use collector::Collector;
+pub use durations::Durations;
 pub use hll::Hll;
 pub use topk::TopK;
 pub use uniques::Uniques;
@@ -73,6 +75,9 @@ pub struct Bucket {
     /// Unique DNS source networks (IPv4 /24, IPv6 /48).
     #[serde(default, skip_serializing_if = "Hll::is_empty")]
     pub networks: Hll,
+    /// Response times of web requests, where the format writes them.
+    #[serde(default, skip_serializing_if = "Durations::is_empty")]
+    pub durations: Durations,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -89,6 +94,7 @@ impl Bucket {
         self.dns_answers = self.dns_answers.saturating_add(o.dns_answers);
         self.sources.merge(&o.sources);
         self.networks.merge(&o.networks);
+        self.durations.merge(&o.durations);
     }
 
     /// DNS queries: question lines when the log has any, else answer lines.

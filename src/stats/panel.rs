@@ -60,6 +60,9 @@ panels! {
         /// The client's address family (`IPv4`, `IPv6`; `unknown` for a host name); named apart
         /// from the DNS panel `ip_version` so that a report of both has each once.
         IpVersion = ("client_ip_version", "Client IP versions"),
+        /// Response times in millisecond bins (`0-1`, `1-5`, … `30000-`), for formats that
+        /// write a duration; the time series has their quantiles per bucket.
+        ResponseTime = ("response_time", "Response times (ms)"),
     }
 }
 
@@ -209,6 +212,6 @@ mod tests {
         }
         assert!(keys.contains("q.qtype") && keys.contains("a.do") && keys.contains("rcode"));
         // The man page states it (logscrub(1), STATISTICS).
-        assert_eq!(NUMBERS_PER_LINE, 21);
+        assert_eq!(NUMBERS_PER_LINE, 22);
     }
 }

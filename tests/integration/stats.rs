@@ -1650,6 +1650,134 @@ fn goaccess_format_strings_count_like_the_servers_own() {
     assert_eq!(panel(&via, "status_class"), classes);
 }
 
+/// Issue 19: every format that writes a duration gives the `response_time` panel, in its own unit
+/// (IIS, Squid, HAProxy, S3 and Traefik milliseconds; CloudFront, ELB and ALB seconds; Cloud
+/// Storage microseconds): each request's bin equals a straightforward reading of the fixture,
+/// and a request without one (ELB's `-1`) is `(none)`.
+#[test]
+fn response_times_are_read_in_each_formats_unit() {
+    fn ms_bin(us: u64) -> String {
+        let bounds = [
+            1u64, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000,
+        ];
+        let mut from = 0;
+        for to in bounds {
+            if us < to * 1000 {
+                return format!("{from}-{to}");
+            }
+            from = to;
+        }
+        "30000-".into()
+    }
+    // A duration as written, in `per` microseconds per unit.
+    fn us(v: &str, per: f64) -> Option<u64> {
+        let v: f64 = v.trim_start_matches('+').parse().ok()?;
+        (v >= 0.0).then(|| (v * per).round() as u64)
+    }
+    let d = Dir::new();
+    type Reader = fn(&str) -> Option<Option<u64>>;
+    let cases: [(&str, Reader); 9] = [
+        ("web/squid.log", |l| {
+            Some(us(l.split_whitespace().nth(1)?, 1e3))
+        }),
+        ("web/elb.log", |l| Some(us(l.split(' ').nth(5)?, 1e6))),
+        ("web/alb.log", |l| Some(us(l.split(' ').nth(6)?, 1e6))),
+        ("web/s3.log", |l| {
+            let after = l.split("\" ").nth(1)?;
+            Some(us(after.split(' ').nth(4)?, 1e3))
+        }),
+        ("web/cloudfront.log", |l| {
+            (!l.starts_with('#')).then(|| us(l.split('\t').nth(18).unwrap(), 1e6))
+        }),
+        ("web/gcs.log", |l| {
+            let v: Vec<&str> = l.trim_matches('"').split("\",\"").collect();
+            (v[0] != "time_micros").then(|| us(v[9], 1.0))
+        }),
+        ("web/traefik.log", |l| {
+            Some(us(l.rsplit(' ').next()?.strip_suffix("ms")?, 1e3))
+        }),
+        ("web/haproxy.log", |l| {
+            let rest = l
+                .split("] http-in ")
+                .nth(1)
+                .or(l.split("] tcp-in ").nth(1))?;
+            let timers = rest.split(' ').nth(1)?;
+            Some(us(timers.rsplit('/').next()?, 1e3))
+        }),
+        ("web/iis-noheader.log", |l| {
+            Some(us(l.split(' ').nth(14)?, 1e3))
+        }),
+    ];
+    for (file, read) in cases {
+        let text = fs::read_to_string(fixture(file)).unwrap();
+        let bins: Vec<String> = text
+            .lines()
+            .filter_map(|l| read(l.trim_end_matches('\r')))
+            .map(|d| d.map_or("(none)".into(), ms_bin))
+            .collect();
+        let s = d.stats(&[&fixture(file)], &[], "t.json");
+        assert_eq!(
+            panel(&s, "response_time"),
+            count(bins.iter().map(String::as_str)),
+            "{file}"
+        );
+    }
+    // Formats without a duration have no such panel.
+    let s = d.stats(&[&fixture("web/combined.log")], &[], "c.json");
+    assert!(s["panels"].get("response_time").is_none());
+}
+
+/// Issue 19: the time series has the response-time quantiles of each bucket (within 2 % of the
+/// exact nearest-rank ones), published only where at least K durations lie at or above them.
+#[test]
+fn response_time_quantiles_per_bucket_within_two_percent_and_withheld_below_k() {
+    let d = Dir::new();
+    let log = fixture("web/iis.log");
+    d.stats(&[&log], &[], "iis.json");
+    let text = fs::read_to_string(&log).unwrap();
+    let mut columns: Vec<&str> = Vec::new();
+    let mut times: Vec<u64> = Vec::new();
+    for l in text.lines() {
+        if let Some(f) = l.strip_prefix("#Fields: ") {
+            columns = f.split(' ').collect();
+        } else if !l.starts_with('#') {
+            let k = columns.iter().position(|c| *c == "time-taken").unwrap();
+            times.push(l.split(' ').nth(k).unwrap().parse::<u64>().unwrap() * 1000);
+        }
+    }
+    times.sort_unstable();
+    let exact = |q: f64| times[((q * times.len() as f64).ceil() as usize).max(1) - 1];
+    // One day, 160 requests: with K = 1 every quantile is published.
+    let r = report_json(&d.p("iis.json"), &["--min-count", "1"]);
+    let row = &r["web_series"][0];
+    assert_eq!(r["web_series"].as_array().unwrap().len(), 1);
+    for (k, q) in [(0, 0.5), (1, 0.9), (2, 0.99)] {
+        let got = row["times"][k][1].as_u64().unwrap() as f64;
+        let want = exact(q) as f64;
+        assert!((got - want).abs() / want <= 0.02, "p{q}: {got} vs {want}");
+    }
+    // K = 10: p50 needs 20 requests, p90 100, p99 1000: p99 is withheld.
+    let r = report_json(&d.p("iis.json"), &["--min-count", "10"]);
+    let t = &r["web_series"][0]["times"];
+    assert!(t[0][1].is_u64() && t[1][1].is_u64(), "{t}");
+    assert!(t[2][1].is_null(), "{t}");
+    // K = 100: none (p50 needs 200).
+    let t = &report_json(&d.p("iis.json"), &["--min-count", "100"])["web_series"][0]["times"];
+    assert!(t[0][1].is_null() && t[1][1].is_null(), "{t}");
+    // Markdown shows times, never as counts.
+    let out = logscrub()
+        .args(["report", "--to", "md", "--min-count", "10"])
+        .arg(d.p("iis.json"))
+        .output()
+        .unwrap();
+    let md = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        md.contains("| response p50 | response p90 | response p99 |"),
+        "{md}"
+    );
+    assert!(md.contains(" ms | ") && md.contains("| – |"), "{md}");
+}
+
 mod split {
     use super::*;
     use proptest::prelude::*;

@@ -47,7 +47,12 @@ impl Report {
             }
             let _ = write!(o, "<h2>{title}</h2>");
             o += &chart(series);
-            let names: Vec<&str> = series[0].values.iter().map(|(n, _)| n.as_str()).collect();
+            let names: Vec<String> = series[0]
+                .values
+                .iter()
+                .map(|(n, _)| n.clone())
+                .chain(series[0].times.iter().map(|(n, _)| format!("response {n}")))
+                .collect();
             let _ = write!(o, "<table><tr><th>{}</th>", bucket_name(self.bucket));
             for n in &names {
                 let _ = write!(o, "<th class=\"n\">{}</th>", h(n));
@@ -57,6 +62,10 @@ impl Report {
                 let _ = write!(o, "<tr><td>{}</td>", h(&super::span_text(&r.bucket)));
                 for (_, c) in &r.values {
                     let _ = write!(o, "<td class=\"n\">{}</td>", h(&c.text(k)));
+                }
+                // Times, not counts (class `t`).
+                for (_, t) in &r.times {
+                    let _ = write!(o, "<td class=\"t\">{}</td>", h(&super::ms_text(*t)));
                 }
                 o += "</tr>";
             }

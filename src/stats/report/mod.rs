@@ -53,6 +53,25 @@ pub struct SeriesRow {
     pub bucket: String,
     /// Named values (requests, bytes, visitors; queries, sources, networks).
     pub values: Vec<(String, Cell)>,
+    /// Response-time quantiles in microseconds (`p50`, `p90`, `p99`; `null`: withheld), for
+    /// logs whose format writes a duration: times, not counts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub times: Vec<(String, Option<u64>)>,
+}
+
+/// A response time for people: `0.85 ms`, `12.3 ms`, `1520 ms`; `–` when withheld.
+fn ms_text(us: Option<u64>) -> String {
+    match us {
+        None => "–".into(),
+        Some(us) if us < 10_000 => format!("{:.2} ms", us as f64 / 1000.0),
+        Some(us) if us < 100_000 => format!("{:.1} ms", us as f64 / 1000.0),
+        Some(us) => format!("{} ms", (us + 500) / 1000),
+    }
+}
+
+/// A response time for CSV: milliseconds with three decimals; empty when withheld.
+fn ms_csv(us: Option<u64>) -> String {
+    us.map_or_else(String::new, |us| format!("{}.{:03}", us / 1000, us % 1000))
 }
 
 /// One panel: labels and counts, largest first.
@@ -402,8 +421,33 @@ fn span_text(bucket: &str) -> String {
 }
 
 /// Panels whose labels are numbers or ranges, shown in label order and in full.
+/// The response-time quantiles of a bucket, in microseconds (`p50`, `p90`, `p99`). The `q` quantile is published only when at least K durations lie at or
+/// above it (`n·(1 − q) ≥ K`: p50 needs 2K, p90 10K, p99 100K), so it never is the time of one
+/// of fewer than K requests; withheld with the requests, and under noise.
+fn response_quantiles(
+    d: &super::Durations,
+    requests: Cell,
+    k: u64,
+    noisy: bool,
+) -> Vec<(String, Option<u64>)> {
+    let n = d.count();
+    [(0.5, 2, "p50"), (0.9, 10, "p90"), (0.99, 100, "p99")]
+        .into_iter()
+        .map(|(q, times, name)| {
+            let v = match requests {
+                Cell::Count(_) if !noisy && n >= k.saturating_mul(times) => d.quantile(q),
+                _ => None,
+            };
+            (name.to_string(), v)
+        })
+        .collect()
+}
+
 fn is_histogram(key: &str) -> bool {
-    matches!(key, "qname_length" | "labels" | "response_size")
+    matches!(
+        key,
+        "qname_length" | "labels" | "response_size" | "response_time"
+    )
 }
 
 impl Report {
@@ -431,6 +475,7 @@ impl Report {
         let get = |key: &String| s.series.get(key).unwrap_or(&empty);
         let requests: Vec<u64> = web_rows.iter().map(|k| noisy(get(k).requests)).collect();
         let requests = additive(&requests, k);
+        let timed = web_rows.iter().any(|key| !get(key).durations.is_empty());
         let web_series = web_rows
             .iter()
             .zip(requests)
@@ -449,6 +494,11 @@ impl Report {
                         ("bytes".into(), bytes),
                         ("visitors".into(), unique(req, b.visitors.estimate())),
                     ],
+                    times: if timed {
+                        response_quantiles(&b.durations, req, k, dp.is_some())
+                    } else {
+                        Vec::new()
+                    },
                 }
             })
             .collect();
@@ -469,6 +519,7 @@ impl Report {
                         ("sources".into(), unique(q, b.sources.estimate())),
                         ("networks".into(), unique(q, b.networks.estimate())),
                     ],
+                    times: Vec::new(),
                 }
             })
             .collect();
@@ -726,6 +777,7 @@ mod tests {
     #[test]
     fn runs_of_withheld_buckets_collapse() {
         let row = |b: &str, c: Cell| SeriesRow {
+            times: Vec::new(),
             bucket: b.into(),
             values: vec![("requests".into(), c), ("bytes".into(), Cell::Withheld)],
         };

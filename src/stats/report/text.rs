@@ -24,7 +24,12 @@ impl Report {
                 continue;
             }
             let _ = writeln!(m, "## {title}\n");
-            let names: Vec<&str> = series[0].values.iter().map(|(n, _)| n.as_str()).collect();
+            let names: Vec<String> = series[0]
+                .values
+                .iter()
+                .map(|(n, _)| n.clone())
+                .chain(series[0].times.iter().map(|(n, _)| format!("response {n}")))
+                .collect();
             let _ = writeln!(
                 m,
                 "| {} | {} |",
@@ -33,7 +38,12 @@ impl Report {
             );
             let _ = writeln!(m, "|---|{}", "---:|".repeat(names.len()));
             for r in series {
-                let cells: Vec<String> = r.values.iter().map(|(_, c)| c.text(k)).collect();
+                let cells: Vec<String> = r
+                    .values
+                    .iter()
+                    .map(|(_, c)| c.text(k))
+                    .chain(r.times.iter().map(|(_, t)| super::ms_text(*t)))
+                    .collect();
                 let _ = writeln!(
                     m,
                     "| {} | {} |",
@@ -65,7 +75,17 @@ impl Report {
             if series.is_empty() {
                 continue;
             }
-            let names: Vec<&str> = series[0].values.iter().map(|(n, _)| n.as_str()).collect();
+            let names: Vec<String> = series[0]
+                .values
+                .iter()
+                .map(|(n, _)| n.clone())
+                .chain(
+                    series[0]
+                        .times
+                        .iter()
+                        .map(|(n, _)| format!("response_{n}_ms")),
+                )
+                .collect();
             let _ = writeln!(
                 c,
                 "# {title} series\n{},{}",
@@ -77,6 +97,7 @@ impl Report {
                     .values
                     .iter()
                     .map(|(_, v)| csv_field(&v.text(k)))
+                    .chain(r.times.iter().map(|(_, t)| super::ms_csv(*t)))
                     .collect();
                 let _ = writeln!(c, "{},{}", r.bucket, cells.join(","));
             }
