@@ -123,6 +123,41 @@ for srv in bind unbound; do
   row "$srv: truncate file -> /dev/null" "$t" "$m" ">= 1000 MB/s"
   SIZE=$SIZE_SAVE
 done
+# Every web format (issue 19): its fixture repeated to ~100 MB, anonymize and stats, each as a
+# ratio to `combined` at the same size (the combined fixture repeated alike), run interleaved.
+# Lines differ in length per format (Squid's are half combined's): MB/s and lines/s both shown.
+rep_file() { # fixture -> a ~100 MB copy in $WORK
+  local out=$WORK/fmt-$(basename "$1").rep
+  if [ ! -s "$out" ]; then
+    local n=$(( 100000000 / $(stat -c %s "testdata/$1") + 1 ))
+    for _ in $(seq "$n"); do cat "testdata/$1"; done > "$out"
+  fi
+  echo "$out"
+}
+fmt_ratio() { # verb fixture format -> "mb/s lines/s ratio_bytes ratio_lines"
+  local verb=$1 f c bc="" bf="" out
+  f=$(rep_file "$2"); c=$(rep_file web/combined.log)
+  local cmd_c cmd_f
+  case $verb in
+    anonymize) cmd_c="$BIN anonymize -q -f combined $c > /dev/null"; cmd_f="$BIN anonymize -q -f '$3' $f > /dev/null";;
+    stats) cmd_c="$BIN stats -q --key-file $WORK/key -f combined $c -o $WORK/fmt.json"; cmd_f="$BIN stats -q --key-file $WORK/key -f '$3' $f -o $WORK/fmt.json";;
+  esac
+  for _ in 1 2 3; do
+    out=$(seconds "$cmd_c"); if [ -z "$bc" ] || awk "BEGIN{exit !($out < $bc)}"; then bc=$out; fi
+    out=$(seconds "$cmd_f"); if [ -z "$bf" ] || awk "BEGIN{exit !($out < $bf)}"; then bf=$out; fi
+  done
+  awk -v sc="$(stat -c %s "$c")" -v sf="$(stat -c %s "$f")" -v lc="$(wc -l < "$c")" -v lf="$(wc -l < "$f")" -v tc="$bc" -v tf="$bf" \
+    'BEGIN{ printf "%8.0f MB/s %6.2f Mlines/s  %.2fx combined (bytes/s)  %.2fx (lines/s)", sf/1e6/tf, lf/1e6/tf, (sf/tf)/(sc/tc), (lf/tf)/(lc/tc) }'
+}
+echo
+echo "web formats, each fixture repeated to ~100 MB, ratio to combined (best of 3 interleaved; goal >= 0.7x):"
+for pair in vhost_combined.log:vhost_combined caddy.json:json squid.log:squid elb.log:elb alb.log:alb s3.log:s3 \
+            cloudfront.log:cloudfront gcs.log:gcs haproxy.log:haproxy traefik.log:traefik iis.log:w3c; do
+  fx=${pair%%:*}; fm=${pair#*:}
+  printf "%-22s anonymize %s\n" "$fm" "$(fmt_ratio anonymize "web/$fx" "$fm")"
+  printf "%-22s stats     %s\n" "$fm" "$(fmt_ratio stats "web/$fx" "$fm")"
+done
+
 awk -v c="$CATCAT" -v p="$PIPE" -v t="$TRUNC" -v h="$HASH" -v g="$GZ" -v gi="$GZIN" -v r="$RULES" 'BEGIN{
   printf "\nsequential ratios: pipe/cat|cat %.2f (goal >= 0.5), gzip-in/gzip -dc %.2f (goal >= 1.3)\n", c/p, g/gi }'
 

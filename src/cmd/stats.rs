@@ -298,6 +298,7 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
                         reference,
                     );
                     c.duration = format.duration_unit();
+                    c.stream = format.to_string();
                     c
                 });
                 if piece.kind == PieceKind::Lines {
@@ -350,7 +351,6 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
                 "{name}: no line matches format `{format}`; `logscrub detect {name}` says which format it is"
             );
         }
-        file.answers_as_questions();
         total
             .merge(&file)
             .expect("states of one run are compatible");

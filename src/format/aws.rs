@@ -194,13 +194,13 @@ fn tokenize(s: &[u8], out: &mut [(usize, usize); 64]) -> Result<usize, usize> {
             }
             b'[' => {
                 // `[time with spaces]` is one field; `[v6]:port` a word like any other.
-                let close = memchr::memchr(b']', &s[i..]).map(|j| i + j + 1);
+                let close = crate::bytes::find_byte(b']', &s[i..]).map(|j| i + j + 1);
                 i = match close {
                     Some(c) if matches!(s.get(c), None | Some(b' ')) => c,
-                    _ => memchr::memchr(b' ', &s[i..]).map_or(s.len(), |j| i + j),
+                    _ => crate::bytes::find_byte(b' ', &s[i..]).map_or(s.len(), |j| i + j),
                 };
             }
-            _ => i += memchr::memchr(b' ', &s[i..]).unwrap_or(s.len() - i),
+            _ => i += crate::bytes::find_byte(b' ', &s[i..]).unwrap_or(s.len() - i),
         }
         if i > s.len() || n == out.len() {
             return Err(start);

@@ -46,16 +46,7 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), usize> {
         return Ok(());
     }
     let mut tokens = [(0usize, 0usize); 64];
-    let mut n = 0;
-    let mut start = 0;
-    for tab in memchr::memchr_iter(b'\t', s).chain(std::iter::once(s.len())) {
-        if n == tokens.len() {
-            return Err(start);
-        }
-        tokens[n] = (start, tab);
-        n += 1;
-        start = tab + 1;
-    }
+    let n = crate::bytes::split_into(s, b'\t', &mut tokens).ok_or(0usize)?;
     if n < MIN_FIELDS {
         return Err(s.len());
     }

@@ -165,9 +165,9 @@ pub struct Fields {
     present: u64,
     /// Bit `Std as u32` set for each vocabulary field to record; [`CUSTOM`] for custom fields.
     wanted: u64,
-    /// The columns of W3C extended lines in effect (`#Fields:`): state carried from line to
-    /// line, which [`Fields::clear`] keeps (see [`super::w3c`]).
-    pub(crate) layout: super::w3c::Layout,
+    /// The columns of W3C extended lines in effect (`#Fields:`; `None`: IIS's default): state
+    /// carried from line to line, which [`Fields::clear`] keeps (see [`super::w3c`]).
+    pub(crate) layout: Option<Box<super::w3c::Layout>>,
 }
 
 /// The bit of [`Fields::want`] that stands for every custom field ([`Name::Custom`]).
@@ -193,7 +193,7 @@ impl Default for Fields {
             list: Vec::new(),
             present: 0,
             wanted: u64::MAX,
-            layout: super::w3c::Layout::default(),
+            layout: None,
         }
     }
 }

@@ -22,9 +22,7 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), usize> {
             continue;
         }
         let start = i;
-        while i < s.len() && s[i] != b' ' {
-            i += 1;
-        }
+        i = crate::bytes::find_byte(b' ', &s[i..]).map_or(s.len(), |k| i + k);
         if n == words.len() {
             return Err(start); // more fields than the native format has
         }

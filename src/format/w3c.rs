@@ -1,5 +1,5 @@
 //! The W3C extended log format (IIS, and other servers and appliances that write it): lines of
-//! space-separated fields whose names and order a `#Fields:` directive gives, which applies to the
+//! space-separated fields (tab-separated too, when a tab follows the date) whose names and order a `#Fields:` directive gives, which applies to the
 //! lines after it until the next one (IIS writes the header again at each restart, and a new
 //! directive may name other fields):
 //!
@@ -128,19 +128,15 @@ impl Layout {
     }
 }
 
-impl Default for Layout {
-    fn default() -> Self {
-        Layout::iis_default()
-    }
-}
-
 /// Sets the layout a piece starts with: the directive in effect before it, or the default.
 /// Compiles only when it changed.
 pub fn start(header: Option<&[u8]>, f: &mut Fields) {
-    if !f.layout.is(header) {
-        f.layout = header
-            .and_then(Layout::from_directive)
-            .unwrap_or_else(Layout::iis_default);
+    let same = match &f.layout {
+        Some(l) => l.is(header),
+        None => header.is_none(),
+    };
+    if !same {
+        f.layout = header.and_then(Layout::from_directive).map(Box::new);
     }
 }
 
@@ -179,31 +175,44 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), usize> {
             return Err(0);
         }
         if let Some(l) = Layout::from_directive(s) {
-            f.layout = l;
+            f.layout = Some(Box::new(l));
         }
         f.std(Std::Message, 0, s.len());
         return Ok(());
     }
+    // The layout is taken out of `f` while `f` is written (put back below).
+    let owned = f.layout.take();
+    let layout = owned.as_deref().unwrap_or_else(|| &*IIS);
+    let r = columns(s, layout, f);
+    f.layout = owned;
+    r
+}
+
+/// IIS's default columns, for input without a directive.
+static IIS: std::sync::LazyLock<Layout> = std::sync::LazyLock::new(Layout::iis_default);
+
+/// A line of fields by `layout`: checked and recorded in one pass (on a mismatch the fields
+/// recorded so far mean nothing, as for every format).
+fn columns(s: &[u8], layout: &Layout, f: &mut Fields) -> Result<(), usize> {
+    // Spaces separate the fields (IIS); a line whose date is followed by a tab is tab-separated.
+    let sep = if s.get(10) == Some(&b'\t') {
+        b'\t'
+    } else {
+        b' '
+    };
     let mut tokens = [(0usize, 0usize); MAX_COLS];
-    let mut n = 0;
-    let mut start = 0;
-    for sp in memchr::memchr2_iter(b' ', b'\t', s).chain(std::iter::once(s.len())) {
-        if n == tokens.len() {
-            return Err(start);
-        }
-        tokens[n] = (start, sp);
-        n += 1;
-        start = sp + 1;
-    }
-    let layout = &f.layout;
+    let n = crate::bytes::split_into(s, sep, &mut tokens).ok_or(0usize)?;
     let cols = layout.cols.len();
     if cols == 0 || n < cols || (n > cols && !layout.default) {
         return Err(tokens[n.min(cols).saturating_sub(1)].1.min(s.len()));
     }
-    // What the line must look like to be one: its date, time and status where it has them.
-    for (k, c) in layout.cols.iter().enumerate() {
-        let (a, b) = tokens[k];
+    if let Some(d) = layout.date_time {
+        f.std(Std::Time, tokens[d].0, tokens[d + 1].1);
+    }
+    for (&c, &(a, b)) in layout.cols.iter().zip(&tokens) {
         let v = &s[a..b];
+        // What the line must look like to be one: its date, time and status where it has them,
+        // no empty field.
         let ok = match c {
             Col::Date => is_date(v),
             Col::Time => is_time(v),
@@ -213,23 +222,13 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), usize> {
         if !ok {
             return Err(a);
         }
-    }
-    let date_time = layout.date_time;
-    // The columns are copied out (a line has at most MAX_COLS) so `f` can be written.
-    let mut cols_buf = [Col::Skip; MAX_COLS];
-    cols_buf[..cols].copy_from_slice(&layout.cols);
-    if let Some(d) = date_time {
-        f.std(Std::Time, tokens[d].0, tokens[d + 1].1);
-    }
-    for (k, c) in cols_buf[..cols].iter().enumerate() {
-        let (a, b) = tokens[k];
-        if &s[a..b] == b"-" {
+        if v == b"-" {
             continue;
         }
-        match *c {
+        match c {
             Col::Std(std) => f.std(std, a, b),
             Col::Status => f.std(Std::Status, a, b),
-            Col::Uri => match memchr::memchr(b'?', &s[a..b]) {
+            Col::Uri => match memchr::memchr(b'?', v) {
                 Some(q) => {
                     f.std(Std::Path, a, a + q);
                     f.std(Std::Query, a + q + 1, b);

@@ -51,6 +51,11 @@ pub struct Collector {
     /// The unit of the format's `duration` field; `None`: the format has none, and no response
     /// times are counted.
     pub duration: Option<crate::format::DurationUnit>,
+    /// The DNS stream the lines belong to (the format's name; see [`super::Stream`]).
+    pub stream: String,
+    /// DNS question and answer lines counted (dated or not).
+    questions: u64,
+    answers: u64,
 }
 
 /// What a user agent is counted as in the client and OS panels.
@@ -156,6 +161,9 @@ impl Collector {
             visits: Some(super::visits::Tracker::new(cap)),
             hot: vec![Vec::new(); Panel::COUNT],
             duration: None,
+            stream: String::new(),
+            questions: 0,
+            answers: 0,
         }
     }
 
@@ -413,12 +421,18 @@ impl Collector {
             dns::LineKind::Question => (true, false),
             dns::LineKind::Both => (true, true),
         };
+        // A line that is both (a query no question line was logged for) is counted on the
+        // question side alone: it neither makes its stream one that logs questions nor is among
+        // the answers that count as queries when the stream does not (see `super::Stream`).
+        let both = question && answer;
+        self.questions += u64::from(question && !both);
+        self.answers += u64::from(answer);
         let hashes = client.map(|c| self.uniques.client(c));
         let net = hashes
             .and_then(|(_, ip)| ip)
             .map(|ip| self.uniques.network(ip));
         if let Some(b) = self.bucket(time) {
-            b.dns_answers += u64::from(answer);
+            b.dns_answers += u64::from(answer && !both);
             b.dns_questions += u64::from(question);
             if let Some((h, _)) = hashes {
                 b.sources.add(h);
@@ -434,7 +448,9 @@ impl Collector {
             self.query_panels(Side::Question, hashes, line, f);
         }
         if answer {
-            self.query_panels(Side::Answer, hashes, line, f);
+            if !both {
+                self.query_panels(Side::Answer, hashes, line, f);
+            }
             self.answer_panels(ev, line, f);
         }
     }
@@ -611,17 +627,40 @@ impl Collector {
         self.state.last = min_opt(self.state.last.take(), l, true);
         let hourly = self.state.bucket == Granularity::Hour;
         let len = if hourly { 3600 } else { 86_400 };
+        let mut stream = super::Stream {
+            questions: self.questions,
+            ..Default::default()
+        };
         for (idx, b) in self.buckets.drain() {
             let start = DateTime::<Utc>::from_timestamp(idx * len, 0).unwrap_or_default();
             // The index already includes the offset: the key is the local bucket's name.
             let key = time::bucket(start, hourly, 0);
+            if b.dns_answers > 0 {
+                stream.answers.insert(key.clone(), b.dns_answers);
+            }
             self.state.series.entry(key).or_default().merge(&b);
+        }
+        if self.questions > 0 || self.answers > 0 {
+            let mut one = State::new(
+                self.state.bucket,
+                self.state.tz_offset,
+                self.state.uniques_key.clone(),
+                self.state.capacity,
+            );
+            one.streams.insert(self.stream.clone(), stream);
+            self.state
+                .merge(&one)
+                .expect("one collector's state merges with itself");
         }
         for (i, p) in self.panels.into_iter().enumerate() {
             if p.counts.is_empty() {
                 continue;
             }
-            let key = Panel::from_index(i).key();
+            // The answer side's query panels are the stream's own (see `super::Stream`).
+            let key = match Panel::from_index(i) {
+                Panel::Query(Side::Answer, q) => super::answer_key(&self.stream, q.key()),
+                p => p.key(),
+            };
             match self.state.panels.get_mut(&key) {
                 Some(mine) => mine.merge(&p),
                 None => {

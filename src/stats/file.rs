@@ -86,7 +86,8 @@ fn parse_state(text: &str, path: &Path) -> anyhow::Result<State> {
         );
     }
     // A state made before answer-only files were normalized: normalized now, so that it merges
-    // with newer ones into every server's queries (a no-op for states with question lines).
+    // with newer ones into every server's queries (a no-op for states with question lines and
+    // for states with streams, which are normalized when reported).
     s.answers_as_questions();
     Ok(s)
 }

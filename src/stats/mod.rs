@@ -21,11 +21,14 @@
 //! DNS servers log a query in one line or in two (question, then answer) or more (dnsmasq:
 //! query, forwarded, reply per record). Lines are sorted into *question* lines and *answer*
 //! lines (those with a response code, or an answer event); panels that describe the query
-//! (qtype, domain, ...) are kept for both kinds (`q.` and `a.`). The query count is the question
-//! lines. A file without question lines (a server logging replies only) is normalized when it has
-//! been counted ([`State::answers_as_questions`]): its answer lines become its questions, so the
-//! state of several servers, or a merge, counts every server's queries. (Answer panels such as
-//! rcode count answer lines: dnsmasq writes one reply line per record.)
+//! (qtype, domain, ...) are kept for both kinds: `q.` for question lines, and for answer lines
+//! per *stream* (`a@STREAM.`, the stream being the format that read them: `bind`, `unbound`,
+//! `coredns`, …). The query count is the question lines, and for a stream without any question
+//! line (a server logging replies only, or one line per query as CoreDNS does) its answer lines.
+//! That decision is made when a report is made ([`State::normalized`]), over everything merged,
+//! never per input: a log cut anywhere, its parts counted apart and merged in any order, gives
+//! the state of the whole, byte for byte (issue 21). (Answer panels such as rcode count answer
+//! lines: dnsmasq writes one reply line per record.)
 
 mod collector;
 pub mod durations;
@@ -66,7 +69,7 @@ pub struct Bucket {
     /// DNS question lines.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub dns_questions: u64,
-    /// DNS answer lines.
+    /// DNS answer lines (not those that are both: they are questions).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub dns_answers: u64,
     /// Unique DNS sources.
@@ -152,6 +155,28 @@ pub struct State {
     pub series: BTreeMap<String, Bucket>,
     /// Label counts per panel.
     pub panels: BTreeMap<String, TopK>,
+    /// DNS answer lines per stream (see the module docs). Absent in states from before streams.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub streams: BTreeMap<String, Stream>,
+}
+
+/// One DNS stream's lines: whether it had question lines, and its answer lines per bucket
+/// (its queries, should it have none). A line that is both (Unbound's reply to a query it
+/// refused before logging it) is a question line, in `q.` panels and `dns_questions`, but does
+/// not count here: it does not make a stream of replies one that logs questions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Stream {
+    /// Question lines (not those that are both).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub questions: u64,
+    /// Answer lines per bucket.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub answers: BTreeMap<String, u64>,
+}
+
+/// The key of a query panel of a stream's answer lines: `a@unbound.qtype`.
+pub fn answer_key(stream: &str, panel: &str) -> String {
+    format!("a@{stream}.{panel}")
 }
 
 /// The largest offset from UTC accepted anywhere (`--tz`, a policy's `tz`, a state file): 14 hours.
@@ -209,6 +234,7 @@ impl State {
             last: None,
             series: BTreeMap::new(),
             panels: BTreeMap::new(),
+            streams: BTreeMap::new(),
         }
     }
 
@@ -255,6 +281,14 @@ impl State {
                 }
             }
         }
+        for (name, st) in &o.streams {
+            let mine = self.streams.entry(name.clone()).or_default();
+            mine.questions = mine.questions.saturating_add(st.questions);
+            for (b, n) in &st.answers {
+                let m = mine.answers.entry(b.clone()).or_default();
+                *m = m.saturating_add(*n);
+            }
+        }
         Ok(())
     }
 
@@ -297,6 +331,41 @@ impl State {
         Ok(())
     }
 
+    /// The state as a report reads it: each stream's answer-side query panels and answer lines
+    /// become questions (`q.` panels, `dns_questions`) when the stream has no question line
+    /// over everything merged, and its `a.` panels otherwise (see the module docs).
+    pub fn normalized(&self) -> State {
+        let mut s = self.clone();
+        for (name, st) in std::mem::take(&mut s.streams) {
+            let unasked = st.questions == 0;
+            let prefix = format!("a@{name}.");
+            let keys: Vec<String> = s
+                .panels
+                .keys()
+                .filter(|k| k.starts_with(&prefix))
+                .cloned()
+                .collect();
+            for k in keys {
+                let p = s.panels.remove(&k).expect("listed");
+                let side = if unasked { "q." } else { "a." };
+                let to = format!("{side}{}", &k[prefix.len()..]);
+                match s.panels.get_mut(&to) {
+                    Some(mine) => mine.merge(&p),
+                    None => {
+                        s.panels.insert(to, p);
+                    }
+                }
+            }
+            if unasked {
+                for (b, n) in st.answers {
+                    let m = &mut s.series.entry(b).or_default().dns_questions;
+                    *m = m.saturating_add(n);
+                }
+            }
+        }
+        s
+    }
+
     /// Brings every panel to its capacity (before writing; a no-op while labels fit).
     pub fn finish(&mut self) {
         for p in self.panels.values_mut() {
@@ -304,10 +373,11 @@ impl State {
         }
     }
 
-    /// For a file without DNS question lines: its answer lines count as its questions (series
-    /// and `q.` panels; see the module docs). Call once per file, before merging it into others.
+    /// For a state from before streams (`streams` empty) without DNS question lines: its answer
+    /// lines count as its questions (series and `q.` panels), as such states were made. A no-op
+    /// for states with streams (normalized when reported, [`State::normalized`]) or questions.
     pub fn answers_as_questions(&mut self) {
-        if self.dns_has_questions() {
+        if !self.streams.is_empty() || self.dns_has_questions() {
             return;
         }
         for b in self.series.values_mut() {

@@ -187,3 +187,70 @@ pub fn have_tool(tool: &str, what: &str) -> bool {
     );
     false
 }
+
+/// A state as a report reads it (docs/STATS.md, "streams"), written from the documentation as
+/// an oracle: a stream without question lines has its answer-side query panels (`a@S.X`) and
+/// answer lines count as questions (`q.X`, `dns_questions`); a stream with some keeps them as
+/// answers (`a.X`).
+pub fn normalized(state: &serde_json::Value) -> serde_json::Value {
+    let mut s = state.clone();
+    let streams = s
+        .as_object_mut()
+        .unwrap()
+        .remove("streams")
+        .unwrap_or_default();
+    let Some(streams) = streams.as_object() else {
+        return s;
+    };
+    for (name, st) in streams {
+        let unasked = st["questions"].as_u64().unwrap_or(0) == 0;
+        let prefix = format!("a@{name}.");
+        let panels = s["panels"].as_object_mut().unwrap();
+        let keys: Vec<String> = panels
+            .keys()
+            .filter(|k| k.starts_with(&prefix))
+            .cloned()
+            .collect();
+        for k in keys {
+            let p = panels.remove(&k).unwrap();
+            let to = format!(
+                "{}{}",
+                if unasked { "q." } else { "a." },
+                &k[prefix.len()..]
+            );
+            let target = panels.entry(to).or_insert_with(|| {
+                serde_json::json!({"capacity": p["capacity"], "error": 0, "total": 0, "counts": []})
+            });
+            let add = |a: &serde_json::Value, b: &serde_json::Value| {
+                serde_json::json!(a.as_u64().unwrap() + b.as_u64().unwrap())
+            };
+            target["total"] = add(&target["total"], &p["total"]);
+            target["error"] = add(&target["error"], &p["error"]);
+            let mut counts: std::collections::BTreeMap<String, u64> = target["counts"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| (e[0].as_str().unwrap().to_string(), e[1].as_u64().unwrap()))
+                .collect();
+            for e in p["counts"].as_array().unwrap() {
+                *counts
+                    .entry(e[0].as_str().unwrap().to_string())
+                    .or_default() += e[1].as_u64().unwrap();
+            }
+            let mut v: Vec<(String, u64)> = counts.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+            target["counts"] = serde_json::json!(v);
+        }
+        if unasked {
+            let series = s["series"].as_object_mut().unwrap();
+            for (b, n) in st["answers"].as_object().into_iter().flatten() {
+                let bucket = series
+                    .entry(b.clone())
+                    .or_insert_with(|| serde_json::json!({}));
+                let q = bucket["dns_questions"].as_u64().unwrap_or(0) + n.as_u64().unwrap();
+                bucket["dns_questions"] = serde_json::json!(q);
+            }
+        }
+    }
+    s
+}

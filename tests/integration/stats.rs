@@ -46,6 +46,12 @@ impl Dir {
             .success();
         serde_json::from_str(&fs::read_to_string(self.p(out)).unwrap()).unwrap()
     }
+
+    /// [`Dir::stats`], returning the state's path.
+    fn stats_path(&self, inputs: &[&Path], extra: &[&str], out: &str) -> PathBuf {
+        self.stats(inputs, extra, out);
+        self.p(out)
+    }
 }
 
 /// A panel of a state as a map.
@@ -174,7 +180,11 @@ fn dns_panels_equal_the_fixture_fields() {
         "bind", "unbound", "dnsmasq", "coredns", "powerdns", "dnsdist", "doh",
     ] {
         let log = fixture(&format!("dns/{server}.log"));
-        let s = d.stats(&[&log], &["--format", server], &format!("{server}.json"));
+        let s = crate::common::normalized(&d.stats(
+            &[&log],
+            &["--format", server],
+            &format!("{server}.json"),
+        ));
         // The expected fields of every line, from the fixture's own table.
         let expected: Vec<Value> =
             fs::read_to_string(fixture(&format!("dns/{server}.expected.jsonl")))
@@ -305,7 +315,11 @@ fn question_and_answer_only_servers_merge_into_every_query() {
         &["--format", "coredns"],
         "c.json",
     );
-    let total = |s: &Value| s["panels"]["q.qtype"]["total"].as_u64().unwrap();
+    let total = |s: &Value| {
+        crate::common::normalized(s)["panels"]["q.qtype"]["total"]
+            .as_u64()
+            .unwrap()
+    };
     let (b, c) = (total(&bind), total(&core));
     assert!(b > 0 && c > 0);
     logscrub()
@@ -1102,17 +1116,19 @@ fn an_older_answer_only_state_is_normalized_when_read() {
         &["--format", "coredns"],
         "c.json",
     );
-    let total = |s: &Value| s["panels"]["q.qtype"]["total"].as_u64().unwrap();
+    let total = |s: &Value| {
+        crate::common::normalized(s)["panels"]["q.qtype"]["total"]
+            .as_u64()
+            .unwrap()
+    };
     let c = total(&core);
-    // Made old: q. panels back to a., no dns_questions.
+    // Made old (before streams, before normalizing): answers in `a.` panels, no streams.
     let old = fs::read_to_string(d.p("c.json"))
         .unwrap()
-        .replace("\"q.", "\"a.")
-        .replace("\"dns_questions\":", "\"dns_old\":");
+        .replace("\"a@coredns.", "\"a.");
     let mut v: Value = serde_json::from_str(&old).unwrap();
-    for b in v["series"].as_object_mut().unwrap().values_mut() {
-        b.as_object_mut().unwrap().remove("dns_old");
-    }
+    v.as_object_mut().unwrap().remove("streams");
+    assert!(v["panels"].get("q.qtype").is_none());
     fs::write(d.p("old.json"), v.to_string()).unwrap();
     logscrub()
         .arg("merge")
@@ -1840,5 +1856,125 @@ mod split {
             };
             prop_assert_eq!(without_visits(&merged), without_visits(&whole));
         }
+
+        /// Issue 21: every DNS fixture (researched and real daemons') cut at any line
+        /// boundaries, each part counted alone and merged in any order and grouping, gives the
+        /// whole's state byte for byte: whether answers count as queries is decided per stream
+        /// when reporting, never per part.
+        #[test]
+        fn any_split_of_a_dns_log_merges_into_the_whole(
+            which in 0usize..DNS_LOGS.len(),
+            cuts in prop::collection::btree_set(1usize..300, 0..5),
+            order in prop::collection::vec(any::<u64>(), 6),
+            tree in any::<bool>(),
+        ) {
+            let (file, format) = DNS_LOGS[which];
+            let d = Dir::new();
+            let path = fixture(file);
+            let text = fs::read(&path).unwrap();
+            let lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
+            let args = ["--format", format, "--year", "2026"];
+            let whole = fs::read(d.stats_path(&[&path], &args, "whole.json")).unwrap();
+            let mut bounds: Vec<usize> = cuts.into_iter().filter(|&c| c < lines.len()).collect();
+            bounds.push(lines.len());
+            let mut parts = Vec::new();
+            let mut start = 0;
+            for (k, &end) in bounds.iter().enumerate() {
+                let p = d.p(&format!("part{k}.log"));
+                fs::write(&p, lines[start..end].concat()).unwrap();
+                // A part may hold no DNS line at all (only a daemon's banners): still a state.
+                parts.push((order[k % order.len()], d.stats_path(&[&p], &args, &format!("part{k}.json"))));
+                start = end;
+            }
+            parts.sort();
+            let mut level: Vec<PathBuf> = parts.into_iter().map(|(_, p)| p).collect();
+            let mut n = 0;
+            while level.len() > 1 || n == 0 {
+                let group = if tree { 2 } else { level.len() };
+                let mut next = Vec::new();
+                for chunk in level.chunks(group) {
+                    let out = d.p(&format!("m{n}.json"));
+                    n += 1;
+                    let mut c = logscrub();
+                    c.arg("merge");
+                    for p in chunk {
+                        c.arg(p);
+                    }
+                    c.arg("-o").arg(&out).assert().success();
+                    next.push(out);
+                }
+                level = next;
+            }
+            let merged = fs::read(&level[0]).unwrap();
+            prop_assert_eq!(String::from_utf8(merged).unwrap(), String::from_utf8(whole).unwrap(), "{}", file);
+        }
+    }
+
+    /// The DNS logs of the split test and their formats.
+    const DNS_LOGS: &[(&str, &str)] = &[
+        ("dns/bind.log", "bind"),
+        ("dns/unbound.log", "unbound"),
+        ("dns/dnsmasq.log", "dnsmasq"),
+        ("dns/coredns.log", "coredns"),
+        ("dns/powerdns.log", "powerdns"),
+        ("dns/dnsdist.log", "dnsdist"),
+        ("dns/doh.log", "doh"),
+        ("real/dns/bind-full.log", "bind"),
+        ("real/dns/unbound.log", "unbound"),
+        ("real/dns/dnsmasq-extra.log", "dnsmasq"),
+        ("real/dns/pdns.log", "powerdns"),
+        ("real/dns/dnsdist-resp.log", "dnsdist"),
+        ("real/dns/syslog.log", "syslog"),
+    ];
+
+    /// Issue 21's case: a log whose first part has questions and replies and whose second part
+    /// has replies only counted the second part's replies as queries when cut there (192,617
+    /// queries instead of 120,000 in the report). Now the parts give the whole's count.
+    #[test]
+    fn replies_after_the_questions_are_not_counted_again_when_cut() {
+        let d = Dir::new();
+        let text = fs::read_to_string(fixture("real/dns/unbound.log")).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let (first, second) = lines.split_at(lines.len() / 2);
+        let replies: Vec<&str> = second
+            .iter()
+            .copied()
+            .filter(|l| l.contains(" reply: "))
+            .collect();
+        assert!(!replies.is_empty() && first.iter().any(|l| l.contains(" query: ")));
+        // Questions: the query lines, and a reply to a query refused unlogged (`null TYPE0`).
+        let refused = |l: &&&str| l.contains(" reply: ") && l.contains(" null ");
+        let questions = first.iter().filter(|l| l.contains(" query: ")).count() as u64
+            + replies.iter().filter(refused).count() as u64;
+        assert!(replies.iter().any(|l| refused(&l)), "the fixture has one");
+        let join = |ls: &[&str]| ls.iter().map(|l| format!("{l}\n")).collect::<String>();
+        fs::write(d.p("a.log"), join(first)).unwrap();
+        fs::write(d.p("b.log"), join(&replies)).unwrap();
+        fs::write(d.p("whole.log"), join(first) + &join(&replies)).unwrap();
+        let args = ["--format", "unbound"];
+        let whole = d.stats_path(&[&d.p("whole.log")], &args, "whole.json");
+        let a = d.stats_path(&[&d.p("a.log")], &args, "a.json");
+        let b = d.stats_path(&[&d.p("b.log")], &args, "b.json");
+        logscrub()
+            .arg("merge")
+            .arg(&a)
+            .arg(&b)
+            .arg("-o")
+            .arg(d.p("m.json"))
+            .assert()
+            .success();
+        assert_eq!(fs::read(d.p("m.json")).unwrap(), fs::read(&whole).unwrap());
+        let queries = |p: &Path| -> u64 {
+            let r = report_json(p, &["--min-count", "1"]);
+            r["dns_series"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|row| row["values"][0][1].as_u64().unwrap())
+                .sum()
+        };
+        assert_eq!(queries(&d.p("m.json")), questions);
+        // The replies alone (a server logging replies only) are its queries.
+        assert_eq!(queries(&b), replies.len() as u64);
     }
 }

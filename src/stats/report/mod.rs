@@ -453,6 +453,8 @@ fn is_histogram(key: &str) -> bool {
 impl Report {
     /// Applies K and the top-N limit to a state (after noise, with `dp`).
     pub fn new(s: &State, min_count: u64, top: usize, dp: Option<&Noise>) -> Report {
+        let normalized = s.normalized();
+        let s = &normalized;
         let k = min_count.max(1);
         let noisy = |n: u64| dp.map_or(n, |d| d.add(n));
         let questions = s.dns_has_questions();
