@@ -320,6 +320,12 @@ impl State {
             };
             fit(m.total, p.total, "total of a panel")?;
             fit(m.error, p.error, "error bound of a panel")?;
+            // No count exceeds its panel's total in either (as counting makes them), and the
+            // totals' sum fits: no label's sum can overflow, and none needs looking up.
+            let within = |t: &TopK| t.counts.values().all(|&n| n <= t.total);
+            if within(m) && within(p) {
+                continue;
+            }
             for (label, &n) in &p.counts {
                 fit(
                     m.counts.get(label).copied().unwrap_or(0),

@@ -68,7 +68,7 @@ mod sorted {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Counts, D::Error> {
         let v: Vec<(String, u64)> = Vec::deserialize(d)?;
-        let mut m = Counts::default();
+        let mut m = Counts::with_capacity_and_hasher(v.len(), Default::default());
         for (k, n) in v {
             let c = m.entry(k.into_bytes()).or_insert(0);
             *c = c.saturating_add(n);
@@ -110,8 +110,13 @@ impl TopK {
         self.error = self.error.saturating_add(other.error);
         self.total = self.total.saturating_add(other.total);
         for (k, v) in &other.counts {
-            let c = self.counts.entry(k.clone()).or_insert(0);
-            *c = c.saturating_add(*v);
+            // Looked up first: most labels of a day are yesterday's too (no copy of the label).
+            match self.counts.get_mut(k) {
+                Some(c) => *c = c.saturating_add(*v),
+                None => {
+                    self.counts.insert(k.clone(), *v);
+                }
+            }
         }
         if self.counts.len() > self.capacity.saturating_mul(2) {
             self.shrink();

@@ -21,6 +21,7 @@ mod recipes;
 mod rules;
 mod run;
 mod schemes;
+mod spark;
 mod stats;
 mod truncation;
 mod vectors;
