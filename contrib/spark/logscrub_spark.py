@@ -43,6 +43,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+import time
 
 KEY_VAR = "LOGSCRUB_SPARK_KEY"
 LOCAL_PREFIX = "file://"
@@ -145,6 +146,7 @@ def relative_names(paths):
 
 
 def anonymize(sc, a):
+    started = time.monotonic()
     files = expand(sc, a.inputs)
     names = relative_names([p for p, _ in files])
     out_dir = os.path.abspath(a.output_dir)
@@ -170,7 +172,13 @@ def anonymize(sc, a):
     if remote:
         rdd = sc.binaryFiles(",".join(sorted(remote)), len(remote))
         done += rdd.map(lambda kv: one(kv[0], name_of(remote, kv[0]), kv[1])).collect()
-    print("logscrub_spark: anonymized %d files into %s" % (len(done), out_dir), file=sys.stderr)
+    secs = time.monotonic() - started
+    size = sum(n for _, n in files)
+    print(
+        "logscrub_spark: anonymized %d files into %s; %.1f MB in %.2f s (%.0f MB/s)"
+        % (len(done), out_dir, size / 1e6, secs, size / 1e6 / max(secs, 1e-9)),
+        file=sys.stderr,
+    )
 
 
 def name_of(names, uri):
@@ -190,21 +198,47 @@ def line_ranges(path, size, split):
     return [(s, min(s + split, size)) for s in range(0, size, split)]
 
 
-def read_lines(path, start, end):
-    """The lines that begin in [start, end): the Hadoop rule, so every line is read once."""
+def line_start(f, pos):
+    """The first line beginning at or after `pos` (the Hadoop rule, so every line is read once:
+    a range holds the lines that begin in it)."""
+    if pos == 0:
+        return 0
+    f.seek(pos - 1)
+    f.readline()
+    return f.tell()
+
+
+def run_range(args, path, start, end, key):
+    """Runs logscrub on the lines that begin in [start, end) of `path`, streamed to its standard
+    input in large blocks (no line is looked at in Python)."""
+    env = dict(os.environ)
+    env[KEY_VAR] = key
     with open(path, "rb") as f:
-        if start > 0:
-            f.seek(start - 1)
-            f.readline()  # the line that began before `start` belongs to the range before
-        pos = f.tell()
-        chunks = []
-        while pos < end:
-            line = f.readline()
-            if not line:
-                break
-            chunks.append(line)
-            pos += len(line)
-        return b"".join(chunks)
+        a, b = line_start(f, start), line_start(f, end)
+        p = subprocess.Popen(
+            [binary()] + args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, env=env,
+        )
+        f.seek(a)
+        left = b - a
+        try:
+            while left > 0:
+                block = f.read(min(left, 8 << 20))
+                if not block:
+                    break
+                p.stdin.write(block)
+                left -= len(block)
+            p.stdin.close()
+        except BrokenPipeError:
+            pass
+        out, err = p.stdout.read(), p.stderr.read()
+        p.wait()
+    if p.returncode != 0:
+        raise RuntimeError(
+            "logscrub %s failed (exit %d): %s"
+            % (args[0], p.returncode, err.decode("utf-8", "replace").strip())
+        )
+    return out
 
 
 def compressed(path):
@@ -214,6 +248,7 @@ def compressed(path):
 
 
 def stats(sc, a):
+    started = time.monotonic()
     key = sc.broadcast(read_key(a))
     files = expand(sc, a.inputs)
     fmt, extra = a.format, a.extra
@@ -235,8 +270,7 @@ def stats(sc, a):
         path, rng = task
         if rng is None:
             return run(base + [local_path(path)], key=key.value)
-        data = read_lines(local_path(path), rng[0], rng[1])
-        return run(base + ["-"], stdin=data, key=key.value)
+        return run_range(base + ["-"], local_path(path), rng[0], rng[1], key.value)
 
     def merge(x, y):
         return run(["merge", "-", "-o", "-"], stdin=x + y)
@@ -257,8 +291,11 @@ def stats(sc, a):
         t.write(state)
         t.flush()
         subprocess.run([a.logscrub, "merge", t.name, "-o", a.output], check=True)
+    secs = time.monotonic() - started
+    size = sum(n for _, n in files)
     print(
-        "logscrub_spark: %d files in %d tasks counted into %s" % (len(files), rdd.getNumPartitions(), a.output),
+        "logscrub_spark: %d files in %d tasks counted into %s; %.1f MB in %.2f s (%.0f MB/s)"
+        % (len(files), rdd.getNumPartitions(), a.output, size / 1e6, secs, size / 1e6 / max(secs, 1e-9)),
         file=sys.stderr,
     )
 

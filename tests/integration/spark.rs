@@ -90,7 +90,7 @@ fn the_spark_job_gives_what_one_machine_gives() {
         String::from_utf8_lossy(&o.stderr)
     );
     assert!(o.status.success(), "{err}");
-    assert!(err.contains("anonymized 5 files"), "{err}");
+    assert!(err.contains("anonymized 5 files into "), "{err}");
     assert!(err.contains("2 files in 2 tasks counted"), "{err}");
     // About 220 kB in ranges of 40 kB: several tasks for one file.
     assert!(err.contains("1 files in 6 tasks counted"), "{err}");
