@@ -2,6 +2,7 @@
 # Whole-process throughput of the release binary, side by side with `cat` on the same machine.
 #
 #   benches/throughput.sh [LINES]        (default 1000000 lines, ~240 MB, ~15 % IPv6)
+#   benches/throughput.sh --formats      (only the rows of every web format against combined)
 #
 # Generates a combined-format corpus with benches/gen_corpus.py (seeded, so every run measures the
 # same bytes), warms the page cache, and reports MB/s (10^6 bytes of decompressed input per second,
@@ -11,6 +12,8 @@
 # fails to run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+ONLY=""
+if [ "${1:-}" = --formats ]; then ONLY=formats; shift; fi
 LINES=${1:-1000000}
 WORK=${TMPDIR:-/tmp}/logscrub-bench
 mkdir -p "$WORK"
@@ -65,6 +68,44 @@ row() { # name seconds rss goal
     'BEGIN{ printf "%-34s %8.0f MB/s %7.1f MiB  %s\n", n, (s > 0 ? b/1e6/s : 0), r/1024, g }'
 }
 
+# Every web format (issue 19): its fixture repeated to ~100 MB, anonymize and stats, each as a
+# ratio to `combined` at the same size (the combined fixture repeated alike), run interleaved.
+# Lines differ in length per format (Squid's are half combined's): MB/s and lines/s both shown.
+rep_file() { # fixture -> a ~100 MB copy in $WORK
+  local out=$WORK/fmt-$(basename "$1").rep
+  if [ ! -s "$out" ]; then
+    local n=$(( 100000000 / $(stat -c %s "testdata/$1") + 1 ))
+    for _ in $(seq "$n"); do cat "testdata/$1"; done > "$out"
+  fi
+  echo "$out"
+}
+fmt_ratio() { # verb fixture format -> "mb/s lines/s ratio_bytes ratio_lines"
+  local verb=$1 f c bc="" bf="" out
+  f=$(rep_file "$2"); c=$(rep_file web/combined.log)
+  local cmd_c cmd_f
+  case $verb in
+    anonymize) cmd_c="$BIN anonymize -q -f combined $c > /dev/null"; cmd_f="$BIN anonymize -q -f '$3' $f > /dev/null";;
+    stats) cmd_c="$BIN stats -q --key-file $WORK/key -f combined $c -o $WORK/fmt.json"; cmd_f="$BIN stats -q --key-file $WORK/key -f '$3' $f -o $WORK/fmt.json";;
+  esac
+  for _ in 1 2 3; do
+    out=$(seconds "$cmd_c"); if [ -z "$bc" ] || awk "BEGIN{exit !($out < $bc)}"; then bc=$out; fi
+    out=$(seconds "$cmd_f"); if [ -z "$bf" ] || awk "BEGIN{exit !($out < $bf)}"; then bf=$out; fi
+  done
+  awk -v sc="$(stat -c %s "$c")" -v sf="$(stat -c %s "$f")" -v lc="$(wc -l < "$c")" -v lf="$(wc -l < "$f")" -v tc="$bc" -v tf="$bf" \
+    'BEGIN{ printf "%8.0f MB/s %6.2f Mlines/s  %.2fx combined (bytes/s)  %.2fx (lines/s)", sf/1e6/tf, lf/1e6/tf, (sf/tf)/(sc/tc), (lf/tf)/(lc/tc) }'
+}
+formats_rows() {
+echo
+echo "web formats, each fixture repeated to ~100 MB, ratio to combined (best of 3 interleaved; goal >= 0.7x):"
+for pair in vhost_combined.log:vhost_combined caddy.json:json squid.log:squid elb.log:elb alb.log:alb s3.log:s3 \
+            cloudfront.log:cloudfront gcs.log:gcs haproxy.log:haproxy traefik.log:traefik iis.log:w3c; do
+  fx=${pair%%:*}; fm=${pair#*:}
+  printf "%-22s anonymize %s\n" "$fm" "$(fmt_ratio anonymize "web/$fx" "$fm")"
+  printf "%-22s stats     %s\n" "$fm" "$(fmt_ratio stats "web/$fx" "$fm")"
+done
+}
+
+if [ "$ONLY" = formats ]; then formats_rows; exit 0; fi
 echo "corpus: $CORPUS ($LINES lines, $SIZE bytes); $(nproc) CPUs"
 printf "%-34s %13s %11s  %s\n" case throughput "peak RSS" goal
 read -r t m < <(best_of "cat $CORPUS | cat > /dev/null");                        row "cat | cat (reference)" "$t" "$m" ""; CATCAT=$t
@@ -123,40 +164,7 @@ for srv in bind unbound; do
   row "$srv: truncate file -> /dev/null" "$t" "$m" ">= 1000 MB/s"
   SIZE=$SIZE_SAVE
 done
-# Every web format (issue 19): its fixture repeated to ~100 MB, anonymize and stats, each as a
-# ratio to `combined` at the same size (the combined fixture repeated alike), run interleaved.
-# Lines differ in length per format (Squid's are half combined's): MB/s and lines/s both shown.
-rep_file() { # fixture -> a ~100 MB copy in $WORK
-  local out=$WORK/fmt-$(basename "$1").rep
-  if [ ! -s "$out" ]; then
-    local n=$(( 100000000 / $(stat -c %s "testdata/$1") + 1 ))
-    for _ in $(seq "$n"); do cat "testdata/$1"; done > "$out"
-  fi
-  echo "$out"
-}
-fmt_ratio() { # verb fixture format -> "mb/s lines/s ratio_bytes ratio_lines"
-  local verb=$1 f c bc="" bf="" out
-  f=$(rep_file "$2"); c=$(rep_file web/combined.log)
-  local cmd_c cmd_f
-  case $verb in
-    anonymize) cmd_c="$BIN anonymize -q -f combined $c > /dev/null"; cmd_f="$BIN anonymize -q -f '$3' $f > /dev/null";;
-    stats) cmd_c="$BIN stats -q --key-file $WORK/key -f combined $c -o $WORK/fmt.json"; cmd_f="$BIN stats -q --key-file $WORK/key -f '$3' $f -o $WORK/fmt.json";;
-  esac
-  for _ in 1 2 3; do
-    out=$(seconds "$cmd_c"); if [ -z "$bc" ] || awk "BEGIN{exit !($out < $bc)}"; then bc=$out; fi
-    out=$(seconds "$cmd_f"); if [ -z "$bf" ] || awk "BEGIN{exit !($out < $bf)}"; then bf=$out; fi
-  done
-  awk -v sc="$(stat -c %s "$c")" -v sf="$(stat -c %s "$f")" -v lc="$(wc -l < "$c")" -v lf="$(wc -l < "$f")" -v tc="$bc" -v tf="$bf" \
-    'BEGIN{ printf "%8.0f MB/s %6.2f Mlines/s  %.2fx combined (bytes/s)  %.2fx (lines/s)", sf/1e6/tf, lf/1e6/tf, (sf/tf)/(sc/tc), (lf/tf)/(lc/tc) }'
-}
-echo
-echo "web formats, each fixture repeated to ~100 MB, ratio to combined (best of 3 interleaved; goal >= 0.7x):"
-for pair in vhost_combined.log:vhost_combined caddy.json:json squid.log:squid elb.log:elb alb.log:alb s3.log:s3 \
-            cloudfront.log:cloudfront gcs.log:gcs haproxy.log:haproxy traefik.log:traefik iis.log:w3c; do
-  fx=${pair%%:*}; fm=${pair#*:}
-  printf "%-22s anonymize %s\n" "$fm" "$(fmt_ratio anonymize "web/$fx" "$fm")"
-  printf "%-22s stats     %s\n" "$fm" "$(fmt_ratio stats "web/$fx" "$fm")"
-done
+formats_rows
 
 awk -v c="$CATCAT" -v p="$PIPE" -v t="$TRUNC" -v h="$HASH" -v g="$GZ" -v gi="$GZIN" -v r="$RULES" 'BEGIN{
   printf "\nsequential ratios: pipe/cat|cat %.2f (goal >= 0.5), gzip-in/gzip -dc %.2f (goal >= 1.3)\n", c/p, g/gi }'

@@ -85,6 +85,37 @@ fn block_hits(line: &[u8], at: usize, hits: &impl Fn(safe_arch::m128i) -> safe_a
     move_mask_i8_m128i(hits(v)) as u32
 }
 
+/// Position of the first byte at or after `i` that ends a run of a JSON string's plain bytes:
+/// `"`, `\\` or a control byte (below 0x20).
+#[inline(always)]
+pub fn find_json_stop(s: &[u8], i: usize) -> Option<usize> {
+    #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
+    {
+        use safe_arch::{
+            bitor_m128i, cmp_eq_mask_i8_m128i, m128i, max_u8_m128i, set_splat_i8_m128i,
+        };
+        let (quote, backslash, below) = (
+            set_splat_i8_m128i(b'"' as i8),
+            set_splat_i8_m128i(b'\\' as i8),
+            set_splat_i8_m128i(0x1f),
+        );
+        let hits = |v: m128i| {
+            bitor_m128i(
+                bitor_m128i(
+                    cmp_eq_mask_i8_m128i(v, quote),
+                    cmp_eq_mask_i8_m128i(v, backslash),
+                ),
+                // max(v, 0x1f) == 0x1f exactly when v <= 0x1f (unsigned).
+                cmp_eq_mask_i8_m128i(max_u8_m128i(v, below), below),
+            )
+        };
+        if s.len() >= 16 {
+            return find_sse2(s, i, hits);
+        }
+    }
+    (i..s.len()).find(|&k| matches!(s[k], b'"' | b'\\' | 0..=0x1f))
+}
+
 /// [`find_separator`] a word at a time.
 #[inline(always)]
 fn find_separator_swar(line: &[u8], mut i: usize) -> Option<usize> {
@@ -180,7 +211,7 @@ mod tests {
         #[test]
         fn searches_agree_with_a_plain_search(
             hay in proptest::collection::vec(
-                proptest::sample::select(b".:%/;$a0 \"]\x01\x21\xa2\xff09\xfa\xfb\xfe@5".to_vec()), 0..80),
+                proptest::sample::select(b".:%/;$a0 \"]\x01\x21\xa2\xff09\xfa\xfb\xfe@5\\\x1f\x20".to_vec()), 0..80),
             from in 0usize..80,
             b in proptest::sample::select(b"\" ]".to_vec()),
         ) {
@@ -188,6 +219,8 @@ mod tests {
             let plain = (from..hay.len()).find(|&k| matches!(hay[k], b'.' | b':' | b'%'));
             proptest::prop_assert_eq!(find_separator(&hay, from), plain);
             proptest::prop_assert_eq!(find_separator_swar(&hay, from), plain);
+            let plain_stop = (from..hay.len()).find(|&k| matches!(hay[k], b'"' | b'\\' | 0..=0x1f));
+            proptest::prop_assert_eq!(find_json_stop(&hay, from), plain_stop);
             let plain_digits = hay.get(from..).map_or(0, |t| t.iter().take_while(|c| c.is_ascii_digit()).count());
             proptest::prop_assert_eq!(digits_from(&hay, from), plain_digits);
             let mut spans = [(0usize, 0usize); 81];

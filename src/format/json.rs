@@ -76,6 +76,38 @@ const FIELD_MASK: u64 = {
     m
 };
 
+/// Bit n set when a key of length n is in `keys`: most keys of a line are of no length a table
+/// has, and are passed over without comparing them with every entry.
+const fn lengths(keys: &[&[u8]]) -> u64 {
+    let mut m = 0u64;
+    let mut k = 0;
+    while k < keys.len() {
+        if keys[k].len() < 64 {
+            m |= 1 << keys[k].len();
+        }
+        k += 1;
+    }
+    m
+}
+
+const CLIENT_LENGTHS: u64 = lengths(CLIENT_KEYS);
+
+const FIELD_LENGTHS: u64 = {
+    let mut m = 0u64;
+    let mut k = 0;
+    while k < FIELD_KEYS.len() {
+        m |= 1 << FIELD_KEYS[k].0.len();
+        k += 1;
+    }
+    m
+};
+
+/// Whether a key of length `n` may be in a table of these `lengths`.
+#[inline]
+fn may_be(lengths: u64, n: usize) -> bool {
+    n < 64 && lengths >> n & 1 == 1
+}
+
 const MAX_DEPTH: usize = 64;
 
 /// What a value is, by its key.
@@ -164,15 +196,17 @@ impl Scan<'_> {
         self.eat(b'"')?;
         let start = self.i;
         loop {
-            let j = memchr::memchr2(b'"', b'\\', &self.s[self.i..]).ok_or(self.s.len())?;
-            self.i += j;
-            if self.s[self.i] == b'"' {
-                let end = self.i;
-                self.i += 1;
-                if self.s[start..end].iter().any(|&c| c < 0x20) {
-                    return Err(start);
+            // One pass to the quote, a backslash or a control byte (a search for the first two
+            // and a second pass for control bytes cost more).
+            self.i = crate::bytes::find_json_stop(self.s, self.i).ok_or(self.s.len())?;
+            match self.s[self.i] {
+                b'"' => {
+                    let end = self.i;
+                    self.i += 1;
+                    return Ok((start, end));
                 }
-                return Ok((start, end));
+                b'\\' => {}
+                _ => return Err(start), // a control byte inside a string
             }
             // A backslash escape.
             self.i += 1;
@@ -223,9 +257,11 @@ impl Scan<'_> {
                     self.ws();
                     let (ks, ke) = self.string()?;
                     let key = &self.s[ks..ke];
-                    let target = if CLIENT_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key)) {
+                    let target = if may_be(CLIENT_LENGTHS, key.len())
+                        && CLIENT_KEYS.iter().any(|k| k.eq_ignore_ascii_case(key))
+                    {
                         Target::Client
-                    } else if self.fields {
+                    } else if self.fields && may_be(FIELD_LENGTHS, key.len()) {
                         FIELD_KEYS
                             .iter()
                             .find(|(k, _)| k.eq_ignore_ascii_case(key))
