@@ -206,7 +206,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l capacity -d 
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l ipv4-prefix -d 'IPv4 bits an address in a counted label keeps (labels are scrubbed like log lines)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l ipv6-prefix -d 'IPv6 bits an address in a counted label keeps' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l report -l to -d 'Write a report in this format instead of the state (-o is then the report); `--to` as in `logscrub report`' -r -f -a "json\t'JSON, for machines'
-csv\t'CSV, one table per panel'
+csv\t'CSV, one tidy table (`section,panel,bucket,label,metric,value,withheld`)'
 md\t'Markdown, for a wiki or a blog post'
 html\t'One self-contained HTML page (inline SVG charts, no external requests)'"
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l min-count -d 'With --report: counts below this are withheld' -r
@@ -222,7 +222,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s o -l output 
 complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s h -l help -d 'Print help'
 complete -c logscrub -n "__fish_logscrub_using_subcommand merge" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l to -l report -d 'The report\'s format (`--report` as in `logscrub stats`)' -r -f -a "json\t'JSON, for machines'
-csv\t'CSV, one table per panel'
+csv\t'CSV, one tidy table (`section,panel,bucket,label,metric,value,withheld`)'
 md\t'Markdown, for a wiki or a blog post'
 html\t'One self-contained HTML page (inline SVG charts, no external requests)'"
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l min-count -d 'Counts below this are withheld: small labels fold into "other", small cells show "< K"' -r

@@ -743,7 +743,7 @@ fn statistics_count_each_file_exactly_once_even_when_killed() {
     let report: Value =
         serde_json::from_str(&fs::read_to_string(s.tmp.path().join("report.json")).unwrap())
             .unwrap();
-    assert_eq!(report["lines"], lines_per_file * 4);
+    assert_eq!(report["lines"]["read"], lines_per_file * 4);
     assert!(
         fs::read_to_string(s.tmp.path().join("report.html"))
             .unwrap()
@@ -761,7 +761,7 @@ fn statistics_count_each_file_exactly_once_even_when_killed() {
         String::from_utf8_lossy(&again.stderr)
     );
     let again: Value = serde_json::from_slice(&again.stdout).unwrap();
-    assert_eq!(again["lines"], lines_per_file * 4);
+    assert_eq!(again["lines"]["read"], lines_per_file * 4);
     logscrub()
         .arg("merge")
         .arg(&stats)
@@ -1032,7 +1032,7 @@ fn nightly_states_are_plain_move_from_the_older_layout_and_reports_keep_a_window
         serde_json::from_str(&fs::read_to_string(s.tmp.path().join("report.json")).unwrap())
             .unwrap()
     };
-    assert_eq!(report()["lines"], lines);
+    assert_eq!(report()["lines"]["read"], lines);
     // 100 days on, a new file: the report covers the last 90 nights, that is this one only.
     let mut other = s.raw.clone();
     other.extend_from_slice(b"# another file\n");
@@ -1043,7 +1043,7 @@ fn nightly_states_are_plain_move_from_the_older_layout_and_reports_keep_a_window
         .assert()
         .success()
         .stderr(contains("counted=1 "));
-    assert_eq!(report()["lines"], lines + 1);
+    assert_eq!(report()["lines"]["read"], lines + 1);
     assert!(web.join("2027-03-02.json").exists());
 }
 

@@ -96,7 +96,12 @@ fn report_rows(r: &Value, key: &str) -> Vec<(String, u64)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_u64().unwrap()))
+        .map(|r| {
+            (
+                r["label"].as_str().unwrap().to_string(),
+                r["count"].as_u64().unwrap(),
+            )
+        })
         .collect()
 }
 
@@ -106,9 +111,14 @@ fn published_total(p: &Value) -> u64 {
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r[1].as_u64().unwrap())
+        .map(|r| r["count"].as_u64().unwrap())
         .sum::<u64>()
-        + p["other"].as_u64().unwrap_or(0)
+        + p["other"]["count"].as_u64().unwrap_or(0)
+}
+
+/// A report's series (`web` or `dns`).
+fn series<'a>(r: &'a Value, which: &str) -> &'a Vec<Value> {
+    r["series"][which].as_array().unwrap()
 }
 
 fn count<'a>(it: impl Iterator<Item = &'a str>) -> HashMap<String, u64> {
@@ -166,7 +176,7 @@ fn web_panels_equal_a_straightforward_count() {
             .stdout,
     )
     .unwrap();
-    let visitors = rep["web_series"][0]["values"][2][1].as_f64().unwrap();
+    let visitors = rep["series"]["web"][0]["visitors"].as_f64().unwrap();
     assert!(
         (visitors - distinct).abs() / distinct <= 0.02,
         "{visitors} vs {distinct}"
@@ -437,6 +447,29 @@ fn states_of_different_keys_do_not_merge() {
         .success();
 }
 
+/// The records of a CSV text (quoted fields with `""` escapes, no newline inside a field).
+pub(crate) fn csv_rows(text: &str) -> Vec<Vec<String>> {
+    text.lines()
+        .map(|l| {
+            let mut fields = vec![String::new()];
+            let mut quoted = false;
+            let mut chars = l.chars().peekable();
+            while let Some(c) = chars.next() {
+                match c {
+                    '"' if quoted && chars.peek() == Some(&'"') => {
+                        chars.next();
+                        fields.last_mut().unwrap().push('"');
+                    }
+                    '"' => quoted = !quoted,
+                    ',' if !quoted => fields.push(String::new()),
+                    c => fields.last_mut().unwrap().push(c),
+                }
+            }
+            fields
+        })
+        .collect()
+}
+
 /// Every number a renderer prints in a panel row or a series cell, with its context.
 pub(crate) fn published_counts(to: &str, text: &str) -> Vec<u64> {
     let mut v = Vec::new();
@@ -445,16 +478,17 @@ pub(crate) fn published_counts(to: &str, text: &str) -> Vec<u64> {
             let r: Value = serde_json::from_str(text).unwrap();
             for p in r["panels"].as_array().unwrap() {
                 for row in p["rows"].as_array().unwrap() {
-                    v.push(row[1].as_u64().unwrap());
+                    v.push(row["count"].as_u64().unwrap());
                 }
-                if let Some(n) = p["other"].as_u64() {
+                if let Some(n) = p["other"]["count"].as_u64() {
                     v.push(n);
                 }
             }
-            for s in ["web_series", "dns_series"] {
-                for row in r[s].as_array().unwrap() {
-                    for cell in row["values"].as_array().unwrap() {
-                        if let Some(n) = cell[1].as_u64() {
+            for s in ["web", "dns"] {
+                for row in r["series"][s].as_array().unwrap() {
+                    // Every number but the response times (times, not counts).
+                    for (name, cell) in row.as_object().unwrap() {
+                        if let Some(n) = cell.as_u64().filter(|_| !name.starts_with("response_")) {
                             v.push(n);
                         }
                     }
@@ -474,14 +508,14 @@ pub(crate) fn published_counts(to: &str, text: &str) -> Vec<u64> {
             }
         }
         "csv" => {
-            for l in text
-                .lines()
-                .filter(|l| !l.starts_with('#') && !l.starts_with("label,"))
-            {
-                for cell in l.split(',').skip(1) {
-                    if let Ok(n) = cell.trim().parse::<u64>() {
-                        v.push(n);
-                    }
+            // section,panel,bucket,label,metric,value,withheld: every value but the whole-log
+            // line totals and the response times.
+            for row in csv_rows(text).iter().skip(1) {
+                if row[0] != "all"
+                    && !row[4].starts_with("response_")
+                    && let Ok(n) = row[5].parse::<u64>()
+                {
+                    v.push(n);
                 }
             }
         }
@@ -647,9 +681,9 @@ fn beyond_capacity_the_report_states_its_error_and_other_stays_exact() {
     d.stats(&[&d.p("many.log")], &["--capacity", "50"], "s.json");
     let r = report_json(&d.p("s.json"), &["--min-count", "5"]);
     let page = report_panel(&r, "page");
-    assert_eq!(page["rows"][0][0], "/popular");
+    assert_eq!(page["rows"][0]["label"], "/popular");
     assert!(page["error"].as_u64().unwrap() > 0);
-    assert!(page["other"].as_u64().is_some());
+    assert!(page["other"]["count"].as_u64().is_some());
     assert_eq!(published_total(page), 3000, "other is exact");
     assert!(
         r["note"]
@@ -710,6 +744,40 @@ fn html_report_renders_in_headless_chromium() {
         !log.contains("net::ERR"),
         "no request failed (none is made): {log}"
     );
+    assert!(
+        dom.contains("Unique visitors (estimate)") && dom.contains("Top domain"),
+        "the overview first"
+    );
+    // A desktop and a phone (issue 20): screenshots at 1280 and 390 px wide, kept in docs/
+    // (`UPDATE_SCREENSHOTS=1` writes them there; README shows them).
+    for width in [1280u32, 390] {
+        let shot = d.p(&format!("report-{width}.png"));
+        let out = std::process::Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--hide-scrollbars",
+            ])
+            .arg(format!("--window-size={width},1400"))
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(&url)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let png = fs::read(&shot).unwrap();
+        assert_eq!(&png[1..4], b"PNG");
+        let png_width = u32::from_be_bytes(png[16..20].try_into().unwrap());
+        assert_eq!(png_width, width, "a screenshot as wide as the window");
+        if std::env::var_os("UPDATE_SCREENSHOTS").is_some() {
+            let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs");
+            fs::copy(&shot, docs.join(format!("report-{width}.png"))).unwrap();
+        }
+    }
 }
 
 #[test]
@@ -737,12 +805,16 @@ fn differential_privacy_noise_is_added_before_k_and_stated() {
     let loose = report(&["--dp-epsilon", "50"]);
     assert_eq!(loose["panels"], exact["panels"]);
     assert_eq!(
-        loose["web_series"][0]["values"][0],
-        exact["web_series"][0]["values"][0]
+        series(&loose, "web")[0]["requests"],
+        series(&exact, "web")[0]["requests"]
     );
     assert!(
-        loose["web_series"][0]["values"][1][1].is_null(),
+        series(&loose, "web")[0]["bytes"].is_null(),
         "bytes are not published"
+    );
+    assert_eq!(
+        series(&loose, "web")[0]["withheld"]["bytes"],
+        "not published under differential privacy"
     );
     assert!(
         loose["note"]
@@ -767,7 +839,7 @@ fn differential_privacy_noise_is_added_before_k_and_stated() {
     // through e^-ε, which is 1.0 in floating point, and came out as i64::MAX: now refused.
     let tiny = report(&["--dp-epsilon", "0.000001"]);
     assert!(
-        tiny["lines"].as_u64().unwrap() < 1 << 40,
+        tiny["lines"]["read"].as_u64().unwrap() < 1 << 40,
         "{}",
         tiny["lines"]
     );
@@ -854,30 +926,30 @@ fn a_report_gives_nothing_below_k_away_through_totals_times_or_gaps() {
     fs::write(&log, text).unwrap();
     d.stats(&[&log], &["--format", "combined"], "s.json");
     let r = report_json(&d.p("s.json"), &["--min-count", "10"]);
-    assert_eq!(r["first"], "2026-10-01", "a bucket, not a line's time");
-    assert_eq!(r["last"], "2026-10-04");
-    let rows = r["web_series"].as_array().unwrap();
+    assert_eq!(
+        r["period"]["first"], "2026-10-01",
+        "a bucket, not a line's time"
+    );
+    assert_eq!(r["period"]["last"], "2026-10-04");
+    let rows = series(&r, "web");
     let buckets: Vec<&str> = rows.iter().map(|r| r["bucket"].as_str().unwrap()).collect();
     // Every bucket from the first to the last is there (empty ones too), the run of withheld
     // ones as one interval (issue 18).
     assert_eq!(buckets, ["2026-10-01", "2026-10-02/2026-10-04"]);
-    let col = |name: &str| -> Vec<Option<u64>> {
-        rows.iter()
-            .map(|row| {
-                let v = row["values"].as_array().unwrap();
-                v.iter().find(|c| c[0] == name).unwrap()[1].as_u64()
-            })
-            .collect()
-    };
+    let col =
+        |name: &str| -> Vec<Option<u64>> { rows.iter().map(|row| row[name].as_u64()).collect() };
     // Oct 3 alone would be 38 - 20 - 15: the smallest shown bucket is withheld with it.
     assert_eq!(col("requests"), [Some(20), None]);
     assert_eq!(col("bytes"), [Some(20 * 1234), None]);
     // Methods: POST (3) alone in `other` would be the status panel's total minus GET.
     let method = report_panel(&r, "method");
     assert_eq!(method["rows"], serde_json::json!([]));
-    assert_eq!(method["other"], 38);
+    assert_eq!(method["other"]["count"], 38);
     let status = report_panel(&r, "status");
-    assert_eq!(status["rows"], serde_json::json!([["200", 38]]));
+    assert_eq!(
+        status["rows"],
+        serde_json::json!([{"label": "200", "count": 38, "share": 1.0}])
+    );
     let note = r["note"].as_str().unwrap();
     assert!(
         note.contains("2026-10-01 to 2026-10-04 (days, UTC)"),
@@ -936,7 +1008,7 @@ fn snapshots_of_the_state_and_every_renderer() {
         serde_json::from_slice(&fs::read(fixture("stats/report.json")).unwrap()).unwrap();
     let lines = |p: &str| fs::read_to_string(fixture(p)).unwrap().lines().count() as u64;
     assert_eq!(
-        r["lines"],
+        r["lines"]["read"],
         lines("web/combined.log") + lines("dns/bind.log")
     );
     assert_eq!(r["min_count"], 3);
@@ -1044,7 +1116,7 @@ fn nested_panels_unique_counts_and_stray_dates_give_nothing_below_k_away() {
     let st = d.stats(&[&stray], &["--format", "combined"], "s.json");
     assert_eq!(st["undated"], 1, "a date before 1990 counts as undated");
     let r = report_json(&d.p("s.json"), &["--min-count", "10", "--top", "100"]);
-    assert_eq!(r["first"], "2026-10-01");
+    assert_eq!(r["period"]["first"], "2026-10-01");
     let rows = |key: &str| -> HashMap<String, u64> {
         r["panels"]
             .as_array()
@@ -1056,7 +1128,12 @@ fn nested_panels_unique_counts_and_stray_dates_give_nothing_below_k_away() {
                     .as_array()
                     .unwrap()
                     .iter()
-                    .map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_u64().unwrap()))
+                    .map(|r| {
+                        (
+                            r["label"].as_str().unwrap().to_string(),
+                            r["count"].as_u64().unwrap(),
+                        )
+                    })
                     .collect()
             })
             .unwrap_or_default()
@@ -1077,17 +1154,23 @@ fn nested_panels_unique_counts_and_stray_dates_give_nothing_below_k_away() {
             "4xx {c4} vs {shown}"
         );
     }
-    let series = r["web_series"].as_array().unwrap();
-    for row in series {
-        let v = row["values"].as_array().unwrap();
-        if v[0][1].is_null() {
-            assert!(v[2][1].is_null(), "visitors withheld with requests: {row}");
+    let rows = series(&r, "web");
+    for row in rows {
+        if row["requests"].is_null() {
+            assert!(
+                row["visitors"].is_null(),
+                "visitors withheld with requests: {row}"
+            );
+            assert_eq!(
+                row["withheld"]["visitors"],
+                "withheld with its bucket's count"
+            );
         }
     }
     // Oct 2 (1) alone would be given away: Oct 3 (12) is withheld with it, and its visitors
     // (the two one row now, issue 18).
-    assert_eq!(series[1]["bucket"], "2026-10-02/2026-10-03");
-    assert!(series[1]["values"][0][1].is_null() && series[1]["values"][2][1].is_null());
+    assert_eq!(rows[1]["bucket"], "2026-10-02/2026-10-03");
+    assert!(rows[1]["requests"].is_null() && rows[1]["visitors"].is_null());
     // A crafted state whose range is too long to list: the series is withheld and said so.
     let mut crafted: Value =
         serde_json::from_str(&fs::read_to_string(d.p("s.json")).unwrap()).unwrap();
@@ -1095,7 +1178,10 @@ fn nested_panels_unique_counts_and_stray_dates_give_nothing_below_k_away() {
     crafted["series"]["+11476-01-01"] = b; // what %Y writes past 9999: no bucket to list from
     fs::write(d.p("crafted.json"), crafted.to_string()).unwrap();
     let r = report_json(&d.p("crafted.json"), &[]);
-    assert!(r["web_series"] == serde_json::json!([]), "series withheld");
+    assert!(
+        r["series"]["web"] == serde_json::json!([]),
+        "series withheld"
+    );
     assert!(
         r["note"]
             .as_str()
@@ -1166,7 +1252,12 @@ fn children_of_a_folded_parent_do_not_give_its_other_away() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|r| (r[0].as_str().unwrap().to_string(), r[1].as_u64().unwrap()))
+            .map(|r| {
+                (
+                    r["label"].as_str().unwrap().to_string(),
+                    r["count"].as_u64().unwrap(),
+                )
+            })
             .collect()
     };
     let (class, status) = (report_panel(&r, "status_class"), report_panel(&r, "status"));
@@ -1176,7 +1267,7 @@ fn children_of_a_folded_parent_do_not_give_its_other_away() {
         .filter(|(code, _)| !classes.contains(&format!("{}xx", &code[..1])))
         .map(|r| r.1)
         .sum();
-    let rest = class["other"].as_u64().unwrap_or(0);
+    let rest = class["other"]["count"].as_u64().unwrap_or(0);
     let beyond = rest.saturating_sub(orphans);
     assert!(
         orphans == 0 || beyond == 0 || beyond >= 10,
@@ -1342,10 +1433,10 @@ fn secondary_suppression_keeps_the_largest_code_and_withholds_its_class() {
         rows("status"),
         [("200".to_string(), 241), ("304".to_string(), 26)]
     );
-    assert_eq!(report_panel(&r, "status")["other"], 33);
+    assert_eq!(report_panel(&r, "status")["other"]["count"], 33);
     // 2xx (248) and 3xx (31) would give 7 and 5 away beside their codes.
     assert!(rows("status_class").is_empty());
-    assert_eq!(report_panel(&r, "status_class")["other"], 300);
+    assert_eq!(report_panel(&r, "status_class")["other"]["count"], 300);
 }
 
 /// Issue 18: client versions under their family, K at both levels. A product no list knows
@@ -1381,11 +1472,11 @@ fn client_versions_are_grouped_under_their_family() {
         rows("browser"),
         [s("Firefox 121", 20), s("ZeroTierOne 1.10.6", 12)]
     );
-    assert_eq!(report_panel(&r, "browser")["other"], 14);
+    assert_eq!(report_panel(&r, "browser")["other"]["count"], 14);
     // ZeroTierOne (15) beside its 1.10.6 (12) would tell of 3: withheld, and curl with it so
     // that `other` does not tell them either.
     assert_eq!(rows("client_family"), [s("Firefox", 20)]);
-    assert_eq!(report_panel(&r, "client_family")["other"], 26);
+    assert_eq!(report_panel(&r, "client_family")["other"]["count"], 26);
     // OS versions likewise (Linux and curl's unknown OS state none: the family alone).
     assert_eq!(
         rows("os_version"),
@@ -1765,21 +1856,32 @@ fn response_time_quantiles_per_bucket_within_two_percent_and_withheld_below_k() 
     let exact = |q: f64| times[((q * times.len() as f64).ceil() as usize).max(1) - 1];
     // One day, 160 requests: with K = 1 every quantile is published.
     let r = report_json(&d.p("iis.json"), &["--min-count", "1"]);
-    let row = &r["web_series"][0];
-    assert_eq!(r["web_series"].as_array().unwrap().len(), 1);
-    for (k, q) in [(0, 0.5), (1, 0.9), (2, 0.99)] {
-        let got = row["times"][k][1].as_u64().unwrap() as f64;
+    let row = &series(&r, "web")[0];
+    assert_eq!(series(&r, "web").len(), 1);
+    for (k, q) in [("p50", 0.5), ("p90", 0.9), ("p99", 0.99)] {
+        let got = row[format!("response_{k}_us")].as_u64().unwrap() as f64;
         let want = exact(q) as f64;
         assert!((got - want).abs() / want <= 0.02, "p{q}: {got} vs {want}");
     }
     // K = 10: p50 needs 20 requests, p90 100, p99 1000: p99 is withheld.
     let r = report_json(&d.p("iis.json"), &["--min-count", "10"]);
-    let t = &r["web_series"][0]["times"];
-    assert!(t[0][1].is_u64() && t[1][1].is_u64(), "{t}");
-    assert!(t[2][1].is_null(), "{t}");
+    let t = &series(&r, "web")[0];
+    assert!(
+        t["response_p50_us"].is_u64() && t["response_p90_us"].is_u64(),
+        "{t}"
+    );
+    assert!(t["response_p99_us"].is_null(), "{t}");
+    assert_eq!(
+        t["withheld"]["response_p99_us"],
+        "fewer than 10 durations at or above it"
+    );
     // K = 100: none (p50 needs 200).
-    let t = &report_json(&d.p("iis.json"), &["--min-count", "100"])["web_series"][0]["times"];
-    assert!(t[0][1].is_null() && t[1][1].is_null(), "{t}");
+    let r = report_json(&d.p("iis.json"), &["--min-count", "100"]);
+    let t = &series(&r, "web")[0];
+    assert!(
+        t["response_p50_us"].is_null() && t["response_p90_us"].is_null(),
+        "{t}"
+    );
     // Markdown shows times, never as counts.
     let out = logscrub()
         .args(["report", "--to", "md", "--min-count", "10"])
@@ -1792,6 +1894,163 @@ fn response_time_quantiles_per_bucket_within_two_percent_and_withheld_below_k() 
         "{md}"
     );
     assert!(md.contains(" ms | ") && md.contains("| – |"), "{md}");
+}
+
+/// Checks `v` against `schema` (the JSON Schema keywords docs/report.schema.json uses: `type`,
+/// `const`, `enum`, `minimum`, `maximum`, `properties`, `required`, `additionalProperties`,
+/// `items`, `anyOf`, `$ref` to `#/$defs/…`); Err names the path and what failed. An unknown
+/// keyword is an error, so the schema cannot say more than this checks.
+fn validate(root: &Value, schema: &Value, v: &Value, path: &str) -> Result<(), String> {
+    let fail = |what: String| Err(format!("{path}: {what} ({v})"));
+    let Some(obj) = schema.as_object() else {
+        return fail("schema is no object".into());
+    };
+    for (kw, arg) in obj {
+        match kw.as_str() {
+            "$schema" | "$id" | "title" | "description" | "$defs" => {}
+            "$ref" => {
+                let name = arg.as_str().unwrap().strip_prefix("#/$defs/").unwrap();
+                validate(root, &root["$defs"][name], v, path)?;
+            }
+            "type" => {
+                let types: Vec<&str> = match arg {
+                    Value::String(t) => vec![t.as_str()],
+                    Value::Array(ts) => ts.iter().map(|t| t.as_str().unwrap()).collect(),
+                    _ => return fail("bad type".into()),
+                };
+                let ok = types.iter().any(|t| match *t {
+                    "object" => v.is_object(),
+                    "array" => v.is_array(),
+                    "string" => v.is_string(),
+                    "integer" => v.is_u64() || v.is_i64(),
+                    "number" => v.is_number(),
+                    "null" => v.is_null(),
+                    "boolean" => v.is_boolean(),
+                    _ => false,
+                });
+                if !ok {
+                    return fail(format!("not of type {types:?}"));
+                }
+            }
+            "const" if v != arg => return fail(format!("not {arg}")),
+            "const" => {}
+            "enum" if !arg.as_array().unwrap().contains(v) => return fail(format!("not in {arg}")),
+            "enum" => {}
+            "minimum" if v.as_f64().is_some_and(|n| n < arg.as_f64().unwrap()) => {
+                return fail(format!("below {arg}"));
+            }
+            "maximum" if v.as_f64().is_some_and(|n| n > arg.as_f64().unwrap()) => {
+                return fail(format!("above {arg}"));
+            }
+            "minimum" | "maximum" => {}
+            "required" => {
+                for r in arg.as_array().unwrap() {
+                    if v.is_object() && v.get(r.as_str().unwrap()).is_none() {
+                        return fail(format!("lacks {r}"));
+                    }
+                }
+            }
+            "properties" => {
+                if let Some(m) = v.as_object() {
+                    for (k, sub) in arg.as_object().unwrap() {
+                        if let Some(x) = m.get(k) {
+                            validate(root, sub, x, &format!("{path}.{k}"))?;
+                        }
+                    }
+                }
+            }
+            "additionalProperties" => {
+                if let Some(m) = v.as_object() {
+                    let known = obj.get("properties").and_then(Value::as_object);
+                    for (k, x) in m {
+                        if known.is_some_and(|p| p.contains_key(k)) {
+                            continue;
+                        }
+                        match arg {
+                            Value::Bool(false) => return fail(format!("unexpected key {k}")),
+                            Value::Bool(true) => {}
+                            sub => validate(root, sub, x, &format!("{path}.{k}"))?,
+                        }
+                    }
+                }
+            }
+            "items" => {
+                for (i, x) in v.as_array().into_iter().flatten().enumerate() {
+                    validate(root, arg, x, &format!("{path}[{i}]"))?;
+                }
+            }
+            "anyOf" => {
+                let errs: Vec<String> = arg
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|sub| validate(root, sub, v, path).err())
+                    .collect();
+                if errs.len() == arg.as_array().unwrap().len() {
+                    return fail(format!("none of anyOf: {errs:?}"));
+                }
+            }
+            other => return fail(format!("schema keyword {other} is not checked")),
+        }
+    }
+    Ok(())
+}
+
+/// Issue 20: every JSON report — web and DNS, every K, hourly, under noise, with response
+/// times, with a withheld series — validates against docs/report.schema.json; and the
+/// validator rejects what the schema forbids.
+#[test]
+fn every_json_report_validates_against_the_schema() {
+    let schema: Value = serde_json::from_str(
+        &fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/report.schema.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let d = Dir::new();
+    d.stats(
+        &[&fixture("web/combined.log"), &fixture("dns/bind.log")],
+        &["--bucket", "hour"],
+        "mixed.json",
+    );
+    d.stats(&[&fixture("web/iis.log")], &[], "iis.json");
+    d.stats(
+        &[&fixture("dns/coredns.log")],
+        &["--format", "coredns"],
+        "core.json",
+    );
+    let mut reports = vec![
+        serde_json::from_slice::<Value>(&fs::read(fixture("stats/report.json")).unwrap()).unwrap(),
+    ];
+    for state in ["mixed.json", "iis.json", "core.json"] {
+        for args in [
+            &["--min-count", "1"][..],
+            &["--min-count", "10"],
+            &["--min-count", "1000"],
+            &["--min-count", "5", "--dp-epsilon", "1"],
+            &["--top", "2"],
+        ] {
+            reports.push(report_json(&d.p(state), args));
+        }
+    }
+    for (i, r) in reports.iter().enumerate() {
+        validate(&schema, &schema, r, "$").unwrap_or_else(|e| panic!("report {i}: {e}"));
+    }
+    // Withheld numbers are there: null with a reason.
+    assert!(
+        reports
+            .iter()
+            .any(|r| r.to_string().contains("\"withheld\":{"))
+    );
+    // The validator is no rubber stamp.
+    let mut bad = reports[1].clone();
+    bad["panels"][0]["rows"][0]["count"] = serde_json::json!("12");
+    assert!(validate(&schema, &schema, &bad, "$").is_err());
+    let mut bad = reports[1].clone();
+    bad["series"]["web"][0]["pages"] = serde_json::json!(3);
+    assert!(validate(&schema, &schema, &bad, "$").is_err());
+    let mut bad = reports[1].clone();
+    bad.as_object_mut().unwrap().remove("note");
+    assert!(validate(&schema, &schema, &bad, "$").is_err());
 }
 
 mod split {
@@ -1966,11 +2225,9 @@ mod split {
         assert_eq!(fs::read(d.p("m.json")).unwrap(), fs::read(&whole).unwrap());
         let queries = |p: &Path| -> u64 {
             let r = report_json(p, &["--min-count", "1"]);
-            r["dns_series"]
-                .as_array()
-                .unwrap()
+            series(&r, "dns")
                 .iter()
-                .map(|row| row["values"][0][1].as_u64().unwrap())
+                .map(|row| row["queries"].as_u64().unwrap())
                 .sum()
         };
         assert_eq!(queries(&d.p("m.json")), questions);

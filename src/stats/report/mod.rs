@@ -14,18 +14,46 @@ mod text;
 use super::panel::{Answer, Panel as Kind, Query, Side, Web};
 use super::{Bucket, Granularity, State};
 
-/// A published number: the count, or withheld because it is below K.
+/// A published number: the count, or withheld, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
 pub enum Cell {
     /// At least K.
     Count(u64),
-    /// Below K (shown as `< K`; `null` in JSON).
+    /// Not published (shown as `< K`; `null` in JSON, with the reason beside it).
     #[serde(serialize_with = "null")]
-    Withheld,
+    Withheld(Why),
 }
 
-fn null<S: serde::Serializer>(s: S) -> Result<S::Ok, S::Error> {
+/// Why a number is withheld.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Why {
+    /// It is below K.
+    BelowK,
+    /// It is at least K, but the withheld numbers of its column would otherwise add up to
+    /// less than K, which published totals would give away.
+    Protects,
+    /// Its bucket's count is withheld (bytes, unique counts and times go with it).
+    WithItsCount,
+    /// Not published under differential-privacy noise.
+    Noise,
+}
+
+impl Why {
+    /// The reason for people and for JSON (`withheld`).
+    pub fn text(self, k: u64) -> String {
+        match self {
+            Why::BelowK => format!("below {k}"),
+            Why::Protects => {
+                format!("withheld so that the withheld numbers add up to at least {k}")
+            }
+            Why::WithItsCount => "withheld with its bucket's count".into(),
+            Why::Noise => "not published under differential privacy".into(),
+        }
+    }
+}
+
+fn null<S: serde::Serializer, T>(_: &T, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_none()
 }
 
@@ -34,14 +62,22 @@ impl Cell {
         if n >= k {
             Cell::Count(n)
         } else {
-            Cell::Withheld
+            Cell::Withheld(Why::BelowK)
         }
     }
 
     fn text(&self, k: u64) -> String {
         match self {
             Cell::Count(n) => n.to_string(),
-            Cell::Withheld => format!("< {k}"),
+            Cell::Withheld(_) => format!("< {k}"),
+        }
+    }
+
+    /// The count, if published.
+    pub fn count(&self) -> Option<u64> {
+        match self {
+            Cell::Count(n) => Some(*n),
+            Cell::Withheld(_) => None,
         }
     }
 }
@@ -57,6 +93,33 @@ pub struct SeriesRow {
     /// logs whose format writes a duration: times, not counts.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub times: Vec<(String, Option<u64>)>,
+}
+
+/// The label of a panel's row of everything not shown (labels below K, beyond the top N):
+/// apart from any label a log has (a browser family `Other`).
+pub const OTHERS: &str = "(others)";
+
+/// Why a response time is withheld, given its bucket's count.
+fn time_withheld(count: Option<Cell>, dp: Option<f64>, k: u64) -> String {
+    match count {
+        Some(Cell::Withheld(_)) => Why::WithItsCount.text(k),
+        _ if dp.is_some() => Why::Noise.text(k),
+        _ => format!("fewer than {k} durations at or above it"),
+    }
+}
+
+/// `n` as a share of `total`, to four decimals (`None` when the total is 0).
+fn share(n: u64, total: u64) -> Option<f64> {
+    (total > 0).then(|| (n as f64 / total as f64 * 10_000.0).round() / 10_000.0)
+}
+
+impl Panel {
+    /// What the panel publishes in all: its rows and its `other` when that is shown. A share is
+    /// of this, never of the panel's total, which with a withheld `other` would give it away.
+    pub fn published_total(&self) -> u64 {
+        let rows = self.rows.iter().fold(0u64, |a, r| a.saturating_add(r.1));
+        rows.saturating_add(self.other.and_then(|c| c.count()).unwrap_or(0))
+    }
 }
 
 /// A response time for people: `0.85 ms`, `12.3 ms`, `1520 ms`; `–` when withheld.
@@ -79,6 +142,8 @@ fn ms_csv(us: Option<u64>) -> String {
 pub struct Panel {
     /// Key in the state (`status`, `qtype`, ...).
     pub key: String,
+    /// `web` or `dns`.
+    pub section: &'static str,
     /// Title for people.
     pub title: String,
     /// Rows (label, count), every count at least K.
@@ -125,6 +190,10 @@ pub struct Report {
     pub dns_series: Vec<SeriesRow>,
     /// Panels with at least one row or an `other`.
     pub panels: Vec<Panel>,
+    /// Unique web visitors over the whole period (the union of every bucket's sketch).
+    pub visitors: Cell,
+    /// Unique DNS sources over the whole period.
+    pub sources: Cell,
 }
 
 pub use super::panel::NUMBERS_PER_LINE;
@@ -202,7 +271,7 @@ fn additive(values: &[u64], k: u64) -> Vec<Cell> {
         if hidden == 0 || hidden >= k {
             break;
         }
-        cells[i] = Cell::Withheld;
+        cells[i] = Cell::Withheld(Why::Protects);
         hidden = hidden.saturating_add(values[i]);
     }
     cells
@@ -211,6 +280,7 @@ fn additive(values: &[u64], k: u64) -> Vec<Cell> {
 /// A panel before its `other` becomes a cell: `rest` is the number behind it.
 struct Draft {
     key: String,
+    section: &'static str,
     title: String,
     rows: Vec<(String, u64)>,
     rest: u64,
@@ -317,7 +387,7 @@ fn nest(drafts: &mut [Draft], parent: &str, child: &str, k: u64, up: impl Fn(&st
 /// row, its bucket the ISO 8601 interval `FIRST/LAST`: 44 rows of `< 10` tell a reader no more
 /// than one does (issue 18), in every renderer.
 fn collapse(rows: Vec<SeriesRow>) -> Vec<SeriesRow> {
-    let blank = |r: &SeriesRow| r.values.iter().all(|(_, c)| *c == Cell::Withheld);
+    let blank = |r: &SeriesRow| r.values.iter().all(|(_, c)| c.count().is_none());
     let mut out: Vec<SeriesRow> = Vec::with_capacity(rows.len());
     let mut run: Vec<SeriesRow> = Vec::new();
     let flush = |run: &mut Vec<SeriesRow>, out: &mut Vec<SeriesRow>| {
@@ -443,6 +513,20 @@ fn response_quantiles(
         .collect()
 }
 
+/// A unique count over the whole period: the union of every bucket's sketch, withheld below K
+/// (and under noise, which it would need its own share of).
+fn period_unique(s: &State, noisy: bool, k: u64, of: impl Fn(&Bucket) -> &super::Hll) -> Cell {
+    let mut all = super::Hll::default();
+    for b in s.series.values() {
+        all.merge(of(b));
+    }
+    match all.estimate() {
+        0 => Cell::Count(0),
+        _ if noisy => Cell::Withheld(Why::Noise),
+        n => Cell::of(n, k),
+    }
+}
+
 fn is_histogram(key: &str) -> bool {
     matches!(
         key,
@@ -471,7 +555,7 @@ impl Report {
         // withheld only to protect a smaller one would otherwise show it is at least that).
         let unique = |count: Cell, n: u64| match count {
             Cell::Count(_) => Cell::of(noisy(n), k),
-            Cell::Withheld => Cell::Withheld,
+            Cell::Withheld(_) => Cell::Withheld(Why::WithItsCount),
         };
         let empty = Bucket::default();
         let get = |key: &String| s.series.get(key).unwrap_or(&empty);
@@ -487,7 +571,8 @@ impl Report {
                 // with the requests (and always under noise, which they would need too much of).
                 let bytes = match req {
                     Cell::Count(_) if dp.is_none() => Cell::of(b.bytes, k),
-                    _ => Cell::Withheld,
+                    Cell::Count(_) => Cell::Withheld(Why::Noise),
+                    Cell::Withheld(_) => Cell::Withheld(Why::WithItsCount),
                 };
                 SeriesRow {
                     bucket: key.clone(),
@@ -533,9 +618,16 @@ impl Report {
         let wanted = (Web::ALL.iter().map(|&p| (Kind::Web(p), p.key())))
             .chain(Query::ALL.iter().map(|&p| (Kind::Query(side, p), p.key())))
             .chain(Answer::ALL.iter().map(|&p| (Kind::Answer(p), p.key())))
-            .map(|(p, key)| (p.key(), p.title().to_string(), key));
+            .map(|(p, key)| {
+                let section = if matches!(p, Kind::Web(_)) {
+                    "web"
+                } else {
+                    "dns"
+                };
+                (p.key(), p.title().to_string(), key, section)
+            });
         let mut drafts = Vec::new();
-        for (state_key, title, key) in wanted {
+        for (state_key, title, key, section) in wanted {
             let Some(p) = s.panels.get(&state_key) else {
                 continue;
             };
@@ -569,6 +661,7 @@ impl Report {
             let rest = noisy(p.total.max(shown) - shown);
             drafts.push(Draft {
                 key: key.to_string(),
+                section,
                 title,
                 rows,
                 rest,
@@ -602,6 +695,7 @@ impl Report {
             .into_iter()
             .filter(|d| !d.rows.is_empty() || d.rest > 0)
             .map(|d| Panel {
+                section: d.section,
                 other: (d.rest > 0).then(|| Cell::of(d.rest, k)),
                 key: d.key,
                 title: d.title,
@@ -624,6 +718,8 @@ impl Report {
             undated: noisy(s.undated),
             web_series: collapse(web_series),
             dns_series: collapse(dns_series),
+            visitors: period_unique(s, dp.is_some(), k, |b| &b.visitors),
+            sources: period_unique(s, dp.is_some(), k, |b| &b.sources),
             panels,
         }
     }
@@ -647,7 +743,7 @@ impl Report {
 
     fn footer(&self) -> String {
         let mut f = format!(
-            "Counts below {k} are withheld (shown as \"< {k}\"; labels below {k} are folded into \"other\"). \
+            "Counts below {k} are withheld (shown as \"< {k}\"; labels below {k} are folded into \"(others)\"). \
              Unique counts are HyperLogLog estimates (error about 1 %). Lines: {} read, {} unparsed, {} excluded, {} the servers' own (start-up, shutdown, notices), {} without a readable time.",
             self.lines,
             self.unparsed,
@@ -704,7 +800,7 @@ fn num_key(label: &str) -> u64 {
 pub enum ReportFormat {
     /// JSON, for machines.
     Json,
-    /// CSV, one table per panel.
+    /// CSV, one tidy table (`section,panel,bucket,label,metric,value,withheld`).
     Csv,
     /// Markdown, for a wiki or a blog post.
     #[value(name = "md")]
@@ -765,6 +861,7 @@ mod tests {
         let shown: u64 = rows.iter().map(|r| r.1).sum();
         let mut d = Draft {
             key: key.into(),
+            section: "web",
             title: key.into(),
             rows,
             rest: counts.values().sum::<u64>() - shown,
@@ -781,9 +878,12 @@ mod tests {
         let row = |b: &str, c: Cell| SeriesRow {
             times: Vec::new(),
             bucket: b.into(),
-            values: vec![("requests".into(), c), ("bytes".into(), Cell::Withheld)],
+            values: vec![
+                ("requests".into(), c),
+                ("bytes".into(), Cell::Withheld(Why::WithItsCount)),
+            ],
         };
-        let w = Cell::Withheld;
+        let w = Cell::Withheld(Why::BelowK);
         let rows = vec![
             row("2026-10-01", w),
             row("2026-10-02", w),
@@ -929,19 +1029,20 @@ mod tests {
 
     #[test]
     fn additive_columns_never_leave_a_withheld_sum_between_0_and_k() {
-        use Cell::{Count as C, Withheld as W};
+        use Cell::Count as C;
+        let (w, p) = (Cell::Withheld(Why::BelowK), Cell::Withheld(Why::Protects));
         for (values, want) in [
-            (&[20, 0, 3, 15][..], &[C(20), W, W, W][..]),
-            (&[20, 0, 0, 15], &[C(20), W, W, C(15)]), // withheld sum 0: nothing to give away
-            (&[20, 5, 6, 15], &[C(20), W, W, C(15)]), // 11 >= K
-            (&[3], &[W]),
-            (&[3, 50], &[W, W]),
+            (&[20, 0, 3, 15][..], &[C(20), w, w, p][..]),
+            (&[20, 0, 0, 15], &[C(20), w, w, C(15)]), // withheld sum 0: nothing to give away
+            (&[20, 5, 6, 15], &[C(20), w, w, C(15)]), // 11 >= K
+            (&[3], &[w]),
+            (&[3, 50], &[w, p]),
             (&[10, 10, 10], &[C(10), C(10), C(10)]),
             (&[], &[]),
         ] {
             assert_eq!(additive(values, 10), want, "{values:?}");
         }
-        assert_eq!(additive(&[u64::MAX, 1], 10), [W, W]);
+        assert_eq!(additive(&[u64::MAX, 1], 10), [p, w]);
     }
 
     #[test]

@@ -2,13 +2,94 @@
 
 use std::fmt::Write as _;
 
-use super::{Report, bucket_name};
+use super::{Cell, Report, bucket_name};
 
 impl Report {
-    /// JSON: the report as data, stable for machines.
+    /// JSON: the report as data, stable for machines (`docs/report.schema.json`): rows and
+    /// series buckets as objects, a withheld number as `null` with its reason beside it.
     pub fn json(&self) -> String {
-        let mut v = serde_json::to_value(self).expect("a report serializes");
-        v["note"] = serde_json::Value::String(self.footer());
+        use serde_json::{Map, Value, json};
+        let k = self.min_count;
+        let series = |rows: &[super::SeriesRow]| -> Vec<Value> {
+            rows.iter()
+                .map(|r| {
+                    let mut o = Map::new();
+                    let mut why = Map::new();
+                    o.insert("bucket".into(), json!(r.bucket));
+                    for (name, c) in &r.values {
+                        o.insert(name.clone(), json!(c.count()));
+                        if let Cell::Withheld(w) = c {
+                            why.insert(name.clone(), json!(w.text(k)));
+                        }
+                    }
+                    let count = r.values.first().map(|(_, c)| *c);
+                    for (name, t) in &r.times {
+                        let name = format!("response_{name}_us");
+                        o.insert(name.clone(), json!(t));
+                        if t.is_none() {
+                            why.insert(
+                                name,
+                                json!(super::time_withheld(count, self.dp_epsilon, k)),
+                            );
+                        }
+                    }
+                    if !why.is_empty() {
+                        o.insert("withheld".into(), Value::Object(why));
+                    }
+                    Value::Object(o)
+                })
+                .collect()
+        };
+        let panels: Vec<Value> = self
+            .panels
+            .iter()
+            .map(|p| {
+                let published = p.published_total();
+                let share = |n: u64| super::share(n, published);
+                let rows: Vec<Value> = p
+                    .rows
+                    .iter()
+                    .map(|(l, n)| json!({"label": l, "count": n, "share": share(*n)}))
+                    .collect();
+                let other = p.other.map(|c| match c {
+                    Cell::Count(n) => json!({"count": n, "share": share(n)}),
+                    Cell::Withheld(w) => {
+                        json!({"count": null, "share": null, "withheld": w.text(k)})
+                    }
+                });
+                json!({
+                    "key": p.key,
+                    "title": p.title,
+                    "section": p.section,
+                    "rows": rows,
+                    "other": other,
+                    "error": p.error,
+                })
+            })
+            .collect();
+        let v = json!({
+            "report_version": 2,
+            "min_count": k,
+            "dp_epsilon": self.dp_epsilon,
+            "period": {
+                "first": self.first,
+                "last": self.last,
+                "bucket": bucket_name(self.bucket),
+                "tz_offset": self.tz_offset,
+            },
+            "lines": {
+                "read": self.lines,
+                "unparsed": self.unparsed,
+                "excluded": self.excluded,
+                "server_lines": self.server_lines,
+                "undated": self.undated,
+            },
+            "series": {"web": series(&self.web_series), "dns": series(&self.dns_series)},
+            "series_withheld": self.series_withheld,
+            "period_unique": unique_totals(self.visitors, self.sources, k),
+            "panels": panels,
+            "note": self.footer(),
+        });
         serde_json::to_string_pretty(&v).expect("a report serializes") + "\n"
     }
 
@@ -59,7 +140,7 @@ impl Report {
                 let _ = writeln!(m, "| {} | {n} |", md_escape(label));
             }
             if let Some(o) = p.other {
-                let _ = writeln!(m, "| other | {} |", o.text(k));
+                let _ = writeln!(m, "| {} | {} |", super::OTHERS, o.text(k));
             }
             m.push('\n');
         }
@@ -67,55 +148,113 @@ impl Report {
         m
     }
 
-    /// CSV: one table per section, each headed by a `# title` line.
+    /// CSV: one tidy table, `section,panel,bucket,label,metric,value,withheld`, that loads as
+    /// one data frame: the line totals (`all,lines`), each series bucket's numbers
+    /// (`web,series` / `dns,series`; response times in ms), each panel's rows and its `(others)`
+    /// row over the whole period, and the note. A withheld number has no value and its reason.
     pub fn csv(&self) -> String {
         let k = self.min_count;
-        let mut c = String::new();
-        for (title, series) in [("web", &self.web_series), ("dns", &self.dns_series)] {
-            if series.is_empty() {
-                continue;
-            }
-            let names: Vec<String> = series[0]
-                .values
-                .iter()
-                .map(|(n, _)| n.clone())
-                .chain(
-                    series[0]
-                        .times
-                        .iter()
-                        .map(|(n, _)| format!("response_{n}_ms")),
-                )
-                .collect();
+        let mut c = String::from("section,panel,bucket,label,metric,value,withheld\n");
+        let mut row = |section: &str,
+                       panel: &str,
+                       bucket: &str,
+                       label: &str,
+                       metric: &str,
+                       value: String,
+                       why: String| {
             let _ = writeln!(
                 c,
-                "# {title} series\n{},{}",
-                bucket_name(self.bucket),
-                names.join(",")
+                "{section},{},{},{},{metric},{value},{}",
+                csv_field(panel),
+                csv_field(bucket),
+                csv_field(label),
+                csv_field(&why)
             );
-            for r in series {
-                let cells: Vec<String> = r
-                    .values
-                    .iter()
-                    .map(|(_, v)| csv_field(&v.text(k)))
-                    .chain(r.times.iter().map(|(_, t)| super::ms_csv(*t)))
-                    .collect();
-                let _ = writeln!(c, "{},{}", r.bucket, cells.join(","));
+        };
+        for (metric, n) in [
+            ("read", self.lines),
+            ("unparsed", self.unparsed),
+            ("excluded", self.excluded),
+            ("server_lines", self.server_lines),
+            ("undated", self.undated),
+        ] {
+            row("all", "lines", "", "", metric, n.to_string(), String::new());
+        }
+        for (section, series) in [("web", &self.web_series), ("dns", &self.dns_series)] {
+            for r in series.iter() {
+                for (name, v) in &r.values {
+                    let (value, why) = match v {
+                        Cell::Count(n) => (n.to_string(), String::new()),
+                        Cell::Withheld(w) => (String::new(), w.text(k)),
+                    };
+                    row(section, "series", &r.bucket, "", name, value, why);
+                }
+                let count = r.values.first().map(|(_, c)| *c);
+                for (name, t) in &r.times {
+                    let why = if t.is_some() {
+                        String::new()
+                    } else {
+                        super::time_withheld(count, self.dp_epsilon, k)
+                    };
+                    row(
+                        section,
+                        "series",
+                        &r.bucket,
+                        "",
+                        &format!("response_{name}_ms"),
+                        super::ms_csv(*t),
+                        why,
+                    );
+                }
             }
-            c.push('\n');
         }
         for p in &self.panels {
-            let _ = writeln!(c, "# {}\nlabel,count", p.key);
             for (label, n) in &p.rows {
-                let _ = writeln!(c, "{},{n}", csv_field(label));
+                row(
+                    p.section,
+                    &p.key,
+                    "",
+                    label,
+                    "count",
+                    n.to_string(),
+                    String::new(),
+                );
             }
             if let Some(o) = p.other {
-                let _ = writeln!(c, "other,{}", csv_field(&o.text(k)));
+                let (value, why) = match o {
+                    Cell::Count(n) => (n.to_string(), String::new()),
+                    Cell::Withheld(w) => (String::new(), w.text(k)),
+                };
+                row(p.section, &p.key, "", super::OTHERS, "count", value, why);
             }
-            c.push('\n');
         }
-        let _ = writeln!(c, "# note\n{}", csv_field(&self.footer()));
+        row(
+            "all",
+            "note",
+            "",
+            &self.footer(),
+            "note",
+            String::new(),
+            String::new(),
+        );
         c
     }
+}
+
+/// Unique visitors and sources over the whole period, `null` with the reason when withheld.
+fn unique_totals(visitors: Cell, sources: Cell, k: u64) -> serde_json::Value {
+    let mut o = serde_json::Map::new();
+    let mut why = serde_json::Map::new();
+    for (name, c) in [("visitors", visitors), ("sources", sources)] {
+        o.insert(name.into(), serde_json::json!(c.count()));
+        if let Cell::Withheld(w) = c {
+            why.insert(name.into(), serde_json::json!(w.text(k)));
+        }
+    }
+    if !why.is_empty() {
+        o.insert("withheld".into(), serde_json::Value::Object(why));
+    }
+    serde_json::Value::Object(o)
 }
 
 fn md_escape(s: &str) -> String {
