@@ -321,6 +321,12 @@ impl Collector {
             let class = us.map_or(NONE, |us| response_time_class(us).as_bytes());
             self.label(Panel::Web(Web::ResponseTime), class);
         }
+        // The hour of the day at the buckets' offset (`--tz`); an undated request is `(none)`.
+        let hour = time.map(|t| {
+            let local = t.timestamp() + i64::from(self.state.tz_offset);
+            HOURS[local.rem_euclid(86_400) as usize / 3600]
+        });
+        self.label(Panel::Web(Web::Hour), hour.map_or(NONE, str::as_bytes));
         let status = field(f, line, Std::Status);
         let user_agent = field(f, line, Std::UserAgent);
         // A connection (HAProxy's tcplog): no request and no status, counted as `(none)` in
@@ -671,6 +677,12 @@ impl Collector {
         self.state
     }
 }
+
+/// The labels of the `hour_of_day` panel.
+const HOURS: [&str; 24] = [
+    "00", "01", "02", "03", "04", "05", "06", "07", "08", "09", "10", "11", "12", "13", "14", "15",
+    "16", "17", "18", "19", "20", "21", "22", "23",
+];
 
 /// The response-time bins of the `response_time` panel, in milliseconds: `FROM-TO` (the last
 /// `FROM-`), upper bounds excluded.

@@ -165,6 +165,25 @@ fn web_panels_equal_a_straightforward_count() {
     let day = &s["series"]["2026-10-10"];
     assert_eq!(day["requests"], 300);
     assert_eq!(day["bytes"], bytes);
+    // Hour of day (issue 20): the hour of each line's `[10/Oct/2026:HH:…]`, all at +0000; and
+    // at --tz +02:00 two hours later.
+    let hours: Vec<String> = text
+        .lines()
+        .map(|l| l.split("/2026:").nth(1).unwrap()[..2].to_string())
+        .collect();
+    assert_eq!(
+        panel(&s, "hour_of_day"),
+        count(hours.iter().map(String::as_str))
+    );
+    let east = d.stats(&[&log], &["--tz", "+02:00"], "east.json");
+    let later: Vec<String> = hours
+        .iter()
+        .map(|h| format!("{:02}", (h.parse::<u32>().unwrap() + 2) % 24))
+        .collect();
+    assert_eq!(
+        panel(&east, "hour_of_day"),
+        count(later.iter().map(String::as_str))
+    );
     // Unique visitors: the report's estimate within 2 % of the distinct clients.
     let distinct = count(caps.iter().map(|c| c.get(1).unwrap().as_str())).len() as f64;
     let rep: Value = serde_json::from_slice(

@@ -530,7 +530,7 @@ fn period_unique(s: &State, noisy: bool, k: u64, of: impl Fn(&Bucket) -> &super:
 fn is_histogram(key: &str) -> bool {
     matches!(
         key,
-        "qname_length" | "labels" | "response_size" | "response_time"
+        "qname_length" | "labels" | "response_size" | "response_time" | "hour_of_day"
     )
 }
 
