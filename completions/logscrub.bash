@@ -731,7 +731,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__report)
-            opts="-o -h -V --report --to --min-count --top --dp-epsilon --output --help --version"
+            opts="-o -h -V --report --to --min-count --top --dp-epsilon --compare --output --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

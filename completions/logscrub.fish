@@ -229,6 +229,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l min-count -
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l top -d 'Rows per panel' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l dp-epsilon -d 'Add differential-privacy noise: ε per published number for one log line (event level; smaller is more private and noisier; e.g. 1). See STATISTICS in logscrub(1)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -s o -l output -d 'Write the report here, atomically; stdout when absent or `-`' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand report" -l compare -d 'Two states side by side (A, then B: a month and the same month a year before), with the change of every number published on both sides; K (and noise) apply to each side'
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logscrub -n "__fish_logscrub_using_subcommand report" -s V -l version -d 'Print version'
 complete -c logscrub -n "__fish_logscrub_using_subcommand init" -s o -l output -d 'Write the policy here (created with mode 0644; an existing file is kept unless --force); stdout when absent' -r -F

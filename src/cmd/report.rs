@@ -9,14 +9,15 @@ use crate::defaults;
 use crate::exit::Exit;
 use crate::output::write_text;
 use crate::stats::file::merge_files;
-use crate::stats::report::{ReportFormat, ReportOptions, parse_epsilon, render};
+use crate::stats::report::{ReportFormat, ReportOptions, parse_epsilon, render, render_compare};
 
 /// `report --help`: examples.
 pub const EXAMPLES: &str = "\
 Examples:
   logscrub report month.json --to html -o report.html
   logscrub report day-*.json --to md --min-count 20 --top 20
-  logscrub report fleet.json --to csv -o fleet.csv";
+  logscrub report fleet.json --to csv -o fleet.csv
+  logscrub report 2025-11.json 2026-11.json --compare --to html -o november.html";
 
 /// `logscrub report` flags.
 #[derive(Debug, clap::Args)]
@@ -37,6 +38,10 @@ pub struct Args {
     /// smaller is more private and noisier; e.g. 1). See STATISTICS in logscrub(1).
     #[arg(long, value_name = "E", value_parser = parse_epsilon)]
     pub dp_epsilon: Option<f64>,
+    /// Two states side by side (A, then B: a month and the same month a year before), with the
+    /// change of every number published on both sides; K (and noise) apply to each side.
+    #[arg(long)]
+    pub compare: bool,
     /// Write the report here, atomically; stdout when absent or `-`.
     #[arg(short, long, value_name = "PATH")]
     pub output: Option<PathBuf>,
@@ -56,6 +61,21 @@ impl Args {
 
 /// Merges the states and writes the report.
 pub fn run(a: Args, _ctx: &mut Ctx) -> anyhow::Result<Exit> {
+    if a.compare {
+        let [x, y] = &a.states[..] else {
+            return Err(crate::cmd::UsageError(format!(
+                "--compare takes two states (A and B), not {}",
+                a.states.len()
+            ))
+            .into());
+        };
+        let (sa, sb) = (
+            merge_files(std::slice::from_ref(x))?,
+            merge_files(std::slice::from_ref(y))?,
+        );
+        write_text(a.output.as_deref(), &render_compare(&sa, &sb, &a.options()))?;
+        return Ok(Exit::Ok);
+    }
     let s = merge_files(&a.states)?;
     write_text(a.output.as_deref(), &render(&s, &a.options()))?;
     Ok(Exit::Ok)

@@ -2072,6 +2072,135 @@ fn every_json_report_validates_against_the_schema() {
     assert!(validate(&schema, &schema, &bad, "$").is_err());
 }
 
+/// Issue 20: two periods side by side (`report A B --compare`): each side has K applied, a change
+/// is published only between two published numbers (so none gives a withheld one back), in every
+/// renderer; `--compare` takes exactly two states.
+#[test]
+fn compared_periods_publish_nothing_below_k_and_changes_only_between_published_numbers() {
+    let d = Dir::new();
+    let text = fs::read_to_string(fixture("web/combined.log")).unwrap();
+    // B: the same traffic a year later, with more 404s and a new page.
+    let mut later = text.replace("/2026:", "/2027:");
+    for i in 0..40 {
+        later += &format!(
+            "192.0.2.{} - - [10/Oct/2027:12:00:00 +0000] \"GET /new-page HTTP/1.1\" 404 10 \"-\" \"curl/8.5.0\"\n",
+            i + 1
+        );
+    }
+    fs::write(d.p("a.log"), &text).unwrap();
+    fs::write(d.p("b.log"), &later).unwrap();
+    d.stats(&[&d.p("a.log")], &["--format", "combined"], "a.json");
+    d.stats(
+        &[&d.p("b.log")],
+        &["--format", "combined", "--year", "2027"],
+        "b.json",
+    );
+    for k in [1u64, 10, 50] {
+        let out = logscrub()
+            .args([
+                "report",
+                "--compare",
+                "--to",
+                "json",
+                "--min-count",
+                &k.to_string(),
+            ])
+            .arg(d.p("a.json"))
+            .arg(d.p("b.json"))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let r: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut checked = 0;
+        for t in r["tables"].as_array().unwrap() {
+            for row in t["rows"].as_array().unwrap() {
+                for side in ["a", "b"] {
+                    if let Some(n) = row[side].as_u64() {
+                        // Totals of unique counts are estimates ≥ K like any published count.
+                        assert!(n >= k || n == 0, "K={k}: {row}");
+                    }
+                }
+                match (row["a"].as_i64(), row["b"].as_i64()) {
+                    (Some(a), Some(b)) => assert_eq!(row["change"].as_i64(), Some(b - a), "{row}"),
+                    _ => assert!(
+                        row["change"].is_null(),
+                        "a change beside a withheld number: {row}"
+                    ),
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 20, "K={k}");
+        let status = r["tables"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["key"] == "status")
+            .unwrap();
+        let r404 = status["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["label"] == "404");
+        // 7 404s before, 47 after: at K = 1 the change is published; at K = 10 the 7 are not,
+        // and no change tells them.
+        if k == 1 {
+            let r404 = r404.expect("404 on both sides");
+            assert_eq!(r404["change"].as_i64(), Some(40), "40 more 404s: {r404}");
+        }
+        let totals = &r["tables"][0]["rows"][0];
+        assert_eq!(totals["label"], "requests");
+        if k == 1 {
+            assert_eq!(
+                (totals["a"].as_u64(), totals["b"].as_u64()),
+                (Some(300), Some(340))
+            );
+        }
+        for to in ["md", "csv", "html"] {
+            let out = logscrub()
+                .args([
+                    "report",
+                    "--compare",
+                    "--to",
+                    to,
+                    "--min-count",
+                    &k.to_string(),
+                ])
+                .arg(d.p("a.json"))
+                .arg(d.p("b.json"))
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{to}");
+            let text = String::from_utf8(out.stdout).unwrap();
+            assert!(text.contains(&format!("at least {k}")), "{to}: states K");
+            if to == "md" {
+                // | label | A | B | change | % |: the A and B columns.
+                for l in text
+                    .lines()
+                    .filter(|l| l.starts_with("| ") && !l.starts_with("| |"))
+                {
+                    let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+                    for c in &cells[2..4] {
+                        if let Ok(n) = c.parse::<u64>() {
+                            assert!(n >= k || n == 0, "{to} K={k}: {l}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+    logscrub()
+        .args(["report", "--compare"])
+        .arg(d.p("a.json"))
+        .assert()
+        .code(2)
+        .stderr(contains("--compare takes two states"));
+}
+
 mod split {
     use super::*;
     use proptest::prelude::*;

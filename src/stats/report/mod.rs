@@ -8,6 +8,7 @@
 
 use serde::Serialize;
 
+pub mod compare;
 mod html;
 mod text;
 
@@ -831,6 +832,22 @@ pub fn render(s: &State, r: &ReportOptions) -> String {
         ReportFormat::Csv => rep.csv(),
         ReportFormat::Markdown => rep.markdown(),
         ReportFormat::Html => rep.html(),
+    }
+}
+
+/// Renders two states side by side (`report A B --compare`): each a report of its own, K (and
+/// noise) applied to each, changes only between published numbers.
+pub fn render_compare(a: &State, b: &State, r: &ReportOptions) -> String {
+    let noise = r.dp_epsilon.map(Noise::new);
+    let c = compare::Comparison::new(
+        Report::new(a, r.min_count, r.top, noise.as_ref()),
+        Report::new(b, r.min_count, r.top, noise.as_ref()),
+    );
+    match r.to {
+        ReportFormat::Json => c.json(),
+        ReportFormat::Csv => c.csv(),
+        ReportFormat::Markdown => c.markdown(),
+        ReportFormat::Html => c.html(),
     }
 }
 
