@@ -905,7 +905,7 @@ _logscrub() {
             return 0
             ;;
         logscrub__subcmd__stats)
-            opts="-f -r -o -q -v -h -V --format --rules --bucket --tz --year --key-file --key-env --capacity --ipv4-prefix --ipv6-prefix --to --report --min-count --top --dp-epsilon --output --quiet --verbose --threads --help --version"
+            opts="-f -r -o -q -v -h -V --format --rules --bucket --tz --year --key-file --key-env --geoip --capacity --ipv4-prefix --ipv6-prefix --to --report --min-count --top --dp-epsilon --output --quiet --verbose --threads --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -944,6 +944,10 @@ _logscrub() {
                     return 0
                     ;;
                 --key-env)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --geoip)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

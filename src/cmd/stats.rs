@@ -57,6 +57,8 @@ pub struct Options {
     pub quiet: bool,
     /// `--verbose`.
     pub verbose: bool,
+    /// `--geoip` databases.
+    pub geo: Option<std::sync::Arc<crate::stats::geo::Geo>>,
 }
 
 impl Options {
@@ -134,6 +136,12 @@ pub struct Args {
     /// such as Spark, which hand secrets to tasks in the environment).
     #[arg(long, value_name = "VAR", conflicts_with = "key_file")]
     pub key_env: Option<String>,
+    /// A MaxMind DB file (GeoLite2 Country, City or ASN, or DB-IP's; repeat for several): each
+    /// web client's full address is looked up before anything is truncated and counted in the
+    /// `country` and `network` panels (K applies as to every label; nothing of the address is
+    /// kept).
+    #[arg(long, value_name = "FILE.mmdb")]
+    pub geoip: Vec<PathBuf>,
     /// Labels kept per panel (1 to 10000000); beyond, counts carry a stated error bound.
     #[arg(long, default_value_t = defaults::CAPACITY, value_name = "N", value_parser = parse_capacity)]
     pub capacity: usize,
@@ -219,6 +227,12 @@ impl Args {
             }),
             quiet: self.quiet,
             verbose: self.verbose,
+            geo: match self.geoip.is_empty() {
+                true => None,
+                false => Some(std::sync::Arc::new(crate::stats::geo::Geo::open(
+                    &self.geoip,
+                )?)),
+            },
         })
     }
 }
@@ -299,6 +313,7 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
                     );
                     c.duration = format.duration_unit();
                     c.stream = format.to_string();
+                    c.geo = o.geo.clone();
                     c
                 });
                 if piece.kind == PieceKind::Lines {

@@ -53,6 +53,8 @@ pub struct Collector {
     pub duration: Option<crate::format::DurationUnit>,
     /// The DNS stream the lines belong to (the format's name; see [`super::Stream`]).
     pub stream: String,
+    /// `--geoip` databases: each web client's country and network are counted.
+    pub geo: Option<std::sync::Arc<super::geo::Geo>>,
     /// DNS question and answer lines counted (dated or not).
     questions: u64,
     answers: u64,
@@ -162,6 +164,7 @@ impl Collector {
             hot: vec![Vec::new(); Panel::COUNT],
             duration: None,
             stream: String::new(),
+            geo: None,
             questions: 0,
             answers: 0,
         }
@@ -294,6 +297,17 @@ impl Collector {
             .unwrap_or(0);
         let hashes = client.map(|c| self.uniques.client(c));
         let hash = hashes.map(|(h, _)| h);
+        // Countries and networks from the full address, before anything is truncated.
+        if let Some(geo) = self.geo.clone()
+            && f.get(Std::Client).is_some()
+        {
+            let (country, network) = match hashes {
+                Some((_, Some(ip))) => geo.lookup(ip),
+                _ => (super::geo::UNKNOWN.into(), super::geo::UNKNOWN.into()),
+            };
+            self.label(Panel::Web(Web::Country), country.as_bytes());
+            self.label(Panel::Web(Web::Network), network.as_bytes());
+        }
         if f.get(Std::Client).is_some() {
             let v: &[u8] = match hashes {
                 Some((_, Some(IpAddr::V4(_)))) => b"IPv4",

@@ -33,6 +33,7 @@
 mod collector;
 pub mod durations;
 pub mod file;
+pub mod geo;
 pub mod hll;
 pub mod panel;
 pub mod report;

@@ -65,6 +65,10 @@ panels! {
         ResponseTime = ("response_time", "Response times (ms)"),
         /// The hour of the day a request came (`00` … `23`, at `--tz`), over the whole period.
         Hour = ("hour_of_day", "Hour of day"),
+        /// The client's country (`DE`), from `--geoip` databases, looked up before truncation.
+        Country = ("country", "Countries"),
+        /// The client's autonomous system (`AS64496 Example Net`), from `--geoip` databases.
+        Network = ("network", "Networks (autonomous systems)"),
     }
 }
 
@@ -214,6 +218,6 @@ mod tests {
         }
         assert!(keys.contains("q.qtype") && keys.contains("a.do") && keys.contains("rcode"));
         // The man page states it (logscrub(1), STATISTICS).
-        assert_eq!(NUMBERS_PER_LINE, 23);
+        assert_eq!(NUMBERS_PER_LINE, 25);
     }
 }

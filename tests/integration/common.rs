@@ -254,3 +254,123 @@ pub fn normalized(state: &serde_json::Value) -> serde_json::Value {
     }
     s
 }
+
+/// A network of a test database: address, prefix length, country, (AS number, organization).
+pub type MmdbNet<'a> = (&'a str, u8, &'a str, Option<(u32, &'a str)>);
+
+/// Writes a small MaxMind DB file (format 2.0: an IPv6 search tree with 24-bit records, IPv4
+/// under `::/96`, a data section, the metadata), written here from the specification so the
+/// tests need no downloaded database: each network (address, prefix length) gets a record with
+/// `country.iso_code` and, when given, `autonomous_system_number`/`_organization`.
+pub fn write_mmdb(path: &std::path::Path, nets: &[MmdbNet<'_>]) {
+    // A control byte: the type in its top 3 bits (0 and an extra byte for types past 7), the
+    // size in its low 5 (29 and one more byte for sizes 29 to 284).
+    fn ctrl(out: &mut Vec<u8>, kind: u8, size: usize) {
+        assert!(size < 29 + 256);
+        let small = size.min(29) as u8;
+        if kind <= 7 {
+            out.push((kind << 5) | small);
+        } else {
+            out.push(small);
+            out.push(kind - 7);
+        }
+        if size >= 29 {
+            out.push((size - 29) as u8);
+        }
+    }
+    fn text(out: &mut Vec<u8>, s: &str) {
+        ctrl(out, 2, s.len());
+        out.extend_from_slice(s.as_bytes());
+    }
+    fn uint(out: &mut Vec<u8>, kind: u8, v: u64) {
+        let bytes: Vec<u8> = v
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|&b| b == 0)
+            .collect();
+        ctrl(out, kind, bytes.len());
+        out.extend_from_slice(&bytes);
+    }
+    #[derive(Clone, Copy)]
+    enum Rec {
+        Empty,
+        Node(usize),
+        Data(usize),
+    }
+    let mut data = Vec::new();
+    let mut nodes: Vec<[Rec; 2]> = vec![[Rec::Empty, Rec::Empty]];
+    for &(addr, len, country, asn) in nets {
+        let offset = data.len();
+        ctrl(&mut data, 7, if asn.is_some() { 3 } else { 1 });
+        text(&mut data, "country");
+        ctrl(&mut data, 7, 1);
+        text(&mut data, "iso_code");
+        text(&mut data, country);
+        if let Some((n, org)) = asn {
+            text(&mut data, "autonomous_system_number");
+            uint(&mut data, 6, u64::from(n));
+            text(&mut data, "autonomous_system_organization");
+            text(&mut data, org);
+        }
+        let ip: std::net::IpAddr = addr.parse().unwrap();
+        let (bits, len) = match ip {
+            std::net::IpAddr::V4(v4) => (u128::from(u32::from(v4)), len + 96),
+            std::net::IpAddr::V6(v6) => (u128::from(v6), len),
+        };
+        let mut node = 0;
+        for i in 0..len as usize {
+            let bit = ((bits >> (127 - i)) & 1) as usize;
+            if i + 1 == len as usize {
+                nodes[node][bit] = Rec::Data(offset);
+            } else {
+                node = match nodes[node][bit] {
+                    Rec::Node(n) => n,
+                    _ => {
+                        nodes.push([Rec::Empty, Rec::Empty]);
+                        let n = nodes.len() - 1;
+                        nodes[node][bit] = Rec::Node(n);
+                        n
+                    }
+                };
+            }
+        }
+    }
+    let count = nodes.len();
+    let mut out = Vec::new();
+    for pair in &nodes {
+        for r in pair {
+            let v = match *r {
+                Rec::Empty => count,
+                Rec::Node(n) => n,
+                Rec::Data(off) => count + 16 + off,
+            } as u32;
+            out.extend_from_slice(&v.to_be_bytes()[1..]);
+        }
+    }
+    out.extend_from_slice(&[0u8; 16]);
+    out.extend_from_slice(&data);
+    out.extend_from_slice(b"\xab\xcd\xefMaxMind.com");
+    ctrl(&mut out, 7, 9);
+    text(&mut out, "binary_format_major_version");
+    uint(&mut out, 5, 2);
+    text(&mut out, "binary_format_minor_version");
+    uint(&mut out, 5, 0);
+    text(&mut out, "build_epoch");
+    uint(&mut out, 9, 1_790_000_000);
+    text(&mut out, "database_type");
+    text(&mut out, "logscrub-test");
+    text(&mut out, "description");
+    ctrl(&mut out, 7, 1);
+    text(&mut out, "en");
+    text(&mut out, "test");
+    text(&mut out, "ip_version");
+    uint(&mut out, 5, 6);
+    text(&mut out, "languages");
+    ctrl(&mut out, 11, 1);
+    text(&mut out, "en");
+    text(&mut out, "node_count");
+    uint(&mut out, 6, count as u64);
+    text(&mut out, "record_size");
+    uint(&mut out, 5, 24);
+    std::fs::write(path, out).unwrap();
+}

@@ -2201,6 +2201,68 @@ fn compared_periods_publish_nothing_below_k_and_changes_only_between_published_n
         .stderr(contains("--compare takes two states"));
 }
 
+/// Issue 20: countries and networks from operator-supplied MaxMind DB files (`--geoip`), looked
+/// up with each client's full address before anything is truncated: a database the test writes
+/// itself puts 192.0.2.0/25 in DE (AS64496), 192.0.2.128/25 in FR (AS64497) and 2001:db8::/32 in
+/// NL; the panels equal a straightforward count, and K applies to them.
+#[test]
+fn geoip_counts_countries_and_networks_from_full_addresses() {
+    let d = Dir::new();
+    let db = d.p("test.mmdb");
+    crate::common::write_mmdb(
+        &db,
+        &[
+            ("192.0.2.0", 25, "DE", Some((64496, "Example Net"))),
+            ("192.0.2.128", 25, "FR", Some((64497, "Exemple SA"))),
+            ("2001:db8::", 32, "NL", None),
+        ],
+    );
+    let log = fixture("web/combined.log");
+    let s = d.stats(&[&log], &["--geoip", db.to_str().unwrap()], "s.json");
+    let text = fs::read_to_string(&log).unwrap();
+    let mut countries = HashMap::new();
+    let mut networks = HashMap::new();
+    for l in text.lines() {
+        let client: std::net::IpAddr = l.split(' ').next().unwrap().parse().unwrap();
+        let (c, n) = match client {
+            std::net::IpAddr::V4(v4) if v4.octets()[..3] == [192, 0, 2] => {
+                if v4.octets()[3] < 128 {
+                    ("DE", "AS64496 Example Net")
+                } else {
+                    ("FR", "AS64497 Exemple SA")
+                }
+            }
+            std::net::IpAddr::V6(v6) if v6.segments()[..2] == [0x2001, 0xdb8] => {
+                ("NL", "(unknown)")
+            }
+            _ => ("(unknown)", "(unknown)"),
+        };
+        *countries.entry(c.to_string()).or_insert(0u64) += 1;
+        *networks.entry(n.to_string()).or_insert(0u64) += 1;
+    }
+    assert!(countries.len() >= 3, "{countries:?}");
+    assert_eq!(panel(&s, "country"), countries);
+    assert_eq!(panel(&s, "network"), networks);
+    // The halves of a /24 fall in different countries: the lookup saw the full address.
+    assert!(countries.contains_key("DE") && countries.contains_key("FR"));
+    // In the report K applies; nothing of an address is in it.
+    let r = report_json(&d.p("s.json"), &["--min-count", "10"]);
+    for row in report_panel(&r, "country")["rows"].as_array().unwrap() {
+        assert!(row["count"].as_u64().unwrap() >= 10);
+    }
+    assert_eq!(untruncated(r.to_string().as_bytes()), Vec::<String>::new());
+    // Without --geoip there are no such panels; a file that is no database is refused, named.
+    let plain = d.stats(&[&log], &[], "plain.json");
+    assert!(plain["panels"].get("country").is_none());
+    logscrub()
+        .args(["stats", "-q", "--geoip"])
+        .arg(&log)
+        .arg(&log)
+        .assert()
+        .code(1)
+        .stderr(contains("not a MaxMind DB file"));
+}
+
 mod split {
     use super::*;
     use proptest::prelude::*;

@@ -143,6 +143,7 @@ fn policy_stats_options(
                     report: None,
                     quiet: true,
                     verbose: false,
+                    geo: None,
                 }
             })
         })
