@@ -279,8 +279,8 @@ days or hours at --tz. DNS \
 servers that log a query in several lines are counted once per query: question lines when the log \
 has any, else answer lines. --dp-epsilon E adds two-sided geometric noise (the discrete Laplace \
 mechanism) to every published number before K applies: event-level differential privacy, E per number \
-for one log line; one line changes at most 25 numbers (the line total and up to four visit-order steps \
-among them), so the report as a whole is 25 E. It hides \
+for one log line; one line changes at most 26 numbers (the line total and up to four visit-order steps \
+among them), so the report as a whole is 26 E. It hides \
 whether any single request is in the data, not a client with many requests; unique counts get the same \
 noise with an approximate guarantee (a sketch can move by more than one for one line); bytes are not \
 published under it; the first and last bucket are shown as they are. E must be at least 0.000001.";

@@ -335,6 +335,19 @@ impl Collector {
             let class = us.map_or(NONE, |us| response_time_class(us).as_bytes());
             self.label(Panel::Web(Web::ResponseTime), class);
         }
+        // The response size in decimal bins; a request without one (`-`) is `(none)`.
+        let size = field(f, line, Std::Bytes)
+            .and_then(|b| std::str::from_utf8(b).ok()?.parse::<u64>().ok());
+        let size_bin = size.map(|n| {
+            SIZE_BINS
+                .iter()
+                .find(|(to, _)| n < *to)
+                .map_or("10000000-", |(_, l)| l)
+        });
+        self.label(
+            Panel::Web(Web::ResponseBytes),
+            size_bin.map_or(NONE, str::as_bytes),
+        );
         // The hour of the day at the buckets' offset (`--tz`); an undated request is `(none)`.
         let hour = time.map(|t| {
             let local = t.timestamp() + i64::from(self.state.tz_offset);
@@ -691,6 +704,15 @@ impl Collector {
         self.state
     }
 }
+
+/// The bins of the `response_bytes` panel: upper bound (excluded), label.
+const SIZE_BINS: &[(u64, &str)] = &[
+    (1000, "0-999"),
+    (10_000, "1000-9999"),
+    (100_000, "10000-99999"),
+    (1_000_000, "100000-999999"),
+    (10_000_000, "1000000-9999999"),
+];
 
 /// The labels of the `hour_of_day` panel.
 const HOURS: [&str; 24] = [

@@ -63,6 +63,8 @@ panels! {
         /// Response times in millisecond bins (`0-1`, `1-5`, … `30000-`), for formats that
         /// write a duration; the time series has their quantiles per bucket.
         ResponseTime = ("response_time", "Response times (ms)"),
+        /// Response sizes in decimal bins (`0-999`, `1000-9999`, … `10000000-`).
+        ResponseBytes = ("response_bytes", "Response sizes (bytes)"),
         /// The hour of the day a request came (`00` … `23`, at `--tz`), over the whole period.
         Hour = ("hour_of_day", "Hour of day"),
         /// The client's country (`DE`), from `--geoip` databases, looked up before truncation.
@@ -218,6 +220,6 @@ mod tests {
         }
         assert!(keys.contains("q.qtype") && keys.contains("a.do") && keys.contains("rcode"));
         // The man page states it (logscrub(1), STATISTICS).
-        assert_eq!(NUMBERS_PER_LINE, 25);
+        assert_eq!(NUMBERS_PER_LINE, 26);
     }
 }

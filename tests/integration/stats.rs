@@ -165,6 +165,20 @@ fn web_panels_equal_a_straightforward_count() {
     let day = &s["series"]["2026-10-10"];
     assert_eq!(day["requests"], 300);
     assert_eq!(day["bytes"], bytes);
+    // Response sizes in decimal bins (issue 20); `-` is `(none)`.
+    let bins: Vec<&str> = caps
+        .iter()
+        .map(|c| match c.get(6).unwrap().as_str().parse::<u64>() {
+            Ok(n) if n < 1000 => "0-999",
+            Ok(n) if n < 10_000 => "1000-9999",
+            Ok(n) if n < 100_000 => "10000-99999",
+            Ok(n) if n < 1_000_000 => "100000-999999",
+            Ok(n) if n < 10_000_000 => "1000000-9999999",
+            Ok(_) => "10000000-",
+            Err(_) => "(none)",
+        })
+        .collect();
+    assert_eq!(panel(&s, "response_bytes"), count(bins.into_iter()));
     // Hour of day (issue 20): the hour of each line's `[10/Oct/2026:HH:…]`, all at +0000; and
     // at --tz +02:00 two hours later.
     let hours: Vec<String> = text

@@ -260,6 +260,12 @@ fn panel(p: &Panel, k: u64) -> String {
         |n: u64| super::share(n, total).map_or(String::new(), |s| format!("{:.1} %", s * 100.0));
     let mut o = format!("<section><h3>{}</h3><table>", h(&p.title));
     for (label, n) in &p.rows {
+        let shown = if p.key == "response_bytes" {
+            size_bin_text(label)
+        } else {
+            label.clone()
+        };
+        let label = &shown;
         let w = (u128::from(*n) * 100 / u128::from(max)).max(1);
         let _ = write!(
             o,
@@ -278,6 +284,19 @@ fn panel(p: &Panel, k: u64) -> String {
     }
     o += "</table></section>";
     o
+}
+
+/// A `response_bytes` bin for people: `1000-9999` → `1–10 kB`.
+fn size_bin_text(label: &str) -> String {
+    match label {
+        "0-999" => "< 1 kB".into(),
+        "1000-9999" => "1–10 kB".into(),
+        "10000-99999" => "10–100 kB".into(),
+        "100000-999999" => "100 kB–1 MB".into(),
+        "1000000-9999999" => "1–10 MB".into(),
+        "10000000-" => "≥ 10 MB".into(),
+        other => other.into(),
+    }
 }
 
 /// A round axis maximum at or above `max` (1, 2 or 5 times a power of ten).

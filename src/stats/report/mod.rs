@@ -531,7 +531,12 @@ fn period_unique(s: &State, noisy: bool, k: u64, of: impl Fn(&Bucket) -> &super:
 fn is_histogram(key: &str) -> bool {
     matches!(
         key,
-        "qname_length" | "labels" | "response_size" | "response_time" | "hour_of_day"
+        "qname_length"
+            | "labels"
+            | "response_size"
+            | "response_time"
+            | "response_bytes"
+            | "hour_of_day"
     )
 }
 
