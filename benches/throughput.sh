@@ -140,6 +140,9 @@ echo
 echo "ratios to truncate, best of 5 interleaved runs each:"
 ratio_row "hash" 0.8 "$BIN anonymize -q -m hash --key-file $WORK/key $CORPUS > /dev/null"
 ratio_row "rules: realistic" 0.7 "$BIN anonymize -q --rules benches/rules-realistic.toml $CORPUS > /dev/null"
+for set in rules/minimal-web.toml rules/publish-web.toml; do
+  ratio_row "rules: $set" 0.7 "$BIN anonymize -q --rules $set $CORPUS > /dev/null"
+done
 for sc in cryptopan ipcrypt-det ipcrypt-pfx ipcipher ipcrypt-nd ipcrypt-ndx; do
   goal=0.8; case $sc in ipcrypt-nd*) goal=0.5;; esac
   ratio_row "scheme: $sc" "$goal" "$BIN anonymize -q -m $sc --key-file $WORK/$sc.key $CORPUS > /dev/null"

@@ -260,7 +260,7 @@ fn matches_exclude(e: &Exclude, line: &[u8], f: &Fields) -> bool {
         let Some(ua) = span(line, f, Std::UserAgent) else {
             return false;
         };
-        if super::ua::classify(ua).bot != bot {
+        if super::ua::is_bot(ua) != bot {
             return false;
         }
     }
