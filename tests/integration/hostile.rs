@@ -457,13 +457,9 @@ fn in_place_refuses_the_same_file_twice_and_hard_links() {
     let run = |args: &[&str]| {
         logscrub()
             .current_dir(d.path())
-            .args([
-                "anonymize",
-                "--in-place",
-                "--mode",
-                "hash",
-                "--ephemeral-key",
-            ])
+            // Truncation: the output always differs from the input below (a hashed host
+            // byte was the same as the raw one once in 256 runs).
+            .args(["anonymize", "--in-place"])
             .args(args)
             .output()
             .unwrap()
