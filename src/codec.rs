@@ -5,7 +5,10 @@
 //! frames, an xz file of several streams and a bzip2 file of several streams are each one valid
 //! file that every reader of the kind (`zcat`, `zstd -d`, `xz -d`, `bzip2 -d`) reads whole.
 //!
-//! Crates: flate2 on zlib-rs (pure Rust, as fast as zlib-ng); `zstd`, the bindings of the
+//! Crates: gzip is read by flate2 on zlib-rs (pure Rust, as fast as zlib-ng) and written by
+//! libdeflate (`libdeflater`: a piece is compressed whole, at about twice zlib's speed at the
+//! same level, and a little smaller: 3.1x `gzip -dc F.gz | gzip` in place on 2 cores, 2.6x with
+//! zlib-rs; issue 23); `zstd`, the bindings of the
 //! reference C library (frames and levels exactly as the `zstd` tool writes them); `liblzma`, the
 //! maintained fork of xz2, built from xz's own source; `bzip2` on libbz2-rs-sys, a pure Rust port
 //! of libbzip2 that writes the same streams.
@@ -82,11 +85,17 @@ impl Codec {
                 Ok(())
             }
             Compression::Gzip => {
-                let mut e = flate2::write::GzEncoder::new(
-                    &mut out,
-                    flate2::Compression::new(self.gzip_level),
-                );
-                e.write_all(data).and_then(|()| e.finish().map(drop))
+                // libdeflate compresses a whole buffer at once (a piece is one): about twice
+                // zlib's speed at the same level, in the same format.
+                let level = libdeflater::CompressionLvl::new(self.gzip_level as i32)
+                    .unwrap_or_default();
+                let mut c = libdeflater::Compressor::new(level);
+                out.resize(c.gzip_compress_bound(data.len()), 0);
+                let n = c
+                    .gzip_compress(data, &mut out)
+                    .expect("the bound is enough room");
+                out.truncate(n);
+                Ok(())
             }
             Compression::Zstd => zstd::stream::copy_encode(data, &mut out, 3),
             Compression::Xz => xz_encoder().and_then(|stream| {
