@@ -87,8 +87,8 @@ impl Codec {
             Compression::Gzip => {
                 // libdeflate compresses a whole buffer at once (a piece is one): about twice
                 // zlib's speed at the same level, in the same format.
-                let level = libdeflater::CompressionLvl::new(self.gzip_level as i32)
-                    .unwrap_or_default();
+                let level =
+                    libdeflater::CompressionLvl::new(self.gzip_level as i32).unwrap_or_default();
                 let mut c = libdeflater::Compressor::new(level);
                 out.resize(c.gzip_compress_bound(data.len()), 0);
                 let n = c
