@@ -177,6 +177,8 @@ pub struct Statistics {
     pub reports: Vec<(PathBuf, crate::stats::report::ReportFormat)>,
     /// The period the reports cover: the nights counted within it (all without one).
     pub window: Option<Duration>,
+    /// MaxMind DB files for the `country` and `network` panels (`stats --geoip`).
+    pub geoip: Vec<PathBuf>,
 }
 
 impl Source {
@@ -247,6 +249,8 @@ struct RawStatistics {
     #[serde(default)]
     reports: Vec<Spanned<String>>,
     window: Option<Spanned<String>>,
+    #[serde(default)]
+    geoip: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -553,6 +557,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
                 top: st.top.unwrap_or(crate::defaults::TOP),
                 capacity,
                 reports,
+                geoip: st.geoip.iter().map(|g| abs(g)).collect(),
                 window: match dur(&st.window, "window", true)? {
                     Some(w) if w < Duration::days(1) => {
                         return Err(err(

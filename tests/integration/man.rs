@@ -196,6 +196,7 @@ fn policy_page_documents_every_key_example_and_shipped_policy() {
         "capacity",
         "dp-epsilon",
         "window",
+        "geoip",
     ] {
         assert!(
             unescaped.contains(&format!(".B {key}\n"))

@@ -1058,3 +1058,43 @@ fn a_window_shorter_than_a_day_is_refused() {
         .failure()
         .stderr(contains("window must be at least a day"));
 }
+
+/// Issue 20: `[statistics] geoip` gives the nightly job the `country` and `network` panels, from
+/// a database the test writes (192.0.2.0/24 in DE); a file that is no database is refused
+/// naming the policy key.
+#[test]
+fn the_nightly_job_counts_countries_with_a_geoip_database() {
+    let db = "geo.mmdb";
+    let windows = format!(
+        "anonymize-after = \"0d\"\nraw-retention = \"30d\"\nstatistics = true\n\n[statistics]\nkey-file = \"key\"\ngeoip = [\"{db}\"]"
+    );
+    let s = site(fixture_log(), &windows);
+    crate::common::write_mmdb(
+        &s.tmp.path().join(db),
+        &[("192.0.2.0", 24, "DE", Some((64496, "Example Net")))],
+    );
+    let p = s.path("access.log.1");
+    fs::write(&p, &s.raw).unwrap();
+    set_age(&p, 1.0);
+    s.run().success();
+    let night: Value = serde_json::from_str(
+        &fs::read_to_string(s.state().join(format!("stats/web/{}.json", &NOW[..10]))).unwrap(),
+    )
+    .unwrap();
+    let de = night["panels"]["country"]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c[0] == "DE")
+        .map(|c| c[1].as_u64().unwrap());
+    let want = String::from_utf8_lossy(&s.raw)
+        .lines()
+        .filter(|l| l.starts_with("192.0.2."))
+        .count() as u64;
+    assert_eq!(de, Some(want));
+    // A file that is no database: refused, the policy key named.
+    fs::write(s.tmp.path().join(db), b"not a database").unwrap();
+    s.run()
+        .failure()
+        .stderr(contains("[statistics] geoip").and(contains("not a MaxMind DB file")));
+}

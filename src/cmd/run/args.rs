@@ -117,6 +117,13 @@ fn policy_stats_options(
     let key = Key::read_file(&st.key_file, 32)
         .with_context(|| format!("{}: [statistics] key-file", policy.path.display()))?;
     let uniques = crate::stats::Uniques::from_key(&key);
+    let geo = match st.geoip.is_empty() {
+        true => None,
+        false => Some(std::sync::Arc::new(
+            crate::stats::geo::Geo::open(&st.geoip)
+                .with_context(|| format!("{}: [statistics] geoip", policy.path.display()))?,
+        )),
+    };
     Ok(policy
         .sources
         .iter()
@@ -143,7 +150,7 @@ fn policy_stats_options(
                     report: None,
                     quiet: true,
                     verbose: false,
-                    geo: None,
+                    geo: geo.clone(),
                 }
             })
         })
