@@ -5,6 +5,8 @@
 
 use std::fmt::Write as _;
 
+use super::html::h;
+use super::text::{csv_field as csv, md_escape as md};
 use super::{Cell, OTHERS, Report, Why, bucket_name};
 
 /// One row: a label's published numbers on each side and the change.
@@ -269,12 +271,6 @@ impl Comparison {
     /// HTML: one self-contained page.
     pub fn html(&self) -> String {
         let k = self.b.min_count;
-        let h = |s: &str| {
-            s.replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;")
-                .replace('"', "&quot;")
-        };
         let mut o = String::from(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
@@ -330,19 +326,5 @@ impl Comparison {
             self.b.footer(),
             self.b.min_count
         )
-    }
-}
-
-fn md(s: &str) -> String {
-    s.replace('\\', "\\\\")
-        .replace('|', "\\|")
-        .replace('<', "&lt;")
-}
-
-fn csv(s: &str) -> String {
-    if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_string()
     }
 }

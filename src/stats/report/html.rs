@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 use super::{Cell, OTHERS, Panel, Report, SeriesRow, bucket_name};
 
 /// Escapes text for HTML.
-fn h(s: &str) -> String {
+pub(super) fn h(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

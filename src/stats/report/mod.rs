@@ -6,8 +6,6 @@
 //! publish a cell below K (tests check each renderer). The footer states K, the time range and
 //! any Misra-Gries error bound.
 
-use serde::Serialize;
-
 pub mod compare;
 mod html;
 mod text;
@@ -16,18 +14,16 @@ use super::panel::{Answer, Panel as Kind, Query, Side, Web};
 use super::{Bucket, Granularity, State};
 
 /// A published number: the count, or withheld, and why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cell {
     /// At least K.
     Count(u64),
     /// Not published (shown as `< K`; `null` in JSON, with the reason beside it).
-    #[serde(serialize_with = "null")]
     Withheld(Why),
 }
 
 /// Why a number is withheld.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Why {
     /// It is below K.
     BelowK,
@@ -52,10 +48,6 @@ impl Why {
             Why::Noise => "not published under differential privacy".into(),
         }
     }
-}
-
-fn null<S: serde::Serializer, T>(_: &T, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_none()
 }
 
 impl Cell {
@@ -84,7 +76,7 @@ impl Cell {
 }
 
 /// One row of the time series.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct SeriesRow {
     /// The bucket (`2026-11-01` or `2026-11-01T13`).
     pub bucket: String,
@@ -92,7 +84,6 @@ pub struct SeriesRow {
     pub values: Vec<(String, Cell)>,
     /// Response-time quantiles in microseconds (`p50`, `p90`, `p99`; `null`: withheld), for
     /// logs whose format writes a duration: times, not counts.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub times: Vec<(String, Option<u64>)>,
 }
 
@@ -139,7 +130,7 @@ fn ms_csv(us: Option<u64>) -> String {
 }
 
 /// One panel: labels and counts, largest first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Panel {
     /// Key in the state (`status`, `qtype`, ...).
     pub key: String,
@@ -156,7 +147,7 @@ pub struct Panel {
 }
 
 /// What may be published of a state.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Report {
     /// ε per published number, when noise was added.
     pub dp_epsilon: Option<f64>,
