@@ -292,9 +292,10 @@ impl Collector {
     }
 
     fn web(&mut self, time: Option<DateTime<Utc>>, client: Option<&[u8]>, line: &[u8], f: &Fields) {
-        let bytes = field(f, line, Std::Bytes)
-            .and_then(|b| std::str::from_utf8(b).ok()?.parse::<u64>().ok())
-            .unwrap_or(0);
+        // The response size, read once: the series' bytes and the `response_bytes` panel.
+        let size = field(f, line, Std::Bytes)
+            .and_then(|b| std::str::from_utf8(b).ok()?.parse::<u64>().ok());
+        let bytes = size.unwrap_or(0);
         let hashes = client.map(|c| self.uniques.client(c));
         let hash = hashes.map(|(h, _)| h);
         // Countries and networks from the full address, before anything is truncated.
@@ -336,8 +337,6 @@ impl Collector {
             self.label(Panel::Web(Web::ResponseTime), class);
         }
         // The response size in decimal bins; a request without one (`-`) is `(none)`.
-        let size = field(f, line, Std::Bytes)
-            .and_then(|b| std::str::from_utf8(b).ok()?.parse::<u64>().ok());
         let size_bin = size.map(|n| {
             SIZE_BINS
                 .iter()
@@ -674,16 +673,11 @@ impl Collector {
             self.state.series.entry(key).or_default().merge(&b);
         }
         if self.questions > 0 || self.answers > 0 {
-            let mut one = State::new(
-                self.state.bucket,
-                self.state.tz_offset,
-                self.state.uniques_key.clone(),
-                self.state.capacity,
-            );
-            one.streams.insert(self.stream.clone(), stream);
             self.state
-                .merge(&one)
-                .expect("one collector's state merges with itself");
+                .streams
+                .entry(self.stream.clone())
+                .or_default()
+                .add(&stream);
         }
         for (i, p) in self.panels.into_iter().enumerate() {
             if p.counts.is_empty() {

@@ -175,6 +175,17 @@ pub struct Stream {
     pub answers: BTreeMap<String, u64>,
 }
 
+impl Stream {
+    /// Adds another count of the same stream.
+    pub fn add(&mut self, o: &Stream) {
+        self.questions = self.questions.saturating_add(o.questions);
+        for (b, n) in &o.answers {
+            let m = self.answers.entry(b.clone()).or_default();
+            *m = m.saturating_add(*n);
+        }
+    }
+}
+
 /// The key of a query panel of a stream's answer lines: `a@unbound.qtype`.
 pub fn answer_key(stream: &str, panel: &str) -> String {
     format!("a@{stream}.{panel}")
@@ -283,12 +294,7 @@ impl State {
             }
         }
         for (name, st) in &o.streams {
-            let mine = self.streams.entry(name.clone()).or_default();
-            mine.questions = mine.questions.saturating_add(st.questions);
-            for (b, n) in &st.answers {
-                let m = mine.answers.entry(b.clone()).or_default();
-                *m = m.saturating_add(*n);
-            }
+            self.streams.entry(name.clone()).or_default().add(st);
         }
         Ok(())
     }
