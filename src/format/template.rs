@@ -355,8 +355,8 @@ impl Template {
         Self::finish(items, fields, lit)
     }
 
-    /// Compiles a GoAccess `log-format` string (`%h %^[%d:%t %^] "%r" %s %b "%R" "%u"`), or one
-    /// of GoAccess's predefined names (see [`goaccess_named`]). `%d` and `%t` are read together
+    /// Compiles a GoAccess `log-format` string (`%h %^[%d:%t %^] "%r" %s %b "%R" "%u"`; its
+    /// predefined names are mapped by `Format::from_spec` through [`goaccess_named`]). `%d` and `%t` are read together
     /// as the time (whatever `--date-format`/`--time-format` GoAccess was given: the time is read
     /// in any form statistics know), `%U` is split into path and query, `%^` fields are kept
     /// as `ignore`, `~h{, }` (a host in a list) is the `forwarded_for` field, and `\t` stands for
