@@ -2296,42 +2296,9 @@ mod split {
         ) {
             let d = Dir::new();
             let text = fs::read(fixture("web/combined.log")).unwrap();
-            let lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
             let whole = d.stats(&[&fixture("web/combined.log")], &["--format", "combined"], "whole.json");
-            let mut bounds: Vec<usize> = cuts.into_iter().collect();
-            bounds.push(lines.len());
-            let mut parts = Vec::new();
-            let mut start = 0;
-            for (k, &end) in bounds.iter().enumerate() {
-                let p = d.p(&format!("part{k}.log"));
-                fs::write(&p, lines[start..end].concat()).unwrap();
-                d.stats(&[&p], &["--format", "combined"], &format!("part{k}.json"));
-                parts.push(d.p(&format!("part{k}.json")));
-                start = end;
-            }
-            // A random order; as one merge, or as a tree of pairs.
-            let mut keyed: Vec<(u64, PathBuf)> =
-                parts.into_iter().enumerate().map(|(i, p)| (order[i % order.len()], p)).collect();
-            keyed.sort();
-            let mut level: Vec<PathBuf> = keyed.into_iter().map(|(_, p)| p).collect();
-            let mut n = 0;
-            while level.len() > 1 {
-                let group = if tree { 2 } else { level.len() };
-                let mut next = Vec::new();
-                for chunk in level.chunks(group) {
-                    let out = d.p(&format!("m{n}.json"));
-                    n += 1;
-                    let mut c = logscrub();
-                    c.arg("merge");
-                    for p in chunk {
-                        c.arg(p);
-                    }
-                    c.arg("-o").arg(&out).assert().success();
-                    next.push(out);
-                }
-                level = next;
-            }
-            let merged: Value = serde_json::from_str(&fs::read_to_string(&level[0]).unwrap()).unwrap();
+            let merged = split_and_merge(&d, &text, &["--format", "combined"], &cuts, &order, tree);
+            let merged: Value = serde_json::from_str(&fs::read_to_string(merged).unwrap()).unwrap();
             let without_visits = |v: &Value| {
                 let mut v = v.clone();
                 v["panels"].as_object_mut().unwrap().remove("visit_step");
@@ -2355,42 +2322,58 @@ mod split {
             let d = Dir::new();
             let path = fixture(file);
             let text = fs::read(&path).unwrap();
-            let lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
             let args = ["--format", format, "--year", "2026"];
             let whole = fs::read(d.stats_path(&[&path], &args, "whole.json")).unwrap();
-            let mut bounds: Vec<usize> = cuts.into_iter().filter(|&c| c < lines.len()).collect();
-            bounds.push(lines.len());
-            let mut parts = Vec::new();
-            let mut start = 0;
-            for (k, &end) in bounds.iter().enumerate() {
-                let p = d.p(&format!("part{k}.log"));
-                fs::write(&p, lines[start..end].concat()).unwrap();
-                // A part may hold no DNS line at all (only a daemon's banners): still a state.
-                parts.push((order[k % order.len()], d.stats_path(&[&p], &args, &format!("part{k}.json"))));
-                start = end;
-            }
-            parts.sort();
-            let mut level: Vec<PathBuf> = parts.into_iter().map(|(_, p)| p).collect();
-            let mut n = 0;
-            while level.len() > 1 || n == 0 {
-                let group = if tree { 2 } else { level.len() };
-                let mut next = Vec::new();
-                for chunk in level.chunks(group) {
-                    let out = d.p(&format!("m{n}.json"));
-                    n += 1;
-                    let mut c = logscrub();
-                    c.arg("merge");
-                    for p in chunk {
-                        c.arg(p);
-                    }
-                    c.arg("-o").arg(&out).assert().success();
-                    next.push(out);
-                }
-                level = next;
-            }
-            let merged = fs::read(&level[0]).unwrap();
+            let merged = fs::read(split_and_merge(&d, &text, &args, &cuts, &order, tree)).unwrap();
             prop_assert_eq!(String::from_utf8(merged).unwrap(), String::from_utf8(whole).unwrap(), "{}", file);
         }
+    }
+
+    /// `text` cut before the lines `cuts` names, each part counted alone with `args`, the states
+    /// merged in the order `order` gives them, as one merge or (`tree`) a tree of pairs: the
+    /// merged state's path (always made by `merge`, a single part too).
+    fn split_and_merge(
+        d: &Dir,
+        text: &[u8],
+        args: &[&str],
+        cuts: &std::collections::BTreeSet<usize>,
+        order: &[u64],
+        tree: bool,
+    ) -> PathBuf {
+        let lines: Vec<&[u8]> = text.split_inclusive(|&b| b == b'\n').collect();
+        let mut bounds: Vec<usize> = cuts.iter().copied().filter(|&c| c < lines.len()).collect();
+        bounds.push(lines.len());
+        let mut parts = Vec::new();
+        let mut start = 0;
+        for (k, &end) in bounds.iter().enumerate() {
+            let p = d.p(&format!("part{k}.log"));
+            fs::write(&p, lines[start..end].concat()).unwrap();
+            // A part may hold no counted line at all (only a daemon's banners): still a state.
+            let state = d.stats_path(&[&p], args, &format!("part{k}.json"));
+            parts.push((order[k % order.len()], state));
+            start = end;
+        }
+        parts.sort();
+        let mut level: Vec<PathBuf> = parts.into_iter().map(|(_, p)| p).collect();
+        let mut n = 0;
+        while level.len() > 1 || n == 0 {
+            let group = if tree { 2 } else { level.len() };
+            let mut next = Vec::new();
+            for chunk in level.chunks(group) {
+                let out = d.p(&format!("m{n}.json"));
+                n += 1;
+                logscrub()
+                    .arg("merge")
+                    .args(chunk)
+                    .arg("-o")
+                    .arg(&out)
+                    .assert()
+                    .success();
+                next.push(out);
+            }
+            level = next;
+        }
+        level.remove(0)
     }
 
     /// The DNS logs of the split test and their formats.
