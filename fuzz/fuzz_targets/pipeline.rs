@@ -18,6 +18,9 @@ fuzz_target!(|data: &[u8]| {
         "syslog",
         // The escaped raw bytes of `$binary_remote_addr`, decoded and rewritten.
         r#"nginx:$binary_remote_addr [$time_local] "$request" $status"#,
+        // `#Fields:` directives followed by the chunker across tiny pieces.
+        "w3c",
+        r#"goaccess:%h %^[%d:%t %^] "%r" %s %b %U"#,
     ] {
         let Ok(FormatChoice::Fixed(format)) = Format::from_spec(name) else { unreachable!() };
         let e = Engine {
@@ -29,6 +32,9 @@ fuzz_target!(|data: &[u8]| {
             keep_unparsed: false,
         };
         let mut c = Chunker::new(data, 97, 300);
+        if let Some(prefix) = e.format.directive() {
+            c.follow(prefix);
+        }
         let mut out = Vec::new();
         pipeline::run(&e, &Workers::new(), &mut c, &mut out).expect("no I/O errors on memory");
         let nl = |b: &[u8]| b.iter().filter(|&&x| x == b'\n').count();
