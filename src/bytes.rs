@@ -188,6 +188,39 @@ pub fn split_into(s: &[u8], sep: u8, out: &mut [(usize, usize)]) -> Option<usize
     }
 }
 
+/// Mixes `bytes` into `h` a little-endian word at a time (the last word zero-padded): the
+/// multiply-rotate step of the in-memory hashes (map keys, visitors, pages). Whole words are read
+/// without a `memcpy` call per word, which a 120-byte user agent paid fifteen times.
+#[inline]
+pub fn mix_words(mut h: u64, bytes: &[u8]) -> u64 {
+    let mut words = bytes.chunks_exact(8);
+    for w in &mut words {
+        h = mix(h, u64::from_le_bytes(w.try_into().expect("8 bytes")));
+    }
+    let rest = words.remainder();
+    if !rest.is_empty() {
+        let mut w = 0u64;
+        for (k, &b) in rest.iter().enumerate() {
+            w |= u64::from(b) << (8 * k);
+        }
+        h = mix(h, w);
+    }
+    h
+}
+
+/// One step of [`mix_words`].
+#[inline(always)]
+pub fn mix(h: u64, w: u64) -> u64 {
+    (h.rotate_left(5) ^ w).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
+/// The first `://` in `v` (a URL's scheme separator), found from each `:` rather than with a
+/// substring searcher built per call.
+#[inline]
+pub fn find_scheme_sep(v: &[u8]) -> Option<usize> {
+    memchr::memchr_iter(b':', v).find(|&k| v[k + 1..].starts_with(b"//"))
+}
+
 /// [`find_byte`] a word at a time, from `i`.
 #[inline(always)]
 fn find_byte_swar(b: u8, hay: &[u8], mut i: usize) -> Option<usize> {
@@ -205,6 +238,44 @@ fn find_byte_swar(b: u8, hay: &[u8], mut i: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Word mixing reads a tail as the zero-padded word it was before (hash values unchanged).
+    #[test]
+    fn mix_words_pads_the_last_word() {
+        let padded = |b: &[u8]| {
+            let mut h = 7;
+            for c in b.chunks(8) {
+                let mut w = [0u8; 8];
+                w[..c.len()].copy_from_slice(c);
+                h = mix(h, u64::from_le_bytes(w));
+            }
+            h
+        };
+        for n in 0..40 {
+            let b: Vec<u8> = (0..n as u8).map(|k| k.wrapping_mul(37) ^ 0xa5).collect();
+            assert_eq!(mix_words(7, &b), padded(&b), "{n} bytes");
+        }
+    }
+
+    #[test]
+    fn scheme_separators() {
+        for (v, at) in [
+            ("http://a/b", Some(4)),
+            ("a:b://c", Some(3)),
+            ("x:/y", None),
+            ("::://", Some(2)),
+            ("", None),
+            ("no", None),
+            ("p:", None),
+        ] {
+            assert_eq!(find_scheme_sep(v.as_bytes()), at, "{v}");
+            assert_eq!(
+                find_scheme_sep(v.as_bytes()),
+                memchr::memmem::find(v.as_bytes(), b"://"),
+                "{v}"
+            );
+        }
+    }
 
     proptest::proptest! {
         /// Every search (SSE2 and SWAR) finds what a plain search finds, from any start.

@@ -173,14 +173,10 @@ impl std::hash::Hasher for AddrHasher {
         (x ^ (x >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (x >> 32)
     }
     fn write(&mut self, bytes: &[u8]) {
-        for c in bytes.chunks(8) {
-            let mut w = [0u8; 8];
-            w[..c.len()].copy_from_slice(c);
-            self.write_u64(u64::from_le_bytes(w));
-        }
+        self.0 = crate::bytes::mix_words(self.0, bytes);
     }
     fn write_u64(&mut self, v: u64) {
-        self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        self.0 = crate::bytes::mix(self.0, v);
     }
     fn write_usize(&mut self, v: usize) {
         self.write_u64(v as u64);

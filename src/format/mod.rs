@@ -33,7 +33,7 @@ use template::Template;
 /// credentials dropped) and where its `scheme://` ends; `None` when `v` has no `scheme://`.
 /// One reading of referrers for the rules' `referrer-site` and for statistics.
 pub fn url_host(v: &[u8]) -> Option<(usize, &[u8])> {
-    let sep = memchr::memmem::find(v, b"://")?;
+    let sep = crate::bytes::find_scheme_sep(v)?;
     if sep == 0
         || !v[..sep]
             .iter()

@@ -8,7 +8,10 @@ use chrono::{DateTime, Utc};
 
 use super::panel::{Answer, Panel, Query, Side, Web};
 use super::time;
-use super::{Bucket, Granularity, NONE, SmallKeys, State, TopK, Uniques, min_opt, status_class};
+use super::{
+    Bucket, Granularity, NONE, STATUS_CLASSES, SmallKeys, State, TopK, Uniques, min_opt,
+    status_class_index,
+};
 use crate::anonymize::{Anonymizer, Cache};
 use crate::format::dns;
 use crate::format::{Fields, Std};
@@ -34,13 +37,19 @@ pub struct Collector {
     buckets: std::collections::HashMap<i64, Bucket, SmallKeys>,
     /// The last time text read and its instant: lines of one second share it.
     last_time: (Vec<u8>, Option<DateTime<Utc>>),
-    /// Scratch for the request line's parts.
-    parts: Fields,
+    /// Scratch for the request line's parts (boxed: taken and put back per line, a pointer's
+    /// move rather than the whole struct's).
+    parts: Option<Box<Fields>>,
     /// Per panel, the first [`HOT`] labels seen with their counts, checked before the panel's
     /// map (most lines repeat a handful of status codes, methods, browsers, query types: a
     /// short scan is cheaper than hashing). Empty for panels of many labels. Added to the
     /// panels, scrubbed, by [`Collector::finish`].
     hot: Vec<Vec<(Vec<u8>, u64)>>,
+    /// Per panel whose labels come from a short fixed list (hour of the day, size and time bins,
+    /// status class, IP version; see [`tally_label`]): counts by the label's place in the list,
+    /// one increment per line instead of a label lookup. Added to the panels by
+    /// [`Collector::finish`].
+    tallies: Vec<[u64; TALLY]>,
     /// User agents seen lately → their index in `agent_counts`.
     agents: std::collections::HashMap<Vec<u8>, usize, crate::anonymize::BuildAddrHasher>,
     /// Per user agent seen lately: its labels, and lines not yet in the panels (one increment
@@ -55,6 +64,10 @@ pub struct Collector {
     pub stream: String,
     /// `--geoip` databases: each web client's country and network are counted.
     pub geo: Option<std::sync::Arc<super::geo::Geo>>,
+    /// Clients seen lately and their keyed hash and address, by a hash of their text (direct
+    /// mapped, 2^[`CLIENT_BITS`] slots): most lines come from a client seen a moment ago, and parsing
+    /// and encrypting its address again cost a tenth of counting a line. In memory only.
+    clients: Vec<(Vec<u8>, u64, Option<IpAddr>)>,
     /// DNS question and answer lines counted (dated or not).
     questions: u64,
     answers: u64,
@@ -99,6 +112,9 @@ impl AgentLabels {
         }
     }
 }
+
+/// The client memo has 2^CLIENT_BITS slots (see [`Collector`]).
+const CLIENT_BITS: u32 = 14;
 
 /// Labels kept in a panel's hot set (see [`Collector`]).
 const HOT: usize = 8;
@@ -157,14 +173,16 @@ impl Collector {
             panels: (0..Panel::COUNT).map(|_| TopK::new(cap)).collect(),
             buckets: Default::default(),
             last_time: (Vec::new(), None),
-            parts: Fields::default(),
+            parts: Some(Box::default()),
             agents: Default::default(),
             agent_counts: Vec::new(),
             visits: Some(super::visits::Tracker::new(cap)),
             hot: vec![Vec::new(); Panel::COUNT],
+            tallies: vec![[0; TALLY]; Panel::COUNT],
             duration: None,
             stream: String::new(),
             geo: None,
+            clients: Vec::new(),
             questions: 0,
             answers: 0,
         }
@@ -187,6 +205,30 @@ impl Collector {
                 );
             }
         }
+    }
+
+    /// Counts the label at place `i` of `panel`'s fixed list (see [`tally_label`]).
+    #[inline(always)]
+    fn tally(&mut self, panel: Panel, i: usize) {
+        self.tallies[panel.index()][i] += 1;
+    }
+
+    /// A client's keyed hash and address ([`Uniques::client`]), through the memo.
+    fn client(&mut self, text: &[u8]) -> (u64, Option<IpAddr>) {
+        if self.clients.is_empty() {
+            self.clients = vec![(Vec::new(), 0, None); 1 << CLIENT_BITS];
+        }
+        // The high bits: a product's low bits depend only on its factors' low bits.
+        let slot =
+            (crate::bytes::mix_words(text.len() as u64, text) >> (64 - CLIENT_BITS)) as usize;
+        let e = &mut self.clients[slot];
+        if e.0.is_empty() || !same(&e.0, text) {
+            let (h, ip) = self.uniques.client(text);
+            e.0.clear();
+            e.0.extend_from_slice(text);
+            (e.1, e.2) = (h, ip);
+        }
+        (e.1, e.2)
     }
 
     /// Counts one `label` in `panel`: in the panel's hot set when it is there or the set has
@@ -222,7 +264,12 @@ impl Collector {
 
     /// [`Collector::count`] by the panel's index.
     fn count_at(&mut self, panel: usize, label: &[u8], n: u64) {
-        self.label.clear();
+        // A label the panel has is one scrubbing leaves as it is (the panel's labels are
+        // scrubbed, and truncating a second time changes nothing): no need to look for addresses
+        // in the pages and sites seen before.
+        if self.panels[panel].bump(label, n) {
+            return;
+        }
         if may_hold_address(label) {
             self.label.clear();
             self.scrub
@@ -293,10 +340,9 @@ impl Collector {
 
     fn web(&mut self, time: Option<DateTime<Utc>>, client: Option<&[u8]>, line: &[u8], f: &Fields) {
         // The response size, read once: the series' bytes and the `response_bytes` panel.
-        let size = field(f, line, Std::Bytes)
-            .and_then(|b| std::str::from_utf8(b).ok()?.parse::<u64>().ok());
+        let size = field(f, line, Std::Bytes).and_then(decimal);
         let bytes = size.unwrap_or(0);
-        let hashes = client.map(|c| self.uniques.client(c));
+        let hashes = client.map(|c| self.client(c));
         let hash = hashes.map(|(h, _)| h);
         // Countries and networks from the full address, before anything is truncated.
         if let Some(geo) = self.geo.clone()
@@ -310,12 +356,7 @@ impl Collector {
             self.label(Panel::Web(Web::Network), network.as_bytes());
         }
         if f.get(Std::Client).is_some() {
-            let v: &[u8] = match hashes {
-                Some((_, Some(IpAddr::V4(_)))) => b"IPv4",
-                Some((_, Some(IpAddr::V6(_)))) => b"IPv6",
-                _ => b"unknown",
-            };
-            self.label(Panel::Web(Web::IpVersion), v);
+            self.tally(Panel::Web(Web::IpVersion), ip_version(hashes));
         }
         // The response time, where the format has one; a line without it counts as `(none)`
         // (every web panel counts the same lines).
@@ -333,26 +374,18 @@ impl Collector {
             }
         }
         if let Some(us) = micros {
-            let class = us.map_or(NONE, |us| response_time_class(us).as_bytes());
-            self.label(Panel::Web(Web::ResponseTime), class);
+            let bin = us.map_or(RESPONSE_TIME_MS.len() + 1, response_time_bin);
+            self.tally(Panel::Web(Web::ResponseTime), bin);
         }
         // The response size in decimal bins; a request without one (`-`) is `(none)`.
-        let size_bin = size.map(|n| {
-            SIZE_BINS
-                .iter()
-                .find(|(to, _)| n < *to)
-                .map_or("10000000-", |(_, l)| l)
-        });
-        self.label(
-            Panel::Web(Web::ResponseBytes),
-            size_bin.map_or(NONE, str::as_bytes),
-        );
+        let size_bin = size.map_or(SIZE_BINS.len() + 1, |n| bin(SIZE_BINS, n));
+        self.tally(Panel::Web(Web::ResponseBytes), size_bin);
         // The hour of the day at the buckets' offset (`--tz`); an undated request is `(none)`.
-        let hour = time.map(|t| {
+        let hour = time.map_or(24, |t| {
             let local = t.timestamp() + i64::from(self.state.tz_offset);
-            HOURS[local.rem_euclid(86_400) as usize / 3600]
+            local.rem_euclid(86_400) as usize / 3600
         });
-        self.label(Panel::Web(Web::Hour), hour.map_or(NONE, str::as_bytes));
+        self.tally(Panel::Web(Web::Hour), hour);
         let status = field(f, line, Std::Status);
         let user_agent = field(f, line, Std::UserAgent);
         // A connection (HAProxy's tcplog): no request and no status, counted as `(none)` in
@@ -363,15 +396,15 @@ impl Collector {
         match status {
             Some(s) => {
                 self.label(Panel::Web(Web::Status), s);
-                self.label(Panel::Web(Web::StatusClass), status_class(s).as_bytes());
+                self.tally(Panel::Web(Web::StatusClass), status_class_index(s));
             }
             None if connection => {
                 self.label(Panel::Web(Web::Status), NONE);
-                self.label(Panel::Web(Web::StatusClass), NONE);
+                self.tally(Panel::Web(Web::StatusClass), STATUS_CLASSES.len());
             }
             None => {}
         }
-        let mut parts = std::mem::take(&mut self.parts);
+        let mut parts = self.parts.take().unwrap_or_default();
         parts.clear();
         if f.get(Std::Method).is_none()
             && let Some((a, b)) = f.get(Std::Request)
@@ -433,7 +466,7 @@ impl Collector {
             };
             self.agent_counts[id].1 += 1;
         }
-        self.parts = parts;
+        self.parts = Some(parts);
     }
 
     fn dns(&mut self, time: Option<DateTime<Utc>>, client: Option<&[u8]>, line: &[u8], f: &Fields) {
@@ -459,7 +492,7 @@ impl Collector {
         let both = question && answer;
         self.questions += u64::from(question && !both);
         self.answers += u64::from(answer);
-        let hashes = client.map(|c| self.uniques.client(c));
+        let hashes = client.map(|c| self.client(c));
         let net = hashes
             .and_then(|(_, ip)| ip)
             .map(|ip| self.uniques.network(ip));
@@ -498,12 +531,7 @@ impl Collector {
         let answer = side == Side::Answer;
         let qtype = field(f, line, Std::Qtype).unwrap_or(NONE);
         self.label(Panel::Query(side, Query::Qtype), qtype);
-        let v = match hashes {
-            Some((_, Some(IpAddr::V4(_)))) => "IPv4",
-            Some((_, Some(IpAddr::V6(_)))) => "IPv6",
-            _ => "unknown",
-        };
-        self.label(Panel::Query(side, Query::IpVersion), v.as_bytes());
+        self.tally(Panel::Query(side, Query::IpVersion), ip_version(hashes));
         let flags = field(f, line, Std::Flags).map(dns::QueryFlags::of);
         let flag_transport: Option<&[u8]> = flags
             .filter(|_| !answer)
@@ -648,6 +676,14 @@ impl Collector {
             self.count_joined(t.finish());
         }
         self.flush_agents();
+        for i in 0..self.tallies.len() {
+            let counts = self.tallies[i];
+            for (k, n) in counts.into_iter().enumerate().filter(|&(_, n)| n > 0) {
+                let panel = Panel::from_index(i);
+                let label = tally_label(panel, k).expect("a tallied label is in its list");
+                self.count(panel, label, n);
+            }
+        }
         for i in 0..self.hot.len() {
             for (label, n) in std::mem::take(&mut self.hot[i]) {
                 self.count(Panel::from_index(i), &label, n);
@@ -699,6 +735,51 @@ impl Collector {
     }
 }
 
+/// Room per panel in [`Collector`]'s tallies: the longest fixed list (24 hours and `(none)`).
+const TALLY: usize = 25;
+
+/// The label at place `i` of a panel whose labels come from a fixed list (what the collector
+/// tallies); `None` for other panels and places past the list. `(none)` is last.
+fn tally_label(panel: Panel, i: usize) -> Option<&'static [u8]> {
+    let from = |list: &'static [&'static str]| match i.cmp(&list.len()) {
+        std::cmp::Ordering::Less => Some(list[i].as_bytes()),
+        std::cmp::Ordering::Equal => Some(NONE),
+        std::cmp::Ordering::Greater => None,
+    };
+    let bins = |bins: &'static [(u64, &'static str)], last: &'static str| match i {
+        i if i < bins.len() => Some(bins[i].1.as_bytes()),
+        i if i == bins.len() => Some(last.as_bytes()),
+        i if i == bins.len() + 1 => Some(NONE),
+        _ => None,
+    };
+    match panel {
+        Panel::Web(Web::IpVersion) | Panel::Query(_, Query::IpVersion) => {
+            ["IPv4", "IPv6", "unknown"].get(i).map(|l| l.as_bytes())
+        }
+        Panel::Web(Web::Hour) => from(&HOURS),
+        Panel::Web(Web::StatusClass) => from(&STATUS_CLASSES),
+        Panel::Web(Web::ResponseBytes) => bins(SIZE_BINS, "10000000-"),
+        Panel::Web(Web::ResponseTime) => bins(RESPONSE_TIME_MS, "30000-"),
+        _ => None,
+    }
+}
+
+/// A client's place in the `ip_version` lists (see [`tally_label`]).
+fn ip_version(hashes: Option<(u64, Option<IpAddr>)>) -> usize {
+    match hashes {
+        Some((_, Some(IpAddr::V4(_)))) => 0,
+        Some((_, Some(IpAddr::V6(_)))) => 1,
+        _ => 2,
+    }
+}
+
+/// The place of `v` among `bins` (upper bounds excluded; past the last: `bins.len()`).
+fn bin(bins: &[(u64, &str)], v: u64) -> usize {
+    bins.iter()
+        .position(|(to, _)| v < *to)
+        .unwrap_or(bins.len())
+}
+
 /// The bins of the `response_bytes` panel: upper bound (excluded), label.
 const SIZE_BINS: &[(u64, &str)] = &[
     (1000, "0-999"),
@@ -732,12 +813,26 @@ const RESPONSE_TIME_MS: &[(u64, &str)] = &[
     (30_000, "10000-30000"),
 ];
 
-/// The `response_time` label of a duration in microseconds.
-fn response_time_class(us: u64) -> &'static str {
+/// The place of a duration in microseconds among [`RESPONSE_TIME_MS`] (see [`tally_label`]).
+fn response_time_bin(us: u64) -> usize {
     RESPONSE_TIME_MS
         .iter()
-        .find(|(to, _)| us < to * 1000)
-        .map_or("30000-", |(_, label)| label)
+        .position(|(to, _)| us < to * 1000)
+        .unwrap_or(RESPONSE_TIME_MS.len())
+}
+
+/// A count written in decimal digits (as `str::parse::<u64>` reads it, `+` allowed), without
+/// going through `str`.
+fn decimal(b: &[u8]) -> Option<u64> {
+    let digits = b.strip_prefix(b"+").unwrap_or(b);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, &c| {
+        let d = c.wrapping_sub(b'0');
+        (d < 10).then_some(())?;
+        n.checked_mul(10)?.checked_add(u64::from(d))
+    })
 }
 
 /// A field's bytes.

@@ -466,13 +466,18 @@ pub const NONE: &[u8] = b"(none)";
 
 /// `404` → `4xx` (the `status_class` panel).
 pub(crate) fn status_class(status: &[u8]) -> &'static str {
+    STATUS_CLASSES[status_class_index(status)]
+}
+
+/// The `status_class` labels; [`status_class_index`] is a status's place here.
+pub(crate) const STATUS_CLASSES: [&str; 6] = ["1xx", "2xx", "3xx", "4xx", "5xx", "other"];
+
+/// A status's place in [`STATUS_CLASSES`].
+#[inline]
+pub(crate) fn status_class_index(status: &[u8]) -> usize {
     match (status.len(), status.first()) {
-        (3, Some(b'1')) => "1xx",
-        (3, Some(b'2')) => "2xx",
-        (3, Some(b'3')) => "3xx",
-        (3, Some(b'4')) => "4xx",
-        (3, Some(b'5')) => "5xx",
-        _ => "other",
+        (3, Some(&c @ b'1'..=b'5')) => usize::from(c - b'1'),
+        _ => 5,
     }
 }
 

@@ -103,6 +103,19 @@ impl TopK {
         }
     }
 
+    /// Counts `n` more of `label` if it is counted already; false (nothing counted) if not.
+    #[inline]
+    pub fn bump(&mut self, label: &[u8], n: u64) -> bool {
+        match self.counts.get_mut(label) {
+            Some(c) => {
+                *c = c.saturating_add(n);
+                self.total = self.total.saturating_add(n);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// Takes in `other`'s counts.
     pub fn merge(&mut self, other: &TopK) {
         self.capacity = self.capacity.max(other.capacity);

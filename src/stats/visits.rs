@@ -38,12 +38,7 @@ pub const EXIT: &[u8] = b"(exit)";
 /// same in every worker, so that the join knows a visitor across pieces; attacker-chosen user
 /// agents cannot aim collisions without the key.
 pub fn visitor(client_hash: u64, user_agent: &[u8]) -> u64 {
-    let mut h = client_hash;
-    for c in user_agent.chunks(8) {
-        let mut w = [0u8; 8];
-        w[..c.len()].copy_from_slice(c);
-        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    }
+    let h = crate::bytes::mix_words(client_hash, user_agent);
     h ^ (h >> 31)
 }
 
