@@ -52,9 +52,15 @@ pub struct Collector {
     tallies: Vec<[u64; TALLY]>,
     /// User agents seen lately → their index in `agent_counts`.
     agents: std::collections::HashMap<Vec<u8>, usize, crate::anonymize::BuildAddrHasher>,
+    /// In front of `agents`, direct mapped by a hash of a few words of the user agent: its
+    /// index in `agent_counts` + 1 (0: empty). A hit costs those words and one comparison, not
+    /// hashing 100-odd bytes; a miss (or a crafted collision) falls back to `agents`.
+    agent_slots: Vec<u32>,
     /// Per user agent seen lately: its labels, and lines not yet in the panels (one increment
     /// per line instead of five panel lookups; see [`Collector::flush_agents`]).
     agent_counts: Vec<(AgentLabels, u64)>,
+    /// Per entry of `agent_counts`: its user agent and [`super::visits::agent`] of it.
+    agent_keys: Vec<(Vec<u8>, u64)>,
     /// The visits of the piece being counted.
     visits: Option<super::visits::Tracker>,
     /// The unit of the format's `duration` field; `None`: the format has none, and no response
@@ -67,7 +73,7 @@ pub struct Collector {
     /// Clients seen lately and their keyed hash and address, by a hash of their text (direct
     /// mapped, 2^[`CLIENT_BITS`] slots): most lines come from a client seen a moment ago, and parsing
     /// and encrypting its address again cost a tenth of counting a line. In memory only.
-    clients: Vec<(Vec<u8>, u64, Option<IpAddr>)>,
+    clients: Vec<ClientSlot>,
     /// DNS question and answer lines counted (dated or not).
     questions: u64,
     answers: u64,
@@ -113,8 +119,52 @@ impl AgentLabels {
     }
 }
 
-/// The client memo has 2^CLIENT_BITS slots (see [`Collector`]).
-const CLIENT_BITS: u32 = 14;
+/// The user-agent memo in front of the map has 2^AGENT_BITS slots (see [`Collector`]).
+const AGENT_BITS: u32 = 10;
+
+/// A hash of a user agent's length and of up to four of its words (first, two in the middle,
+/// last): enough to tell apart the agents of one log, not all of their bytes.
+fn sampled_hash(b: &[u8]) -> u64 {
+    let n = b.len();
+    let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+    let h = if n >= 8 {
+        let m = n / 2 - 4;
+        let h = crate::bytes::mix(n as u64, word(0));
+        let h = crate::bytes::mix(h, word(n / 4 & !7));
+        let h = crate::bytes::mix(h, word(m));
+        crate::bytes::mix(h, word(n - 8))
+    } else {
+        crate::bytes::mix_words(n as u64, b)
+    };
+    h ^ (h >> 29)
+}
+
+/// The client memo has 2^CLIENT_BITS slots (see [`Collector`]): 512 KiB.
+const CLIENT_BITS: u32 = 13;
+
+/// The longest client text the memo keeps (longer ones, rare, are hashed every time).
+const CLIENT_TEXT: usize = 38;
+
+/// A slot of the client memo: a cache line, the text in it (no pointer to follow).
+#[derive(Clone, Copy)]
+struct ClientSlot {
+    /// The text's length; 0: empty.
+    len: u8,
+    text: [u8; CLIENT_TEXT],
+    ip: Option<IpAddr>,
+    hash: u64,
+}
+
+impl Default for ClientSlot {
+    fn default() -> Self {
+        ClientSlot {
+            len: 0,
+            text: [0; CLIENT_TEXT],
+            ip: None,
+            hash: 0,
+        }
+    }
+}
 
 /// Labels kept in a panel's hot set (see [`Collector`]).
 const HOT: usize = 8;
@@ -175,7 +225,9 @@ impl Collector {
             last_time: (Vec::new(), None),
             parts: Some(Box::default()),
             agents: Default::default(),
+            agent_slots: Vec::new(),
             agent_counts: Vec::new(),
+            agent_keys: Vec::new(),
             visits: Some(super::visits::Tracker::new(cap)),
             hot: vec![Vec::new(); Panel::COUNT],
             tallies: vec![[0; TALLY]; Panel::COUNT],
@@ -192,6 +244,8 @@ impl Collector {
     /// the user agents (at the end, and when too many were seen).
     fn flush_agents(&mut self) {
         self.agents.clear();
+        self.agent_keys.clear();
+        self.agent_slots.fill(0);
         for (l, n) in std::mem::take(&mut self.agent_counts) {
             if n > 0 {
                 self.count(Panel::Web(Web::ClientFamily), l.family.as_bytes(), n);
@@ -207,6 +261,35 @@ impl Collector {
         }
     }
 
+    /// The index in `agent_counts` of a user agent, added when new.
+    fn agent(&mut self, ua: &[u8]) -> usize {
+        if self.agent_slots.is_empty() {
+            self.agent_slots = vec![0; 1 << AGENT_BITS];
+        }
+        let slot = (sampled_hash(ua) >> (64 - AGENT_BITS)) as usize;
+        if let Some(id) = self.agent_slots[slot].checked_sub(1)
+            && self.agent_keys[id as usize].0 == ua
+        {
+            return id as usize;
+        }
+        let id = match self.agents.get(ua) {
+            Some(&id) => id,
+            None => {
+                if self.agents.len() >= 4096 {
+                    self.flush_agents();
+                }
+                self.agent_counts.push((AgentLabels::of(ua), 0));
+                self.agent_keys
+                    .push((ua.to_vec(), super::visits::agent(ua)));
+                let id = self.agent_counts.len() - 1;
+                self.agents.insert(ua.to_vec(), id);
+                id
+            }
+        };
+        self.agent_slots[slot] = id as u32 + 1;
+        id
+    }
+
     /// Counts the label at place `i` of `panel`'s fixed list (see [`tally_label`]).
     #[inline(always)]
     fn tally(&mut self, panel: Panel, i: usize) {
@@ -215,20 +298,23 @@ impl Collector {
 
     /// A client's keyed hash and address ([`Uniques::client`]), through the memo.
     fn client(&mut self, text: &[u8]) -> (u64, Option<IpAddr>) {
+        if text.len() > CLIENT_TEXT {
+            return self.uniques.client(text);
+        }
         if self.clients.is_empty() {
-            self.clients = vec![(Vec::new(), 0, None); 1 << CLIENT_BITS];
+            self.clients = vec![ClientSlot::default(); 1 << CLIENT_BITS];
         }
         // The high bits: a product's low bits depend only on its factors' low bits.
         let slot =
             (crate::bytes::mix_words(text.len() as u64, text) >> (64 - CLIENT_BITS)) as usize;
         let e = &mut self.clients[slot];
-        if e.0.is_empty() || !same(&e.0, text) {
-            let (h, ip) = self.uniques.client(text);
-            e.0.clear();
-            e.0.extend_from_slice(text);
-            (e.1, e.2) = (h, ip);
+        let n = usize::from(e.len);
+        if n == 0 || !same(&e.text[..n], text) {
+            (e.hash, e.ip) = self.uniques.client(text);
+            e.text[..text.len()].copy_from_slice(text);
+            e.len = text.len() as u8;
         }
-        (e.1, e.2)
+        (e.hash, e.ip)
     }
 
     /// Counts one `label` in `panel`: in the panel's hot set when it is there or the set has
@@ -404,6 +490,7 @@ impl Collector {
             }
             None => {}
         }
+        let agent = user_agent.map(|ua| self.agent(ua));
         let mut parts = self.parts.take().unwrap_or_default();
         parts.clear();
         if f.get(Std::Method).is_none()
@@ -435,7 +522,8 @@ impl Collector {
             // Visit order, for a request with a time and a client: the visitor is the client's
             // keyed hash with the user agent, in memory only.
             if let (Some(t), Some(h)) = (time, hash) {
-                let visitor = super::visits::visitor(h, user_agent.unwrap_or_default());
+                let visitor =
+                    super::visits::visitor(h, agent.map_or(0, |id| self.agent_keys[id].1));
                 let page = field(pf, line, Std::Path).unwrap_or(NONE);
                 self.visits
                     .as_mut()
@@ -451,19 +539,7 @@ impl Collector {
             };
             self.label(Panel::Web(Web::ReferrerSite), r);
         }
-        if let Some(ua) = user_agent {
-            let id = match self.agents.get(ua) {
-                Some(&id) => id,
-                None => {
-                    if self.agents.len() >= 4096 {
-                        self.flush_agents();
-                    }
-                    self.agent_counts.push((AgentLabels::of(ua), 0));
-                    let id = self.agent_counts.len() - 1;
-                    self.agents.insert(ua.to_vec(), id);
-                    id
-                }
-            };
+        if let Some(id) = agent {
             self.agent_counts[id].1 += 1;
         }
         self.parts = Some(parts);

@@ -18,6 +18,7 @@
 //! goes on in the next file counts as two (files are counted one at a time).
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use crate::anonymize::BuildAddrHasher;
 
@@ -34,12 +35,18 @@ pub const ENTRY: &[u8] = b"(entry)";
 /// The page a visit goes to after its last request.
 pub const EXIT: &[u8] = b"(exit)";
 
-/// A visitor: the client's keyed hash (the statistics key's) spread with the user agent. The
-/// same in every worker, so that the join knows a visitor across pieces; attacker-chosen user
-/// agents cannot aim collisions without the key.
-pub fn visitor(client_hash: u64, user_agent: &[u8]) -> u64 {
-    let h = crate::bytes::mix_words(client_hash, user_agent);
+/// A visitor: the client's keyed hash (the statistics key's) spread with its user agent's
+/// [`agent`] hash (0 without one). The same in every worker, so that the join knows a visitor
+/// across pieces; attacker-chosen user agents cannot aim collisions without the key.
+pub fn visitor(client_hash: u64, agent: u64) -> u64 {
+    let h = crate::bytes::mix(client_hash, agent);
     h ^ (h >> 31)
+}
+
+/// A user agent's part of a [`visitor`] (computed once per user agent a collector sees).
+pub fn agent(user_agent: &[u8]) -> u64 {
+    let h = crate::bytes::mix_words(0x243f_6a88_85a3_08d3, user_agent);
+    h ^ (h >> 29)
 }
 
 /// A step's label: `from → to`.
@@ -66,7 +73,8 @@ fn page_key(page: &[u8]) -> u64 {
         let _ = getrandom::fill(&mut b);
         u64::from_le_bytes(b)
     });
-    visitor(seed, page) | 2
+    let h = crate::bytes::mix_words(seed, page);
+    (h ^ (h >> 31)) | 2
 }
 const IN: u64 = 0;
 const OUT: u64 = 1;
@@ -180,11 +188,11 @@ impl Steps {
     /// Keeps the summary bounded: down to `capacity` steps beyond twice that, as
     /// `crate::stats::topk::TopK::shrink` does with labels, and the texts of pages neither a
     /// kept step nor one of `live` names forgotten.
-    fn bound(&mut self, live: impl Iterator<Item = u64> + Clone) {
+    fn bound(&mut self, live: impl ExactSizeIterator<Item = u64> + Clone) {
         if self.counts.len() > self.capacity.saturating_mul(2) {
             self.shrink();
         }
-        let named = 2 * self.counts.len() + live.clone().count();
+        let named = 2 * self.counts.len() + live.len();
         if self.texts.at.len() > 2 * named + 1024 {
             let mut kept = Texts::default();
             let keys = live.chain(self.counts.keys().flat_map(|&(a, b)| [a, b]));
@@ -313,6 +321,10 @@ pub struct Join {
     /// Per open visit: its last request.
     open: HashMap<u64, Request, BuildAddrHasher>,
     latest: i64,
+    /// No open visit's last request is older than this (a bound: visits that went on since
+    /// leave it low until the next sweep), so that open visits are swept only when one may
+    /// be closed, not walked for every piece.
+    oldest: i64,
     steps: Steps,
 }
 
@@ -322,6 +334,7 @@ impl Join {
         Join {
             open: HashMap::default(),
             latest: 0,
+            oldest: i64::MAX,
             steps: Steps::new(capacity),
         }
     }
@@ -330,31 +343,43 @@ impl Join {
     pub fn piece(&mut self, piece: &mut Piece) {
         for e in piece.edges.drain(..) {
             self.steps.text(e.first.0, &piece.texts);
-            self.steps.text(e.last.0, &piece.texts);
+            if e.last.0 != e.first.0 {
+                self.steps.text(e.last.0, &piece.texts);
+            }
             let (first, first_time) = e.first;
-            match self.open.remove(&e.visitor) {
-                Some((prev, t)) if (first_time - t).abs() <= IDLE => {
-                    self.steps.add((prev, first), 1);
+            match self.open.entry(e.visitor) {
+                Entry::Occupied(mut o) => {
+                    let (prev, t) = *o.get();
+                    if (first_time - t).abs() <= IDLE {
+                        self.steps.add((prev, first), 1);
+                    } else {
+                        self.steps.add((prev, OUT), 1);
+                        self.steps.add((IN, first), 1);
+                    }
+                    o.insert(e.last);
                 }
-                Some((prev, _)) => {
-                    self.steps.add((prev, OUT), 1);
+                Entry::Vacant(v) => {
                     self.steps.add((IN, first), 1);
+                    v.insert(e.last);
                 }
-                None => self.steps.add((IN, first), 1),
             }
             self.latest = self.latest.max(e.last.1);
-            self.open.insert(e.visitor, e.last);
+            self.oldest = self.oldest.min(e.last.1);
         }
         let cutoff = self.latest - CLOSE_AFTER;
-        if self.open.values().any(|&(_, t)| t < cutoff) {
+        if self.oldest < cutoff {
             let mut closed = Vec::new();
+            let mut oldest = i64::MAX;
             self.open.retain(|_, &mut (p, t)| {
                 let keep = t >= cutoff;
-                if !keep {
+                if keep {
+                    oldest = oldest.min(t);
+                } else {
                     closed.push(p);
                 }
                 keep
             });
+            self.oldest = oldest;
             for p in closed {
                 self.steps.add((p, OUT), 1);
             }
