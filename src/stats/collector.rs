@@ -130,7 +130,7 @@ fn sampled_hash(b: &[u8]) -> u64 {
     let h = if n >= 8 {
         let m = n / 2 - 4;
         let h = crate::bytes::mix(n as u64, word(0));
-        let h = crate::bytes::mix(h, word(n / 4 & !7));
+        let h = crate::bytes::mix(h, word((n / 4) & !7));
         let h = crate::bytes::mix(h, word(m));
         crate::bytes::mix(h, word(n - 8))
     } else {
