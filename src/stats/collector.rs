@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::net::IpAddr;
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Timelike, Utc};
 
 use super::panel::{Answer, Panel, Query, Side, Web};
 use super::time;
@@ -37,6 +37,9 @@ pub struct Collector {
     buckets: std::collections::HashMap<i64, Bucket, SmallKeys>,
     /// The last time text read and its instant: lines of one second share it.
     last_time: (Vec<u8>, Option<DateTime<Utc>>),
+    /// When the last time text ends in a fraction of a second that its instant has: that
+    /// instant without the fraction (see [`Collector::time`]).
+    last_second: Option<Option<DateTime<Utc>>>,
     /// Scratch for the request line's parts (boxed: taken and put back per line, a pointer's
     /// move rather than the whole struct's).
     parts: Option<Box<Fields>>,
@@ -74,6 +77,10 @@ pub struct Collector {
     /// mapped, 2^[`CLIENT_BITS`] slots): most lines come from a client seen a moment ago, and parsing
     /// and encrypting its address again cost a tenth of counting a line. In memory only.
     clients: Vec<ClientSlot>,
+    /// Query names seen lately and their `tld` and `domain` labels, by a hash of the name
+    /// (direct mapped, 2^[`NAME_BITS`] slots): a resolver's log repeats its names, and the
+    /// public-suffix lookup was a tenth of counting a line.
+    names: Vec<NameSlot>,
     /// DNS question and answer lines counted (dated or not).
     questions: u64,
     answers: u64,
@@ -139,13 +146,104 @@ fn sampled_hash(b: &[u8]) -> u64 {
     h ^ (h >> 29)
 }
 
+/// The memo's slot of a client, filled when it held another; `None` for a text too long to
+/// keep.
+fn client_slot<'a>(
+    clients: &'a mut Vec<ClientSlot>,
+    uniques: &Uniques,
+    text: &[u8],
+) -> Option<&'a mut ClientSlot> {
+    if text.len() > CLIENT_TEXT {
+        return None;
+    }
+    if clients.is_empty() {
+        *clients = vec![ClientSlot::default(); 1 << CLIENT_BITS];
+    }
+    // The high bits: a product's low bits depend only on its factors' low bits.
+    let slot = (crate::bytes::mix_words(text.len() as u64, text) >> (64 - CLIENT_BITS)) as usize;
+    let e = &mut clients[slot];
+    let n = usize::from(e.len);
+    if n == 0 || !same(&e.text[..n], text) {
+        (e.hash, e.ip) = uniques.client(text);
+        e.net = None;
+        e.text[..text.len()].copy_from_slice(text);
+        e.len = text.len() as u8;
+    }
+    Some(e)
+}
+
+/// The query-name memo has 2^NAME_BITS slots (see [`Collector`]).
+const NAME_BITS: u32 = 12;
+
+/// A slot of the query-name memo; `tld` empty: an empty slot.
+#[derive(Clone, Default)]
+struct NameSlot {
+    name: Vec<u8>,
+    tld: Vec<u8>,
+    domain: Vec<u8>,
+}
+
+/// The `tld` and `domain` labels of a query name (without its final dot, not empty).
+fn name_labels(name: &[u8]) -> (Vec<u8>, Vec<u8>) {
+    let lower = name.to_ascii_lowercase();
+    let tld = psl::suffix(&lower).map(|s| s.as_bytes());
+    let domain = psl::domain(&lower).map(|d| d.as_bytes());
+    // A name that is (or ends in) an address literal — `192.0.2.7`, `::ffff:192.0.2.7` —
+    // would publish host octets as "TLD" `7` and "domain" `2.7`. Reverse names are fine: their
+    // registered domain is the first octet.
+    let tail = domain.or(tld).map_or(0, <[u8]>::len);
+    if ends_in_address(&lower, tail) {
+        return (b"(address)".to_vec(), b"(address)".to_vec());
+    }
+    (
+        tld.unwrap_or(b"(none)").to_vec(),
+        domain.unwrap_or(b"(none)").to_vec(),
+    )
+}
+
+/// A time text's fraction of a second at its end, after a clock's seconds (`…:SS.fff`) or
+/// seconds since 1970 (`1791640536.123`): where its `.` is and the fraction in nanoseconds, as
+/// the time parser reads it (up to 9 digits).
+fn fraction(raw: &[u8]) -> Option<(usize, u32)> {
+    let digits = raw.iter().rev().take_while(|c| c.is_ascii_digit()).count();
+    let k = raw.len().checked_sub(digits + 1)?;
+    if !(1..=9).contains(&digits) || raw[k] != b'.' {
+        return None;
+    }
+    let before = &raw[..k];
+    let clock = before.len() >= 3
+        && before[before.len() - 3] == b':'
+        && before[before.len() - 2..].iter().all(u8::is_ascii_digit);
+    let epoch = before.len() >= 9 && before.iter().all(u8::is_ascii_digit);
+    if !clock && !epoch {
+        return None;
+    }
+    let n = raw[k + 1..]
+        .iter()
+        .fold(0u32, |n, &c| n * 10 + u32::from(c - b'0'));
+    Some((k, n * 10u32.pow(9 - digits as u32)))
+}
+
+/// `n` in decimal digits, written into `buf` (no allocation per label).
+fn decimal_label(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            return &buf[at..];
+        }
+    }
+}
+
 /// The client memo has 2^CLIENT_BITS slots (see [`Collector`]): 512 KiB.
 const CLIENT_BITS: u32 = 13;
 
 /// The longest client text the memo keeps (longer ones, rare, are hashed every time).
 const CLIENT_TEXT: usize = 38;
 
-/// A slot of the client memo: a cache line, the text in it (no pointer to follow).
+/// A slot of the client memo: the text in it (no pointer to follow).
 #[derive(Clone, Copy)]
 struct ClientSlot {
     /// The text's length; 0: empty.
@@ -153,6 +251,8 @@ struct ClientSlot {
     text: [u8; CLIENT_TEXT],
     ip: Option<IpAddr>,
     hash: u64,
+    /// The network's hash, once asked for (DNS sources).
+    net: Option<u64>,
 }
 
 impl Default for ClientSlot {
@@ -162,6 +262,7 @@ impl Default for ClientSlot {
             text: [0; CLIENT_TEXT],
             ip: None,
             hash: 0,
+            net: None,
         }
     }
 }
@@ -223,6 +324,7 @@ impl Collector {
             panels: (0..Panel::COUNT).map(|_| TopK::new(cap)).collect(),
             buckets: Default::default(),
             last_time: (Vec::new(), None),
+            last_second: None,
             parts: Some(Box::default()),
             agents: Default::default(),
             agent_slots: Vec::new(),
@@ -235,6 +337,7 @@ impl Collector {
             stream: String::new(),
             geo: None,
             clients: Vec::new(),
+            names: Vec::new(),
             questions: 0,
             answers: 0,
         }
@@ -298,23 +401,26 @@ impl Collector {
 
     /// A client's keyed hash and address ([`Uniques::client`]), through the memo.
     fn client(&mut self, text: &[u8]) -> (u64, Option<IpAddr>) {
-        if text.len() > CLIENT_TEXT {
-            return self.uniques.client(text);
+        match client_slot(&mut self.clients, &self.uniques, text) {
+            Some(e) => (e.hash, e.ip),
+            None => self.uniques.client(text),
         }
-        if self.clients.is_empty() {
-            self.clients = vec![ClientSlot::default(); 1 << CLIENT_BITS];
+    }
+
+    /// The keyed hash of a client's network ([`Uniques::network`]), through the client memo
+    /// (an IPv6 network is hashed through SHA-256: thousands of instructions); `None` when the
+    /// client is no address.
+    fn network(&mut self, text: &[u8]) -> Option<u64> {
+        let u = &self.uniques;
+        match client_slot(&mut self.clients, u, text) {
+            Some(e) => {
+                if e.net.is_none() {
+                    e.net = Some(u.network(e.ip?));
+                }
+                e.net
+            }
+            None => Some(u.network(u.client(text).1?)),
         }
-        // The high bits: a product's low bits depend only on its factors' low bits.
-        let slot =
-            (crate::bytes::mix_words(text.len() as u64, text) >> (64 - CLIENT_BITS)) as usize;
-        let e = &mut self.clients[slot];
-        let n = usize::from(e.len);
-        if n == 0 || !same(&e.text[..n], text) {
-            (e.hash, e.ip) = self.uniques.client(text);
-            e.text[..text.len()].copy_from_slice(text);
-            e.len = text.len() as u8;
-        }
-        (e.hash, e.ip)
     }
 
     /// Counts one `label` in `panel`: in the panel's hot set when it is there or the set has
@@ -388,13 +494,30 @@ impl Collector {
 
     fn time(&mut self, raw: Option<&[u8]>) -> Option<DateTime<Utc>> {
         let raw = raw?;
-        if self.last_time.0 != raw {
-            self.last_time.0.clear();
-            self.last_time.0.extend_from_slice(raw);
-            self.last_time.1 = time::parse(raw, self.reference, self.state.tz_offset)
-                .filter(|t| (time::EARLIEST..=self.latest).contains(&t.timestamp()));
+        if self.last_time.0 == raw {
+            return self.last_time.1;
         }
-        self.last_time.1
+        // A time of the same second as the last, but for its fraction (BIND's `13:00:00.007`,
+        // Squid's `1791640536.007`): that second's instant with this fraction, where the last
+        // full reading showed the format reads the fraction so.
+        let frac = fraction(raw);
+        if let (Some((k, nanos)), Some(Some(second))) = (frac, self.last_second)
+            && self.last_time.0.len() > k
+            && self.last_time.0[k] == b'.'
+            && self.last_time.0[..k] == raw[..k]
+        {
+            return second.with_nanosecond(nanos);
+        }
+        self.last_time.0.clear();
+        self.last_time.0.extend_from_slice(raw);
+        let t = time::parse(raw, self.reference, self.state.tz_offset)
+            .filter(|t| (time::EARLIEST..=self.latest).contains(&t.timestamp()));
+        self.last_time.1 = t;
+        self.last_second = match (frac, t) {
+            (Some((_, nanos)), Some(t)) if t.nanosecond() == nanos => Some(t.with_nanosecond(0)),
+            _ => None,
+        };
+        t
     }
 
     /// Counts one line, as the server wrote it, with its fields.
@@ -569,9 +692,10 @@ impl Collector {
         self.questions += u64::from(question && !both);
         self.answers += u64::from(answer);
         let hashes = client.map(|c| self.client(c));
-        let net = hashes
-            .and_then(|(_, ip)| ip)
-            .map(|ip| self.uniques.network(ip));
+        let net = match client {
+            Some(c) if hashes.is_some_and(|(_, ip)| ip.is_some()) => self.network(c),
+            _ => None,
+        };
         if let Some(b) = self.bucket(time) {
             b.dns_answers += u64::from(answer && !both);
             b.dns_questions += u64::from(question);
@@ -613,6 +737,12 @@ impl Collector {
             .filter(|_| !answer)
             .map(|fl| if fl.tcp { &b"tcp"[..] } else { &b"udp"[..] });
         match field(f, line, Std::Transport).or(flag_transport) {
+            Some(t) if t.len() <= 16 => {
+                let mut lower = [0; 16];
+                lower[..t.len()].copy_from_slice(t);
+                lower[..t.len()].make_ascii_lowercase();
+                self.label(Panel::Query(side, Query::Transport), &lower[..t.len()]);
+            }
             Some(t) => self.label(
                 Panel::Query(side, Query::Transport),
                 &t.to_ascii_lowercase(),
@@ -640,37 +770,33 @@ impl Collector {
             }
         }
         if let Some(name) = name {
-            {
-                let lower = name.to_ascii_lowercase();
-                let tld = psl::suffix(&lower).map(|s| s.as_bytes().to_vec());
-                let domain = psl::domain(&lower).map(|d| d.as_bytes().to_vec());
-                // A name that is (or ends in) an address literal — `192.0.2.7`,
-                // `::ffff:192.0.2.7` — would publish host octets as "TLD" `7` and "domain"
-                // `2.7`. Reverse names are fine: their registered domain is the first octet.
-                let tail = domain.as_ref().or(tld.as_ref()).map_or(0, Vec::len);
-                if ends_in_address(&lower, tail) {
-                    self.label(Panel::Query(side, Query::Tld), b"(address)");
-                    self.label(Panel::Query(side, Query::Domain), b"(address)");
-                } else {
-                    self.label(
-                        Panel::Query(side, Query::Tld),
-                        tld.as_deref().unwrap_or(b"(none)"),
-                    );
-                    self.label(
-                        Panel::Query(side, Query::Domain),
-                        domain.as_deref().unwrap_or(b"(none)"),
-                    );
-                }
-                self.label(
-                    Panel::Query(side, Query::QnameLength),
-                    name.len().to_string().as_bytes(),
-                );
-                let labels = name.iter().filter(|&&b| b == b'.').count() + 1;
-                self.label(
-                    Panel::Query(side, Query::Labels),
-                    labels.to_string().as_bytes(),
-                );
+            if self.names.is_empty() {
+                self.names = vec![NameSlot::default(); 1 << NAME_BITS];
             }
+            let slot =
+                (crate::bytes::mix_words(name.len() as u64, name) >> (64 - NAME_BITS)) as usize;
+            let e = &mut self.names[slot];
+            if e.name != name || e.tld.is_empty() {
+                (e.tld, e.domain) = name_labels(name);
+                e.name.clear();
+                e.name.extend_from_slice(name);
+            }
+            // Taken for the two counts and put back (a move of two pointers).
+            let (tld, domain) = (std::mem::take(&mut e.tld), std::mem::take(&mut e.domain));
+            self.label(Panel::Query(side, Query::Tld), &tld);
+            self.label(Panel::Query(side, Query::Domain), &domain);
+            let e = &mut self.names[slot];
+            (e.tld, e.domain) = (tld, domain);
+            let mut digits = [0; 20];
+            self.label(
+                Panel::Query(side, Query::QnameLength),
+                decimal_label(name.len() as u64, &mut digits),
+            );
+            let labels = memchr::memchr_iter(b'.', name).count() + 1;
+            self.label(
+                Panel::Query(side, Query::Labels),
+                decimal_label(labels as u64, &mut digits),
+            );
         }
     }
 
@@ -701,14 +827,21 @@ impl Collector {
             } else {
                 self.label(Panel::Answer(Answer::Blocked), NONE);
             }
-            match field(f, line, Std::Size)
-                .and_then(|s| std::str::from_utf8(s).ok()?.parse::<u64>().ok())
-            {
+            match field(f, line, Std::Size).and_then(decimal) {
                 Some(sz) => {
                     let lo = sz / 16 * 16;
+                    let (mut a, mut b) = ([0; 20], [0; 20]);
+                    let (a, b) = (
+                        decimal_label(lo, &mut a),
+                        decimal_label(lo.saturating_add(15), &mut b),
+                    );
+                    let mut bin = [0; 41];
+                    bin[..a.len()].copy_from_slice(a);
+                    bin[a.len()] = b'-';
+                    bin[a.len() + 1..a.len() + 1 + b.len()].copy_from_slice(b);
                     self.label(
                         Panel::Answer(Answer::ResponseSize),
-                        format!("{lo}-{}", lo + 15).as_bytes(),
+                        &bin[..a.len() + 1 + b.len()],
                     );
                 }
                 None => self.label(Panel::Answer(Answer::ResponseSize), NONE),
@@ -956,6 +1089,62 @@ mod tests {
             if found {
                 proptest::prop_assert!(may_hold_address(&label), "{}", String::from_utf8_lossy(&label));
             }
+        }
+    }
+
+    /// The fraction shortcut finds what the time parser reads, and nothing else.
+    #[test]
+    fn fractions_of_a_second() {
+        for (raw, want) in [
+            ("10-Oct-2026 13:00:00.007", Some((20, 7_000_000))),
+            ("1791640536.5", Some((10, 500_000_000))),
+            ("10/Oct/2026:13:55:36 +0000", None),
+            ("2026-10-10T13:00:00.123+02:00", None),
+            ("2026.10.10", None),
+            ("13:00:00.1234567891", None),
+            ("12.5", None),
+            (".5", None),
+        ] {
+            assert_eq!(fraction(raw.as_bytes()), want, "{raw}");
+        }
+        // Lines of one second read alike with and without the shortcut.
+        let mut c = Collector::new(
+            State::new(Granularity::Hour, 0, "k".into(), 10),
+            Uniques::ephemeral().unwrap(),
+            Anonymizer::new(crate::anonymize::Scheme::Truncate, 24, 48, Vec::new()),
+            "2026-10-10T00:00:00Z".parse().unwrap(),
+        );
+        for raw in [
+            "10-Oct-2026 13:00:00.007",
+            "10-Oct-2026 13:00:00.090",
+            "10-Oct-2026 13:00:00.5",
+            "10-Oct-2026 13:00:01.000",
+            "10-Oct-2026 13:00:01.999",
+            "1791640536.25",
+            "1791640536.125",
+        ] {
+            let full = time::parse(raw.as_bytes(), c.reference, 0);
+            assert_eq!(c.time(Some(raw.as_bytes())), full, "{raw}");
+        }
+    }
+
+    #[test]
+    fn numbers_without_str() {
+        for (text, want) in [
+            ("0", Some(0)),
+            ("+15", Some(15)),
+            ("", None),
+            ("+", None),
+            ("1a", None),
+            ("18446744073709551615", Some(u64::MAX)),
+            ("18446744073709551616", None),
+            ("-1", None),
+        ] {
+            assert_eq!(decimal(text.as_bytes()), want, "{text}");
+            assert_eq!(decimal(text.as_bytes()), text.parse::<u64>().ok(), "{text}");
+        }
+        for n in [0, 7, 10, 255, 65_535, u64::MAX] {
+            assert_eq!(decimal_label(n, &mut [0; 20]), n.to_string().as_bytes());
         }
     }
 
