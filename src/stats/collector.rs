@@ -81,6 +81,9 @@ pub struct Collector {
     /// (direct mapped, 2^[`NAME_BITS`] slots): a resolver's log repeats its names, and the
     /// public-suffix lookup was a tenth of counting a line.
     names: Vec<NameSlot>,
+    /// Source networks seen lately (IPv4 /24 as a number, IPv6 /48 as one with its lowest bit
+    /// set) and their keyed hash (0: empty), direct mapped, 2^[`NET_BITS`] slots.
+    nets: Vec<(u128, u64)>,
     /// DNS question and answer lines counted (dated or not).
     questions: u64,
     answers: u64,
@@ -172,6 +175,9 @@ fn client_slot<'a>(
     Some(e)
 }
 
+/// The network memo has 2^NET_BITS slots (see [`Collector`]).
+const NET_BITS: u32 = 12;
+
 /// The query-name memo has 2^NAME_BITS slots (see [`Collector`]).
 const NAME_BITS: u32 = 12;
 
@@ -237,8 +243,8 @@ fn decimal_label(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     }
 }
 
-/// The client memo has 2^CLIENT_BITS slots (see [`Collector`]): 512 KiB.
-const CLIENT_BITS: u32 = 13;
+/// The client memo has 2^CLIENT_BITS slots (see [`Collector`]): 1.25 MiB per worker.
+const CLIENT_BITS: u32 = 14;
 
 /// The longest client text the memo keeps (longer ones, rare, are hashed every time).
 const CLIENT_TEXT: usize = 38;
@@ -338,6 +344,7 @@ impl Collector {
             geo: None,
             clients: Vec::new(),
             names: Vec::new(),
+            nets: Vec::new(),
             questions: 0,
             answers: 0,
         }
@@ -412,15 +419,29 @@ impl Collector {
     /// client is no address.
     fn network(&mut self, text: &[u8]) -> Option<u64> {
         let u = &self.uniques;
-        match client_slot(&mut self.clients, u, text) {
-            Some(e) => {
-                if e.net.is_none() {
-                    e.net = Some(u.network(e.ip?));
-                }
-                e.net
-            }
-            None => Some(u.network(u.client(text).1?)),
+        let ip = match client_slot(&mut self.clients, u, text) {
+            Some(e) if e.net.is_some() => return e.net,
+            Some(e) => e.ip?,
+            None => u.client(text).1?,
+        };
+        // Many sources share a network: its hash is kept by the network too.
+        let key = match crate::anonymize::truncate(ip, if ip.is_ipv4() { 24 } else { 48 }) {
+            IpAddr::V4(a) => u128::from(a.to_bits()),
+            IpAddr::V6(a) => a.to_bits() | 1,
+        };
+        if self.nets.is_empty() {
+            self.nets = vec![(0, 0); 1 << NET_BITS];
         }
+        let slot = (crate::bytes::mix(key as u64, (key >> 64) as u64) >> (64 - NET_BITS)) as usize;
+        let e = &mut self.nets[slot];
+        if e.0 != key || e.1 == 0 {
+            *e = (key, u.network(ip));
+        }
+        let net = Some(e.1);
+        if let Some(e) = client_slot(&mut self.clients, u, text) {
+            e.net = net;
+        }
+        net
     }
 
     /// Counts one `label` in `panel`: in the panel's hot set when it is there or the set has
@@ -792,7 +813,7 @@ impl Collector {
                 Panel::Query(side, Query::QnameLength),
                 decimal_label(name.len() as u64, &mut digits),
             );
-            let labels = memchr::memchr_iter(b'.', name).count() + 1;
+            let labels = name.iter().filter(|&&b| b == b'.').count() + 1;
             self.label(
                 Panel::Query(side, Query::Labels),
                 decimal_label(labels as u64, &mut digits),
