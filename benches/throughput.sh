@@ -4,6 +4,8 @@
 #   benches/throughput.sh [LINES]        (default 1000000 lines, ~240 MB, ~15 % IPv6)
 #   benches/throughput.sh --formats      (only the rows of every web format against combined)
 #
+# Instructions per line, which the VM's noise does not blur: benches/instructions.sh.
+#
 # Generates a combined-format corpus with benches/gen_corpus.py (seeded, so every run measures the
 # same bytes), warms the page cache, and reports MB/s (10^6 bytes of decompressed input per second,
 # best of 3 runs) and peak RSS for each case the issues name, then peak RSS for ~100 MB and ~2 GB
@@ -140,6 +142,25 @@ ratio_row() { # name goal command...
   awk -v n="$name" -v tt="$tt" -v tc="$tc" -v b="$SIZE" -v g="$goal" \
     'BEGIN{ printf "%-34s %8.0f MB/s   %.2fx of truncate (interleaved)  >= %sx\n", n, b/1e6/tc, tt/tc, g }'
 }
+# cat_ratio_row NAME FILE COMMAND...: best-of-5 seconds of `cat FILE | cat` and of COMMAND,
+# run interleaved; prints COMMAND's MB/s and its speed as a ratio to reading the file.
+cat_ratio_row() {
+  local name=$1 file=$2 bc="" bx="" out size; shift 2
+  size=$(stat -c %s "$file")
+  for _ in 1 2 3 4 5; do
+    out=$(seconds "cat $file | cat > /dev/null"); if [ -z "$bc" ] || awk "BEGIN{exit !($out < $bc)}"; then bc=$out; fi
+    out=$(seconds "$*"); if [ -z "$bx" ] || awk "BEGIN{exit !($out < $bx)}"; then bx=$out; fi
+  done
+  awk -v n="$name" -v c="$bc" -v x="$bx" -v b="$size" \
+    'BEGIN{ printf "%-34s %8.0f MB/s   %.2fx cat|cat (interleaved)  >= 0.8x\n", n, b/1e6/x, c/x }'
+}
+echo
+echo "statistics against reading the file (issue 23), best of 5 interleaved runs each:"
+cat_ratio_row "stats: web (combined)" "$CORPUS" "$BIN stats -q --key-file $WORK/key $CORPUS -o $WORK/state.json"
+for srv in bind unbound; do
+  F=$WORK/$srv-$(dns_lines "$srv").log
+  cat_ratio_row "stats: $srv" "$F" "$BIN stats -q -f $srv --key-file $WORK/key $F -o $WORK/state.json"
+done
 echo
 echo "ratios to truncate, best of 5 interleaved runs each:"
 ratio_row "hash" 0.8 "$BIN anonymize -q -m hash --key-file $WORK/key $CORPUS > /dev/null"
