@@ -113,19 +113,22 @@ fn has_address(v: &[u8]) -> bool {
 
 /// Where the query string of `v` is (`?` excluded) for its shape, if it has one.
 fn query_span(v: &[u8], shape: Shape) -> Option<(usize, usize)> {
+    use crate::bytes::find_byte;
     match shape {
         Shape::QueryString => Some((0, v.len())),
+        // Inline searches: these values are short, and a `memchr` call's set-up was most of the
+        // cost of `strip-query`.
         Shape::Url => {
-            let q = memchr::memchr(b'?', v)?;
-            let end = memchr::memchr(b'#', &v[q..]).map_or(v.len(), |k| q + k);
+            let q = find_byte(b'?', v)?;
+            let end = find_byte(b'#', &v[q..]).map_or(v.len(), |k| q + k);
             Some((q + 1, end))
         }
         Shape::RequestLine => {
             // The target is the second word.
-            let s = memchr::memchr(b' ', v)? + 1;
-            let e = memchr::memchr(b' ', &v[s..]).map_or(v.len(), |k| s + k);
-            let q = s + memchr::memchr(b'?', &v[s..e])?;
-            let end = memchr::memchr(b'#', &v[q..e]).map_or(e, |k| q + k);
+            let s = find_byte(b' ', v)? + 1;
+            let e = find_byte(b' ', &v[s..]).map_or(v.len(), |k| s + k);
+            let q = s + find_byte(b'?', &v[s..e])?;
+            let end = find_byte(b'#', &v[q..e]).map_or(e, |k| q + k);
             Some((q + 1, end))
         }
     }
@@ -175,12 +178,45 @@ fn referrer_site(v: &[u8], out: &mut Vec<u8>) -> Result<bool, Inapplicable> {
     Ok(out.as_slice() != v)
 }
 
+/// The length of `name`'s registered domain (`domain`) or public suffix, as the public-suffix
+/// list says; kept per name on each thread (direct mapped, 2^12 slots), as a resolver's log
+/// repeats its names and the list's lookup was a third of `qname-reduce`'s cost.
+fn suffix_len(name: &[u8], domain: bool) -> Option<usize> {
+    type Slot = (Vec<u8>, bool, Option<usize>);
+    thread_local! {
+        static MEMO: std::cell::RefCell<Vec<Slot>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    const BITS: u32 = 12;
+    let lookup = || {
+        if domain {
+            psl::domain(name).map(|d| d.as_bytes().len())
+        } else {
+            psl::suffix(name).map(|d| d.as_bytes().len())
+        }
+    };
+    if name.len() > 255 {
+        return lookup();
+    }
+    MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        if m.is_empty() {
+            m.resize(1 << BITS, (Vec::new(), false, None));
+        }
+        let h = crate::bytes::mix_words(name.len() as u64 ^ u64::from(domain), name);
+        let e = &mut m[(h >> (64 - BITS)) as usize];
+        if e.0 != name || e.1 != domain || e.0.is_empty() {
+            *e = (name.to_vec(), domain, lookup());
+        }
+        e.2
+    })
+}
+
 fn qname_reduce(v: &[u8], r: Reduce, out: &mut Vec<u8>) -> bool {
     let dot = v.ends_with(b".");
     let name = if dot { &v[..v.len() - 1] } else { v };
     let keep = match r {
-        Reduce::RegisteredDomain => psl::domain(name).map(|d| d.as_bytes().len()),
-        Reduce::Tld => psl::suffix(name).map(|d| d.as_bytes().len()),
+        Reduce::RegisteredDomain => suffix_len(name, true),
+        Reduce::Tld => suffix_len(name, false),
         Reduce::Labels(n) => {
             let mut dots = 0;
             let mut start = 0;

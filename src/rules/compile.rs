@@ -427,7 +427,10 @@ fn exclude(c: &mut Ctx, v: &Val) -> Option<Exclude> {
                     }
                 }
             }
-            "path" => e.path = regex(c, val, "a regex for the path"),
+            "path" => {
+                e.path = regex(c, val, "a regex for the path");
+                e.path_exact = e.path.as_ref().and_then(|r| super::exact_paths(r.as_str()));
+            }
             "client" => {
                 for n in as_array(c, val, "networks").unwrap_or(&[]) {
                     if let Some(n) = net(c, n) {

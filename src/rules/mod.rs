@@ -105,6 +105,9 @@ pub struct Exclude {
     pub status: Vec<(u16, u16)>,
     /// A regex the path (or, without one, the request line) must match.
     pub path: Option<regex::bytes::Regex>,
+    /// The paths `path` matches, when it is an anchored list of plain words
+    /// (`^/(health|status)$`, see [`exact_paths`]): compared instead of running the regex.
+    pub path_exact: Option<Vec<Vec<u8>>>,
     /// Networks the client address must be in.
     pub client: Vec<IpNet>,
     /// The user agent must (true) or must not (false) be a bot.
@@ -203,8 +206,96 @@ pub fn in_nets(ip: IpAddr, nets: &[IpNet]) -> bool {
     nets.iter().any(|n| n.contains(&ip))
 }
 
+/// The texts an anchored pattern of plain alternatives matches whole (`^/(health|status)$`,
+/// `^/ping$`): letters, digits, `/`, `_`, `-`, and `.` `-` `/` escaped with `\`; `None` for any
+/// other pattern (the regex decides).
+pub fn exact_paths(pattern: &str) -> Option<Vec<Vec<u8>>> {
+    let body = pattern.strip_prefix('^')?.strip_suffix('$')?;
+    if body.ends_with('\\') {
+        return None; // `$` escaped
+    }
+    // `prefix(a|b|c)` or a single word, without nesting.
+    let (prefix, alts) = match body.find('(') {
+        Some(open) => {
+            let inner = body[open + 1..].strip_suffix(')')?;
+            if inner.contains(['(', ')']) {
+                return None;
+            }
+            (&body[..open], inner.split('|').collect::<Vec<_>>())
+        }
+        None => ("", vec![body]),
+    };
+    let plain = |w: &str| -> Option<Vec<u8>> {
+        let mut out = Vec::new();
+        let mut chars = w.chars();
+        while let Some(c) = chars.next() {
+            match c {
+                '\\' => match chars.next()? {
+                    e @ ('.' | '-' | '/') => out.push(e as u8),
+                    _ => return None,
+                },
+                c if c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-') => out.push(c as u8),
+                _ => return None,
+            }
+        }
+        Some(out)
+    };
+    let prefix = plain(prefix)?;
+    alts.into_iter()
+        .map(|a| Some([prefix.as_slice(), &plain(a)?].concat()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
+    /// A pattern read as exact paths matches just what its regex matches.
+    #[test]
+    fn exact_paths_agree_with_the_regex() {
+        let paths = [
+            "/health",
+            "/healthz",
+            "/status",
+            "/server-status",
+            "/health/",
+            "/x/health",
+            "/healthy",
+            "",
+            "/",
+            "/ping",
+            "/a.b",
+            "/a-b",
+            "/axb",
+            "/HEALTH",
+            "/health\n",
+        ];
+        for (pattern, exact) in [
+            ("^/(health|healthz|status|server-status)$", true),
+            ("^/ping$", true),
+            ("^/a\\.b$", true),
+            ("^/(a\\-b|x)$", true),
+            ("^/a.b$", false),
+            ("^/(health|status)", false),
+            ("/health$", false),
+            ("^/(a|(b|c))$", false),
+            ("^/a\\$", false),
+            ("(?i)^/health$", false),
+        ] {
+            let got = super::exact_paths(pattern);
+            assert_eq!(got.is_some(), exact, "{pattern}");
+            let re = regex::bytes::Regex::new(pattern).unwrap();
+            if let Some(list) = got {
+                for p in paths {
+                    let p = p.as_bytes();
+                    assert_eq!(
+                        list.iter().any(|x| x == p),
+                        re.is_match(p),
+                        "{pattern} {p:?}"
+                    );
+                }
+            }
+        }
+    }
+
     use super::*;
 
     #[test]

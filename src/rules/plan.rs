@@ -20,6 +20,9 @@ struct Plan {
 pub struct RulePlan {
     plans: Vec<Plan>,
     keep_only: Option<Vec<Name>>,
+    /// With `keep_only`: bit `Std as u32` set for each vocabulary field kept (the request line
+    /// and its parts as [`RulePlan::kept`] decides), so that the per-field test is one bit.
+    kept_std: u64,
     excludes: Vec<Exclude>,
     env: Env,
     on_error: OnError,
@@ -83,14 +86,20 @@ impl RulePlan {
             )
             .expect("any key size")
         });
-        Ok(RulePlan {
+        let mut plan = RulePlan {
             plans,
             keep_only,
+            kept_std: 0,
             excludes: rules.excludes.clone(),
             env: Env { mac },
             on_error: rules.on_error,
             split_request: rules.needs_request_parts(),
-        })
+        };
+        plan.kept_std = crate::format::fields::STD_NAMES
+            .iter()
+            .filter(|(s, _)| plan.kept_by_list(Name::Std(*s)))
+            .fold(0, |m, (s, _)| m | 1 << *s as u32);
+        Ok(plan)
     }
 
     /// True when the parser must add the request line's parts.
@@ -98,7 +107,17 @@ impl RulePlan {
         self.split_request
     }
 
+    #[inline]
     fn kept(&self, n: Name) -> bool {
+        match n {
+            _ if self.keep_only.is_none() => true,
+            Name::Std(s) => self.kept_std & (1 << s as u32) != 0,
+            n => self.kept_by_list(n),
+        }
+    }
+
+    /// [`RulePlan::kept`] by the list itself.
+    fn kept_by_list(&self, n: Name) -> bool {
         let Some(k) = &self.keep_only else {
             return true;
         };
@@ -236,7 +255,11 @@ fn matches_exclude(e: &Exclude, line: &[u8], f: &Fields) -> bool {
         let Some(p) = span(line, f, Std::Path).or_else(|| span(line, f, Std::Request)) else {
             return false;
         };
-        if !re.is_match(p) {
+        let hit = match &e.path_exact {
+            Some(paths) => paths.iter().any(|x| x.as_slice() == p),
+            None => re.is_match(p),
+        };
+        if !hit {
             return false;
         }
     }

@@ -361,17 +361,112 @@ struct Reduced {
 /// Cleared when it holds [`MEMO_MAX`] agents, so memory stays bounded whatever the input.
 const MEMO_MAX: usize = 4096;
 
+/// User agents seen lately and what was made of each (a reduction, a collector's labels and
+/// counts), up to [`MEMO_MAX`]. A direct-mapped slot per hash of a few sampled words
+/// ([`sampled_hash`]) sits in front of the map: a hit costs those words and one comparison, not
+/// hashing 100-odd bytes; a miss (or a crafted collision) falls back to the map.
+pub struct Memo<T> {
+    map: std::collections::HashMap<Vec<u8>, u32, crate::anonymize::BuildAddrHasher>,
+    entries: Vec<(Vec<u8>, T)>,
+    /// Index in `entries` + 1; 0: empty.
+    slots: Vec<u32>,
+}
+
+/// The front of a [`Memo`] has 2^SLOT_BITS slots.
+const SLOT_BITS: u32 = 10;
+
+impl<T> Default for Memo<T> {
+    fn default() -> Self {
+        Memo {
+            map: Default::default(),
+            entries: Vec::new(),
+            slots: Vec::new(),
+        }
+    }
+}
+
+impl<T> Memo<T> {
+    /// The index of `ua`, if it is kept.
+    #[inline]
+    pub fn find(&mut self, ua: &[u8]) -> Option<usize> {
+        if self.slots.is_empty() {
+            self.slots = vec![0; 1 << SLOT_BITS];
+        }
+        let slot = (sampled_hash(ua) >> (64 - SLOT_BITS)) as usize;
+        if let Some(i) = self.slots[slot].checked_sub(1)
+            && self.entries[i as usize].0 == ua
+        {
+            return Some(i as usize);
+        }
+        let i = *self.map.get(ua)?;
+        self.slots[slot] = i + 1;
+        Some(i as usize)
+    }
+
+    /// Keeps `v` for `ua` (not kept yet); its index. Call [`Memo::drain`] first when
+    /// [`Memo::full`].
+    pub fn insert(&mut self, ua: &[u8], v: T) -> usize {
+        let i = self.entries.len();
+        self.entries.push((ua.to_vec(), v));
+        self.map.insert(ua.to_vec(), i as u32);
+        i
+    }
+
+    /// True when [`MEMO_MAX`] agents are kept.
+    pub fn full(&self) -> bool {
+        self.entries.len() >= MEMO_MAX
+    }
+
+    /// The value at `i`.
+    pub fn get(&self, i: usize) -> &T {
+        &self.entries[i].1
+    }
+
+    /// The value at `i`.
+    pub fn get_mut(&mut self, i: usize) -> &mut T {
+        &mut self.entries[i].1
+    }
+
+    /// Forgets every agent.
+    pub fn clear(&mut self) {
+        self.drain().for_each(drop);
+    }
+
+    /// Forgets every agent, handing over what was kept.
+    pub fn drain(&mut self) -> impl Iterator<Item = (Vec<u8>, T)> + '_ {
+        self.map.clear();
+        self.slots.fill(0);
+        self.entries.drain(..)
+    }
+}
+
+/// A hash of a user agent's length and of up to four of its words (first, two in the middle,
+/// last): enough to tell apart the agents of one log, not all of their bytes.
+fn sampled_hash(b: &[u8]) -> u64 {
+    use crate::bytes::{mix, mix_words};
+    let n = b.len();
+    let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
+    let h = if n >= 8 {
+        let h = mix(n as u64, word(0));
+        let h = mix(h, word((n / 4) & !7));
+        let h = mix(h, word(n / 2 - 4));
+        mix(h, word(n - 8))
+    } else {
+        mix_words(n as u64, b)
+    };
+    h ^ (h >> 29)
+}
+
 thread_local! {
-    static MEMO: std::cell::RefCell<std::collections::HashMap<Vec<u8>, Reduced, crate::anonymize::BuildAddrHasher>> =
-        std::cell::RefCell::new(std::collections::HashMap::default());
+    static MEMO: std::cell::RefCell<Memo<Reduced>> = std::cell::RefCell::new(Memo::default());
 }
 
 /// `f` of the reduction of `ua` (classified once per distinct agent per thread).
 fn reduced<R>(ua: &[u8], f: impl FnOnce(&Reduced) -> R) -> R {
     MEMO.with(|m| {
         let mut m = m.borrow_mut();
-        if let Some(r) = m.get(ua) {
-            return f(r);
+        if let Some(i) = m.find(ua) {
+            return f(m.get(i));
         }
         let a = classify(ua);
         let mut text = Vec::with_capacity(32);
@@ -385,10 +480,10 @@ fn reduced<R>(ua: &[u8], f: impl FnOnce(&Reduced) -> R) -> R {
         text.push(b')');
         let r = Reduced { text, bot: a.bot };
         let out = f(&r);
-        if m.len() >= MEMO_MAX {
+        if m.full() {
             m.clear();
         }
-        m.insert(ua.to_vec(), r);
+        m.insert(ua, r);
         out
     })
 }
@@ -408,12 +503,16 @@ pub fn write_family(ua: &[u8], out: &mut Vec<u8>) {
         return;
     }
     reduced(&plain, |r| {
-        for &b in &r.text {
-            match (b, spaces) {
-                (b' ', Spaces::Percent) => out.extend_from_slice(b"%20"),
-                (b' ', Spaces::Plus) => out.push(b'+'),
-                _ => out.push(b),
+        let space: &[u8] = match spaces {
+            Spaces::Plain => return out.extend_from_slice(&r.text),
+            Spaces::Percent => b"%20",
+            Spaces::Plus => b"+",
+        };
+        for (k, word) in r.text.split(|&b| b == b' ').enumerate() {
+            if k > 0 {
+                out.extend_from_slice(space);
             }
+            out.extend_from_slice(word);
         }
     });
 }

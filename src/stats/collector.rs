@@ -53,17 +53,10 @@ pub struct Collector {
     /// one increment per line instead of a label lookup. Added to the panels by
     /// [`Collector::finish`].
     tallies: Vec<[u64; TALLY]>,
-    /// User agents seen lately → their index in `agent_counts`.
-    agents: std::collections::HashMap<Vec<u8>, usize, crate::anonymize::BuildAddrHasher>,
-    /// In front of `agents`, direct mapped by a hash of a few words of the user agent: its
-    /// index in `agent_counts` + 1 (0: empty). A hit costs those words and one comparison, not
-    /// hashing 100-odd bytes; a miss (or a crafted collision) falls back to `agents`.
-    agent_slots: Vec<u32>,
-    /// Per user agent seen lately: its labels, and lines not yet in the panels (one increment
-    /// per line instead of five panel lookups; see [`Collector::flush_agents`]).
-    agent_counts: Vec<(AgentLabels, u64)>,
-    /// Per entry of `agent_counts`: its user agent and [`super::visits::agent`] of it.
-    agent_keys: Vec<(Vec<u8>, u64)>,
+    /// User agents seen lately: per agent its labels, [`super::visits::agent`] of it, and lines
+    /// not yet in the panels (one increment per line instead of five panel lookups; see
+    /// [`Collector::flush_agents`]).
+    agents: crate::rules::ua::Memo<(AgentLabels, u64, u64)>,
     /// The visits of the piece being counted.
     visits: Option<super::visits::Tracker>,
     /// The unit of the format's `duration` field; `None`: the format has none, and no response
@@ -127,26 +120,6 @@ impl AgentLabels {
             bot: a.bot,
         }
     }
-}
-
-/// The user-agent memo in front of the map has 2^AGENT_BITS slots (see [`Collector`]).
-const AGENT_BITS: u32 = 10;
-
-/// A hash of a user agent's length and of up to four of its words (first, two in the middle,
-/// last): enough to tell apart the agents of one log, not all of their bytes.
-fn sampled_hash(b: &[u8]) -> u64 {
-    let n = b.len();
-    let word = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().expect("8 bytes"));
-    let h = if n >= 8 {
-        let m = n / 2 - 4;
-        let h = crate::bytes::mix(n as u64, word(0));
-        let h = crate::bytes::mix(h, word((n / 4) & !7));
-        let h = crate::bytes::mix(h, word(m));
-        crate::bytes::mix(h, word(n - 8))
-    } else {
-        crate::bytes::mix_words(n as u64, b)
-    };
-    h ^ (h >> 29)
 }
 
 /// The memo's slot of a client, filled when it held another; `None` for a text too long to
@@ -333,9 +306,6 @@ impl Collector {
             last_second: None,
             parts: Some(Box::default()),
             agents: Default::default(),
-            agent_slots: Vec::new(),
-            agent_counts: Vec::new(),
-            agent_keys: Vec::new(),
             visits: Some(super::visits::Tracker::new(cap)),
             hot: vec![Vec::new(); Panel::COUNT],
             tallies: vec![[0; TALLY]; Panel::COUNT],
@@ -353,10 +323,8 @@ impl Collector {
     /// Adds the lines counted per user agent to the browser, OS and agent panels, and forgets
     /// the user agents (at the end, and when too many were seen).
     fn flush_agents(&mut self) {
-        self.agents.clear();
-        self.agent_keys.clear();
-        self.agent_slots.fill(0);
-        for (l, n) in std::mem::take(&mut self.agent_counts) {
+        let agents: Vec<_> = self.agents.drain().collect();
+        for (_, (l, _, n)) in agents {
             if n > 0 {
                 self.count(Panel::Web(Web::ClientFamily), l.family.as_bytes(), n);
                 self.count(Panel::Web(Web::Browser), l.version.as_bytes(), n);
@@ -371,33 +339,16 @@ impl Collector {
         }
     }
 
-    /// The index in `agent_counts` of a user agent, added when new.
+    /// The index in `agents` of a user agent, added when new.
     fn agent(&mut self, ua: &[u8]) -> usize {
-        if self.agent_slots.is_empty() {
-            self.agent_slots = vec![0; 1 << AGENT_BITS];
+        if let Some(i) = self.agents.find(ua) {
+            return i;
         }
-        let slot = (sampled_hash(ua) >> (64 - AGENT_BITS)) as usize;
-        if let Some(id) = self.agent_slots[slot].checked_sub(1)
-            && self.agent_keys[id as usize].0 == ua
-        {
-            return id as usize;
+        if self.agents.full() {
+            self.flush_agents();
         }
-        let id = match self.agents.get(ua) {
-            Some(&id) => id,
-            None => {
-                if self.agents.len() >= 4096 {
-                    self.flush_agents();
-                }
-                self.agent_counts.push((AgentLabels::of(ua), 0));
-                self.agent_keys
-                    .push((ua.to_vec(), super::visits::agent(ua)));
-                let id = self.agent_counts.len() - 1;
-                self.agents.insert(ua.to_vec(), id);
-                id
-            }
-        };
-        self.agent_slots[slot] = id as u32 + 1;
-        id
+        let v = (AgentLabels::of(ua), super::visits::agent(ua), 0);
+        self.agents.insert(ua, v)
     }
 
     /// Counts the label at place `i` of `panel`'s fixed list (see [`tally_label`]).
@@ -667,7 +618,7 @@ impl Collector {
             // keyed hash with the user agent, in memory only.
             if let (Some(t), Some(h)) = (time, hash) {
                 let visitor =
-                    super::visits::visitor(h, agent.map_or(0, |id| self.agent_keys[id].1));
+                    super::visits::visitor(h, agent.map_or(0, |id| self.agents.get(id).1));
                 let page = field(pf, line, Std::Path).unwrap_or(NONE);
                 self.visits
                     .as_mut()
@@ -684,7 +635,7 @@ impl Collector {
             self.label(Panel::Web(Web::ReferrerSite), r);
         }
         if let Some(id) = agent {
-            self.agent_counts[id].1 += 1;
+            self.agents.get_mut(id).2 += 1;
         }
         self.parts = Some(parts);
     }
