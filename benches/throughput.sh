@@ -165,8 +165,21 @@ echo
 echo "ratios to truncate, best of 5 interleaved runs each:"
 ratio_row "hash" 0.8 "$BIN anonymize -q -m hash --key-file $WORK/key $CORPUS > /dev/null"
 ratio_row "rules: realistic" 0.7 "$BIN anonymize -q --rules benches/rules-realistic.toml $CORPUS > /dev/null"
-for set in rules/minimal-web.toml rules/publish-web.toml; do
+for set in rules/minimal-web.toml rules/publish-web.toml rules/doh-frontend.toml; do
   ratio_row "rules: $set" 0.7 "$BIN anonymize -q --rules $set $CORPUS > /dev/null"
+done
+# The DNS rule sets, against truncating the DNS corpus they apply to (interleaved, best of 5).
+for srv in bind unbound; do
+  F=$WORK/$srv-$(dns_lines "$srv").log
+  for set in rules/dns-resolver.toml rules/dns-publish.toml; do
+    bt="" bc=""
+    for _ in 1 2 3 4 5; do
+      out=$(seconds "$BIN anonymize -q -f $srv $F"); if [ -z "$bt" ] || awk "BEGIN{exit !($out < $bt)}"; then bt=$out; fi
+      out=$(seconds "$BIN anonymize -q -f $srv --rules $set $F"); if [ -z "$bc" ] || awk "BEGIN{exit !($out < $bc)}"; then bc=$out; fi
+    done
+    awk -v n="rules: $set ($srv)" -v tt="$bt" -v tc="$bc" -v b="$(stat -c %s "$F")" \
+      'BEGIN{ printf "%-44s %8.0f MB/s   %.2fx of truncate (interleaved)  >= 0.7x\n", n, b/1e6/tc, tt/tc }'
+  done
 done
 for sc in cryptopan ipcrypt-det ipcrypt-pfx ipcipher ipcrypt-nd ipcrypt-ndx; do
   goal=0.8; case $sc in ipcrypt-nd*) goal=0.5;; esac
