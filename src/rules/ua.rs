@@ -362,8 +362,8 @@ struct Reduced {
 const MEMO_MAX: usize = 4096;
 
 /// User agents seen lately and what was made of each (a reduction, a collector's labels and
-/// counts), up to [`MEMO_MAX`]. A direct-mapped slot per hash of a few sampled words
-/// ([`sampled_hash`]) sits in front of the map: a hit costs those words and one comparison, not
+/// counts), up to 4,096 (`MEMO_MAX`). A direct-mapped slot per hash of a few sampled words
+/// (`sampled_hash`) sits in front of the map: a hit costs those words and one comparison, not
 /// hashing 100-odd bytes; a miss (or a crafted collision) falls back to the map.
 pub struct Memo<T> {
     map: std::collections::HashMap<Vec<u8>, u32, crate::anonymize::BuildAddrHasher>,
@@ -412,7 +412,7 @@ impl<T> Memo<T> {
         i
     }
 
-    /// True when [`MEMO_MAX`] agents are kept.
+    /// True when `MEMO_MAX` (4,096) agents are kept.
     pub fn full(&self) -> bool {
         self.entries.len() >= MEMO_MAX
     }
