@@ -198,10 +198,14 @@ impl RulePlan {
                     if p.anon.is_some() {
                         // `truncate-ip` already rewrote the field's addresses its own way.
                         edits.arena().extend_from_slice(&scratch.value);
-                    } else {
+                    } else if crate::anonymize::scan::may_hold_literal(&scratch.value) {
                         // Whatever an action leaves (a referrer's host may be an address, a
                         // `replace` may reinsert one) is scrubbed like the rest of the line.
                         global.rewrite_line(&scratch.value, b' ', edits.arena(), cache);
+                    } else {
+                        // No digit, `:` or `%` (a registered domain, a user-agent family
+                        // without a version): nothing for the finder.
+                        edits.arena().extend_from_slice(&scratch.value);
                     }
                     edits.commit(s, e, from);
                 }

@@ -117,6 +117,15 @@ pub struct Found {
     pub shaped: bool,
 }
 
+/// False when `text` has no digit, `:` or `%`: then it holds no literal the finder takes (every
+/// dotted quad and reverse name has digits, every IPv6 form a `:` or `%3A`), and a value such
+/// as a registered domain needs no pass (a property test holds this to [`find_each`]).
+#[inline]
+pub fn may_hold_literal(text: &[u8]) -> bool {
+    text.iter()
+        .any(|&b| b.is_ascii_digit() || b == b':' || b == b'%')
+}
+
 /// Calls `f` for every address literal in `line`, in order, without overlaps.
 /// `prev` is the byte that preceded `line` in the original line (`b'\n'` at a line start).
 pub fn find_each(line: &[u8], prev: u8, f: impl FnMut(Found)) {

@@ -465,6 +465,22 @@ fn shortcuts_agree_with_the_general_path_on_the_edges() {
 }
 
 proptest::proptest! {
+    /// Text without a digit, `:` or `%` holds nothing the finder takes.
+    #[test]
+    fn no_literal_without_digits_colons_or_percent(
+        text in proptest::collection::vec(proptest::sample::select(
+            b"abcdefABCDEF.-_/ []x%:0123456789ipnr".to_vec()), 0..40),
+        prev in proptest::sample::select(b" .:0a%".to_vec()),
+    ) {
+        let mut found = false;
+        find_each(&text, prev, |_| found = true);
+        if found {
+            proptest::prop_assert!(may_hold_literal(&text), "{}", String::from_utf8_lossy(&text));
+        }
+    }
+}
+
+proptest::proptest! {
     /// The shortcuts never change what is found (bytes drawn to make quads, ports, runs).
     #[test]
     fn shortcuts_agree_with_the_general_path(
