@@ -157,7 +157,7 @@ fn redact_params(v: &[u8], shape: Shape, globs: &[Glob], out: &mut Vec<u8>) -> b
         if k > 0 {
             out.push(b'&');
         }
-        match memchr::memchr(b'=', param) {
+        match crate::bytes::find_byte(b'=', param) {
             Some(eq) if globs.iter().any(|g| g.matches(&param[..eq])) => {
                 out.extend_from_slice(&param[..=eq]);
                 changed |= eq + 1 < param.len();
