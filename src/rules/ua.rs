@@ -521,6 +521,29 @@ pub fn write_family(ua: &[u8], out: &mut Vec<u8>) {
 mod tests {
     use super::*;
 
+    /// Every agent kept is found at its index (through the front slots or the map, whatever
+    /// shares a slot), none after a drain, and lengths around the sampled words' edges work.
+    #[test]
+    fn memo_finds_what_it_keeps() {
+        let mut m: Memo<usize> = Memo::default();
+        let agents: Vec<Vec<u8>> = (0..3000)
+            .map(|k| format!("Mozilla/5.0 (X11; Linux x86_64) Agent/{k}").into_bytes())
+            .chain((0..20).map(|n| vec![b'a'; n]))
+            .collect();
+        for (k, a) in agents.iter().enumerate() {
+            assert_eq!(m.find(a), None);
+            assert_eq!(m.insert(a, k), k);
+        }
+        for _ in 0..2 {
+            for (k, a) in agents.iter().enumerate() {
+                assert_eq!(m.find(a).map(|i| *m.get(i)), Some(k));
+            }
+        }
+        assert!(!m.full());
+        assert_eq!(m.drain().count(), agents.len());
+        assert_eq!(m.find(&agents[0]), None);
+    }
+
     /// Versions as user agents write them (issue 18: client versions under their family).
     #[test]
     fn versions_products_and_os_versions() {
