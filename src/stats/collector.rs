@@ -53,6 +53,8 @@ pub struct Collector {
     /// one increment per line instead of a label lookup. Added to the panels by
     /// [`Collector::finish`].
     tallies: Vec<[u64; TALLY]>,
+    /// Per panel of small numbers (see [`Collector::number`]): counts by the number.
+    numbered: Vec<Option<Box<[u64; NUMBERED]>>>,
     /// User agents seen lately: per agent its labels, [`super::visits::agent`] of it, and lines
     /// not yet in the panels (one increment per line instead of five panel lookups; see
     /// [`Collector::flush_agents`]).
@@ -203,6 +205,31 @@ fn fraction(raw: &[u8]) -> Option<(usize, u32)> {
     Some((k, n * 10u32.pow(9 - digits as u32)))
 }
 
+/// Room per panel of small numbers in [`Collector`]: lengths and label counts of names
+/// (up to 253 and 127), response sizes up to 4,095 bytes (bins of 16).
+const NUMBERED: usize = 256;
+
+/// The label of number `i` in `panel`: `lo-hi` for a response size's bin (`i` × 16 to 15
+/// more), else `i` in decimal.
+fn number_label(panel: Panel, i: u64, buf: &mut [u8; 41]) -> &[u8] {
+    if panel != Panel::Answer(Answer::ResponseSize) {
+        let mut digits = [0; 20];
+        let d = decimal_label(i, &mut digits);
+        buf[..d.len()].copy_from_slice(d);
+        return &buf[..d.len()];
+    }
+    let lo = i.saturating_mul(16);
+    let (mut a, mut b) = ([0; 20], [0; 20]);
+    let (a, b) = (
+        decimal_label(lo, &mut a),
+        decimal_label(lo.saturating_add(15), &mut b),
+    );
+    buf[..a.len()].copy_from_slice(a);
+    buf[a.len()] = b'-';
+    buf[a.len() + 1..a.len() + 1 + b.len()].copy_from_slice(b);
+    &buf[..a.len() + 1 + b.len()]
+}
+
 /// `n` in decimal digits, written into `buf` (no allocation per label).
 fn decimal_label(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     let mut at = buf.len();
@@ -309,6 +336,7 @@ impl Collector {
             visits: Some(super::visits::Tracker::new(cap)),
             hot: vec![Vec::new(); Panel::COUNT],
             tallies: vec![[0; TALLY]; Panel::COUNT],
+            numbered: vec![None; Panel::COUNT],
             duration: None,
             stream: String::new(),
             geo: None,
@@ -349,6 +377,23 @@ impl Collector {
         }
         let v = (AgentLabels::of(ua), super::visits::agent(ua), 0);
         self.agents.insert(ua, v)
+    }
+
+    /// Counts the number `i` in `panel` (a name's length or labels; a response size's bin of
+    /// 16 bytes), by place while it is below [`NUMBERED`] (one increment instead of a label
+    /// lookup), as its label beyond (see [`number_label`]).
+    fn number(&mut self, panel: Panel, i: u64) {
+        match usize::try_from(i).ok().filter(|&i| i < NUMBERED) {
+            Some(i) => {
+                self.numbered[panel.index()].get_or_insert_with(|| Box::new([0; NUMBERED]))[i] += 1
+            }
+            None => {
+                let mut buf = [0; 41];
+                let label = number_label(panel, i, &mut buf);
+                let label = label.to_vec();
+                self.label(panel, &label);
+            }
+        }
     }
 
     /// Counts the label at place `i` of `panel`'s fixed list (see [`tally_label`]).
@@ -759,16 +804,9 @@ impl Collector {
             self.label(Panel::Query(side, Query::Domain), &domain);
             let e = &mut self.names[slot];
             (e.tld, e.domain) = (tld, domain);
-            let mut digits = [0; 20];
-            self.label(
-                Panel::Query(side, Query::QnameLength),
-                decimal_label(name.len() as u64, &mut digits),
-            );
+            self.number(Panel::Query(side, Query::QnameLength), name.len() as u64);
             let labels = name.iter().filter(|&&b| b == b'.').count() + 1;
-            self.label(
-                Panel::Query(side, Query::Labels),
-                decimal_label(labels as u64, &mut digits),
-            );
+            self.number(Panel::Query(side, Query::Labels), labels as u64);
         }
     }
 
@@ -800,22 +838,7 @@ impl Collector {
                 self.label(Panel::Answer(Answer::Blocked), NONE);
             }
             match field(f, line, Std::Size).and_then(decimal) {
-                Some(sz) => {
-                    let lo = sz / 16 * 16;
-                    let (mut a, mut b) = ([0; 20], [0; 20]);
-                    let (a, b) = (
-                        decimal_label(lo, &mut a),
-                        decimal_label(lo.saturating_add(15), &mut b),
-                    );
-                    let mut bin = [0; 41];
-                    bin[..a.len()].copy_from_slice(a);
-                    bin[a.len()] = b'-';
-                    bin[a.len() + 1..a.len() + 1 + b.len()].copy_from_slice(b);
-                    self.label(
-                        Panel::Answer(Answer::ResponseSize),
-                        &bin[..a.len() + 1 + b.len()],
-                    );
-                }
+                Some(sz) => self.number(Panel::Answer(Answer::ResponseSize), sz / 16),
                 None => self.label(Panel::Answer(Answer::ResponseSize), NONE),
             }
         }
@@ -863,6 +886,17 @@ impl Collector {
                 let panel = Panel::from_index(i);
                 let label = tally_label(panel, k).expect("a tallied label is in its list");
                 self.count(panel, label, n);
+            }
+        }
+        for i in 0..self.numbered.len() {
+            let Some(counts) = self.numbered[i].take() else {
+                continue;
+            };
+            let panel = Panel::from_index(i);
+            for (k, &n) in counts.iter().enumerate().filter(|&(_, &n)| n > 0) {
+                let mut buf = [0; 41];
+                let label = number_label(panel, k as u64, &mut buf).to_vec();
+                self.count(panel, &label, n);
             }
         }
         for i in 0..self.hot.len() {
