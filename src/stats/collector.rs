@@ -150,6 +150,25 @@ fn client_slot<'a>(
     Some(e)
 }
 
+/// A network's keyed hash, kept by the network (IPv4 /24 as a number, IPv6 /48 as one with
+/// its lowest bit set) in `nets` (direct mapped; a hash of 0 marks an empty slot): many sources
+/// share a network.
+fn network_hash(nets: &mut Vec<(u128, u64)>, u: &Uniques, ip: IpAddr) -> u64 {
+    let key = match crate::anonymize::truncate(ip, if ip.is_ipv4() { 24 } else { 48 }) {
+        IpAddr::V4(a) => u128::from(a.to_bits()),
+        IpAddr::V6(a) => a.to_bits() | 1,
+    };
+    if nets.is_empty() {
+        *nets = vec![(0, 0); 1 << NET_BITS];
+    }
+    let slot = (crate::bytes::mix(key as u64, (key >> 64) as u64) >> (64 - NET_BITS)) as usize;
+    let e = &mut nets[slot];
+    if e.0 != key || e.1 == 0 {
+        *e = (key, u.network(ip));
+    }
+    e.1
+}
+
 /// The network memo has 2^NET_BITS slots (see [`Collector`]).
 const NET_BITS: u32 = 12;
 
@@ -389,9 +408,7 @@ impl Collector {
             }
             None => {
                 let mut buf = [0; 41];
-                let label = number_label(panel, i, &mut buf);
-                let label = label.to_vec();
-                self.label(panel, &label);
+                self.label(panel, number_label(panel, i, &mut buf));
             }
         }
     }
@@ -410,34 +427,24 @@ impl Collector {
         }
     }
 
-    /// The keyed hash of a client's network ([`Uniques::network`]), through the client memo
-    /// (an IPv6 network is hashed through SHA-256: thousands of instructions); `None` when the
-    /// client is no address.
-    fn network(&mut self, text: &[u8]) -> Option<u64> {
-        let u = &self.uniques;
-        let ip = match client_slot(&mut self.clients, u, text) {
-            Some(e) if e.net.is_some() => return e.net,
-            Some(e) => e.ip?,
-            None => u.client(text).1?,
-        };
-        // Many sources share a network: its hash is kept by the network too.
-        let key = match crate::anonymize::truncate(ip, if ip.is_ipv4() { 24 } else { 48 }) {
-            IpAddr::V4(a) => u128::from(a.to_bits()),
-            IpAddr::V6(a) => a.to_bits() | 1,
-        };
-        if self.nets.is_empty() {
-            self.nets = vec![(0, 0); 1 << NET_BITS];
+    /// A DNS source's keyed hash and address, and its network's keyed hash
+    /// ([`Uniques::network`]; `None` when the source is no address), through the client memo,
+    /// one lookup for both (an IPv6 network is hashed through SHA-256: thousands of
+    /// instructions).
+    fn source(&mut self, text: &[u8]) -> ((u64, Option<IpAddr>), Option<u64>) {
+        let (u, nets) = (&self.uniques, &mut self.nets);
+        match client_slot(&mut self.clients, u, text) {
+            Some(e) => {
+                if e.net.is_none() {
+                    e.net = e.ip.map(|ip| network_hash(nets, u, ip));
+                }
+                ((e.hash, e.ip), e.net)
+            }
+            None => {
+                let (h, ip) = u.client(text);
+                ((h, ip), ip.map(|ip| network_hash(nets, u, ip)))
+            }
         }
-        let slot = (crate::bytes::mix(key as u64, (key >> 64) as u64) >> (64 - NET_BITS)) as usize;
-        let e = &mut self.nets[slot];
-        if e.0 != key || e.1 == 0 {
-            *e = (key, u.network(ip));
-        }
-        let net = Some(e.1);
-        if let Some(e) = client_slot(&mut self.clients, u, text) {
-            e.net = net;
-        }
-        net
     }
 
     /// Counts one `label` in `panel`: in the panel's hot set when it is there or the set has
@@ -708,10 +715,9 @@ impl Collector {
         let both = question && answer;
         self.questions += u64::from(question && !both);
         self.answers += u64::from(answer);
-        let hashes = client.map(|c| self.client(c));
-        let net = match client {
-            Some(c) if hashes.is_some_and(|(_, ip)| ip.is_some()) => self.network(c),
-            _ => None,
+        let (hashes, net) = match client.map(|c| self.source(c)) {
+            Some((h, net)) => (Some(h), net),
+            None => (None, None),
         };
         if let Some(b) = self.bucket(time) {
             b.dns_answers += u64::from(answer && !both);
@@ -895,8 +901,7 @@ impl Collector {
             let panel = Panel::from_index(i);
             for (k, &n) in counts.iter().enumerate().filter(|&(_, &n)| n > 0) {
                 let mut buf = [0; 41];
-                let label = number_label(panel, k as u64, &mut buf).to_vec();
-                self.count(panel, &label, n);
+                self.count(panel, number_label(panel, k as u64, &mut buf), n);
             }
         }
         for i in 0..self.hot.len() {
