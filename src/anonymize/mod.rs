@@ -545,6 +545,28 @@ impl Edits {
         self.list.sort_unstable_by_key(|e| e.0);
     }
 
+    /// Takes out the edits that touch `start..end` and returns the span they and it cover
+    /// together (`start..end` itself when none does): what replacing `start..end` must replace
+    /// so that no two edits overlap. `None` when one edit already covers all of it.
+    pub fn take_overlapping(&mut self, start: usize, end: usize) -> Option<(usize, usize)> {
+        if self
+            .list
+            .iter()
+            .any(|e| e.0 <= start && end <= e.1 && e.0 < e.1)
+        {
+            return None;
+        }
+        let (mut s, mut e) = (start, end);
+        self.list.retain(|x| {
+            let touches = x.0 < end && start < x.1;
+            if touches {
+                (s, e) = (s.min(x.0), e.max(x.1));
+            }
+            !touches
+        });
+        Some((s, e))
+    }
+
     /// True when an edit touches `start..end`.
     pub fn overlaps(&self, start: usize, end: usize) -> bool {
         self.list.iter().any(|e| e.0 < end && start < e.1)

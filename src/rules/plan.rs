@@ -168,6 +168,16 @@ impl RulePlan {
         edits: &mut Edits,
     ) {
         for (name, s, e) in f.iter() {
+            // Parsers may give two fields one span (dnsmasq's `blocked` is its answer or its
+            // event): a span an earlier edit replaced whole is done; one that overlaps an
+            // earlier edit in part is dropped together with it (edits must not overlap).
+            let Some((us, ue)) = edits.take_overlapping(s, e) else {
+                continue;
+            };
+            if (us, ue) != (s, e) {
+                self.drop(line, name, us, ue, edits);
+                continue;
+            }
             let v = &line[s..e];
             if !self.kept(name) {
                 self.drop(line, name, s, e, edits);
