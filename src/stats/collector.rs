@@ -352,7 +352,7 @@ impl Collector {
             last_second: None,
             parts: Some(Box::default()),
             agents: Default::default(),
-            visits: Some(super::visits::Tracker::new(cap)),
+            visits: Some(super::visits::Tracker::new()),
             hot: vec![Vec::new(); Panel::COUNT],
             tallies: vec![[0; TALLY]; Panel::COUNT],
             numbered: vec![None; Panel::COUNT],
@@ -877,13 +877,10 @@ impl Collector {
     pub fn finish(mut self) -> State {
         // Visits still open here were counted as one piece: joined alone, they end here.
         let mut piece = self.take_visits();
-        if !piece.edges.is_empty() {
+        if !piece.requests.is_empty() {
             let mut join = super::visits::Join::new(self.state.capacity);
             join.piece(&mut piece);
             self.count_joined(join.finish());
-        }
-        if let Some(t) = self.visits.take() {
-            self.count_joined(t.finish());
         }
         self.flush_agents();
         for i in 0..self.tallies.len() {

@@ -9,13 +9,17 @@
 //! the target of exactly one step and the source of exactly one: a page's steps in and out each
 //! add up to its requests (that have a time and a client), which is what the report protects.
 //!
-//! Pieces of a file are counted in parallel. A [`Tracker`] follows the visits inside one piece:
-//! steps between two of its requests are counted there, while the first request of each visitor
-//! in the piece (continuing a visit of an earlier piece, or beginning one) and the last (ending
-//! its visit, or going on in a later piece) are handed on as an [`Edge`]. A [`Join`] takes the
-//! pieces' edges in input order and counts the steps across them, so the counts do not depend
-//! on where the pieces were cut. Visits open at the end of the input end there: a visit that
-//! goes on in the next file counts as two (files are counted one at a time).
+//! Pieces of a file are read in parallel. A [`Tracker`] notes each request of its piece (the
+//! visitor, its page's key and the time) and the texts of the piece's pages; a [`Join`] takes the
+//! pieces in input order and counts every step, in one summary, so the counts do not depend on
+//! where the pieces were cut nor on how many threads read them. Visits open at the end of the
+//! input end there: a visit that goes on in the next file counts as two (files are counted one
+//! at a time).
+//!
+//! (Steps were once counted inside a piece where a visitor came back within it, and only the
+//! pieces' first and last requests joined; but in a busy log a visitor comes back rarely within a
+//! piece of a thousand lines, so nearly every request was handled twice, and each thread's own
+//! summary made the kept steps depend on which thread read which piece.)
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -29,6 +33,14 @@ pub const IDLE: i64 = 30 * 60;
 /// joining (memory stays flat); a request that comes back later than this, out of order, begins
 /// a new visit.
 pub const CLOSE_AFTER: i64 = 4 * IDLE;
+
+/// The open visits are swept once the oldest is this much past [`CLOSE_AFTER`], not as soon as
+/// one is: a sweep looks at every open visit, and closing them in batches keeps sweeps to one per
+/// this much of the log's time (in a log of many visitors, one per piece cost more than
+/// counting the piece's steps). A visit is so closed 4 to 5 times [`IDLE`] after its last request,
+/// which changes no count but for a request out of order by more than 3 times [`IDLE`]: an open
+/// visit whose last request is more than [`IDLE`] before the next ends there all the same.
+const SWEEP_SLACK: i64 = IDLE;
 
 /// The page a visit comes from before its first request.
 pub const ENTRY: &[u8] = b"(entry)";
@@ -112,28 +124,27 @@ impl Texts {
     }
 }
 
-/// A request: its page's key and its time (seconds since 1970).
-pub type Request = (u64, i64);
-
-/// What a piece hands on for one visitor: its first and last request in the piece.
+/// A request: its visitor, its page's key and its time (seconds since 1970).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Edge {
-    /// The visitor (in memory only).
+pub struct Request {
+    /// The visitor ([`visitor`]; in memory only).
     pub visitor: u64,
-    /// Its first request in the piece, whose step in is decided by the join.
-    pub first: Request,
-    /// Its last request in the piece (the first, when it made one), whose step out is decided
-    /// by the join.
-    pub last: Request,
+    /// Its page's key.
+    pub page: u64,
+    /// When, in seconds since 1970.
+    pub time: i64,
 }
 
-/// What a piece hands on: its edges and the texts of their pages.
+/// What a piece hands on: its requests in input order and the texts of their pages.
 #[derive(Default, Debug)]
 pub struct Piece {
-    /// One per visitor of the piece.
-    pub edges: Vec<Edge>,
-    /// The pages of the edges.
-    pub texts: Texts,
+    /// The piece's requests that have a time and a client.
+    pub requests: Vec<Request>,
+    /// The pages of the requests: key, start and length in `text`; a page is listed once, or a
+    /// few times (see [`Tracker`]).
+    pub pages: Vec<(u64, u32, u32)>,
+    /// The pages' texts, one after another.
+    pub text: Vec<u8>,
 }
 
 /// Steps counted by their pages' keys (no label is built per step), in a summary of `capacity`
@@ -176,13 +187,6 @@ impl Steps {
     fn add(&mut self, pair: (u64, u64), n: u64) {
         self.total += n;
         *self.counts.entry(pair).or_default() += n;
-    }
-
-    /// Takes the text of `key` from `from` unless it is known.
-    fn text(&mut self, key: u64, from: &Texts) {
-        if key > OUT && !self.texts.at.contains_key(&key) {
-            self.texts.add(key, from.get(key));
-        }
     }
 
     /// Keeps the summary bounded: down to `capacity` steps beyond twice that, as
@@ -247,83 +251,73 @@ impl Steps {
     }
 }
 
-/// The visits of one piece (see the module documentation), and the steps the pieces of one
-/// worker decided alone (inside a visit, or between two visits of one visitor).
+/// Notes one piece's requests (one per worker thread, taken after each piece).
 pub struct Tracker {
-    open: HashMap<u64, Edge, BuildAddrHasher>,
-    texts: Texts,
-    inner: HashMap<(u64, u64), u64, BuildAddrHasher>,
-    steps: Steps,
+    piece: Piece,
+    /// The key of the page last listed at each slot (by its key's top bits) in this piece, 0 for
+    /// none: a page's text goes into the piece once, or again after another took its slot; the
+    /// join keeps one (a map per piece cost a lookup per request and a growing table per piece).
+    listed: Vec<u64>,
+}
+
+/// [`Tracker`]'s `listed` has 2^LISTED_BITS slots.
+const LISTED_BITS: u32 = 11;
+
+impl Default for Tracker {
+    fn default() -> Self {
+        Tracker {
+            piece: Piece::default(),
+            listed: vec![0; 1 << LISTED_BITS],
+        }
+    }
 }
 
 impl Tracker {
-    /// A tracker whose steps keep up to `capacity` (the panel's capacity).
-    pub fn new(capacity: usize) -> Tracker {
-        Tracker {
-            open: HashMap::default(),
-            texts: Texts::default(),
-            inner: HashMap::default(),
-            steps: Steps::new(capacity),
-        }
+    /// A tracker with nothing noted.
+    pub fn new() -> Tracker {
+        Tracker::default()
     }
 
-    /// A request of `visitor` to `page` at `time`.
+    /// Notes a request of `visitor` for `page` at `time` (seconds).
     pub fn request(&mut self, visitor: u64, page: &[u8], time: i64) {
         let key = page_key(page);
-        self.texts.add(key, page);
-        match self.open.get_mut(&visitor) {
-            None => {
-                self.open.insert(
-                    visitor,
-                    Edge {
-                        visitor,
-                        first: (key, time),
-                        last: (key, time),
-                    },
-                );
-            }
-            Some(e) => {
-                let (prev, t) = e.last;
-                if (time - t).abs() <= IDLE {
-                    *self.inner.entry((prev, key)).or_default() += 1;
-                } else {
-                    *self.inner.entry((prev, OUT)).or_default() += 1;
-                    *self.inner.entry((IN, key)).or_default() += 1;
-                }
-                e.last = (key, time);
-            }
+        let slot = &mut self.listed[(key >> (64 - LISTED_BITS)) as usize];
+        if *slot != key {
+            *slot = key;
+            let p = &mut self.piece;
+            // Pieces are a few MiB: offsets and lengths fit u32.
+            p.pages.push((key, p.text.len() as u32, page.len() as u32));
+            p.text.extend_from_slice(page);
         }
+        self.piece.requests.push(Request {
+            visitor,
+            page: key,
+            time,
+        });
     }
 
-    /// The piece's edges with their texts (the tracker then holds no visit, for the next piece;
-    /// the steps the piece decided alone stay in it).
+    /// The requests noted since the last call, for [`Join::piece`].
     pub fn take(&mut self) -> Piece {
-        for ((a, b), n) in std::mem::take(&mut self.inner) {
-            self.steps.text(a, &self.texts);
-            self.steps.text(b, &self.texts);
-            self.steps.add((a, b), n);
-        }
-        self.steps.bound(std::iter::empty());
-        Piece {
-            edges: self.open.drain().map(|(_, e)| e).collect(),
-            texts: std::mem::take(&mut self.texts),
-        }
-    }
-
-    /// The steps decided alone (call [`Tracker::take`] first).
-    pub fn finish(self) -> Counted {
-        self.steps.finish()
+        self.listed.fill(0);
+        let n = self.piece.requests.len();
+        let (pages, text) = (self.piece.pages.len(), self.piece.text.len());
+        std::mem::replace(
+            &mut self.piece,
+            Piece {
+                requests: Vec::with_capacity(n),
+                pages: Vec::with_capacity(pages),
+                text: Vec::with_capacity(text),
+            },
+        )
     }
 }
 
-/// The pieces' edges joined in input order (see the module documentation).
+/// Counts the steps of the pieces' requests, taken in input order.
 pub struct Join {
-    /// Per open visit: its last request.
-    open: HashMap<u64, Request, BuildAddrHasher>,
+    /// Each visitor's last request (its page and time) while its visit is open.
+    open: HashMap<u64, (u64, i64), BuildAddrHasher>,
     latest: i64,
-    /// No open visit's last request is older than this (a bound: visits that went on since
-    /// leave it low until the next sweep), so that open visits are swept only when one may
-    /// be closed, not walked for every piece.
+    /// No open visit's last request is older than this.
     oldest: i64,
     steps: Steps,
 }
@@ -339,35 +333,37 @@ impl Join {
         }
     }
 
-    /// The next piece (its edges taken: the vector is left empty).
+    /// Counts the steps of the next piece's requests (the piece is emptied).
     pub fn piece(&mut self, piece: &mut Piece) {
-        for e in piece.edges.drain(..) {
-            self.steps.text(e.first.0, &piece.texts);
-            if e.last.0 != e.first.0 {
-                self.steps.text(e.last.0, &piece.texts);
+        // The texts of pages new to the summary: once per page of the piece, not per request.
+        for &(key, a, n) in &piece.pages {
+            if !self.steps.texts.at.contains_key(&key) {
+                let a = a as usize;
+                self.steps.texts.add(key, &piece.text[a..a + n as usize]);
             }
-            let (first, first_time) = e.first;
-            match self.open.entry(e.visitor) {
+        }
+        for r in piece.requests.drain(..) {
+            match self.open.entry(r.visitor) {
                 Entry::Occupied(mut o) => {
                     let (prev, t) = *o.get();
-                    if (first_time - t).abs() <= IDLE {
-                        self.steps.add((prev, first), 1);
+                    if (r.time - t).abs() <= IDLE {
+                        self.steps.add((prev, r.page), 1);
                     } else {
                         self.steps.add((prev, OUT), 1);
-                        self.steps.add((IN, first), 1);
+                        self.steps.add((IN, r.page), 1);
                     }
-                    o.insert(e.last);
+                    o.insert((r.page, r.time));
                 }
                 Entry::Vacant(v) => {
-                    self.steps.add((IN, first), 1);
-                    v.insert(e.last);
+                    self.steps.add((IN, r.page), 1);
+                    v.insert((r.page, r.time));
                 }
             }
-            self.latest = self.latest.max(e.last.1);
-            self.oldest = self.oldest.min(e.last.1);
+            self.latest = self.latest.max(r.time);
+            self.oldest = self.oldest.min(r.time);
         }
         let cutoff = self.latest - CLOSE_AFTER;
-        if self.oldest < cutoff {
+        if self.oldest < cutoff - SWEEP_SLACK {
             let mut closed = Vec::new();
             let mut oldest = i64::MAX;
             self.open.retain(|_, &mut (p, t)| {
@@ -388,7 +384,7 @@ impl Join {
         self.steps.bound(open.values().map(|&(p, _)| p));
     }
 
-    /// Ends every open visit; what was counted.
+    /// Ends every open visit and gives the steps counted.
     pub fn finish(mut self) -> Counted {
         let open: Vec<u64> = self.open.drain().map(|(_, (p, _))| p).collect();
         for p in open {
@@ -407,7 +403,7 @@ mod tests {
     fn count(requests: &[(u64, &str, i64)], cuts: &[usize]) -> BTreeMap<String, u64> {
         let mut join = Join::new(1000);
         let mut inner: BTreeMap<String, u64> = BTreeMap::new();
-        let mut t = Tracker::new(1000);
+        let mut t = Tracker::new();
         let mut bounds: Vec<usize> = cuts.to_vec();
         bounds.push(requests.len());
         let mut start = 0;
@@ -418,7 +414,7 @@ mod tests {
             join.piece(&mut t.take());
             start = end.max(start);
         }
-        for (l, n) in join.finish().labels.into_iter().chain(t.finish().labels) {
+        for (l, n) in join.finish().labels {
             *inner.entry(String::from_utf8(l).unwrap()).or_default() += n;
         }
         inner

@@ -407,6 +407,46 @@ fn parallel_equals_sequential_and_halves_merge_into_the_whole() {
     let par = d.stats(&[&d.p("big.log")], &[], "par.json");
     assert_eq!(serde_json::from_str::<Value>(&seq).unwrap(), par);
     assert_eq!(par["lines"], 6000);
+    // Visit order also where its summary drops steps (a capacity of 20): steps are counted in
+    // input order in one summary, not per thread (they once depended on which thread read which
+    // piece). (The other panels' summaries are per thread: beyond their capacity, counts may
+    // differ within the error bound they state.)
+    // 30,000 requests of 500 visitors for 300 pages, every 3 seconds.
+    let mut x: u64 = 12345;
+    let mut many = String::new();
+    for i in 0..30_000u64 {
+        x = x
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let (v, page, s) = ((x >> 33) % 500, (x >> 17) % 300, i * 3);
+        many += &format!(
+            "192.0.2.{} - - [{:02}/Oct/2026:{:02}:{:02}:{:02} +0000] \"GET /p/{page} HTTP/1.1\" 200 {v} \"-\" \"agent{}\"\n",
+            v % 250,
+            10 + s / 86_400,
+            s / 3600 % 24,
+            s / 60 % 60,
+            s % 60,
+            v / 250
+        );
+    }
+    fs::write(d.p("many.log"), many).unwrap();
+    let steps_at = |threads: &str, out: &str| -> Value {
+        logscrub()
+            .args(["stats", "--capacity", "20", "--threads", threads, "-q", "--key-file"])
+            .arg(d.key())
+            .arg(d.p("many.log"))
+            .arg("-o")
+            .arg(d.p(out))
+            .assert()
+            .success();
+        let v: Value = serde_json::from_str(&fs::read_to_string(d.p(out)).unwrap()).unwrap();
+        v["panels"]["visit_step"].clone()
+    };
+    let one = steps_at("1", "small-seq.json");
+    assert!(one["error"].as_u64().unwrap() > 0, "the summary dropped steps: {one}");
+    for threads in ["2", "3"] {
+        assert_eq!(steps_at(threads, "small-par.json"), one, "{threads} threads");
+    }
 
     // Three parts, cut at line boundaries; merged in different orders and groupings.
     let lines: Vec<&[u8]> = big.split_inclusive(|&b| b == b'\n').collect();

@@ -936,7 +936,7 @@ mod tests {
         ) {
             use crate::stats::visits::{Join, Tracker, step_ends};
             let pages = ["/", "/a", "/b", "/c", "/d"];
-            let mut t = Tracker::new(10_000);
+            let mut t = Tracker::new();
             let mut steps: BTreeMap<String, u64> = BTreeMap::new();
             let mut counts: BTreeMap<String, u64> = BTreeMap::new();
             let mut minute = 0;
@@ -947,7 +947,7 @@ mod tests {
             }
             let mut j = Join::new(10_000);
             j.piece(&mut t.take());
-            for (l, n) in j.finish().labels.into_iter().chain(t.finish().labels) {
+            for (l, n) in j.finish().labels {
                 *steps.entry(String::from_utf8(l).unwrap()).or_default() += n;
             }
             let mut page = draft("page", &counts, k);
