@@ -244,7 +244,7 @@ impl Fields {
     }
 
     /// Records a vocabulary field.
-    #[inline]
+    #[inline(always)]
     pub fn std(&mut self, s: Std, start: usize, end: usize) {
         let bit = 1 << s as u32;
         if self.wanted & bit != 0 {

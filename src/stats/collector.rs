@@ -224,6 +224,44 @@ fn fraction(raw: &[u8]) -> Option<(usize, u32)> {
     Some((k, n * 10u32.pow(9 - digits as u32)))
 }
 
+/// How many seconds `raw` is after `last` when the two differ only in the seconds of an
+/// `hh:mm:ss` clock (two digits after two `:`-separated pairs, from 00 to 59, no `:` after them): any format that
+/// writes such a clock reads a second more there as a second later. `None` otherwise (read the
+/// time whole).
+fn later_second(last: &[u8], raw: &[u8]) -> Option<i64> {
+    if last.len() != raw.len() {
+        return None;
+    }
+    let d = last.iter().zip(raw).position(|(a, b)| a != b)?;
+    // The seconds' two digits are at `p` and `p + 1`; nothing after them differs.
+    let p = if d >= 1 && raw.get(d + 1).is_none_or(|c| !c.is_ascii_digit()) {
+        d - 1
+    } else {
+        d
+    };
+    // Seconds end the clock: no `:` after them (`2026:13:56:36` has a clock-like `26:13:56`).
+    if p < 6 || raw.len() < p + 2 || last[p + 2..] != raw[p + 2..] || raw.get(p + 2) == Some(&b':')
+    {
+        return None;
+    }
+    let clock = &raw[p - 6..p + 2];
+    let ok = |c: &[u8]| {
+        c[0].is_ascii_digit()
+            && c[1].is_ascii_digit()
+            && c[2] == b':'
+            && c[3].is_ascii_digit()
+            && c[4].is_ascii_digit()
+            && c[5] == b':'
+            && (b'0'..=b'5').contains(&c[6])
+            && c[7].is_ascii_digit()
+    };
+    if !ok(clock) || !ok(&last[p - 6..p + 2]) {
+        return None;
+    }
+    let sec = |c: &[u8]| i64::from(c[p] - b'0') * 10 + i64::from(c[p + 1] - b'0');
+    Some(sec(raw) - sec(last))
+}
+
 /// Room per panel of small numbers in [`Collector`]: lengths and label counts of names
 /// (up to 253 and 127), response sizes up to 4,095 bytes (bins of 16).
 const NUMBERED: usize = 256;
@@ -531,6 +569,20 @@ impl Collector {
             && self.last_time.0[..k] == raw[..k]
         {
             return second.with_nanosecond(nanos);
+        }
+        // A time of the same minute as the last (`…:13:55:37 +0000` after `…:13:55:36 +0000`):
+        // the last instant moved by the seconds between them.
+        if frac.is_none()
+            && let Some(last) = self.last_time.1
+            && let Some(by) = later_second(&self.last_time.0, raw)
+            && let Some(t) = last.checked_add_signed(chrono::TimeDelta::seconds(by))
+            && (time::EARLIEST..=self.latest).contains(&t.timestamp())
+        {
+            self.last_time.0.clear();
+            self.last_time.0.extend_from_slice(raw);
+            self.last_time.1 = Some(t);
+            self.last_second = None;
+            return Some(t);
         }
         self.last_time.0.clear();
         self.last_time.0.extend_from_slice(raw);
@@ -1081,6 +1133,34 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        /// A time a few seconds from the last, read by [`later_second`], is what reading it
+        /// whole gives, in every layout of a clock the formats write.
+        #[test]
+        fn later_second_is_reading_the_time_whole(
+            at in 1_600_000_000i64..1_900_000_000,
+            by in -70i64..70,
+            layout in proptest::sample::select(vec![
+                "%d/%b/%Y:%H:%M:%S %z", "%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%dT%H:%M:%S%:z",
+                "%b %e %H:%M:%S", "%d-%b-%Y %H:%M:%S", "%Y-%m-%d %H:%M:%S", "%a %b %d %H:%M:%S %Y",
+                "%Y-%m-%dT%H:%M:%S.000Z", "%H:%M:%S",
+            ]),
+        ) {
+            let reference = time::end_of_year(2030).unwrap();
+            let show = |t: i64| {
+                let t = DateTime::<Utc>::from_timestamp(t, 0).unwrap();
+                t.format(layout).to_string()
+            };
+            let (last, raw) = (show(at), show(at + by));
+            if let Some(k) = later_second(last.as_bytes(), raw.as_bytes()) {
+                let whole = |s: &str| time::parse(s.as_bytes(), reference, 0);
+                proptest::prop_assert_eq!(
+                    whole(&last).map(|t| t.timestamp() + k),
+                    whole(&raw).map(|t| t.timestamp()),
+                    "{} -> {}", last, raw
+                );
+            }
+        }
+
         /// Labels judged free of addresses are those in which the finder finds none.
         #[test]
         fn labels_without_an_address_by_the_quick_test_have_none(
@@ -1101,6 +1181,75 @@ mod tests {
     }
 
     /// The fraction shortcut finds what the time parser reads, and nothing else.
+    #[test]
+    fn later_seconds_of_a_minute() {
+        for (last, raw, want) in [
+            (
+                "10/Oct/2026:13:55:36 +0000",
+                "10/Oct/2026:13:55:37 +0000",
+                Some(1),
+            ),
+            (
+                "10/Oct/2026:13:55:36 +0000",
+                "10/Oct/2026:13:55:06 +0000",
+                Some(-30),
+            ),
+            (
+                "10/Oct/2026:13:55:09 +0000",
+                "10/Oct/2026:13:55:10 +0000",
+                Some(1),
+            ),
+            ("2026-10-10T13:00:59Z", "2026-10-10T13:00:00Z", Some(-59)),
+            ("13:00:00", "13:00:01", Some(1)),
+            // Not the seconds, or not only: read whole.
+            (
+                "10/Oct/2026:13:55:36 +0000",
+                "10/Oct/2026:13:56:36 +0000",
+                None,
+            ),
+            (
+                "10/Oct/2026:13:55:59 +0000",
+                "10/Oct/2026:13:56:00 +0000",
+                None,
+            ),
+            (
+                "2026-10-10T13:00:00+02:00",
+                "2026-10-10T13:00:00+02:30",
+                None,
+            ),
+            (
+                "10/Oct/2026:13:55:36 +0000",
+                "10/Oct/2026:13:55:36 +0100",
+                None,
+            ),
+            (
+                "10/Oct/2026:13:55:36 +0000",
+                "10/Oct/2026:13:55:60 +0000",
+                None,
+            ),
+            (
+                "10/Oct/2026:13:55:36 +0000",
+                "10/Oct/2026:13:55:3x +0000",
+                None,
+            ),
+            ("1791640536", "1791640537", None),
+            ("13:00:00", "13:00:00", None),
+            ("13:00:00", "13:00:000", None),
+            ("2026:13:55:36", "2026:13:56:36", None),
+            (
+                "10-Oct-2026 13:00:00.007",
+                "10-Oct-2026 13:00:01.007",
+                Some(1),
+            ),
+        ] {
+            assert_eq!(
+                later_second(last.as_bytes(), raw.as_bytes()),
+                want,
+                "{last} -> {raw}"
+            );
+        }
+    }
+
     #[test]
     fn fractions_of_a_second() {
         for (raw, want) in [
