@@ -432,7 +432,15 @@ fn parallel_equals_sequential_and_halves_merge_into_the_whole() {
     fs::write(d.p("many.log"), many).unwrap();
     let steps_at = |threads: &str, out: &str| -> Value {
         logscrub()
-            .args(["stats", "--capacity", "20", "--threads", threads, "-q", "--key-file"])
+            .args([
+                "stats",
+                "--capacity",
+                "20",
+                "--threads",
+                threads,
+                "-q",
+                "--key-file",
+            ])
             .arg(d.key())
             .arg(d.p("many.log"))
             .arg("-o")
@@ -443,9 +451,16 @@ fn parallel_equals_sequential_and_halves_merge_into_the_whole() {
         v["panels"]["visit_step"].clone()
     };
     let one = steps_at("1", "small-seq.json");
-    assert!(one["error"].as_u64().unwrap() > 0, "the summary dropped steps: {one}");
+    assert!(
+        one["error"].as_u64().unwrap() > 0,
+        "the summary dropped steps: {one}"
+    );
     for threads in ["2", "3"] {
-        assert_eq!(steps_at(threads, "small-par.json"), one, "{threads} threads");
+        assert_eq!(
+            steps_at(threads, "small-par.json"),
+            one,
+            "{threads} threads"
+        );
     }
 
     // Three parts, cut at line boundaries; merged in different orders and groupings.
