@@ -33,25 +33,36 @@ use template::Template;
 /// credentials dropped) and where its `scheme://` ends; `None` when `v` has no `scheme://`.
 /// One reading of referrers for the rules' `referrer-site` and for statistics.
 pub fn url_host(v: &[u8]) -> Option<(usize, &[u8])> {
-    let sep = crate::bytes::find_scheme_sep(v)?;
-    if sep == 0
-        || !v[..sep]
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(b))
-    {
-        return None;
-    }
-    let start = sep + 3;
-    let end = v[start..]
-        .iter()
-        .position(|b| b"/?#".contains(b))
-        .map_or(v.len(), |k| start + k);
-    let host = &v[start..end];
-    let host = match memchr::memrchr(b'@', host) {
-        Some(k) => &host[k + 1..],
-        None => host,
+    // Most referrers are `https://` or `http://`: no search for the scheme's end.
+    let sep = if v.starts_with(b"https://") {
+        5
+    } else if v.starts_with(b"http://") {
+        4
+    } else {
+        let sep = crate::bytes::find_scheme_sep(v)?;
+        if sep == 0
+            || !v[..sep]
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+        {
+            return None;
+        }
+        sep
     };
-    Some((start, host))
+    let start = sep + 3;
+    // One pass to the end of the authority, noting its last `@` (credentials end there).
+    let (mut end, mut at) = (v.len(), start);
+    for (k, &b) in v.iter().enumerate().skip(start) {
+        match b {
+            b'/' | b'?' | b'#' => {
+                end = k;
+                break;
+            }
+            b'@' => at = k + 1,
+            _ => {}
+        }
+    }
+    Some((start, &v[at..end]))
 }
 
 /// The unit a format writes its `duration` field in. Web formats differ: nginx's
@@ -479,6 +490,37 @@ impl fmt::Display for Format {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A URL's host: credentials dropped, port kept, any scheme.
+    #[test]
+    fn url_hosts() {
+        for (url, want) in [
+            (
+                "https://user@www.example.com:8443/a?b",
+                Some((8, "www.example.com:8443")),
+            ),
+            ("http://www.example.com", Some((7, "www.example.com"))),
+            ("https://a@b@host.example/x", Some((8, "host.example"))),
+            ("https://host.example?q=/x", Some((8, "host.example"))),
+            ("https://host.example#top", Some((8, "host.example"))),
+            ("https://[2001:db8::1]:443/", Some((8, "[2001:db8::1]:443"))),
+            ("HTTP://Host.Example/x", Some((7, "Host.Example"))),
+            (
+                "android-app://com.example.reader/",
+                Some((14, "com.example.reader")),
+            ),
+            ("git+ssh://h.example/r", Some((10, "h.example"))),
+            ("https://", Some((8, ""))),
+            ("//host.example/x", None),
+            ("https:/host.example", None),
+            ("a b://host.example", None),
+            ("-", None),
+            ("mailto:user@example.com", None),
+        ] {
+            let got = url_host(url.as_bytes()).map(|(k, h)| (k, std::str::from_utf8(h).unwrap()));
+            assert_eq!(got, want, "{url}");
+        }
+    }
 
     #[test]
     fn every_builtin_example_parses_with_its_format_and_is_detected() {
