@@ -47,7 +47,7 @@ pub struct Collector {
     /// map (most lines repeat a handful of status codes, methods, browsers, query types: a
     /// short scan is cheaper than hashing). Empty for panels of many labels. Added to the
     /// panels, scrubbed, by [`Collector::finish`].
-    hot: Vec<Vec<(Vec<u8>, u64)>>,
+    hot: Vec<HotSet>,
     /// Per panel whose labels come from a short fixed list (hour of the day, size and time bins,
     /// status class, IP version; see [`tally_label`]): counts by the label's place in the list,
     /// one increment per line instead of a label lookup. Added to the panels by
@@ -333,6 +333,50 @@ impl Default for ClientSlot {
 /// Labels kept in a panel's hot set (see [`Collector`]).
 const HOT: usize = 8;
 
+/// The longest label a hot set keeps (longer ones go to the panel's map).
+const HOT_TEXT: usize = 32;
+
+/// A panel's hot labels, inline: a scan compares lengths, then words, without following a
+/// pointer per label.
+#[derive(Clone, Default)]
+struct HotSet {
+    used: usize,
+    len: [u8; HOT],
+    text: [[u8; HOT_TEXT]; HOT],
+    n: [u64; HOT],
+}
+
+impl HotSet {
+    /// Counts `label` when the set has it or room for it; false otherwise.
+    #[inline(always)]
+    fn add(&mut self, label: &[u8]) -> bool {
+        if label.len() > HOT_TEXT {
+            return false;
+        }
+        for i in 0..self.used {
+            if usize::from(self.len[i]) == label.len() && same(&self.text[i][..label.len()], label)
+            {
+                self.n[i] += 1;
+                return true;
+            }
+        }
+        if self.used == HOT {
+            return false;
+        }
+        let i = self.used;
+        self.len[i] = label.len() as u8;
+        self.text[i][..label.len()].copy_from_slice(label);
+        self.n[i] = 1;
+        self.used += 1;
+        true
+    }
+
+    /// Each label and its count.
+    fn labels(&self) -> impl Iterator<Item = (&[u8], u64)> {
+        (0..self.used).map(|i| (&self.text[i][..usize::from(self.len[i])], self.n[i]))
+    }
+}
+
 /// Whether the address finder could find anything in `label`: every form it knows has a `:`
 /// (IPv6), a `%` (`%3A`), a digit, `.`, digit (IPv4, also in reverse names) or a `.` before
 /// `in-addr.arpa` / `ip6.arpa`. Labels without (most paths: `/blog/2024/a.html`) are counted as
@@ -361,6 +405,12 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     match n {
         0..8 => a.iter().zip(b).all(|(x, y)| x == y),
         8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        17..=32 => {
+            word(a, 0) == word(b, 0)
+                && word(a, 8) == word(b, 8)
+                && word(a, n - 16) == word(b, n - 16)
+                && word(a, n - 8) == word(b, n - 8)
+        }
         _ => a == b,
     }
 }
@@ -391,7 +441,7 @@ impl Collector {
             parts: Some(Box::default()),
             agents: Default::default(),
             visits: Some(super::visits::Tracker::new()),
-            hot: vec![Vec::new(); Panel::COUNT],
+            hot: vec![HotSet::default(); Panel::COUNT],
             tallies: vec![[0; TALLY]; Panel::COUNT],
             numbered: vec![None; Panel::COUNT],
             duration: None,
@@ -497,16 +547,8 @@ impl Collector {
 
     /// [`Collector::label`] by the panel's index.
     fn label_at(&mut self, panel: usize, hot: bool, label: &[u8]) {
-        if hot {
-            let hot = &mut self.hot[panel];
-            if let Some(e) = hot.iter_mut().find(|e| same(&e.0, label)) {
-                e.1 += 1;
-                return;
-            }
-            if hot.len() < HOT {
-                hot.push((label.to_vec(), 1));
-                return;
-            }
+        if hot && self.hot[panel].add(label) {
+            return;
         }
         self.count_at(panel, label, 1);
     }
@@ -825,15 +867,14 @@ impl Collector {
             None => self.label(Panel::Query(side, Query::Transport), NONE),
         }
         match flags.filter(|_| !answer && f.get(Std::Qname).is_some()) {
+            // By place in `EDNS` and `DO` ([`tally_label`]).
             Some(fl) => {
-                let edns: &[u8] = if fl.edns { b"EDNS" } else { b"no EDNS" };
-                self.label(Panel::Query(side, Query::Edns), edns);
-                let dnssec: &[u8] = if fl.dnssec_ok { b"DO set" } else { b"DO clear" };
-                self.label(Panel::Query(side, Query::Do), dnssec);
+                self.tally(Panel::Query(side, Query::Edns), usize::from(!fl.edns));
+                self.tally(Panel::Query(side, Query::Do), usize::from(!fl.dnssec_ok));
             }
             None => {
-                self.label(Panel::Query(side, Query::Edns), NONE);
-                self.label(Panel::Query(side, Query::Do), NONE);
+                self.tally(Panel::Query(side, Query::Edns), EDNS.len());
+                self.tally(Panel::Query(side, Query::Do), DO.len());
             }
         }
         let name = field(f, line, Std::Qname)
@@ -954,8 +995,9 @@ impl Collector {
             }
         }
         for i in 0..self.hot.len() {
-            for (label, n) in std::mem::take(&mut self.hot[i]) {
-                self.count(Panel::from_index(i), &label, n);
+            let hot = std::mem::take(&mut self.hot[i]);
+            for (label, n) in hot.labels() {
+                self.count(Panel::from_index(i), label, n);
             }
         }
         let f = self.first.map(|t| t.to_rfc3339());
@@ -1029,9 +1071,17 @@ fn tally_label(panel: Panel, i: usize) -> Option<&'static [u8]> {
         Panel::Web(Web::StatusClass) => from(&STATUS_CLASSES),
         Panel::Web(Web::ResponseBytes) => bins(SIZE_BINS, "10000000-"),
         Panel::Web(Web::ResponseTime) => bins(RESPONSE_TIME_MS, "30000-"),
+        Panel::Query(_, Query::Edns) => from(&EDNS),
+        Panel::Query(_, Query::Do) => from(&DO),
         _ => None,
     }
 }
+
+/// The `edns` panel's labels: whether a query had EDNS.
+const EDNS: [&str; 2] = ["EDNS", "no EDNS"];
+
+/// The `do` panel's labels: whether a query set the DNSSEC OK bit.
+const DO: [&str; 2] = ["DO set", "DO clear"];
 
 /// A client's place in the `ip_version` lists (see [`tally_label`]).
 fn ip_version(hashes: Option<(u64, Option<IpAddr>)>) -> usize {
@@ -1133,6 +1183,20 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        /// `same` is `==`, at every length it compares by words (and one byte apart anywhere).
+        #[test]
+        fn same_is_equality(
+            a in proptest::collection::vec(0u8..3, 0..40),
+            flip in proptest::option::of(0usize..40),
+        ) {
+            let mut b = a.clone();
+            if let Some(k) = flip.filter(|&k| k < b.len()) {
+                b[k] ^= 1;
+            }
+            proptest::prop_assert_eq!(same(&a, &b), a == b);
+            proptest::prop_assert!(!same(&a, &a[..a.len().saturating_sub(1)]) || a.is_empty());
+        }
+
         /// A time a few seconds from the last, read by [`later_second`], is what reading it
         /// whole gives, in every layout of a clock the formats write.
         #[test]
