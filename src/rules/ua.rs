@@ -488,15 +488,33 @@ fn reduced<R>(ua: &[u8], f: impl FnOnce(&Reduced) -> R) -> R {
     })
 }
 
-/// Whether `ua` is a bot's (as [`classify`] says; cached per distinct agent).
+/// Whether `ua` is a bot's (as [`classify`] says; cached per distinct agent). Read as
+/// [`write_family`] reads it: spaces decoded, and a reduced form by its tail (the memo's keys are
+/// only ever decoded agents not reduced already, which `write_family` relies on).
 pub fn is_bot(ua: &[u8]) -> bool {
-    reduced(ua, |r| r.bot)
+    let (plain, _) = decoded(ua);
+    if is_reduced(&plain) {
+        return plain.ends_with(b" (bot)");
+    }
+    reduced(&plain, |r| r.bot)
 }
 
 /// Writes the reduced form: `Chrome 120 (Windows)`, `Googlebot 2 (bot)`, its spaces written as
 /// the value wrote them (`Safari%2017%20(iOS)` in CloudFront's encoded column); an already
 /// reduced value is written as it is.
 pub fn write_family(ua: &[u8], out: &mut Vec<u8>) {
+    // An agent seen before, as written: the memo's keys are agents with plain spaces that were
+    // not reduced already (an encoded agent is kept decoded, and a `%20` or `+` agent's decoding
+    // always differs from it), so a hit needs neither decoding nor the reduced-form test.
+    let hit = MEMO.with(|m| {
+        let mut m = m.borrow_mut();
+        let i = m.find(ua)?;
+        out.extend_from_slice(&m.get(i).text);
+        Some(())
+    });
+    if hit.is_some() {
+        return;
+    }
     let (plain, spaces) = decoded(ua);
     if is_reduced(&plain) {
         out.extend_from_slice(ua);
@@ -523,6 +541,35 @@ mod tests {
 
     /// Every agent kept is found at its index (through the front slots or the map, whatever
     /// shares a slot), none after a drain, and lengths around the sampled words' edges work.
+    /// Whatever was asked before (a bot test on the agent as written, encoded or reduced), an
+    /// agent's family is the same.
+    #[test]
+    fn family_does_not_depend_on_what_was_asked_before() {
+        let agents: [&[u8]; 4] = [
+            b"Mozilla/5.0%20(Windows%20NT%2010.0;%20Win64;%20x64)%20Chrome/124.0.0.0%20Safari/537.36",
+            b"Mozilla/5.0+(compatible;+Googlebot/2.1;++http://www.google.com/bot.html)",
+            b"Chrome 124 (Windows)",
+            b"Mozilla/5.0 (X11; Linux x86_64) Gecko/20100101 Firefox/127.0",
+        ];
+        let family = |a: &[u8]| {
+            let mut out = Vec::new();
+            write_family(a, &mut out);
+            out
+        };
+        MEMO.with(|m| m.borrow_mut().clear());
+        let fresh: Vec<Vec<u8>> = agents.iter().map(|a| family(a)).collect();
+        MEMO.with(|m| m.borrow_mut().clear());
+        for a in agents {
+            let _ = is_bot(a);
+        }
+        for (a, want) in agents.iter().zip(&fresh) {
+            assert_eq!(&family(a), want, "{}", String::from_utf8_lossy(a));
+            assert_eq!(&family(a), want, "again: {}", String::from_utf8_lossy(a));
+        }
+        assert_eq!(fresh[2], b"Chrome 124 (Windows)");
+        assert!(is_bot(agents[1]) && !is_bot(agents[0]) && !is_bot(agents[2]));
+    }
+
     #[test]
     fn memo_finds_what_it_keeps() {
         let mut m: Memo<usize> = Memo::default();
