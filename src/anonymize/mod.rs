@@ -549,6 +549,12 @@ impl Edits {
     /// together (`start..end` itself when none does): what replacing `start..end` must replace
     /// so that no two edits overlap. `None` when one edit already covers all of it.
     pub fn take_overlapping(&mut self, start: usize, end: usize) -> Option<(usize, usize)> {
+        // Most fields touch no edit and lie in none: one pass to tell.
+        if !self.list.iter().any(|x| {
+            (x.0 < end && start < x.1) || (x.0 <= start && end <= x.1 && x.0 < x.1)
+        }) {
+            return Some((start, end));
+        }
         if self
             .list
             .iter()

@@ -774,7 +774,7 @@ fn bracket(line: &[u8], pos: usize) -> Result<(usize, usize), usize> {
 }
 
 /// True when the byte at `j` is preceded (back to `from`) by an odd number of backslashes.
-#[inline]
+#[inline(always)]
 fn escaped(line: &[u8], from: usize, j: usize) -> bool {
     line[from..j]
         .iter()

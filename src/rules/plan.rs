@@ -23,6 +23,9 @@ pub struct RulePlan {
     /// With `keep_only`: bit `Std as u32` set for each vocabulary field kept (the request line
     /// and its parts as [`RulePlan::kept`] decides), so that the per-field test is one bit.
     kept_std: u64,
+    /// Bit `Std as u32` set for each vocabulary field a plan acts on: the other fields (most
+    /// of a line's) are passed by one bit, not a search of the plans.
+    planned_std: u64,
     excludes: Vec<Exclude>,
     env: Env,
     on_error: OnError,
@@ -86,10 +89,15 @@ impl RulePlan {
             )
             .expect("any key size")
         });
+        let planned_std = plans.iter().fold(0, |m, p| match p.name {
+            Name::Std(s) => m | 1 << s as u32,
+            Name::Custom(_) => m,
+        });
         let mut plan = RulePlan {
             plans,
             keep_only,
             kept_std: 0,
+            planned_std,
             excludes: rules.excludes.clone(),
             env: Env { mac },
             on_error: rules.on_error,
@@ -181,6 +189,11 @@ impl RulePlan {
             let v = &line[s..e];
             if !self.kept(name) {
                 self.drop(line, name, s, e, edits);
+                continue;
+            }
+            if let Name::Std(s) = name
+                && self.planned_std & (1 << s as u32) == 0
+            {
                 continue;
             }
             let Some(p) = self.plans.iter().find(|p| p.name == name) else {
