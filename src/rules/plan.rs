@@ -175,6 +175,11 @@ impl RulePlan {
         scratch: &mut Scratch,
         edits: &mut Edits,
     ) {
+        // The last field an action was applied to, and what it made (an arena range; `None`:
+        // unchanged): a field that repeats it (BIND writes the query name twice) is done alike
+        // without applying the action again. Only results no anonymizer wrote are reused (a
+        // randomized scheme must give each occurrence its own pseudonym).
+        let mut last: Option<(Name, usize, usize, Option<(usize, usize)>)> = None;
         for (name, s, e) in f.iter() {
             // Parsers may give two fields one span (dnsmasq's `blocked` is its answer or its
             // event): a span an earlier edit replaced whole is done; one that overlaps an
@@ -199,6 +204,17 @@ impl RulePlan {
             let Some(p) = self.plans.iter().find(|p| p.name == name) else {
                 continue;
             };
+            if let Some((n, ls, le, made)) = last
+                && n == name
+                && line[ls..le] == line[s..e]
+            {
+                if let Some((a, b)) = made {
+                    let from = edits.arena().len();
+                    edits.arena().extend_from_within(a..b);
+                    edits.commit(s, e, from);
+                }
+                continue;
+            }
             let shape = match name {
                 Name::Std(Std::Request) => Shape::RequestLine,
                 Name::Std(Std::Query) => Shape::QueryString,
@@ -214,10 +230,11 @@ impl RulePlan {
                 cache,
                 &mut scratch.value,
             ) {
-                Ok(false) => {}
+                Ok(false) => last = Some((name, s, e, None)),
                 Ok(true) if matches!(p.action, Action::Drop) => self.drop(line, name, s, e, edits),
                 Ok(true) => {
                     let from = edits.arena().len();
+                    let mut plain = false;
                     if p.anon.is_some() {
                         // `truncate-ip` already rewrote the field's addresses its own way.
                         edits.arena().extend_from_slice(&scratch.value);
@@ -229,8 +246,10 @@ impl RulePlan {
                         // No digit, `:` or `%` (a registered domain, a user-agent family
                         // without a version): nothing for the finder.
                         edits.arena().extend_from_slice(&scratch.value);
+                        plain = true;
                     }
                     edits.commit(s, e, from);
+                    last = plain.then_some((name, s, e, Some((from, edits.arena().len()))));
                 }
                 Err(actions::Inapplicable) => {
                     if self.on_error == OnError::Drop {
