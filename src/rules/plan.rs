@@ -48,6 +48,10 @@ fn resolve(r: &FieldRef, format: &Format) -> Option<Name> {
 
 const PARTS: [Std; 4] = [Std::Method, Std::Path, Std::Query, Std::Protocol];
 
+/// A field an action was applied to (name, span) and the arena range of what it made (`None`:
+/// the value was left as it was).
+type Applied = (Name, usize, usize, Option<(usize, usize)>);
+
 /// Scratch space for applying rules, reused across lines.
 #[derive(Default)]
 pub struct Scratch {
@@ -179,7 +183,7 @@ impl RulePlan {
         // unchanged): a field that repeats it (BIND writes the query name twice) is done alike
         // without applying the action again. Only results no anonymizer wrote are reused (a
         // randomized scheme must give each occurrence its own pseudonym).
-        let mut last: Option<(Name, usize, usize, Option<(usize, usize)>)> = None;
+        let mut last: Option<Applied> = None;
         for (name, s, e) in f.iter() {
             // Parsers may give two fields one span (dnsmasq's `blocked` is its answer or its
             // event): a span an earlier edit replaced whole is done; one that overlaps an
