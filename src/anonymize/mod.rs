@@ -514,6 +514,9 @@ impl Anonymizer {
 pub struct Edits {
     list: Vec<(usize, usize, usize, usize)>,
     arena: Vec<u8>,
+    /// The greatest end of an edit (0 with none): a field past it touches none, which is most
+    /// fields, as edits come in field order.
+    max_end: usize,
 }
 
 impl Edits {
@@ -521,13 +524,14 @@ impl Edits {
     pub fn clear(&mut self) {
         self.list.clear();
         self.arena.clear();
+        self.max_end = 0;
     }
 
     /// Replaces `start..end` by `text`.
     pub fn push(&mut self, start: usize, end: usize, text: &[u8]) {
         let from = self.arena.len();
         self.arena.extend_from_slice(text);
-        self.list.push((start, end, from, self.arena.len()));
+        self.commit(start, end, from);
     }
 
     /// The arena, for writing a replacement in place; follow with [`Edits::commit`].
@@ -538,6 +542,7 @@ impl Edits {
     /// Replaces `start..end` by the arena bytes written since `from`.
     pub fn commit(&mut self, start: usize, end: usize, from: usize) {
         self.list.push((start, end, from, self.arena.len()));
+        self.max_end = self.max_end.max(end);
     }
 
     /// Sorts by position (edits are pushed in field order, which is nearly sorted).
@@ -549,7 +554,11 @@ impl Edits {
     /// together (`start..end` itself when none does): what replacing `start..end` must replace
     /// so that no two edits overlap. `None` when one edit already covers all of it.
     pub fn take_overlapping(&mut self, start: usize, end: usize) -> Option<(usize, usize)> {
-        // Most fields touch no edit and lie in none: one pass to tell.
+        // Most fields begin past every edit (an empty field at an edit's end lies in it).
+        if start > self.max_end || (start == self.max_end && start < end) {
+            return Some((start, end));
+        }
+        // Else most touch no edit and lie in none: one pass to tell.
         if !self.list.iter().any(|x| {
             (x.0 < end && start < x.1) || (x.0 <= start && end <= x.1 && x.0 < x.1)
         }) {
@@ -570,6 +579,7 @@ impl Edits {
             }
             !touches
         });
+        self.max_end = self.list.iter().map(|x| x.1).max().unwrap_or(0);
         Some((s, e))
     }
 

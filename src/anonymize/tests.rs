@@ -219,3 +219,52 @@ fn mask_edges() {
     assert_eq!(mask128(0), 0);
     assert_eq!(mask128(128), u128::MAX);
 }
+
+/// What `Edits::take_overlapping` must do, written plainly: `None` when an edit covers the span,
+/// else the span joined with every edit it touches (taken out).
+fn take_overlapping_reference(
+    list: &mut Vec<(usize, usize)>,
+    start: usize,
+    end: usize,
+) -> Option<(usize, usize)> {
+    if list
+        .iter()
+        .any(|e| e.0 <= start && end <= e.1 && e.0 < e.1)
+    {
+        return None;
+    }
+    let (mut s, mut e) = (start, end);
+    list.retain(|x| {
+        let touches = x.0 < end && start < x.1;
+        if touches {
+            (s, e) = (s.min(x.0), e.max(x.1));
+        }
+        !touches
+    });
+    Some((s, e))
+}
+
+proptest::proptest! {
+    /// Fields taken in any order against edits made as the rules make them (a field's span, or
+    /// the union returned) give what the plain reference gives: the shortcuts (past every edit,
+    /// touching none) change nothing, empty fields at an edit's end included.
+    #[test]
+    fn take_overlapping_is_the_reference(
+        fields in proptest::collection::vec((0usize..30, 0usize..6), 1..12),
+    ) {
+        let mut edits = Edits::default();
+        let mut reference: Vec<(usize, usize)> = Vec::new();
+        for (start, len) in fields {
+            let end = start + len;
+            let got = edits.take_overlapping(start, end);
+            let want = take_overlapping_reference(&mut reference, start, end);
+            proptest::prop_assert_eq!(got, want);
+            if let Some((s, e)) = got {
+                edits.push(s, e, b"-");
+                reference.push((s, e));
+            }
+            let spans: Vec<(usize, usize)> = edits.list.iter().map(|x| (x.0, x.1)).collect();
+            proptest::prop_assert_eq!(&spans, &reference);
+        }
+    }
+}
