@@ -559,9 +559,11 @@ impl Edits {
             return Some((start, end));
         }
         // Else most touch no edit and lie in none: one pass to tell.
-        if !self.list.iter().any(|x| {
-            (x.0 < end && start < x.1) || (x.0 <= start && end <= x.1 && x.0 < x.1)
-        }) {
+        if !self
+            .list
+            .iter()
+            .any(|x| (x.0 < end && start < x.1) || (x.0 <= start && end <= x.1 && x.0 < x.1))
+        {
             return Some((start, end));
         }
         if self

@@ -227,10 +227,7 @@ fn take_overlapping_reference(
     start: usize,
     end: usize,
 ) -> Option<(usize, usize)> {
-    if list
-        .iter()
-        .any(|e| e.0 <= start && end <= e.1 && e.0 < e.1)
-    {
+    if list.iter().any(|e| e.0 <= start && end <= e.1 && e.0 < e.1) {
         return None;
     }
     let (mut s, mut e) = (start, end);
