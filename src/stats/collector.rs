@@ -225,9 +225,9 @@ fn fraction(raw: &[u8]) -> Option<(usize, u32)> {
 }
 
 /// How many seconds `raw` is after `last` when the two differ only in the seconds of an
-/// `hh:mm:ss` clock (two digits after two `:`-separated pairs, from 00 to 59, no `:` after them): any format that
-/// writes such a clock reads a second more there as a second later. `None` otherwise (read the
-/// time whole).
+/// `hh:mm:ss` clock (two digits after two `:`-separated pairs, from 00 to 59, no `:` after
+/// them): any format that writes such a clock reads a second more there as a second later.
+/// `None` otherwise (read the time whole).
 fn later_second(last: &[u8], raw: &[u8]) -> Option<i64> {
     if last.len() != raw.len() {
         return None;

@@ -317,7 +317,9 @@ pub struct Join {
     /// Each visitor's last request (its page and time) while its visit is open.
     open: HashMap<u64, (u64, i64), BuildAddrHasher>,
     latest: i64,
-    /// No open visit's last request is older than this.
+    /// No open visit's last request is older than this (a bound: visits that went on since
+    /// leave it low until the next sweep), so that open visits are swept only when one may be
+    /// closed ([`SWEEP_SLACK`]), not walked for every piece.
     oldest: i64,
     steps: Steps,
 }
