@@ -52,6 +52,22 @@ const PARTS: [Std; 4] = [Std::Method, Std::Path, Std::Query, Std::Protocol];
 /// the value was left as it was).
 type Applied = (Name, usize, usize, Option<(usize, usize)>);
 
+/// Does field `s..e` as `last` was done when it holds the same text (see [`RulePlan::edits`]);
+/// false when it does not. Out of line: rare, and inlined it slowed the loop over every field.
+#[inline(never)]
+fn repeat(line: &[u8], last: Applied, s: usize, e: usize, edits: &mut Edits) -> bool {
+    let (_, ls, le, made) = last;
+    if line[ls..le] != line[s..e] {
+        return false;
+    }
+    if let Some((a, b)) = made {
+        let from = edits.arena().len();
+        edits.arena().extend_from_within(a..b);
+        edits.commit(s, e, from);
+    }
+    true
+}
+
 /// Scratch space for applying rules, reused across lines.
 #[derive(Default)]
 pub struct Scratch {
@@ -208,15 +224,10 @@ impl RulePlan {
             let Some(p) = self.plans.iter().find(|p| p.name == name) else {
                 continue;
             };
-            if let Some((n, ls, le, made)) = last
-                && n == name
-                && line[ls..le] == line[s..e]
+            if let Some(l) = last
+                && l.0 == name
+                && repeat(line, l, s, e, edits)
             {
-                if let Some((a, b)) = made {
-                    let from = edits.arena().len();
-                    edits.arena().extend_from_within(a..b);
-                    edits.commit(s, e, from);
-                }
                 continue;
             }
             let shape = match name {
