@@ -200,6 +200,9 @@ impl Engine {
         } else {
             NEEDED_WITHOUT_RULES
         });
+        // An empty line has no fields; the last line's must not be taken for its own (with a
+        // rule file they were applied to it, out of its bounds: a panic).
+        ctx.fields.clear();
         if !body.is_empty() {
             match self.format.parse(body, &mut ctx.fields) {
                 Ok(()) => {

@@ -74,6 +74,41 @@ fn every_shipped_rule_set_is_valid() {
 /// one span). Every shipped rule set on every real log and fixture: no panic, exit 0. (What
 /// each set leaves of addresses is checked per set and per log by the tests below and by
 /// `real`/`real_dns`, with oracles that know these logs' escapes and reverse names.)
+/// Regression (found by the `rules` fuzz target): an empty line after a parsed one took that
+/// line's fields for its own, and a rule file applied them out of its bounds (a panic, exit 101).
+#[test]
+fn empty_lines_between_log_lines_pass_through_every_shipped_rule_set() {
+    let web = "192.0.2.7 - - [10/Oct/2026:13:55:36 +0000] \"GET /a?dns=1&q=2 HTTP/1.1\" 200 5 \"https://www.example.org/x\" \"curl/8.5.0\"";
+    let bind = "10-Oct-2026 13:55:36.123 queries: info: client @0x7f3a2c001234 192.0.2.17#53142 (www.example.net): query: www.example.net IN A +E(0)K (198.51.100.1)";
+    for e in fs::read_dir(rules("")).unwrap() {
+        let rule = e.unwrap().path();
+        if rule.extension().is_none_or(|x| x != "toml") {
+            continue;
+        }
+        for (format, line) in [("combined", web), ("bind", bind)] {
+            let input = format!("{line}\n\n{line}\r\n\r\n{line}\n");
+            let o = logscrub()
+                .args(["anonymize", "-q", "-f", format, "--rules"])
+                .arg(&rule)
+                .write_stdin(input.clone())
+                .output()
+                .unwrap();
+            let err = String::from_utf8_lossy(&o.stderr);
+            assert!(
+                o.status.success() && !err.contains("panicked"),
+                "{} on {format}: {err}",
+                rule.display()
+            );
+            let out = String::from_utf8(o.stdout).unwrap();
+            // Every line out, or (a set that drops what its format does not read) the two
+            // empty lines alone.
+            let n = out.lines().count();
+            assert!(n == 5 || n == 2, "{}: {out}", rule.display());
+            assert_eq!(out.lines().filter(|l| l.trim().is_empty()).count(), 2, "{out}");
+        }
+    }
+}
+
 #[test]
 fn every_shipped_rule_set_runs_on_every_real_log_and_fixture() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata");
