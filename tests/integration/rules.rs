@@ -104,7 +104,11 @@ fn empty_lines_between_log_lines_pass_through_every_shipped_rule_set() {
             // empty lines alone.
             let n = out.lines().count();
             assert!(n == 5 || n == 2, "{}: {out}", rule.display());
-            assert_eq!(out.lines().filter(|l| l.trim().is_empty()).count(), 2, "{out}");
+            assert_eq!(
+                out.lines().filter(|l| l.trim().is_empty()).count(),
+                2,
+                "{out}"
+            );
         }
     }
 }
