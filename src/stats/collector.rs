@@ -181,6 +181,8 @@ struct NameSlot {
     name: Vec<u8>,
     tld: Vec<u8>,
     domain: Vec<u8>,
+    /// How many labels the name has.
+    labels: u64,
 }
 
 /// The `tld` and `domain` labels of a query name (without its final dot, not empty).
@@ -927,9 +929,11 @@ impl Collector {
             let e = &mut self.names[slot];
             if e.name != name || e.tld.is_empty() {
                 (e.tld, e.domain) = name_labels(name);
+                e.labels = name.iter().filter(|&&b| b == b'.').count() as u64 + 1;
                 e.name.clear();
                 e.name.extend_from_slice(name);
             }
+            let labels = e.labels;
             // Taken for the two counts and put back (a move of two pointers).
             let (tld, domain) = (std::mem::take(&mut e.tld), std::mem::take(&mut e.domain));
             self.label(Panel::Query(side, Query::Tld), &tld);
@@ -937,8 +941,7 @@ impl Collector {
             let e = &mut self.names[slot];
             (e.tld, e.domain) = (tld, domain);
             self.number(Panel::Query(side, Query::QnameLength), name.len() as u64);
-            let labels = name.iter().filter(|&&b| b == b'.').count() + 1;
-            self.number(Panel::Query(side, Query::Labels), labels as u64);
+            self.number(Panel::Query(side, Query::Labels), labels);
         }
     }
 
