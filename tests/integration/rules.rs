@@ -32,6 +32,26 @@ fn run(args: &[&str], rule: &str, input: &str) -> (String, String) {
     )
 }
 
+/// Every shipped rule file (`rules/*.toml`).
+fn shipped_sets() -> Vec<PathBuf> {
+    let mut sets: Vec<PathBuf> = fs::read_dir(rules(""))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    sets.sort();
+    sets
+}
+
+/// Asserts that a run exited 0 without a panic; `what` names the run.
+fn assert_ran(o: &std::process::Output, what: &str) {
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        o.status.success() && !err.contains("panicked"),
+        "{what}: {err}"
+    );
+}
+
 /// The quoted fields of a combined line: request, referrer, user agent.
 fn quoted(line: &str) -> Vec<&str> {
     line.split('"').skip(1).step_by(2).collect()
@@ -39,34 +59,30 @@ fn quoted(line: &str) -> Vec<&str> {
 
 #[test]
 fn every_shipped_rule_set_is_valid() {
-    let mut n = 0;
-    for e in fs::read_dir(rules("")).unwrap() {
-        let p = e.unwrap().path();
-        if p.extension().is_some_and(|x| x == "toml") {
-            logscrub()
-                .args(["rules", "check"])
-                .arg(&p)
-                .assert()
-                .success()
-                .stdout(contains(": ok ("));
-            let text = fs::read_to_string(&p).unwrap();
-            assert!(
-                text.starts_with("# "),
-                "{} starts with its documentation",
-                p.display()
-            );
-            assert!(
-                ["privacy policy", "privacy statement"]
-                    .iter()
-                    .any(|p| text.contains(p))
-                    && !text.contains("shared/policies"),
-                "{} names the policy it implements",
-                p.display()
-            );
-            n += 1;
-        }
+    let sets = shipped_sets();
+    for p in &sets {
+        logscrub()
+            .args(["rules", "check"])
+            .arg(p)
+            .assert()
+            .success()
+            .stdout(contains(": ok ("));
+        let text = fs::read_to_string(p).unwrap();
+        assert!(
+            text.starts_with("# "),
+            "{} starts with its documentation",
+            p.display()
+        );
+        assert!(
+            ["privacy policy", "privacy statement"]
+                .iter()
+                .any(|p| text.contains(p))
+                && !text.contains("shared/policies"),
+            "{} names the policy it implements",
+            p.display()
+        );
     }
-    assert!(n >= 5);
+    assert!(sets.len() >= 5);
 }
 
 /// Regression (review, 2026-12-03): `dns-publish` and `publish-web` on dnsmasq's real log
@@ -80,11 +96,7 @@ fn every_shipped_rule_set_is_valid() {
 fn empty_lines_between_log_lines_pass_through_every_shipped_rule_set() {
     let web = "192.0.2.7 - - [10/Oct/2026:13:55:36 +0000] \"GET /a?dns=1&q=2 HTTP/1.1\" 200 5 \"https://www.example.org/x\" \"curl/8.5.0\"";
     let bind = "10-Oct-2026 13:55:36.123 queries: info: client @0x7f3a2c001234 192.0.2.17#53142 (www.example.net): query: www.example.net IN A +E(0)K (198.51.100.1)";
-    for e in fs::read_dir(rules("")).unwrap() {
-        let rule = e.unwrap().path();
-        if rule.extension().is_none_or(|x| x != "toml") {
-            continue;
-        }
+    for rule in shipped_sets() {
         for (format, line) in [("combined", web), ("bind", bind)] {
             let input = format!("{line}\n\n{line}\r\n\r\n{line}\n");
             let o = logscrub()
@@ -93,12 +105,7 @@ fn empty_lines_between_log_lines_pass_through_every_shipped_rule_set() {
                 .write_stdin(input.clone())
                 .output()
                 .unwrap();
-            let err = String::from_utf8_lossy(&o.stderr);
-            assert!(
-                o.status.success() && !err.contains("panicked"),
-                "{} on {format}: {err}",
-                rule.display()
-            );
+            assert_ran(&o, &format!("{} on {format}", rule.display()));
             let out = String::from_utf8(o.stdout).unwrap();
             // Every line out, or (a set that drops what its format does not read) the two
             // empty lines alone.
@@ -126,11 +133,7 @@ fn every_shipped_rule_set_runs_on_every_real_log_and_fixture() {
         }
     }
     assert!(logs.len() > 30, "{} logs", logs.len());
-    for e in fs::read_dir(rules("")).unwrap() {
-        let rule = e.unwrap().path();
-        if rule.extension().is_none_or(|x| x != "toml") {
-            continue;
-        }
+    for rule in shipped_sets() {
         for log in &logs {
             let o = logscrub()
                 .args(["anonymize", "-q", "--rules"])
@@ -138,13 +141,7 @@ fn every_shipped_rule_set_runs_on_every_real_log_and_fixture() {
                 .arg(log)
                 .output()
                 .unwrap();
-            let err = String::from_utf8_lossy(&o.stderr);
-            assert!(
-                o.status.success() && !err.contains("panicked"),
-                "{} on {}: {err}",
-                rule.display(),
-                log.display()
-            );
+            assert_ran(&o, &format!("{} on {}", rule.display(), log.display()));
         }
     }
 }
