@@ -200,10 +200,11 @@ impl Engine {
         } else {
             NEEDED_WITHOUT_RULES
         });
-        // An empty line has no fields; the last line's must not be taken for its own (with a
-        // rule file they were applied to it, out of its bounds: a panic).
-        ctx.fields.clear();
-        if !body.is_empty() {
+        if body.is_empty() {
+            // No fields: the last line's must not be taken for this one's (a rule file applied
+            // them out of its bounds: a panic). A parse starts by clearing them.
+            ctx.fields.clear();
+        } else {
             match self.format.parse(body, &mut ctx.fields) {
                 Ok(()) => {
                     client = ctx.fields.get(Std::Client);
