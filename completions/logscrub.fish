@@ -109,7 +109,7 @@ ipcrypt-pfx\t'ipcrypt prefix-preserving, 32-byte key; the address family is kept
 ipcrypt-nd\t'ipcrypt non-deterministic (KIASU-BC), 16-byte key; the output is NOT an address but a 48-hex-digit token, different each time'
 ipcrypt-ndx\t'ipcrypt non-deterministic (AES-XTS), 32-byte key; the output is NOT an address but a 64-hex-digit token, different each time'
 ipcipher\t'PowerDNS ipcipher, 16-byte key or a passphrase; the address family is kept'"
-complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -s o -l output -d 'Write the key to this file (created with mode 0600); stdout when absent' -r -F
+complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -s o -l output -d 'Write the key to this file (created with mode 0600); stdout when absent or `-`' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -l force -d 'Overwrite an existing key file'
 complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c logscrub -n "__fish_logscrub_using_subcommand keygen" -s V -l version -d 'Print version'

@@ -21,7 +21,7 @@ pub struct Args {
     /// The scheme the key is for (its size follows).
     #[arg(short, long, value_enum, default_value_t = SchemeKind::Hash)]
     pub scheme: SchemeKind,
-    /// Write the key to this file (created with mode 0600); stdout when absent.
+    /// Write the key to this file (created with mode 0600); stdout when absent or `-`.
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// Overwrite an existing key file.
@@ -42,7 +42,8 @@ pub fn run(a: Args, ctx: &mut Ctx) -> anyhow::Result<Exit> {
     while scheme == SchemeKind::IpcryptPfx && key.bytes()[..16] == key.bytes()[16..] {
         key = Key::random(len)?;
     }
-    match a.output {
+    // `-` is standard output, as for every other command's `-o` (it once made a file named `-`).
+    match a.output.filter(|p| p.as_os_str() != "-") {
         Some(p) => key.write_file(&p, a.force)?,
         None => ctx
             .out

@@ -323,6 +323,22 @@ fn fail_in_place_leaves_the_original() {
     assert_eq!(fs::read_dir(d.path()).unwrap().count(), 1);
 }
 
+/// `keygen -o -` prints the key, as `-o -` does for every command; it once wrote a file named
+/// `-` in the working directory (and one was committed).
+#[test]
+fn keygen_dash_is_standard_output() {
+    let d = tempfile::tempdir().unwrap();
+    let out = logscrub()
+        .current_dir(d.path())
+        .args(["keygen", "-o", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(out.stdout.len(), 65, "{:?}", String::from_utf8_lossy(&out.stdout));
+    assert!(out.stdout[..64].iter().all(u8::is_ascii_hexdigit));
+    assert_eq!(fs::read_dir(d.path()).unwrap().count(), 0, "no file made");
+}
+
 #[test]
 fn hash_mode_key_handling() {
     let d = tempfile::tempdir().unwrap();
