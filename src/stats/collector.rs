@@ -74,7 +74,8 @@ pub struct Collector {
     clients: Vec<ClientSlot>,
     /// Query names seen lately and their `tld` and `domain` labels, by a hash of the name
     /// (direct mapped, 2^[`NAME_BITS`] slots): a resolver's log repeats its names, and the
-    /// public-suffix lookup was a tenth of counting a line.
+    /// public-suffix lookup was a tenth of counting a line. Each slot also counts its name's
+    /// lines until they are moved into the name panels ([`Collector::flush_name`]).
     names: Vec<NameSlot>,
     /// Source networks seen lately (IPv4 /24 as a number, IPv6 /48 as one with its lowest bit
     /// set) and their keyed hash (0: empty), direct mapped, 2^[`NET_BITS`] slots.
@@ -183,6 +184,9 @@ struct NameSlot {
     domain: Vec<u8>,
     /// How many labels the name has.
     labels: u64,
+    /// Lines of this name not yet in the name panels, per [`Side`] (see
+    /// [`Collector::flush_name`]).
+    hits: [u64; 2],
 }
 
 /// The `tld` and `domain` labels of a query name (without its final dot, not empty).
@@ -515,13 +519,18 @@ impl Collector {
     /// 16 bytes), by place while it is below [`NUMBERED`] (one increment instead of a label
     /// lookup), as its label beyond (see [`number_label`]).
     fn number(&mut self, panel: Panel, i: u64) {
+        self.number_by(panel, i, 1);
+    }
+
+    /// Counts `n` of the number `i` in `panel` (see [`Collector::number`]).
+    fn number_by(&mut self, panel: Panel, i: u64, n: u64) {
         match usize::try_from(i).ok().filter(|&i| i < NUMBERED) {
             Some(i) => {
-                self.numbered[panel.index()].get_or_insert_with(|| Box::new([0; NUMBERED]))[i] += 1
+                self.numbered[panel.index()].get_or_insert_with(|| Box::new([0; NUMBERED]))[i] += n
             }
             None => {
                 let mut buf = [0; 41];
-                self.label(panel, number_label(panel, i, &mut buf));
+                self.count(panel, number_label(panel, i, &mut buf), n);
             }
         }
     }
@@ -926,23 +935,41 @@ impl Collector {
             }
             let slot =
                 (crate::bytes::mix_words(name.len() as u64, name) >> (64 - NAME_BITS)) as usize;
-            let e = &mut self.names[slot];
-            if e.name != name || e.tld.is_empty() {
+            if self.names[slot].name != name || self.names[slot].tld.is_empty() {
+                self.flush_name(slot);
+                let e = &mut self.names[slot];
                 (e.tld, e.domain) = name_labels(name);
                 e.labels = name.iter().filter(|&&b| b == b'.').count() as u64 + 1;
                 e.name.clear();
                 e.name.extend_from_slice(name);
             }
-            let labels = e.labels;
-            // Taken for the two counts and put back (a move of two pointers).
-            let (tld, domain) = (std::mem::take(&mut e.tld), std::mem::take(&mut e.domain));
-            self.label(Panel::Query(side, Query::Tld), &tld);
-            self.label(Panel::Query(side, Query::Domain), &domain);
-            let e = &mut self.names[slot];
-            (e.tld, e.domain) = (tld, domain);
-            self.number(Panel::Query(side, Query::QnameLength), name.len() as u64);
-            self.number(Panel::Query(side, Query::Labels), labels);
+            self.names[slot].hits[side as usize] += 1;
         }
+    }
+
+    /// Counts the lines of the name in memo slot `slot` into the name panels (`tld`, `domain`,
+    /// length, labels) of each side, and zeroes them. A name's lines are counted in its slot, one
+    /// increment a line, and moved into the panels when another name takes the slot or counting
+    /// ends: four panel updates a line were a fifth of counting an Unbound line. The panels
+    /// are Misra-Gries summaries, whose bound holds for counts added in any order and amount.
+    fn flush_name(&mut self, slot: usize) {
+        let e = &mut self.names[slot];
+        let hits = std::mem::take(&mut e.hits);
+        if hits == [0, 0] {
+            return;
+        }
+        let (tld, domain) = (std::mem::take(&mut e.tld), std::mem::take(&mut e.domain));
+        let (len, labels) = (e.name.len() as u64, e.labels);
+        for (side, n) in [(Side::Question, hits[0]), (Side::Answer, hits[1])] {
+            if n > 0 {
+                self.count(Panel::Query(side, Query::Tld), &tld, n);
+                self.count(Panel::Query(side, Query::Domain), &domain, n);
+                self.number_by(Panel::Query(side, Query::QnameLength), len, n);
+                self.number_by(Panel::Query(side, Query::Labels), labels, n);
+            }
+        }
+        let e = &mut self.names[slot];
+        (e.tld, e.domain) = (tld, domain);
     }
 
     /// The panels of answer lines.
@@ -1012,6 +1039,9 @@ impl Collector {
             self.count_joined(join.finish());
         }
         self.flush_agents();
+        for slot in 0..self.names.len() {
+            self.flush_name(slot);
+        }
         for i in 0..self.tallies.len() {
             let counts = self.tallies[i];
             for (k, n) in counts.into_iter().enumerate().filter(|&(_, n)| n > 0) {

@@ -334,7 +334,12 @@ fn keygen_dash_is_standard_output() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    assert_eq!(out.stdout.len(), 65, "{:?}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(
+        out.stdout.len(),
+        65,
+        "{:?}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     assert!(out.stdout[..64].iter().all(u8::is_ascii_hexdigit));
     assert_eq!(fs::read_dir(d.path()).unwrap().count(), 0, "no file made");
 }

@@ -750,6 +750,77 @@ fn rules_apply_before_counting_and_the_report_shortcut() {
     );
 }
 
+/// The name panels (domain, TLD, length, labels) count a name's lines in its memo slot and move
+/// them into the panels when another name takes the slot: with far more names than slots
+/// (4,096), scattered, on both sides, every count is still the straightforward one.
+#[test]
+fn name_panels_count_every_line_when_names_outnumber_the_memo() {
+    let d = Dir::new();
+    let (mut log, mut domains, mut lengths, mut labels) = (
+        String::new(),
+        HashMap::new(),
+        HashMap::new(),
+        HashMap::new(),
+    );
+    let mut x: u64 = 7;
+    for i in 0..40_000u64 {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let k = (x >> 33) % 9_000;
+        let name = if k % 3 == 0 {
+            format!("a{k}.b.host{}.example.org", k % 500)
+        } else {
+            format!("h{k}.example{}.net", k % 700)
+        };
+        let kind = if i % 2 == 0 {
+            "query: 192.0.2.1 NAME. A IN".to_string()
+        } else {
+            "reply: 2001:db8::1 NAME. AAAA IN NOERROR 0.001 0 60".to_string()
+        };
+        log += &format!(
+            "[1791640536] unbound[1:0] {}\n",
+            kind.replace("NAME", &name)
+        );
+        let side = if i % 2 == 0 { "q" } else { "a" };
+        let domain = name.rsplit('.').take(2).collect::<Vec<_>>();
+        let domain = format!("{}.{}", domain[1], domain[0]);
+        *domains.entry((side, domain)).or_insert(0u64) += 1;
+        *lengths
+            .entry((side, name.len().to_string()))
+            .or_insert(0u64) += 1;
+        *labels
+            .entry((side, (name.matches('.').count() + 1).to_string()))
+            .or_insert(0u64) += 1;
+    }
+    fs::write(d.p("names.log"), log).unwrap();
+    let s = d.stats(
+        &[&d.p("names.log")],
+        &["-f", "unbound", "--capacity", "100000", "--threads", "1"],
+        "s.json",
+    );
+    for (side, key) in [("q", "q."), ("a", "a@unbound.")] {
+        for (want, panel_name) in [
+            (&domains, "domain"),
+            (&lengths, "qname_length"),
+            (&labels, "labels"),
+        ] {
+            let want: HashMap<String, u64> = want
+                .iter()
+                .filter(|((s, _), _)| *s == side)
+                .map(|((_, l), n)| (l.clone(), *n))
+                .collect();
+            assert_eq!(
+                panel(&s, &format!("{key}{panel_name}")),
+                want,
+                "{key}{panel_name}"
+            );
+        }
+        let tld = panel(&s, &format!("{key}tld"));
+        assert_eq!(tld.values().sum::<u64>(), 20_000, "{key}tld");
+    }
+}
+
 #[test]
 fn beyond_capacity_the_report_states_its_error_and_other_stays_exact() {
     let d = Dir::new();
