@@ -768,12 +768,12 @@ fn name_panels_count_every_line_when_names_outnumber_the_memo() {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         let k = (x >> 33) % 9_000;
-        let name = if k % 3 == 0 {
+        let name = if k.is_multiple_of(3) {
             format!("a{k}.b.host{}.example.org", k % 500)
         } else {
             format!("h{k}.example{}.net", k % 700)
         };
-        let kind = if i % 2 == 0 {
+        let kind = if i.is_multiple_of(2) {
             "query: 192.0.2.1 NAME. A IN".to_string()
         } else {
             "reply: 2001:db8::1 NAME. AAAA IN NOERROR 0.001 0 60".to_string()
@@ -782,7 +782,7 @@ fn name_panels_count_every_line_when_names_outnumber_the_memo() {
             "[1791640536] unbound[1:0] {}\n",
             kind.replace("NAME", &name)
         );
-        let side = if i % 2 == 0 { "q" } else { "a" };
+        let side = if i.is_multiple_of(2) { "q" } else { "a" };
         let domain = name.rsplit('.').take(2).collect::<Vec<_>>();
         let domain = format!("{}.{}", domain[1], domain[0]);
         *domains.entry((side, domain)).or_insert(0u64) += 1;
