@@ -72,10 +72,9 @@ pub struct Collector {
     /// mapped, 2^[`CLIENT_BITS`] slots): most lines come from a client seen a moment ago, and parsing
     /// and encrypting its address again cost a tenth of counting a line. In memory only.
     clients: Vec<ClientSlot>,
-    /// Query names seen lately and their `tld` and `domain` labels, by a hash of the name
-    /// (direct mapped, 2^[`NAME_BITS`] slots): a resolver's log repeats its names, and the
-    /// public-suffix lookup was a tenth of counting a line. Each slot also counts its name's
-    /// lines until they are moved into the name panels ([`Collector::flush_name`]).
+    /// Query names seen lately, by a hash of the name (direct mapped, 2^[`NAME_BITS`] slots),
+    /// each with its lines not yet in the name panels: a resolver's log repeats its names, and
+    /// a line of a name in the memo is one increment (see [`Collector::flush_name`]).
     names: Vec<NameSlot>,
     /// Source networks seen lately (IPv4 /24 as a number, IPv6 /48 as one with its lowest bit
     /// set) and their keyed hash (0: empty), direct mapped, 2^[`NET_BITS`] slots.
@@ -180,17 +179,29 @@ const NET_BITS: u32 = 12;
 /// The query-name memo has 2^NAME_BITS slots (see [`Collector`]).
 const NAME_BITS: u32 = 12;
 
-/// A slot of the query-name memo; `tld` empty: an empty slot.
-#[derive(Clone, Default)]
+/// The longest query name the memo keeps (longer ones are counted line by line); a slot is
+/// two cache lines, and a name up to 47 bytes is compared in the first.
+const NAME_TEXT: usize = 111;
+
+/// A slot of the query-name memo: the name in it (no pointer to follow: a name on the heap
+/// was a cache miss per line) and its lines not yet in the name panels, per [`Side`].
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
 struct NameSlot {
-    name: Vec<u8>,
-    tld: Vec<u8>,
-    domain: Vec<u8>,
-    /// How many labels the name has.
-    labels: u64,
-    /// Lines of this name not yet in the name panels, per [`Side`] (see
-    /// [`Collector::flush_name`]).
     hits: [u64; 2],
+    /// The name's length; 0: empty.
+    len: u8,
+    text: [u8; NAME_TEXT],
+}
+
+impl Default for NameSlot {
+    fn default() -> Self {
+        NameSlot {
+            hits: [0; 2],
+            len: 0,
+            text: [0; NAME_TEXT],
+        }
+    }
 }
 
 /// The `tld` and `domain` labels of a query name (without its final dot, not empty).
@@ -450,7 +461,16 @@ fn same(a: &[u8], b: &[u8]) -> bool {
                 && word(a, n - 16) == word(b, n - 16)
                 && word(a, n - 8) == word(b, n - 8)
         }
-        _ => a == b,
+        _ => {
+            let mut i = 0;
+            while i + 8 < n {
+                if word(a, i) != word(b, i) {
+                    return false;
+                }
+                i += 8;
+            }
+            word(a, n - 8) == word(b, n - 8)
+        }
     }
 }
 
@@ -945,46 +965,52 @@ impl Collector {
             }
         }
         if let Some(name) = name {
+            if name.len() > NAME_TEXT {
+                self.count_name(name, side, 1);
+                return;
+            }
             if self.names.is_empty() {
                 self.names = vec![NameSlot::default(); 1 << NAME_BITS];
             }
             let slot =
                 (crate::bytes::mix_words(name.len() as u64, name) >> (64 - NAME_BITS)) as usize;
-            if self.names[slot].name != name || self.names[slot].tld.is_empty() {
+            let e = &self.names[slot];
+            if !same(&e.text[..usize::from(e.len)], name) {
                 self.flush_name(slot);
                 let e = &mut self.names[slot];
-                (e.tld, e.domain) = name_labels(name);
-                e.labels = name.iter().filter(|&&b| b == b'.').count() as u64 + 1;
-                e.name.clear();
-                e.name.extend_from_slice(name);
+                e.text[..name.len()].copy_from_slice(name);
+                e.len = name.len() as u8;
             }
             self.names[slot].hits[side as usize] += 1;
         }
     }
 
-    /// Counts the lines of the name in memo slot `slot` into the name panels (`tld`, `domain`,
-    /// length, labels) of each side, and zeroes them. A name's lines are counted in its slot, one
-    /// increment a line, and moved into the panels when another name takes the slot or counting
-    /// ends: four panel updates a line were a fifth of counting an Unbound line. The panels
-    /// are Misra-Gries summaries, whose bound holds for counts added in any order and amount.
+    /// Counts the lines of the name in memo slot `slot` into the name panels of each side, and
+    /// zeroes them. A name's lines are counted in its slot, one increment a line, and moved into
+    /// the panels when another name takes the slot or counting ends: four panel updates a line
+    /// (and a public-suffix lookup per new name) were a fifth of counting an Unbound line. The
+    /// panels are Misra-Gries summaries, whose bound holds for counts added in any order and
+    /// amount.
     fn flush_name(&mut self, slot: usize) {
         let e = &mut self.names[slot];
         let hits = std::mem::take(&mut e.hits);
-        if hits == [0, 0] {
-            return;
-        }
-        let (tld, domain) = (std::mem::take(&mut e.tld), std::mem::take(&mut e.domain));
-        let (len, labels) = (e.name.len() as u64, e.labels);
+        let (text, len) = (e.text, usize::from(e.len));
         for (side, n) in [(Side::Question, hits[0]), (Side::Answer, hits[1])] {
             if n > 0 {
-                self.count(Panel::Query(side, Query::Tld), &tld, n);
-                self.count(Panel::Query(side, Query::Domain), &domain, n);
-                self.number_by(Panel::Query(side, Query::QnameLength), len, n);
-                self.number_by(Panel::Query(side, Query::Labels), labels, n);
+                self.count_name(&text[..len], side, n);
             }
         }
-        let e = &mut self.names[slot];
-        (e.tld, e.domain) = (tld, domain);
+    }
+
+    /// Counts `n` lines of query name `name` (without its final dot, not empty) into the name
+    /// panels (`tld`, `domain`, length, labels) of `side`.
+    fn count_name(&mut self, name: &[u8], side: Side, n: u64) {
+        let (tld, domain) = name_labels(name);
+        let labels = name.iter().filter(|&&b| b == b'.').count() as u64 + 1;
+        self.count(Panel::Query(side, Query::Tld), &tld, n);
+        self.count(Panel::Query(side, Query::Domain), &domain, n);
+        self.number_by(Panel::Query(side, Query::QnameLength), name.len() as u64, n);
+        self.number_by(Panel::Query(side, Query::Labels), labels, n);
     }
 
     /// The panels of answer lines.
@@ -1268,8 +1294,8 @@ mod tests {
         /// `same` is `==`, at every length it compares by words (and one byte apart anywhere).
         #[test]
         fn same_is_equality(
-            a in proptest::collection::vec(0u8..3, 0..40),
-            flip in proptest::option::of(0usize..40),
+            a in proptest::collection::vec(0u8..3, 0..130),
+            flip in proptest::option::of(0usize..130),
         ) {
             let mut b = a.clone();
             if let Some(k) = flip.filter(|&k| k < b.len()) {

@@ -752,7 +752,8 @@ fn rules_apply_before_counting_and_the_report_shortcut() {
 
 /// The name panels (domain, TLD, length, labels) count a name's lines in its memo slot and move
 /// them into the panels when another name takes the slot: with far more names than slots
-/// (4,096), scattered, on both sides, every count is still the straightforward one.
+/// (4,096), scattered, on both sides, some too long to keep, every count is still the
+/// straightforward one.
 #[test]
 fn name_panels_count_every_line_when_names_outnumber_the_memo() {
     let d = Dir::new();
@@ -768,7 +769,15 @@ fn name_panels_count_every_line_when_names_outnumber_the_memo() {
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         let k = (x >> 33) % 9_000;
-        let name = if k.is_multiple_of(3) {
+        let name = if k.is_multiple_of(97) {
+            // Longer than the memo keeps: counted line by line.
+            format!(
+                "{}.{}.long{}.example.com",
+                "x".repeat(60),
+                "y".repeat(50),
+                k % 5
+            )
+        } else if k.is_multiple_of(3) {
             format!("a{k}.b.host{}.example.org", k % 500)
         } else {
             format!("h{k}.example{}.net", k % 700)
