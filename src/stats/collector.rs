@@ -33,8 +33,13 @@ pub struct Collector {
     first: Option<At>,
     last: Option<At>,
     panels: Vec<TopK>,
-    /// Buckets by index (seconds since 1970 + offset, divided by the bucket length).
-    buckets: std::collections::HashMap<i64, Bucket, SmallKeys>,
+    /// Buckets and their index (seconds since 1970 + offset, divided by the bucket length).
+    buckets: Vec<(i64, Bucket)>,
+    /// Where each index's bucket is in `buckets`.
+    bucket_at: std::collections::HashMap<i64, usize, SmallKeys>,
+    /// The last bucket counted into: its place in `buckets` and its first and last second
+    /// (seconds since 1970). Lines of one hour need no division and no map lookup.
+    last_bucket: Option<(usize, i64, i64)>,
     /// The last time text read and its instant: lines of one second share it.
     last_time: (Vec<u8>, Option<At>),
     /// When the last time text ends in a fraction of a second that its instant has: that
@@ -452,8 +457,13 @@ fn same(a: &[u8], b: &[u8]) -> bool {
     }
     let n = a.len();
     let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+    let half = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().expect("4 bytes"));
+    let pair = |s: &[u8], i: usize| u16::from_le_bytes(s[i..i + 2].try_into().expect("2 bytes"));
     match n {
-        0..8 => a.iter().zip(b).all(|(x, y)| x == y),
+        0 => true,
+        1 => a[0] == b[0],
+        2..4 => pair(a, 0) == pair(b, 0) && pair(a, n - 2) == pair(b, n - 2),
+        4..8 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
         8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
         17..=32 => {
             word(a, 0) == word(b, 0)
@@ -494,7 +504,9 @@ impl Collector {
             first: None,
             last: None,
             panels: (0..Panel::COUNT).map(|_| TopK::new(cap)).collect(),
-            buckets: Default::default(),
+            buckets: Vec::new(),
+            bucket_at: Default::default(),
+            last_bucket: None,
             last_time: (Vec::new(), None),
             last_second: None,
             parts: Some(Box::default()),
@@ -658,13 +670,26 @@ impl Collector {
         if self.last.is_none_or(|l| t > l) {
             self.last = Some(t);
         }
-        let len = if self.state.bucket == Granularity::Hour {
-            3600
-        } else {
-            86_400
+        let at = match self.last_bucket {
+            Some((at, from, to)) if (from..=to).contains(&t.secs) => at,
+            _ => {
+                let len = if self.state.bucket == Granularity::Hour {
+                    3600
+                } else {
+                    86_400
+                };
+                let offset = i64::from(self.state.tz_offset);
+                let idx = (t.secs + offset).div_euclid(len);
+                let buckets = &mut self.buckets;
+                let at = *self.bucket_at.entry(idx).or_insert_with(|| {
+                    buckets.push((idx, Bucket::default()));
+                    buckets.len() - 1
+                });
+                self.last_bucket = Some((at, idx * len - offset, (idx + 1) * len - offset - 1));
+                at
+            }
         };
-        let idx = (t.secs + i64::from(self.state.tz_offset)).div_euclid(len);
-        Some(self.buckets.entry(idx).or_default())
+        Some(&mut self.buckets[at].1)
     }
 
     fn time(&mut self, raw: Option<&[u8]>) -> Option<At> {
@@ -929,21 +954,21 @@ impl Collector {
             hashes.map_or(2, |(_, v)| v),
         );
         let flags = field(f, line, Std::Flags).map(dns::QueryFlags::of);
-        let flag_transport: Option<&[u8]> = flags
-            .filter(|_| !answer)
-            .map(|fl| if fl.tcp { &b"tcp"[..] } else { &b"udp"[..] });
-        match field(f, line, Std::Transport).or(flag_transport) {
-            Some(t) if t.len() <= 16 => {
-                let mut lower = [0; 16];
-                lower[..t.len()].copy_from_slice(t);
-                lower[..t.len()].make_ascii_lowercase();
-                self.label(Panel::Query(side, Query::Transport), &lower[..t.len()]);
-            }
-            Some(t) => self.label(
-                Panel::Query(side, Query::Transport),
-                &t.to_ascii_lowercase(),
-            ),
-            None => self.label(Panel::Query(side, Query::Transport), NONE),
+        // The transport as written (in lower case), else as the flags tell (`T`: TCP); UDP, TCP
+        // and none by place in `TRANSPORTS` ([`tally_label`]).
+        let transport = Panel::Query(side, Query::Transport);
+        match field(f, line, Std::Transport) {
+            Some(t) => match TRANSPORTS
+                .iter()
+                .position(|w| t.eq_ignore_ascii_case(w.as_bytes()))
+            {
+                Some(i) => self.tally(transport, i),
+                None => self.label(transport, &t.to_ascii_lowercase()),
+            },
+            None => match flags.filter(|_| !answer) {
+                Some(fl) => self.tally(transport, usize::from(fl.tcp)),
+                None => self.tally(transport, TRANSPORTS.len()),
+            },
         }
         match flags.filter(|_| !answer && f.get(Std::Qname).is_some()) {
             // By place in `EDNS` and `DO` ([`tally_label`]).
@@ -1023,23 +1048,22 @@ impl Collector {
                 None => Cow::Borrowed(NONE),
             };
             self.label(Panel::Answer(Answer::Rcode), &rcode);
+            // By place in `CACHE` and `BLOCKED` ([`tally_label`]).
             let cached = field(f, line, Std::Cached);
-            match (cached, ev) {
-                (Some(b"1"), _) | (_, Some(b"cached")) => {
-                    self.label(Panel::Answer(Answer::Cache), b"cached")
-                }
-                (Some(b"0"), _) | (_, Some(b"reply")) => {
-                    self.label(Panel::Answer(Answer::Cache), b"forwarded")
-                }
-                _ => self.label(Panel::Answer(Answer::Cache), NONE),
-            }
-            if f.get(Std::Blocked).is_some() {
-                self.label(Panel::Answer(Answer::Blocked), b"blocked");
+            let cache = match (cached, ev) {
+                (Some(b"1"), _) | (_, Some(b"cached")) => 0,
+                (Some(b"0"), _) | (_, Some(b"reply")) => 1,
+                _ => CACHE.len(),
+            };
+            self.tally(Panel::Answer(Answer::Cache), cache);
+            let blocked = if f.get(Std::Blocked).is_some() {
+                0
             } else if ev.is_some_and(dns::answered_by_server) {
-                self.label(Panel::Answer(Answer::Blocked), b"answered");
+                1
             } else {
-                self.label(Panel::Answer(Answer::Blocked), NONE);
-            }
+                BLOCKED.len()
+            };
+            self.tally(Panel::Answer(Answer::Blocked), blocked);
             match field(f, line, Std::Size).and_then(decimal) {
                 Some(sz) => self.number(Panel::Answer(Answer::ResponseSize), sz / 16),
                 None => self.label(Panel::Answer(Answer::ResponseSize), NONE),
@@ -1117,7 +1141,7 @@ impl Collector {
             questions: self.questions,
             ..Default::default()
         };
-        for (idx, b) in self.buckets.drain() {
+        for (idx, b) in self.buckets.drain(..) {
             let start = DateTime::<Utc>::from_timestamp(idx * len, 0).unwrap_or_default();
             // The index already includes the offset: the key is the local bucket's name.
             let key = time::bucket(start, hourly, 0);
@@ -1179,6 +1203,9 @@ fn tally_label(panel: Panel, i: usize) -> Option<&'static [u8]> {
         Panel::Web(Web::ResponseBytes) => bins(SIZE_BINS, "10000000-"),
         Panel::Web(Web::ResponseTime) => bins(RESPONSE_TIME_MS, "30000-"),
         Panel::Query(_, Query::Edns) => from(&EDNS),
+        Panel::Query(_, Query::Transport) => from(&TRANSPORTS),
+        Panel::Answer(Answer::Cache) => from(&CACHE),
+        Panel::Answer(Answer::Blocked) => from(&BLOCKED),
         Panel::Query(_, Query::Do) => from(&DO),
         _ => None,
     }
@@ -1189,6 +1216,15 @@ const EDNS: [&str; 2] = ["EDNS", "no EDNS"];
 
 /// The `do` panel's labels: whether a query set the DNSSEC OK bit.
 const DO: [&str; 2] = ["DO set", "DO clear"];
+
+/// The transports the `transport` panel tallies by place (others, such as DoH, are labels).
+const TRANSPORTS: [&str; 2] = ["udp", "tcp"];
+
+/// The `cache` panel's labels: answered from the cache, or after asking another server.
+const CACHE: [&str; 2] = ["cached", "forwarded"];
+
+/// The `blocked` panel's labels: blocked by a list, or answered by the server itself.
+const BLOCKED: [&str; 2] = ["blocked", "answered"];
 
 /// An address's place in the `ip_version` lists (see [`tally_label`]); 2 (`unknown`) for a
 /// client that is no address.
