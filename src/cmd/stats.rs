@@ -409,6 +409,11 @@ fn count_line(
         return;
     }
     w.of.clear();
+    w.of.want(if rules.is_some() {
+        u64::MAX
+    } else {
+        crate::stats::COUNTED_FIELDS
+    });
     if format.parse(body, &mut w.of).is_err() {
         c.state.lines += 1;
         c.state.unparsed += 1;

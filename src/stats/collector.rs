@@ -89,6 +89,33 @@ pub struct Collector {
     answers: u64,
 }
 
+/// The fields [`Collector::line`] reads: without a rule file (which reads any), parsers record
+/// only these (a BIND line has a dozen fields, a third of them counted nowhere).
+pub const COUNTED_FIELDS: u64 = crate::format::fields::mask(&[
+    Std::Time,
+    Std::Client,
+    Std::Message,
+    Std::Event,
+    Std::Qname,
+    Std::Qtype,
+    Std::Rcode,
+    Std::Flags,
+    Std::Transport,
+    Std::Cached,
+    Std::Size,
+    Std::Blocked,
+    Std::Answer,
+    Std::Request,
+    Std::Method,
+    Std::Path,
+    Std::Protocol,
+    Std::Status,
+    Std::Bytes,
+    Std::Referrer,
+    Std::UserAgent,
+    Std::Duration,
+]);
+
 /// What a user agent is counted as in the client and OS panels.
 struct AgentLabels {
     /// `Chrome`, `curl`, `ZeroTierOne` (a product no list knows), `Other`.
@@ -1540,6 +1567,34 @@ mod tests {
         }
         let long = "2001:db8:1:2:3:4:5:6%a-very-long-interface-name";
         assert!(client_slot(&mut clients, &u, long.as_bytes()).is_none());
+    }
+
+    /// Every field the collector reads is one parsers record for it ([`COUNTED_FIELDS`]): a
+    /// field read but not recorded would leave its panel empty without a word.
+    #[test]
+    fn counted_fields_are_every_field_read() {
+        let src = include_str!("collector.rs");
+        let code = &src[..src.find("#[cfg(test)]").expect("a test module")];
+        // Without the list itself.
+        let list = code.find("pub const COUNTED_FIELDS").expect("the list");
+        let code = code[..list].to_string() + &code[list + code[list..].find("]);").unwrap()..];
+        let mut read = 0;
+        for (i, _) in code.match_indices("Std::") {
+            let ident: String = code[i + 5..]
+                .chars()
+                .take_while(char::is_ascii_alphanumeric)
+                .collect();
+            let std = crate::format::fields::STD_NAMES
+                .iter()
+                .map(|(s, _)| *s)
+                .find(|s| format!("{s:?}") == ident)
+                .unwrap_or_else(|| panic!("Std::{ident}"));
+            read |= crate::format::fields::mask(&[std]);
+        }
+        assert_eq!(
+            read, COUNTED_FIELDS,
+            "fields read (left) and recorded (right)"
+        );
     }
 
     #[test]

@@ -46,7 +46,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-pub use collector::Collector;
+pub use collector::{COUNTED_FIELDS, Collector};
 pub use durations::Durations;
 pub use hll::Hll;
 pub use topk::TopK;
