@@ -13,6 +13,17 @@ pub fn fixture(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+/// The files in `dir` whose names end in `.ext`, sorted.
+pub fn files_with(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == ext))
+        .collect();
+    v.sort();
+    v
+}
+
 /// `data` gzip-compressed.
 pub fn gzip(data: &[u8]) -> Vec<u8> {
     use std::io::Write;

@@ -6,15 +6,10 @@
 use std::fs;
 use std::path::PathBuf;
 
-use crate::common::{decode_escapes, fixture, logscrub, untruncated};
+use crate::common::{decode_escapes, files_with, fixture, logscrub, untruncated};
 
 fn logs() -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = fs::read_dir(fixture("real/web"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "log"))
-        .collect();
-    v.sort();
+    let v = files_with(&fixture("real/web"), "log");
     assert_eq!(v.len(), 7, "{v:?}");
     v
 }

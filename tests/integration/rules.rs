@@ -5,7 +5,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use crate::common::{fixture, logscrub, untruncated};
+use crate::common::{files_with, fixture, logscrub, untruncated};
 use predicates::prelude::*;
 use predicates::str::contains;
 
@@ -34,13 +34,7 @@ fn run(args: &[&str], rule: &str, input: &str) -> (String, String) {
 
 /// Every shipped rule file (`rules/*.toml`).
 fn shipped_sets() -> Vec<PathBuf> {
-    let mut sets: Vec<PathBuf> = fs::read_dir(rules(""))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    sets.sort();
-    sets
+    files_with(&rules(""), "toml")
 }
 
 /// Asserts that a run exited 0 without a panic; `what` names the run.
