@@ -814,8 +814,9 @@ impl Collector {
         if let Some(geo) = self.geo.clone()
             && f.get(Std::Client).is_some()
         {
-            // The address read again: kept in the memo, it would not fit a cache line.
-            let (country, network) = match client.and_then(|c| self.uniques.client(c).1) {
+            // The address read again (not hashed): kept in the memo, it would not fit a cache
+            // line.
+            let (country, network) = match client.and_then(super::uniques::address) {
                 Some(ip) => geo.lookup(ip),
                 _ => (super::geo::UNKNOWN.into(), super::geo::UNKNOWN.into()),
             };

@@ -61,18 +61,10 @@ impl Uniques {
     /// The hash of a client as written: an address (bare, `[v6]`, with a `:port`, `#port` or
     /// `%zone`), else the text itself.
     pub fn client(&self, text: &[u8]) -> (u64, Option<IpAddr>) {
-        let t = text
-            .strip_prefix(b"[")
-            .and_then(|t| t.strip_suffix(b"]"))
-            .unwrap_or(text);
-        let parsed = parse_ip(t).or_else(|| parse_ip(strip_port(text)?));
-        match parsed {
+        match address(text) {
             Some(IpAddr::V4(a)) => (self.hash(4, &a.octets()), Some(IpAddr::V4(a))),
-            Some(IpAddr::V6(a)) => match a.to_ipv4_mapped() {
-                Some(v4) => (self.hash(4, &v4.octets()), Some(IpAddr::V4(v4))),
-                None => (self.hash(6, &a.octets()), Some(IpAddr::V6(a))),
-            },
-            None => (self.hash(0, t), None),
+            Some(IpAddr::V6(a)) => (self.hash(6, &a.octets()), Some(IpAddr::V6(a))),
+            None => (self.hash(0, unbracket(text)), None),
         }
     }
 
@@ -82,6 +74,22 @@ impl Uniques {
             IpAddr::V4(a) => self.hash(14, &a.octets()),
             IpAddr::V6(a) => self.hash(16, &a.octets()),
         }
+    }
+}
+
+/// `[v6]` without its brackets; other text as it is.
+fn unbracket(text: &[u8]) -> &[u8] {
+    text.strip_prefix(b"[")
+        .and_then(|t| t.strip_suffix(b"]"))
+        .unwrap_or(text)
+}
+
+/// The address of a client as written (see [`Uniques::client`]), an IPv4-mapped IPv6 address
+/// as IPv4; `None` for a client that is no address.
+pub fn address(text: &[u8]) -> Option<IpAddr> {
+    match parse_ip(unbracket(text)).or_else(|| parse_ip(strip_port(text)?))? {
+        IpAddr::V6(a) => Some(a.to_ipv4_mapped().map_or(IpAddr::V6(a), IpAddr::V4)),
+        v4 => Some(v4),
     }
 }
 
