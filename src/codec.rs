@@ -7,8 +7,9 @@
 //!
 //! Crates: gzip is read by flate2 on zlib-rs (pure Rust, as fast as zlib-ng) and written by
 //! libdeflate (`libdeflater`: a piece is compressed whole, at about twice zlib's speed at the
-//! same level, and a little smaller; at the default level 4, smaller files than `gzip -6` and 3.6-4.1x
-//! `gzip -dc F.gz | gzip` in place on 2 cores, where zlib-rs at 6 made 2.6x; issue 23); `zstd`,
+//! same level, and a little smaller; at the default level 4, 3.8-4.0x `gzip -dc F.gz | gzip` in
+//! place on 2 cores, where zlib-rs at 6 made 2.6x: issue 23, and `crate::defaults::GZIP_LEVEL`
+//! for the sizes); `zstd`,
 //! the bindings of the
 //! reference C library (frames and levels exactly as the `zstd` tool writes them); `liblzma`, the
 //! maintained fork of xz2, built from xz's own source; `bzip2` on libbz2-rs-sys, a pure Rust port
@@ -88,14 +89,7 @@ impl Codec {
             Compression::Gzip => {
                 // libdeflate compresses a whole buffer at once (a piece is one): about twice
                 // zlib's speed at the same level, in the same format.
-                let level =
-                    libdeflater::CompressionLvl::new(self.gzip_level as i32).unwrap_or_default();
-                let mut c = libdeflater::Compressor::new(level);
-                out.resize(c.gzip_compress_bound(data.len()), 0);
-                let n = c
-                    .gzip_compress(data, &mut out)
-                    .expect("the bound is enough room");
-                out.truncate(n);
+                gzip_compress(self.gzip_level, data, &mut out);
                 Ok(())
             }
             Compression::Zstd => zstd::stream::copy_encode(data, &mut out, 3),
@@ -111,6 +105,33 @@ impl Codec {
         r.expect("compressing into memory cannot fail");
         out
     }
+}
+
+/// `data` as one gzip member at `level`, appended to `out`. Each worker thread keeps its
+/// compressor: libdeflate allocates one with its match finder's tables (hundreds of KiB, fresh
+/// pages from the system each time), a cost per piece as large as a tenth of compressing it.
+fn gzip_compress(level: u32, data: &[u8], out: &mut Vec<u8>) {
+    type Kept = Option<(u32, libdeflater::Compressor, Vec<u8>)>;
+    thread_local! {
+        static COMPRESSOR: std::cell::RefCell<Kept> = const { std::cell::RefCell::new(None) };
+    }
+    COMPRESSOR.with_borrow_mut(|kept| {
+        if kept.as_ref().is_none_or(|(l, _, _)| *l != level) {
+            let lvl = libdeflater::CompressionLvl::new(level as i32).unwrap_or_default();
+            *kept = Some((level, libdeflater::Compressor::new(lvl), Vec::new()));
+        }
+        let (_, c, room) = kept.as_mut().expect("set above");
+        // libdeflate writes into a slice as long as its bound: a kept one is zeroed once, not
+        // per piece (the compressed member is an eighth of it).
+        let bound = c.gzip_compress_bound(data.len());
+        if room.len() < bound {
+            room.resize(bound, 0);
+        }
+        let n = c
+            .gzip_compress(data, room)
+            .expect("the bound is enough room");
+        out.extend_from_slice(&room[..n]);
+    });
 }
 
 /// A reader of the decompressed bytes of `raw`, compressed as `kind`: every member, frame or
@@ -164,6 +185,32 @@ mod tests {
                 .read_to_end(&mut back)
                 .unwrap();
             assert_eq!(back, [&a[..], &b[..]].concat(), "{}", kind.name());
+        }
+    }
+
+    /// The compressor a thread keeps answers as a fresh one at each level, a large piece after
+    /// a small one and a level after another (its room grows; it is replaced with the level).
+    #[test]
+    fn kept_gzip_compressor_writes_as_a_fresh_one() {
+        let small = b"192.0.2.0 - - \"GET / HTTP/1.1\" 200\n".repeat(10);
+        let large: Vec<u8> = (0..40_000u32)
+            .flat_map(|i| format!("line {i} {}\n", i * 7919 % 1000).into_bytes())
+            .collect();
+        for (level, data) in [
+            (4, &small),
+            (4, &large),
+            (1, &small),
+            (9, &large),
+            (4, &large),
+        ] {
+            let mut fresh = libdeflater::Compressor::new(
+                libdeflater::CompressionLvl::new(level as i32).unwrap(),
+            );
+            let mut want = vec![0; fresh.gzip_compress_bound(data.len())];
+            let n = fresh.gzip_compress(data, &mut want).unwrap();
+            want.truncate(n);
+            let got = Codec::new(Compression::Gzip, level).unwrap().compress(data);
+            assert_eq!(got, want, "level {level}, {} bytes", data.len());
         }
     }
 }
