@@ -188,6 +188,43 @@ pub fn split_into(s: &[u8], sep: u8, out: &mut [(usize, usize)]) -> Option<usize
     }
 }
 
+/// `a == b`, without a call to `memcmp`: for the short texts of memos and hot label sets
+/// (statistics' labels, clients and names; rules' query names), where the call was a tenth of
+/// comparing.
+#[inline]
+pub fn same(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let n = a.len();
+    let word = |s: &[u8], i: usize| u64::from_le_bytes(s[i..i + 8].try_into().expect("8 bytes"));
+    let half = |s: &[u8], i: usize| u32::from_le_bytes(s[i..i + 4].try_into().expect("4 bytes"));
+    let pair = |s: &[u8], i: usize| u16::from_le_bytes(s[i..i + 2].try_into().expect("2 bytes"));
+    match n {
+        0 => true,
+        1 => a[0] == b[0],
+        2..4 => pair(a, 0) == pair(b, 0) && pair(a, n - 2) == pair(b, n - 2),
+        4..8 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        17..=32 => {
+            word(a, 0) == word(b, 0)
+                && word(a, 8) == word(b, 8)
+                && word(a, n - 16) == word(b, n - 16)
+                && word(a, n - 8) == word(b, n - 8)
+        }
+        _ => {
+            let mut i = 0;
+            while i + 8 < n {
+                if word(a, i) != word(b, i) {
+                    return false;
+                }
+                i += 8;
+            }
+            word(a, n - 8) == word(b, n - 8)
+        }
+    }
+}
+
 /// Mixes `bytes` into `h` a little-endian word at a time (the last word zero-padded): the
 /// multiply-rotate step of the in-memory hashes (map keys, visitors, pages). Whole words are read
 /// without a `memcpy` call per word, which a 120-byte user agent paid fifteen times.
@@ -278,6 +315,20 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// `same` is `==`, at every length it compares by words (and one byte apart anywhere).
+        #[test]
+        fn same_is_equality(
+            a in proptest::collection::vec(0u8..3, 0..130),
+            flip in proptest::option::of(0usize..130),
+        ) {
+            let mut b = a.clone();
+            if let Some(k) = flip.filter(|&k| k < b.len()) {
+                b[k] ^= 1;
+            }
+            proptest::prop_assert_eq!(same(&a, &b), a == b);
+            proptest::prop_assert!(!same(&a, &a[..a.len().saturating_sub(1)]) || a.is_empty());
+        }
+
         /// Every search (SSE2 and SWAR) finds what a plain search finds, from any start.
         #[test]
         fn searches_agree_with_a_plain_search(

@@ -179,12 +179,14 @@ fn referrer_site(v: &[u8], out: &mut Vec<u8>) -> Result<bool, Inapplicable> {
 }
 
 /// The length of `name`'s registered domain (`domain`) or public suffix, as the public-suffix
-/// list says; kept per name on each thread (direct mapped, 2^12 slots), as a resolver's log
-/// repeats its names and the list's lookup was a third of `qname-reduce`'s cost.
+/// list says; kept per name on each thread (direct mapped, 2^12 slots of one cache line, the name
+/// in the slot), as a resolver's log repeats its names and the list's lookup was a third of
+/// `qname-reduce`'s cost. The name is in the slot, not on the heap: no allocation per new name
+/// (most names of a busy resolver are seen once) and no pointer to follow; names longer than a
+/// slot holds are looked up each time.
 fn suffix_len(name: &[u8], domain: bool) -> Option<usize> {
-    type Slot = (Vec<u8>, bool, Option<usize>);
     thread_local! {
-        static MEMO: std::cell::RefCell<Vec<Slot>> = const { std::cell::RefCell::new(Vec::new()) };
+        static MEMO: std::cell::RefCell<Vec<SuffixSlot>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     const BITS: u32 = 12;
     let lookup = || {
@@ -194,21 +196,53 @@ fn suffix_len(name: &[u8], domain: bool) -> Option<usize> {
             psl::suffix(name).map(|d| d.as_bytes().len())
         }
     };
-    if name.len() > 255 {
+    if name.is_empty() || name.len() > SUFFIX_TEXT {
         return lookup();
     }
-    MEMO.with(|m| {
-        let mut m = m.borrow_mut();
+    MEMO.with_borrow_mut(|m| {
         if m.is_empty() {
-            m.resize(1 << BITS, (Vec::new(), false, None));
+            m.resize(1 << BITS, SuffixSlot::default());
         }
         let h = crate::bytes::mix_words(name.len() as u64 ^ u64::from(domain), name);
         let e = &mut m[(h >> (64 - BITS)) as usize];
-        if e.0 != name || e.1 != domain || e.0.is_empty() {
-            *e = (name.to_vec(), domain, lookup());
+        let len = usize::from(e.len);
+        if len != name.len() || e.domain != domain || !crate::bytes::same(&e.text[..len], name) {
+            e.keep = lookup().map_or(NO_SUFFIX, |k| k as u8);
+            e.text[..name.len()].copy_from_slice(name);
+            e.len = name.len() as u8;
+            e.domain = domain;
         }
-        e.2
+        (e.keep != NO_SUFFIX).then_some(usize::from(e.keep))
     })
+}
+
+/// The longest name [`suffix_len`] keeps: a slot is one cache line.
+const SUFFIX_TEXT: usize = 61;
+
+/// [`SuffixSlot::keep`] when the list knows no suffix (a length never reaches it).
+const NO_SUFFIX: u8 = u8::MAX;
+
+/// A slot of [`suffix_len`]'s memo: a name, which question was asked, and the answer.
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct SuffixSlot {
+    /// The name's length; 0: empty (an empty name is never kept).
+    len: u8,
+    domain: bool,
+    /// The answer's length, or [`NO_SUFFIX`].
+    keep: u8,
+    text: [u8; SUFFIX_TEXT],
+}
+
+impl Default for SuffixSlot {
+    fn default() -> Self {
+        SuffixSlot {
+            len: 0,
+            domain: false,
+            keep: NO_SUFFIX,
+            text: [0; SUFFIX_TEXT],
+        }
+    }
 }
 
 fn qname_reduce(v: &[u8], r: Reduce, out: &mut Vec<u8>) -> bool {
@@ -272,6 +306,40 @@ mod tests {
 
     fn g(names: &[&str]) -> Vec<Glob> {
         names.iter().map(|n| Glob(n.as_bytes().to_vec())).collect()
+    }
+
+    /// The memo answers as the list: both questions about one name, a name too long for a
+    /// slot, one the list knows no suffix of, and more names than slots (they evict each other).
+    #[test]
+    fn suffix_memo_answers_as_the_list() {
+        let long = format!("{}.example.co.uk", "a".repeat(60));
+        let mut names: Vec<String> = [
+            "www.example.co.uk",
+            "example.co.uk",
+            "co.uk",
+            "a.b.c.invalid",
+            "x",
+            &long,
+        ]
+        .iter()
+        .map(|n| n.to_string())
+        .collect();
+        names.extend((0..10_000).map(|i| format!("host{i}.example{}.org", i % 37)));
+        for _ in 0..2 {
+            for n in &names {
+                let b = n.as_bytes();
+                assert_eq!(
+                    suffix_len(b, true),
+                    psl::domain(b).map(|d| d.as_bytes().len()),
+                    "{n}"
+                );
+                assert_eq!(
+                    suffix_len(b, false),
+                    psl::suffix(b).map(|d| d.as_bytes().len()),
+                    "{n}"
+                );
+            }
+        }
     }
 
     #[test]
