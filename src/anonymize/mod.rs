@@ -554,8 +554,7 @@ impl Edits {
     /// together (`start..end` itself when none does): what replacing `start..end` must replace
     /// so that no two edits overlap. `None` when one edit already covers all of it.
     pub fn take_overlapping(&mut self, start: usize, end: usize) -> Option<(usize, usize)> {
-        // Most fields begin past every edit (an empty field at an edit's end lies in it).
-        if start > self.max_end || (start == self.max_end && start < end) {
+        if self.past_every_edit(start, end) {
             return Some((start, end));
         }
         // Else most touch no edit and lie in none: one pass to tell.
@@ -583,6 +582,13 @@ impl Edits {
         });
         self.max_end = self.list.iter().map(|x| x.1).max().unwrap_or(0);
         Some((s, e))
+    }
+
+    /// True when `start..end` begins past every edit, so touches none and lies in none (an
+    /// empty span at an edit's end lies in it): most fields, as edits come in field order.
+    #[inline(always)]
+    pub fn past_every_edit(&self, start: usize, end: usize) -> bool {
+        start > self.max_end || (start == self.max_end && start < end)
     }
 
     /// True when an edit touches `start..end`.

@@ -122,8 +122,7 @@ pub struct Found {
 /// as a registered domain needs no pass (a property test holds this to [`find_each`]).
 #[inline]
 pub fn may_hold_literal(text: &[u8]) -> bool {
-    text.iter()
-        .any(|&b| b.is_ascii_digit() || b == b':' || b == b'%')
+    crate::bytes::has_digit_colon_percent(text)
 }
 
 /// Calls `f` for every address literal in `line`, in order, without overlaps.
