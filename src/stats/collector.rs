@@ -966,8 +966,12 @@ impl Collector {
     /// The panels that describe the query, on one side.
     fn query_panels(&mut self, side: Side, hashes: Option<(u64, usize)>, line: &[u8], f: &Fields) {
         let answer = side == Side::Answer;
+        // The common types by place in `QTYPES` ([`tally_label`]), the others as labels.
         let qtype = field(f, line, Std::Qtype).unwrap_or(NONE);
-        self.label(Panel::Query(side, Query::Qtype), qtype);
+        match qtype_place(qtype) {
+            Some(i) => self.tally(Panel::Query(side, Query::Qtype), i),
+            None => self.label(Panel::Query(side, Query::Qtype), qtype),
+        }
         self.tally(
             Panel::Query(side, Query::IpVersion),
             hashes.map_or(2, |(_, v)| v),
@@ -1082,7 +1086,11 @@ impl Collector {
                 None if ev.is_some_and(dns::answered_by_server) => Cow::Borrowed(&b"NOERROR"[..]),
                 None => Cow::Borrowed(NONE),
             };
-            self.label(Panel::Answer(Answer::Rcode), &rcode);
+            // The codes by place in `RCODES` ([`tally_label`]), others as labels.
+            match rcode_place(&rcode) {
+                Some(i) => self.tally(Panel::Answer(Answer::Rcode), i),
+                None => self.label(Panel::Answer(Answer::Rcode), &rcode),
+            }
             // By place in `CACHE` and `BLOCKED` ([`tally_label`]).
             let cached = field(f, line, Std::Cached);
             let cache = match (cached, ev) {
@@ -1242,6 +1250,8 @@ fn tally_label(panel: Panel, i: usize) -> Option<&'static [u8]> {
         Panel::Answer(Answer::Cache) => from(&CACHE),
         Panel::Answer(Answer::Blocked) => from(&BLOCKED),
         Panel::Query(_, Query::Do) => from(&DO),
+        Panel::Query(_, Query::Qtype) => from(&QTYPES),
+        Panel::Answer(Answer::Rcode) => from(&RCODES),
         _ => None,
     }
 }
@@ -1254,6 +1264,63 @@ const DO: [&str; 2] = ["DO set", "DO clear"];
 
 /// The transports the `transport` panel tallies by place (others, such as DoH, are labels).
 const TRANSPORTS: [&str; 2] = ["udp", "tcp"];
+
+/// The query types the `qtype` panel tallies by place, as servers write them (a type written
+/// otherwise, `a` or `TYPE65`, is a label of its own, as it was before): one comparison by
+/// length and bytes instead of a search of the panel's hot labels, out of line, per line.
+const QTYPES: [&str; 16] = [
+    "A", "AAAA", "HTTPS", "PTR", "TXT", "MX", "NS", "SOA", "CNAME", "SRV", "SVCB", "DS", "DNSKEY",
+    "ANY", "NAPTR", "CAA",
+];
+
+/// The place of `t` in [`QTYPES`], `(none)` last.
+fn qtype_place(t: &[u8]) -> Option<usize> {
+    Some(match t {
+        b"A" => 0,
+        b"AAAA" => 1,
+        b"HTTPS" => 2,
+        b"PTR" => 3,
+        b"TXT" => 4,
+        b"MX" => 5,
+        b"NS" => 6,
+        b"SOA" => 7,
+        b"CNAME" => 8,
+        b"SRV" => 9,
+        b"SVCB" => 10,
+        b"DS" => 11,
+        b"DNSKEY" => 12,
+        b"ANY" => 13,
+        b"NAPTR" => 14,
+        b"CAA" => 15,
+        b"(none)" => QTYPES.len(),
+        _ => return None,
+    })
+}
+
+/// The response codes the `rcode` panel tallies by place (the names [`dns::rcode`] gives).
+const RCODES: [&str; 11] = [
+    "NOERROR", "NXDOMAIN", "SERVFAIL", "REFUSED", "FORMERR", "NOTIMP", "YXDOMAIN", "YXRRSET",
+    "NXRRSET", "NOTAUTH", "NOTZONE",
+];
+
+/// The place of `c` in [`RCODES`], `(none)` last.
+fn rcode_place(c: &[u8]) -> Option<usize> {
+    Some(match c {
+        b"NOERROR" => 0,
+        b"NXDOMAIN" => 1,
+        b"SERVFAIL" => 2,
+        b"REFUSED" => 3,
+        b"FORMERR" => 4,
+        b"NOTIMP" => 5,
+        b"YXDOMAIN" => 6,
+        b"YXRRSET" => 7,
+        b"NXRRSET" => 8,
+        b"NOTAUTH" => 9,
+        b"NOTZONE" => 10,
+        b"(none)" => RCODES.len(),
+        _ => return None,
+    })
+}
 
 /// The `cache` panel's labels: answered from the cache, or after asking another server.
 const CACHE: [&str; 2] = ["cached", "forwarded"];
@@ -1360,6 +1427,31 @@ fn site(r: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The places of the tallied query types and response codes are their lists' (and
+    /// `(none)` last, as [`tally_label`] reads them); anything else is a label.
+    #[test]
+    fn qtype_and_rcode_places_are_their_lists() {
+        for (list, place, panel) in [
+            (
+                &QTYPES[..],
+                qtype_place as fn(&[u8]) -> Option<usize>,
+                Panel::Query(Side::Question, Query::Qtype),
+            ),
+            (&RCODES[..], rcode_place, Panel::Answer(Answer::Rcode)),
+        ] {
+            for (i, w) in list.iter().enumerate() {
+                assert_eq!(place(w.as_bytes()), Some(i), "{w}");
+                assert_eq!(tally_label(panel, i), Some(w.as_bytes()));
+            }
+            assert_eq!(place(NONE), Some(list.len()));
+            assert_eq!(tally_label(panel, list.len()), Some(NONE));
+            for other in ["a", "aaaa", "TYPE65", "", "NOERROR ", "noerror", "BADVERS"] {
+                assert_eq!(place(other.as_bytes()), None, "{other}");
+            }
+            assert!(list.len() < TALLY);
+        }
+    }
 
     /// [`name_labels`] reads a name as the public-suffix list's two lookups of its lower-case
     /// form do (one lookup and no copy in lower case are its shortcuts).
