@@ -520,3 +520,81 @@ fn a_very_long_run_is_scanned_through() {
     find_each(s.as_bytes(), b'\n', |_| n += 1);
     assert!(n > 0);
 }
+
+proptest::proptest! {
+    /// "This text is an address" reads as std's parser does, the shortcuts included: texts
+    /// drawn from the pieces of addresses (groups, colons, gaps, dotted tails, leading zeros,
+    /// `%3A`, zones).
+    #[test]
+    fn parse_addr_is_std(
+        tokens in proptest::collection::vec(proptest::sample::select(vec![
+            "1", "0", "00", "ffff", "FFFF", "db8", "2001", "12345", "g", ":", ":", ":", "::",
+            ":::", ".", "192.0.2.1", "01.2.3.4", "256.1.1.1", "1.2.3", "%3A", "%", "%eth0", " ",
+            "[", "]", "a", "0000", "00000",
+        ]), 0..14),
+    ) {
+        let text = tokens.concat();
+        let std = text.parse::<IpAddr>().ok();
+        proptest::prop_assert_eq!(parse_addr(text.as_bytes()), std, "{}", text);
+    }
+}
+
+proptest::proptest! {
+    /// Every IPv6 address as std writes it (groups of zeros compressed or not, in either case)
+    /// reads back as itself.
+    #[test]
+    fn parse_addr_reads_every_written_ipv6(
+        bits in proptest::prelude::any::<u128>(),
+        kept in 0u32..=8,
+        turn in 0u32..8,
+        upper: bool,
+    ) {
+        // `kept` groups of `bits`, turned by `turn` groups, the others zero: runs of zero
+        // groups anywhere, so `::` lands anywhere.
+        let keep = if kept == 8 { u128::MAX } else { !(u128::MAX >> (16 * kept)) };
+        let ip = std::net::Ipv6Addr::from(bits & keep.rotate_right(16 * turn));
+        // As std writes it, and all eight groups in full (`0000:0db8:…`).
+        let hex = format!("{:032x}", ip.to_bits());
+        let full: Vec<&str> = (0..8).map(|k| &hex[4 * k..4 * k + 4]).collect();
+        for text in [ip.to_string(), full.join(":")] {
+            let text = if upper { text.to_uppercase() } else { text };
+            let std = text.parse::<IpAddr>().ok();
+            proptest::prop_assert!(std.is_some());
+            proptest::prop_assert_eq!(parse_addr(text.as_bytes()), std, "{}", text);
+        }
+    }
+}
+
+/// Regression guard for the IPv6 shortcut of [`parse_addr`]: the forms std takes and refuses.
+#[test]
+fn parse_addr_ipv6_table() {
+    for t in [
+        "::",
+        "::1",
+        "1::",
+        "2001:db8::1",
+        "2001:DB8:0:0:0:0:0:1",
+        "1:2:3:4:5:6:7:8",
+        "1:2:3:4:5:6:7::",
+        "::2:3:4:5:6:7:8",
+        "1:2:3:4:5:6::8",
+        "1:2:3:4:5:6:7:8:9",
+        "1:2:3:4:5:6:7",
+        ":1::",
+        "1:::2",
+        "1::2::3",
+        "12345::",
+        "::ffff:192.0.2.1",
+        "::ffff:192.0.2.01",
+        "1:2:3:4:5:6:192.0.2.1",
+        "fe80::1%eth0",
+        "[::1]",
+        "::1 ",
+        "0000:0000:0000:0000:0000:0000:0000:0001",
+        "2001%3Adb8::1",
+        ":",
+        "1",
+    ] {
+        assert_eq!(parse_addr(t.as_bytes()), t.parse::<IpAddr>().ok(), "{t}");
+    }
+}
