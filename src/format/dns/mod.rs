@@ -269,6 +269,7 @@ impl Server {
             .map(|(_, s, _)| *s)
     }
 
+    #[inline(always)]
     fn inner(self, s: &[u8], f: &mut Fields) -> Result<(), Col> {
         match self {
             Server::Bind => bind::parse(s, f),

@@ -67,6 +67,7 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
 }
 
 /// A query or reply, from its client on.
+#[inline(always)]
 fn query(s: &[u8], mut c: Cur, f: &mut Fields) -> Result<(), Col> {
     c.field_sp(f, Std::Client)?;
     let q = c.word_sp()?;
