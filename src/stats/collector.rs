@@ -163,6 +163,7 @@ impl AgentLabels {
 
 /// The memo's slot of a client, filled when it held another (with the address read then);
 /// `None` for a text too long to keep.
+#[inline(always)]
 fn client_slot<'a>(
     clients: &'a mut Vec<ClientSlot>,
     uniques: &Uniques,
@@ -677,6 +678,7 @@ impl Collector {
         }
     }
 
+    #[inline(always)]
     fn bucket(&mut self, t: Option<At>) -> Option<&mut Bucket> {
         let Some(t) = t else {
             self.state.undated += 1;
