@@ -966,6 +966,7 @@ impl Collector {
     }
 
     /// The panels that describe the query, on one side.
+    #[inline(always)]
     fn query_panels(&mut self, side: Side, hashes: Option<(u64, usize)>, line: &[u8], f: &Fields) {
         let answer = side == Side::Answer;
         // The common types by place in `QTYPES` ([`tally_label`]), the others as labels.
