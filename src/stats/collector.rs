@@ -162,7 +162,8 @@ impl AgentLabels {
 }
 
 /// The memo's slot of a client, filled when it held another (with the address read then);
-/// `None` for a text too long to keep.
+/// `None` for a text too long to keep. Inlined, as [`Collector::bucket`] and
+/// [`Collector::query_panels`] are: a call per line each (docs/ARCHITECTURE.md, "Speed").
 #[inline(always)]
 fn client_slot<'a>(
     clients: &'a mut Vec<ClientSlot>,

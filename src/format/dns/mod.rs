@@ -269,6 +269,7 @@ impl Server {
             .map(|(_, s, _)| *s)
     }
 
+    /// Inlined into [`Server::parse`]: a call per line (docs/ARCHITECTURE.md, "Speed").
     #[inline(always)]
     fn inner(self, s: &[u8], f: &mut Fields) -> Result<(), Col> {
         match self {

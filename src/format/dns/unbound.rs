@@ -66,7 +66,8 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     Ok(())
 }
 
-/// A query or reply, from its client on.
+/// A query or reply, from its client on. Inlined: a call per line (docs/ARCHITECTURE.md,
+/// "Speed").
 #[inline(always)]
 fn query(s: &[u8], mut c: Cur, f: &mut Fields) -> Result<(), Col> {
     c.field_sp(f, Std::Client)?;
