@@ -18,8 +18,7 @@ pub fn parse_addr(t: &[u8]) -> Option<IpAddr> {
     // The finder's reading of the longest literal, taken when it is all of `t` with plain
     // colons. Not with a dotted tail: its octets may have leading zeros there, which std
     // refuses.
-    if t.len() > 1
-        && !t.contains(&b'.')
+    if !t.contains(&b'.')
         && let Some(v6) = parse_v6(t, 0, t.len())
         && v6.end == t.len()
         && v6.colons == Colons::Plain
