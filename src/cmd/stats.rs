@@ -414,6 +414,8 @@ fn count_line(
     } else {
         crate::stats::COUNTED_FIELDS
     });
+    // The collector only looks fields up; rules walk them in order.
+    w.of.in_order(rules.is_some());
     if format.parse(body, &mut w.of).is_err() {
         c.state.lines += 1;
         c.state.unparsed += 1;

@@ -159,19 +159,26 @@ pub enum Name {
 /// what parses.
 #[derive(Debug, Clone)]
 pub struct Fields {
+    /// Every span in order, when a reader walks them ([`Fields::in_order`]); custom fields
+    /// are kept only here.
     list: Vec<(Name, usize, usize)>,
     /// Bit `Std as u32` set for each vocabulary field recorded, so that asking for a field the
     /// line does not have costs one test, not a walk of the list.
     present: u64,
-    /// Per vocabulary field recorded (its bit in `present`), the place in `list` of its first
-    /// span: a lookup is one load, not a walk of the list (statistics ask ~15 per line).
-    first: [u32; 64],
+    /// Per vocabulary field recorded (its bit in `present`), its first span: a lookup is one
+    /// load (statistics ask ~15 per line).
+    spans: [(usize, usize); STD_COUNT],
     /// Bit `Std as u32` set for each vocabulary field to record; [`CUSTOM`] for custom fields.
     wanted: u64,
+    /// Whether vocabulary fields go into `list` too ([`Fields::in_order`]).
+    ordered: bool,
     /// The columns of W3C extended lines in effect (`#Fields:`; `None`: IIS's default): state
     /// carried from line to line, which [`Fields::clear`] keeps (see [`super::w3c`]).
     pub(crate) layout: Option<Box<super::w3c::Layout>>,
 }
+
+/// How many names the vocabulary has.
+const STD_COUNT: usize = STD_NAMES.len();
 
 /// The bit of [`Fields::want`] that stands for every custom field ([`Name::Custom`]).
 pub const CUSTOM: u64 = 1 << 63;
@@ -195,8 +202,9 @@ impl Default for Fields {
         Fields {
             list: Vec::new(),
             present: 0,
-            first: [0; 64],
+            spans: [(0, 0); STD_COUNT],
             wanted: u64::MAX,
+            ordered: true,
             layout: None,
         }
     }
@@ -214,7 +222,6 @@ impl Fields {
     pub fn clear_but_time(&mut self) {
         self.list.retain(|f| f.0 == Name::Std(Std::Time));
         self.present &= 1 << Std::Time as u32;
-        self.first[Std::Time as usize] = 0;
     }
 
     /// Whether any field of `mask` ([`mask`]) is to be recorded: a parser may skip finding them.
@@ -228,6 +235,14 @@ impl Fields {
     #[inline]
     pub fn want(&mut self, wanted: u64) {
         self.wanted = wanted;
+    }
+
+    /// Whether [`Fields::iter`] is to give every span in order (the default). A reader that
+    /// only looks fields up ([`Fields::get`]: statistics without a rule file) says no, and a
+    /// field costs a store, not a push onto the list too; `iter` then gives custom fields only.
+    #[inline]
+    pub fn in_order(&mut self, yes: bool) {
+        self.ordered = yes;
     }
 
     /// Records a field.
@@ -250,9 +265,11 @@ impl Fields {
         if self.wanted & bit != 0 {
             if self.present & bit == 0 {
                 self.present |= bit;
-                self.first[s as usize] = self.list.len() as u32;
+                self.spans[s as usize] = (start, end);
             }
-            self.list.push((Name::Std(s), start, end));
+            if self.ordered {
+                self.list.push((Name::Std(s), start, end));
+            }
         }
     }
 
@@ -265,11 +282,7 @@ impl Fields {
     /// The first span of a vocabulary field.
     #[inline]
     pub fn get(&self, s: Std) -> Option<(usize, usize)> {
-        if !self.has(s) {
-            return None;
-        }
-        let (_, a, b) = self.list[self.first[s as usize] as usize];
-        Some((a, b))
+        self.has(s).then(|| self.spans[s as usize])
     }
 
     /// Every field, in order.
@@ -278,21 +291,32 @@ impl Fields {
     }
 
     /// Shifts every span by `by` bytes (a parser that ran on a slice of the line).
-    pub fn offset(&mut self, from: usize, by: usize) {
-        for f in &mut self.list[from..] {
+    pub fn offset(&mut self, by: usize) {
+        for f in &mut self.list {
             f.1 += by;
             f.2 += by;
         }
+        for (k, f) in self.spans.iter_mut().enumerate() {
+            if self.present & (1 << k) != 0 {
+                f.0 += by;
+                f.1 += by;
+            }
+        }
     }
 
-    /// How many fields are recorded.
+    /// How many fields are recorded (in order: every span; else the vocabulary fields, each
+    /// once, and the custom spans).
     pub fn len(&self) -> usize {
-        self.list.len()
+        if self.ordered {
+            self.list.len()
+        } else {
+            self.present.count_ones() as usize + self.list.len()
+        }
     }
 
     /// True when no field is recorded.
     pub fn is_empty(&self) -> bool {
-        self.list.is_empty()
+        self.present == 0 && self.list.is_empty()
     }
 }
 
@@ -410,6 +434,37 @@ mod tests {
         f.std(Std::Client, 2, 3);
         assert_eq!(f.len(), 2);
         assert!(f.has(Std::Time) && !f.has(Std::Client));
+    }
+
+    /// Without order ([`Fields::in_order`]), lookups give what they give with it: the first
+    /// span of each field, shifted, cleared and kept alike.
+    #[test]
+    fn lookups_without_order_match_lookups_with_it() {
+        let (mut a, mut b) = (Fields::default(), Fields::default());
+        b.in_order(false);
+        for f in [&mut a, &mut b] {
+            f.std(Std::Time, 0, 3);
+            f.std(Std::Client, 4, 9);
+            f.std(Std::Client, 10, 12);
+            f.push(Name::Custom(2), 13, 14);
+            f.std(Std::Qname, 15, 20);
+        }
+        let all = |f: &Fields| STD_NAMES.iter().map(|(s, _)| f.get(*s)).collect::<Vec<_>>();
+        assert_eq!(all(&a), all(&b));
+        assert_eq!(b.get(Std::Client), Some((4, 9)));
+        assert_eq!((a.len(), b.len()), (5, 4));
+        assert_eq!(b.iter().collect::<Vec<_>>(), [(Name::Custom(2), 13, 14)]);
+        a.offset(7);
+        b.offset(7);
+        assert_eq!(all(&a), all(&b));
+        assert_eq!(b.get(Std::Qname), Some((22, 27)));
+        a.clear_but_time();
+        b.clear_but_time();
+        assert_eq!(all(&a), all(&b));
+        assert_eq!(b.get(Std::Time), Some((7, 10)));
+        assert!(!b.is_empty());
+        b.clear();
+        assert!(b.is_empty() && b.get(Std::Time).is_none());
     }
 
     #[test]

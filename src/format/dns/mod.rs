@@ -327,7 +327,7 @@ impl Server {
     fn parse_wrapped(self, line: &[u8], u: &wrapper::Unwrapped, f: &mut Fields) -> Result<(), Col> {
         let (a, b) = u.inner;
         self.inner(&line[a..b], f).map_err(|col| col + a)?;
-        f.offset(0, a);
+        f.offset(a);
         if f.get(Std::Time).is_none()
             && let Some((ta, tb)) = u.time
         {
