@@ -333,7 +333,18 @@ pub fn split_request(line: &[u8], f: &mut Fields) {
     let Some(s1) = crate::bytes::find_byte(b' ', r) else {
         return;
     };
-    let Some(s2) = r.iter().rposition(|&c| c == b' ').filter(|&k| k > s1 + 1) else {
+    // Most requests end in ` HTTP/1.1` (or `/1.0`, `/2.0`): tested at once, else searched.
+    let s2 = match r.len().checked_sub(9) {
+        Some(k)
+            if r[k] == b' '
+                && r[k + 1..].starts_with(b"HTTP/")
+                && !r[k + 6..].contains(&b' ') =>
+        {
+            Some(k)
+        }
+        _ => r.iter().rposition(|&c| c == b' '),
+    };
+    let Some(s2) = s2.filter(|&k| k > s1 + 1) else {
         return;
     };
     f.std(Std::Method, a, a + s1);
@@ -388,6 +399,9 @@ mod tests {
                 None,
             ),
             ("GET https://www.example.com HTTP/1.1", None, None),
+            // The last space is the protocol's start, whatever the protocol looks like.
+            ("GET /a HTTP/1 1", Some("/a HTTP/1"), None),
+            ("GET /a?b HTTP/2", Some("/a"), Some("b")),
         ] {
             let mut f = Fields::default();
             f.std(Std::Request, 0, req.len());

@@ -863,6 +863,8 @@ impl Collector {
         let agent = user_agent.map(|ua| self.agent(ua));
         let mut parts = self.parts.take().unwrap_or_default();
         parts.clear();
+        // Only looked up: no ordered list to push onto.
+        parts.in_order(false);
         if f.get(Std::Method).is_none()
             && let Some((a, b)) = f.get(Std::Request)
         {
