@@ -336,9 +336,7 @@ pub fn split_request(line: &[u8], f: &mut Fields) {
     // Most requests end in ` HTTP/1.1` (or `/1.0`, `/2.0`): tested at once, else searched.
     let s2 = match r.len().checked_sub(9) {
         Some(k)
-            if r[k] == b' '
-                && r[k + 1..].starts_with(b"HTTP/")
-                && !r[k + 6..].contains(&b' ') =>
+            if r[k] == b' ' && r[k + 1..].starts_with(b"HTTP/") && !r[k + 6..].contains(&b' ') =>
         {
             Some(k)
         }

@@ -79,7 +79,7 @@ pub struct Collector {
     /// Clients seen lately and their keyed hash and address, by a hash of their text (direct
     /// mapped, 2^[`CLIENT_BITS`] slots): most lines come from a client seen a moment ago, and parsing
     /// and encrypting its address again cost a tenth of counting a line. In memory only.
-    clients: Vec<ClientSlot>,
+    clients: ClientMemo,
     /// Query names seen lately, by a hash of the name (2^[`NAME_BITS`] slots, two per set),
     /// each with its lines not yet in the name panels: a resolver's log repeats its names, and
     /// a line of a name in the memo is one increment (see [`Collector::flush_name`]). With one
@@ -161,42 +161,49 @@ impl AgentLabels {
     }
 }
 
-/// The memo's slot of a client, filled when it held another (with the address read then);
-/// `None` for a text too long to keep. Inlined, as [`Collector::bucket`] and
-/// [`Collector::query_panels`] are: a call per line each (docs/ARCHITECTURE.md, "Speed").
+/// The memo's slot of a client, filled when it held another (with the address read then).
+/// Inlined, as [`Collector::bucket`] and [`Collector::query_panels`] are: a call per line each
+/// (docs/ARCHITECTURE.md, "Speed").
 #[inline(always)]
 fn client_slot<'a>(
-    clients: &'a mut Vec<ClientSlot>,
+    memo: &'a mut ClientMemo,
     uniques: &Uniques,
     text: &[u8],
-) -> Option<(&'a mut ClientSlot, Option<IpAddr>)> {
-    if text.len() > CLIENT_TEXT {
-        return None;
+) -> (&'a mut ClientSlot, Option<IpAddr>) {
+    if memo.sets.is_empty() {
+        memo.sets = vec![ClientSet::default(); 1 << CLIENT_BITS];
+        let mut b = [0u8; 8];
+        // Without randomness the seed is fixed: still correct, only predictable.
+        let _ = getrandom::fill(&mut b);
+        memo.seed = u64::from_le_bytes(b);
     }
-    if clients.is_empty() {
-        *clients = vec![ClientSlot::default(); 1 << CLIENT_BITS];
-    }
+    // A client is known by its text's 64-bit hash (seeded per memo), not by its text: a slot
+    // is a quarter of a cache line, a set of two one line, and the memo half a core's L2
+    // cache. Two texts of one hash in one set would share a slot (a chance of about n^2/2^65
+    // for n clients: one in 10^7 for a million a day), which an outsider cannot aim for
+    // without the seed, and which would merge two clients in the unique counts, nothing else.
+    // The high bits choose the set (a product's low bits depend only on its factors' low
+    // bits); the text's hash is never 0, which marks an empty slot.
+    let h = crate::bytes::fingerprint(memo.seed, text) | 1;
+    let set = &mut memo.sets[(h >> (64 - CLIENT_BITS)) as usize].0;
     // Two ways per set: a client is in either; a new one goes first and the first moves
     // second (clients whose texts share a set no longer take turns evicting each other: with
     // one way, a tenth of an Unbound line's instructions went to hashing clients again).
-    // The high bits: a product's low bits depend only on its factors' low bits.
-    let set = 2 * (crate::bytes::mix_words(text.len() as u64, text) >> (65 - CLIENT_BITS)) as usize;
-    let holds = |e: &ClientSlot| e.len != 0 && same(&e.text[..usize::from(e.len)], text);
-    if holds(&clients[set]) {
-        return Some((&mut clients[set], None));
+    if set[0].key == h {
+        return (&mut set[0], None);
     }
-    if holds(&clients[set + 1]) {
-        return Some((&mut clients[set + 1], None));
+    if set[1].key == h {
+        return (&mut set[1], None);
     }
-    clients[set + 1] = clients[set];
+    set[1] = set[0];
     let (hash, ip) = uniques.client(text);
-    let e = &mut clients[set];
-    e.hash = hash;
-    e.version = ip_version(ip) as u8;
-    e.net = 0;
-    e.text[..text.len()].copy_from_slice(text);
-    e.len = text.len() as u8;
-    Some((e, ip))
+    set[0] = ClientSlot {
+        key: h,
+        hash,
+        net: 0,
+        version: ip_version(ip) as u8,
+    };
+    (&mut set[0], ip)
 }
 
 /// A network's keyed hash, kept by the network (IPv4 /24 as a number, IPv6 /48 as one with
@@ -403,40 +410,36 @@ fn decimal_label(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     }
 }
 
-/// The client memo has 2^CLIENT_BITS slots, two per set (see [`client_slot`]): 1 MiB per worker.
-const CLIENT_BITS: u32 = 14;
+/// The client memo has 2^CLIENT_BITS sets of two slots (see [`client_slot`]): 512 KiB per
+/// worker.
+const CLIENT_BITS: u32 = 13;
 
-/// The longest client text the memo keeps (longer ones, rare, are hashed every time): any
-/// IPv6 address written in full (39 bytes), with room to spare.
-const CLIENT_TEXT: usize = 46;
+/// The client memo: sets of two slots, and the seed of its texts' hashes.
+#[derive(Default)]
+struct ClientMemo {
+    seed: u64,
+    sets: Vec<ClientSet>,
+}
 
-/// A slot of the client memo: the text in it (no pointer to follow), in one cache line. The
-/// memo is bigger than a core's L2 cache and read at random: a slot of 88 bytes, most of them
-/// across two lines, made the lookup a sixth of an Unbound line's time for a twelfth of its
-/// instructions.
-#[derive(Clone, Copy)]
+/// Two slots of the client memo, in one cache line: the memo is bigger than a core's L1 cache
+/// and read at random, and a slot of 88 bytes, most of them across two lines, once made the
+/// lookup a sixth of an Unbound line's time for a twelfth of its instructions.
+#[derive(Clone, Copy, Default)]
 #[repr(C, align(64))]
+struct ClientSet([ClientSlot; 2]);
+
+/// A slot of the client memo.
+#[derive(Clone, Copy, Default)]
+#[repr(C)]
 struct ClientSlot {
+    /// The text's hash ([`client_slot`]); 0: empty.
+    key: u64,
+    /// The client's keyed hash.
     hash: u64,
     /// The network's hash, once asked for (DNS sources); 0: not yet.
     net: u64,
-    /// The text's length; 0: empty.
-    len: u8,
     /// The address's place in the `ip_version` lists ([`ip_version`]).
     version: u8,
-    text: [u8; CLIENT_TEXT],
-}
-
-impl Default for ClientSlot {
-    fn default() -> Self {
-        ClientSlot {
-            hash: 0,
-            net: 0,
-            len: 0,
-            version: 0,
-            text: [0; CLIENT_TEXT],
-        }
-    }
 }
 
 /// Labels kept in a panel's hot set (see [`Collector`]).
@@ -538,7 +541,7 @@ impl Collector {
             duration: None,
             stream: String::new(),
             geo: None,
-            clients: Vec::new(),
+            clients: ClientMemo::default(),
             names: Vec::new(),
             nets: Vec::new(),
             questions: 0,
@@ -606,13 +609,8 @@ impl Collector {
     /// A client's keyed hash ([`Uniques::client`]) and its address's place in the
     /// `ip_version` lists, through the memo.
     fn client(&mut self, text: &[u8]) -> (u64, usize) {
-        match client_slot(&mut self.clients, &self.uniques, text) {
-            Some((e, _)) => (e.hash, usize::from(e.version)),
-            None => {
-                let (hash, ip) = self.uniques.client(text);
-                (hash, ip_version(ip))
-            }
-        }
+        let (e, _) = client_slot(&mut self.clients, &self.uniques, text);
+        (e.hash, usize::from(e.version))
     }
 
     /// A DNS source's keyed hash and address, and its network's keyed hash
@@ -621,21 +619,14 @@ impl Collector {
     /// instructions).
     fn source(&mut self, text: &[u8]) -> ((u64, usize), Option<u64>) {
         let (u, nets) = (&self.uniques, &mut self.nets);
-        match client_slot(&mut self.clients, u, text) {
-            Some((e, fresh)) => {
-                let address = usize::from(e.version) < 2;
-                if address && e.net == 0 {
-                    // Read again where a web line filled the slot (rare: one worker, two kinds).
-                    let ip = fresh.or_else(|| u.client(text).1);
-                    e.net = ip.map_or(0, |ip| network_hash(nets, u, ip));
-                }
-                ((e.hash, usize::from(e.version)), address.then_some(e.net))
-            }
-            None => {
-                let (h, ip) = u.client(text);
-                ((h, ip_version(ip)), ip.map(|ip| network_hash(nets, u, ip)))
-            }
+        let (e, fresh) = client_slot(&mut self.clients, u, text);
+        let address = usize::from(e.version) < 2;
+        if address && e.net == 0 {
+            // Read again where a web line filled the slot (rare: one worker, two kinds).
+            let ip = fresh.or_else(|| u.client(text).1);
+            e.net = ip.map_or(0, |ip| network_hash(nets, u, ip));
         }
+        ((e.hash, usize::from(e.version)), address.then_some(e.net))
     }
 
     /// Counts one `label` in `panel`: in the panel's hot set when it is there or the set has
@@ -1665,7 +1656,7 @@ mod tests {
     #[test]
     fn client_memo_answers_as_hashing_does() {
         let u = Uniques::ephemeral().unwrap();
-        let (mut clients, mut nets) = (Vec::new(), Vec::new());
+        let (mut clients, mut nets) = (ClientMemo::default(), Vec::new());
         let mut x: u64 = 1;
         for _ in 0..200_000 {
             x = x
@@ -1678,7 +1669,7 @@ mod tests {
                 _ => format!("client-{k}.example"),
             };
             let (hash, ip) = u.client(text.as_bytes());
-            let (e, _) = client_slot(&mut clients, &u, text.as_bytes()).unwrap();
+            let (e, _) = client_slot(&mut clients, &u, text.as_bytes());
             assert_eq!(
                 (e.hash, usize::from(e.version)),
                 (hash, ip_version(ip)),
@@ -1688,8 +1679,11 @@ mod tests {
                 assert_eq!(network_hash(&mut nets, &u, ip), u.network(ip), "{text}");
             }
         }
+        // A text of any length is kept.
         let long = "2001:db8:1:2:3:4:5:6%a-very-long-interface-name";
-        assert!(client_slot(&mut clients, &u, long.as_bytes()).is_none());
+        let (hash, _) = u.client(long.as_bytes());
+        assert_eq!(client_slot(&mut clients, &u, long.as_bytes()).0.hash, hash);
+        assert_eq!(client_slot(&mut clients, &u, long.as_bytes()).0.hash, hash);
     }
 
     /// Every field the collector reads is one parsers record for it ([`COUNTED_FIELDS`]): a
