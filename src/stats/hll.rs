@@ -133,20 +133,29 @@ impl Hll {
 
 impl Serialize for Hll {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        // Hex digits written directly: a `format!` per register was most of writing a state.
         let set = self.set_registers();
-        let mut out = String::new();
+        let mut out = Vec::new();
         if set.len() <= SPARSE_MAX {
-            out.push_str("s:");
+            out.reserve(2 + 6 * set.len());
+            out.extend_from_slice(b"s:");
             for (i, r) in set {
-                out.push_str(&format!("{i:04x}{r:02x}"));
+                crate::hex::push(&mut out, &(i as u16).to_be_bytes());
+                crate::hex::push(&mut out, &[r]);
             }
         } else {
-            out.push_str("d:");
-            for i in 0..M {
-                out.push_str(&format!("{:02x}", self.get(i)));
+            out.reserve(2 + 2 * M);
+            out.extend_from_slice(b"d:");
+            match &self.dense {
+                Some(d) => crate::hex::push(&mut out, &d[..M]),
+                None => {
+                    for i in 0..M {
+                        crate::hex::push(&mut out, &[self.get(i)]);
+                    }
+                }
             }
         }
-        s.serialize_str(&out)
+        s.serialize_str(std::str::from_utf8(&out).expect("hex digits are ASCII"))
     }
 }
 
