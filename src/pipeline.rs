@@ -195,10 +195,13 @@ impl Engine {
         let body = line.strip_suffix(b"\r").unwrap_or(line);
         let mut client = None;
         // Rules read any field; without them only the client (host names) and ECS (prefix cut).
-        ctx.fields.want(if self.rules.is_some() {
-            u64::MAX
-        } else {
-            NEEDED_WITHOUT_RULES
+        ctx.fields.want(match &self.rules {
+            None => NEEDED_WITHOUT_RULES,
+            // A DNS line's fields never overlap: those the rules pass as they are need no span.
+            Some(r) if matches!(self.format, Format::Dns(_)) => {
+                r.wanted_when_disjoint() | NEEDED_WITHOUT_RULES
+            }
+            Some(_) => u64::MAX,
         });
         if body.is_empty() {
             // No fields: the last line's must not be taken for this one's (a rule file applied

@@ -102,7 +102,8 @@ fn legacy_other(s: &[u8], start: usize, f: &mut Fields) -> Result<(), Col> {
         if k >= start + 4 && &s[k - 4..k] == b"TCP " {
             f.std(Std::Transport, k - 4, k - 1);
         }
-        let from = memchr::memmem::rfind(&s[k..], b" from ").ok_or(k)? + k + 6;
+        // The client follows the phrase (whose own ` from ` is no client's).
+        let from = memchr::memmem::rfind(&s[k + 35..], b" from ").ok_or(k + 35)? + k + 35 + 6;
         return client_port(s, from, s.len(), b':', f);
     }
     if let Some(k) = find(b"dropping UDP query from ").or_else(|| find(b"dropping TCP query from "))
