@@ -197,11 +197,8 @@ impl Engine {
         // Rules read any field; without them only the client (host names) and ECS (prefix cut).
         ctx.fields.want(match &self.rules {
             None => NEEDED_WITHOUT_RULES,
-            // A DNS line's fields never overlap: those the rules pass as they are need no span.
-            Some(r) if matches!(self.format, Format::Dns(_)) => {
-                r.wanted_when_disjoint() | NEEDED_WITHOUT_RULES
-            }
-            Some(_) => u64::MAX,
+            // Fields the rules pass as they are need no span (`RulePlan::wanted`).
+            Some(r) => r.wanted() | NEEDED_WITHOUT_RULES,
         });
         if body.is_empty() {
             // No fields: the last line's must not be taken for this one's (a rule file applied

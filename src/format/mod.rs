@@ -640,4 +640,67 @@ mod tests {
         assert_eq!(Format::Raw.parse(b"x", &mut s), Ok(()));
         assert!(s.is_empty());
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// Two spans of a web line that overlap are one in the other, the one recorded first
+        /// around the later (a request and its parts), or the same span: rules rely on it
+        /// (`RulePlan::wanted`). Real lines and lines changed and cut at random.
+        #[test]
+        fn web_spans_nest_in_their_order(
+            which in 0usize..10_000,
+            cut in 0usize..600,
+            at in 0usize..600,
+            byte in proptest::prelude::any::<u8>(),
+        ) {
+            let fixtures = [
+                include_str!("../../testdata/web/combined.log"),
+                include_str!("../../testdata/web/common.log"),
+                include_str!("../../testdata/web/vhost_combined.log"),
+                include_str!("../../testdata/web/caddy.json"),
+                include_str!("../../testdata/web/squid.log"),
+                include_str!("../../testdata/web/elb.log"),
+                include_str!("../../testdata/web/alb.log"),
+                include_str!("../../testdata/web/s3.log"),
+                include_str!("../../testdata/web/cloudfront.log"),
+                include_str!("../../testdata/web/gcs.log"),
+                include_str!("../../testdata/web/haproxy.log"),
+                include_str!("../../testdata/web/traefik.log"),
+                include_str!("../../testdata/web/iis.log"),
+                include_str!("../../testdata/web/nginx-xff.log"),
+                include_str!("../../testdata/web/doh-frontend.log"),
+                include_str!("../../testdata/real/web/apache-combined.log"),
+                include_str!("../../testdata/real/web/apache-xff.log"),
+                include_str!("../../testdata/real/web/apache-vhost.log"),
+                include_str!("../../testdata/real/web/nginx-combined.log"),
+                include_str!("../../testdata/real/web/nginx-json.log"),
+                include_str!("../../testdata/real/web/nginx-main-xff.log"),
+            ];
+            let lines: Vec<&str> = fixtures.iter().flat_map(|f| f.lines()).collect();
+            let mut line = lines[which % lines.len()].as_bytes().to_vec();
+            if at < line.len() {
+                line[at] = byte;
+            }
+            line.truncate(cut.max(1));
+            for (name, _) in BUILTIN.iter().filter(|(n, _)| *n != "raw") {
+                let format = Format::builtin(name);
+                let mut f = Fields::default();
+                format.start_piece(None, &mut f);
+                if format.parse(&line, &mut f).is_err() {
+                    continue;
+                }
+                fields::split_request(&line, &mut f);
+                let spans: Vec<(usize, usize)> = f.iter().map(|(_, a, b)| (a, b)).collect();
+                for (i, x) in spans.iter().enumerate() {
+                    for y in &spans[i + 1..] {
+                        let overlap = x.0 < y.1 && y.0 < x.1;
+                        proptest::prop_assert!(
+                            !overlap || x == y || (x.0 <= y.0 && y.1 <= x.1),
+                            "{name}: {x:?} before {y:?} in {:?}", String::from_utf8_lossy(&line)
+                        );
+                    }
+                }
+            }
+        }
+    }
 }

@@ -141,16 +141,20 @@ impl RulePlan {
     }
 
     /// True when the parser must add the request line's parts.
-    /// The fields a parser must record for these rules when no two of its fields' spans
-    /// overlap (the DNS parsers: a property test holds them to it): every field but those
-    /// kept as they are, whose only part in [`RulePlan::edits`] is to be dropped when they
-    /// overlap an edit made before them; and those `[[exclude]]` reads. Recording the others
-    /// in order was a twentieth of `dns-publish` on Unbound lines.
-    pub fn wanted_when_disjoint(&self) -> u64 {
+    /// The fields a parser must record for these rules: every field but those kept as they
+    /// are, and those `[[exclude]]` reads, the request and its query. A field kept
+    /// as it is matters to [`RulePlan::edits`] only where it overlaps an edit made before it
+    /// without lying inside it, and no parser records such spans: two spans of a line that
+    /// overlap are one in the other, the one recorded first around the later (a request and
+    /// its parts), or the same (property tests `web_spans_nest_in_their_order` and
+    /// `wanted_fields_do_not_change_parsing` hold the parsers to it). Recording every field in
+    /// order was a twentieth of `dns-publish` on Unbound lines.
+    pub fn wanted(&self) -> u64 {
+        use crate::format::fields::mask;
         let excludes = if self.excludes.is_empty() {
             0
         } else {
-            crate::format::fields::mask(&[
+            mask(&[
                 Std::Status,
                 Std::Path,
                 Std::Request,
@@ -162,7 +166,9 @@ impl RulePlan {
                 Std::Qname,
             ])
         };
-        !self.passed_std | excludes
+        // The request (split into parts, or stripped of a query kept in a field of its own:
+        // the end of `edits` reads both).
+        !self.passed_std | excludes | mask(&[Std::Request, Std::Query])
     }
 
     pub fn split_request(&self) -> bool {

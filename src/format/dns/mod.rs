@@ -529,7 +529,7 @@ mod tests {
                 proptest::prop_assert_eq!(r_all, r_some);
                 // No two spans overlap, but for one span under two names (dnsmasq's `is
                 // NXDOMAIN`: answer and code): rules rely on it
-                // (`RulePlan::wanted_when_disjoint`).
+                // (`RulePlan::wanted`).
                 let mut spans: Vec<(usize, usize)> = all.iter().map(|(_, a, b)| (a, b)).collect();
                 spans.sort_unstable();
                 spans.dedup();
