@@ -487,6 +487,25 @@ impl fmt::Display for Format {
     }
 }
 
+/// For the parsers' property tests: line `which` of `fixtures` (cycling), its byte `at` (when
+/// there is one) set to `byte`, cut to `cut` bytes (at least one).
+#[cfg(test)]
+pub(crate) fn mutated_line(
+    fixtures: &[&str],
+    which: usize,
+    at: usize,
+    byte: u8,
+    cut: usize,
+) -> Vec<u8> {
+    let lines: Vec<&str> = fixtures.iter().flat_map(|f| f.lines()).collect();
+    let mut line = lines[which % lines.len()].as_bytes().to_vec();
+    if at < line.len() {
+        line[at] = byte;
+    }
+    line.truncate(cut.max(1));
+    line
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -676,12 +695,7 @@ mod tests {
                 include_str!("../../testdata/real/web/nginx-json.log"),
                 include_str!("../../testdata/real/web/nginx-main-xff.log"),
             ];
-            let lines: Vec<&str> = fixtures.iter().flat_map(|f| f.lines()).collect();
-            let mut line = lines[which % lines.len()].as_bytes().to_vec();
-            if at < line.len() {
-                line[at] = byte;
-            }
-            line.truncate(cut.max(1));
+            let line = mutated_line(&fixtures, which, at, byte, cut);
             for (name, _) in BUILTIN.iter().filter(|(n, _)| *n != "raw") {
                 let format = Format::builtin(name);
                 let mut f = Fields::default();

@@ -514,12 +514,7 @@ mod tests {
                 include_str!("../../../testdata/real/dns/dnsdist-resp.log"),
                 include_str!("../../../testdata/real/dns/syslog.log"),
             ];
-            let lines: Vec<&str> = fixtures.iter().flat_map(|f| f.lines()).collect();
-            let mut line = lines[which % lines.len()].as_bytes().to_vec();
-            if at < line.len() {
-                line[at] = byte;
-            }
-            line.truncate(cut.max(1));
+            let line = crate::format::mutated_line(&fixtures, which, at, byte, cut);
             let wanted = mask(&[Std::Client, Std::Ecs, Std::Message]);
             for (_, server, _) in SERVERS {
                 let (mut all, mut some) = (Fields::default(), Fields::default());

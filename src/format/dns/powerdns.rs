@@ -97,13 +97,15 @@ fn legacy_other(s: &[u8], start: usize, f: &mut Fields) -> Result<(), Col> {
         f.std(Std::Rcode, r, s.len());
         return Ok(());
     }
-    if let Some(k) = find(b"question answered from packet cache") {
-        f.std(Std::Event, k, k + 35);
+    const CACHE_HIT: &[u8] = b"question answered from packet cache";
+    if let Some(k) = find(CACHE_HIT) {
+        let end = k + CACHE_HIT.len();
+        f.std(Std::Event, k, end);
         if k >= start + 4 && &s[k - 4..k] == b"TCP " {
             f.std(Std::Transport, k - 4, k - 1);
         }
         // The client follows the phrase (whose own ` from ` is no client's).
-        let from = memchr::memmem::rfind(&s[k + 35..], b" from ").ok_or(k + 35)? + k + 35 + 6;
+        let from = memchr::memmem::rfind(&s[end..], b" from ").ok_or(end)? + end + 6;
         return client_port(s, from, s.len(), b':', f);
     }
     if let Some(k) = find(b"dropping UDP query from ").or_else(|| find(b"dropping TCP query from "))
