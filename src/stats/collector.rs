@@ -86,6 +86,8 @@ pub struct Collector {
     /// way, names sharing a slot took turns flushing each other (15,000 flushes, a public-suffix
     /// lookup each, for 1,000 names in 540,000 Unbound lines).
     names: Vec<NameSlot>,
+    /// Pages and their lines not yet in the page panel, by their keys in the visit order.
+    pages: super::keyed::Keyed,
     /// Source networks seen lately (IPv4 /24 as a number, IPv6 /48 as one with its lowest bit
     /// set) and their keyed hash (0: empty), direct mapped, 2^[`NET_BITS`] slots.
     nets: Vec<(u128, u64)>,
@@ -543,10 +545,18 @@ impl Collector {
             geo: None,
             clients: ClientMemo::default(),
             names: Vec::new(),
+            pages: Default::default(),
             nets: Vec::new(),
             questions: 0,
             answers: 0,
         }
+    }
+
+    /// Moves the lines counted per page into the page panel (see [`super::keyed`]).
+    fn flush_pages(&mut self) {
+        let mut pages = std::mem::take(&mut self.pages);
+        pages.drain(|page, n| self.count(Panel::Web(Web::Page), page, n));
+        self.pages = pages;
     }
 
     /// Adds the lines counted per user agent to the browser, OS and agent panels, and forgets
@@ -874,24 +884,30 @@ impl Collector {
             for (panel, name) in [
                 (Panel::Web(Web::Method), Std::Method),
                 (Panel::Web(Web::Protocol), Std::Protocol),
-                (Panel::Web(Web::Page), Std::Path),
             ] {
-                let v = field(pf, line, name).unwrap_or(NONE);
-                self.label(panel, v);
-                if panel == Panel::Web(Web::Page) && status == Some(b"404") {
-                    self.label(Panel::Web(Web::NotFoundPage), v);
+                self.label(panel, field(pf, line, name).unwrap_or(NONE));
+            }
+            // The page, known by one key in its panel and in the visit order.
+            let page = field(pf, line, Std::Path).unwrap_or(NONE);
+            let key = super::visits::page_key(page);
+            if !self.pages.add(key, page) {
+                self.flush_pages();
+                if !self.pages.add(key, page) {
+                    self.count(Panel::Web(Web::Page), page, 1);
                 }
+            }
+            if status == Some(b"404") {
+                self.label(Panel::Web(Web::NotFoundPage), page);
             }
             // Visit order, for a request with a time and a client: the visitor is the client's
             // keyed hash with the user agent, in memory only.
             if let (Some(t), Some(h)) = (time, hash) {
                 let visitor =
                     super::visits::visitor(h, agent.map_or(0, |id| self.agents.get(id).1));
-                let page = field(pf, line, Std::Path).unwrap_or(NONE);
                 self.visits
                     .as_mut()
                     .expect("a tracker")
-                    .request(visitor, page, t.secs);
+                    .request(visitor, key, page, t.secs);
             }
         }
         if let Some(r) = field(f, line, Std::Referrer) {
@@ -1144,6 +1160,7 @@ impl Collector {
             self.count_joined(join.finish());
         }
         self.flush_agents();
+        self.flush_pages();
         for slot in 0..self.names.len() {
             self.flush_name(slot);
         }

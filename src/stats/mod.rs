@@ -35,6 +35,7 @@ pub mod durations;
 pub mod file;
 pub mod geo;
 pub mod hll;
+mod keyed;
 pub mod panel;
 pub mod report;
 pub mod time;

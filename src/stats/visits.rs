@@ -73,8 +73,9 @@ pub fn step_ends(label: &str) -> Option<(&str, &str)> {
     label.split_once(" → ")
 }
 
-/// A page's key: a hash of its text; `(entry)` and `(exit)` are 0 and 1.
-fn page_key(page: &[u8]) -> u64 {
+/// A page's key: a hash of its text, never 0 or 1 (`(entry)` and `(exit)`'s keys). The
+/// collector knows a page's label by it too (`crate::stats::keyed`).
+pub fn page_key(page: &[u8]) -> u64 {
     // Seeded at random once per process (the same in every worker): request paths are the
     // client's to choose, and two pages whose keys collide would share their steps' counts.
     static SEED: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
@@ -278,9 +279,9 @@ impl Tracker {
         Tracker::default()
     }
 
-    /// Notes a request of `visitor` for `page` at `time` (seconds).
-    pub fn request(&mut self, visitor: u64, page: &[u8], time: i64) {
-        let key = page_key(page);
+    /// Notes a request of `visitor` for `page`, whose key is `key` ([`page_key`]), at `time`
+    /// (seconds).
+    pub fn request(&mut self, visitor: u64, key: u64, page: &[u8], time: i64) {
         let slot = &mut self.listed[(key >> (64 - LISTED_BITS)) as usize];
         if *slot != key {
             *slot = key;
@@ -427,7 +428,7 @@ mod tests {
         let mut start = 0;
         for end in bounds {
             for &(v, p, m) in &requests[start..end.max(start)] {
-                t.request(v, p.as_bytes(), m * 60);
+                t.request(v, page_key(p.as_bytes()), p.as_bytes(), m * 60);
             }
             join.piece(&mut t.take());
             start = end.max(start);

@@ -943,7 +943,8 @@ mod tests {
             for (v, p, gap) in &reqs {
                 minute += gap;
                 *counts.entry(pages[*p].to_string()).or_default() += 1;
-                t.request(*v, pages[*p].as_bytes(), minute * 60);
+                let page = pages[*p].as_bytes();
+                t.request(*v, crate::stats::visits::page_key(page), page, minute * 60);
             }
             let mut j = Join::new(10_000);
             j.piece(&mut t.take());
