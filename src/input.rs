@@ -83,6 +83,47 @@ impl<R: Read> Read for Counted<R> {
     }
 }
 
+/// A reader that ends what it passes on with a newline when the inner reader's last byte is not
+/// one: inputs written one after another into one output (`anonymize a.log b.log`) stay apart,
+/// where a first file's last line without its newline (a log cut by `copytruncate`) was joined to
+/// the next file's first line, an address split over the two made whole again.
+pub struct EndLine<R> {
+    inner: R,
+    /// The last byte passed on (`\n` before the first: an empty input stays empty).
+    last: u8,
+    done: bool,
+}
+
+impl<R> EndLine<R> {
+    /// Wraps `inner`.
+    pub fn new(inner: R) -> Self {
+        EndLine {
+            inner,
+            last: b'\n',
+            done: false,
+        }
+    }
+}
+
+impl<R: Read> Read for EndLine<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.done || buf.is_empty() {
+            return Ok(0);
+        }
+        let k = self.inner.read(buf)?;
+        if k > 0 {
+            self.last = buf[k - 1];
+            return Ok(k);
+        }
+        self.done = true;
+        if self.last == b'\n' {
+            return Ok(0);
+        }
+        buf[0] = b'\n';
+        Ok(1)
+    }
+}
+
 /// Opens a source and sniffs its compression from the first bytes.
 pub fn open(source: &Source) -> Result<Input, InputError> {
     open_counted(source, None)
@@ -492,6 +533,21 @@ mod tests {
         }
         assert_eq!(c.bytes_read, data.len() as u64);
         v
+    }
+
+    #[test]
+    fn end_line_adds_a_missing_last_newline_only() {
+        for (data, want) in [
+            (&b""[..], &b""[..]),
+            (b"a\n", b"a\n"),
+            (b"a", b"a\n"),
+            (b"a\nb", b"a\nb\n"),
+            (b"a\r\n", b"a\r\n"),
+        ] {
+            let mut out = Vec::new();
+            EndLine::new(data).read_to_end(&mut out).unwrap();
+            assert_eq!(out, want);
+        }
     }
 
     #[test]

@@ -336,7 +336,7 @@ pub fn files_of(paths: &[PathBuf], recursive: bool) -> (Vec<PathBuf>, Vec<String
 
 /// `audit --help`: what the command does.
 pub const LONG: &str = "\
-Scan logs (plain or gzip; directories with -r) for what a privacy policy says is not there: addresses \
+Scan logs (plain, gzip, zstd, xz or bzip2; directories with -r) for what a privacy policy says is not there: addresses \
 whose host bits are not zero under --ipv4-prefix/--ipv6-prefix (in every form the anonymizer finds, \
 reverse-DNS names included), e-mail addresses, query parameters carrying credentials (token=, session=, \
 key=, password=, ...) with a value, and DoH dns= parameters with a value. Each file gets counts and the \

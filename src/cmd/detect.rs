@@ -23,7 +23,7 @@ struct Report<'a> {
 /// `logscrub detect` flags.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files to look at (plain or gzip).
+    /// Files to look at (plain, gzip, zstd, xz or bzip2).
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
     /// One JSON object per file.

@@ -105,7 +105,8 @@ Examples:
 /// `logscrub stats` flags.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Log files (plain or gzip); standard input when none or `-`.
+    /// Log files (plain, gzip, zstd, xz or bzip2, told by their content); standard input when
+    /// none or `-`.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Log format (as for anonymize; see `logscrub formats`).

@@ -809,3 +809,66 @@ fn s3_loses_every_address() {
         .stdout;
     assert_eq!(untruncated(&out), ["::1234"]);
 }
+
+#[test]
+/// A file whose last line has no newline (a log cut by `copytruncate`) is not joined to the
+/// next input's first line: joined, an address split over the two came out whole.
+fn inputs_one_after_another_stay_apart() {
+    let d = tempfile::tempdir().unwrap();
+    let (a, b) = (d.path().join("a.log"), d.path().join("b.log"));
+    fs::write(
+        &a,
+        "192.0.2.9 - - [10/Oct/2026:13:55:36 +0000] \"GET /a HTTP/1.1\" 200 5 \"-\" \"see 198.51.100.",
+    )
+    .unwrap();
+    fs::write(&b, "77 is here\"\n").unwrap();
+    for out in ["o.log", "o.log.gz", "-"] {
+        let mut cmd = logscrub();
+        cmd.args(["anonymize", "-q", "-f", "combined"]);
+        if out != "-" {
+            cmd.arg("-o").arg(d.path().join(out));
+        }
+        let stdout = cmd
+            .arg(&a)
+            .arg(&b)
+            .assert()
+            .code(3)
+            .get_output()
+            .stdout
+            .clone();
+        let text = match out {
+            "-" => stdout,
+            "o.log" => fs::read(d.path().join(out)).unwrap(),
+            _ => {
+                let mut t = Vec::new();
+                flate2::read::MultiGzDecoder::new(&fs::read(d.path().join(out)).unwrap()[..])
+                    .read_to_end(&mut t)
+                    .unwrap();
+                t
+            }
+        };
+        assert_eq!(lines(&text), 2, "{out}: {}", String::from_utf8_lossy(&text));
+        assert!(!String::from_utf8_lossy(&text).contains("198.51.100.77"));
+        assert!(text.ends_with(b"77 is here\"\n"));
+    }
+    // One input alone keeps its bytes: no newline added at the very end.
+    let out = logscrub()
+        .args(["anonymize", "-q", "-f", "raw"])
+        .arg(&b)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(out, b"77 is here\"\n");
+    fs::write(&b, "77 no newline").unwrap();
+    let out = logscrub()
+        .args(["anonymize", "-q", "-f", "raw"])
+        .arg(&b)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert_eq!(out, b"77 no newline");
+}

@@ -36,7 +36,8 @@ Examples:
 /// `logscrub anonymize` flags.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Input files (plain or gzip, detected from their content); `-` or none for stdin.
+    /// Input files (plain, gzip, zstd, xz or bzip2, told by their content); `-` or none for
+    /// stdin. Several are written one after another, a last line without its newline given one.
     #[arg(value_name = "FILE")]
     pub files: Vec<PathBuf>,
 

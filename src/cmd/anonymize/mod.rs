@@ -251,7 +251,7 @@ pub fn anonymize(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunErro
         Output::Stdout => {
             let out = stdout_file().context("cannot open standard output")?;
             let mut sink = Counting { inner: out, n: 0 };
-            for src in &opts.inputs {
+            for (i, src) in opts.inputs.iter().enumerate() {
                 let (c, n) = one(
                     opts,
                     &workers,
@@ -261,6 +261,7 @@ pub fn anonymize(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunErro
                         compress: None,
                         dest: None,
                         unparsed: rejects.as_mut(),
+                        more: i + 1 < opts.inputs.len(),
                     },
                     log,
                 )?;
@@ -276,7 +277,7 @@ pub fn anonymize(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunErro
                 format!("cannot create a temporary file beside {}", path.display())
             })?;
             let mut sink = Counting { inner: file, n: 0 };
-            for src in &opts.inputs {
+            for (i, src) in opts.inputs.iter().enumerate() {
                 let (c, n) = one(
                     opts,
                     &workers,
@@ -286,6 +287,7 @@ pub fn anonymize(opts: &Options, log: &mut dyn Write) -> Result<Summary, RunErro
                         compress: codec,
                         dest: Some(path),
                         unparsed: rejects.as_mut(),
+                        more: i + 1 < opts.inputs.len(),
                     },
                     log,
                 )?;
@@ -408,6 +410,7 @@ pub fn in_place(
             compress: codec,
             dest: Some(path),
             unparsed,
+            more: false,
         },
         log,
     )?;
@@ -433,6 +436,9 @@ struct To<'a> {
     dest: Option<&'a Path>,
     /// `--unparsed-to`.
     unparsed: Option<&'a mut AtomicFile>,
+    /// Another input follows in the same output: a last line without its newline gets one
+    /// ([`input::EndLine`]).
+    more: bool,
 }
 
 /// Streams one input into `to`. Returns counts and decompressed bytes read.
@@ -448,11 +454,15 @@ fn one(
         compress,
         dest,
         unparsed,
+        more,
     } = to;
     let name = src.display();
     let progress = Progress::start(opts, src);
-    let inp = input::open_counted(src, progress.as_ref().map(|p| p.counter.clone()))
+    let mut inp = input::open_counted(src, progress.as_ref().map(|p| p.counter.clone()))
         .map_err(anyhow::Error::from)?;
+    if more {
+        inp.reader = Box::new(input::EndLine::new(inp.reader));
+    }
     let mut chunker = Chunker::new(inp.reader, opts.chunk, opts.max_line);
     let format = super::choose_format(
         &mut chunker,
