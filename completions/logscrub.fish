@@ -87,7 +87,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l on-unpar
 drop\t'Leave the line out (counted in the summary)'
 fail\t'Stop at the first such line with an error naming file:line:column'"
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s o -l output -d 'Write output here instead of stdout, compressed when the name ends in .gz, .zst, .xz or .bz2 (as several members, frames or streams compressed in parallel, which every reader of the kind reads whole; only `gzip -l` then reports the last member\'s size), atomically: the file appears when logscrub ends, so for a long-running pipe (Apache\'s piped logs, a FIFO) append with >> instead' -r -F
-complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l max-line-length -d 'Lines longer than this are scrubbed in parts instead of being held whole (bytes)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l max-line-length -d 'Lines longer than this are not held whole (bytes): they are never parsed, so they count as unparsed and --on-unparsed (or the rule file\'s) decides what they become; kept, they are scrubbed in parts (always, with --format raw)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l gzip-level -d 'gzip level for compressed output (1 fastest - 9 smallest; libdeflate\'s levels, whose 4 compresses about as well as gzip\'s 6)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l summary-json -d 'Also write the summary as JSON to this file' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l unparsed-to -d 'Also write the lines that did not match the format to this file (scrubbed like every line, atomically), to see what the parser misses' -r -F

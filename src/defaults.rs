@@ -13,7 +13,7 @@ pub const IPV6_PREFIX: u8 = 48;
 pub const GZIP_LEVEL: u32 = 4;
 /// Bytes of input per piece, the unit of parallel work.
 pub const PIECE: usize = 256 * 1024;
-/// Lines longer than this are scrubbed in parts (`--max-line-length`).
+/// Lines longer than this are never held whole nor parsed (`--max-line-length`).
 pub const MAX_LINE: usize = 1 << 20;
 /// Labels kept per statistics panel (`--capacity`, `capacity`).
 pub const CAPACITY: usize = 10_000;

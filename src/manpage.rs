@@ -157,7 +157,8 @@ prefix length of an EDNS client subnet is cut to the configured prefix too (ECS 
 192.0.2.0/24/0). A client field \
 holding a host name instead of an address is replaced by \"-\". A line that does not match the format is \
 scrubbed the same way and counted (see --on-unparsed and --strict). A line longer than --max-line-length \
-is scrubbed in parts, cut between address literals, never held whole.
+is never held whole nor parsed: it counts as unparsed (--on-unparsed and --strict apply to it, and no \
+field rule does) and, kept, is scrubbed in parts cut between address literals.
 
 Escapes end where the address begins. A server writes a byte it will not log raw as an escape whose \
 last character may be a digit or hex digit, glued to the address that follows: %20192.0.2.1 and \

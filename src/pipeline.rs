@@ -158,13 +158,36 @@ impl Engine {
                 }
             }
             PieceKind::Long { prev, first, last } => {
-                let c = self
-                    .anonymizer
-                    .rewrite_line(&piece.data, prev, &mut out, &mut ctx.cache);
-                counts.addresses_rewritten += c.rewritten;
-                counts.addresses_kept += c.kept;
+                // A line too long to hold is never parsed: unless the format reads no fields
+                // (raw), it is an unparsed line, and `--on-unparsed` (or the rule file's)
+                // decides what it becomes, as for any other; scrubbed in parts, it passed every
+                // rule and `--strict` by.
+                let unparsed = !matches!(self.format, Format::Raw);
                 counts.overlong_lines += first as u64;
                 counts.lines += last as u64;
+                counts.unparsed += u64::from(unparsed && first);
+                let kept = !unparsed || self.on_unparsed == OnUnparsed::Scrub;
+                let copy = unparsed && self.keep_unparsed;
+                if kept || copy {
+                    let at = out.len();
+                    let c =
+                        self.anonymizer
+                            .rewrite_line(&piece.data, prev, &mut out, &mut ctx.cache);
+                    if copy {
+                        ctx.unparsed.extend_from_slice(&out[at..]);
+                    }
+                    if kept {
+                        counts.addresses_rewritten += c.rewritten;
+                        counts.addresses_kept += c.kept;
+                    } else {
+                        out.truncate(at);
+                    }
+                }
+                match self.on_unparsed {
+                    OnUnparsed::Fail if unparsed && first => stop = Some((0, 0)),
+                    OnUnparsed::Drop if unparsed => counts.dropped += first as u64,
+                    _ => {}
+                }
             }
         }
         if let Some(codec) = &self.compress

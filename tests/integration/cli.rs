@@ -492,7 +492,7 @@ fn overlong_lines_are_scrubbed_in_parts() {
         .write_stdin(input.as_bytes())
         .assert()
         .success()
-        .stderr(contains("1 overlong lines"))
+        .stderr(contains("1 overlong lines (never parsed)"))
         .get_output()
         .stdout
         .clone();
@@ -871,4 +871,68 @@ fn inputs_one_after_another_stay_apart() {
         .stdout
         .clone();
     assert_eq!(out, b"77 no newline");
+}
+
+#[test]
+/// A line too long to hold is never parsed: it counts as unparsed, so `--strict`,
+/// `--on-unparsed` and a rule file's `on-unparsed` apply to it; scrubbed in parts, it once went
+/// out with every field a rule file drops (credentials, user agent) and exit status 0.
+fn overlong_lines_are_unparsed_lines() {
+    let d = tempfile::tempdir().unwrap();
+    let log = d.path().join("long.log");
+    let long = format!(
+        "192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] \"GET /login?password=hunter2&x={} HTTP/1.1\" 200 5 \"-\" \"Mozilla/5.0 secret-UA\"\n",
+        "a".repeat(300_000)
+    );
+    let short =
+        "198.51.100.7 - - [10/Oct/2026:13:55:37 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\"\n";
+    fs::write(&log, format!("{short}{long}{short}")).unwrap();
+    let run = |args: &[&str]| {
+        let o = logscrub()
+            .args(["anonymize", "--max-line-length", "65536"])
+            .args(if args.contains(&"-f") {
+                &[][..]
+            } else {
+                &["-f", "combined"][..]
+            })
+            .args(args)
+            .arg(&log)
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            o.stdout,
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    // Kept and scrubbed by default, but unparsed: --strict says so.
+    let (code, out, err) = run(&["--strict"]);
+    assert_eq!(code, Some(3), "{err}");
+    assert_eq!(lines(&out), 3);
+    assert!(err.contains("1 unparsed"), "{err}");
+    assert!(untruncated(&out).is_empty());
+    // Dropped as any unparsed line is.
+    let (code, out, err) = run(&["--on-unparsed", "drop"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(lines(&out), 2);
+    assert!(!String::from_utf8_lossy(&out).contains("hunter2"));
+    assert!(err.contains("1 dropped"), "{err}");
+    // A stop at its line.
+    let (code, out, err) = run(&["--on-unparsed", "fail"]);
+    assert_eq!(code, Some(3), "{err}");
+    assert!(err.contains(":2:1"), "{err}");
+    assert!(!String::from_utf8_lossy(&out).contains("hunter2"));
+    // A rule file that drops unparsed lines drops it (its rules cannot apply to it).
+    let (code, out, err) = run(&["--rules", "builtin:publish-web"]);
+    assert_eq!(code, Some(0), "{err}");
+    let text = String::from_utf8_lossy(&out);
+    assert!(
+        !text.contains("hunter2") && !text.contains("secret-UA"),
+        "{err}"
+    );
+    assert_eq!(lines(&out), 2);
+    // Raw text has no fields to miss: scrubbed in parts, not unparsed.
+    let (code, out, err) = run(&["-f", "raw", "--strict"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(lines(&out), 3);
 }

@@ -112,7 +112,9 @@ pub struct Args {
     #[arg(short, long)]
     pub in_place: bool,
 
-    /// Lines longer than this are scrubbed in parts instead of being held whole (bytes).
+    /// Lines longer than this are not held whole (bytes): they are never parsed, so they
+    /// count as unparsed and --on-unparsed (or the rule file's) decides what they become; kept,
+    /// they are scrubbed in parts (always, with --format raw).
     #[arg(long, default_value_t = defaults::MAX_LINE, value_name = "BYTES")]
     pub max_line_length: usize,
 

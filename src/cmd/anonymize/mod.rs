@@ -115,7 +115,8 @@ impl Summary {
             s += &format!(", {} client host names redacted", c.hosts_redacted);
         }
         if c.overlong_lines > 0 {
-            s += &format!(", {} overlong lines scrubbed in parts", c.overlong_lines);
+            // Unparsed, unless the format is raw: what --on-unparsed makes of them.
+            s += &format!(", {} overlong lines (never parsed)", c.overlong_lines);
         }
         s + &format!(
             "; {:.1} MB in {:.2} s ({:.0} MB/s)",
