@@ -151,7 +151,12 @@ ip/port, v6%zone, IPv4-mapped IPv6 (which gets the IPv4 prefix), addresses insid
 referrers, JSON strings and X-Forwarded-For lists, IPv6 with percent-encoded colons (%3A), IPv4 with \
 percent-encoded dots (%2E), and \
 reverse-DNS names in PTR queries (d.c.b.a.in-addr.arpa and ip6.arpa nibble names, rewritten as the \
-addresses they encode; a partial ip6.arpa name is a prefix and is cut like one). Each is rewritten with \
+addresses they encode; a partial ip6.arpa name is a prefix and is cut like one), a dotted quad that begins \
+a DNS name (12.2.0.192.zen.spamhaus.org: DNS blocklists write the address reversed, other names forward, so \
+it is cut read both ways: 0.2.0.0.zen.spamhaus.org), and IPv6 cut mid-address by a truncated line or list \
+(five to seven groups without ::, read as the prefix they write: 2001:db8:1234:5678:9abc becomes \
+2001:db8:1234:0:0). A 6to4 address (2002::/16) holds the client's IPv4 address in its next 32 bits: it \
+keeps at most 16 + the IPv4 prefix bits (2002:c000:244:: becomes 2002:c000:200::). Each is rewritten with \
 the selected scheme; a value that does not change keeps its original bytes. In DNS formats the source \
 prefix length of an EDNS client subnet is cut to the configured prefix too (ECS 192.0.2.0/32/0 becomes \
 192.0.2.0/24/0). A client field \

@@ -267,7 +267,7 @@ impl Anonymizer {
                         let t = Ipv4Addr::from(u32::from(v4) & mask32(self.v4_prefix));
                         IpAddr::V6(t.to_ipv6_mapped())
                     }
-                    None => truncate(ip, self.v6_prefix),
+                    None => truncate(ip, v6_prefix_of(a, self.v4_prefix, self.v6_prefix)),
                 },
                 IpAddr::V4(_) => truncate(ip, self.v4_prefix),
             };
@@ -278,6 +278,28 @@ impl Anonymizer {
             };
         }
         self.map_scheme(ip, cache)
+    }
+
+    /// [`Anonymizer::map`] for a dotted quad that begins a DNS name ([`scan::Colons::NameV4`]):
+    /// DNS blocklists write the address reversed (`12.2.0.192.zen.spamhaus.org` asks about
+    /// 192.0.2.12), other names forward (`192.0.2.1.nip.io`), and the text cannot tell which.
+    /// Rewritten read reversed, then forward, so that neither reading keeps host bits
+    /// (truncated, `0.2.0.0.zen.spamhaus.org`); `--keep-net` looks at the forward reading.
+    #[inline(never)]
+    fn map_either_way(&self, ip: IpAddr, cache: &mut Cache) -> Mapped {
+        let IpAddr::V4(a) = ip else {
+            return self.map(ip, cache);
+        };
+        let rev = |a: Ipv4Addr| Ipv4Addr::from(u32::from(a).swap_bytes());
+        let once = match self.map(IpAddr::V4(rev(a)), cache) {
+            Mapped::To(IpAddr::V4(r)) => rev(r),
+            Mapped::Same | Mapped::Kept => a,
+            other => return other,
+        };
+        match self.map(IpAddr::V4(once), cache) {
+            Mapped::Same | Mapped::Kept if once != a => Mapped::To(IpAddr::V4(once)),
+            other => other,
+        }
     }
 
     /// [`Anonymizer::map`] for every case but plain truncation.
@@ -387,7 +409,7 @@ impl Anonymizer {
             }
             IpAddr::V6(a) => {
                 let v = u128::from(a);
-                let mask = mask128(self.v6_prefix);
+                let mask = mask128(v6_prefix_of(a, self.v4_prefix, self.v6_prefix));
                 let host = match &self.mac {
                     None => 0,
                     Some(m) => {
@@ -452,7 +474,12 @@ impl Anonymizer {
                 if pos + f.start >= watch_from && first.is_none() {
                     first = Some(pos + f.start);
                 }
-                match self.map(f.ip, cache) {
+                let mapped = if f.colons == scan::Colons::NameV4 {
+                    self.map_either_way(f.ip, cache)
+                } else {
+                    self.map(f.ip, cache)
+                };
+                match mapped {
                     Mapped::To(new) => {
                         out.extend_from_slice(&gap[copied..f.start]);
                         // A literal touching other address bytes keeps its shape (rare: the
@@ -639,6 +666,18 @@ fn mask128(prefix: u8) -> u128 {
         0
     } else {
         u128::MAX << (128 - prefix as u32)
+    }
+}
+
+/// The IPv6 bits kept of `a` under prefixes `v4` and `v6`: `v6`, but for a 6to4 address
+/// (2002::/16, RFC 3056), whose next 32 bits are the client's IPv4 address, at most `v4` of
+/// those (a /48 of it is the whole IPv4 address).
+#[inline(always)]
+pub fn v6_prefix_of(a: Ipv6Addr, v4: u8, v6: u8) -> u8 {
+    if a.segments()[0] == 0x2002 {
+        v6.min(16 + v4)
+    } else {
+        v6
     }
 }
 

@@ -49,6 +49,36 @@ fn a_second_pass_rewrites_nothing() {
         // it made the escape `%3a` in a second pass).
         ("%::3A:0:2:8:1:4:2:1", "%::3A:0:0:0:0:0:0:1"),
         ("y::1:2:3:4:5:6:7:8", "y::1:2:0:0:0:0:0:8"),
+        // A cut IPv6 literal is a prefix, written in its own groups.
+        ("a 2001:db8:1234:5678:9abc", "a 2001:db8:1234:0:0"),
+        (
+            "d 2001:db8:1234:5678:9abc:def0:1:",
+            "d 2001:db8:1234:0:0:0:0:",
+        ),
+        (
+            "198.51.100.1, 2001:DB8:1234:5678:9abc:de",
+            "198.51.100.0, 2001:DB8:1234:0:0:0",
+        ),
+        (
+            "x=2001%3Adb8%3A1234%3A5678%3A9abc&",
+            "x=2001%3Adb8%3A1234%3A0%3A0&",
+        ),
+        ("f2001:db8:1234:5678:9abc.5", "f2001:db8:1234:0:0000.5"),
+        // Its host groups come out decimal: still read as a cut literal (not as a clock, nor
+        // its last group as a glued octet).
+        (
+            "tfom2001:8:01:db0b:2586.0.2.1 x",
+            "tfom2001:8:01:0:0000.0.2.1 x",
+        ),
+        // A quad that begins a DNS name is cut read both ways: blocklists write it reversed.
+        (
+            "q 12.2.0.192.zen.spamhaus.org IN A",
+            "q 0.2.0.0.zen.spamhaus.org IN A",
+        ),
+        (
+            "http://192.0.2.1.nip.io/ 192.0.2.1.5",
+            "http://0.0.2.0.nip.io/ 192.0.2.0.5",
+        ),
     ] {
         let first = rewrite(&a, line);
         assert_eq!(first, once, "{line}");
@@ -78,6 +108,9 @@ fn truncate_rewrites_in_place_keeping_ports_and_style() {
             "already 192.0.2.0 and 2001:DB8::",
         ),
         ("203.0.113.9, 198.51.100.23", "203.0.113.0, 198.51.100.0"),
+        // 6to4: the 32 bits after 2002: are the client's IPv4 address, cut at its prefix.
+        ("h=2002:c000:0244::1", "h=2002:c000:200::"),
+        ("2002:c000:200::", "2002:c000:200::"),
     ];
     for (i, o) in table {
         assert_eq!(rewrite(&a, i), o);

@@ -150,10 +150,21 @@ pub fn scan_line(
             IpAddr::V6(a) => a.to_ipv4_mapped().map_or(found.ip, IpAddr::V4),
             v4addr => v4addr,
         };
-        let p = if ip.is_ipv4() { v4 } else { v6 };
+        let p = match ip {
+            IpAddr::V4(_) => v4,
+            IpAddr::V6(a) => crate::anonymize::v6_prefix_of(a, v4, v6),
+        };
         let reverse_partial =
             matches!(found.colons, Colons::ReverseV6(n) if (n as u32) * 4 <= p as u32);
-        if !reverse_partial && truncate(ip, p) != ip {
+        // A quad that begins a DNS name may be written reversed: both readings are checked.
+        let reversed = match ip {
+            IpAddr::V4(a) if found.colons == Colons::NameV4 => {
+                let r = IpAddr::V4(u32::from(a).swap_bytes().into());
+                truncate(r, p) != r
+            }
+            _ => false,
+        };
+        if !reverse_partial && (truncate(ip, p) != ip || reversed) {
             f(Kind::Address, found.start, &|| mask_address(ip, v4, v6));
         }
     });
@@ -592,6 +603,20 @@ mod tests {
         assert_eq!(
             kinds("[2001:db8:1:2::5]:443"),
             [(Kind::Address, "2001:db8:1:x:x:x:x:x".into())]
+        );
+        // A 6to4 /48 holds the whole IPv4 address; a cut IPv6 literal its host groups.
+        assert_eq!(
+            kinds("2002:c000:244:: 2002:c000:200::"),
+            [(Kind::Address, "2002:c000:244:x:x:x:x:x".into())]
+        );
+        // A blocklist query names 192.0.2.12 reversed: its first label is the host octet.
+        assert_eq!(
+            kinds("12.2.0.0.zen.spamhaus.org 0.2.0.0.zen.spamhaus.org"),
+            [(Kind::Address, "12.2.0.x".into())]
+        );
+        assert_eq!(
+            kinds("for=2001:db8:1234:5678:9abc"),
+            [(Kind::Address, "2001:db8:1234:x:x:x:x:x".into())]
         );
         assert_eq!(
             kinds("PTR 77.2.0.192.in-addr.arpa"),

@@ -103,6 +103,15 @@ pub fn parse(raw: &[u8], reference: DateTime<Utc>, local: i32) -> Option<DateTim
             )
             .single();
     }
+    // A TAI64N label (daemontools, s6: `@4000000068e8f0e81d0b4c54`): 2^62 + 10 + seconds since
+    // 1970, then nanoseconds, in hex (as `tai64n` writes it, leap seconds not counted).
+    if first == b'@' && b.len() == 25 && b[1..].iter().all(u8::is_ascii_hexdigit) {
+        let hex = |t: &[u8]| u64::from_str_radix(std::str::from_utf8(t).ok()?, 16).ok();
+        let label = hex(&b[1..17])?;
+        let secs = i64::try_from(label.checked_sub((1 << 62) + 10)?).ok()?;
+        let nanos = u32::try_from(hex(&b[17..25])?).ok()?;
+        return Utc.timestamp_opt(secs, nanos).single();
+    }
     // Seconds since 1970, optionally with a fraction.
     if int >= 9 && (int == b.len() || b[int] == b'.') {
         let secs: i64 = std::str::from_utf8(&b[..int]).ok()?.parse().ok()?;
@@ -267,6 +276,9 @@ mod tests {
             ("2026-10-10T13:55:36.25+00:00", 250),
             ("2026-10-10 15:55:36+02:00", 0),
             ("2026-10-10T13:55:36", 0),
+            // TAI64N (daemontools, s6) and journald's microseconds.
+            ("@400000006aca43e2075bcd15", 123),
+            ("1791640536250000", 250),
         ] {
             let got = parse(text.as_bytes(), r, 0).unwrap_or_else(|| panic!("{text}"));
             assert_eq!(got.timestamp(), want.timestamp(), "{text}");
@@ -279,6 +291,8 @@ mod tests {
             "99/Foo/2026:13:55:36 +0000",
             "Oct 32 13:55:36",
             "12345",
+            "@3fffffffffffffff00000000",
+            "@400000006aca43e2ffffffff0",
         ] {
             assert_eq!(parse(bad.as_bytes(), r, 0), None, "{bad}");
         }

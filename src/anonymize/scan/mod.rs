@@ -11,7 +11,8 @@
 //! * inside URLs, query strings, referrers, JSON strings, X-Forwarded-For lists (`a,b`, `a, b`);
 //! * IPv6 whose colons and IPv4 whose dots are percent-encoded (`2001%3Adb8%3A%3A1`,
 //!   `192%2E0%2E2%2E1`), as in query strings;
-//! * reverse-DNS names (`17.2.0.192.in-addr.arpa`, `ip6.arpa` nibbles);
+//! * reverse-DNS names (`17.2.0.192.in-addr.arpa`, `ip6.arpa` nibbles), and a dotted quad
+//!   that begins a DNS name (`12.2.0.192.zen.spamhaus.org`), rewritten read both ways;
 //! * right after an escape whose last character would glue to the address: `%20192.0.2.1`,
 //!   `%2520…` (double-encoded), `\x22192.0.2.1` (nginx), `\u0001192.0.2.1` (JSON), `%u0022…`
 //!   (IIS), `%5B2001:db8::1%5D`.
@@ -99,6 +100,11 @@ pub enum Colons {
     /// A reverse-DNS name `…ip6.arpa`: this many nibble labels (1–32), least significant first;
     /// fewer than 32 name a prefix, read as an address padded with zeros.
     ReverseV6(u8),
+    /// A dotted quad that begins a DNS name's labels (`12.2.0.192.zen.spamhaus.org`,
+    /// `192.0.2.1.nip.io`): written as usual, but read both ways when rewritten, since DNS
+    /// blocklists write the address reversed and other services forward
+    /// (`crate::anonymize::Anonymizer::map_either_way`).
+    NameV4,
 }
 
 /// One address literal found in a line.
@@ -234,8 +240,9 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
             pos = re;
             continue;
         }
-        // IPv6 needs `::`, or six colons (with a dotted tail) or seven; IPv4 three dots.
-        let v6 = colons >= 2 && (double || colons >= 6);
+        // IPv6 needs `::`, or six colons (with a dotted tail) or seven, or four for a cut one
+        // (`parse_partial_v6`); IPv4 three dots.
+        let v6 = (colons >= 2 && double) || colons >= 4;
         if v6 || (dots >= 3 && re - rs >= 7) {
             scan_run(line, rs, re, prev, v6, &mut f);
         }
@@ -257,14 +264,15 @@ fn lone_digits_before(line: &[u8], j: usize, max: usize, prev: u8) -> Option<usi
 }
 
 /// The end of the run around the colon at `j` when it is only groups of one to four digits
-/// joined by single colons (at most five), perhaps with a `.digits` fraction, and stands alone
+/// joined by single colons (at most five, or three after a first group of three or four digits,
+/// which may begin a cut IPv6 literal), perhaps with a `.digits` fraction, and stands alone
 /// (no address byte before or after it): a clock, not an address. Such a run has no `::`, too
 /// few colons for IPv6 and too few dots for IPv4, so the general path would find nothing in it.
 #[inline(always)]
 fn clock_run(line: &[u8], j: usize, prev: u8) -> Option<usize> {
     let n = line.len();
     let digit = |k: usize| k < n && line[k].is_ascii_digit();
-    lone_digits_before(line, j, 4, prev)?;
+    let first = j - lone_digits_before(line, j, 4, prev)?;
     let (mut k, mut colons) = (j, 0);
     while k < n && line[k] == b':' {
         colons += 1;
@@ -273,7 +281,9 @@ fn clock_run(line: &[u8], j: usize, prev: u8) -> Option<usize> {
         while k - group < 4 && digit(k) {
             k += 1;
         }
-        if k == group || colons > 5 {
+        // Five groups or more after a first of three or four digits may be a cut IPv6
+        // literal (`parse_partial_v6`): the general path decides.
+        if k == group || colons > 5 || (colons >= 4 && first >= 3) {
             return None;
         }
     }
@@ -639,7 +649,13 @@ fn scan_run(
             } else {
                 (p, !clean)
             };
-            if let Some(v6) = parse_v6(line, s, end)
+            // A valid literal, else a cut one: written in its own shape, groups and all
+            // (`write_shaped`), so that it stays cut the same way.
+            let (v6, cut) = match parse_v6(line, s, end) {
+                Some(v6) => (Some(v6), false),
+                None => (parse_partial_v6(line, s, end), true),
+            };
+            if let Some(v6) = v6
                 && (!glued || hex >= 4 || (hex == 0 && v6.groups >= 3))
             {
                 let found = Found {
@@ -650,7 +666,7 @@ fn scan_run(
                     shaped: false,
                 };
                 f(Found {
-                    shaped: touches(line, prev, &found),
+                    shaped: cut || touches(line, prev, &found),
                     ..found
                 });
                 p = v6.end;
@@ -673,11 +689,23 @@ fn scan_run(
                 }
             }
             if let Some((e, ip, pct)) = parse_v4(line, s, end) {
+                // Followed by `.` and a letter: the first labels of a DNS name.
+                let name = !pct
+                    && line.get(e) == Some(&b'.')
+                    && line
+                        .get(e + 1)
+                        .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'-' || b == b'_');
                 let found = Found {
                     start: s,
                     end: e,
                     ip: IpAddr::V4(ip),
-                    colons: if pct { Colons::Percent } else { Colons::Plain },
+                    colons: if pct {
+                        Colons::Percent
+                    } else if name {
+                        Colons::NameV4
+                    } else {
+                        Colons::Plain
+                    },
                     shaped: false,
                 };
                 f(Found {

@@ -242,3 +242,55 @@ pub(super) fn expand_gap(groups: [u16; 8], count: usize, gap: Option<usize>) -> 
     full[8 - (count - at)..].copy_from_slice(&groups[at..count]);
     Ipv6Addr::from(full)
 }
+
+/// A cut IPv6 literal at `i0` (a line, a field or an X-Forwarded-For list cut mid-address): five
+/// to seven groups of one to four hex digits joined by single colons (`:` or `%3A`), no `::`,
+/// where no valid literal starts ([`parse_v6`] found none). Read as a prefix, the groups written
+/// followed by zeros, as a partial `ip6.arpa` name is: its first groups are the network, the
+/// rest were host bits that would otherwise stay raw. Not taken: a first group of fewer than
+/// three hex digits (MAC addresses `00:1a:2b:3c:4d:5e`, clocks `12:34:56:78:90`, identifiers;
+/// every global, link-local and unique-local prefix has three or four), and a group that starts
+/// a dotted quad (`…:192.0.2.1`: the quad is read as IPv4, its host octet rewritten). Decimal
+/// groups are taken like any (`2026:10:10:13:55` is rewritten: a truncated literal's host groups
+/// are zeros, decimal, and a second pass must read it as the first did).
+pub(super) fn parse_partial_v6(s: &[u8], i0: usize, end: usize) -> Option<V6> {
+    let t = &s[..end];
+    let hex = |i: usize| t.get(i).map_or(16, |&b| HEX_VALUE[b as usize]);
+    let mut groups = [0u16; 8];
+    let (mut n, mut i, mut last) = (0usize, i0, i0);
+    while n < 7 {
+        let start = i;
+        let mut v = 0u16;
+        while i - start < 4 && hex(i) < 16 {
+            v = (v << 4) | u16::from(hex(i));
+            i += 1;
+        }
+        let digits = i - start;
+        let quad =
+            digits < 4 && t.get(i) == Some(&b'.') && t[start..i].iter().all(u8::is_ascii_digit);
+        if digits == 0 || hex(i) < 16 || quad || (n == 0 && digits < 3) {
+            break; // no group, a fifth hex digit, a dotted quad's first octet, a short first group
+        }
+        groups[n] = v;
+        n += 1;
+        last = i;
+        let c = colon_len(t, i, end);
+        if c == 0 || colon_len(t, i + c, end) > 0 {
+            break; // the end, or `::` (which a valid literal would have)
+        }
+        i += c;
+    }
+    if n < 5 {
+        return None;
+    }
+    Some(V6 {
+        end: last,
+        ip: Ipv6Addr::from(groups),
+        colons: if t[i0..last].contains(&b'%') {
+            Colons::Percent
+        } else {
+            Colons::Plain
+        },
+        groups: n,
+    })
+}

@@ -176,6 +176,57 @@ fn cut_bytes_keep_escapes_whole() {
     assert_eq!(whole.len(), 2);
 }
 
+/// A cut IPv6 literal (a line, field or X-Forwarded-For list cut mid-address) is read as the
+/// prefix its groups write: its host groups were raw before.
+#[test]
+fn cut_ipv6_literals_are_prefixes() {
+    for (line, want) in [
+        (
+            "a 2001:db8:1234:5678:9abc",
+            vec![("2001:db8:1234:5678:9abc", "2001:db8:1234:5678:9abc::")],
+        ),
+        (
+            "b 2001:db8:1234:5678:9abc:def0:1: x",
+            vec![(
+                "2001:db8:1234:5678:9abc:def0:1",
+                "2001:db8:1234:5678:9abc:def0:1:0",
+            )],
+        ),
+        (
+            "198.51.100.1, 2001:db8:1234:5678:9abc:de",
+            vec![
+                ("198.51.100.1", "198.51.100.1"),
+                ("2001:db8:1234:5678:9abc:de", "2001:db8:1234:5678:9abc:de::"),
+            ],
+        ),
+        (
+            "?a=2001%3Adb8%3A1234%3A5678%3A9abc&",
+            vec![(
+                "2001%3Adb8%3A1234%3A5678%3A9abc",
+                "2001:db8:1234:5678:9abc::",
+            )],
+        ),
+        // Decimal groups are groups (a truncated literal's are); a clock's first group is
+        // shorter; a quad after them is IPv4.
+        (
+            "1234:12:13:14:15",
+            vec![("1234:12:13:14:15", "1234:12:13:14:15::")],
+        ),
+        ("12:10:10:13:55 10:10:13:55:36.5", vec![]),
+        (
+            "2001:db8:1234:5678:192.0.2.1",
+            vec![("192.0.2.1", "192.0.2.1")],
+        ),
+    ] {
+        let got: Vec<(String, String)> = find(line);
+        let want: Vec<(String, String)> = want
+            .into_iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        assert_eq!(got, want, "{line}");
+    }
+}
+
 #[test]
 fn leaves_non_addresses_alone() {
     for line in [
@@ -183,6 +234,7 @@ fn leaves_non_addresses_alone() {
         "2026-11-01T13:55:36.123Z",
         "std::vector<int> Foo::Bar",
         "00:1a:2b:3c:4d:5e",
+        "ab:cd:ef:01:23 1a:2b:3c:4d:5e:6f",
         "Mozilla/5.0 (Windows NT 10.0) Chrome/120.0.6099.109 Safari/537.36",
         "1.2.3.1234",
         "12:34:56.789",
@@ -490,6 +542,7 @@ proptest::proptest! {
             "1:2:3:4:5:6", "ABCDE", "13:55:36", "13:55:36.123", "2026:13:55", ":5", "12345",
             "2001:db8:419c:591c::196a", "1:2:3:4:5:6:7:8", "::1", "_", "g", "dB8:",
             "\\x", "\\u", "%u", "u", "%20", "%25", "%2E", "20192.0.2.1",
+            "2001:db8:1234:5678:9abc", "12:34:56:78:90", "00:1a:2b:3c:4d:5e", "de:",
         ]), 0..30),
         prev in proptest::sample::select(b"\n1a:. ".to_vec()),
     ) {

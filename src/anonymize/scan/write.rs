@@ -219,7 +219,8 @@ pub(super) fn write_v6_shaped(
         None => count,
     };
     let segs = new.segments();
-    let old = match parse_v6(text, 0, n) {
+    // A valid literal, or a cut one ([`parse_partial_v6`]: its groups are the first ones).
+    let old = match parse_v6(text, 0, n).or_else(|| parse_partial_v6(text, 0, n)) {
         Some(v) if v.end == n => v.ip.segments(),
         _ => return false,
     };

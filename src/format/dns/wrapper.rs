@@ -250,10 +250,20 @@ fn json_message(line: &[u8], key: &[u8], wrapper: Wrapper) -> Option<Unwrapped> 
     if line[k..end].contains(&b'\\') {
         return None;
     }
+    // journald's own time, microseconds since 1970 (`"__REALTIME_TIMESTAMP":"1791640538015311"`):
+    // a message without a time of its own (journald keeps none) is dated by it.
+    let time = (wrapper == Wrapper::JournalJson)
+        .then(|| {
+            const KEY: &[u8] = b"\"__REALTIME_TIMESTAMP\":\"";
+            let a = memchr::memmem::find(line, KEY)? + KEY.len();
+            let n = line[a..].iter().take_while(|b| b.is_ascii_digit()).count();
+            (n > 0 && line.get(a + n) == Some(&b'"')).then_some((a, a + n))
+        })
+        .flatten();
     Some(Unwrapped {
         wrapper,
         inner: (k, end),
-        time: None,
+        time,
     })
 }
 
@@ -347,6 +357,19 @@ mod wrapped_servers {
                 r#"2026-10-10T13:55:36.123456789Z [INFO] [2001:db8::17]:53142 - 4242 "A IN www.example.com. udp 41 false 512" NOERROR qr,rd,ra 94 0.000123s"#,
                 "2001:db8::17",
                 "2026-10-10T13:55:36.123456789Z",
+            ),
+            // journald keeps no time in the message: its own is the line's.
+            (
+                Server::Bind,
+                r#"{"__REALTIME_TIMESTAMP":"1791640538015311","MESSAGE":"client @0x1 192.0.2.5#53 (a.example): query: a.example IN A + (192.0.2.53)","_COMM":"named"}"#,
+                "192.0.2.5",
+                "1791640538015311",
+            ),
+            (
+                Server::Dnsmasq,
+                "@400000006aca43e2075bcd15 dnsmasq[1]: query[A] a.example from 192.0.2.6",
+                "192.0.2.6",
+                "@400000006aca43e2075bcd15",
             ),
         ] {
             let mut f = Fields::default();
