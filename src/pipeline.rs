@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use std::sync::Arc;
 
-use crate::anonymize::{Anonymizer, Cache, Edits};
+use crate::anonymize::{Anonymizer, Cache, Edits, arrays};
 use crate::codec::Codec;
 use crate::driver::{Flow, PerThread};
 use crate::format::{Fields, Format, Name, Std};
@@ -217,6 +217,10 @@ impl Engine {
     ) -> Result<(), usize> {
         let body = line.strip_suffix(b"\r").unwrap_or(line);
         let mut client = None;
+        // No format read the line's text, or it is JSON (whatever format read it): text may
+        // hide in arrays of byte values (see below).
+        let mut unread =
+            matches!(self.format, Format::Raw | Format::Json) || body.first() == Some(&b'{');
         // Rules read any field; without them only the client (host names) and ECS (prefix cut).
         ctx.fields.want(match &self.rules {
             None => NEEDED_WITHOUT_RULES,
@@ -239,12 +243,21 @@ impl Engine {
                     // them (the rule file's on-unparsed decides what such lines become).
                     ctx.fields.clear();
                     counts.unparsed += 1;
+                    unread = true;
                     if self.keep_unparsed {
-                        self.anonymizer.rewrite_line(
+                        // Scrubbed as the output is (arrays of byte values included).
+                        ctx.edits.clear();
+                        let a = &self.anonymizer;
+                        let edits = &mut ctx.edits;
+                        arrays::scrub(a, body, &mut ctx.cache, |s, e, t| edits.push(s, e, t));
+                        ctx.edits.sort();
+                        a.rewrite_line_edits(
                             body,
                             b'\n',
                             &mut ctx.unparsed,
                             &mut ctx.cache,
+                            usize::MAX,
+                            &ctx.edits,
                         );
                         ctx.unparsed.push(b'\n');
                     }
@@ -288,6 +301,14 @@ impl Engine {
                     ctx.edits.push(s + ds, s + de, n.to_string().as_bytes());
                 }
             }
+        }
+        if unread && memchr::memchr(b'[', body).is_some() {
+            // journald writes a message with a control byte or invalid UTF-8 as an array of
+            // byte values (`"MESSAGE":[99,108,…]`), which no format reads and the finder sees no
+            // text in: decoded, scrubbed and written back.
+            let edits = &mut ctx.edits;
+            counts.addresses_rewritten +=
+                arrays::scrub(a, body, &mut ctx.cache, |s, e, t| edits.push(s, e, t));
         }
         if ctx.fields.has(Std::BinaryClient) {
             for (name, s, e) in ctx.fields.iter() {

@@ -10,6 +10,7 @@
 //! prefix, and written back in mapped form, by truncation, `hash` and ipcrypt; Crypto-PAn and
 //! ipcipher encrypt it as IPv6, as their reference implementations do.
 
+pub mod arrays;
 pub mod binary;
 pub mod crypto;
 pub mod key;

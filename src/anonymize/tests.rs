@@ -79,6 +79,8 @@ fn a_second_pass_rewrites_nothing() {
             "http://192.0.2.1.nip.io/ 192.0.2.1.5",
             "http://0.0.2.0.nip.io/ 192.0.2.0.5",
         ),
+        // Glued to a digit, it is read forward only (its changed first octet would glue).
+        ("998.1.8.1.k", "998.1.8.0.k"),
     ] {
         let first = rewrite(&a, line);
         assert_eq!(first, once, "{line}");

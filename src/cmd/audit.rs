@@ -145,7 +145,7 @@ pub fn scan_line(
     v6: u8,
     f: &mut impl FnMut(Kind, usize, &dyn Fn() -> String),
 ) {
-    find_each(line, b'\n', |found| {
+    let mut check = |found: crate::anonymize::scan::Found, at: usize| {
         let ip = match found.ip {
             IpAddr::V6(a) => a.to_ipv4_mapped().map_or(found.ip, IpAddr::V4),
             v4addr => v4addr,
@@ -165,9 +165,18 @@ pub fn scan_line(
             _ => false,
         };
         if !reverse_partial && (truncate(ip, p) != ip || reversed) {
-            f(Kind::Address, found.start, &|| mask_address(ip, v4, v6));
+            f(Kind::Address, at, &|| mask_address(ip, v4, v6));
         }
-    });
+    };
+    find_each(line, b'\n', |found| check(found, found.start));
+    // Text written as arrays of byte values (journald), read as the anonymizer reads it.
+    if memchr::memchr(b'[', line).is_some() {
+        let (mut from, mut text) = (0, Vec::new());
+        while let Some((s, e)) = crate::anonymize::arrays::next(line, from, &mut text) {
+            find_each(&text, b'\n', |found| check(found, s));
+            from = e;
+        }
+    }
     // E-mail addresses: `local@domain.tld`, also with the `@` percent-encoded.
     let mut at = |pos: usize, len: usize| {
         let local = line[..pos]
@@ -308,10 +317,10 @@ pub fn scan_piece(data: &[u8], v4: u8, v6: u8) -> (u64, Vec<PieceKind>) {
 
 /// Lists the files of `paths` (directories: their files, recursively with `recursive`; symlinks
 /// are not followed).
-pub fn files_of(paths: &[PathBuf], recursive: bool) -> (Vec<PathBuf>, Vec<String>) {
+pub fn files_of(paths: &[PathBuf], recursive: bool) -> (Vec<PathBuf>, Vec<String>, Vec<String>) {
     use crate::retention::walk::{self, Root};
     let mut files = Vec::new();
-    let mut errors = Vec::new();
+    let (mut errors, mut notes) = (Vec::new(), Vec::new());
     for p in paths {
         if p.is_dir() {
             let roots = [Root {
@@ -322,27 +331,44 @@ pub fn files_of(paths: &[PathBuf], recursive: bool) -> (Vec<PathBuf>, Vec<String
                 &roots,
                 walk::Options {
                     recursive,
-                    include_symlinks: false,
+                    include_symlinks: true,
                 },
             );
             errors.extend(w.errors);
-            let mut found: Vec<PathBuf> = w
-                .entries
-                .iter()
-                .map(|e| {
-                    let mut f = p.clone();
-                    f.extend(e.dirs.iter());
-                    f.push(&e.name);
-                    f
-                })
-                .collect();
+            let path = |e: &crate::retention::Entry| {
+                let mut f = p.clone();
+                f.extend(e.dirs.iter());
+                f.push(&e.name);
+                f
+            };
+            // Symbolic links are not followed (what they point at is checked where it lies),
+            // and said so: a directory of links checked nothing.
+            for e in w.entries.iter().filter(|e| e.symlink) {
+                notes.push(format!(
+                    "{}: a symbolic link, not followed (not checked)",
+                    path(e).display()
+                ));
+            }
+            let mut found: Vec<PathBuf> =
+                w.entries.iter().filter(|e| !e.symlink).map(path).collect();
+            if found.is_empty() {
+                errors.push(format!(
+                    "{}: no file to check in this directory{}",
+                    p.display(),
+                    if recursive {
+                        ""
+                    } else {
+                        " (-r checks its subdirectories)"
+                    }
+                ));
+            }
             found.sort();
             files.extend(found);
         } else {
             files.push(p.clone());
         }
     }
-    (files, errors)
+    (files, errors, notes)
 }
 
 /// `audit --help`: what the command does.
@@ -445,9 +471,9 @@ fn audit_paths(a: &Args, ctx: &mut Ctx) -> anyhow::Result<(u64, u64)> {
         )?;
         (v4, v6) = (32, 128);
     }
-    let (files, walk_errors) = files_of(&a.paths, a.recursive);
+    let (files, walk_errors, notes) = files_of(&a.paths, a.recursive);
     let errors = walk_errors.len() as u64;
-    for e in walk_errors {
+    for e in notes.iter().chain(&walk_errors) {
         writeln!(ctx.err, "logscrub: {e}")?;
     }
     let files = files.into_iter().map(|f| (f, v4, v6)).collect();
@@ -608,6 +634,11 @@ mod tests {
         assert_eq!(
             kinds("2002:c000:244:: 2002:c000:200::"),
             [(Kind::Address, "2002:c000:244:x:x:x:x:x".into())]
+        );
+        // journald's array of byte values (a message with a control byte in it).
+        assert_eq!(
+            kinds(r#"{"MESSAGE":[49,57,50,46,48,46,50,46,49,55,27]}"#),
+            [(Kind::Address, "192.0.2.x".into())]
         );
         // A blocklist query names 192.0.2.12 reversed: its first label is the host octet.
         assert_eq!(

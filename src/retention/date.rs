@@ -100,6 +100,10 @@ pub fn parse_duration(s: &str) -> Result<Duration, String> {
             "`{s}`: longer than 100 years; to keep files forever, use keep-forever or no window"
         )
     };
+    // Zero needs no unit (`--max-age 0 --force`, as the help writes it).
+    if s.trim() == "0" {
+        return Ok(Duration::zero());
+    }
     let mut total = Duration::zero();
     let mut num = String::new();
     let mut any = false;
@@ -217,6 +221,9 @@ mod tests {
             );
         }
         assert!(parse_duration("d").is_err());
+        // Zero alone needs no unit (`--max-age 0 --force`).
+        assert_eq!(parse_duration("0").unwrap(), Duration::zero());
+        assert!(parse_duration("00").is_err());
         assert!(
             parse_duration("30")
                 .unwrap_err()

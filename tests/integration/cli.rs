@@ -936,3 +936,53 @@ fn overlong_lines_are_unparsed_lines() {
     assert_eq!(code, Some(0), "{err}");
     assert_eq!(lines(&out), 3);
 }
+
+#[test]
+/// journald writes a message with a control byte or invalid UTF-8 as an array of byte values
+/// (`journalctl -o json`): no format reads it, and the finder saw no text in it, so its
+/// addresses went out raw under every format, and in the `--unparsed-to` copy.
+fn journald_byte_arrays_are_scrubbed() {
+    let msg = "client @0x7f3b2c01a168 192.0.2.17#53412 (www.example.com): query: www.example.com IN A +E(0)K (192.0.2.53)\u{1b}";
+    let bytes: Vec<String> = msg.bytes().map(|b| b.to_string()).collect();
+    let line = format!(
+        "{{\"__REALTIME_TIMESTAMP\":\"1791640538015311\",\"SYSLOG_IDENTIFIER\":\"named\",\"MESSAGE\":[{}]}}\n",
+        bytes.join(",")
+    );
+    let raw_bytes = |ip: &str| {
+        ip.bytes()
+            .map(|b| b.to_string())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    let d = tempfile::tempdir().unwrap();
+    let log = d.path().join("jd.log");
+    fs::write(&log, &line).unwrap();
+    for format in [None, Some("bind"), Some("syslog"), Some("raw")] {
+        let rejects = d.path().join("rejects.log");
+        let mut cmd = logscrub();
+        cmd.args(["anonymize", "-q", "--unparsed-to"]).arg(&rejects);
+        if let Some(f) = format {
+            cmd.args(["-f", f]);
+        }
+        let o = cmd.arg(&log).output().unwrap();
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        let kept = fs::read_to_string(&rejects).unwrap_or_default();
+        for text in [&out, &kept] {
+            for ip in ["192.0.2.17", "192.0.2.53"] {
+                assert!(!text.contains(&raw_bytes(ip)), "{format:?}: {text}");
+            }
+        }
+        assert!(
+            out.contains(&raw_bytes("192.0.2.0#53412")),
+            "{format:?}: {out}"
+        );
+        assert_eq!(lines(out.as_bytes()), 1);
+    }
+    // audit finds what the array hides.
+    logscrub()
+        .arg("audit")
+        .arg(&log)
+        .assert()
+        .code(1)
+        .stdout(contains("192.0.2.x"));
+}

@@ -334,3 +334,39 @@ fn init_writes_a_policy_that_runs() {
         .assert()
         .success();
 }
+
+#[test]
+/// A directory in which nothing was checked is no clean bill: an error (status 2), and each
+/// symbolic link skipped is said (found by a new user's review: exit 0 and no word).
+fn audit_of_a_directory_with_nothing_to_check_fails() {
+    use std::fs;
+    let d = tempfile::tempdir().unwrap();
+    let empty = d.path().join("empty");
+    fs::create_dir(&empty).unwrap();
+    logscrub()
+        .args(["audit", "-r"])
+        .arg(&empty)
+        .assert()
+        .code(2)
+        .stderr(contains("no file to check"));
+    let links = d.path().join("links");
+    fs::create_dir(&links).unwrap();
+    fs::write(d.path().join("a.log"), "192.0.2.77 x\n").unwrap();
+    std::os::unix::fs::symlink("../a.log", links.join("link.log")).unwrap();
+    logscrub()
+        .args(["audit", "-r"])
+        .arg(&links)
+        .assert()
+        .code(2)
+        .stderr(contains("link.log: a symbolic link, not followed"))
+        .stderr(contains("no file to check"));
+    // A link beside a file: said, and the file checked.
+    fs::write(links.join("b.log"), "192.0.2.0 x\n").unwrap();
+    logscrub()
+        .args(["audit", "-r"])
+        .arg(&links)
+        .assert()
+        .success()
+        .stderr(contains("not followed"))
+        .stdout(contains("clean (1 lines)"));
+}

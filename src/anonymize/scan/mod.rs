@@ -689,8 +689,13 @@ fn scan_run(
                 }
             }
             if let Some((e, ip, pct)) = parse_v4(line, s, end) {
-                // Followed by `.` and a letter: the first labels of a DNS name.
+                // Followed by `.` and a letter: the first labels of a DNS name. Not when glued
+                // to a letter or digit before it: its first octet may change, and would then
+                // read differently with what it is glued to (`998.1.8.1.k`).
+                let glued_before =
+                    (if s == 0 { prev } else { line[s - 1] }).is_ascii_alphanumeric();
                 let name = !pct
+                    && !glued_before
                     && line.get(e) == Some(&b'.')
                     && line
                         .get(e + 1)

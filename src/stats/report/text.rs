@@ -263,10 +263,51 @@ pub(super) fn md_escape(s: &str) -> String {
         .replace('<', "&lt;")
 }
 
+/// A CSV field, quoted when it must be. A text a spreadsheet would take for a formula (`=`, `+`,
+/// `@`, a tab or carriage return first, or `-` before anything but a number: a page label is the
+/// client's to choose, `=HYPERLINK(…)`) gets a `'` in front, as OWASP advises for CSV files
+/// opened in spreadsheets.
 pub(super) fn csv_field(s: &str) -> String {
+    let formula = match s.as_bytes().first() {
+        Some(b'=' | b'+' | b'@' | b'\t' | b'\r') => true,
+        Some(b'-') => s.len() > 1 && s[1..].parse::<f64>().is_err(),
+        _ => false,
+    };
+    let s = if formula {
+        std::borrow::Cow::Owned(format!("'{s}"))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    };
     if s.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
-        s.to_string()
+        s.into_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_field;
+
+    /// A label a spreadsheet would run as a formula is written as text; numbers, ordinary
+    /// labels and quoting are as before.
+    #[test]
+    fn csv_fields_are_never_formulas() {
+        for (s, want) in [
+            ("/index.html", "/index.html"),
+            (
+                "=HYPERLINK(\"http://x\")",
+                "\"'=HYPERLINK(\"\"http://x\"\")\"",
+            ),
+            ("+1+cmd", "'+1+cmd"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("-2+3", "'-2+3"),
+            ("-12.5", "-12.5"),
+            ("-", "-"),
+            ("\tx", "'\tx"),
+            ("a,b", "\"a,b\""),
+        ] {
+            assert_eq!(csv_field(s), want, "{s}");
+        }
     }
 }
