@@ -138,11 +138,39 @@ pub fn decoder(kind: Compression, raw: Box<dyn Read + Send>) -> io::Result<Box<d
     let buffered = io::BufReader::with_capacity(256 * 1024, raw);
     Ok(match kind {
         Compression::None => Box::new(buffered),
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(buffered)),
+        Compression::Gzip => Box::new(Said {
+            inner: flate2::read::MultiGzDecoder::new(buffered),
+            what: "gzip",
+        }),
         Compression::Zstd => Box::new(zstd::stream::read::Decoder::with_buffer(buffered)?),
         Compression::Xz => Box::new(liblzma::bufread::XzDecoder::new_multi_decoder(buffered)),
         Compression::Bzip2 => Box::new(bzip2::bufread::MultiBzDecoder::new(buffered)),
     })
+}
+
+/// A decoder whose errors say what they may mean: flate2 reports bytes after the last gzip
+/// member that are no gzip (`(cat a.gz; echo x) > b.gz`) as "unexpected end of file", which
+/// reads as a truncated file only.
+struct Said<R> {
+    inner: R,
+    what: &'static str,
+}
+
+impl<R: Read> Read for Said<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.inner.read(buf).map_err(|e| match e.kind() {
+            io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidInput | io::ErrorKind::InvalidData => {
+                io::Error::new(
+                    e.kind(),
+                    format!(
+                        "{} data: {e} (the file is cut short, damaged, or has bytes after its last member that are not {})",
+                        self.what, self.what
+                    ),
+                )
+            }
+            _ => e,
+        })
+    }
 }
 
 /// An xz stream encoder at preset 6 (xz's default) with a dictionary no larger than a piece.

@@ -35,7 +35,10 @@ pub fn run(a: Args, ctx: &mut Ctx) -> anyhow::Result<Exit> {
     let scheme = a.scheme;
     let len = scheme.key_len();
     if len == 0 {
-        anyhow::bail!("{} needs no key", scheme.name());
+        return Err(super::usage(format!(
+            "--scheme {}: needs no key (every other scheme does)",
+            scheme.name()
+        )));
     }
     let mut key = Key::random(len)?;
     // ipcrypt-pfx's two halves must differ (a chance of 2^-128, checked all the same).

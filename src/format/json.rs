@@ -306,10 +306,10 @@ impl Scan<'_> {
             Some(b'"') => {
                 let span = self.string()?;
                 match target {
-                    Target::Client
-                        if self.client.is_none()
-                            && super::template::plausible_client(&self.s[span.0..span.1]) =>
-                    {
+                    // Any value: one that is no address (a host name, or an address written
+                    // with JSON escapes, `192\u002e0\u002e2\u002e6`, which the finder does not
+                    // read) is then replaced by `-`, as a client field holding a host name is.
+                    Target::Client if self.client.is_none() && span.0 < span.1 => {
                         self.client = Some(span);
                     }
                     Target::Field(std) if span.0 < span.1 => self.field(std, span.0, span.1),
@@ -396,6 +396,12 @@ mod tests {
         assert_eq!(
             client(r#"{"ip": 17, "client_ip": "198.51.100.3"}"#),
             Ok(Some("198.51.100.3"))
+        );
+        // An address written with JSON escapes is the client all the same (it is then replaced
+        // by `-`: the finder does not read escapes).
+        assert_eq!(
+            client(r#"{"remote_addr":"192.0.2.6","status":200}"#),
+            Ok(Some(r"192.0.2.6"))
         );
     }
 

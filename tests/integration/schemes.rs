@@ -219,7 +219,7 @@ fn key_errors_are_clear() {
     logscrub()
         .args(["keygen", "--scheme", "truncate"])
         .assert()
-        .code(1)
+        .code(2)
         .stderr(contains("needs no key"));
     logscrub()
         .args(["decrypt", "-m", "ipcrypt-det", "--key-file"])
