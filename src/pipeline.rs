@@ -217,10 +217,9 @@ impl Engine {
     ) -> Result<(), usize> {
         let body = line.strip_suffix(b"\r").unwrap_or(line);
         let mut client = None;
-        // No format read the line's text, or it is JSON (whatever format read it): text may
-        // hide in arrays of byte values (see below).
-        let mut unread =
-            matches!(self.format, Format::Raw | Format::Json) || body.first() == Some(&b'{');
+        // No format read the line's text (unparsed, or raw), or it is JSON: text may hide in
+        // arrays of byte values (see below).
+        let mut unread = false;
         // Rules read any field; without them only the client (host names) and ECS (prefix cut).
         ctx.fields.want(match &self.rules {
             None => NEEDED_WITHOUT_RULES,
@@ -302,7 +301,9 @@ impl Engine {
                 }
             }
         }
-        if unread && memchr::memchr(b'[', body).is_some() {
+        if (unread || body.first() == Some(&b'{') || matches!(self.format, Format::Raw))
+            && memchr::memchr(b'[', body).is_some()
+        {
             // journald writes a message with a control byte or invalid UTF-8 as an array of
             // byte values (`"MESSAGE":[99,108,…]`), which no format reads and the finder sees no
             // text in: decoded, scrubbed and written back.
