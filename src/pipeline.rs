@@ -248,7 +248,10 @@ impl Engine {
                         ctx.edits.clear();
                         let a = &self.anonymizer;
                         let edits = &mut ctx.edits;
-                        arrays::scrub(a, body, &mut ctx.cache, |s, e, t| edits.push(s, e, t));
+                        arrays::scrub(a, body, &mut ctx.cache, |s, e, t| {
+                            edits.push(s, e, t);
+                            true
+                        });
                         ctx.edits.sort();
                         a.rewrite_line_edits(
                             body,
@@ -307,9 +310,15 @@ impl Engine {
             // journald writes a message with a control byte or invalid UTF-8 as an array of
             // byte values (`"MESSAGE":[99,108,…]`), which no format reads and the finder sees no
             // text in: decoded, scrubbed and written back.
+            // An array a rule edited already is left to the rule (it scrubs what it writes).
             let edits = &mut ctx.edits;
-            counts.addresses_rewritten +=
-                arrays::scrub(a, body, &mut ctx.cache, |s, e, t| edits.push(s, e, t));
+            counts.addresses_rewritten += arrays::scrub(a, body, &mut ctx.cache, |s, e, t| {
+                let free = !edits.overlaps(s, e);
+                if free {
+                    edits.push(s, e, t);
+                }
+                free
+            });
         }
         if ctx.fields.has(Std::BinaryClient) {
             for (name, s, e) in ctx.fields.iter() {

@@ -66,13 +66,13 @@ pub fn encode(bytes: &[u8], out: &mut Vec<u8>) {
 }
 
 /// Each array of byte values in `line` whose text holds an address literal, scrubbed: calls
-/// `edit(start, end, replacement)` for it (the array written anew) and returns how many literals
-/// were rewritten.
+/// `edit(start, end, replacement)` for it (the array written anew; false when the span is
+/// edited already, by a rule) and returns how many literals were rewritten.
 pub fn scrub(
     a: &Anonymizer,
     line: &[u8],
     cache: &mut Cache,
-    mut edit: impl FnMut(usize, usize, &[u8]),
+    mut edit: impl FnMut(usize, usize, &[u8]) -> bool,
 ) -> u64 {
     let (mut decoded, mut scrubbed, mut text) = (Vec::new(), Vec::new(), Vec::new());
     let (mut from, mut n) = (0, 0);
@@ -83,8 +83,9 @@ pub fn scrub(
         if scrubbed != decoded {
             text.clear();
             encode(&scrubbed, &mut text);
-            edit(s, e, &text);
-            n += c.rewritten;
+            if edit(s, e, &text) {
+                n += c.rewritten;
+            }
         }
     }
     n
@@ -135,7 +136,8 @@ mod tests {
         .concat();
         let mut edits = Vec::new();
         let n = scrub(&a, &line, &mut Cache::default(), |s, e, t| {
-            edits.push((s, e, t.to_vec()))
+            edits.push((s, e, t.to_vec()));
+            true
         });
         assert_eq!(n, 1);
         assert_eq!(

@@ -39,8 +39,9 @@ pub struct Keyed {
 }
 
 impl Keyed {
-    /// Counts one line of the label of key `key` (not 0) and text `label`. False when the table
-    /// is full and the label new: empty it ([`Keyed::drain`]) and count again.
+    /// Counts one line of the label of key `key` (not 0) and text `label`. False, counting
+    /// nothing, when the table is full and the label new or the label's count is at its most:
+    /// empty it ([`Keyed::drain`]) and count again.
     #[inline]
     pub fn add(&mut self, key: u64, label: &[u8]) -> bool {
         debug_assert!(key != 0);
