@@ -630,7 +630,7 @@ mod tests {
             kinds("[2001:db8:1:2::5]:443"),
             [(Kind::Address, "2001:db8:1:x:x:x:x:x".into())]
         );
-        // A 6to4 /48 holds the whole IPv4 address; a cut IPv6 literal its host groups.
+        // A 6to4 /48 holds the whole IPv4 address.
         assert_eq!(
             kinds("2002:c000:244:: 2002:c000:200::"),
             [(Kind::Address, "2002:c000:244:x:x:x:x:x".into())]
@@ -645,6 +645,7 @@ mod tests {
             kinds("12.2.0.0.zen.spamhaus.org 0.2.0.0.zen.spamhaus.org"),
             [(Kind::Address, "12.2.0.x".into())]
         );
+        // A cut IPv6 literal holds host groups.
         assert_eq!(
             kinds("for=2001:db8:1234:5678:9abc"),
             [(Kind::Address, "2001:db8:1234:x:x:x:x:x".into())]

@@ -11,6 +11,8 @@
 //! * inside URLs, query strings, referrers, JSON strings, X-Forwarded-For lists (`a,b`, `a, b`);
 //! * IPv6 whose colons and IPv4 whose dots are percent-encoded (`2001%3Adb8%3A%3A1`,
 //!   `192%2E0%2E2%2E1`), as in query strings;
+//! * IPv6 cut mid-address by a truncated line or list (five to seven groups, no `::`, a first
+//!   group of three or four hex digits: `parse_partial_v6`), read as the prefix it writes;
 //! * reverse-DNS names (`17.2.0.192.in-addr.arpa`, `ip6.arpa` nibbles), and a dotted quad
 //!   that begins a DNS name (`12.2.0.192.zen.spamhaus.org`), rewritten read both ways;
 //! * right after an escape whose last character would glue to the address: `%20192.0.2.1`,
