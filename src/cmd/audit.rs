@@ -24,6 +24,7 @@ use crate::defaults;
 use crate::driver::{Flow, PerThread};
 use crate::exit::Exit;
 use crate::input::{self, Chunker, Source};
+use anyhow::Context;
 
 /// What is looked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -531,6 +532,9 @@ fn audit_policy(
     report_files(files, errors, json, ctx.out, ctx.err)
 }
 
+/// What a failed write of the report says.
+const STDOUT: &str = "cannot write standard output";
+
 /// Audits each (file, IPv4 prefix, IPv6 prefix) and reports it. Returns (findings, errors).
 fn report_files(
     files: Vec<(PathBuf, u8, u8)>,
@@ -545,9 +549,9 @@ fn report_files(
             Ok(r) => {
                 total += r.total();
                 if json {
-                    writeln!(out, "{}", serde_json::to_string(&r)?)?;
+                    writeln!(out, "{}", serde_json::to_string(&r)?).context(STDOUT)?;
                 } else if r.total() == 0 {
-                    writeln!(out, "{}: clean ({} lines)", r.file, r.lines)?;
+                    writeln!(out, "{}: clean ({} lines)", r.file, r.lines).context(STDOUT)?;
                 } else {
                     let mut parts = Vec::new();
                     for (name, pk) in [
@@ -579,7 +583,8 @@ fn report_files(
                         r.total(),
                         r.lines,
                         parts.join("; ")
-                    )?;
+                    )
+                    .context(STDOUT)?;
                 }
             }
             Err(e) => {

@@ -40,7 +40,11 @@ Examples:
 /// Prints the format of each file: 0 when all were read, 1 (an error) when none could be, 4
 /// (partial) when some could not.
 pub fn run(a: Args, ctx: &mut Ctx) -> anyhow::Result<Exit> {
-    let failed = detect(&a.files, a.json, ctx.out, ctx.err)?;
+    // Reading errors are reported per file inside; what comes back is a write's.
+    let failed = anyhow::Context::context(
+        detect(&a.files, a.json, ctx.out, ctx.err),
+        "cannot write standard output",
+    )?;
     Ok(match failed {
         0 => Exit::Ok,
         n if n as usize == a.files.len() => Exit::Error,

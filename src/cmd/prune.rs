@@ -251,7 +251,8 @@ pub fn prune(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
                 age_from: d.age_from.map_or("", |a| a.as_str()),
                 reason: &d.reason.to_string(),
             };
-            writeln!(out, "{}", serde_json::to_string(&line)?)?;
+            writeln!(out, "{}", serde_json::to_string(&line)?)
+                .context("cannot write standard output")?;
         } else if !o.quiet && (d.delete || o.dry_run) {
             writeln!(
                 out,
@@ -261,7 +262,8 @@ pub fn prune(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
                     Some(a) => format!(", age from {a}"),
                     None => String::new(),
                 }
-            )?;
+            )
+            .context("cannot write standard output")?;
         }
     }
     if let Some(a) = audit.as_mut() {

@@ -419,6 +419,8 @@ fn every_command_reports_lost_output_the_same_way() {
             stderr.contains("No space left on device"),
             "{line}: {stderr}"
         );
+        // Which output: `detect` and `prune` once said only "No space left on device".
+        assert!(stderr.contains("standard output"), "{line}: {stderr}");
         assert!(!stderr.contains("panicked"), "{line}: {stderr}");
 
         let closed = sh(&format!("{line} >&-"));
