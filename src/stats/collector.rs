@@ -593,7 +593,16 @@ impl Collector {
     /// Counts the number `i` in `panel` (a name's length or labels; a response size's bin of
     /// 16 bytes), by place while it is below [`NUMBERED`] (one increment instead of a label
     /// lookup), as its label beyond (see [`number_label`]).
+    #[inline(always)]
     fn number(&mut self, panel: Panel, i: u64) {
+        // A number in the panel's table, once it has one: one increment, inline (the panel
+        // known at the call site is its index there); the rest is a call.
+        if i < NUMBERED as u64
+            && let Some(counts) = self.numbered[panel.index()].as_mut()
+        {
+            counts[i as usize] += 1;
+            return;
+        }
         self.number_by(panel, i, 1);
     }
 

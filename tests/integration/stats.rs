@@ -2577,3 +2577,28 @@ mod split {
         assert_eq!(queries(&b), replies.len() as u64);
     }
 }
+
+/// A DNS line inside journald's JSON or behind a TAI64N stamp has no time of its own: it is
+/// dated by the wrapper's (`__REALTIME_TIMESTAMP`, the TAI64N label), where it was counted as
+/// undated (found by a new user's review).
+#[test]
+fn wrapped_dns_lines_are_dated_by_their_wrapper() {
+    let d = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(fixture("dns/wrapped.log")).unwrap();
+    for (format, prefix) in [("bind", "{"), ("dnsmasq", "@4000")] {
+        let log = d.path().join(format!("{format}.log"));
+        let lines: Vec<&str> = text.lines().filter(|l| l.starts_with(prefix)).collect();
+        assert!(!lines.is_empty());
+        std::fs::write(&log, lines.join("\n") + "\n").unwrap();
+        let state = d.path().join(format!("{format}.json"));
+        logscrub()
+            .args(["stats", "-q", "-f", format, "-o"])
+            .arg(&state)
+            .arg(&log)
+            .assert()
+            .success();
+        let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&state).unwrap()).unwrap();
+        assert_eq!(v["undated"], 0, "{format}: {v}");
+        assert_eq!(v["lines"], lines.len(), "{format}");
+    }
+}
