@@ -89,7 +89,36 @@ fn parse_state(text: &str, path: &Path) -> anyhow::Result<State> {
     // with newer ones into every server's queries (a no-op for states with question lines and
     // for states with streams, which are normalized when reported).
     s.answers_as_questions();
+    scrub_labels(&mut s);
     Ok(s)
+}
+
+/// Scrubs a read state's labels again, as `stats` scrubs them when it counts (addresses
+/// truncated to /24 and /48, its default): a state is input too, and one edited by hand
+/// (`"/ip/192.0.2.55"`) must not put an address into a report or a merged state. A no-op for a
+/// state `stats` wrote with those prefixes or shorter ones (truncation is idempotent); labels
+/// that become one are added up.
+fn scrub_labels(s: &mut State) {
+    use crate::anonymize::{Anonymizer, Cache, SchemeKind};
+    let a = Anonymizer::new(SchemeKind::Truncate.build(None), 24, 48, Vec::new());
+    let mut cache = Cache::default();
+    let mut out = Vec::new();
+    for panel in s.panels.values_mut() {
+        let changed: Vec<(Vec<u8>, Vec<u8>)> = panel
+            .counts
+            .keys()
+            .filter_map(|label| {
+                out.clear();
+                a.rewrite_line(label, b' ', &mut out, &mut cache);
+                (out != *label).then(|| (label.clone(), out.clone()))
+            })
+            .collect();
+        for (old, new) in changed {
+            let n = panel.counts.remove(&old).unwrap_or(0);
+            let c = panel.counts.entry(new).or_insert(0);
+            *c = c.saturating_add(n);
+        }
+    }
 }
 
 /// Reads and merges states (in order; merging is commutative anyway); `-` is standard input.

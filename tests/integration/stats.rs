@@ -2602,3 +2602,44 @@ fn wrapped_dns_lines_are_dated_by_their_wrapper() {
         assert_eq!(v["lines"], lines.len(), "{format}");
     }
 }
+
+/// A state is input too: a label edited into it by hand (`/ip/192.0.2.55`) is scrubbed again
+/// when the state is read, so neither `report` nor `merge` publishes the address (found by a
+/// new user's review: the report showed it as it was).
+#[test]
+fn a_hand_edited_state_publishes_no_address() {
+    let d = tempfile::tempdir().unwrap();
+    let state = d.path().join("s.json");
+    logscrub()
+        .args(["stats", "-q", "-o"])
+        .arg(&state)
+        .arg(fixture("web/combined.log"))
+        .assert()
+        .success();
+    let mut v: Value = serde_json::from_slice(&fs::read(&state).unwrap()).unwrap();
+    let pages = v["panels"]["page"]["counts"].as_array_mut().unwrap();
+    pages[0][0] = Value::from("/ip/192.0.2.55");
+    pages[0][1] = Value::from(1000);
+    let edited = d.path().join("edited.json");
+    fs::write(&edited, serde_json::to_vec(&v).unwrap()).unwrap();
+    let report = logscrub()
+        .args(["report", "--to", "md", "--min-count", "1"])
+        .arg(&edited)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let report = String::from_utf8(report).unwrap();
+    assert!(!report.contains("192.0.2.55"), "{report}");
+    assert!(report.contains("/ip/192.0.2.0"), "{report}");
+    let merged = logscrub()
+        .args(["merge", "-o", "-"])
+        .arg(&edited)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    assert!(!String::from_utf8_lossy(&merged).contains("192.0.2.55"));
+}
