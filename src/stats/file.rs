@@ -107,6 +107,8 @@ fn scrub_labels(s: &mut State) {
         let changed: Vec<(Vec<u8>, Vec<u8>)> = panel
             .counts
             .keys()
+            // Most labels have no digit, `:` or `%`, without which no address is found.
+            .filter(|label| crate::anonymize::scan::may_hold_literal(label))
             .filter_map(|label| {
                 out.clear();
                 a.rewrite_line(label, b' ', &mut out, &mut cache);
