@@ -60,7 +60,14 @@ pub fn encode(bytes: &[u8], out: &mut Vec<u8>) {
         if k > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(b.to_string().as_bytes());
+        // Decimal, without a `String` per byte.
+        if b >= 100 {
+            out.push(b'0' + b / 100);
+        }
+        if b >= 10 {
+            out.push(b'0' + b / 10 % 10);
+        }
+        out.push(b'0' + b % 10);
     }
     out.push(b']');
 }
@@ -107,6 +114,12 @@ mod tests {
         encode(&out, &mut back);
         assert_eq!(back, b"[49,57,50,46,48,46,50,46,49,55,27]");
         assert_eq!(next(line, e, &mut out), None, "a value over 255 is no byte");
+        // Every width of a value, there and back.
+        back.clear();
+        encode(&[0, 9, 10, 99, 100, 255, 7], &mut back);
+        assert_eq!(back, b"[0,9,10,99,100,255,7]");
+        assert_eq!(next(&back, 0, &mut out), Some((0, back.len())));
+        assert_eq!(out, [0, 9, 10, 99, 100, 255, 7]);
         for no in [
             &b"[1,2,3]"[..],
             b"[1,2,3,4,5,6,7",

@@ -400,8 +400,8 @@ mod tests {
         // An address written with JSON escapes is the client all the same (it is then replaced
         // by `-`: the finder does not read escapes).
         assert_eq!(
-            client(r#"{"remote_addr":"192.0.2.6","status":200}"#),
-            Ok(Some(r"192.0.2.6"))
+            client(r#"{"remote_addr":"192\u002e0\u002e2\u002e6","status":200}"#),
+            Ok(Some(r"192\u002e0\u002e2\u002e6"))
         );
     }
 
