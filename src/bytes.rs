@@ -51,22 +51,26 @@ pub fn has_digit_colon_percent(text: &[u8]) -> bool {
     hit(u64::from_le_bytes(w))
 }
 
-/// Position of the first `.`, `:` or `%` of `line` at or after `i` (the address finder's
-/// separators).
+/// Position of the first `.`, `:`, `%` or `\` of `line` at or after `i` (the address finder's
+/// separators; a `\` may lead an escape of an address byte, `\x31`).
 #[inline(always)]
 pub fn find_separator(line: &[u8], i: usize) -> Option<usize> {
     #[cfg(all(target_arch = "x86_64", target_feature = "sse2"))]
     {
         use safe_arch::{bitor_m128i, cmp_eq_mask_i8_m128i, m128i, set_splat_i8_m128i};
-        let (dot, colon, pct) = (
+        let (dot, colon, pct, backslash) = (
             set_splat_i8_m128i(b'.' as i8),
             set_splat_i8_m128i(b':' as i8),
             set_splat_i8_m128i(b'%' as i8),
+            set_splat_i8_m128i(b'\\' as i8),
         );
         let hits = |v: m128i| {
             bitor_m128i(
                 bitor_m128i(cmp_eq_mask_i8_m128i(v, dot), cmp_eq_mask_i8_m128i(v, colon)),
-                cmp_eq_mask_i8_m128i(v, pct),
+                bitor_m128i(
+                    cmp_eq_mask_i8_m128i(v, pct),
+                    cmp_eq_mask_i8_m128i(v, backslash),
+                ),
             )
         };
         if line.len() >= 16 {
@@ -148,13 +152,14 @@ fn find_separator_swar(line: &[u8], mut i: usize) -> Option<usize> {
         let w = word(line, i);
         let m = zero_bytes(w ^ (LO * b'.' as u64))
             | zero_bytes(w ^ (LO * b':' as u64))
-            | zero_bytes(w ^ (LO * b'%' as u64));
+            | zero_bytes(w ^ (LO * b'%' as u64))
+            | zero_bytes(w ^ (LO * b'\\' as u64));
         if m != 0 {
             return Some(i + (m.trailing_zeros() / 8) as usize);
         }
         i += 8;
     }
-    (i..line.len()).find(|&k| matches!(line[k], b'.' | b':' | b'%'))
+    (i..line.len()).find(|&k| matches!(line[k], b'.' | b':' | b'%' | b'\\'))
 }
 
 /// How many ASCII digits `s` has from `i` on, before its first other byte (0 when `i` is at or
@@ -486,7 +491,7 @@ mod tests {
             b in proptest::sample::select(b"\" ]".to_vec()),
         ) {
             let from = from.min(hay.len());
-            let plain = (from..hay.len()).find(|&k| matches!(hay[k], b'.' | b':' | b'%'));
+            let plain = (from..hay.len()).find(|&k| matches!(hay[k], b'.' | b':' | b'%' | b'\\'));
             proptest::prop_assert_eq!(find_separator(&hay, from), plain);
             proptest::prop_assert_eq!(find_separator_swar(&hay, from), plain);
             let plain_stop = (from..hay.len()).find(|&k| matches!(hay[k], b'"' | b'\\' | 0..=0x1f));

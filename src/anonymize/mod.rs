@@ -23,7 +23,7 @@ use hmac::{KeyInit, Mac};
 use ipnet::IpNet;
 
 pub use key::Key;
-use scan::{Found, find_each, write_ip};
+use scan::{Found, find_each};
 
 type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
@@ -483,18 +483,7 @@ impl Anonymizer {
                 match mapped {
                     Mapped::To(new) => {
                         out.extend_from_slice(&gap[copied..f.start]);
-                        // A literal touching other address bytes keeps its shape (rare: the
-                        // byte after it is looked at only then).
-                        if !f.shaped
-                            || !scan::write_shaped(
-                                out,
-                                &gap[f.start..f.end],
-                                new,
-                                gap.get(f.end) == Some(&b'.'),
-                            )
-                        {
-                            write_ip(out, new, f.colons);
-                        }
+                        scan::write_found(out, gap, &f, new);
                         copied = f.end;
                         counts.rewritten += 1;
                     }

@@ -282,6 +282,47 @@ proptest! {
     }
 }
 
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
+
+    /// An address some of whose own bytes are written as escapes (`%31%39%32.0.2.1`,
+    /// `192\u002e0…`, double-encoded, `\x`, `%u00`), in a combined, a JSON and a raw line:
+    /// the oracle, which decodes escapes first, finds nothing left (a new user's review).
+    #[test]
+    fn no_address_written_in_escapes_survives(
+        esc in prop::sample::select(ESCAPES.to_vec()),
+        (addr, _) in escaped_address(),
+        styles in prop::collection::vec(0u8..6, 64),
+        fmt in prop::sample::select(vec!["raw", "combined", "json"]),
+    ) {
+        let (open, close) = esc;
+        let mut a = String::new();
+        for (b, style) in addr.bytes().zip(styles.iter().cycle()) {
+            match style {
+                0 => a.push_str(&format!("%{b:02X}")),
+                1 => a.push_str(&format!("%25{b:02x}")),
+                2 => a.push_str(&format!("\\x{b:02x}")),
+                3 => a.push_str(&format!("\\u00{b:02x}")),
+                4 => a.push_str(&format!("%u00{b:02X}")),
+                _ => a.push(b as char),
+            }
+        }
+        let input = match fmt {
+            "combined" => format!(
+                "198.51.100.7 - - [10/Oct/2026:13:55:36 +0000] \"GET /q?ip={open}{a}{close} HTTP/1.1\" 200 5 \"https://r.example/?x={open}{a}{close}\" \"Bot/{open}{a}{close}\"\n"
+            ),
+            "json" => format!("{{\"remote_addr\":\"198.51.100.7\",\"request\":\"GET /q?ip={open}{a}{close}\",\"ua\":\"{open}{a}{close}\"}}\n"),
+            _ => format!("{open}{a}{close}\n"),
+        };
+        let out = run(&engine(fmt), input.as_bytes(), 256, 1 << 20);
+        prop_assert_eq!(
+            crate::common::untruncated(&crate::common::decode_escapes(&out)),
+            Vec::<String>::new(),
+            "{} -> {}", input, String::from_utf8_lossy(&out)
+        );
+    }
+}
+
 #[test]
 fn the_oracle_sees_every_form_it_is_trusted_with() {
     for s in [

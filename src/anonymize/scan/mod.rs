@@ -17,11 +17,15 @@
 //!   that begins a DNS name (`12.2.0.192.zen.spamhaus.org`), rewritten read both ways;
 //! * right after an escape whose last character would glue to the address: `%20192.0.2.1`,
 //!   `%2520…` (double-encoded), `\x22192.0.2.1` (nginx), `\u0001192.0.2.1` (JSON), `%u0022…`
-//!   (IIS), `%5B2001:db8::1%5D`.
+//!   (IIS), `%5B2001:db8::1%5D`;
+//! * with its own bytes written as escapes (`%31%39%32.0.2.1`, `%2531…`, `192\u002e0\u002e2…`,
+//!   `\x31…`, `%u0031…`), or its separators written both ways (`%3A%3Affff%3A192.0.2.1`): the
+//!   run is decoded and scanned as plain text (`scan_escaped_run`), and the literal is
+//!   rewritten plain.
 //!
-//! How it works, and why it is fast: every literal contains a `.`, a `:` or a `%`, so the scan
-//! jumps between those bytes ([`crate::bytes::find_separator`], 16 at a time) and ignores the
-//! rest of the line. At a separator whose neighbours could belong to an address (a digit before a
+//! How it works, and why it is fast: every literal contains a `.`, a `:`, a `%` or (its bytes
+//! escaped) a `\`, so the scan jumps between those bytes ([`crate::bytes::find_separator`], 16
+//! at a time) and ignores the rest of the line. At a separator whose neighbours could belong to an address (a digit before a
 //! dot with two more octets after it, a hex digit or colon beside a colon, `%3A`, `%2E` between
 //! digits), the surrounding *run* of address bytes (`0-9 a-f A-F : .`, `%3A`, `%2E`) is measured
 //! once, and examined only when it could hold IPv6 (`::`, or at least six colons) or IPv4 (three
@@ -59,7 +63,7 @@ mod write;
 
 pub use parse::parse_addr;
 use parse::*;
-pub use write::{write_ip, write_shaped};
+pub use write::{write_found, write_ip, write_shaped};
 
 const C_DIGIT: u8 = 1;
 const C_HEXALPHA: u8 = 2;
@@ -123,6 +127,9 @@ pub struct Found {
     /// It touches other address bytes: its replacement is written in its own shape
     /// ([`write_shaped`]), so that a second pass splits the line the same way.
     pub shaped: bool,
+    /// Some of its bytes are escapes of address bytes (`%31%39%32.0.2.1`, `192\u002e0…`):
+    /// its replacement is written plain, in the shape of its decoded text ([`write_found`]).
+    pub escaped: bool,
 }
 
 /// False when `text` has no digit, `:` or `%`: then it holds no literal the finder takes (every
@@ -157,13 +164,19 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
                 (j > 0 && CLASS[line[j - 1] as usize] & HEXISH != 0)
                     || (j + 1 < n && CLASS[line[j + 1] as usize] & (HEXISH | C_PCT) != 0)
             }
-            // `%3A` (a colon), or `%2E` (a dot) between digits.
+            // An escape of an address byte (`\x31`, `\u002e`): the run around it is decoded.
+            b'\\' => address_escape(line, j).is_some(),
+            // `%3A` (a colon), or `%2E` (a dot) between digits; or an escape of a digit or a hex
+            // letter (`%31`), or any double-encoded one (`%252E`), whose run is decoded.
             _ => {
                 pct_colon_at(line, j)
                     || (pct_dot_at(line, j)
                         && j > 0
                         && line[j - 1].is_ascii_digit()
                         && line.get(j + 3).is_some_and(u8::is_ascii_digit))
+                    || address_escape(line, j).is_some_and(|(len, b)| {
+                        len > 3 || CLASS[b as usize] & (C_DIGIT | C_HEXALPHA) != 0
+                    })
             }
         };
         if !plausible {
@@ -202,17 +215,24 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
                 continue;
             }
         }
-        // The run: maximal stretch of address bytes around j (a `%` only as part of `%3A`).
+        // The run: maximal stretch of address bytes around j (a `%` only as part of `%3A` or
+        // `%2E`), and of escapes of address bytes (`escaped`: then it is decoded).
+        let mut escaped = false;
         let mut rs = j;
         while rs > 0 {
             let c = CLASS[line[rs - 1] as usize];
-            if c == 0 || (c == C_PCT && pct_sep_len(line, rs - 1) == 0) {
+            if c != 0 && (c != C_PCT || pct_sep_len(line, rs - 1) != 0) {
+                rs -= 1;
+            } else if let Some(lead) = escape_before(line, rs) {
+                rs = lead;
+                escaped = true;
+            } else {
                 break;
             }
-            rs -= 1;
         }
         let (mut colons, mut dots, mut double) = (0u32, 0u32, false);
         let mut last_colon_end = usize::MAX;
+        let (mut percent, mut plain) = (false, false); // a `%3A` or `%2E`; a `:` or `.`
         let mut i = rs;
         while i < n {
             let c = CLASS[line[i] as usize];
@@ -220,20 +240,38 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
                 i += 1;
             } else if c == C_DOT {
                 dots += 1;
+                plain = true;
                 i += 1;
             } else if c == C_COLON || (c == C_PCT && pct_colon_at(line, i)) {
                 double |= last_colon_end == i;
                 colons += 1;
+                percent |= c == C_PCT;
+                plain |= c == C_COLON;
                 i += if c == C_COLON { 1 } else { 3 };
                 last_colon_end = i;
             } else if c == C_PCT && pct_dot_at(line, i) {
                 dots += 1;
+                percent = true;
                 i += 3;
+            } else if (c == C_PCT || line[i] == b'\\')
+                && let Some((len, _)) = address_escape(line, i)
+            {
+                escaped = true;
+                i += len;
             } else {
                 break;
             }
         }
         let re = i;
+        // Decoded: a run with escapes of address bytes; one with separators written both ways
+        // (`%3A%3Affff%3A192.0.2.1`, `203.0.113%2E9`: IPv6 colons encoded in a query string,
+        // its dotted tail not); a reverse-DNS name with a `%2E` among its labels
+        // (`17.2%2E0.192.in-addr.arpa`, read forward, kept the host octet).
+        if escaped || (percent && (plain || reverse_suffix_at(line, re))) {
+            scan_escaped_run::<FAST>(line, rs, re, prev, &mut f);
+            pos = re;
+            continue;
+        }
         if re > rs
             && line[re - 1] == b'.'
             && let Some(found) = reverse_name(line, re)
@@ -287,10 +325,14 @@ fn clock_run(line: &[u8], j: usize, prev: u8) -> Option<usize> {
             return None;
         }
     }
-    // Five groups or more after a first of three or four digits may be a cut IPv6 literal
-    // (`parse_partial_v6`): the general path decides. (Looked at only then: the first group's
-    // length kept through the loop cost 60 instructions an Unbound line.)
-    if colons >= 4 && j >= 3 && line[j - 3..j].iter().all(u8::is_ascii_digit) {
+    // Five groups or more from a group of three or four digits may be a cut IPv6 literal
+    // (`parse_partial_v6`): the general path decides. Such a group is the first, or the second
+    // of six. (Looked at only then: the first group's length kept through the loop cost 60
+    // instructions an Unbound line.)
+    if colons >= 4
+        && ((j >= 3 && line[j - 3..j].iter().all(u8::is_ascii_digit))
+            || (colons == 5 && line[j + 1..j + 4].iter().all(u8::is_ascii_digit)))
+    {
         return None;
     }
     if k < n && line[k] == b'.' {
@@ -329,7 +371,7 @@ fn lone_v4(line: &[u8], j: usize, prev: u8) -> Option<(Found, usize)> {
         }
         k += digits;
     }
-    if k < line.len() && CLASS[line[k] as usize] != 0 {
+    if k < line.len() && !ENDS_LONE[line[k] as usize] {
         return None;
     }
     let found = Found {
@@ -338,6 +380,7 @@ fn lone_v4(line: &[u8], j: usize, prev: u8) -> Option<(Found, usize)> {
         ip: IpAddr::V4(ip),
         colons: Colons::Plain,
         shaped: false,
+        escaped: false,
     };
     Some((found, k))
 }
@@ -391,7 +434,7 @@ fn lone_v6(line: &[u8], j: usize, prev: u8) -> Option<Found> {
             }
         }
     }
-    if i < n && CLASS[line[i] as usize] != 0 {
+    if i < n && !ENDS_LONE[line[i] as usize] {
         return None;
     }
     // Eight groups, or at most seven around the `::`.
@@ -404,6 +447,7 @@ fn lone_v6(line: &[u8], j: usize, prev: u8) -> Option<Found> {
         ip: IpAddr::V6(expand_gap(groups, count, gap)),
         colons: Colons::Plain,
         shaped: false,
+        escaped: false,
     })
 }
 
@@ -444,6 +488,7 @@ fn reverse_name(s: &[u8], at: usize) -> Option<Found> {
             ip,
             colons: Colons::ReverseV4,
             shaped: false,
+            escaped: false,
         });
     }
     if suffix(b"ip6.arpa") {
@@ -473,9 +518,18 @@ fn reverse_name(s: &[u8], at: usize) -> Option<Found> {
             ip,
             colons: Colons::ReverseV6(nibbles as u8),
             shaped: false,
+            escaped: false,
         });
     }
     None
+}
+
+/// True when `in-addr.arpa` or `ip6.arpa` (any case) starts at `at`.
+fn reverse_suffix_at(s: &[u8], at: usize) -> bool {
+    [&b"in-addr.arpa"[..], b"ip6.arpa"].iter().any(|w| {
+        s.get(at..at + w.len())
+            .is_some_and(|t| t.eq_ignore_ascii_case(w))
+    })
 }
 
 /// True when `s[i..]` starts with `d{1,3}.d{1,3}.d`: the rest of a dotted quad after its first dot.
@@ -591,11 +645,139 @@ static CUT: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
     while i < 256 {
-        t[i] = CLASS[i] == 0 && i as u8 != b'x' && i as u8 != b'u';
+        t[i] = CLASS[i] == 0 && !matches!(i as u8, b'x' | b'u' | b'\\');
         i += 1;
     }
     t
 };
+
+/// Bytes that may follow a literal a shortcut takes (`lone_v4`, `lone_v6`): none an address
+/// holds, and no `\`, which may lead an escape of one (`192.0.2.2\x30`).
+static ENDS_LONE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = CLASS[i] == 0 && i as u8 != b'\\';
+        i += 1;
+    }
+    t
+};
+
+/// An escape at `i` of a byte an address literal holds (a digit, a hex letter, `:` or `.`):
+/// `%31`, double-encoded `%2531` (any number of `25`s), `\x31` (nginx, Apache), `\u0031`
+/// (JSON), `%u0031` (IIS). Returns its length and the byte it stands for.
+#[inline]
+fn address_escape(s: &[u8], i: usize) -> Option<(usize, u8)> {
+    let at = |k: usize, b: u8| s.get(k) == Some(&b);
+    let hex2 = |k: usize| {
+        let (h, l) = (*s.get(k)?, *s.get(k + 1)?);
+        let (h, l) = (HEX_VALUE[h as usize], HEX_VALUE[l as usize]);
+        (h < 16 && l < 16).then_some((h << 4) | l)
+    };
+    let (end, byte) = match *s.get(i)? {
+        b'%' | b'\\' if at(i + 1, b'u') && at(i + 2, b'0') && at(i + 3, b'0') => {
+            (i + 6, hex2(i + 4)?)
+        }
+        b'\\' if at(i + 1, b'x') => (i + 4, hex2(i + 2)?),
+        b'%' => {
+            let mut k = i + 1;
+            while at(k, b'2') && at(k + 1, b'5') && hex2(k + 2).is_some() {
+                k += 2;
+            }
+            (k + 2, hex2(k)?)
+        }
+        _ => return None,
+    };
+    (CLASS[byte as usize] & (C_DIGIT | C_HEXALPHA | C_COLON | C_DOT) != 0)
+        .then_some((end - i, byte))
+}
+
+/// Where the escape of an address byte ([`address_escape`]) starts whose lead (`%`, `\x`,
+/// `\u`, `%u`) ends right before `at` (at least 1), so that its hex digits start at `at`.
+#[inline]
+fn escape_before(line: &[u8], at: usize) -> Option<usize> {
+    let lead = match line[at - 1] {
+        b'%' => at - 1,
+        b'x' | b'u' if at >= 2 && matches!(line[at - 2], b'\\' | b'%') => at - 2,
+        _ => return None,
+    };
+    address_escape(line, lead).map(|_| lead)
+}
+
+/// Appends `text` with every escape of an address byte (`address_escape`) decoded.
+pub fn decode_escapes(text: &[u8], out: &mut Vec<u8>) {
+    let mut i = 0;
+    while i < text.len() {
+        match address_escape(text, i) {
+            Some((len, b)) => {
+                out.push(b);
+                i += len;
+            }
+            None => {
+                out.push(text[i]);
+                i += 1;
+            }
+        }
+    }
+}
+
+/// Finds the literals in the run `line[start..end]`, which holds escapes of address bytes
+/// (`%31%39%32.0.2.1`, `192\u002e0\u002e2\u002e1`): the run is decoded, with the two bytes
+/// before it and up to twelve after it as they are (what the finder looks at around a literal:
+/// an escape's lead, a reverse-DNS suffix, the letter that makes a quad a name's first labels),
+/// scanned as any text, and each literal found in the run is mapped back to its escaped bytes.
+/// Rewritten plain, a literal reads in a second pass as its decoded text read in this one.
+#[cold]
+#[inline(never)]
+fn scan_escaped_run<const FAST: bool>(
+    line: &[u8],
+    start: usize,
+    end: usize,
+    prev: u8,
+    f: &mut dyn FnMut(Found),
+) {
+    let from = start.saturating_sub(2);
+    let to = (end + 12).min(line.len());
+    let mut text = Vec::with_capacity(to - from);
+    let mut at = Vec::with_capacity(to - from + 1); // where each decoded byte was
+    let (mut first, mut last) = (0, 0); // the run, decoded
+    let mut i = from;
+    while i < to {
+        if i == start {
+            first = text.len();
+        }
+        if i == end {
+            last = text.len();
+        }
+        at.push(i);
+        match address_escape(line, i).filter(|_| (start..end).contains(&i)) {
+            Some((len, b)) => {
+                text.push(b);
+                i += len;
+            }
+            None => {
+                text.push(line[i]);
+                i += 1;
+            }
+        }
+    }
+    if end == to {
+        last = text.len();
+    }
+    at.push(to);
+    let before = if from == 0 { prev } else { line[from - 1] };
+    find_each_with::<FAST>(&text, before, |found| {
+        if found.start >= first && found.start < last {
+            let (s, e) = (at[found.start], at[found.end]);
+            f(Found {
+                start: s,
+                end: e,
+                escaped: e - s != found.end - found.start,
+                ..found
+            });
+        }
+    });
+}
 
 /// Where the first octet of a dotted quad starts when the digits before its first dot,
 /// `line[p..q]`, are more than an octet (`20192.0.2.1` after `%20`, `256.1.2.3`): the longest
@@ -670,6 +852,7 @@ fn scan_run(
                     ip: IpAddr::V6(v6.ip),
                     colons: v6.colons,
                     shaped: false,
+                    escaped: false,
                 };
                 f(Found {
                     shaped: cut || touches(line, prev, &found),
@@ -718,6 +901,7 @@ fn scan_run(
                         Colons::Plain
                     },
                     shaped: false,
+                    escaped: false,
                 };
                 f(Found {
                     shaped: touches(line, prev, &found),

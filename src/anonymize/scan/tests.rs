@@ -152,6 +152,118 @@ fn escapes_are_boundaries() {
     assert_eq!(texts("ref:2001:db8::1"), ["2001:db8::1"]);
 }
 
+/// Address bytes written as escapes (a percent escape, double-encoded, nginx's `\x`, JSON's
+/// `\u00`, IIS's `%u00`) are decoded: the literal is found, its span the escaped bytes (a new
+/// user's review: `?a=%31%39%32.0.2.20` passed unchanged).
+#[test]
+fn escaped_address_bytes_are_decoded() {
+    let table: &[(&str, &[(&str, &str)])] = &[
+        (
+            "?a=%31%39%32.0.2.20&b",
+            &[("%31%39%32.0.2.20", "192.0.2.20")],
+        ),
+        (
+            "k=%31%39%32%2E%30%2E%32%2E%32%30 x",
+            &[("%31%39%32%2E%30%2E%32%2E%32%30", "192.0.2.20")],
+        ),
+        (
+            "%2531%2539%2532.0.2.21",
+            &[("%2531%2539%2532.0.2.21", "192.0.2.21")],
+        ),
+        (
+            r"x\x31\x39\x32.0.2.22",
+            &[(r"\x31\x39\x32.0.2.22", "192.0.2.22")],
+        ),
+        (r"a 192.0.2.2\x33 b", &[(r"192.0.2.2\x33", "192.0.2.23")]),
+        (
+            r#""j":"192\u002e0\u002e2\u002e6""#,
+            &[(r"192\u002e0\u002e2\u002e6", "192.0.2.6")],
+        ),
+        (
+            "%u0031%u0039%u0032.0.2.7",
+            &[("%u0031%u0039%u0032.0.2.7", "192.0.2.7")],
+        ),
+        ("%32001:db8::%31 z", &[("%32001:db8::%31", "2001:db8::1")]),
+        (
+            "2001%3Adb8%3A%3A%61b",
+            &[("2001%3Adb8%3A%3A%61b", "2001:db8::ab")],
+        ),
+        ("%31.2.0.192.in-addr.arpa", &[("%31.2.0.192", "192.0.2.1")]),
+        // A literal before the escaped one is found once, the escaped run after it decoded.
+        (
+            "192.0.2.1 %31%39%32.0.2.2",
+            &[("192.0.2.1", "192.0.2.1"), ("%31%39%32.0.2.2", "192.0.2.2")],
+        ),
+        // An escape that ends before the run is still a boundary.
+        ("%20%31%39%32.0.2.3", &[("%31%39%32.0.2.3", "192.0.2.3")]),
+        (r"\x22%31%39%32.0.2.4", &[("%31%39%32.0.2.4", "192.0.2.4")]),
+    ];
+    for (line, want) in table {
+        let got: Vec<(String, String)> = find(line);
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(t, ip)| (t.to_string(), ip.to_string()))
+            .collect();
+        assert_eq!(got, want, "line {line:?}");
+    }
+    // Escapes of other bytes, and of dots alone, hold no address.
+    for line in [
+        "%2E%2E%2F%2E%2E%2Fetc",
+        "%252E%252E%252F",
+        r"\x2e\x2e/",
+        "%41%42%43",
+        "%C3%A9",
+    ] {
+        assert_eq!(texts(line), Vec::<String>::new(), "line {line:?}");
+    }
+}
+
+proptest::proptest! {
+    /// Writing any of a line's address bytes as escapes finds the same addresses, in order.
+    #[test]
+    fn escaped_bytes_find_what_plain_bytes_find(
+        tokens in proptest::collection::vec(proptest::sample::select(vec![
+            // The text, and how many of its first bytes may be escaped (a name's suffix, which
+            // says how the labels before it read, is written plain).
+            ("192.0.2.1", 9), ("198.51.100.77", 13), ("2001:db8::1", 11),
+            ("2001:db8:aa:bb:cc:dd:ee:ff", 26), ("::ffff:203.0.113.9", 18), (" ", 0), (" ", 0),
+            ("/", 0), ("?a=", 0), ("&", 0), ("x", 0), ("-", 0), ("=", 0), (":80", 3), ("[", 0),
+            ("]", 0), ("17.2.0.192.in-addr.arpa", 10), ("12.2.0.192.zen.example", 10),
+        ]), 1..8),
+        escapes in proptest::collection::vec((0usize..64, 0usize..5), 0..12),
+    ) {
+        let mut plain = Vec::new();
+        let mut may = Vec::new();
+        for (text, prefix) in &tokens {
+            plain.extend_from_slice(text.as_bytes());
+            may.extend((0..text.len()).map(|k| k < *prefix));
+        }
+        let mut style = vec![None; plain.len()];
+        for (at, kind) in escapes {
+            if at < plain.len() && may[at] {
+                style[at] = Some(kind);
+            }
+        }
+        let mut line = Vec::new();
+        for (&b, s) in plain.iter().zip(&style) {
+            match s {
+                None => line.push(b),
+                Some(0) => line.extend_from_slice(format!("%{b:02X}").as_bytes()),
+                Some(1) => line.extend_from_slice(format!("%25{b:02x}").as_bytes()),
+                Some(2) => line.extend_from_slice(format!("\\x{b:02x}").as_bytes()),
+                Some(3) => line.extend_from_slice(format!("\\u00{b:02x}").as_bytes()),
+                Some(_) => line.extend_from_slice(format!("%u00{b:02X}").as_bytes()),
+            }
+        }
+        let ips = |t: &[u8]| {
+            let mut v = Vec::new();
+            find_each(t, b'\n', |f| v.push(f.ip));
+            v
+        };
+        proptest::prop_assert_eq!(ips(&line), ips(&plain), "{}", String::from_utf8_lossy(&line));
+    }
+}
+
 /// A long line is cut only where what follows needs no byte before the one it carries.
 #[test]
 fn cut_bytes_keep_escapes_whole() {
@@ -543,6 +655,7 @@ proptest::proptest! {
             "2001:db8:419c:591c::196a", "1:2:3:4:5:6:7:8", "::1", "_", "g", "dB8:",
             "\\x", "\\u", "%u", "u", "%20", "%25", "%2E", "20192.0.2.1",
             "2001:db8:1234:5678:9abc", "12:34:56:78:90", "00:1a:2b:3c:4d:5e", "de:",
+            "%31", "\\x32", "\\u002e", "%252E", "%u0030", "%61", "\\", "%2F",
         ]), 0..30),
         prev in proptest::sample::select(b"\n1a:. ".to_vec()),
     ) {

@@ -125,6 +125,36 @@ pub(super) fn write_ip_other(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
     }
 }
 
+/// Appends `new`, the replacement of the literal `f` of `line`: in the style of the original
+/// ([`write_ip`]); in its shape where it touches other address bytes ([`write_shaped`]); plain,
+/// in the shape of its decoded text, where it was written with escapes of address bytes.
+#[inline(always)]
+pub fn write_found(out: &mut Vec<u8>, line: &[u8], f: &Found, new: IpAddr) {
+    if f.shaped || f.escaped {
+        write_found_rare(out, line, f, new);
+    } else {
+        write_ip(out, new, f.colons);
+    }
+}
+
+/// [`write_found`] for a literal that touches other address bytes or holds escapes.
+#[inline(never)]
+fn write_found_rare(out: &mut Vec<u8>, line: &[u8], f: &Found, new: IpAddr) {
+    let dot_after = line.get(f.end) == Some(&b'.');
+    if !f.escaped {
+        if !write_shaped(out, &line[f.start..f.end], new, dot_after) {
+            write_ip(out, new, f.colons);
+        }
+        return;
+    }
+    let mut text = Vec::with_capacity(f.end - f.start);
+    decode_escapes(&line[f.start..f.end], &mut text);
+    let dot_after = dot_after || address_escape(line, f.end).is_some_and(|(_, b)| b == b'.');
+    if !f.shaped || !write_shaped(out, &text, new, dot_after) {
+        write_ip(out, new, f.colons);
+    }
+}
+
 /// Appends `new` written in the shape of the literal `text` (as the finder found it, `shaped`):
 /// IPv4 with the same separators (`.` or `%2E`); IPv6 with the same groups in the same places, the
 /// same `::`, the same colons (`:` or `%3A`) and dotted tail. A group or octet whose value did
