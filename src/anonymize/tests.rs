@@ -81,21 +81,34 @@ fn a_second_pass_rewrites_nothing() {
         ),
         // Glued to a digit, it is read forward only (its changed first octet would glue).
         ("998.1.8.1.k", "998.1.8.0.k"),
-        // Address bytes written as escapes are decoded; the literal is written plain, the
-        // escapes around it stay (a new user's review: they passed unchanged).
-        ("?a=%31%39%32.0.2.20&b=1", "?a=192.0.2.0&b=1"),
-        ("%31%39%32.0.2.20%3A%38%30 x", "192.0.2.0%3A%38%30 x"),
-        (r#""j":"192\u002e0\u002e2\u002e6""#, r#""j":"192.0.2.0""#),
+        // Address bytes written as escapes are decoded; what changes is written plain, the
+        // rest stays as written (a new user's review: they passed unchanged).
+        ("?a=%31%39%32.0.2.20&b=1", "?a=%31%39%32.0.2.0&b=1"),
+        ("%31%39%32.0.2.20%3A%38%30 x", "%31%39%32.0.2.0%3A%38%30 x"),
+        (
+            r#""j":"192\u002e0\u002e2\u002e6""#,
+            r#""j":"192\u002e0\u002e2\u002e0""#,
+        ),
         (
             r"ua\x31\x39\x32.0.2.22 192.0.2.2\x33",
-            r"ua192.0.2.0 192.0.2.0",
+            r"ua\x31\x39\x32.0.2.0 192.0.2.0",
         ),
-        ("%2531%2539%2532.0.2.21", "192.0.2.0"),
-        ("%32001:db8:1:2::%31", "2001:db8:1::"),
-        ("q=%3A%3Affff%3A203.0.113.9", "q=::ffff:203.0.113.0"),
+        ("%2531%2539%2532.0.2.21", "%2531%2539%2532.0.2.0"),
+        ("%32001:db8:1:2::%31", "%32001:db8:1:0::0"),
+        ("q=%3A%3Affff%3A203.0.113.9", "q=%3A%3Affff%3A203.0.113.0"),
         ("17.2%2E0.192.in-addr.arpa", "0.2.0.192.in-addr.arpa"),
-        // Touching other address bytes, it keeps its decoded shape.
-        ("ab%32001:db8:1:2::%31:", "ab2001:db8:1:0::0:"),
+        // Touching other address bytes, it keeps its decoded shape; a dot after it written
+        // `%2E` is a dot (its last group gets four digits, which start no dotted tail).
+        ("ab%32001:db8:1:2::%31:", "ab%32001:db8:1:0::0:"),
+        ("::292%2E0%2E2.0", "::0000%2E0%2E2.0"),
+        // Decoded bytes complete no escape the line does not hold (`%` then `%33A`), and a
+        // rewrite makes none with a lead before it (`%` then `3%32.0.2.2`).
+        ("3.%3%32.0.2.2", "3.%3%32.0.2.0"),
+        ("::8:2%%33A::3", "::%%33A::0"),
+        (
+            "%25%32%30db8::1 \\u00%33%31.0.2.1",
+            "%25%32%30db8::0 \\u00%33%31.0.2.0",
+        ),
     ] {
         let first = rewrite(&a, line);
         assert_eq!(first, once, "{line}");

@@ -20,8 +20,8 @@
 //!   (IIS), `%5B2001:db8::1%5D`;
 //! * with its own bytes written as escapes (`%31%39%32.0.2.1`, `%2531…`, `192\u002e0\u002e2…`,
 //!   `\x31…`, `%u0031…`), or its separators written both ways (`%3A%3Affff%3A192.0.2.1`): the
-//!   run is decoded and scanned as plain text (`scan_escaped_run`), and the literal is
-//!   rewritten plain.
+//!   run is decoded and scanned as plain text (`scan_escaped_run`); what the rewrite changes
+//!   is written plain, the rest stays as written.
 //!
 //! How it works, and why it is fast: every literal contains a `.`, a `:`, a `%` or (its bytes
 //! escaped) a `\`, so the scan jumps between those bytes ([`crate::bytes::find_separator`], 16
@@ -128,7 +128,8 @@ pub struct Found {
     /// ([`write_shaped`]), so that a second pass splits the line the same way.
     pub shaped: bool,
     /// Some of its bytes are escapes of address bytes (`%31%39%32.0.2.1`, `192\u002e0…`):
-    /// its replacement is written plain, in the shape of its decoded text ([`write_found`]).
+    /// its replacement follows the shape of its decoded text, unchanged octets and groups
+    /// copied as written ([`write_found`]).
     pub escaped: bool,
 }
 
@@ -704,10 +705,12 @@ fn escape_before(line: &[u8], at: usize) -> Option<usize> {
     address_escape(line, lead).map(|_| lead)
 }
 
-/// Appends `text` with every escape of an address byte (`address_escape`) decoded.
-pub fn decode_escapes(text: &[u8], out: &mut Vec<u8>) {
+/// Appends `text` with every escape of an address byte (`address_escape`) decoded, and to `at`
+/// where each byte appended, and the end, start in `text`.
+fn decode_escapes(text: &[u8], out: &mut Vec<u8>, at: &mut Vec<usize>) {
     let mut i = 0;
     while i < text.len() {
+        at.push(i);
         match address_escape(text, i) {
             Some((len, b)) => {
                 out.push(b);
@@ -719,6 +722,7 @@ pub fn decode_escapes(text: &[u8], out: &mut Vec<u8>) {
             }
         }
     }
+    at.push(text.len());
 }
 
 /// Finds the literals in the run `line[start..end]`, which holds escapes of address bytes
@@ -726,7 +730,8 @@ pub fn decode_escapes(text: &[u8], out: &mut Vec<u8>) {
 /// before it and up to twelve after it as they are (what the finder looks at around a literal:
 /// an escape's lead, a reverse-DNS suffix, the letter that makes a quad a name's first labels),
 /// scanned as any text, and each literal found in the run is mapped back to its escaped bytes.
-/// Rewritten plain, a literal reads in a second pass as its decoded text read in this one.
+/// Rewritten in the shape of its decoded text, a literal reads in a second pass as its decoded
+/// text read in this one.
 #[cold]
 #[inline(never)]
 fn scan_escaped_run<const FAST: bool>(
@@ -765,7 +770,30 @@ fn scan_escaped_run<const FAST: bool>(
         last = text.len();
     }
     at.push(to);
-    let before = if from == 0 { prev } else { line[from - 1] };
+    let mut before = if from == 0 { prev } else { line[from - 1] };
+    // The escape that ends where the run starts (`escape_len`) must read the same decoded:
+    // decoded bytes can complete one that is not there (`%` then `%33A` reads `%3A`, `\u00`
+    // then `%33%31`) or lengthen one (`%25` then `%32%30`). A lead that is no escape is then
+    // written as a byte like it that leads nothing; an escape is ended by a space.
+    let skip = escape_len(line, start, end, prev);
+    if escape_len(&text, first, last, before) != skip {
+        if skip == 0 {
+            let lead = if first == 0 {
+                &mut before
+            } else {
+                &mut text[first - 1]
+            };
+            *lead = if lead.is_ascii_alphanumeric() {
+                b'z'
+            } else {
+                b' '
+            };
+        } else {
+            text.insert(first + skip, b' ');
+            at.insert(first + skip, at[first + skip]);
+            last += 1;
+        }
+    }
     find_each_with::<FAST>(&text, before, |found| {
         if found.start >= first && found.start < last {
             let (s, e) = (at[found.start], at[found.end]);

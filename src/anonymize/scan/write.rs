@@ -126,8 +126,9 @@ pub(super) fn write_ip_other(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
 }
 
 /// Appends `new`, the replacement of the literal `f` of `line`: in the style of the original
-/// ([`write_ip`]); in its shape where it touches other address bytes ([`write_shaped`]); plain,
-/// in the shape of its decoded text, where it was written with escapes of address bytes.
+/// ([`write_ip`]); in its shape where it touches other address bytes ([`write_shaped`]); in the
+/// shape of its decoded text, unchanged octets and groups copied as written, where it was
+/// written with escapes of address bytes.
 #[inline(always)]
 pub fn write_found(out: &mut Vec<u8>, line: &[u8], f: &Found, new: IpAddr) {
     if f.shaped || f.escaped {
@@ -140,18 +141,48 @@ pub fn write_found(out: &mut Vec<u8>, line: &[u8], f: &Found, new: IpAddr) {
 /// [`write_found`] for a literal that touches other address bytes or holds escapes.
 #[inline(never)]
 fn write_found_rare(out: &mut Vec<u8>, line: &[u8], f: &Found, new: IpAddr) {
-    let dot_after = line.get(f.end) == Some(&b'.');
+    // A dot follows, written `.` or as an escape (`%2E`: a run decoded).
+    let dot_after = line.get(f.end) == Some(&b'.')
+        || address_escape(line, f.end).is_some_and(|(_, b)| b == b'.');
     if !f.escaped {
         if !write_shaped(out, &line[f.start..f.end], new, dot_after) {
             write_ip(out, new, f.colons);
         }
         return;
     }
-    let mut text = Vec::with_capacity(f.end - f.start);
-    decode_escapes(&line[f.start..f.end], &mut text);
-    let dot_after = dot_after || address_escape(line, f.end).is_some_and(|(_, b)| b == b'.');
-    if !f.shaped || !write_shaped(out, &text, new, dot_after) {
+    // Written with escapes: in the shape of its decoded text, each unchanged octet or group
+    // copied as it was written (escaped), so that no lead before it (`%` then `3%32.0.2.2`)
+    // reads the rewrite as an escape it did not hold, and bytes not changed stay the same.
+    let span = &line[f.start..f.end];
+    let (mut text, mut at) = (
+        Vec::with_capacity(span.len()),
+        Vec::with_capacity(span.len() + 1),
+    );
+    decode_escapes(span, &mut text, &mut at);
+    let shape = Shape {
+        text: &text,
+        escaped: Some((span, &at)),
+    };
+    if f.colons != Colons::Plain || !write_shaped_as(out, &shape, new, dot_after) {
         write_ip(out, new, f.colons);
+    }
+}
+
+/// The text a shaped rewrite follows, and where the bytes it copies come from: the text
+/// itself, or, for a literal written with escapes, the escaped bytes (`escaped`: the literal
+/// as written, and where each byte of `text`, and its end, starts in it).
+pub(super) struct Shape<'a> {
+    text: &'a [u8],
+    escaped: Option<(&'a [u8], &'a [usize])>,
+}
+
+impl Shape<'_> {
+    /// Appends the bytes `text[a..b]` were read from.
+    fn copy(&self, out: &mut Vec<u8>, a: usize, b: usize) {
+        match self.escaped {
+            Some((written, at)) => out.extend_from_slice(&written[at[a]..at[b]]),
+            None => out.extend_from_slice(&self.text[a..b]),
+        }
     }
 }
 
@@ -166,29 +197,46 @@ fn write_found_rare(out: &mut Vec<u8>, line: &[u8], f: &Found, new: IpAddr) {
 /// that `::` stands for is not zero), which truncation never causes.
 #[inline(never)]
 pub fn write_shaped(out: &mut Vec<u8>, text: &[u8], new: IpAddr, dot_after: bool) -> bool {
+    let shape = Shape {
+        text,
+        escaped: None,
+    };
+    write_shaped_as(out, &shape, new, dot_after)
+}
+
+/// [`write_shaped`] following `shape`.
+fn write_shaped_as(out: &mut Vec<u8>, shape: &Shape, new: IpAddr, dot_after: bool) -> bool {
+    let text = shape.text;
     match new {
         IpAddr::V4(a) if text.len() >= 7 => {
             let old = match parse_v4(text, 0, text.len()) {
                 Some((e, v, _)) if e == text.len() => v,
                 _ => return false,
             };
-            write_octets_shaped(out, text, old, a);
+            write_octets_shaped(out, shape, 0, old, a);
             true
         }
-        IpAddr::V6(a) => write_v6_shaped(out, text, a, dot_after),
+        IpAddr::V6(a) => write_v6_shaped(out, shape, a, dot_after),
         IpAddr::V4(_) => false,
     }
 }
 
-/// The dotted quad `text` (value `old`) rewritten to `new`: separators and unchanged octets
-/// copied, changed octets written anew.
-pub(super) fn write_octets_shaped(out: &mut Vec<u8>, text: &[u8], old: Ipv4Addr, new: Ipv4Addr) {
+/// The dotted quad at `from` in `shape`'s text (value `old`) rewritten to `new`: separators
+/// and unchanged octets copied, changed octets written anew.
+fn write_octets_shaped(
+    out: &mut Vec<u8>,
+    shape: &Shape,
+    from: usize,
+    old: Ipv4Addr,
+    new: Ipv4Addr,
+) {
+    let text = shape.text;
     let (o, n) = (old.octets(), new.octets());
-    let mut i = 0;
+    let mut i = from;
     for k in 0..4 {
         if k > 0 {
             let sep = if text[i] == b'.' { 1 } else { 3 };
-            out.extend_from_slice(&text[i..i + sep]);
+            shape.copy(out, i, i + sep);
             i += sep;
         }
         let start = i;
@@ -196,7 +244,7 @@ pub(super) fn write_octets_shaped(out: &mut Vec<u8>, text: &[u8], old: Ipv4Addr,
             i += 1;
         }
         if o[k] == n[k] {
-            out.extend_from_slice(&text[start..i]);
+            shape.copy(out, start, i);
         } else {
             let d = DECIMAL[n[k] as usize];
             out.extend_from_slice(&d[..d[3] as usize]);
@@ -204,12 +252,8 @@ pub(super) fn write_octets_shaped(out: &mut Vec<u8>, text: &[u8], old: Ipv4Addr,
     }
 }
 
-pub(super) fn write_v6_shaped(
-    out: &mut Vec<u8>,
-    text: &[u8],
-    new: Ipv6Addr,
-    dot_after: bool,
-) -> bool {
+fn write_v6_shaped(out: &mut Vec<u8>, shape: &Shape, new: Ipv6Addr, dot_after: bool) -> bool {
+    let text = shape.text;
     let n = text.len();
     // Pass 1: where the groups are, where `::` stands, where a dotted tail starts.
     let mut spans = [(0usize, 0usize); 8];
@@ -266,9 +310,9 @@ pub(super) fn write_v6_shaped(
         } else {
             after_gap + (k - gap_at)
         };
-        out.extend_from_slice(&text[copied..s]);
+        shape.copy(out, copied, s);
         if segs[slot] == old[slot] {
-            out.extend_from_slice(&text[s..e]);
+            shape.copy(out, s, e);
         } else if dot_after && tail.is_none() && k + 1 == count {
             // Four digits, leading zeros included.
             let (t, digits) = hex_group(segs[slot]);
@@ -280,10 +324,10 @@ pub(super) fn write_v6_shaped(
         }
         copied = e;
     }
-    out.extend_from_slice(&text[copied..tail.unwrap_or(n)]);
+    shape.copy(out, copied, tail.unwrap_or(n));
     if let Some(t) = tail {
         let quad = |g: &[u16]| Ipv4Addr::from((u32::from(g[6]) << 16) | u32::from(g[7]));
-        write_octets_shaped(out, &text[t..], quad(&old), quad(&segs));
+        write_octets_shaped(out, shape, t, quad(&old), quad(&segs));
     }
     true
 }
