@@ -50,7 +50,7 @@ pub enum InputError {
         source: io::Error,
     },
     #[error(
-        "{path} is {what}-compressed, which logscrub does not read or write; it was left as it is (decompress it first, e.g. `{tool} {path} | logscrub anonymize`)"
+        "{path} is {what}-compressed, which logscrub does not read or write; it was left as it is (decompress it and pipe it in: `{tool} {path} | logscrub COMMAND ...`)"
     )]
     Unsupported {
         path: String,

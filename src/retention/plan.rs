@@ -109,12 +109,18 @@ pub struct Decision {
     pub reason: Reason,
 }
 
-/// `30d`, `1d 2h`, `-3h` (in the future): for messages.
+/// `30d`, `1d 2h`, `-3h` (in the future), `250ms` (under a second, so that an age just past a
+/// window of 0 does not read `0s > 0s`): for messages.
 pub fn show(d: Duration) -> String {
     let neg = d < Duration::zero();
     let s = d.num_seconds().abs();
     if s == 0 {
-        return "0s".into();
+        let t = match d.num_milliseconds().abs() {
+            0 if d.is_zero() => return "0s".into(),
+            0 => "<1ms".to_string(),
+            ms => format!("{ms}ms"),
+        };
+        return if neg { format!("-{t}") } else { t };
     }
     let (days, hours, mins) = (s / 86_400, s % 86_400 / 3600, s % 3600 / 60);
     let t = if days > 0 {
@@ -231,6 +237,23 @@ fn excluded(e: &Entry, p: &Policy) -> bool {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    /// An age under a second is shown in milliseconds: a window of 0 read `0s > 0s` (a new
+    /// user's review).
+    #[test]
+    fn show_durations() {
+        for (d, want) in [
+            (Duration::zero(), "0s"),
+            (Duration::milliseconds(250), "250ms"),
+            (Duration::nanoseconds(300), "<1ms"),
+            (Duration::milliseconds(-40), "-40ms"),
+            (Duration::seconds(59), "0m 59s"),
+            (Duration::hours(26), "1d 2h"),
+            (Duration::days(30), "30d"),
+        ] {
+            assert_eq!(show(d), want, "{d:?}");
+        }
+    }
 
     fn entry(name: &str, mtime_days_ago: i64, now: DateTime<Utc>) -> Entry {
         Entry {
