@@ -705,24 +705,23 @@ fn escape_before(line: &[u8], at: usize) -> Option<usize> {
     address_escape(line, lead).map(|_| lead)
 }
 
-/// Appends `text` with every escape of an address byte (`address_escape`) decoded, and to `at`
-/// where each byte appended, and the end, start in `text`.
-fn decode_escapes(text: &[u8], out: &mut Vec<u8>, at: &mut Vec<usize>) {
-    let mut i = 0;
-    while i < text.len() {
+/// Appends `line[start..end]` with every escape of an address byte (`address_escape`) in it
+/// decoded, and to `at` where each byte appended starts in `line`.
+fn decode_escapes(line: &[u8], start: usize, end: usize, out: &mut Vec<u8>, at: &mut Vec<usize>) {
+    let mut i = start;
+    while i < end {
         at.push(i);
-        match address_escape(text, i) {
+        match address_escape(line, i).filter(|&(len, _)| i + len <= end) {
             Some((len, b)) => {
                 out.push(b);
                 i += len;
             }
             None => {
-                out.push(text[i]);
+                out.push(line[i]);
                 i += 1;
             }
         }
     }
-    at.push(text.len());
 }
 
 /// Finds the literals in the run `line[start..end]`, which holds escapes of address bytes
@@ -745,31 +744,13 @@ fn scan_escaped_run<const FAST: bool>(
     let to = (end + 12).min(line.len());
     let mut text = Vec::with_capacity(to - from);
     let mut at = Vec::with_capacity(to - from + 1); // where each decoded byte was
-    let (mut first, mut last) = (0, 0); // the run, decoded
-    let mut i = from;
-    while i < to {
-        if i == start {
-            first = text.len();
-        }
-        if i == end {
-            last = text.len();
-        }
-        at.push(i);
-        match address_escape(line, i).filter(|_| (start..end).contains(&i)) {
-            Some((len, b)) => {
-                text.push(b);
-                i += len;
-            }
-            None => {
-                text.push(line[i]);
-                i += 1;
-            }
-        }
-    }
-    if end == to {
-        last = text.len();
-    }
-    at.push(to);
+    text.extend_from_slice(&line[from..start]);
+    at.extend(from..start);
+    let first = text.len(); // the run, decoded: text[first..last]
+    decode_escapes(line, start, end, &mut text, &mut at);
+    let mut last = text.len();
+    text.extend_from_slice(&line[end..to]);
+    at.extend(end..=to);
     let mut before = if from == 0 { prev } else { line[from - 1] };
     // The escape that ends where the run starts (`escape_len`) must read the same decoded:
     // decoded bytes can complete one that is not there (`%` then `%33A` reads `%3A`, `\u00`

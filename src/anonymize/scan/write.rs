@@ -158,7 +158,8 @@ fn write_found_rare(out: &mut Vec<u8>, line: &[u8], f: &Found, new: IpAddr) {
         Vec::with_capacity(span.len()),
         Vec::with_capacity(span.len() + 1),
     );
-    decode_escapes(span, &mut text, &mut at);
+    decode_escapes(span, 0, span.len(), &mut text, &mut at);
+    at.push(span.len());
     let shape = Shape {
         text: &text,
         escaped: Some((span, &at)),
