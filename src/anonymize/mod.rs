@@ -281,7 +281,8 @@ impl Anonymizer {
         self.map_scheme(ip, cache)
     }
 
-    /// [`Anonymizer::map`] for a dotted quad that begins a DNS name ([`scan::Colons::NameV4`]):
+    /// [`Anonymizer::map`] for a dotted quad that begins a DNS name ([`scan::Colons::NameV4`]),
+    /// or one written with dashes in a host name's label ([`scan::Colons::DashV4`]):
     /// DNS blocklists write the address reversed (`12.2.0.192.zen.spamhaus.org` asks about
     /// 192.0.2.12), other names forward (`192.0.2.1.nip.io`), and the text cannot tell which.
     /// Rewritten read reversed, then forward, so that neither reading keeps host bits
@@ -475,7 +476,7 @@ impl Anonymizer {
                 if pos + f.start >= watch_from && first.is_none() {
                     first = Some(pos + f.start);
                 }
-                let mapped = if f.colons == scan::Colons::NameV4 {
+                let mapped = if matches!(f.colons, scan::Colons::NameV4 | scan::Colons::DashV4) {
                     self.map_either_way(f.ip, cache)
                 } else {
                     self.map(f.ip, cache)

@@ -30,6 +30,16 @@ fn a_second_pass_rewrites_nothing() {
             "20:12::0:0:0:0::2001:db8:0:0:0:0:0%5D",
         ),
         ("64:ff9b::198.51.100.45 x", "64:ff9b:: x"),
+        // A dashed quad glued to hex letters, after more groups, next to a dotted quad.
+        (
+            "ab192-0-2-11.ec2 1-2-3-4-5.x 9.8.7-6-5-4.ab",
+            "ab0-0-2-0.ec2 1-0-3-4-0.x 9.8.0-6-5-0.ab",
+        ),
+        // Where a literal took its first group, no dashed quad starts.
+        (
+            "::ab1-2-3-4.x 1.2.3.4-5-6-7.y",
+            "::-2-3-4.x 1.2.3.0-5-6-7.y",
+        ),
         // A last group before `.digits` gets four digits, which start no dotted tail.
         ("x2001:8:12::396.51.100.45e", "x2001:8:12::0000.51.100.45e"),
         // A quad glued to hex digits keeps its octets' bytes (`092` written `92` would make
@@ -78,6 +88,15 @@ fn a_second_pass_rewrites_nothing() {
         (
             "http://192.0.2.1.nip.io/ 192.0.2.1.5",
             "http://0.0.2.0.nip.io/ 192.0.2.0.5",
+        ),
+        // A quad written with dashes in a host name's label: cut read both ways, too.
+        (
+            "q ip-192-0-2-11.ec2.internal IN A",
+            "q ip-0-0-2-0.ec2.internal IN A",
+        ),
+        (
+            "http://ec2-203-0-113-5.compute-1.example.com/ 1-2-3-4-5.x",
+            "http://ec2-0-0-113-0.compute-1.example.com/ 1-0-3-4-0.x",
         ),
         // Glued to a digit, it is read forward only (its changed first octet would glue).
         ("998.1.8.1.k", "998.1.8.0.k"),

@@ -159,7 +159,7 @@ pub fn scan_line(
             matches!(found.colons, Colons::ReverseV6(n) if (n as u32) * 4 <= p as u32);
         // A quad that begins a DNS name may be written reversed: both readings are checked.
         let reversed = match ip {
-            IpAddr::V4(a) if found.colons == Colons::NameV4 => {
+            IpAddr::V4(a) if matches!(found.colons, Colons::NameV4 | Colons::DashV4) => {
                 let r = IpAddr::V4(u32::from(a).swap_bytes().into());
                 truncate(r, p) != r
             }
@@ -649,6 +649,14 @@ mod tests {
         assert_eq!(
             kinds("12.2.0.0.zen.spamhaus.org 0.2.0.0.zen.spamhaus.org"),
             [(Kind::Address, "12.2.0.x".into())]
+        );
+        // So does a host name with the address in dashes, either way.
+        assert_eq!(
+            kinds("ip-0-0-2-0.ec2.internal 12-2-0-0.x ip-192-0-2-0.x"),
+            [
+                (Kind::Address, "12.2.0.x".into()),
+                (Kind::Address, "192.0.2.x".into())
+            ]
         );
         // A cut IPv6 literal holds host groups.
         assert_eq!(

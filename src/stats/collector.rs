@@ -492,8 +492,8 @@ impl HotSet {
 }
 
 /// Whether the address finder could find anything in `label`: every form it knows has a `:`
-/// (IPv6), a `%` (`%3A`), a digit, `.`, digit (IPv4, also in reverse names) or a `.` before
-/// `in-addr.arpa` / `ip6.arpa`. Labels without (most paths: `/blog/2024/a.html`) are counted as
+/// (IPv6), a `%` (`%3A`), a digit, `.`, digit (IPv4, also in reverse names), a `.` before
+/// `in-addr.arpa` / `ip6.arpa`, or a dashed quad before a `.` (`ip-192-0-2-11.ec2.internal`). Labels without (most paths: `/blog/2024/a.html`) are counted as
 /// they are; a property test holds this to the finder.
 fn may_hold_address(label: &[u8]) -> bool {
     if memchr::memchr2(b':', b'%', label).is_some() {
@@ -502,6 +502,7 @@ fn may_hold_address(label: &[u8]) -> bool {
     memchr::memchr_iter(b'.', label).any(|j| {
         let rest = &label[j + 1..];
         (j > 0 && label[j - 1].is_ascii_digit() && rest.first().is_some_and(u8::is_ascii_digit))
+            || crate::anonymize::scan::dashed_quad_at(label, j, b' ')
             || rest.first().is_some_and(|&c| c | 0x20 == b'i')
                 && (rest.len() >= 8 && rest[..8].eq_ignore_ascii_case(b"ip6.arpa")
                     || rest.len() >= 12 && rest[..12].eq_ignore_ascii_case(b"in-addr.arpa"))
@@ -1511,6 +1512,17 @@ mod tests {
             let (t, d) = name_labels(name.as_bytes(), &mut buf);
             assert_eq!((t.to_vec(), d.to_vec()), want, "{name}");
         }
+        // A registered domain that is a host name with the address in dashes (its suffix,
+        // `compute-1.amazonaws.com`, is on the list) published it whole.
+        let mut buf = Vec::new();
+        assert_eq!(
+            name_labels(b"ec2-203-0-113-5.compute-1.amazonaws.com", &mut buf),
+            (&b"(address)"[..], &b"(address)"[..])
+        );
+        assert_eq!(
+            name_labels(b"ip-192-0-2-11.ec2.internal", &mut buf),
+            (&b"internal"[..], &b"ec2.internal"[..])
+        );
     }
 
     proptest::proptest! {

@@ -72,6 +72,19 @@ pub fn untruncated(text: &[u8]) -> Vec<String> {
         }
         at = m.get(4).unwrap().start();
     }
+    // A quad written with dashes that ends a host name's label (`ip-192-0-2-11.example`), read
+    // both ways: some networks write it reversed.
+    let dashed =
+        regex::Regex::new(r"(?:^|[^0-9])(\d{1,3})-(\d{1,3})-(\d{1,3})-(\d{1,3})\.[A-Za-z]")
+            .unwrap();
+    let mut at = 0;
+    while let Some(m) = dashed.captures_at(&text, at) {
+        let o: Vec<u32> = (1..=4).map(|i| m[i].parse().unwrap()).collect();
+        if o.iter().all(|&x| x <= 255) && (o[0] != 0 || o[3] != 0) {
+            bad.push(format!("{}-{}-{}-{}", o[0], o[1], o[2], o[3]));
+        }
+        at = m.get(2).unwrap().start();
+    }
     let v6 = regex::Regex::new(r"[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*").unwrap();
     for m in v6.find_iter(&text) {
         let tok = m.as_str();

@@ -43,6 +43,13 @@ fn address() -> impl Strategy<Value = String> {
         (v4.clone(), 1u16..).prop_map(|(a, p)| format!("{a}#{p}")),
         v4.clone().prop_map(|a| format!("http://{a}/x?y=1")),
         v4.clone().prop_map(|a| format!("::ffff:{a}")),
+        // A host name with the address in dashes, forward or reversed.
+        v4.clone()
+            .prop_map(|a| format!("ip-{}.ec2.internal", a.to_string().replace('.', "-"))),
+        v4.clone().prop_map(|a| {
+            let o = a.octets();
+            format!("https://{}-{}-{}-{}.dyn.example/", o[3], o[2], o[1], o[0])
+        }),
         v4.prop_map(|a| format!("::FFFF:{a}")),
         v6.clone().prop_map(|a| a.to_string()),
         v6.clone().prop_map(|a| a.to_string().to_uppercase()),
@@ -336,6 +343,8 @@ fn the_oracle_sees_every_form_it_is_trusted_with() {
         "2001:db8:0:0:0:0:0:5",
         "fe80::1%eth0",
         "1:2:3:4:5:6:7:8",
+        "ip-192-0-2-5.example",
+        "5-2-0-192.example",
     ] {
         assert!(
             !crate::common::untruncated(s.as_bytes()).is_empty(),
@@ -348,6 +357,8 @@ fn the_oracle_sees_every_form_it_is_trusted_with() {
         "::ffff:192.0.2.0",
         "10:20:30",
         "Chrome/120.0.0.0",
+        "0-0-2-0.example",
+        "2026-12-04-1.log",
     ] {
         assert!(
             crate::common::untruncated(s.as_bytes()).is_empty(),

@@ -15,6 +15,10 @@
 //!   group of three or four hex digits: `parse_partial_v6`), read as the prefix it writes;
 //! * reverse-DNS names (`17.2.0.192.in-addr.arpa`, `ip6.arpa` nibbles), and a dotted quad
 //!   that begins a DNS name (`12.2.0.192.zen.spamhaus.org`), rewritten read both ways;
+//! * a dotted quad written with dashes that ends a host name's label
+//!   (`ip-192-0-2-11.ec2.internal`, `11-2-0-192.dyn.example`), rewritten read both ways: its
+//!   dot has a digit before it and a letter after it, which few dots that are not a quad's
+//!   have (versions are followed by digits), so the test costs almost nothing (`dashed_quad`);
 //! * right after an escape whose last character would glue to the address: `%20192.0.2.1`,
 //!   `%2520…` (double-encoded), `\x22192.0.2.1` (nginx), `\u0001192.0.2.1` (JSON), `%u0022…`
 //!   (IIS), `%5B2001:db8::1%5D`;
@@ -54,7 +58,7 @@
 //!   ([`write_shaped`]), so a second pass over the output splits it exactly as the first did.
 //! * A line piece is scanned with the byte that preceded it (`prev`), so a long line cut into
 //!   pieces scans the same as whole, provided the cut follows a byte for which [`is_cut_byte`]
-//!   holds (not an address byte, nor the `x`/`u` of an escape's lead).
+//!   holds (not an address byte, nor the `x`/`u` of an escape's lead, nor a `-`).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -111,6 +115,10 @@ pub enum Colons {
     /// blocklists write the address reversed and other services forward
     /// (`crate::anonymize::Anonymizer::map_either_way`).
     NameV4,
+    /// A dotted quad written with dashes that ends a host name's label
+    /// (`ip-192-0-2-11.ec2.internal`, `c-198-51-100-7.hsd1.example.net`, `11-2-0-192.dyn.example`):
+    /// rewritten read both ways, as [`Colons::NameV4`], and written with dashes.
+    DashV4,
 }
 
 /// One address literal found in a line.
@@ -159,7 +167,13 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
             // The first dot of any dotted quad (an IPv6 dotted tail included) has a digit before
             // it and `d{1,3}.d{1,3}.d` after it; later dots of a quad are inside a run already
             // examined. This keeps `5.0`, `HTTP/2.0` and `604.1` from costing a run each.
-            b'.' => j > 0 && line[j - 1].is_ascii_digit() && two_more_octets(line, j + 1),
+            // A dot with a digit before it, a letter after it and a `-` close before it may end
+            // a host name's label that holds a dashed quad (`ip-192-0-2-11.ec2.internal`).
+            b'.' => {
+                j > 0
+                    && line[j - 1].is_ascii_digit()
+                    && (two_more_octets(line, j + 1) || dash_near(line, j))
+            }
             b':' => {
                 const HEXISH: u8 = C_DIGIT | C_HEXALPHA | C_COLON;
                 (j > 0 && CLASS[line[j - 1] as usize] & HEXISH != 0)
@@ -186,6 +200,17 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
                 && j + 1 < n
                 && line[j + 1] | 0x20 == b'i'
                 && let Some(found) = reverse_name(line, j + 1)
+            {
+                f(found);
+            }
+            pos = j + 1;
+            continue;
+        }
+        // A dot with a digit before it and a letter after it: a dashed quad ends there, or
+        // nothing.
+        if line[j] == b'.' && line[j + 1] >= b'A' {
+            if let Some(found) = dashed_quad(line, j, prev)
+                && found.start >= pos
             {
                 f(found);
             }
@@ -293,7 +318,7 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
 
 /// Where the one to `max` digits that end just before `j` start, when the byte before them
 /// (`prev` at the start of `line`) can neither belong to an address nor end an escape
-/// ([`is_cut_byte`]: `\x09`, `\u0001` leave the digits to the general path).
+/// ([`stands_apart`]: `\x09`, `\u0001` leave the digits to the general path).
 #[inline(always)]
 fn lone_digits_before(line: &[u8], j: usize, max: usize, prev: u8) -> Option<usize> {
     let mut start = j;
@@ -301,7 +326,7 @@ fn lone_digits_before(line: &[u8], j: usize, max: usize, prev: u8) -> Option<usi
         start -= 1;
     }
     let before = if start == 0 { prev } else { line[start - 1] };
-    (start < j && is_cut_byte(before)).then_some(start)
+    (start < j && stands_apart(before)).then_some(start)
 }
 
 /// The end of the run around the colon at `j` when it is only groups of one to four digits
@@ -402,7 +427,7 @@ fn lone_v6(line: &[u8], j: usize, prev: u8) -> Option<Found> {
         start -= 1;
     }
     let before = if start == 0 { prev } else { line[start - 1] };
-    if start == j || !is_cut_byte(before) || is_word(before) {
+    if start == j || !stands_apart(before) || is_word(before) {
         return None;
     }
     let mut groups = [0u16; 8];
@@ -525,6 +550,67 @@ fn reverse_name(s: &[u8], at: usize) -> Option<Found> {
     None
 }
 
+/// True when the dot at `j`, with a digit before it, has a letter after it and a `-` among the
+/// three bytes before that digit: the cheap test before [`dashed_quad`] (`host179.example`,
+/// `Safari/537.36` pass no further).
+#[inline(always)]
+fn dash_near(s: &[u8], j: usize) -> bool {
+    j >= 3
+        && s.get(j + 1).is_some_and(|&b| b >= b'A')
+        && (s[j - 2] == b'-' || s[j - 3] == b'-' || (j >= 4 && s[j - 4] == b'-'))
+}
+
+/// True when the dot at `j` ends a host name label's dashed quad ([`dashed_quad`]); `prev`
+/// stands before `s`. For the statistics' test of whether a label may hold an address.
+pub fn dashed_quad_at(s: &[u8], j: usize, prev: u8) -> bool {
+    dash_near(s, j) && dashed_quad(s, j, prev).is_some()
+}
+
+/// The dotted quad written with dashes that ends just before the dot at `j`, a letter (the next
+/// label's first byte) after it: `ip-192-0-2-11.ec2.internal`. Four groups of one to
+/// three decimal digits, each at most 255; after more groups (`1-2-3-4-5.x`), the last four.
+/// Not when digits glue to its first group (`2024-1-2-3.x` is no quad: its first group would
+/// have four digits). Rewritten read both ways, since an address in a host name is written
+/// forward by some networks and reversed by others (`Colons::DashV4`).
+#[inline(never)]
+fn dashed_quad(s: &[u8], j: usize, prev: u8) -> Option<Found> {
+    if !s.get(j + 1).is_some_and(u8::is_ascii_alphabetic) {
+        return None;
+    }
+    let mut octets = [0u8; 4];
+    let mut i = j;
+    for k in (0..4).rev() {
+        if k < 3 {
+            if i == 0 || s[i - 1] != b'-' {
+                return None;
+            }
+            i -= 1;
+        }
+        let end = i;
+        while i > 0 && end - i < 3 && s[i - 1].is_ascii_digit() {
+            i -= 1;
+        }
+        if i == end {
+            return None;
+        }
+        let v = s[i..end]
+            .iter()
+            .fold(0u32, |a, &d| a * 10 + u32::from(d - b'0'));
+        octets[k] = u8::try_from(v).ok()?;
+    }
+    if (if i == 0 { prev } else { s[i - 1] }).is_ascii_digit() {
+        return None;
+    }
+    Some(Found {
+        start: i,
+        end: j,
+        ip: IpAddr::V4(Ipv4Addr::from(octets)),
+        colons: Colons::DashV4,
+        shaped: false,
+        escaped: false,
+    })
+}
+
 /// True when `in-addr.arpa` or `ip6.arpa` (any case) starts at `at`.
 fn reverse_suffix_at(s: &[u8], at: usize) -> bool {
     [&b"in-addr.arpa"[..], b"ip6.arpa"].iter().any(|w| {
@@ -634,15 +720,23 @@ fn escape_len(line: &[u8], start: usize, end: usize, prev: u8) -> usize {
     }
 }
 
-/// True for a byte after which a long line may be cut: it cannot belong to an address, and the
-/// finder's decision about what follows it needs no byte before it (see `escape_len`).
-#[inline(always)]
+/// True for a byte after which a long line may be cut: it cannot belong to an address, the
+/// finder's decision about what follows it needs no byte before it (see `escape_len`), and it
+/// joins no dashed quad's groups (`-`: [`dashed_quad`] reads back over them).
+#[inline]
 pub fn is_cut_byte(b: u8) -> bool {
-    CUT[b as usize]
+    APART[b as usize] && b != b'-'
 }
 
-/// [`is_cut_byte`] for every byte: one load on the hot path.
-static CUT: [bool; 256] = {
+/// True for a byte before which a lone literal may start: one that cannot belong to an address
+/// and ends no escape (a shortcut's test, one load on the hot path).
+#[inline(always)]
+fn stands_apart(b: u8) -> bool {
+    APART[b as usize]
+}
+
+/// [`stands_apart`] for every byte.
+static APART: [bool; 256] = {
     let mut t = [false; 256];
     let mut i = 0;
     while i < 256 {

@@ -54,6 +54,44 @@ fn finds_every_textual_form() {
     }
 }
 
+/// A dotted quad written with dashes that ends a host name's label: networks name hosts by
+/// their address, forward or reversed (a new user's review: `ip-192-0-2-11.ec2.internal` in a
+/// query name passed unchanged).
+#[test]
+fn dashed_quads_in_host_names() {
+    let table: &[(&str, &[&str])] = &[
+        ("q ip-192-0-2-11.ec2.internal IN A", &["192-0-2-11"]),
+        ("c-198-51-100-7.hsd1.ma.example.net", &["198-51-100-7"]),
+        ("//ec2-203-0-113-5.compute-1.example.com/", &["203-0-113-5"]),
+        ("11-2-0-192.dyn.example", &["11-2-0-192"]),
+        ("dsl192-0-2-11.example", &["192-0-2-11"]),
+        ("\"x-010-0-0-5.e100.example\"", &["010-0-0-5"]),
+        // After more groups, the last four.
+        ("1-2-3-4-5.example", &["2-3-4-5"]),
+        // Not a quad: digits glued to the first group, an octet over 255, three groups, no
+        // label after the dot (or one that starts with a digit: versions are followed by
+        // digits), a dot that begins a dotted quad.
+        (
+            "2026-1-2-3.log 1-2-3-256.x 10-0-5.x 1-2-3-4. 1-2-3-4.5a 1-2-3-4.",
+            &[],
+        ),
+        ("a-1-2-3-4.5.6.7 x", &["4.5.6.7"]),
+        ("Safari/537.36 HTTP/1.1 Chrome/120.0-1.2 v1-2.3", &[]),
+    ];
+    for (line, want) in table {
+        assert_eq!(texts(line), *want, "line {line:?}");
+    }
+    let f = all(b"ip-192-0-2-11.ec2", b'\n', true);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].colons, Colons::DashV4);
+    assert_eq!(f[0].ip, IpAddr::V4(Ipv4Addr::new(192, 0, 2, 11)));
+    let mut out = Vec::new();
+    write_ip(&mut out, "10.0.2.0".parse().unwrap(), Colons::DashV4);
+    assert_eq!(out, b"10-0-2-0");
+    // A long line is never cut inside one (`-` is no cut byte).
+    assert!(!is_cut_byte(b'-'));
+}
+
 /// Escapes end where the address begins, also when their last character is a digit or a
 /// hex digit that would glue to it (issue 14: lines as nginx and Apache write them).
 #[test]
@@ -656,6 +694,7 @@ proptest::proptest! {
             "\\x", "\\u", "%u", "u", "%20", "%25", "%2E", "20192.0.2.1",
             "2001:db8:1234:5678:9abc", "12:34:56:78:90", "00:1a:2b:3c:4d:5e", "de:",
             "%31", "\\x32", "\\u002e", "%252E", "%u0030", "%61", "\\", "%2F",
+            "-", "1-2-3-4", "-7.", ".ec2", "ip-10-0-0-9",
         ]), 0..30),
         prev in proptest::sample::select(b"\n1a:. ".to_vec()),
     ) {

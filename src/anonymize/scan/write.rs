@@ -38,6 +38,16 @@ pub(super) fn write_ip_other(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
             }
             return;
         }
+        (Colons::DashV4, IpAddr::V4(a)) => {
+            let from = out.len();
+            write_v4(out, a);
+            for c in &mut out[from..] {
+                if *c == b'.' {
+                    *c = b'-';
+                }
+            }
+            return;
+        }
         (Colons::Percent, IpAddr::V4(a)) => {
             let mut buf = Vec::with_capacity(16);
             write_v4(&mut buf, a);
