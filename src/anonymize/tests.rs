@@ -115,6 +115,12 @@ fn a_second_pass_rewrites_nothing() {
         ("%2531%2539%2532.0.2.21", "%2531%2539%2532.0.2.0"),
         ("%32001:db8:1:2::%31", "%32001:db8:1:0::0"),
         ("q=%3A%3Affff%3A203.0.113.9", "q=%3A%3Affff%3A203.0.113.0"),
+        // Colons and the dotted tail's dots all encoded (a new user's review: `192` was read
+        // as a group, and the tail kept its host octet).
+        (
+            "ip=%3A%3Affff%3A192%2E0%2E2%2E17&x=%3a%3a192%2e0%2e2%2e7",
+            "ip=%3A%3Affff%3A192%2E0%2E2%2E0&x=%3a%3a0%2e0%2e0%2e0",
+        ),
         ("17.2%2E0.192.in-addr.arpa", "0.2.0.192.in-addr.arpa"),
         // Touching other address bytes, it keeps its decoded shape; a dot after it written
         // `%2E` is a dot (its last group gets four digits, which start no dotted tail).

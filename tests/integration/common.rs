@@ -53,15 +53,17 @@ pub fn logscrub() -> Command {
 }
 
 /// Every address in `text` whose host bits are not zero under /24 and /48 (v4-mapped: the
-/// embedded IPv4 under /24). Found with regexes and std's parser, independently of logscrub's
+/// embedded IPv4 under /24), `%3A` and `%2E` read as `:` and `.`; a quad glued to digits
+/// before it (`0000.0.2.17`) is read from its last three. Found with regexes and std's parser, independently of logscrub's
 /// own finder, so a finder bug cannot hide itself.
 pub fn untruncated(text: &[u8]) -> Vec<String> {
     let text = String::from_utf8_lossy(text)
         .replace("%3A", ":")
-        .replace("%3a", ":");
-    let v4 =
-        regex::Regex::new(r"(?:^|[^0-9.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:$|[^0-9])")
-            .unwrap();
+        .replace("%3a", ":")
+        .replace("%2E", ".")
+        .replace("%2e", ".");
+    let v4 = regex::Regex::new(r"(?:^|[^.])(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(?:$|[^0-9])")
+        .unwrap();
     let mut bad = Vec::new();
     // Overlapping matches: scan from every start.
     let mut at = 0;

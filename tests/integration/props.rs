@@ -50,7 +50,7 @@ fn address() -> impl Strategy<Value = String> {
             let o = a.octets();
             format!("https://{}-{}-{}-{}.dyn.example/", o[3], o[2], o[1], o[0])
         }),
-        v4.prop_map(|a| format!("::FFFF:{a}")),
+        v4.clone().prop_map(|a| format!("::FFFF:{a}")),
         v6.clone().prop_map(|a| a.to_string()),
         v6.clone().prop_map(|a| a.to_string().to_uppercase()),
         v6.clone().prop_map(|a| {
@@ -65,6 +65,13 @@ fn address() -> impl Strategy<Value = String> {
         v6.clone().prop_map(|a| format!("{a}%eth0")),
         v6.clone().prop_map(|a| format!("https://[{a}]:8443/p")),
         v6.prop_map(|a| a.to_string().replace(':', "%3A")),
+        // Colons and dots all encoded, in a query string.
+        v4.clone().prop_map(|a| format!("?ip=::ffff:{a}")
+            .replace(':', "%3A")
+            .replace('.', "%2E")),
+        v4.prop_map(|a| format!("?ip=2001:db8:1:2:3:4:{a}")
+            .replace(':', "%3a")
+            .replace('.', "%2e")),
     ]
 }
 
@@ -341,6 +348,8 @@ fn the_oracle_sees_every_form_it_is_trusted_with() {
         "2001:DB8::5",
         "http://198.51.100.7:8080/",
         "2001:db8:0:0:0:0:0:5",
+        "%3A%3Affff%3A192%2E0%2E2%2E5",
+        "%3A%3A0%3A0000%2E0%2E2%2E17",
         "fe80::1%eth0",
         "1:2:3:4:5:6:7:8",
         "ip-192-0-2-5.example",

@@ -259,6 +259,7 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
         let (mut colons, mut dots, mut double) = (0u32, 0u32, false);
         let mut last_colon_end = usize::MAX;
         let (mut percent, mut plain) = (false, false); // a `%3A` or `%2E`; a `:` or `.`
+        let mut pct_dot = false; // a `%2E`
         let mut i = rs;
         while i < n {
             let c = CLASS[line[i] as usize];
@@ -278,6 +279,7 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
             } else if c == C_PCT && pct_dot_at(line, i) {
                 dots += 1;
                 percent = true;
+                pct_dot = true;
                 i += 3;
             } else if (c == C_PCT || line[i] == b'\\')
                 && let Some((len, _)) = address_escape(line, i)
@@ -291,9 +293,11 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
         let re = i;
         // Decoded: a run with escapes of address bytes; one with separators written both ways
         // (`%3A%3Affff%3A192.0.2.1`, `203.0.113%2E9`: IPv6 colons encoded in a query string,
-        // its dotted tail not); a reverse-DNS name with a `%2E` among its labels
-        // (`17.2%2E0.192.in-addr.arpa`, read forward, kept the host octet).
-        if escaped || (percent && (plain || reverse_suffix_at(line, re))) {
+        // its dotted tail not); IPv6 with a dotted tail, all encoded (`%3A%3Affff%3A192%2E0…`:
+        // its `192` read as a group kept the tail's host octet); a reverse-DNS name with a `%2E`
+        // among its labels (`17.2%2E0.192.in-addr.arpa`, read forward, kept the host octet).
+        if escaped || (percent && (plain || (pct_dot && colons > 0) || reverse_suffix_at(line, re)))
+        {
             scan_escaped_run::<FAST>(line, rs, re, prev, &mut f);
             pos = re;
             continue;
