@@ -697,6 +697,42 @@ fn no_address_in_any_state_or_report() {
     }
 }
 
+/// Regression (a new user's review): pages and referrer sites holding an address written with
+/// `\u`/`\x` escapes (the quick test for labels that may hold one did not know `\`), with its
+/// colons and dots all percent-encoded, or in dashes in a host name, were published as they were.
+#[test]
+fn escaped_and_dashed_addresses_are_scrubbed_from_labels() {
+    let d = Dir::new();
+    let log = d.p("access.log");
+    let line = |path: &str, referrer: &str| {
+        format!(
+            "198.51.100.7 - - [10/Oct/2026:13:55:36 +0000] \"GET {path} HTTP/1.1\" 200 5 \"{referrer}\" \"curl/8\"\n"
+        )
+    };
+    let text = [
+        line(r"/a/192\u002e0\u002e2\u002e17", "-"),
+        line(r"/b/192\x2e0\x2e2\x2e18", "-"),
+        line(r"/c/2001\u003adb8\u003a1\u003a2\u003a\u003a19", "-"),
+        line("/d?ip=%3A%3Affff%3A192%2E0%2E2%2E20", "-"),
+        line("/e", "http://ec2-203-0-113-21.compute-1.amazonaws.com/x"),
+    ]
+    .concat();
+    fs::write(&log, text).unwrap();
+    let state = d.stats(&[&log], &["--format", "combined"], "s.json");
+    let mut labels = Vec::new();
+    for name in ["page", "referrer_site"] {
+        labels.extend(panel(&state, name).into_keys());
+    }
+    assert!(labels.len() >= 6, "{labels:?}");
+    for label in &labels {
+        let decoded = crate::common::decode_escapes(label.as_bytes());
+        assert_eq!(untruncated(&decoded), Vec::<String>::new(), "{label}");
+        for host in ["17", "18", "19", "20", "21"] {
+            assert!(!label.ends_with(host), "{label}");
+        }
+    }
+}
+
 /// Regression: a query name that is itself an address published its host octet as "TLD" `7` and
 /// "domain" `2.7`; reverse names keep their (first-octet) registered domain.
 #[test]
