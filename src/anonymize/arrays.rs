@@ -10,7 +10,8 @@ const FEWEST: usize = 7;
 
 /// The next array of byte values in `line` at or after `from`: its span, `[` to `]` included,
 /// with its bytes decoded into `out` (cleared first). Values are decimal, 0 to 255, separated by
-/// commas (spaces allowed after them).
+/// commas, with JSON's whitespace (space, tab, CR, LF) allowed around each (`[ 49, 57 ]`,
+/// `[49 ,57]`: a new user's review found only `[49, 57]` read).
 pub fn next(line: &[u8], mut from: usize, out: &mut Vec<u8>) -> Option<(usize, usize)> {
     while let Some(k) = memchr::memchr(b'[', line.get(from..)?) {
         let start = from + k;
@@ -25,7 +26,16 @@ pub fn next(line: &[u8], mut from: usize, out: &mut Vec<u8>) -> Option<(usize, u
 /// The array starting at `line[start]` (a `[`) decoded into `out`; where it ends (after `]`).
 fn decode(line: &[u8], start: usize, out: &mut Vec<u8>) -> Option<usize> {
     out.clear();
-    let mut i = start + 1;
+    let space = |mut i: usize| {
+        while line
+            .get(i)
+            .is_some_and(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            i += 1;
+        }
+        i
+    };
+    let mut i = space(start + 1);
     loop {
         let digits = line[i..]
             .iter()
@@ -39,14 +49,9 @@ fn decode(line: &[u8], start: usize, out: &mut Vec<u8>) -> Option<usize> {
             .iter()
             .fold(0u32, |a, &d| a * 10 + u32::from(d - b'0'));
         out.push(u8::try_from(v).ok()?);
-        i += digits;
+        i = space(i + digits);
         match line.get(i)? {
-            b',' => {
-                i += 1;
-                while line.get(i) == Some(&b' ') {
-                    i += 1;
-                }
-            }
+            b',' => i = space(i + 1),
             b']' => return (out.len() >= FEWEST).then_some(i + 1),
             _ => return None,
         }
@@ -114,6 +119,17 @@ mod tests {
         encode(&out, &mut back);
         assert_eq!(back, b"[49,57,50,46,48,46,50,46,49,55,27]");
         assert_eq!(next(line, e, &mut out), None, "a value over 255 is no byte");
+        // JSON's whitespace anywhere between values.
+        for spaced in [
+            &b"[ 49, 57, 50, 46, 48, 46, 50, 46, 49, 55 ]"[..],
+            b"[49 ,57 ,50 ,46 ,48 ,46 ,50 ,46 ,49 ,55]",
+            b"[\t49,\r\n57,50,46,48,46,50,46,49,55\n]",
+        ] {
+            assert_eq!(next(spaced, 0, &mut out), Some((0, spaced.len())));
+            assert_eq!(out, b"192.0.2.17");
+        }
+        assert_eq!(next(b"[49,,57,50,46,48,46,50]", 0, &mut out), None);
+        assert_eq!(next(b"[ ,49,57,50,46,48,46,50]", 0, &mut out), None);
         // Every width of a value, there and back.
         back.clear();
         encode(&[0, 9, 10, 99, 100, 255, 7], &mut back);
