@@ -156,7 +156,8 @@ a DNS name (12.2.0.192.zen.spamhaus.org: DNS blocklists write the address revers
 it is cut read both ways: 0.2.0.0.zen.spamhaus.org), a host name with the address in dashes at the end \
 of a label (ip-192-0-2-11.ec2.internal becomes ip-0-0-2-0.ec2.internal, cut read both ways as well), and \
 IPv6 cut mid-address by a truncated line or list \
-(five to seven groups without ::, read as the prefix they write: 2001:db8:1234:5678:9abc becomes \
+(four to seven groups without ::, four only if they cannot be a clock such as 2026:13:55:36, read as the \
+prefix they write: 2001:db8:1234:5678:9abc becomes \
 2001:db8:1234:0:0). A 6to4 address (2002::/16) holds the client's IPv4 address in its next 32 bits: it \
 keeps at most 16 + the IPv4 prefix bits (2002:c000:244:: becomes 2002:c000:200::). Each is rewritten with \
 the selected scheme; a value that does not change keeps its original bytes. In DNS formats the source \

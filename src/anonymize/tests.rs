@@ -74,6 +74,15 @@ fn a_second_pass_rewrites_nothing() {
             "x=2001%3Adb8%3A1234%3A0%3A0&",
         ),
         ("f2001:db8:1234:5678:9abc.5", "f2001:db8:1234:0:0000.5"),
+        // Cut after four groups, and four groups before a quad; a clock stays.
+        (
+            "?ip=2001:db8:abcd:1234 [2001:db8:1:2]:80 [10/Oct/2026:13:55:36",
+            "?ip=2001:db8:abcd:0 [2001:db8:1:0]:80 [10/Oct/2026:13:55:36",
+        ),
+        (
+            "2001:db8:1234:5678:192.0.2.1 x",
+            "2001:db8:1234:0:192.0.2.0 x",
+        ),
         // Its host groups come out decimal: still read as a cut literal (not as a clock, nor
         // its last group as a glued octet).
         (

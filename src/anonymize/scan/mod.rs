@@ -310,9 +310,9 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
             pos = re;
             continue;
         }
-        // IPv6 needs `::`, or six colons (with a dotted tail) or seven, or four for a cut one
+        // IPv6 needs `::`, or six colons (with a dotted tail) or seven, or three for a cut one
         // (`parse_partial_v6`); IPv4 three dots.
-        let v6 = (colons >= 2 && double) || colons >= 4;
+        let v6 = (colons >= 2 && double) || colons >= 3;
         if v6 || (dots >= 3 && re - rs >= 7) {
             scan_run(line, rs, re, prev, v6, &mut f);
         }
@@ -335,7 +335,8 @@ fn lone_digits_before(line: &[u8], j: usize, max: usize, prev: u8) -> Option<usi
 
 /// The end of the run around the colon at `j` when it is only groups of one to four digits
 /// joined by single colons (at most five, or three after a first group of three or four digits,
-/// which may begin a cut IPv6 literal), perhaps with a `.digits` fraction, and stands alone
+/// which may begin a cut IPv6 literal, or four then if at most six digits follow the first
+/// group, as in `2026:13:55:36`), perhaps with a `.digits` fraction, and stands alone
 /// (no address byte before or after it): a clock, not an address. Such a run has no `::`, too
 /// few colons for IPv6 and too few dots for IPv4, so the general path would find nothing in it.
 #[inline(always)]
@@ -359,7 +360,10 @@ fn clock_run(line: &[u8], j: usize, prev: u8) -> Option<usize> {
     // (`parse_partial_v6`): the general path decides. Such a group is the first, or the second
     // of six. (Looked at only then: the first group's length kept through the loop cost 60
     // instructions an Unbound line.)
-    if colons >= 4
+    // So may four such groups that are no clock (more than six digits after the first:
+    // `2001:4860:1234:5678`; `parse_partial_v6`).
+    if colons >= 3
+        && (colons > 3 || k - j > 9)
         && ((j >= 3 && line[j - 3..j].iter().all(u8::is_ascii_digit))
             || (colons == 5 && line[j + 1..j + 4].iter().all(u8::is_ascii_digit)))
     {
