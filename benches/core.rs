@@ -51,6 +51,7 @@ fn truncating(format: Format, data: &[u8]) -> (Engine, Piece) {
         compress: None,
         rules: None,
         keep_unparsed: false,
+        max_line: usize::MAX,
     };
     let piece = Piece {
         header: None,

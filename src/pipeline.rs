@@ -78,7 +78,12 @@ pub struct Stop {
     pub line: u64,
     /// 1-based byte column where the line stopped matching the format.
     pub col: usize,
+    /// The line was longer than `Engine::max_line`: never parsed.
+    pub overlong: bool,
 }
+
+/// The column [`Engine::overlong`] stops at: no column, the whole line was too long.
+const OVERLONG: usize = usize::MAX;
 
 /// Everything needed to process lines; shared read-only by all workers.
 pub struct Engine {
@@ -94,6 +99,10 @@ pub struct Engine {
     pub rules: Option<Arc<RulePlan>>,
     /// Also hand back every unparsed line, scrubbed like every line (`--unparsed-to`).
     pub keep_unparsed: bool,
+    /// Lines longer than this (bytes, without the newline) are never parsed, as those the
+    /// chunker hands over in parts (`--max-line-length`): the chunker holds lines up to a piece
+    /// whole, so a shorter limit is checked here.
+    pub max_line: usize,
 }
 
 /// Per-worker scratch state.
@@ -143,50 +152,51 @@ impl Engine {
                 let data = &piece.data[..];
                 let mut start = 0;
                 for nl in memchr_iter(b'\n', data) {
-                    if let Err(col) = self.line(&data[start..nl], true, &mut out, &mut counts, ctx)
-                    {
-                        stop = Some((counts.lines, col));
+                    let at = counts.lines;
+                    let r = if nl - start > self.max_line {
+                        self.overlong(
+                            &data[start..=nl],
+                            b'\n',
+                            true,
+                            true,
+                            &mut out,
+                            &mut counts,
+                            ctx,
+                        )
+                    } else {
+                        self.line(&data[start..nl], true, &mut out, &mut counts, ctx)
+                    };
+                    if let Err(col) = r {
+                        stop = Some((at, col));
                         break;
                     }
                     start = nl + 1;
                 }
-                if stop.is_none()
-                    && start < data.len()
-                    && let Err(col) = self.line(&data[start..], false, &mut out, &mut counts, ctx)
-                {
-                    stop = Some((counts.lines, col));
+                if stop.is_none() && start < data.len() {
+                    let at = counts.lines;
+                    let r = if data.len() - start > self.max_line {
+                        self.overlong(
+                            &data[start..],
+                            b'\n',
+                            true,
+                            true,
+                            &mut out,
+                            &mut counts,
+                            ctx,
+                        )
+                    } else {
+                        self.line(&data[start..], false, &mut out, &mut counts, ctx)
+                    };
+                    if let Err(col) = r {
+                        stop = Some((at, col));
+                    }
                 }
             }
             PieceKind::Long { prev, first, last } => {
-                // A line too long to hold is never parsed: unless the format reads no fields
-                // (raw), it is an unparsed line, and `--on-unparsed` (or the rule file's)
-                // decides what it becomes, as for any other; scrubbed in parts, it passed every
-                // rule and `--strict` by.
-                let unparsed = !matches!(self.format, Format::Raw);
-                counts.overlong_lines += first as u64;
-                counts.lines += last as u64;
-                counts.unparsed += u64::from(unparsed && first);
-                let kept = !unparsed || self.on_unparsed == OnUnparsed::Scrub;
-                let copy = unparsed && self.keep_unparsed;
-                if kept || copy {
-                    let at = out.len();
-                    let c =
-                        self.anonymizer
-                            .rewrite_line(&piece.data, prev, &mut out, &mut ctx.cache);
-                    if copy {
-                        ctx.unparsed.extend_from_slice(&out[at..]);
-                    }
-                    if kept {
-                        counts.addresses_rewritten += c.rewritten;
-                        counts.addresses_kept += c.kept;
-                    } else {
-                        out.truncate(at);
-                    }
-                }
-                match self.on_unparsed {
-                    OnUnparsed::Fail if unparsed && first => stop = Some((0, 0)),
-                    OnUnparsed::Drop if unparsed => counts.dropped += first as u64,
-                    _ => {}
+                if let Err(col) =
+                    self.overlong(&piece.data, prev, first, last, &mut out, &mut counts, ctx)
+                {
+                    stop = Some((0, col));
                 }
             }
         }
@@ -202,6 +212,52 @@ impl Engine {
             stop,
             unparsed,
         }
+    }
+
+    /// A line too long to hold, or a part of one (`data`, its newline included where it ends;
+    /// `prev` the byte before it): never parsed. Unless the format reads no fields (raw), it is
+    /// an unparsed line, and `--on-unparsed` (or the rule file's) decides what it becomes, as
+    /// for any other; scrubbed in parts, it passed every rule and `--strict` by. Err([`OVERLONG`])
+    /// stops the run at its first part (`--on-unparsed fail`).
+    #[allow(clippy::too_many_arguments)]
+    #[cold]
+    fn overlong(
+        &self,
+        data: &[u8],
+        prev: u8,
+        first: bool,
+        last: bool,
+        out: &mut Vec<u8>,
+        counts: &mut Counts,
+        ctx: &mut WorkerCtx,
+    ) -> Result<(), usize> {
+        let unparsed = !matches!(self.format, Format::Raw);
+        counts.overlong_lines += first as u64;
+        counts.lines += last as u64;
+        counts.unparsed += u64::from(unparsed && first);
+        let kept = !unparsed || self.on_unparsed == OnUnparsed::Scrub;
+        let copy = unparsed && self.keep_unparsed;
+        if kept || copy {
+            let at = out.len();
+            let c = self
+                .anonymizer
+                .rewrite_line(data, prev, &mut *out, &mut ctx.cache);
+            if copy {
+                ctx.unparsed.extend_from_slice(&out[at..]);
+            }
+            if kept {
+                counts.addresses_rewritten += c.rewritten;
+                counts.addresses_kept += c.kept;
+            } else {
+                out.truncate(at);
+            }
+        }
+        match self.on_unparsed {
+            OnUnparsed::Fail if unparsed && first => return Err(OVERLONG),
+            OnUnparsed::Drop if unparsed => counts.dropped += first as u64,
+            _ => {}
+        }
+        Ok(())
     }
 
     /// One line without its `\n`, appended to `out` as it comes out (nothing when the line is
@@ -427,7 +483,8 @@ pub fn run_with_unparsed<R: Read + Send>(
             if let Some((idx, col)) = o.stop {
                 stop = Some(Stop {
                     line: total.lines + idx + 1,
-                    col: col + 1,
+                    col: if col == OVERLONG { 1 } else { col + 1 },
+                    overlong: col == OVERLONG,
                 });
                 total.add(&o.counts);
                 return Ok(Flow::Stop);
@@ -460,6 +517,7 @@ mod tests {
             compress: None,
             rules: None,
             keep_unparsed: false,
+            max_line: usize::MAX,
         }
     }
 
@@ -534,7 +592,14 @@ mod tests {
 
         let (out, r) = run_str(&engine("combined", OnUnparsed::Fail), input.as_bytes(), 16);
         match r {
-            Err(StreamError::Unparsed(stop, _)) => assert_eq!(stop, Stop { line: 2, col: 6 }),
+            Err(StreamError::Unparsed(stop, _)) => assert_eq!(
+                stop,
+                Stop {
+                    line: 2,
+                    col: 6,
+                    overlong: false
+                }
+            ),
             other => panic!("{other:?}"),
         }
         assert_eq!(

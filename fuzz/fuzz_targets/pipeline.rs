@@ -30,6 +30,7 @@ fuzz_target!(|data: &[u8]| {
             compress: None,
             rules: None,
             keep_unparsed: false,
+            max_line: 300,
         };
         let mut c = Chunker::new(data, 97, 300);
         if let Some(prefix) = e.format.directive() {

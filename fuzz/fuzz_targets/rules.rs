@@ -32,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
         compress: None,
         rules,
         keep_unparsed: false,
+        max_line: 300,
     };
     let mut c = Chunker::new(data, 97, 300);
     let mut out = Vec::new();

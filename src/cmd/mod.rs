@@ -180,14 +180,13 @@ pub(crate) fn choose_format<R: std::io::Read>(
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
     /// An unparsed line under `--on-unparsed fail`.
-    #[error(
-        "{path}:{line}:{col}: line does not match format `{format}`; stopped here (--on-unparsed fail)"
-    )]
+    #[error("{path}:{line}:{col}: {why}; stopped here (--on-unparsed fail)")]
     Unparsed {
         path: String,
         line: u64,
         col: usize,
-        format: String,
+        /// What the line is: one that does not match the format, or one too long to parse.
+        why: String,
     },
     /// Standard output was closed by its reader.
     #[error("standard output closed")]

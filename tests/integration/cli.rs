@@ -878,18 +878,26 @@ fn inputs_one_after_another_stay_apart() {
 /// `--on-unparsed` and a rule file's `on-unparsed` apply to it; scrubbed in parts, it once went
 /// out with every field a rule file drops (credentials, user agent) and exit status 0.
 fn overlong_lines_are_unparsed_lines() {
+    // Longer than a piece (handed over in parts), and shorter than a piece but over the limit
+    // (a new user's review: such a line was parsed, the limit had no effect below a piece).
+    for (length, limit) in [(300_000, "65536"), (5_000, "1000")] {
+        overlong_line_is_unparsed(length, limit);
+    }
+}
+
+fn overlong_line_is_unparsed(length: usize, limit: &str) {
     let d = tempfile::tempdir().unwrap();
     let log = d.path().join("long.log");
     let long = format!(
         "192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] \"GET /login?password=hunter2&x={} HTTP/1.1\" 200 5 \"-\" \"Mozilla/5.0 secret-UA\"\n",
-        "a".repeat(300_000)
+        "a".repeat(length)
     );
     let short =
         "198.51.100.7 - - [10/Oct/2026:13:55:37 +0000] \"GET / HTTP/1.1\" 200 5 \"-\" \"x\"\n";
     fs::write(&log, format!("{short}{long}{short}")).unwrap();
     let run = |args: &[&str]| {
         let o = logscrub()
-            .args(["anonymize", "--max-line-length", "65536"])
+            .args(["anonymize", "--max-line-length", limit])
             .args(if args.contains(&"-f") {
                 &[][..]
             } else {
@@ -920,7 +928,10 @@ fn overlong_lines_are_unparsed_lines() {
     // A stop at its line.
     let (code, out, err) = run(&["--on-unparsed", "fail"]);
     assert_eq!(code, Some(3), "{err}");
-    assert!(err.contains(":2:1"), "{err}");
+    assert!(
+        err.contains(":2:1: line longer than --max-line-length"),
+        "{err}"
+    );
     assert!(!String::from_utf8_lossy(&out).contains("hunter2"));
     // A rule file that drops unparsed lines drops it (its rules cannot apply to it).
     let (code, out, err) = run(&["--rules", "builtin:publish-web"]);

@@ -23,6 +23,7 @@ fn engine(format: &str) -> Engine {
         compress: None,
         rules: None,
         keep_unparsed: false,
+        max_line: usize::MAX,
     }
 }
 

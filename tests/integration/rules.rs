@@ -385,7 +385,7 @@ mod props {
             let set = logscrub::rules::compile(text).unwrap();
             let FormatChoice::Fixed(format) = Format::from_spec("combined").unwrap() else { unreachable!() };
             let rules = Some(Arc::new(RulePlan::new(&set, &format, None).unwrap()));
-            let e = Engine { format, anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]), on_unparsed: OnUnparsed::Scrub, compress: None, rules, keep_unparsed: false };
+            let e = Engine { format, anonymizer: Anonymizer::new(Scheme::Truncate, 24, 48, vec![]), on_unparsed: OnUnparsed::Scrub, compress: None, rules, keep_unparsed: false, max_line: usize::MAX };
             let line = format!("192.0.2.17 - {user} [10/Oct/2026:13:55:36 +0000] \"GET /x HTTP/1.1\" 200 5 \"https://{refr}.example.org/\" \"{ua}\"\n");
             let mut c = Chunker::new(line.as_bytes(), 1 << 16, 1 << 20);
             let mut out = Vec::new();

@@ -486,6 +486,7 @@ fn one(
         compress,
         rules,
         keep_unparsed: opts.unparsed_to.is_some(),
+        max_line: opts.max_line,
     };
     let unparsed = unparsed.map(|u| u as &mut (dyn Write + Send));
     match pipeline::run_with_unparsed(&engine, workers, &mut chunker, sink, unparsed) {
@@ -524,7 +525,14 @@ fn one(
             path: name,
             line: stop.line,
             col: stop.col,
-            format: engine.format.to_string(),
+            why: if stop.overlong {
+                format!(
+                    "line longer than --max-line-length ({} bytes), never parsed",
+                    engine.max_line
+                )
+            } else {
+                format!("line does not match format `{}`", engine.format)
+            },
         }),
     }
 }
