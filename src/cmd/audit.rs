@@ -390,12 +390,14 @@ Examples:
   logscrub audit -r /var/log/nginx/anonymized/
   logscrub audit --ipv4-prefix 16 --ipv6-prefix 32 published.log.gz
   logscrub audit --rules rules/minimal-web.toml --json archive/*.gz
+  zcat old.log.gz | logscrub anonymize | logscrub audit -
   logscrub audit --policy /etc/logscrub/policy.toml";
 
 /// `logscrub audit` flags.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files or directories to check.
+    /// Files or directories to check (`-`: standard input, as in `logscrub anonymize … | logscrub
+    /// audit -`).
     #[arg(value_name = "PATH", required_unless_present = "policy")]
     pub paths: Vec<PathBuf>,
     /// Check every file this policy (logscrub-policy(5)) says is anonymized by now, each against
@@ -545,7 +547,12 @@ fn report_files(
 ) -> anyhow::Result<(u64, u64)> {
     let mut total = 0;
     for (f, v4, v6) in files {
-        match audit_file(&Source::Path(f), v4, v6) {
+        let src = if f.as_os_str() == "-" {
+            Source::Stdin
+        } else {
+            Source::Path(f)
+        };
+        match audit_file(&src, v4, v6) {
             Ok(r) => {
                 total += r.total();
                 if json {

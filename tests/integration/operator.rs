@@ -101,6 +101,19 @@ fn audit_clean_dirty_masked_and_exit_statuses() {
         .assert()
         .success()
         .stdout(contains("clean (300 lines)"));
+    // Standard input, as the end of a pipe (`-` was "cannot open -").
+    logscrub()
+        .args(["audit", "-"])
+        .write_stdin(anon.clone())
+        .assert()
+        .success()
+        .stdout(contains("<stdin>: clean (300 lines)"));
+    logscrub()
+        .args(["audit", "-"])
+        .write_stdin("x 192.0.2.77 y\n")
+        .assert()
+        .code(1)
+        .stdout(contains("<stdin>: 1 findings"));
 
     // A seeded dirty file: exact counts and first lines, nothing in clear.
     let dirty = d.path().join("dirty.log");
