@@ -341,7 +341,7 @@ impl Engine {
                 counts.excluded += 1;
                 return Ok(());
             }
-            rules.edits(
+            let c = rules.edits(
                 body,
                 &ctx.fields,
                 a,
@@ -349,6 +349,8 @@ impl Engine {
                 &mut ctx.rule_scratch,
                 &mut ctx.edits,
             );
+            counts.addresses_rewritten += c.rewritten;
+            counts.addresses_kept += c.kept;
         }
         if ctx.fields.has(Std::Ecs) {
             for (name, s, e) in ctx.fields.iter() {

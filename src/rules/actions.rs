@@ -9,7 +9,7 @@
 use hmac::Mac;
 
 use super::{Action, Glob, Reduce};
-use crate::anonymize::{Anonymizer, Cache};
+use crate::anonymize::{Anonymizer, Cache, LineCounts};
 
 /// The action does not apply to this value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,6 +34,8 @@ pub enum Shape {
 }
 
 /// Applies `action` to `v`. Ok(true): `out` holds the replacement; Ok(false): unchanged.
+/// `counts` adds the address literals `truncate-ip` rewrote or kept.
+#[allow(clippy::too_many_arguments)]
 pub fn apply(
     action: &Action,
     v: &[u8],
@@ -42,6 +44,7 @@ pub fn apply(
     field_anon: Option<&Anonymizer>,
     cache: &mut Cache,
     out: &mut Vec<u8>,
+    counts: &mut LineCounts,
 ) -> Result<bool, Inapplicable> {
     let empty = v.is_empty() || v == b"-";
     match action {
@@ -68,6 +71,8 @@ pub fn apply(
                 out.clear();
                 return Err(Inapplicable);
             }
+            counts.rewritten += c.rewritten;
+            counts.kept += c.kept;
             Ok(c.rewritten > 0)
         }
         Action::StripQuery => Ok(strip_query(v, shape, out)),
@@ -322,6 +327,7 @@ mod tests {
             Some(&fa),
             &mut Cache::default(),
             &mut out,
+            &mut LineCounts::default(),
         )?;
         Ok(changed.then(|| String::from_utf8(out).unwrap()))
     }

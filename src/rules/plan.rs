@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use super::actions::{self, Env, Shape};
 use super::{Action, Exclude, FieldRef, OnError, RuleSet};
-use crate::anonymize::{Anonymizer, Cache, Edits, Key, Scheme};
+use crate::anonymize::{Anonymizer, Cache, Edits, Key, LineCounts, Scheme};
 use crate::format::{Fields, Format, Name, Std};
 
 struct Plan {
@@ -235,7 +235,8 @@ impl RulePlan {
         self.excluded(line, f)
     }
 
-    /// Adds the line's rule edits to `edits` (not sorted).
+    /// Adds the line's rule edits to `edits` (not sorted). Returns the address literals the
+    /// edits rewrote or kept (`truncate-ip`, and what the finder met in an action's result).
     pub fn edits(
         &self,
         line: &[u8],
@@ -244,12 +245,13 @@ impl RulePlan {
         cache: &mut Cache,
         scratch: &mut Scratch,
         edits: &mut Edits,
-    ) {
+    ) -> LineCounts {
         // The last field an action was applied to, and what it made (an arena range; `None`:
         // unchanged): a field that repeats it (BIND writes the query name twice) is done alike
         // without applying the action again. Only results no anonymizer wrote are reused (a
         // randomized scheme must give each occurrence its own pseudonym).
         let mut last: Option<Applied> = None;
+        let mut counts = LineCounts::default();
         for (name, s, e) in f.iter() {
             if let Name::Std(std) = name
                 && self.passed_std & (1 << std as u32) != 0
@@ -300,6 +302,7 @@ impl RulePlan {
                 p.anon.as_ref(),
                 cache,
                 &mut scratch.value,
+                &mut counts,
             ) {
                 Ok(false) => last = Some((name, s, e, None)),
                 Ok(true) if matches!(p.action, Action::Drop) => self.drop(line, name, s, e, edits),
@@ -312,7 +315,9 @@ impl RulePlan {
                     } else if crate::anonymize::scan::may_hold_literal(&scratch.value) {
                         // Whatever an action leaves (a referrer's host may be an address, a
                         // `replace` may reinsert one) is scrubbed like the rest of the line.
-                        global.rewrite_line(&scratch.value, b' ', edits.arena(), cache);
+                        let c = global.rewrite_line(&scratch.value, b' ', edits.arena(), cache);
+                        counts.rewritten += c.rewritten;
+                        counts.kept += c.kept;
                     } else {
                         // No digit, `:` or `%` (a registered domain, a user-agent family
                         // without a version): nothing for the finder.
@@ -349,6 +354,7 @@ impl RulePlan {
                 edits.commit(qs, qe, from); // a column of its own: `-`, its empty value
             }
         }
+        counts
     }
 }
 

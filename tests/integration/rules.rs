@@ -600,3 +600,40 @@ fn minimal_web_strips_queries_and_reduces_agents_in_the_new_formats() {
         "192.0.2.0 \"/a\" \"\" 200\n192.0.2.0 \"/b\" \"\" 200\n"
     );
 }
+
+/// Regression (a new user's review): addresses a `truncate-ip` rule rewrote were left out of the
+/// summary's count (2 of 6 said), though the output was scrubbed the same.
+#[test]
+fn addresses_rewritten_by_rules_are_counted() {
+    let d = tempfile::tempdir().unwrap();
+    let log = d.path().join("access.log");
+    fs::write(
+        &log,
+        "192.0.2.17 - - [10/Oct/2026:13:55:36 +0000] \"GET /?ip=198.51.100.7 HTTP/1.1\" 200 5 \"http://203.0.113.9/x?a=192.0.2.44\" \"bot 198.51.100.8 2001:db8::5\"\n",
+    )
+    .unwrap();
+    let rule = d.path().join("r.toml");
+    fs::write(
+        &rule,
+        "[fields]\nreferrer = \"truncate-ip\"\nuser_agent = { truncate-ip = { ipv4-prefix = 16 } }\n",
+    )
+    .unwrap();
+    let summary = |with_rules: bool| {
+        let json = d.path().join("s.json");
+        let mut cmd = logscrub();
+        cmd.args(["anonymize", "-f", "combined", "--summary-json"])
+            .arg(&json);
+        if with_rules {
+            cmd.arg("--rules").arg(&rule);
+        }
+        let out = cmd.arg(&log).assert().success().get_output().stdout.clone();
+        let s: serde_json::Value =
+            serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+        (out, s["addresses_rewritten"].as_u64().unwrap())
+    };
+    let (plain, n) = summary(false);
+    let (ruled, m) = summary(true);
+    assert_eq!((n, m), (6, 6));
+    assert!(untruncated(&plain).is_empty() && untruncated(&ruled).is_empty());
+    assert!(String::from_utf8_lossy(&ruled).contains("\"bot 198.51.0.0 2001:db8::\""));
+}
