@@ -73,6 +73,9 @@ impl Options {
     }
 }
 
+/// A shared syslog file's collectors, one per DNS server that wrote lines (`bind`, ...).
+type ServerCollectors = Vec<(&'static str, Collector)>;
+
 #[derive(Default)]
 struct Worker {
     /// Empty lines counted.
@@ -291,7 +294,22 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
         };
         // One collector per thread for the whole input, merged at its end: merging is exact, so
         // the result does not depend on which thread counted which piece.
-        let scratch: PerThread<(Worker, Option<Collector>)> = PerThread::new();
+        // A shared syslog file's DNS servers each count as a stream of their own (one may log
+        // questions, another answers only): a collector per server, merged like the others.
+        let scratch: PerThread<(Worker, Option<Collector>, ServerCollectors)> = PerThread::new();
+        let syslog = matches!(format, Format::Dns(crate::format::dns::Server::Syslog));
+        let collector = |stream: String| {
+            let mut c = Collector::new(
+                o.empty_state(),
+                o.uniques.clone(),
+                o.scrub.clone(),
+                reference,
+            );
+            c.duration = format.duration_unit();
+            c.stream = stream;
+            c.geo = o.geo.clone();
+            c
+        };
         // Visits joined in input order on this side, their steps counted by a collector of
         // its own (scrubbed like every label, its panel bounded).
         let mut visits = crate::stats::visits::Join::new(o.capacity);
@@ -304,29 +322,35 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
         crate::driver::ordered(
             &mut chunker,
             &scratch,
-            |piece, (w, c), _| {
-                let c = c.get_or_insert_with(|| {
-                    let mut c = Collector::new(
-                        o.empty_state(),
-                        o.uniques.clone(),
-                        o.scrub.clone(),
-                        reference,
-                    );
-                    c.duration = format.duration_unit();
-                    c.stream = format.to_string();
-                    c.geo = o.geo.clone();
-                    c
-                });
+            |piece, (w, c, servers), _| {
+                let c = c.get_or_insert_with(|| collector(format.to_string()));
                 if piece.kind == PieceKind::Lines {
                     format.start_piece(piece.header.as_deref(), &mut w.of);
                     let data = &piece.data[..];
                     let data = data.strip_suffix(b"\n").unwrap_or(data);
+                    let mut count = |line: &[u8]| {
+                        let c = match syslog.then(|| crate::format::dns::syslog_server(line)) {
+                            Some(Some(server)) => {
+                                let k = match servers.iter().position(|(s, _)| *s == server) {
+                                    Some(k) => k,
+                                    None => {
+                                        servers
+                                            .push((server, collector(format!("syslog/{server}"))));
+                                        servers.len() - 1
+                                    }
+                                };
+                                &mut servers[k].1
+                            }
+                            _ => &mut *c,
+                        };
+                        count_line(c, w, &format, rules.as_ref(), line);
+                    };
                     let mut start = 0;
                     for nl in memchr::memchr_iter(b'\n', data) {
-                        count_line(c, w, &format, rules.as_ref(), &data[start..nl]);
+                        count(&data[start..nl]);
                         start = nl + 1;
                     }
-                    count_line(c, w, &format, rules.as_ref(), &data[start..]);
+                    count(&data[start..]);
                 } else if let PieceKind::Long { last: true, .. } = piece.kind {
                     // Parts of an overlong line: no fields to count; the line counts once.
                     c.state.lines += 1;
@@ -348,9 +372,9 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
         steps.count_joined(visits.finish());
         file.merge(&steps.finish())
             .expect("collectors of one run are compatible");
-        for (w, c) in scratch.into_inner() {
+        for (w, c, servers) in scratch.into_inner() {
             empty += w.empty;
-            if let Some(c) = c {
+            for c in c.into_iter().chain(servers.into_iter().map(|(_, c)| c)) {
                 file.merge(&c.finish())
                     .expect("collectors of one run are compatible");
             }

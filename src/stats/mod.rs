@@ -23,7 +23,7 @@
 //! lines (those with a response code, or an answer event); panels that describe the query
 //! (qtype, domain, ...) are kept for both kinds: `q.` for question lines, and for answer lines
 //! per *stream* (`a@STREAM.`, the stream being the format that read them: `bind`, `unbound`,
-//! `coredns`, …). The query count is the question lines, and for a stream without any question
+//! `coredns`, …, and in a shared syslog file the server that wrote them: `syslog/bind`). The query count is the question lines, and for a stream without any question
 //! line (a server logging replies only, or one line per query as CoreDNS does) its answer lines.
 //! That decision is made when a report is made ([`State::normalized`]), over everything merged,
 //! never per input: a log cut anywhere, its parts counted apart and merged in any order, gives

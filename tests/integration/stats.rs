@@ -697,6 +697,43 @@ fn no_address_in_any_state_or_report() {
     }
 }
 
+/// Regression (a new user's review): in a shared syslog file where one server logs questions
+/// (named) and another answers only (dnsdist), the second's answers were not counted as its
+/// queries: the file was one stream. Each server is a stream of its own.
+#[test]
+fn each_server_of_a_shared_syslog_is_a_stream() {
+    let d = Dir::new();
+    let log = d.p("syslog");
+    fs::write(
+        &log,
+        "Dec  3 09:51:27 ns1 named[42]: client @0x7f3a2c001234 192.0.2.17#53142 (www.example.com): query: www.example.com IN A + (192.0.2.53)\n\
+         Dec  3 09:51:27 ns1 named[42]: client @0x7f3a2c001234 192.0.2.18#53142 (www.example.com): query: www.example.com IN AAAA + (192.0.2.53)\n\
+         Dec  3 09:51:28 ns1 dnsdist[43]: Answer to 198.51.100.1:41444 for www.example.org. A (No Error) with id 2790\n\
+         Dec  3 09:51:28 ns1 dnsdist[43]: Answer to 198.51.100.2:41444 for www.example.org. A (No Error) with id 2791\n\
+         Dec  3 09:51:28 ns1 dnsdist[43]: Answer to 198.51.100.3:41444 for www.example.org. MX (No Error) with id 2792\n\
+         Dec  3 09:51:29 ns1 CRON[99]: (root) CMD (true)\n",
+    )
+    .unwrap();
+    let state = d.stats_path(&[&log], &["--format", "syslog", "--year", "2026"], "s.json");
+    let streams: Vec<String> = serde_json::from_str::<Value>(&fs::read_to_string(&state).unwrap())
+        .unwrap()["streams"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(streams, ["syslog/bind", "syslog/dnsdist"]);
+    let r = report_json(&state, &["--min-count", "1"]);
+    let queries: u64 = series(&r, "dns")
+        .iter()
+        .map(|b| b["queries"].as_u64().unwrap())
+        .sum();
+    assert_eq!(queries, 5, "{r}");
+    let domains = report_rows(&r, "domain");
+    assert!(domains.contains(&("example.org".into(), 3)), "{domains:?}");
+    assert!(domains.contains(&("example.com".into(), 2)), "{domains:?}");
+}
+
 /// Regression (a new user's review): pages and referrer sites holding an address written with
 /// `\u`/`\x` escapes (the quick test for labels that may hold one did not know `\`), with its
 /// colons and dots all percent-encoded, or in dashes in a host name, were published as they were.

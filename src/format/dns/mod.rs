@@ -345,6 +345,16 @@ pub fn dns_program_line(line: &[u8]) -> bool {
         .is_some()
 }
 
+/// The name of the server whose program wrote a line of a shared syslog file (`bind` for
+/// `named`), when it is one of [`PROGRAMS`]: statistics count each server's lines as a stream of
+/// its own, since one may log questions and another answers only.
+pub fn syslog_server(line: &[u8]) -> Option<&'static str> {
+    wrapper::unwrap(line)
+        .and_then(|u| wrapper::program(line, &u))
+        .and_then(server_of_program)
+        .map(Server::name)
+}
+
 /// The server whose parser reads `program`'s syslog lines ([`PROGRAMS`]).
 fn server_of_program(program: &[u8]) -> Option<Server> {
     PROGRAMS
