@@ -82,7 +82,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l ipv6-pre
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l key-file -d 'Key file, mode 0600 (see keygen): hex on one line, 32 bytes for hash, cryptopan, ipcrypt-pfx and ipcrypt-ndx, 16 for ipcrypt-det, ipcrypt-nd and ipcipher (for ipcipher also a passphrase)' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l key-env -d 'Read the key, as hex (as in a key file), from this environment variable instead of a file (for engines such as Spark that hand secrets to tasks in the environment)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l passphrase-env -d 'For --mode ipcipher: read the passphrase from this environment variable (never give a passphrase on the command line)' -r
-complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l keep-net -d 'Leave addresses in this network untouched (e.g. the server\'s own); repeatable' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l keep-net -d 'Leave addresses in this network untouched (e.g. the server\'s own); repeatable. A /0 is refused: it would keep every address of its family' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l on-unparsed -d 'What to do with lines that do not match the format' -r -f -a "scrub\t'Scrub every address in the line and write it'
 drop\t'Leave the line out (counted in the summary)'
 fail\t'Stop at the first such line with an error naming file:line:column'"

@@ -201,6 +201,19 @@ impl std::hash::Hasher for AddrHasher {
 
 const CACHE_MAX: usize = 1 << 16;
 
+/// Why a network to keep of prefix length 0 is refused (`--keep-net`, a rule file's `keep`): it
+/// would keep every address of its family, anonymization off without a word (a new user's
+/// review).
+pub fn whole_family(net: &ipnet::IpNet) -> String {
+    let family = match net {
+        ipnet::IpNet::V4(_) => "IPv4",
+        ipnet::IpNet::V6(_) => "IPv6",
+    };
+    format!(
+        "{net} would keep every {family} address unchanged; name the networks to keep (the server's own, such as 192.0.2.0/24)"
+    )
+}
+
 /// What rewriting one line did.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct LineCounts {

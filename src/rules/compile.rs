@@ -199,6 +199,10 @@ fn net(c: &mut Ctx, v: &Val) -> Option<IpNet> {
         .parse::<IpNet>()
         .or_else(|_| s.parse::<std::net::IpAddr>().map(IpNet::from))
     {
+        Ok(n) if n.prefix_len() == 0 => {
+            c.err(v.span(), crate::anonymize::whole_family(&n));
+            None
+        }
         Ok(n) => Some(n),
         Err(_) => {
             c.err(

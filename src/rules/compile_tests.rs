@@ -173,6 +173,10 @@ fn every_other_message() {
             "2:12: expected a path (a string), found an integer",
         ),
         (
+            "[addresses]\nkeep-net = [\"192.0.2.0/24\", \"0.0.0.0/0\"]",
+            "2:29: 0.0.0.0/0 would keep every IPv4 address unchanged",
+        ),
+        (
             "[addresses]\nsalt = \"x\"",
             "2:1: unknown key `salt` in [addresses]",
         ),

@@ -431,6 +431,9 @@ fn usage_errors_exit_2() {
     for args in [
         &["anonymize", "-f", "bind9"][..],
         &["anonymize", "--keep-net", "300.1.2.3/8"],
+        // Every address of a family kept: anonymization off (a new user's review).
+        &["anonymize", "--keep-net", "0.0.0.0/0"],
+        &["anonymize", "--keep-net", "::/0"],
         &["anonymize", "--ipv4-prefix", "32"],
         &["anonymize", "--ipv6-prefix", "128"],
         &["anonymize", "-f", "apache:%h %Q"],

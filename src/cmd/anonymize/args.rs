@@ -85,7 +85,8 @@ pub struct Args {
     #[arg(long, value_name = "VAR", conflicts_with_all = ["key_file", "ephemeral_key", "key_env"])]
     pub passphrase_env: Option<String>,
 
-    /// Leave addresses in this network untouched (e.g. the server's own); repeatable.
+    /// Leave addresses in this network untouched (e.g. the server's own); repeatable. A /0 is
+    /// refused: it would keep every address of its family.
     #[arg(long, value_name = "CIDR")]
     pub keep_net: Vec<String>,
 
@@ -230,6 +231,12 @@ impl Args {
                         "--keep-net {k}: expected a network such as 192.0.2.0/24 or 2001:db8::/32"
                     ))
                 })?;
+            if net.prefix_len() == 0 {
+                bail!(usage(format!(
+                    "--keep-net {k}: {}",
+                    crate::anonymize::whole_family(&net)
+                )));
+            }
             keep.push(net);
         }
         let uses_key = rules.as_ref().is_some_and(|r| {
