@@ -382,6 +382,11 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
         // Statistics of a file no format reads are empty: an error, never a silent zero.
         let parsed = file.lines - file.unparsed - empty;
         if matches!(format, Format::Raw) && file.lines > empty {
+            if matches!(o.format, FormatChoice::Fixed(_)) {
+                bail!(
+                    "{name}: format raw reads no fields, so nothing in it can be counted; name the log's format with --format (`logscrub detect {name}` tries them all)"
+                );
+            }
             bail!(
                 "{name}: no known format matches its lines, so nothing in it can be counted; name the format with --format (`logscrub detect {name}` tries them all)"
             );

@@ -2716,3 +2716,26 @@ fn a_hand_edited_state_publishes_no_address() {
         .clone();
     assert!(!String::from_utf8_lossy(&merged).contains("192.0.2.55"));
 }
+
+/// A file no format reads gives no statistics: an error, never a silent zero; named `raw`, the
+/// message says the format reads no fields (it said no format matched, a new user's review).
+#[test]
+fn statistics_of_text_no_format_reads_are_an_error() {
+    let d = Dir::new();
+    let log = d.p("notes.txt");
+    fs::write(&log, "hello 192.0.2.7\nnothing here\n").unwrap();
+    for (args, says) in [
+        (&[][..], "no known format matches its lines"),
+        (&["-f", "raw"][..], "format raw reads no fields"),
+    ] {
+        logscrub()
+            .args(["stats", "-q", "--key-file"])
+            .arg(d.key())
+            .args(args)
+            .arg(&log)
+            .args(["-o", "-"])
+            .assert()
+            .failure()
+            .stderr(contains(says).and(contains("192.0.2.7").not()));
+    }
+}
