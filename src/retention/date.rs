@@ -2,11 +2,13 @@
 //!
 //! Rotated logs carry their date in the name: logrotate `dateext` (`access.log-20261101`,
 //! `-2026110113` with an hourly `dateformat`), and the common `YYYY-MM-DD`, `YYYYMMDD`,
-//! `YYYYMMDDHH` and ISO 8601 forms, with or without `.gz`/`.zst` after them. A name date names a
+//! `YYYYMMDDHH` and ISO 8601 forms, with or without `.gz`/`.zst` after them, in the years 2000 to
+//! 2099 (ten digits of seconds since 1970, `-%s`, are no date: the age comes from the file's
+//! modification time). A name date names a
 //! period (a day or an hour); retention counts a file's age from the *end* of that period, so a
 //! file is never deleted while any of its lines could still be inside the window.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
 /// The end of the period a file name's date names (UTC), if the name has a date.
 pub fn name_period_end(name: &[u8]) -> Option<DateTime<Utc>> {
@@ -62,7 +64,12 @@ pub fn name_period_end(name: &[u8]) -> Option<DateTime<Utc>> {
             }
             _ => None,
         };
-        if let Some(end) = candidate.end() {
+        // Years 2000-2099 only: logrotate's `dateformat -%s` writes seconds since 1970, whose
+        // ten digits read as YYYYMMDDHH name a year such as 1801 (a new user's review: a file
+        // rotated a day ago was 82,571 days old by its name, and deleted). Such a name has no
+        // date; the file's age comes from its modification time.
+        let plausible = candidate.is_some_and(|(start, _)| (2000..2100).contains(&start.year()));
+        if plausible && let Some(end) = candidate.end() {
             found = Some(end); // the last date in the name wins (`app-2025-01-01.log-20261101`)
         }
         i += run;
@@ -193,6 +200,13 @@ mod tests {
             ("build-123456789.log", None),
             ("x-20261340.log", None),
             ("x-99999999.log", None),
+            // Seconds since 1970 (logrotate's `-%s`), and years no log was written in.
+            ("access.log-1801010100", None),
+            ("access.log-1801010100.gz", None),
+            ("app-10101010.log", None),
+            ("x-21001231.log", None),
+            ("x-20991231.log", Some("2100-01-01T00")),
+            ("x-2000-01-01.log", Some("2000-01-02T00")),
         ];
         for (name, want) in table {
             assert_eq!(end(name).as_deref(), want, "{name}");

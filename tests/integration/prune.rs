@@ -348,3 +348,23 @@ fn the_plan_is_in_path_order() {
     sorted.sort();
     assert_eq!(paths, sorted);
 }
+
+/// Regression (a new user's review): logrotate's `dateformat -%s` names a file by seconds since
+/// 1970, whose ten digits read as YYYYMMDDHH named the year 1801: a file rotated a day ago was
+/// deleted as 82,571 days old. Such a name has no date; its modification time counts.
+#[test]
+fn seconds_since_1970_in_a_name_are_no_date() {
+    let d = tempfile::tempdir().unwrap();
+    let young = file(d.path(), b"access.log-1801010100", 1);
+    let old = file(d.path(), b"access.log-1790000000.gz", 60);
+    logscrub()
+        .args(["prune", "--max-age", "30d", "--now", NOW])
+        .arg(d.path())
+        .assert()
+        .success();
+    assert!(young.exists(), "a file a day old is kept");
+    assert!(
+        !old.exists(),
+        "one 60 days old by its modification time goes"
+    );
+}
