@@ -330,6 +330,11 @@ pub fn root_of(arg: &std::path::Path) -> anyhow::Result<Root> {
     if !dir.is_dir() {
         bail!("{}: no such directory", dir.display());
     }
+    // A name without wildcards names one file: one that is not there is a typo, which must not
+    // pass for a kept promise (a new user's review: `prune --max-age 30d nonexist` exited 0).
+    if !NameGlob::is_pattern(&name) && std::fs::symlink_metadata(arg).is_err() {
+        bail!("{}: no such file or directory", arg.display());
+    }
     Ok(Root {
         dir,
         pattern: Some(NameGlob(name)),

@@ -368,3 +368,22 @@ fn seconds_since_1970_in_a_name_are_no_date() {
         "one 60 days old by its modification time goes"
     );
 }
+
+/// Regression (a new user's review): a mistyped PATH without wildcards (`nonexist`) was read as
+/// a pattern in `.` that matched nothing, exit 0; it is an error. A pattern that matches nothing
+/// yet is no error (no file rotated so far).
+#[test]
+fn a_path_that_is_not_there_is_an_error() {
+    let d = tempfile::tempdir().unwrap();
+    logscrub()
+        .current_dir(d.path())
+        .args(["prune", "--max-age", "30d", "acces.log.1"])
+        .assert()
+        .code(2)
+        .stderr(contains("acces.log.1: no such file or directory"));
+    logscrub()
+        .current_dir(d.path())
+        .args(["prune", "--max-age", "30d", "access.log-*"])
+        .assert()
+        .success();
+}
