@@ -71,7 +71,8 @@ struct Line<'a> {
 pub const LONG: &str = "\
 Delete files older than --max-age under the given directories or file-name globs, and nothing else. \
 A file's age comes from the date in its name (logrotate dateext, YYYYMMDD, YYYY-MM-DD, YYYYMMDDHH, ISO \
-8601; counted from the end of the named day or hour) or from its modification time. Symbolic links \
+8601, years 2000-2099; counted from the end of the named day or hour in UTC or in the local time zone, \
+whichever is later) or from its modification time. Symbolic links \
 are never followed: a symlinked directory is not entered and a symlink is not deleted unless \
 --include-symlinks (then the link itself goes, never its target). Directories are not deleted \
 unless --remove-empty-dirs. Problems are reported and the run goes on; the exit status is 4.";

@@ -10,8 +10,14 @@
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
 
-/// The end of the period a file name's date names (UTC), if the name has a date.
+/// The end of the period a file name's date names, if the name has a date: read in UTC or in
+/// the local time zone (`TZ`), whichever ends later.
 pub fn name_period_end(name: &[u8]) -> Option<DateTime<Utc>> {
+    name_period_end_at(name, &chrono::Local)
+}
+
+/// [`name_period_end`] with `local` for the local time zone (the tests' is fixed).
+fn name_period_end_at<Tz: TimeZone>(name: &[u8], local: &Tz) -> Option<DateTime<Utc>> {
     let n = name.len();
     let mut i = 0;
     let mut found = None;
@@ -69,7 +75,7 @@ pub fn name_period_end(name: &[u8]) -> Option<DateTime<Utc>> {
         // rotated a day ago was 82,571 days old by its name, and deleted). Such a name has no
         // date; the file's age comes from its modification time.
         let plausible = candidate.is_some_and(|(start, _)| (2000..2100).contains(&start.year()));
-        if plausible && let Some(end) = candidate.end() {
+        if plausible && let Some(end) = candidate.end(local) {
             found = Some(end); // the last date in the name wins (`app-2025-01-01.log-20261101`)
         }
         i += run;
@@ -86,12 +92,25 @@ fn hour(d: NaiveDate, h: u32) -> Option<(NaiveDateTime, Duration)> {
 }
 
 trait PeriodEnd {
-    fn end(self) -> Option<DateTime<Utc>>;
+    fn end<Tz: TimeZone>(self, local: &Tz) -> Option<DateTime<Utc>>;
 }
 
 impl PeriodEnd for Option<(NaiveDateTime, Duration)> {
-    fn end(self) -> Option<DateTime<Utc>> {
-        self.map(|(start, len)| Utc.from_utc_datetime(&(start + len)))
+    /// The period's end read in UTC or in the local time zone, whichever is later: logrotate
+    /// names a file by the local date, and a day that ends at midnight UTC ends 8 hours later
+    /// in Los Angeles, where the file is still written to (a new user's review: `run` took a
+    /// live file for a rotated one, and lines written after went nowhere). Later is the safe
+    /// side: never deleted inside its window, never rewritten while written to.
+    fn end<Tz: TimeZone>(self, local: &Tz) -> Option<DateTime<Utc>> {
+        self.map(|(start, len)| {
+            let end = start + len;
+            let utc = Utc.from_utc_datetime(&end);
+            let local = local
+                .from_local_datetime(&end)
+                .latest()
+                .map(|t| t.with_timezone(&Utc));
+            local.map_or(utc, |l| l.max(utc))
+        })
     }
 }
 
@@ -182,7 +201,19 @@ mod tests {
     use super::*;
 
     fn end(name: &str) -> Option<String> {
-        name_period_end(name.as_bytes()).map(|t| t.format("%Y-%m-%dT%H").to_string())
+        name_period_end_at(name.as_bytes(), &Utc).map(|t| t.format("%Y-%m-%dT%H").to_string())
+    }
+
+    /// West of UTC a named day ends later, east of it the UTC reading is the later one.
+    #[test]
+    fn the_later_of_utc_and_local_time() {
+        let at = |name: &str, hours: i32| {
+            let tz = chrono::FixedOffset::east_opt(hours * 3600).unwrap();
+            name_period_end_at(name.as_bytes(), &tz).map(|t| t.format("%Y-%m-%dT%H").to_string())
+        };
+        assert_eq!(at("a-20261101.log", -8).as_deref(), Some("2026-11-02T08"));
+        assert_eq!(at("a-20261101.log", 9).as_deref(), Some("2026-11-02T00"));
+        assert_eq!(at("a-2026110113.log", -5).as_deref(), Some("2026-11-01T19"));
     }
 
     #[test]

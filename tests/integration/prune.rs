@@ -387,3 +387,42 @@ fn a_path_that_is_not_there_is_an_error() {
         .assert()
         .success();
 }
+
+/// Regression (a new user's review): a name's date was read in UTC, so west of UTC a day's file
+/// was past its day while still written to (`run` rewrote a live file; prune could delete early).
+/// The later of UTC and the local time zone counts.
+#[test]
+fn a_named_day_ends_at_local_midnight_when_that_is_later() {
+    let d = tempfile::tempdir().unwrap();
+    let f = file(d.path(), b"access-2026-11-21.log", 0);
+    // 2026-11-22T02:00Z: two hours past the day in UTC, 18:00 on it at UTC-8.
+    let plan = |tz: &str| {
+        let out = logscrub()
+            .env("TZ", tz)
+            .args([
+                "prune",
+                "-n",
+                "--max-age",
+                "1h",
+                "--now",
+                "2026-11-22T02:00:00Z",
+            ])
+            .arg(d.path())
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        String::from_utf8(out).unwrap()
+    };
+    assert!(plan("UTC").contains("would delete"), "{}", plan("UTC"));
+    // UTC-8, written as POSIX does (no zone database needed).
+    let west = plan("<-08>8");
+    assert!(
+        west.contains("keep") && !west.contains("would delete"),
+        "{west}"
+    );
+    // East of UTC the UTC reading is the later one.
+    assert!(plan("<+09>-9").contains("would delete"));
+    assert!(f.exists());
+}
