@@ -18,7 +18,7 @@ Examples:
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// State files made by `logscrub stats`; `-` reads states from standard input, one per line
-    /// (a state is one line of JSON).
+    /// (a state is one line of JSON). A file named twice is refused: it would count twice.
     #[arg(value_name = "STATE", required = true)]
     pub states: Vec<PathBuf>,
     /// Write the merged state here (atomically); stdout when absent or `-`.
@@ -28,6 +28,7 @@ pub struct Args {
 
 /// Merges the states and writes the sum.
 pub fn run(a: Args, _ctx: &mut Ctx) -> anyhow::Result<Exit> {
+    crate::cmd::refuse_a_state_twice(&a.states)?;
     let s = merge_files(&a.states)?;
     write_state(a.output.as_deref(), &s)?;
     Ok(Exit::Ok)

@@ -87,6 +87,35 @@ pub fn usage(msg: impl Into<String>) -> anyhow::Error {
     UsageError(msg.into()).into()
 }
 
+/// Whether two paths name one file (the same device and inode: symlinks, `..` and hard links
+/// alike); false when either does not exist.
+pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::metadata(a), std::fs::metadata(b)) {
+        (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
+        _ => false,
+    }
+}
+
+/// A usage error when one state file is named twice (`merge`, `report`): it would be counted
+/// twice (a new user's review: `merge a.json a.json` gave twice the lines, without a word).
+pub fn refuse_a_state_twice(states: &[std::path::PathBuf]) -> anyhow::Result<()> {
+    for (i, p) in states.iter().enumerate() {
+        if p.as_os_str() != "-"
+            && let Some(b) = states[..i]
+                .iter()
+                .find(|b| b.as_os_str() != "-" && same_file(p, b))
+        {
+            return Err(usage(format!(
+                "{} and {} are one file: it would be counted twice",
+                b.display(),
+                p.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// `--now TIME` (RFC 3339, YYYY-MM-DD or @EPOCH), or `default` without it: a usage error names
 /// the flag.
 pub fn now_flag(flag: Option<&str>, default: DateTime<Utc>) -> anyhow::Result<DateTime<Utc>> {

@@ -76,6 +76,7 @@ pub fn run(a: Args, _ctx: &mut Ctx) -> anyhow::Result<Exit> {
         write_text(a.output.as_deref(), &render_compare(&sa, &sb, &a.options()))?;
         return Ok(Exit::Ok);
     }
+    crate::cmd::refuse_a_state_twice(&a.states)?;
     let s = merge_files(&a.states)?;
     write_text(a.output.as_deref(), &render(&s, &a.options()))?;
     Ok(Exit::Ok)

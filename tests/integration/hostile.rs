@@ -222,7 +222,7 @@ const CASES: &[Case] = &[
     Case {
         name: "merge of /dev/zero",
         setup: files(&[]),
-        args: &["merge", "/dev/zero", "/dev/zero"],
+        args: &["merge", "/dev/zero"],
         status: 1,
         message: "NUL bytes",
         unchanged: &[],

@@ -527,10 +527,11 @@ fn states_of_different_keys_do_not_merge() {
         .assert()
         .code(1)
         .stderr(contains("different keys").and(contains("--key-file")));
+    fs::copy(d.p("keyed.json"), d.p("keyed2.json")).unwrap();
     logscrub()
         .arg("merge")
         .arg(d.p("keyed.json"))
-        .arg(d.p("keyed.json"))
+        .arg(d.p("keyed2.json"))
         .assert()
         .success();
 }
@@ -1095,11 +1096,12 @@ fn hostile_state_files_are_refused_or_handled() {
     let big = good.replacen("\"lines\":300", &format!("\"lines\":{}", u64::MAX), 1);
     assert_ne!(big, good);
     fs::write(d.p("big.json"), &big).unwrap();
+    fs::write(d.p("big2.json"), &big).unwrap();
     // Sums beyond 64 bits are refused, never capped silently (issue 15).
     logscrub()
         .arg("merge")
         .arg(d.p("big.json"))
-        .arg(d.p("big.json"))
+        .arg(d.p("big2.json"))
         .assert()
         .code(1)
         .stderr(contains("would exceed 2^64"));
@@ -1608,12 +1610,21 @@ fn states_through_pipes() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let merged: Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(merged["lines"], a["lines"].as_u64().unwrap() * 2);
+    fs::copy(d.p("a.json"), d.p("b.json")).unwrap();
     let files = logscrub()
         .args(["merge"])
         .arg(d.p("a.json"))
-        .arg(d.p("a.json"))
+        .arg(d.p("b.json"))
         .output()
         .unwrap();
+    // One file named twice would be counted twice: refused (a new user's review).
+    logscrub()
+        .args(["merge"])
+        .arg(d.p("a.json"))
+        .arg(d.p("./a.json"))
+        .assert()
+        .code(2)
+        .stderr(contains("are one file"));
     assert_eq!(
         serde_json::from_slice::<Value>(&files.stdout).unwrap(),
         merged,

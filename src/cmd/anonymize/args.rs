@@ -316,7 +316,7 @@ impl Args {
                     })
                     .collect();
                 for (i, a) in paths.iter().enumerate() {
-                    if let Some(b) = paths[..i].iter().find(|b| same_file(a, b)) {
+                    if let Some(b) = paths[..i].iter().find(|b| crate::cmd::same_file(a, b)) {
                         bail!(usage(format!(
                             "{} and {} are the same file; --in-place would anonymize it twice",
                             b.display(),
@@ -331,7 +331,7 @@ impl Args {
         if let Output::File(p) = &output
             && inputs
                 .iter()
-                .any(|s| matches!(s, Source::Path(i) if same_file(i, p)))
+                .any(|s| matches!(s, Source::Path(i) if crate::cmd::same_file(i, p)))
         {
             bail!(usage(format!(
                 "-o {} is also an input; use --in-place to replace a file",
@@ -341,8 +341,8 @@ impl Args {
         if let Some(u) = &self.unparsed_to {
             let clash = inputs
                 .iter()
-                .any(|s| matches!(s, Source::Path(i) if same_file(i, u)))
-                || matches!(&output, Output::File(o) if o == u || same_file(o, u));
+                .any(|s| matches!(s, Source::Path(i) if crate::cmd::same_file(i, u)))
+                || matches!(&output, Output::File(o) if o == u || crate::cmd::same_file(o, u));
             if clash {
                 bail!(usage(format!(
                     "--unparsed-to {} is also an input or the output",
@@ -368,15 +368,5 @@ impl Args {
             rules,
             key,
         })
-    }
-}
-
-/// Whether two paths name one file (the same device and inode: symlinks, `..` and hard links
-/// alike); false when either does not exist.
-fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (std::fs::metadata(a), std::fs::metadata(b)) {
-        (Ok(x), Ok(y)) => (x.dev(), x.ino()) == (y.dev(), y.ino()),
-        _ => false,
     }
 }
