@@ -31,7 +31,7 @@ pub const TABLE: &[(Exit, &str)] = &[
     (Exit::Usage, "invalid command line"),
     (
         Exit::Unparsed,
-        "lines that did not match the format, under --strict or --on-unparsed fail (the output holds them scrubbed, or stops before the first one); an input in no known format under --strict; an input of which the given --format matches no line",
+        "lines that did not match the format, under --strict or --on-unparsed fail (the output holds them scrubbed, or stops before the first one); an input in no known format under --strict (stats: always, having nothing to count); an input of which the given --format matches no line",
     ),
     (
         Exit::Partial,

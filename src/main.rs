@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::FromArgMatches;
 use logscrub::cli::{Cli, Command};
-use logscrub::cmd::{self, Ctx, UsageError};
+use logscrub::cmd::{self, Ctx, NoMatchError, UsageError};
 use logscrub::exit::Exit;
 use logscrub::output::Stdout;
 
@@ -85,8 +85,8 @@ fn dispatch(command: Command, m: &clap::ArgMatches, ctx: &mut Ctx) -> anyhow::Re
     }
 }
 
-/// Says what went wrong and gives its status: usage errors 2, a closed pipe 141 without a
-/// word (the reader went away, as with `cat`), anything else 1.
+/// Says what went wrong and gives its status: usage errors 2, an input no format reads 3, a
+/// closed pipe 141 without a word (the reader went away, as with `cat`), anything else 1.
 fn report(e: &anyhow::Error) -> Exit {
     if logscrub::output::is_broken_pipe(e) {
         return Exit::BrokenPipe;
@@ -94,6 +94,8 @@ fn report(e: &anyhow::Error) -> Exit {
     eprintln!("logscrub: {e:#}");
     if e.downcast_ref::<UsageError>().is_some() {
         Exit::Usage
+    } else if e.downcast_ref::<NoMatchError>().is_some() {
+        Exit::Unparsed
     } else {
         Exit::Error
     }

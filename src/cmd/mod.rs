@@ -82,6 +82,12 @@ impl clap::builder::TypedValueParser for FormatNames {
 #[error("{0}")]
 pub struct UsageError(pub String);
 
+/// An input no format reads, or of which the given `--format` matches no line (exit status 3,
+/// as `anonymize` gives it).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct NoMatchError(pub String);
+
 /// A [`UsageError`] as an `anyhow::Error`.
 pub fn usage(msg: impl Into<String>) -> anyhow::Error {
     UsageError(msg.into()).into()

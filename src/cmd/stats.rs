@@ -11,11 +11,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use anyhow::bail;
 use chrono::{DateTime, Utc};
 
 use crate::anonymize::{Anonymizer, Key, SchemeKind};
-use crate::cmd::{Ctx, sources, usage};
+use crate::cmd::{Ctx, NoMatchError, sources, usage};
 use crate::defaults;
 use crate::driver::{Flow, PerThread};
 use crate::exit::Exit;
@@ -383,18 +382,20 @@ pub fn count(o: &Options, log: &mut dyn Write) -> anyhow::Result<State> {
         let parsed = file.lines - file.unparsed - empty;
         if matches!(format, Format::Raw) && file.lines > empty {
             if matches!(o.format, FormatChoice::Fixed(_)) {
-                bail!(
+                return Err(usage(format!(
                     "{name}: format raw reads no fields, so nothing in it can be counted; name the log's format with --format (`logscrub detect {name}` tries them all)"
-                );
+                )));
             }
-            bail!(
+            return Err(NoMatchError(format!(
                 "{name}: no known format matches its lines, so nothing in it can be counted; name the format with --format (`logscrub detect {name}` tries them all)"
-            );
+            ))
+            .into());
         }
         if parsed == 0 && file.unparsed > 0 {
-            bail!(
+            return Err(NoMatchError(format!(
                 "{name}: no line matches format `{format}`; `logscrub detect {name}` says which format it is"
-            );
+            ))
+            .into());
         }
         total
             .merge(&file)
