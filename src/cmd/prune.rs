@@ -81,7 +81,7 @@ unless --remove-empty-dirs. Problems are reported and the run goes on; the exit 
 pub const EXAMPLES: &str = "\
 Examples:
   logscrub prune --max-age 30d --dry-run /var/log/nginx/access.log-*
-  logscrub prune --max-age 7d --keep 3 --audit-log /var/log/logscrub-audit.jsonl '/var/log/unbound/*.gz'
+  logscrub prune --max-age 7d --keep 3 --audit-log audit.jsonl '/var/log/unbound/*.gz'
   logscrub prune --max-age 2w --recursive --exclude 'audit-*' --remove-empty-dirs /srv/logs";
 
 /// `logscrub prune` flags.
