@@ -190,6 +190,9 @@ pub fn run(a: Args, ctx: &mut Ctx) -> anyhow::Result<Exit> {
 /// Runs `prune`; messages go to `out` (plan, deletions) and `err` (problems).
 pub fn prune(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::Result<Outcome> {
     let w = walk::walk(&o.roots, o.walk);
+    // The directories a file was deleted from: only they (and those they leave empty) may go
+    // with --remove-empty-dirs.
+    let mut emptied = std::collections::HashSet::new();
     let mut outcome = Outcome {
         errors: w.errors.len() as u64,
         ..Outcome::default()
@@ -225,6 +228,7 @@ pub fn prune(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
                 continue;
             }
             action = "deleted";
+            emptied.insert((e.root, e.dirs.clone()));
             if let Some(a) = audit.as_mut() {
                 let rec = serde_json::json!({
                     "time": o.now.to_rfc3339(),
@@ -271,7 +275,7 @@ pub fn prune(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
         a.sync_all().context("cannot write the audit log")?;
     }
     if o.remove_empty_dirs && !o.dry_run {
-        outcome.dirs_removed = apply::remove_empty_dirs(&o.roots, &w.dirs);
+        outcome.dirs_removed = apply::remove_empty_dirs(&o.roots, &w.dirs, emptied);
     }
     if !o.quiet && !o.json {
         let plural =

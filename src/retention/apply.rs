@@ -56,9 +56,16 @@ pub fn delete(roots: &[Root], e: &Entry) -> Result<(), String> {
         .map_err(|err| format!("cannot delete {}: {err}", path_of(roots, e)))
 }
 
-/// Removes the directories (deepest first) that are empty now; a root itself never goes.
-/// Returns how many were removed.
-pub fn remove_empty_dirs(roots: &[Root], dirs: &[(usize, Vec<OsString>)]) -> usize {
+/// Removes the directories (deepest first) that deletion left empty: those a file was deleted
+/// from (`emptied`: root index and directories below it), and those whose only entries were
+/// such directories. A directory that was empty before is kept (a new user's review: a spool
+/// directory nothing emptied was removed), and a root itself never goes. Returns how many were
+/// removed.
+pub fn remove_empty_dirs(
+    roots: &[Root],
+    dirs: &[(usize, Vec<OsString>)],
+    mut emptied: std::collections::HashSet<(usize, Vec<OsString>)>,
+) -> usize {
     let mut sorted: Vec<&(usize, Vec<OsString>)> = dirs.iter().collect();
     sorted.sort_by_key(|(_, d)| std::cmp::Reverse(d.len()));
     let mut n = 0;
@@ -66,10 +73,14 @@ pub fn remove_empty_dirs(roots: &[Root], dirs: &[(usize, Vec<OsString>)]) -> usi
         let Some((name, parent)) = d.split_last() else {
             continue;
         };
+        if !emptied.contains(&(*ri, d.clone())) {
+            continue;
+        }
         if let Ok(fd) = open_chain(&roots[*ri], parent)
             && unlinkat(&fd, name, AtFlags::REMOVEDIR).is_ok()
         {
             n += 1;
+            emptied.insert((*ri, parent.to_vec()));
         }
     }
     n

@@ -194,6 +194,9 @@ fn without_recursion_subdirectories_stay_and_empty_dirs_go_only_when_asked() {
         .assert()
         .success();
     assert_eq!(names(&t.root.join("sub")), [b"deep-20260101.log".to_vec()]);
+    // A directory that was empty before stays: nothing was deleted from it (a new user's
+    // review: a spool directory went).
+    fs::create_dir_all(t.root.join("spool/incoming")).unwrap();
     logscrub()
         .args([
             "prune",
@@ -210,6 +213,10 @@ fn without_recursion_subdirectories_stay_and_empty_dirs_go_only_when_asked() {
         // The count is said (it was dropped), and counts are written in the singular for one.
         .stderr(predicates::str::contains("1 empty directory removed"));
     assert!(!t.root.join("sub").exists(), "emptied directory removed");
+    assert!(
+        t.root.join("spool/incoming").is_dir(),
+        "a directory empty before stays"
+    );
     assert!(
         t.root.exists() && t.outside.exists(),
         "the root itself and anything outside stay"
