@@ -149,7 +149,8 @@ impl Report {
     }
 
     /// CSV: one tidy table, `section,panel,bucket,label,metric,value,withheld`, that loads as
-    /// one data frame: the line totals (`all,lines`), each series bucket's numbers
+    /// one data frame: the line totals (`all,lines`), the period's unique visitors and sources
+    /// (`all,period_unique`), each series bucket's numbers
     /// (`web,series` / `dns,series`; response times in ms), each panel's rows and its `(others)`
     /// row over the whole period, and the note. A withheld number has no value and its reason.
     pub fn csv(&self) -> String {
@@ -179,6 +180,15 @@ impl Report {
             ("undated", self.undated),
         ] {
             row("all", "lines", "", "", metric, n.to_string(), String::new());
+        }
+        // The period's unique counts, as the JSON's `period_unique` (a new user's review: CSV
+        // alone had none).
+        for (metric, cell) in [("visitors", self.visitors), ("sources", self.sources)] {
+            let (value, why) = match cell {
+                Cell::Count(n) => (n.to_string(), String::new()),
+                Cell::Withheld(w) => (String::new(), w.text(k)),
+            };
+            row("all", "period_unique", "", "", metric, value, why);
         }
         for (section, series) in [("web", &self.web_series), ("dns", &self.dns_series)] {
             for r in series.iter() {
