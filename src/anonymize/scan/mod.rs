@@ -568,7 +568,7 @@ fn dash_near(s: &[u8], j: usize) -> bool {
         && (s[j - 2] == b'-' || s[j - 3] == b'-' || (j >= 4 && s[j - 4] == b'-'))
 }
 
-/// True when the dot at `j` ends a host name label's dashed quad ([`dashed_quad`]); `prev`
+/// True when the dot at `j` ends a host name label's dashed quad (`dashed_quad`); `prev`
 /// stands before `s`. For the statistics' test of whether a label may hold an address.
 pub fn dashed_quad_at(s: &[u8], j: usize, prev: u8) -> bool {
     dash_near(s, j) && dashed_quad(s, j, prev).is_some()
@@ -730,7 +730,7 @@ fn escape_len(line: &[u8], start: usize, end: usize, prev: u8) -> usize {
 
 /// True for a byte after which a long line may be cut: it cannot belong to an address, the
 /// finder's decision about what follows it needs no byte before it (see `escape_len`), and it
-/// joins no dashed quad's groups (`-`: [`dashed_quad`] reads back over them).
+/// joins no dashed quad's groups (`-`: `dashed_quad` reads back over them).
 #[inline]
 pub fn is_cut_byte(b: u8) -> bool {
     APART[b as usize] && b != b'-'
