@@ -372,6 +372,16 @@ fn action(c: &mut Ctx, v: &Val) -> Option<Action> {
                     }
                     Action::TruncateIp { v4, v6 }
                 }
+                // An action that takes no options, written as a table (a new user's review:
+                // `{ referrer-site = true }` was called unknown).
+                plain @ ("keep" | "drop" | "hash" | "strip-query" | "referrer-site"
+                | "user-agent-family") => {
+                    c.err(
+                        k.span(),
+                        format!("`{plain}` takes no options; write it as a string: \"{plain}\""),
+                    );
+                    return None;
+                }
                 other => {
                     c.err(
                         k.span(),

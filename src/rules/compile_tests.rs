@@ -165,6 +165,10 @@ fn every_other_message() {
         ),
         ("[fields]\ncustom = \"drop\"", "2:1: unknown field `custom`"),
         (
+            "[fields]\nreferrer = { referrer-site = true }",
+            "2:14: `referrer-site` takes no options; write it as a string: \"referrer-site\"",
+        ),
+        (
             "[fields]\n\"custom.\" = \"drop\"",
             "2:1: expected a field name after `custom.`",
         ),
