@@ -422,8 +422,13 @@ fn exclude(c: &mut Ctx, v: &Val) -> Option<Exclude> {
                 {
                     match s.get_ref() {
                         DeValue::Integer(_) => {
-                            if let Some(n) = as_int(c, s, "a status code", 999) {
-                                e.status.push((n as u16, n as u16));
+                            // Three digits: `42` can never match (a new user's review).
+                            match as_int(c, s, "a status code", 999) {
+                                Some(n) if n >= 100 => e.status.push((n as u16, n as u16)),
+                                Some(_) => {
+                                    c.err(s.span(), "expected a status code from 100 to 999")
+                                }
+                                None => {}
                             }
                         }
                         DeValue::String(x)

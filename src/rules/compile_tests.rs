@@ -165,6 +165,10 @@ fn every_other_message() {
         ),
         ("[fields]\ncustom = \"drop\"", "2:1: unknown field `custom`"),
         (
+            "[[exclude]]\nstatus = [404, 42]",
+            "2:16: expected a status code from 100 to 999",
+        ),
+        (
             "[fields]\nreferrer = { referrer-site = true }",
             "2:14: `referrer-site` takes no options; write it as a string: \"referrer-site\"",
         ),
