@@ -153,20 +153,9 @@ impl Engine {
                 let mut start = 0;
                 for nl in memchr_iter(b'\n', data) {
                     let at = counts.lines;
-                    let r = if nl - start > self.max_line {
-                        self.overlong(
-                            &data[start..=nl],
-                            b'\n',
-                            true,
-                            true,
-                            &mut out,
-                            &mut counts,
-                            ctx,
-                        )
-                    } else {
-                        self.line(&data[start..nl], true, &mut out, &mut counts, ctx)
-                    };
-                    if let Err(col) = r {
+                    if let Err(col) =
+                        self.whole_line(data, start, nl, true, &mut out, &mut counts, ctx)
+                    {
                         stop = Some((at, col));
                         break;
                     }
@@ -174,20 +163,9 @@ impl Engine {
                 }
                 if stop.is_none() && start < data.len() {
                     let at = counts.lines;
-                    let r = if data.len() - start > self.max_line {
-                        self.overlong(
-                            &data[start..],
-                            b'\n',
-                            true,
-                            true,
-                            &mut out,
-                            &mut counts,
-                            ctx,
-                        )
-                    } else {
-                        self.line(&data[start..], false, &mut out, &mut counts, ctx)
-                    };
-                    if let Err(col) = r {
+                    if let Err(col) =
+                        self.whole_line(data, start, data.len(), false, &mut out, &mut counts, ctx)
+                    {
                         stop = Some((at, col));
                     }
                 }
@@ -211,6 +189,28 @@ impl Engine {
             counts,
             stop,
             unparsed,
+        }
+    }
+
+    /// A whole line of a piece of lines, `data[start..end]`, its newline after it when
+    /// `newline`: parsed, or never parsed when longer than `max_line` ([`Engine::overlong`]).
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn whole_line(
+        &self,
+        data: &[u8],
+        start: usize,
+        end: usize,
+        newline: bool,
+        out: &mut Vec<u8>,
+        counts: &mut Counts,
+        ctx: &mut WorkerCtx,
+    ) -> Result<(), usize> {
+        if end - start > self.max_line {
+            let with_newline = &data[start..end + usize::from(newline)];
+            self.overlong(with_newline, b'\n', true, true, out, counts, ctx)
+        } else {
+            self.line(&data[start..end], newline, out, counts, ctx)
         }
     }
 

@@ -103,23 +103,35 @@ pub fn same_file(a: &std::path::Path, b: &std::path::Path) -> bool {
     }
 }
 
+/// The first file named twice among `paths` (an earlier name and the later one; [`same_file`]),
+/// for the commands that would process it twice.
+pub fn named_twice<'a>(
+    paths: &[&'a std::path::Path],
+) -> Option<(&'a std::path::Path, &'a std::path::Path)> {
+    paths.iter().enumerate().find_map(|(i, a)| {
+        paths[..i]
+            .iter()
+            .find(|b| same_file(a, b))
+            .map(|b| (*b, *a))
+    })
+}
+
 /// A usage error when one state file is named twice (`merge`, `report`): it would be counted
 /// twice (a new user's review: `merge a.json a.json` gave twice the lines, without a word).
 pub fn refuse_a_state_twice(states: &[std::path::PathBuf]) -> anyhow::Result<()> {
-    for (i, p) in states.iter().enumerate() {
-        if p.as_os_str() != "-"
-            && let Some(b) = states[..i]
-                .iter()
-                .find(|b| b.as_os_str() != "-" && same_file(p, b))
-        {
-            return Err(usage(format!(
-                "{} and {} are one file: it would be counted twice",
-                b.display(),
-                p.display()
-            )));
-        }
+    let files: Vec<&std::path::Path> = states
+        .iter()
+        .map(|p| p.as_path())
+        .filter(|p| p.as_os_str() != "-")
+        .collect();
+    match named_twice(&files) {
+        Some((b, p)) => Err(usage(format!(
+            "{} and {} are one file: it would be counted twice",
+            b.display(),
+            p.display()
+        ))),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 /// `--now TIME` (RFC 3339, YYYY-MM-DD or @EPOCH), or `default` without it: a usage error names

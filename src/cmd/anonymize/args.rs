@@ -315,14 +315,12 @@ impl Args {
                         Source::Stdin => None,
                     })
                     .collect();
-                for (i, a) in paths.iter().enumerate() {
-                    if let Some(b) = paths[..i].iter().find(|b| crate::cmd::same_file(a, b)) {
-                        bail!(usage(format!(
-                            "{} and {} are the same file; --in-place would anonymize it twice",
-                            b.display(),
-                            a.display()
-                        )));
-                    }
+                if let Some((b, a)) = crate::cmd::named_twice(&paths) {
+                    bail!(usage(format!(
+                        "{} and {} are the same file; --in-place would anonymize it twice",
+                        b.display(),
+                        a.display()
+                    )));
                 }
                 Output::InPlace
             }
