@@ -149,6 +149,13 @@ pub struct State {
     /// panel. Absent in states from before it was counted.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub server_lines: u64,
+    /// Files the nightly job could not read (`run` with statistics): their lines are in no
+    /// count, and a report says so. Absent when none.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub uncounted_files: u64,
+    /// The size on disk of those files, in bytes.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub uncounted_bytes: u64,
     /// The earliest and latest line time (RFC 3339).
     pub first: Option<String>,
     /// See `first`.
@@ -243,6 +250,8 @@ impl State {
             excluded: 0,
             undated: 0,
             server_lines: 0,
+            uncounted_files: 0,
+            uncounted_bytes: 0,
             first: None,
             last: None,
             series: BTreeMap::new(),
@@ -281,6 +290,8 @@ impl State {
         self.excluded = self.excluded.saturating_add(o.excluded);
         self.undated = self.undated.saturating_add(o.undated);
         self.server_lines = self.server_lines.saturating_add(o.server_lines);
+        self.uncounted_files = self.uncounted_files.saturating_add(o.uncounted_files);
+        self.uncounted_bytes = self.uncounted_bytes.saturating_add(o.uncounted_bytes);
         self.first = min_opt(self.first.take(), o.first.clone(), false);
         self.last = min_opt(self.last.take(), o.last.clone(), true);
         for (k, b) in &o.series {
@@ -313,6 +324,16 @@ impl State {
         fit(self.excluded, o.excluded, "excluded count")?;
         fit(self.undated, o.undated, "undated count")?;
         fit(self.server_lines, o.server_lines, "server line count")?;
+        fit(
+            self.uncounted_files,
+            o.uncounted_files,
+            "uncounted file count",
+        )?;
+        fit(
+            self.uncounted_bytes,
+            o.uncounted_bytes,
+            "uncounted byte count",
+        )?;
         for (k, b) in &o.series {
             let Some(m) = self.series.get(k) else {
                 continue;

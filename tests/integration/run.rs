@@ -1101,3 +1101,83 @@ fn the_nightly_job_counts_countries_with_a_geoip_database() {
         .failure()
         .stderr(contains("[statistics] geoip").and(contains("not a MaxMind DB file")));
 }
+
+/// A due raw file that cannot be read is in no count: the night's state notes it once (not
+/// again on the next night), and the report says it is incomplete, in every form and on stderr
+/// (the thirteenth session's review: the day showed `< K` with no word of the file).
+#[test]
+fn a_file_that_cannot_be_read_makes_the_report_say_it_is_incomplete() {
+    let windows = "anonymize-after = \"1d\"\nraw-retention = \"30d\"\nstatistics = true\n\n[statistics]\nkey-file = \"key\"\nmin-count = 2\nreports = [\"report.json\", \"report.md\", \"report.csv\"]";
+    let s = site(fixture_log(), windows);
+    fs::write(s.path("access.log.1"), &s.raw).unwrap();
+    set_age(&s.path("access.log.1"), 2.0);
+    let broken = [&[0x1f, 0x8b, 8, 0][..], b"not really gzip at all"].concat();
+    fs::write(s.path("access.log.2.gz"), &broken).unwrap();
+    set_age(&s.path("access.log.2.gz"), 3.0);
+    s.run().code(4).stderr(contains("counted=1 "));
+    let report: Value =
+        serde_json::from_str(&fs::read_to_string(s.tmp.path().join("report.json")).unwrap())
+            .unwrap();
+    let size = broken.len() as u64;
+    assert_eq!(report["uncounted"]["files"], 1, "{report}");
+    assert_eq!(report["uncounted"]["bytes"], size);
+    assert!(
+        report["note"]
+            .as_str()
+            .unwrap()
+            .contains("Incomplete: 1 log file (26 bytes on disk) could not be read"),
+        "{report}"
+    );
+    let md = fs::read_to_string(s.tmp.path().join("report.md")).unwrap();
+    assert!(
+        md.starts_with("# Log statistics\n\n> **Incomplete: 1 log file"),
+        "{md}"
+    );
+    let csv = fs::read_to_string(s.tmp.path().join("report.csv")).unwrap();
+    assert!(csv.contains("all,uncounted,,,files,1,\n"), "{csv}");
+    assert!(
+        csv.contains(&format!("all,uncounted,,,bytes,{size},\n")),
+        "{csv}"
+    );
+    // The next night the file is still there and still unreadable: noted once only.
+    logscrub()
+        .args(["run", "--now", "2026-11-23T03:00:00Z", "--policy"])
+        .arg(&s.policy)
+        .assert()
+        .code(4);
+    let report: Value =
+        serde_json::from_str(&fs::read_to_string(s.tmp.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["uncounted"]["files"], 1, "{report}");
+    let nights: Vec<PathBuf> = fs::read_dir(s.state().join("stats/web"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| !p.ends_with("counted.json"))
+        .collect();
+    logscrub()
+        .arg("report")
+        .args(&nights)
+        .assert()
+        .success()
+        .stderr(contains(
+            "warning: the states: 1 log file(s) the nightly job could not read are in no count",
+        ));
+    // A report of complete states says nothing of the kind.
+    let whole = s.tmp.path().join("whole.json");
+    logscrub()
+        .args(["stats", "-q", "--format", "combined", "-o"])
+        .arg(&whole)
+        .arg(fixture("web/combined.log"))
+        .assert()
+        .success();
+    let out = logscrub()
+        .args(["report", "--to", "json"])
+        .arg(&whole)
+        .output()
+        .unwrap();
+    let clean: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        clean.get("uncounted").is_none() && out.stderr.is_empty(),
+        "{clean}"
+    );
+}

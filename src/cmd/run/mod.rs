@@ -409,7 +409,7 @@ impl Job<'_> {
         self.spot_check(&aopts.anonymizer, &mut files);
         if let Some(after) = self.src.anonymize_after {
             for f in files.iter_mut() {
-                if f.status.anonymized() || f.unreadable {
+                if f.status.anonymized() {
                     continue;
                 }
                 let Some((age, from)) = age(&f.entry, self.src, now) else {
@@ -423,6 +423,14 @@ impl Job<'_> {
                         show(after)
                     );
                     self.note(&f.path, &why);
+                    continue;
+                }
+                if f.unreadable {
+                    // Said already; it cannot be anonymized either. Its lines are missing from
+                    // the statistics, which the reports must say (invariant 4).
+                    if let Some(so) = sopts {
+                        self.uncounted(so, f);
+                    }
                     continue;
                 }
                 let reason = format!(
@@ -492,11 +500,16 @@ impl Job<'_> {
     fn count(&mut self, so: &crate::cmd::stats::Options, f: &mut File) -> anyhow::Result<()> {
         let hash = match &f.hash {
             Some(h) => h.clone(),
-            None => {
-                let h = state::content_hash(&f.path)?;
-                f.hash = Some(h.clone());
-                h
-            }
+            None => match state::content_hash(&f.path) {
+                Ok(h) => {
+                    f.hash = Some(h.clone());
+                    h
+                }
+                Err(e) => {
+                    self.uncounted(so, f);
+                    return Err(e);
+                }
+            },
         };
         let mut store = Store::open(&self.o.policy.state_dir, self.src, so, !self.o.dry_run)?;
         if store.contains(&hash) {
@@ -510,13 +523,47 @@ impl Job<'_> {
         }
         let mut o = so.clone();
         o.inputs = vec![crate::input::Source::Path(f.path.clone())];
-        let counted = crate::cmd::stats::count(&o, &mut std::io::sink())?;
+        let counted = match crate::cmd::stats::count(&o, &mut std::io::sink()) {
+            Ok(c) => c,
+            Err(e) => {
+                self.uncounted(so, f);
+                return Err(e);
+            }
+        };
         // A raw file is gone (deleted or anonymized) one raw-retention after it was due: its
         // hash is kept that long.
         store.count(&counted, hash, self.o.now, self.src.raw_retention, so)?;
         self.sr.files_counted += 1;
         self.act(ActionKind::Count, &f.path, reason);
         Ok(())
+    }
+
+    /// Notes in tonight's statistics a due raw file that could not be read, once per file
+    /// (by device, inode, size and mtime), so that the reports say they are incomplete. A file
+    /// that is read on a later night is counted then, and the note stays: a report may then call
+    /// itself incomplete when it is not, never the other way round. A problem writing the note
+    /// is said, and the run goes on.
+    fn uncounted(&mut self, so: &crate::cmd::stats::Options, f: &File) {
+        if self.o.dry_run {
+            return;
+        }
+        let e = &f.entry;
+        let key = format!(
+            "unread:{}:{}:{}:{}",
+            e.dev,
+            e.ino,
+            e.size,
+            e.mtime.timestamp_nanos_opt().unwrap_or_default()
+        );
+        let noted = Store::open(&self.o.policy.state_dir, self.src, so, true)
+            .and_then(|mut st| st.uncounted(key, e.size, self.o.now, self.src.raw_retention, so));
+        if let Err(err) = noted {
+            self.problem(format!(
+                "statistics of {}: cannot note that {} was not counted: {err:#}",
+                self.src.name,
+                f.path.display()
+            ));
+        }
     }
 
     /// Anonymizes one raw file in place; returns its new state record's index.

@@ -282,6 +282,26 @@ impl Store {
         )
     }
 
+    /// Notes tonight a file that could not be read (`size` bytes on disk), once per `key` (its
+    /// identity, kept in the bookkeeping like a content hash): the night's state counts it in
+    /// `uncounted_files`, and every report over that night says it is incomplete.
+    pub(super) fn uncounted(
+        &mut self,
+        key: String,
+        size: u64,
+        now: DateTime<Utc>,
+        keep: Option<Duration>,
+        so: &crate::cmd::stats::Options,
+    ) -> anyhow::Result<()> {
+        if self.contains(&key) {
+            return Ok(());
+        }
+        let mut s = so.empty_state();
+        s.uncounted_files = 1;
+        s.uncounted_bytes = size;
+        self.count(&s, key, now, keep, so)
+    }
+
     /// The nights' state files, oldest first, with their dates.
     fn nights(&self) -> anyhow::Result<Vec<(chrono::NaiveDate, PathBuf)>> {
         let rd = match std::fs::read_dir(&self.dir) {

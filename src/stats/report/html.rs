@@ -237,6 +237,9 @@ impl Report {
             "<p class=\"sub\">Published numbers only: every count is at least {}.</p>",
             self.min_count
         );
+        if let Some(w) = self.uncounted() {
+            let _ = write!(o, "<p class=\"sub\"><strong>{}</strong></p>", h(&w));
+        }
         o += &self.overview();
         o += &self.section("Web traffic", "web", &self.web_series);
         o += &self.section("DNS queries", "dns", &self.dns_series);

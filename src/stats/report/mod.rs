@@ -176,6 +176,11 @@ pub struct Report {
     pub server_lines: u64,
     /// See `lines`.
     pub undated: u64,
+    /// Files the nightly job could not read, and their size on disk: every count may be lower
+    /// than the servers logged (published as they are: they count files, not clients).
+    pub uncounted_files: u64,
+    /// See `uncounted_files`.
+    pub uncounted_bytes: u64,
     /// Web time series (empty when the logs held no web lines).
     pub web_series: Vec<SeriesRow>,
     /// DNS time series.
@@ -713,6 +718,8 @@ impl Report {
             excluded: noisy(s.excluded),
             server_lines: noisy(s.server_lines),
             undated: noisy(s.undated),
+            uncounted_files: s.uncounted_files,
+            uncounted_bytes: s.uncounted_bytes,
             web_series: collapse(web_series),
             dns_series: collapse(dns_series),
             visitors: period_unique(s, dp.is_some(), k, |b| &b.visitors),
@@ -738,6 +745,20 @@ impl Report {
         Some(format!("{a} to {b} ({unit}, {zone})"))
     }
 
+    /// What the report says of files that could not be read, when there were any: it holds
+    /// fewer lines than the servers logged (invariant 4: an incomplete number says so).
+    pub fn uncounted(&self) -> Option<String> {
+        let n = self.uncounted_files;
+        (n > 0).then(|| {
+            format!(
+                "Incomplete: {n} log file{} ({} bytes on disk) could not be read and {} in no count, so every number may be lower than the servers logged.",
+                if n == 1 { "" } else { "s" },
+                self.uncounted_bytes,
+                if n == 1 { "is" } else { "are" }
+            )
+        })
+    }
+
     fn footer(&self) -> String {
         let mut f = format!(
             "Counts below {k} are withheld (shown as \"< {k}\"; labels below {k} are folded into \"(others)\"). \
@@ -751,6 +772,9 @@ impl Report {
         );
         if let Some(r) = self.range() {
             f += &format!(" Time range: {r}.");
+        }
+        if let Some(w) = self.uncounted() {
+            f += &format!(" {w}");
         }
         for name in &self.series_withheld {
             f += &format!(

@@ -67,7 +67,7 @@ impl Report {
                 })
             })
             .collect();
-        let v = json!({
+        let mut v = json!({
             "report_version": 2,
             "min_count": k,
             "dp_epsilon": self.dp_epsilon,
@@ -90,6 +90,9 @@ impl Report {
             "panels": panels,
             "note": self.footer(),
         });
+        if self.uncounted_files > 0 {
+            v["uncounted"] = json!({"files": self.uncounted_files, "bytes": self.uncounted_bytes});
+        }
         serde_json::to_string_pretty(&v).expect("a report serializes") + "\n"
     }
 
@@ -97,6 +100,9 @@ impl Report {
     pub fn markdown(&self) -> String {
         let k = self.min_count;
         let mut m = String::from("# Log statistics\n\n");
+        if let Some(w) = self.uncounted() {
+            let _ = writeln!(m, "> **{w}**\n");
+        }
         for (title, series) in [
             ("Web traffic", &self.web_series),
             ("DNS queries", &self.dns_series),
@@ -180,6 +186,22 @@ impl Report {
             ("undated", self.undated),
         ] {
             row("all", "lines", "", "", metric, n.to_string(), String::new());
+        }
+        if self.uncounted_files > 0 {
+            for (metric, n) in [
+                ("files", self.uncounted_files),
+                ("bytes", self.uncounted_bytes),
+            ] {
+                row(
+                    "all",
+                    "uncounted",
+                    "",
+                    "",
+                    metric,
+                    n.to_string(),
+                    String::new(),
+                );
+            }
         }
         // The period's unique counts, as the JSON's `period_unique` (a new user's review: CSV
         // alone had none).
