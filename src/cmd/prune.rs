@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::cmd::{Ctx, now_flag, usage};
 use crate::exit::Exit;
 use crate::retention::apply::{self, path_of};
-use crate::retention::plan::{self, Policy, show};
+use crate::retention::plan::{self, Policy, Reason, show};
 use crate::retention::walk::{self, Root};
 
 /// Validated options for `prune`.
@@ -75,7 +75,7 @@ A file's age comes from the date in its name (logrotate dateext, YYYYMMDD, YYYY-
 whichever is later) or from its modification time. Symbolic links \
 are never followed: a symlinked directory is not entered and a symlink is not deleted unless \
 --include-symlinks (then the link itself goes, never its target). Directories are not deleted \
-unless --remove-empty-dirs. Problems are reported and the run goes on; the exit status is 4.";
+unless --remove-empty-dirs. A file some process holds open for writing is kept, however old (a daemon's live error.log that has not changed in months), and the kept line names the process; only root sees every process's open files. Problems are reported and the run goes on; the exit status is 4.";
 
 /// `prune --help`: examples.
 pub const EXAMPLES: &str = "\
@@ -201,6 +201,18 @@ pub fn prune(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
         writeln!(err, "logscrub: {e}")?;
     }
     let mut decisions = plan::plan(&w.entries, &o.policy, o.now);
+    if decisions.iter().any(|d| d.delete) {
+        let writers = crate::retention::open::Writers::scan();
+        plan::keep_open(&mut decisions, &w.entries, &writers);
+        // Said with the plan only (a non-root cron job would say it every night).
+        if writers.hidden > 0 && o.dry_run && !o.quiet && !o.json {
+            writeln!(
+                err,
+                "logscrub: note: the open files of {} processes of other users could not be read; a file one of them writes is not protected (run as root to check every process)",
+                writers.hidden
+            )?;
+        }
+    }
     // In path order, whatever order the directories listed them in (issue 22).
     decisions.sort_by_cached_key(|d| path_of(&o.roots, &w.entries[d.entry]));
     let mut audit = match &o.audit_log {
@@ -258,7 +270,7 @@ pub fn prune(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> anyhow::R
             };
             writeln!(out, "{}", serde_json::to_string(&line)?)
                 .context("cannot write standard output")?;
-        } else if !o.quiet && (d.delete || o.dry_run) {
+        } else if !o.quiet && (d.delete || o.dry_run || matches!(d.reason, Reason::Open(_))) {
             writeln!(
                 out,
                 "{action} {path} ({}{})",

@@ -10,6 +10,7 @@
 
 pub mod apply;
 pub mod date;
+pub mod open;
 pub mod plan;
 pub mod walk;
 

@@ -68,6 +68,9 @@ pub enum Reason {
     Inside { age: Duration, window: Duration },
     /// Its age is past the window: deleted.
     Older { age: Duration, window: Duration },
+    /// Past the window, but a process holds it open for writing: kept (set by the caller after
+    /// the plan, which does no I/O; see [`super::open`]).
+    Open(super::open::Writer),
 }
 
 impl Reason {
@@ -84,6 +87,7 @@ impl Reason {
             Reason::Older { age, window: w } => {
                 format!("older than {window}: {} > {}", show(*age), show(*w))
             }
+            Reason::Open(w) => format!("open for writing by {w}, past {window}"),
         }
     }
 }
@@ -144,6 +148,22 @@ pub fn reference(e: &Entry, from: AgeFrom) -> Option<(DateTime<Utc>, AgeSource)>
         AgeFrom::Name => by_name(),
         AgeFrom::Mtime => Some((e.mtime, AgeSource::Mtime)),
         AgeFrom::Auto => by_name().or(Some((e.mtime, AgeSource::Mtime))),
+    }
+}
+
+/// Keeps what the plan would delete but a process holds open for writing (`writers`, from
+/// [`super::open::Writers::scan`]): deleting a file a daemon still writes loses what it writes
+/// next.
+pub fn keep_open(decisions: &mut [Decision], entries: &[Entry], writers: &super::open::Writers) {
+    for d in decisions.iter_mut().filter(|d| d.delete) {
+        let e = &entries[d.entry];
+        if e.symlink {
+            continue; // the link is deleted, not the file it names
+        }
+        if let Some(w) = writers.get(e.dev, e.ino) {
+            d.delete = false;
+            d.reason = Reason::Open(w.clone());
+        }
     }
 }
 

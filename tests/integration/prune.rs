@@ -433,3 +433,71 @@ fn a_named_day_ends_at_local_midnight_when_that_is_later() {
     assert!(plan("<+09>-9").contains("would delete"));
     assert!(f.exists());
 }
+
+/// A file a process holds open for writing is kept however old, and the line names the process;
+/// the same kind of file closed goes (the thirteenth session's review: prune deleted a daemon's
+/// live error.log that had not changed in 60 days).
+#[test]
+fn a_file_a_process_writes_is_kept_however_old() {
+    let tmp = tempfile::tempdir().unwrap();
+    let live = file(tmp.path(), b"error.log", 60);
+    let closed = file(tmp.path(), b"error.log.1", 60);
+    let read = file(tmp.path(), b"error.log.2", 60);
+    // A daemon stand-in: error.log open for appending, error.log.2 for reading only.
+    let mut daemon = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("exec 3>>\"$1\" 4<\"$2\"; echo ready; exec sleep 60")
+        .arg("sh")
+        .arg(&live)
+        .arg(&read)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ready = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(daemon.stdout.as_mut().unwrap()),
+        &mut ready,
+    )
+    .unwrap();
+    let prune = |dry: bool| {
+        let mut c = logscrub();
+        c.args([
+            "prune",
+            "--max-age",
+            "30d",
+            "--age-from",
+            "mtime",
+            "--now",
+            NOW,
+        ]);
+        if dry {
+            c.arg("--dry-run");
+        }
+        c.arg(tmp.path()).output().unwrap()
+    };
+    let plan = prune(true);
+    let deleted = prune(false);
+    daemon.kill().unwrap();
+    daemon.wait().unwrap();
+    let (plan, out) = (
+        String::from_utf8(plan.stdout).unwrap(),
+        String::from_utf8(deleted.stdout).unwrap(),
+    );
+    let pid = daemon.id();
+    for text in [&plan, &out] {
+        assert!(
+            text.contains(&format!(
+                "keep {} (open for writing by pid {pid} (",
+                live.display()
+            )),
+            "{text}"
+        );
+    }
+    assert!(
+        plan.contains(&format!("would delete {}", closed.display())),
+        "{plan}"
+    );
+    assert!(live.exists(), "the file being written is kept");
+    assert!(!closed.exists() && !read.exists(), "{out}");
+    assert_eq!(deleted.status.code(), Some(0));
+}

@@ -1181,3 +1181,49 @@ fn a_file_that_cannot_be_read_makes_the_report_say_it_is_incomplete() {
         "{clean}"
     );
 }
+
+/// A rotated file a process still writes is neither anonymized nor deleted (what the daemon
+/// writes next would be lost), and the run says so (exit 4); closed, it is done the next night.
+#[test]
+fn a_rotated_file_a_process_still_writes_is_left_alone_and_reported() {
+    let s = site(fixture_log(), WINDOWS);
+    let (due, old) = (s.path("access.log.1"), s.path("access.log-20261101"));
+    for p in [&due, &old] {
+        fs::write(p, &s.raw).unwrap();
+    }
+    set_age(&due, 2.0);
+    let mut daemon = std::process::Command::new("sh")
+        .arg("-c")
+        .arg("exec 3>>\"$1\" 4>>\"$2\"; echo ready; exec sleep 60")
+        .arg("sh")
+        .arg(&due)
+        .arg(&old)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut ready = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(daemon.stdout.as_mut().unwrap()),
+        &mut ready,
+    )
+    .unwrap();
+    let out = s.run().get_output().clone();
+    daemon.kill().unwrap();
+    daemon.wait().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(4), "{err}");
+    for p in [&due, &old] {
+        assert!(
+            err.contains(&format!(
+                "{}: open for writing by pid {}",
+                p.display(),
+                daemon.id()
+            )),
+            "{err}"
+        );
+        assert_eq!(fs::read(p).unwrap(), s.raw, "left as it was");
+    }
+    s.run().success();
+    assert_eq!(fs::read(&due).unwrap(), s.anonymized);
+    assert!(!old.exists(), "past raw-retention once closed");
+}

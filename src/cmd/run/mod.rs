@@ -229,6 +229,8 @@ pub fn job(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Result<Repo
         ..Report::default()
     };
     let workers = Workers::new();
+    // Files some process still writes, once per run: never anonymized or deleted (see below).
+    let writers = crate::retention::open::Writers::scan();
     // The actions go to stdout as they happen; a failed write does not stop the job (the files
     // are anonymized and deleted all the same), but it ends the run with an error at the end.
     let mut out_error = None;
@@ -247,6 +249,7 @@ pub fn job(o: &Options, out: &mut dyn Write, err: &mut dyn Write) -> Result<Repo
             out_error: &mut out_error,
             err,
             seen: Vec::new(),
+            writers: &writers,
         };
         job.source(&o.anonymize[si], o.stats[si].as_ref(), &workers)?;
         report.errors += sr.errors;
@@ -319,6 +322,8 @@ struct Job<'a> {
     err: &'a mut dyn Write,
     /// Per state record: its file was seen in this run (records of other sources stay).
     seen: Vec<bool>,
+    /// Files processes hold open for writing.
+    writers: &'a crate::retention::open::Writers,
 }
 
 impl Job<'_> {
@@ -386,6 +391,21 @@ impl Job<'_> {
         let (mut listed, errors) = rotated_files(self.src, &roots, now);
         // Work and report in path order, not in the order the directories list files.
         listed.sort_by(|a, b| a.1.cmp(&b.1));
+        // A rotated file a daemon still writes (one never told to reopen its log, or a live
+        // file the name rules take for rotated) is left alone: rewriting or deleting it loses
+        // what the daemon writes next. A problem, so that it is seen and fixed.
+        let writers = self.writers;
+        let (open, listed): (Vec<_>, Vec<_>) = listed
+            .into_iter()
+            .partition(|(e, _)| !e.symlink && writers.get(e.dev, e.ino).is_some());
+        for (e, path) in &open {
+            let w = writers.get(e.dev, e.ino).expect("partitioned by it");
+            self.problem(format!(
+                "{}: open for writing by {w}: neither anonymized nor deleted while it is written \
+                 (tell the daemon to reopen its logs after rotation, or name the file in `live`)",
+                path.display()
+            ));
+        }
         if self.o.verbose {
             for p in live_files(self.src, &roots, now) {
                 self.note(&p, "live: still written, never touched");
