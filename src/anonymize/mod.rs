@@ -632,6 +632,61 @@ impl Edits {
         self.list.is_empty()
     }
 
+    /// How many edits there are.
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    /// Keeps a JSON line JSON after the edits from index `from` on. A value outside any string
+    /// (a number, `true`) replaced by anything that is no number or literal becomes a string,
+    /// and a dropped one (`-`, or nothing) `null`; inside a string, a `"` or control byte an
+    /// action wrote is escaped, and a last lone `\` doubled, so the string still ends where it
+    /// did. Reorders those edits (they are sorted before use anyway).
+    pub fn keep_json(&mut self, line: &[u8], from: usize) {
+        if self.list.len() <= from {
+            return;
+        }
+        self.list[from..].sort_unstable_by_key(|e| e.0);
+        let (mut pos, mut in_string) = (0, false);
+        for k in from..self.list.len() {
+            let (s, e, a, b) = self.list[k];
+            // Whether `s` lies inside a string, reading the line from where the last edit ended
+            // (a value's span does not cross a string's ends).
+            while pos < s {
+                let Some(j) = memchr::memchr2(b'"', b'\\', &line[pos..s]) else {
+                    pos = s;
+                    break;
+                };
+                let at = pos + j;
+                pos = at + 1;
+                if line[at] == b'\\' {
+                    pos += usize::from(in_string); // an escape: the next byte is not a quote
+                } else {
+                    in_string = !in_string;
+                }
+            }
+            pos = pos.max(e);
+            let text = &self.arena[a..b];
+            let fixed: Option<Vec<u8>> = if in_string {
+                json_string_safe(text)
+            } else if text.is_empty() || text == b"-" {
+                Some(b"null".to_vec())
+            } else if is_json_scalar(text) {
+                None
+            } else {
+                let mut q = vec![b'"'];
+                q.extend_from_slice(&json_string_safe(text).unwrap_or_else(|| text.to_vec()));
+                q.push(b'"');
+                Some(q)
+            };
+            if let Some(t) = fixed {
+                let at = self.arena.len();
+                self.arena.extend_from_slice(&t);
+                self.list[k] = (s, e, at, self.arena.len());
+            }
+        }
+    }
+
     fn get(&self, k: usize) -> Option<(usize, usize, &[u8])> {
         self.list
             .get(k)
@@ -691,6 +746,81 @@ pub fn truncate(ip: IpAddr, prefix: u8) -> IpAddr {
         IpAddr::V4(a) => IpAddr::V4(Ipv4Addr::from(u32::from(a) & mask32(prefix))),
         IpAddr::V6(a) => IpAddr::V6(Ipv6Addr::from(u128::from(a) & mask128(prefix))),
     }
+}
+
+/// `text` written so that it can stand inside a JSON string (`None`: it can as it is): a valid
+/// escape is kept, a `"`, a control byte or a backslash that starts no valid escape is escaped.
+fn json_string_safe(text: &[u8]) -> Option<Vec<u8>> {
+    // The length of the valid escape at `i` (a backslash), or 0.
+    let escape = |i: usize| match text.get(i + 1) {
+        Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => 2,
+        Some(b'u')
+            if text
+                .get(i + 2..i + 6)
+                .is_some_and(|h| h.iter().all(u8::is_ascii_hexdigit)) =>
+        {
+            6
+        }
+        _ => 0,
+    };
+    let mut i = 0;
+    let first_bad = loop {
+        match text.get(i) {
+            None => return None,
+            Some(b'\\') if escape(i) > 0 => i += escape(i),
+            Some(&c) if c == b'\\' || c == b'"' || c < 0x20 => break i,
+            Some(_) => i += 1,
+        }
+    };
+    let mut out = text[..first_bad].to_vec();
+    let mut i = first_bad;
+    while let Some(&c) = text.get(i) {
+        match c {
+            b'\\' if escape(i) > 0 => {
+                out.extend_from_slice(&text[i..i + escape(i)]);
+                i += escape(i);
+                continue;
+            }
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'"' => out.extend_from_slice(b"\\\""),
+            c if c < 0x20 => out.extend_from_slice(format!("\\u{c:04x}").as_bytes()),
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    Some(out)
+}
+
+/// Whether `t` is a JSON number or `true`, `false`, `null`.
+fn is_json_scalar(t: &[u8]) -> bool {
+    if matches!(t, b"true" | b"false" | b"null") {
+        return true;
+    }
+    let t = t.strip_prefix(b"-").unwrap_or(t);
+    let int = t.iter().take_while(|c| c.is_ascii_digit()).count();
+    if int == 0 || (int > 1 && t[0] == b'0') {
+        return false;
+    }
+    let mut rest = &t[int..];
+    if let Some(r) = rest.strip_prefix(b".") {
+        let n = r.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &r[n..];
+    }
+    if let Some(r) = rest.strip_prefix(b"e").or_else(|| rest.strip_prefix(b"E")) {
+        let r = r
+            .strip_prefix(b"+")
+            .or_else(|| r.strip_prefix(b"-"))
+            .unwrap_or(r);
+        let n = r.iter().take_while(|c| c.is_ascii_digit()).count();
+        if n == 0 {
+            return false;
+        }
+        rest = &r[n..];
+    }
+    rest.is_empty()
 }
 
 #[cfg(test)]

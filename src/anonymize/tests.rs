@@ -362,3 +362,51 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn edits_keep_a_json_line_json() {
+    let line = br#"{"a":"x\"1","n":12.5,"b":true,"s":"v"}"#;
+    let at = |t: &[u8]| {
+        let k = line.windows(t.len()).position(|w| w == t).unwrap();
+        (k, k + t.len())
+    };
+    for (span, text, want) in [
+        (at(b"12.5"), &b"-"[..], &br#""n":null,"#[..]),
+        (at(b"12.5"), b"", br#""n":null,"#),
+        (at(b"12.5"), b"0", br#""n":0,"#),
+        (at(b"12.5"), b"a1b2", br#""n":"a1b2","#),
+        (at(b"true"), b"x\"y", br#""b":"x\"y","#),
+        (at(br#"x\"1"#), b"-", br#""a":"-","#),
+    ] {
+        check_json_edit(line, span, text, want);
+    }
+    let v = at(b"\"v\"");
+    let v = (v.0 + 1, v.1 - 1);
+    check_json_edit(line, v, b"a\"b\\", br#""s":"a\"b\\"}"#);
+    check_json_edit(line, v, b"ok\\/\x01", br#""s":"ok\/\u0001"}"#);
+    for (t, want) in [
+        (&b"0"[..], true),
+        (b"-1.5e+3", true),
+        (b"null", true),
+        (b"01", false),
+        (b"1.", false),
+        (b"-", false),
+        (b"1e", false),
+        (b"abc", false),
+    ] {
+        assert_eq!(is_json_scalar(t), want, "{t:?}");
+    }
+}
+
+fn check_json_edit(line: &[u8], span: (usize, usize), text: &[u8], want: &[u8]) {
+    let mut e = Edits::default();
+    e.push(span.0, span.1, text);
+    e.keep_json(line, 0);
+    let (s, end, t) = e.get(0).unwrap();
+    let mut out = line[..s].to_vec();
+    out.extend_from_slice(t);
+    out.extend_from_slice(&line[end..]);
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains(std::str::from_utf8(want).unwrap()), "{out}");
+    serde_json::from_str::<serde_json::Value>(&out).unwrap();
+}

@@ -27,8 +27,9 @@ use super::fields::{Fields, Std};
 
 /// Keys (the last component of a nested path, any case) whose value (string or number) is a
 /// vocabulary field, as nginx (`log_format … escape=json`), Caddy, Traefik and custom loggers
-/// name them. The first occurrence of each field counts. A `uri` or `path` is taken up to its
-/// `?`: the page, not its query.
+/// name them. The first occurrence of each field counts; a key whose value is an array (Caddy's
+/// headers) names its first element. A `uri` or `path` is taken up to its `?`: the page; what
+/// follows is the query field (which `request = "strip-query"` removes with its `?`).
 pub const FIELD_KEYS: &[(&[u8], Std)] = &[
     (b"time", Std::Time),
     (b"@timestamp", Std::Time),
@@ -55,12 +56,15 @@ pub const FIELD_KEYS: &[(&[u8], Std)] = &[
     (b"referrer", Std::Referrer),
     (b"http_referer", Std::Referrer),
     (b"user_agent", Std::UserAgent),
+    // Caddy logs request headers by name, each an array of strings (`"User-Agent":["…"]`).
+    (b"user-agent", Std::UserAgent),
     (b"http_user_agent", Std::UserAgent),
     (b"useragent", Std::UserAgent),
     (b"host", Std::Vhost),
     (b"server_name", Std::Vhost),
     (b"xff", Std::ForwardedFor),
     (b"http_x_forwarded_for", Std::ForwardedFor),
+    (b"x-forwarded-for", Std::ForwardedFor),
     (b"request_time", Std::Duration),
     (b"duration", Std::Duration),
 ];
@@ -126,7 +130,7 @@ struct Scan<'a> {
     /// anonymization: a table lookup per key is the scan's largest cost then).
     fields: bool,
     /// Vocabulary fields found, first occurrence each.
-    found: [(Option<Std>, usize, usize); 12],
+    found: [(Option<Std>, usize, usize); 14],
     nfound: usize,
 }
 
@@ -150,13 +154,53 @@ pub fn parse_client(line: &[u8]) -> Result<Option<(usize, usize)>, usize> {
     scan(line, false).map(|p| p.client)
 }
 
+/// Calls `each(start, end, quoted)` for every value of a JSON line that is a string (its span
+/// inside the quotes, `quoted`), a number, `true` or `false`; never a key, never `null`. For
+/// `keep-only`, which must reach members the vocabulary has no name for. The line must be JSON
+/// ([`parse`] said so): on anything else it stops.
+pub fn each_value(line: &[u8], mut each: impl FnMut(usize, usize, bool)) {
+    let ws = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n');
+    let mut i = 0;
+    while let Some(&c) = line.get(i) {
+        match c {
+            b'"' => {
+                let start = i + 1;
+                let mut j = start;
+                let end = loop {
+                    match memchr::memchr2(b'"', b'\\', &line[j..]) {
+                        Some(k) if line[j + k] == b'\\' => j += k + 2,
+                        Some(k) => break j + k,
+                        None => return,
+                    }
+                };
+                i = end + 1;
+                let next = line[i..].iter().position(|&c| !ws(c)).map(|k| line[i + k]);
+                if next != Some(b':') {
+                    each(start, end, true);
+                }
+            }
+            b'-' | b'0'..=b'9' | b't' | b'f' => {
+                let start = i;
+                while line
+                    .get(i)
+                    .is_some_and(|&c| !ws(c) && !matches!(c, b',' | b'}' | b']'))
+                {
+                    i += 1;
+                }
+                each(start, i, false);
+            }
+            _ => i += 1, // structure, white space, the letters of `null`
+        }
+    }
+}
+
 fn scan(line: &[u8], fields: bool) -> Result<Scan<'_>, usize> {
     let mut p = Scan {
         s: line,
         i: 0,
         client: None,
         fields,
-        found: [(None, 0, 0); 12],
+        found: [(None, 0, 0); 14],
         nfound: 0,
     };
     p.ws();
@@ -231,13 +275,21 @@ impl Scan<'_> {
         {
             return;
         }
-        let end = if std == Std::Path {
-            memchr::memchr(b'?', &self.s[start..end]).map_or(end, |q| start + q)
-        } else {
-            end
+        let (end, query) = match std {
+            Std::Path => match memchr::memchr(b'?', &self.s[start..end]) {
+                Some(q) => (start + q, Some((start + q + 1, end)).filter(|(a, b)| a < b)),
+                None => (end, None),
+            },
+            _ => (end, None),
         };
         self.found[self.nfound] = (Some(std), start, end);
         self.nfound += 1;
+        if let Some((a, b)) = query
+            && self.nfound < self.found.len()
+        {
+            self.found[self.nfound] = (Some(Std::Query), a, b);
+            self.nfound += 1;
+        }
     }
 
     fn value(&mut self, depth: usize, target: Target) -> Result<(), usize> {
@@ -291,7 +343,9 @@ impl Scan<'_> {
                     return Ok(());
                 }
                 loop {
-                    self.value(depth + 1, Target::None)?;
+                    // The first element, when its key names a field (later ones: the field's
+                    // first occurrence is taken).
+                    self.value(depth + 1, target)?;
                     self.ws();
                     match self.peek() {
                         Some(b',') => self.i += 1,
@@ -402,6 +456,52 @@ mod tests {
         assert_eq!(
             client(r#"{"remote_addr":"192\u002e0\u002e2\u002e6","status":200}"#),
             Ok(Some(r"192\u002e0\u002e2\u002e6"))
+        );
+    }
+
+    #[test]
+    fn caddy_headers_arrays_and_the_query_are_fields() {
+        let line = r#"{"ts":1791591359.049,"request":{"remote_ip":"192.0.2.1","method":"GET","host":"www.example.com","uri":"/search?q=a&u=b","headers":{"User-Agent":["curl/8.5","x"],"Referer":["https://example.org/p?x=1"],"X-Forwarded-For":["198.51.100.7, 192.0.2.9"]}},"duration":0.0005,"size":5667,"status":200}"#;
+        let mut f = Fields::default();
+        f.want(u64::MAX);
+        parse(line.as_bytes(), &mut f).unwrap();
+        let get = |s: Std| f.get(s).map(|(a, b)| &line[a..b]);
+        for (std, want) in [
+            (Std::Client, "192.0.2.1"),
+            (Std::Path, "/search"),
+            (Std::Query, "q=a&u=b"),
+            (Std::UserAgent, "curl/8.5"),
+            (Std::Referrer, "https://example.org/p?x=1"),
+            (Std::ForwardedFor, "198.51.100.7, 192.0.2.9"),
+            (Std::Vhost, "www.example.com"),
+            (Std::Duration, "0.0005"),
+            (Std::Status, "200"),
+        ] {
+            assert_eq!(get(std), Some(want), "{std:?}");
+        }
+        let mut f = Fields::default();
+        f.want(u64::MAX);
+        parse(br#"{"uri":"/a?"}"#, &mut f).unwrap();
+        assert_eq!(f.get(Std::Query), None, "an empty query is none");
+    }
+
+    #[test]
+    fn each_value_is_every_string_number_and_boolean_but_no_key() {
+        let line = r#"{"a":"x\"y","b":[1,-2.5e3,true,false,null,{"c":"","d\"":"z"}] , "e" : "f"}"#;
+        let mut got = Vec::new();
+        each_value(line.as_bytes(), |a, b, q| got.push((&line[a..b], q)));
+        assert_eq!(
+            got,
+            [
+                (r#"x\"y"#, true),
+                ("1", false),
+                ("-2.5e3", false),
+                ("true", false),
+                ("false", false),
+                ("", true),
+                ("z", true),
+                ("f", true),
+            ]
         );
     }
 

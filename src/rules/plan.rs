@@ -36,6 +36,8 @@ pub struct RulePlan {
     env: Env,
     on_error: OnError,
     split_request: bool,
+    /// Lines are JSON objects: edits must leave them JSON ([`Edits::keep_json`]).
+    json: bool,
 }
 
 fn resolve(r: &FieldRef, format: &Format) -> Option<Name> {
@@ -130,6 +132,7 @@ impl RulePlan {
             env: Env { mac },
             on_error: rules.on_error,
             split_request: rules.needs_request_parts(),
+            json: matches!(format, Format::Json),
         };
         plan.kept_std = crate::format::fields::STD_NAMES
             .iter()
@@ -176,9 +179,16 @@ impl RulePlan {
                 Std::Qname,
             ])
         };
+        // JSON under keep-only: the kept fields too, to tell the members they are from those
+        // the vocabulary has no name for (`RulePlan::drop_unnamed`).
+        let kept = if self.json && self.keep_only.is_some() {
+            self.kept_std
+        } else {
+            0
+        };
         // The request (split into parts, or stripped of a query kept in a field of its own:
         // the end of `edits` reads both).
-        !self.passed_std | excludes | mask(&[Std::Request, Std::Query])
+        !self.passed_std | excludes | kept | mask(&[Std::Request, Std::Query])
     }
 
     pub fn split_request(&self) -> bool {
@@ -214,10 +224,30 @@ impl RulePlan {
             edits.push(s - 1, e, b"");
             return;
         }
-        let d = actions::drop_value(&line[s..e]);
+        // In JSON `-` stands for any value: `null` outside a string (`Edits::keep_json`).
+        let d = if self.json {
+            b"-"
+        } else {
+            actions::drop_value(&line[s..e])
+        };
         if &line[s..e] != d {
             edits.push(s, e, d);
         }
+    }
+
+    /// keep-only on a JSON line: every value that holds no kept field and was not edited
+    /// already (a member the vocabulary has no name for: Caddy's `remote_port`, `logger`, a
+    /// header) is dropped too, `-` in a string, `null` outside one, so that what is not named is
+    /// not published, as in every other format.
+    fn drop_unnamed(&self, line: &[u8], f: &Fields, edits: &mut Edits) {
+        crate::format::json::each_value(line, |a, b, _| {
+            let holds_kept = f
+                .iter()
+                .any(|(n, s, e)| a <= s && e <= b && s < e && self.kept(n));
+            if !holds_kept && !edits.overlaps(a, b) && (a == b || &line[a..b] != b"-") {
+                edits.push(a, b, b"-");
+            }
+        });
     }
 
     /// True when an `[[exclude]]` block matches the line.
@@ -353,6 +383,13 @@ impl RulePlan {
                 edits.arena().push(b'-');
                 edits.commit(qs, qe, from); // a column of its own: `-`, its empty value
             }
+        }
+        if self.json {
+            if self.keep_only.is_some() {
+                self.drop_unnamed(line, f, edits);
+            }
+            // Every edit: an earlier one may have been merged into one of the rules'.
+            edits.keep_json(line, 0);
         }
         counts
     }

@@ -637,3 +637,75 @@ fn addresses_rewritten_by_rules_are_counted() {
     assert!(untruncated(&plain).is_empty() && untruncated(&ruled).is_empty());
     assert!(String::from_utf8_lossy(&ruled).contains("\"bot 198.51.0.0 2001:db8::\""));
 }
+
+/// The shipped web rule sets on Caddy's JSON (the thirteenth session's review): the output is
+/// JSON (publish-web wrote `"duration":-`), the user agent in Caddy's header array is reduced,
+/// the query of `uri` stripped, the referrer cut to its site, and keep-only drops the members
+/// the vocabulary has no name for (`remote_port`, `logger`, other headers); each set is
+/// idempotent.
+#[test]
+fn web_rule_sets_keep_caddy_json_json_and_do_what_they_promise() {
+    let line = r#"{"level":"info","ts":1791591359.049,"logger":"http.log.access","request":{"remote_ip":"198.51.100.94","remote_port":"13625","proto":"HTTP/2.0","method":"GET","host":"www.example.com","uri":"/search?q=secret&u=bob","headers":{"User-Agent":["Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"],"Referer":["https://www.example.org/page?x=1"],"X-Token":["abc\"def"]}},"bytes_read":0,"duration":0.000537,"size":5667,"status":200}"#;
+    let input = format!(
+        "{line}\n{}",
+        fs::read_to_string(fixture("web/caddy.json")).unwrap()
+    );
+    for set in ["minimal-web", "publish-web"] {
+        let once = logscrub()
+            .args(["anonymize", "-q", "-f", "caddy", "--rules"])
+            .arg(format!("builtin:{set}"))
+            .write_stdin(input.clone())
+            .output()
+            .unwrap();
+        assert_ran(&once, set);
+        let text = String::from_utf8(once.stdout.clone()).unwrap();
+        for l in text.lines() {
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("{set}: {e}: {l}"));
+            let r = &v["request"];
+            let client = r["remote_ip"].as_str().unwrap();
+            assert!(
+                client.ends_with(".0") || client.ends_with("::"),
+                "{set}: {l}"
+            );
+            let ua = r["headers"]["User-Agent"][0].as_str().unwrap_or("");
+            assert!(!ua.contains("Mozilla"), "{set}: {l}");
+        }
+        let first: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+        let r = &first["request"];
+        assert_eq!(r["uri"], "/search", "{set}");
+        assert_eq!(
+            r["headers"]["User-Agent"][0], "Firefox 128 (Windows)",
+            "{set}"
+        );
+        assert_eq!(
+            r["headers"]["Referer"][0], "https://www.example.org/",
+            "{set}"
+        );
+        assert_eq!(first["status"], 200, "{set}");
+        if set == "publish-web" {
+            assert_eq!(r["remote_port"], "-");
+            assert_eq!(r["headers"]["X-Token"][0], "-");
+            assert_eq!(first["logger"], "-");
+            assert_eq!(first["duration"], serde_json::Value::Null);
+            assert_eq!(first["size"], 5667);
+        } else {
+            assert_eq!(
+                r["remote_port"], "13625",
+                "minimal-web keeps what it does not name"
+            );
+            assert_eq!(first["duration"], 0.000537);
+        }
+        let twice = logscrub()
+            .args(["anonymize", "-q", "-f", "caddy", "--rules"])
+            .arg(format!("builtin:{set}"))
+            .write_stdin(once.stdout.clone())
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8(twice.stdout).unwrap(),
+            text,
+            "{set} is idempotent"
+        );
+    }
+}
