@@ -915,7 +915,8 @@ fn glued_octet_start(line: &[u8], p: usize, q: usize) -> usize {
 /// * the run start, after the digits of an escape that ends there ([`escape_len`]);
 /// * right after a literal found in this run: where one ends and the next begins is decided
 ///   once, so a second pass over the rewritten line finds the same boundaries;
-/// * IPv6: after a colon; and the last four hex digits before a colon when more hex digits
+/// * IPv6: after a colon or a dot (a host name's label before it: `a.2001:db8::1`); and the
+///   last four hex digits before a colon when more hex digits
 ///   precede them (`ab2001:db8::1`, `%5B2001:…` read as text). A candidate glued to a word
 ///   (`x2001:db8::1`, `client_2001:…`) is taken when its first group has four hex digits, or
 ///   when it starts with `::` and holds three groups or more; shorter ones are identifiers
@@ -939,9 +940,13 @@ fn scan_run(
     while p < end {
         let before = if p == 0 { prev } else { line[p - 1] };
         let after_colon = before == b':' || (p >= 3 && pct_colon_at(line, p - 3));
+        // After a dot, as after a colon, a group may start: a host name's label before an
+        // address (`a.2001:db8:1:2::5`) was read as its first group, and the /48 kept one
+        // group too many (a new user's review: `v.2002:c000:24d::1` kept a whole 6to4 IPv4).
+        let after_dot = before == b'.' && is_hex(line[p]);
         let boundary = p == first || p == after;
-        if try_v6 && (boundary || after_colon) {
-            let clean = after_colon || p == after || skip > 0 || !is_word(before_run);
+        if try_v6 && (boundary || after_colon || after_dot) {
+            let clean = after_colon || after_dot || p == after || skip > 0 || !is_word(before_run);
             let hex = line[p..end].iter().take_while(|&&b| is_hex(b)).count();
             let (s, glued) = if hex > 4 && colon_len(line, p + hex, end) > 0 {
                 (p + hex - 4, true)

@@ -48,6 +48,16 @@ fn finds_every_textual_form() {
         ("1234.1.2.3", &["234.1.2.3"]),
         ("256.1.2.3", &["56.1.2.3"]),
         ("2019.0.2.1 1000.1.2.3", &["19.0.2.1", "0.1.2.3"]),
+        // A label and a dot before IPv6: its first group is the address's (a new user's
+        // review: `db8:1:2::5` was read, and the /48 kept a group too many).
+        ("a.2001:db8:1:2::5 b", &["2001:db8:1:2::5"]),
+        ("v.2002:c000:24d::1", &["2002:c000:24d::1"]),
+        ("http://a.2001:db8:1:2::5/", &["2001:db8:1:2::5"]),
+        (
+            "a.2001:db8:1:2:3:4:192.0.2.77",
+            &["2001:db8:1:2:3:4:192.0.2.77"],
+        ),
+        ("1.2.3.4:80", &["1.2.3.4"]),
     ];
     for (line, want) in table {
         assert_eq!(texts(line), *want, "line {line:?}");
