@@ -494,11 +494,18 @@ impl HotSet {
 /// Whether the address finder could find anything in `label`: every form it knows has a `:`
 /// (IPv6), a `%` (`%3A`), a `\` (an escape of an address byte), a digit, `.`, digit (IPv4,
 /// also in reverse names), a `.` before `in-addr.arpa` / `ip6.arpa`, or a dashed quad before a
-/// `.` (`ip-192-0-2-11.ec2.internal`). Labels without (most paths: `/blog/2024/a.html`) are
-/// counted as they are; a property test holds this to the finder.
+/// `.` (`ip-192-0-2-11.ec2.internal`) or at a label's end (`ip-192-0-2-77`). Labels without
+/// (most paths: `/blog/2024/a.html`) are counted as they are; a property test holds this to
+/// the finder.
 fn may_hold_address(label: &[u8]) -> bool {
     // `\` leads an escape of an address byte (`192\u002e0\u002e2\u002e17`, `\x2e`).
     if memchr::memchr3(b':', b'%', b'\\', label).is_some() {
+        return true;
+    }
+    // A dashed quad that ends a label with no dot after it (`ip-192-0-2-77`).
+    if memchr::memchr_iter(b'-', label)
+        .any(|j| crate::anonymize::scan::dashed_quad_ending_at(label, j, b' '))
+    {
         return true;
     }
     memchr::memchr_iter(b'.', label).any(|j| {

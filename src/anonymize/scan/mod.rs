@@ -160,10 +160,32 @@ pub fn find_each(line: &[u8], prev: u8, f: impl FnMut(Found)) {
 fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Found)) {
     let n = line.len();
     let mut pos = 0;
+    // Where the last literal found ends: a dashed quad found at its dot or last dash must
+    // start at or after it (the scan may have passed its dashes already).
+    let taken = std::cell::Cell::new(0);
+    let mut f = |found: Found| {
+        taken.set(found.end);
+        f(found)
+    };
     // Every literal holds a `.`, a `:` or a `%3A`: jump from one such byte to the next, and
     // look at the run of address bytes around it only when its neighbours make it plausible.
     while let Some(j) = next_separator(line, pos) {
         let plausible = match line[j] {
+            // A `-` between digits may be the last of a dashed quad that ends a label with no
+            // dot after it (`ip-192-0-2-77 `, a syslog host or a single-label name; one before
+            // a dot is the dot's). Most dashes have no digit on both sides and cost one test.
+            b'-' => {
+                if j > 0
+                    && line[j - 1].is_ascii_digit()
+                    && let Some(found) = dashed_quad_ending(line, j, prev)
+                    && found.start >= taken.get()
+                {
+                    pos = found.end;
+                    f(found);
+                    continue;
+                }
+                false
+            }
             // The first dot of any dotted quad (an IPv6 dotted tail included) has a digit before
             // it and `d{1,3}.d{1,3}.d` after it; later dots of a quad are inside a run already
             // examined. This keeps `5.0`, `HTTP/2.0` and `604.1` from costing a run each.
@@ -210,7 +232,7 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
         // nothing.
         if line[j] == b'.' && line[j + 1] >= b'A' {
             if let Some(found) = dashed_quad(line, j, prev)
-                && found.start >= pos
+                && found.start >= taken.get()
             {
                 f(found);
             }
@@ -574,6 +596,13 @@ pub fn dashed_quad_at(s: &[u8], j: usize, prev: u8) -> bool {
     dash_near(s, j) && dashed_quad(s, j, prev).is_some()
 }
 
+/// True when the `-` at `j` is the last of a dashed quad that ends a label with no dot after
+/// it (`dashed_quad_ending`); `prev` stands before `s`. For the statistics' test of whether a
+/// label may hold an address.
+pub fn dashed_quad_ending_at(s: &[u8], j: usize, prev: u8) -> bool {
+    j > 0 && s[j - 1].is_ascii_digit() && dashed_quad_ending(s, j, prev).is_some()
+}
+
 /// The dotted quad written with dashes that ends just before the dot at `j`, a letter (the next
 /// label's first byte) after it: `ip-192-0-2-11.ec2.internal`. Four groups of one to
 /// three decimal digits, each at most 255; after more groups (`1-2-3-4-5.x`), the last four.
@@ -585,6 +614,29 @@ fn dashed_quad(s: &[u8], j: usize, prev: u8) -> Option<Found> {
     if !s.get(j + 1).is_some_and(u8::is_ascii_alphabetic) {
         return None;
     }
+    quad_ending(s, j, prev)
+}
+
+/// The dashed quad whose last `-` is at `j` and which ends a label with no dot after it: its
+/// last group (one to three digits) is followed by the end or by a byte that continues no
+/// label (`ip-192-0-2-77 `, `…-77"`, `…-77:53`), not by a letter, digit, `-`, `_` or `.`.
+/// Not after more groups of digits (`2026-12-04-10-30`, a date and time: without a dot after
+/// it nothing says it is a host name).
+#[inline(never)]
+fn dashed_quad_ending(s: &[u8], j: usize, prev: u8) -> Option<Found> {
+    let end = j + 1 + crate::bytes::digits_from(s, j + 1);
+    let continues = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
+    if end == j + 1 || end - j > 4 || s.get(end).is_some_and(|&b| continues(b)) {
+        return None;
+    }
+    let found = quad_ending(s, end, prev)?;
+    let k = found.start;
+    let after_groups = k >= 2 && s[k - 1] == b'-' && s[k - 2].is_ascii_digit();
+    (!after_groups).then_some(found)
+}
+
+/// The dotted quad written with dashes that ends just before `j` ([`dashed_quad`]).
+fn quad_ending(s: &[u8], j: usize, prev: u8) -> Option<Found> {
     let mut octets = [0u8; 4];
     let mut i = j;
     for k in (0..4).rev() {

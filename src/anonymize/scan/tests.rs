@@ -87,6 +87,26 @@ fn dashed_quads_in_host_names() {
         ),
         ("a-1-2-3-4.5.6.7 x", &["4.5.6.7"]),
         ("Safari/537.36 HTTP/1.1 Chrome/120.0-1.2 v1-2.3", &[]),
+        // At a label's end with no dot after it: a single-label host name, a syslog host (a
+        // new user's review: `ip-192-0-2-77` stayed, and stats published it as a TLD).
+        (
+            "Oct 10 13:55:36 ip-192-0-2-77 dnsmasq[77]:",
+            &["192-0-2-77"],
+        ),
+        (
+            "q 192-0-2-77 a.198-51-100-7 x",
+            &["192-0-2-77", "198-51-100-7"],
+        ),
+        (
+            "{\"_HOSTNAME\":\"ip-192-0-2-77\"} ip-10-0-0-1:53",
+            &["192-0-2-77", "10-0-0-1"],
+        ),
+        // Not after more groups of digits (a date and time), nor before a byte that
+        // continues a label.
+        (
+            "2026-12-04-10-30 1-2-3-4-5 1-2-3-4x 1-2-3-4_ 1-2-3-4-a 2024-1-2-3 1-2-3-1000",
+            &[],
+        ),
     ];
     for (line, want) in table {
         assert_eq!(texts(line), *want, "line {line:?}");
