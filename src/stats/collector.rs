@@ -1445,7 +1445,10 @@ fn ends_in_address(name: &[u8], tail: usize) -> bool {
     let mut hit = false;
     if tail > 0 {
         find_each(name, b' ', |found| {
-            let reverse = matches!(found.colons, Colons::ReverseV4 | Colons::ReverseV6(_));
+            let reverse = matches!(
+                found.colons,
+                Colons::ReverseV4 | Colons::ReverseHostV4 | Colons::ReverseV6(_)
+            );
             hit |= !reverse && found.end > from;
         });
     }

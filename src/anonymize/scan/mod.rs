@@ -107,6 +107,9 @@ pub enum Colons {
     Percent,
     /// A reverse-DNS name `d.c.b.a.in-addr.arpa`: the four labels, reversed.
     ReverseV4,
+    /// The host label of an RFC 2317 classless reverse name (`77.64/26.2.0.192.in-addr.arpa`):
+    /// the label alone, written as the address's last octet.
+    ReverseHostV4,
     /// A reverse-DNS name `…ip6.arpa`: this many nibble labels (1–32), least significant first;
     /// fewer than 32 name a prefix, read as an address padded with zeros.
     ReverseV6(u8),
@@ -221,7 +224,7 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
             if line[j] == b'.'
                 && j + 1 < n
                 && line[j + 1] | 0x20 == b'i'
-                && let Some(found) = reverse_name(line, j + 1)
+                && let Some(found) = reverse_name(line, j + 1, taken.get())
             {
                 f(found);
             }
@@ -326,7 +329,7 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
         }
         if re > rs
             && line[re - 1] == b'.'
-            && let Some(found) = reverse_name(line, re)
+            && let Some(found) = reverse_name(line, re, taken.get())
         {
             f(found);
             pos = re;
@@ -377,6 +380,12 @@ fn clock_run(line: &[u8], j: usize, prev: u8) -> Option<usize> {
         if k == group || colons > 5 {
             return None;
         }
+    }
+    // A group after the first with more than two digits is no clock's (minutes, seconds):
+    // `-4:2001:4860:12:34` holds a cut IPv6 literal after its first colon, which the general
+    // path finds (a property test drew it).
+    if k - j > 3 * colons {
+        return None;
     }
     // Five groups or more from a group of three or four digits may be a cut IPv6 literal
     // (`parse_partial_v6`): the general path decides. Such a group is the first, or the second
@@ -507,9 +516,63 @@ fn lone_v6(line: &[u8], j: usize, prev: u8) -> Option<Found> {
     })
 }
 
+/// The first three octets read of a reverse name, for [`classless_host`].
+fn octets_so_far(o: &[u8; 4]) -> [u8; 3] {
+    [o[0], o[1], o[2]]
+}
+
+/// A byte of a classless delegation's label (RFC 2317: `64/26`, `64-26`, `subnet64`).
+fn classless_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_')
+}
+
+/// The host label of an RFC 2317 classless reverse name, `77.64/26.2.0.192.in-addr.arpa`: the
+/// fourth label from the suffix, which ends at `label_end` (its last digits start at
+/// `digits`), is no octet but a delegation's, and the label before it is the host's. Found as
+/// that label alone ([`Colons::ReverseHostV4`]): the network labels read like any /24 reverse
+/// name, and the delegation's label is no address (a new user's review: its `26` was taken for
+/// the host octet and `77` kept).
+fn classless_host(s: &[u8], digits: usize, label_end: usize, net: [u8; 3]) -> Option<Found> {
+    let mut k = digits;
+    while k > 0 && classless_byte(s[k - 1]) {
+        k -= 1;
+    }
+    let whole_octet = k == digits && (1..=3).contains(&(label_end - digits));
+    if whole_octet || k == label_end || k == 0 || s[k - 1] != b'.' {
+        return None; // an octet after all, or no label before the delegation's
+    }
+    let he = k - 1;
+    let mut hs = he;
+    while hs > 0 && he - hs < 3 && s[hs - 1].is_ascii_digit() {
+        hs -= 1;
+    }
+    // The name's first label: nothing before it that a label, an address or an escape holds
+    // (`%37`, `0%2E2`: read decoded, the name would begin elsewhere).
+    if hs == he
+        || (hs > 0
+            && (classless_byte(s[hs - 1]) || CLASS[s[hs - 1] as usize] != 0 || s[hs - 1] == b'\\'))
+    {
+        return None;
+    }
+    let v = s[hs..he]
+        .iter()
+        .fold(0u32, |a, &d| a * 10 + u32::from(d - b'0'));
+    let host = u8::try_from(v).ok()?;
+    Some(Found {
+        start: hs,
+        end: he,
+        ip: IpAddr::V4(Ipv4Addr::new(net[0], net[1], net[2], host)),
+        colons: Colons::ReverseHostV4,
+        shaped: false,
+        escaped: false,
+    })
+}
+
 /// The reverse-DNS name whose labels end just before `at`, where `in-addr.arpa` or `ip6.arpa`
-/// (any case) must start; the byte before `at` is the dot between labels and suffix.
-fn reverse_name(s: &[u8], at: usize) -> Option<Found> {
+/// (any case) must start; the byte before `at` is the dot between labels and suffix. A
+/// classless name's host label is taken only at or after `free` (where the last literal found
+/// ended); else the name reads as any other.
+fn reverse_name(s: &[u8], at: usize, free: usize) -> Option<Found> {
     let suffix = |w: &[u8]| {
         s.get(at..at + w.len())
             .is_some_and(|t| t.eq_ignore_ascii_case(w))
@@ -519,7 +582,7 @@ fn reverse_name(s: &[u8], at: usize) -> Option<Found> {
         // Four decimal labels `d.c.b.a`: the last label is the address's first octet.
         let mut octets = [0u8; 4];
         let mut i = end;
-        for (k, octet) in octets.iter_mut().enumerate() {
+        for k in 0..4 {
             if k > 0 {
                 if i == 0 || s[i - 1] != b'.' {
                     return None; // fewer than four labels: a network of at most /24
@@ -530,6 +593,13 @@ fn reverse_name(s: &[u8], at: usize) -> Option<Found> {
             while i > 0 && s[i - 1].is_ascii_digit() {
                 i -= 1;
             }
+            if k == 3
+                && let Some(found) = classless_host(s, i, label_end, octets_so_far(&octets))
+                && found.start >= free
+            {
+                return Some(found);
+            }
+            let octet = &mut octets[k];
             let label = &s[i..label_end];
             if label.is_empty() || label.len() > 3 {
                 return None;
@@ -628,6 +698,17 @@ fn dashed_quad_ending(s: &[u8], j: usize, prev: u8) -> Option<Found> {
     let continues = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
     if end == j + 1 || end - j > 4 || s.get(end).is_some_and(|&b| continues(b)) {
         return None;
+    }
+    // A `:` after it only before a port that ends there (`ip-192-0-2-77:53 `): a colon run
+    // after it is IPv6's to read.
+    if s.get(end) == Some(&b':') {
+        let port = crate::bytes::digits_from(s, end + 1);
+        if port == 0
+            || s.get(end + 1 + port)
+                .is_some_and(|&b| CLASS[b as usize] != 0)
+        {
+            return None;
+        }
     }
     let found = quad_ending(s, end, prev)?;
     let k = found.start;

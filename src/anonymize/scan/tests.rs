@@ -526,6 +526,25 @@ fn reverse_dns_names() {
             "zone 1000.2.0.192.in-addr.arpa",
             Some(("0.2.0.192", "0.2.0.192")),
         ),
+        // RFC 2317 classless delegations: the host is the label before the delegation's (a
+        // new user's review: `26` was taken for the host and `77` kept).
+        (
+            "q 77.64/26.2.0.192.in-addr.arpa",
+            Some(("77", "192.0.2.77")),
+        ),
+        (
+            "q 77.64-26.2.0.192.in-addr.arpa",
+            Some(("77", "192.0.2.77")),
+        ),
+        (
+            "q 77.subnet64.2.0.192.IN-ADDR.ARPA",
+            Some(("77", "192.0.2.77")),
+        ),
+        // The delegation's zone itself (no host label): its last digits, as before.
+        (
+            "zone 64/26.2.0.192.in-addr.arpa",
+            Some(("26.2.0.192", "192.0.2.26")),
+        ),
     ];
     for (line, want) in cases {
         let got = find(line).into_iter().next();
@@ -554,6 +573,9 @@ fn reverse_dns_names() {
     let mut out = Vec::new();
     write_ip(&mut out, "1.2.3.0".parse().unwrap(), Colons::ReverseV4);
     assert_eq!(out, b"0.3.2.1");
+    out.clear();
+    write_ip(&mut out, "1.2.3.7".parse().unwrap(), Colons::ReverseHostV4);
+    assert_eq!(out, b"7");
     out.clear();
     write_ip(
         &mut out,
