@@ -514,6 +514,7 @@ fn may_hold_address(label: &[u8]) -> bool {
             || crate::anonymize::scan::dashed_quad_at(label, j, b' ')
             || rest.first().is_some_and(|&c| c | 0x20 == b'i')
                 && (rest.len() >= 8 && rest[..8].eq_ignore_ascii_case(b"ip6.arpa")
+                    || rest.len() >= 7 && rest[..7].eq_ignore_ascii_case(b"ip6.int")
                     || rest.len() >= 12 && rest[..12].eq_ignore_ascii_case(b"in-addr.arpa"))
     })
 }

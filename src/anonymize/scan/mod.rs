@@ -335,6 +335,14 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
             pos = re;
             continue;
         }
+        if dots >= 16
+            && let Some(found) = nibble_name(line, rs, re)
+            && found.start >= taken.get()
+        {
+            f(found);
+            pos = re;
+            continue;
+        }
         // IPv6 needs `::`, or six colons (with a dotted tail) or seven, or three for a cut one
         // (`parse_partial_v6`); IPv4 three dots.
         let v6 = (colons >= 2 && double) || colons >= 3;
@@ -617,37 +625,60 @@ fn reverse_name(s: &[u8], at: usize, free: usize) -> Option<Found> {
             escaped: false,
         });
     }
-    if suffix(b"ip6.arpa") {
-        // Up to 32 one-nibble labels, least significant first.
-        let (mut i, mut nibbles, mut value, mut start) = (end, 0u32, 0u128, end);
-        while nibbles < 32 && i > 0 {
-            let Some(nib) = hex_val(s[i - 1]) else { break };
-            if i >= 2 && s[i - 2] != b'.' && is_address_byte(s[i - 2]) {
-                break; // a label longer than one nibble
-            }
-            value |= (nib as u128) << (4 * (31 - nibbles));
-            nibbles += 1;
-            start = i - 1;
-            if i >= 2 && s[i - 2] == b'.' {
-                i -= 2;
-            } else {
-                break;
-            }
-        }
-        if nibbles == 0 {
-            return None;
-        }
-        let ip = IpAddr::V6(Ipv6Addr::from(value));
-        return Some(Found {
-            start,
-            end,
-            ip,
-            colons: Colons::ReverseV6(nibbles as u8),
-            shaped: false,
-            escaped: false,
-        });
+    // `ip6.int`: the reverse zone before `ip6.arpa`, still asked for by old resolvers.
+    if suffix(b"ip6.arpa") || suffix(b"ip6.int") {
+        return nibbles_before(s, end, 1);
     }
     None
+}
+
+/// The one-nibble labels that end just before the dot at `end`, least significant first (up
+/// to 32), when there are at least `min`: an IPv6 address (or a prefix) written as a reverse
+/// name's labels.
+fn nibbles_before(s: &[u8], end: usize, min: u32) -> Option<Found> {
+    let (mut i, mut nibbles, mut value, mut start) = (end, 0u32, 0u128, end);
+    while nibbles < 32 && i > 0 {
+        let Some(nib) = hex_val(s[i - 1]) else { break };
+        if i >= 2 && s[i - 2] != b'.' && is_address_byte(s[i - 2]) {
+            break; // a label longer than one nibble
+        }
+        value |= (nib as u128) << (4 * (31 - nibbles));
+        nibbles += 1;
+        start = i - 1;
+        if i >= 2 && s[i - 2] == b'.' {
+            i -= 2;
+        } else {
+            break;
+        }
+    }
+    if nibbles == 0 || nibbles < min {
+        return None;
+    }
+    Some(Found {
+        start,
+        end,
+        ip: IpAddr::V6(Ipv6Addr::from(value)),
+        colons: Colons::ReverseV6(nibbles as u8),
+        shaped: false,
+        escaped: false,
+    })
+}
+
+/// An IPv6 address as the nibble labels that begin a DNS name other than a reverse one: a
+/// blocklist query (`5.0.…8.b.d.0.1.0.0.2.zen.spamhaus.org`), at least 16 nibbles (a /64)
+/// before a label that starts with a letter, in the run `line[rs..re]` (a new user's review:
+/// such names passed unchanged, IPv4 ones did not).
+fn nibble_name(line: &[u8], rs: usize, re: usize) -> Option<Found> {
+    let mut k = re;
+    // The last dot of the run with a letter after it ends the nibbles.
+    let end = loop {
+        let d = rs + memchr::memrchr(b'.', &line[rs..k])?;
+        if line.get(d + 1).is_some_and(u8::is_ascii_alphabetic) {
+            break d;
+        }
+        k = d;
+    };
+    nibbles_before(line, end, 16)
 }
 
 /// True when the dot at `j`, with a digit before it, has a letter after it and a `-` among the
@@ -754,10 +785,12 @@ fn quad_ending(s: &[u8], j: usize, prev: u8) -> Option<Found> {
 
 /// True when `in-addr.arpa` or `ip6.arpa` (any case) starts at `at`.
 fn reverse_suffix_at(s: &[u8], at: usize) -> bool {
-    [&b"in-addr.arpa"[..], b"ip6.arpa"].iter().any(|w| {
-        s.get(at..at + w.len())
-            .is_some_and(|t| t.eq_ignore_ascii_case(w))
-    })
+    [&b"in-addr.arpa"[..], b"ip6.arpa", b"ip6.int"]
+        .iter()
+        .any(|w| {
+            s.get(at..at + w.len())
+                .is_some_and(|t| t.eq_ignore_ascii_case(w))
+        })
 }
 
 /// True when `s[i..]` starts with `d{1,3}.d{1,3}.d`: the rest of a dotted quad after its first dot.

@@ -569,6 +569,21 @@ fn reverse_dns_names() {
         )]
     );
     assert!(find("x ab.ip6.arpa").is_empty());
+    // The older `ip6.int`, and a blocklist query's nibbles before another name (a new user's
+    // review: both passed unchanged); fewer than 16 nibbles there are no address.
+    for suffix in ["ip6.int", "zen.spamhaus.org", "dnsbl.example"] {
+        let line = format!("q {full6}.{suffix} IN A");
+        assert_eq!(
+            find(&line),
+            [(full6.to_string(), "2001:db8::1234".to_string())],
+            "{line}"
+        );
+    }
+    assert!(
+        texts("v 1.0.0.0.8.b.d.0.1.0.0.2.example")
+            .iter()
+            .all(|t| t != "1.0.0.0.8.b.d.0.1.0.0.2")
+    );
 
     let mut out = Vec::new();
     write_ip(&mut out, "1.2.3.0".parse().unwrap(), Colons::ReverseV4);
