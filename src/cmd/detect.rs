@@ -23,7 +23,7 @@ struct Report<'a> {
 /// `logscrub detect` flags.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Files to look at (plain, gzip, zstd, xz or bzip2).
+    /// Files to look at (plain, gzip, zstd, xz or bzip2); `-` is standard input.
     #[arg(value_name = "FILE", required = true)]
     pub files: Vec<PathBuf>,
     /// One JSON object per file.
@@ -35,7 +35,8 @@ pub struct Args {
 pub const EXAMPLES: &str = "\
 Examples:
   logscrub detect /var/log/nginx/access.log /var/log/unbound.log
-  logscrub detect --json /var/log/*.log";
+  logscrub detect --json /var/log/*.log
+  journalctl -u unbound -o cat | logscrub detect -";
 
 /// Prints the format of each file: 0 when all were read, 1 (an error) when none could be, 4
 /// (partial) when some could not.
@@ -63,7 +64,12 @@ fn detect(
     for f in files {
         let name = f.display().to_string();
         let mut head = Vec::new();
-        let read = input::open(&Source::Path(f.clone()))
+        let source = if f.as_os_str() == "-" {
+            Source::Stdin
+        } else {
+            Source::Path(f.clone())
+        };
+        let read = input::open(&source)
             .map_err(anyhow::Error::from)
             .and_then(|i| {
                 Ok(i.reader

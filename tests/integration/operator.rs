@@ -73,6 +73,13 @@ fn detect_names_every_fixture_format() {
         .assert()
         .code(4)
         .stdout(contains("combined"));
+    // `-` is standard input, as everywhere else (a new user's review: `cannot open -`).
+    logscrub()
+        .args(["detect", "-"])
+        .write_stdin(std::fs::read(fixture("dns/unbound.log")).unwrap())
+        .assert()
+        .success()
+        .stdout(contains("-: unbound ("));
 }
 
 #[test]
