@@ -150,11 +150,14 @@ bare IPv4 and IPv6 (any case, compressed or full, with a dotted IPv4 tail), ip:p
 ip/port, v6%zone, IPv4-mapped IPv6 (which gets the IPv4 prefix), addresses inside URLs, query strings, \
 referrers, JSON strings and X-Forwarded-For lists, IPv6 with percent-encoded colons (%3A), IPv4 with \
 percent-encoded dots (%2E), and \
-reverse-DNS names in PTR queries (d.c.b.a.in-addr.arpa and ip6.arpa nibble names, rewritten as the \
-addresses they encode; a partial ip6.arpa name is a prefix and is cut like one), a dotted quad that begins \
+reverse-DNS names in PTR queries (d.c.b.a.in-addr.arpa and ip6.arpa or ip6.int nibble names, rewritten \
+as the addresses they encode; a partial ip6.arpa name is a prefix and is cut like one; in an RFC 2317 \
+classless name, 77.64/26.2.0.192.in-addr.arpa, the host label 77), a dotted quad that begins \
 a DNS name (12.2.0.192.zen.spamhaus.org: DNS blocklists write the address reversed, other names forward, so \
-it is cut read both ways: 0.2.0.0.zen.spamhaus.org), a host name with the address in dashes at the end \
-of a label (ip-192-0-2-11.ec2.internal becomes ip-0-0-2-0.ec2.internal, cut read both ways as well), and \
+it is cut read both ways: 0.2.0.0.zen.spamhaus.org; IPv6 as 16 to 32 nibble labels likewise), a host \
+name with the address in dashes at the end of a label (ip-192-0-2-11.ec2.internal becomes \
+ip-0-0-2-0.ec2.internal, cut read both ways as well; also a whole label, ip-192-0-2-77, unless more \
+groups of digits come before it, as in a date), and \
 IPv6 cut mid-address by a truncated line or list \
 (four to seven groups without ::, four only if they cannot be a clock such as 2026:13:55:36, read as the \
 prefix they write: 2001:db8:1234:5678:9abc becomes \

@@ -327,11 +327,12 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
             pos = re;
             continue;
         }
-        if re > rs
-            && line[re - 1] == b'.'
-            && let Some(found) = reverse_name(line, re, taken.get())
-        {
-            f(found);
+        if re > rs && line[re - 1] == b'.' && reverse_suffix_at(line, re) {
+            // A reverse name's labels: its address, or none (a zone: `2.0.192.in-addr.arpa`,
+            // `64/26.2.0.192.in-addr.arpa`), never a quad read forward.
+            if let Some(found) = reverse_name(line, re, taken.get()) {
+                f(found);
+            }
             pos = re;
             continue;
         }
@@ -531,7 +532,8 @@ fn octets_so_far(o: &[u8; 4]) -> [u8; 3] {
 
 /// A byte of a classless delegation's label (RFC 2317: `64/26`, `64-26`, `subnet64`).
 fn classless_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_')
+    // `%` and `\\`: its `/` escaped (`64%2F26`, JSON's `64\\/26`).
+    b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'%' | b'\\')
 }
 
 /// The host label of an RFC 2317 classless reverse name, `77.64/26.2.0.192.in-addr.arpa`: the
@@ -601,11 +603,11 @@ fn reverse_name(s: &[u8], at: usize, free: usize) -> Option<Found> {
             while i > 0 && s[i - 1].is_ascii_digit() {
                 i -= 1;
             }
-            if k == 3
-                && let Some(found) = classless_host(s, i, label_end, octets_so_far(&octets))
-                && found.start >= free
-            {
-                return Some(found);
+            if k == 3 && i > 0 && s[i - 1] != b'.' && classless_byte(s[i - 1]) {
+                // A delegation's label (`64/26`): the host is the label before it, if any; the
+                // zone itself (`64/26.2.0.192.in-addr.arpa`) names no host.
+                return classless_host(s, i, label_end, octets_so_far(&octets))
+                    .filter(|f| f.start >= free);
             }
             let octet = &mut octets[k];
             let label = &s[i..label_end];
@@ -706,7 +708,7 @@ pub fn dashed_quad_ending_at(s: &[u8], j: usize, prev: u8) -> bool {
 
 /// The dotted quad written with dashes that ends just before the dot at `j`, a letter (the next
 /// label's first byte) after it: `ip-192-0-2-11.ec2.internal`. Four groups of one to
-/// three decimal digits, each at most 255; after more groups (`1-2-3-4-5.x`), the last four.
+/// three decimal digits, each at most 255; not after another group of digits (`1-2-3-4-5.x`).
 /// Not when digits glue to its first group (`2024-1-2-3.x` is no quad: its first group would
 /// have four digits). Rewritten read both ways, since an address in a host name is written
 /// forward by some networks and reversed by others (`Colons::DashV4`).
@@ -720,14 +722,19 @@ fn dashed_quad(s: &[u8], j: usize, prev: u8) -> Option<Found> {
 
 /// The dashed quad whose last `-` is at `j` and which ends a label with no dot after it: its
 /// last group (one to three digits) is followed by the end or by a byte that continues no
-/// label (`ip-192-0-2-77 `, `…-77"`, `…-77:53`), not by a letter, digit, `-`, `_` or `.`.
-/// Not after more groups of digits (`2026-12-04-10-30`, a date and time: without a dot after
-/// it nothing says it is a host name).
+/// label (`ip-192-0-2-77 `, `…-77"`, `…-77:53`, the root dot `…-77.`), not by a letter, digit,
+/// `-`, `_` or a dot and a label.
 #[inline(never)]
 fn dashed_quad_ending(s: &[u8], j: usize, prev: u8) -> Option<Found> {
     let end = j + 1 + crate::bytes::digits_from(s, j + 1);
-    let continues = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.');
-    if end == j + 1 || end - j > 4 || s.get(end).is_some_and(|&b| continues(b)) {
+    // A dot continues the name only with a label after it: a name's root dot ends it
+    // (`ip-192-0-2-77.`, as Unbound writes names; a review found it kept).
+    let continues = |k: usize| match s.get(k) {
+        Some(b'.') => s.get(k + 1).is_some_and(|b| b.is_ascii_alphanumeric()),
+        Some(&b) => b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'),
+        None => false,
+    };
+    if end == j + 1 || end - j > 4 || continues(end) {
         return None;
     }
     // A `:` after it only before a port that ends there (`ip-192-0-2-77:53 `): a colon run
@@ -741,10 +748,7 @@ fn dashed_quad_ending(s: &[u8], j: usize, prev: u8) -> Option<Found> {
             return None;
         }
     }
-    let found = quad_ending(s, end, prev)?;
-    let k = found.start;
-    let after_groups = k >= 2 && s[k - 1] == b'-' && s[k - 2].is_ascii_digit();
-    (!after_groups).then_some(found)
+    quad_ending(s, end, prev)
 }
 
 /// The dotted quad written with dashes that ends just before `j` ([`dashed_quad`]).
@@ -772,6 +776,19 @@ fn quad_ending(s: &[u8], j: usize, prev: u8) -> Option<Found> {
     }
     if (if i == 0 { prev } else { s[i - 1] }).is_ascii_digit() {
         return None;
+    }
+    // Not after another group of digits standing alone (`2026-12-04-10-30`, a date and a time;
+    // `backup-2026-12-04-10-30.tar`): a word that ends in a digit is a label's start
+    // (`ec2-203-0-113-9`).
+    if i >= 2 && s[i - 1] == b'-' && s[i - 2].is_ascii_digit() {
+        let mut g = i - 2;
+        while g > 0 && s[g - 1].is_ascii_digit() {
+            g -= 1;
+        }
+        let before = if g == 0 { prev } else { s[g - 1] };
+        if !before.is_ascii_alphabetic() {
+            return None;
+        }
     }
     Some(Found {
         start: i,

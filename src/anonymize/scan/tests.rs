@@ -76,15 +76,22 @@ fn dashed_quads_in_host_names() {
         ("11-2-0-192.dyn.example", &["11-2-0-192"]),
         ("dsl192-0-2-11.example", &["192-0-2-11"]),
         ("\"x-010-0-0-5.e100.example\"", &["010-0-0-5"]),
-        // After more groups, the last four.
-        ("1-2-3-4-5.example", &["2-3-4-5"]),
+        // Not after another group of digits standing alone (a date, a file name); after a
+        // word that ends in a digit, yes.
+        ("1-2-3-4-5.example backup-2026-12-04-10-30.tar.gz", &[]),
+        (
+            "ec2-203-0-113-9 host2-192-0-2-77.x",
+            &["203-0-113-9", "192-0-2-77"],
+        ),
+        // A name's root dot ends it (Unbound writes names so).
+        (
+            "q ip-192-0-2-77. A IN http://ip-203-0-113-9./x",
+            &["192-0-2-77", "203-0-113-9"],
+        ),
         // Not a quad: digits glued to the first group, an octet over 255, three groups, no
         // label after the dot (or one that starts with a digit: versions are followed by
         // digits), a dot that begins a dotted quad.
-        (
-            "2026-1-2-3.log 1-2-3-256.x 10-0-5.x 1-2-3-4. 1-2-3-4.5a 1-2-3-4.",
-            &[],
-        ),
+        ("2026-1-2-3.log 1-2-3-256.x 10-0-5.x 1-2-3-4.5a", &[]),
         ("a-1-2-3-4.5.6.7 x", &["4.5.6.7"]),
         ("Safari/537.36 HTTP/1.1 Chrome/120.0-1.2 v1-2.3", &[]),
         // At a label's end with no dot after it: a single-label host name, a syslog host (a
@@ -521,11 +528,10 @@ fn reverse_dns_names() {
         ),
         ("q 9.4.3.2.1.in-addr.arpa", Some(("4.3.2.1", "1.2.3.4"))),
         ("zone 2.0.192.in-addr.arpa", None),
-        // No reverse name (a label of four digits), so read forward, glued digits left out.
-        (
-            "zone 1000.2.0.192.in-addr.arpa",
-            Some(("0.2.0.192", "0.2.0.192")),
-        ),
+        // No reverse name (a label of four digits) and no address: left alone.
+        ("zone 1000.2.0.192.in-addr.arpa", None),
+        // A name's root dot after a dashed quad (`1-2-3-4.`) ends it: an address.
+        ("1-2-3-4. 1-2-3-4.", Some(("1-2-3-4", "1.2.3.4"))),
         // RFC 2317 classless delegations: the host is the label before the delegation's (a
         // new user's review: `26` was taken for the host and `77` kept).
         (
@@ -540,10 +546,15 @@ fn reverse_dns_names() {
             "q 77.subnet64.2.0.192.IN-ADDR.ARPA",
             Some(("77", "192.0.2.77")),
         ),
-        // The delegation's zone itself (no host label): its last digits, as before.
+        // The delegation's zone itself names no host; its `/` escaped, the host is found.
+        ("zone 64/26.2.0.192.in-addr.arpa", None),
         (
-            "zone 64/26.2.0.192.in-addr.arpa",
-            Some(("26.2.0.192", "192.0.2.26")),
+            "q 77.64%2F26.2.0.192.in-addr.arpa",
+            Some(("77", "192.0.2.77")),
+        ),
+        (
+            "q 77.64\\/26.2.0.192.in-addr.arpa",
+            Some(("77", "192.0.2.77")),
         ),
     ];
     for (line, want) in cases {
