@@ -411,3 +411,29 @@ fn check_json_edit(line: &[u8], span: (usize, usize), text: &[u8], want: &[u8]) 
     assert!(out.contains(std::str::from_utf8(want).unwrap()), "{out}");
     serde_json::from_str::<serde_json::Value>(&out).unwrap();
 }
+
+/// A classless reverse name keeps its delegation's label as written and gets the network labels
+/// of the prefix too (a second review: at /16 its third label stayed).
+#[test]
+fn classless_reverse_names_at_any_prefix() {
+    for (v4, want) in [
+        (
+            24,
+            "q 0.64/26.2.0.192.in-addr.arpa 0.subnet64.2.0.192.in-addr.arpa",
+        ),
+        (
+            16,
+            "q 0.64/26.0.0.192.in-addr.arpa 0.subnet64.0.0.192.in-addr.arpa",
+        ),
+    ] {
+        let a = Anonymizer::new(Scheme::Truncate, v4, 48, Vec::new());
+        let line = "q 77.64/26.2.0.192.in-addr.arpa 77.subnet64.2.0.192.in-addr.arpa";
+        let once = rewrite(&a, line);
+        assert_eq!(once, want, "/{v4}");
+        assert_eq!(
+            rewrite(&a, &once),
+            once,
+            "/{v4}: a second pass changes nothing"
+        );
+    }
+}

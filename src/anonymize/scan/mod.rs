@@ -107,8 +107,9 @@ pub enum Colons {
     Percent,
     /// A reverse-DNS name `d.c.b.a.in-addr.arpa`: the four labels, reversed.
     ReverseV4,
-    /// The host label of an RFC 2317 classless reverse name (`77.64/26.2.0.192.in-addr.arpa`):
-    /// the label alone, written as the address's last octet.
+    /// An RFC 2317 classless reverse name (`77.64/26.2.0.192.in-addr.arpa`): the host label,
+    /// the delegation's label (kept as written) and the network labels; alone (`write_ip`), the
+    /// host octet.
     ReverseHostV4,
     /// A reverse-DNS name `…ip6.arpa`: this many nibble labels (1–32), least significant first;
     /// fewer than 32 name a prefix, read as an address padded with zeros.
@@ -539,10 +540,15 @@ fn classless_byte(b: u8) -> bool {
 /// The host label of an RFC 2317 classless reverse name, `77.64/26.2.0.192.in-addr.arpa`: the
 /// fourth label from the suffix, which ends at `label_end` (its last digits start at
 /// `digits`), is no octet but a delegation's, and the label before it is the host's. Found as
-/// that label alone ([`Colons::ReverseHostV4`]): the network labels read like any /24 reverse
-/// name, and the delegation's label is no address (a new user's review: its `26` was taken for
-/// the host octet and `77` kept).
-fn classless_host(s: &[u8], digits: usize, label_end: usize, net: [u8; 3]) -> Option<Found> {
+/// the whole name ([`Colons::ReverseHostV4`]), the delegation's label kept as written (it is no
+/// address; a new user's review: its `26` was taken for the host octet and `77` kept).
+fn classless_host(
+    s: &[u8],
+    digits: usize,
+    label_end: usize,
+    net: [u8; 3],
+    name_end: usize,
+) -> Option<Found> {
     let mut k = digits;
     while k > 0 && classless_byte(s[k - 1]) {
         k -= 1;
@@ -570,7 +576,7 @@ fn classless_host(s: &[u8], digits: usize, label_end: usize, net: [u8; 3]) -> Op
     let host = u8::try_from(v).ok()?;
     Some(Found {
         start: hs,
-        end: he,
+        end: name_end,
         ip: IpAddr::V4(Ipv4Addr::new(net[0], net[1], net[2], host)),
         colons: Colons::ReverseHostV4,
         shaped: false,
@@ -606,7 +612,7 @@ fn reverse_name(s: &[u8], at: usize, free: usize) -> Option<Found> {
             if k == 3 && i > 0 && s[i - 1] != b'.' && classless_byte(s[i - 1]) {
                 // A delegation's label (`64/26`): the host is the label before it, if any; the
                 // zone itself (`64/26.2.0.192.in-addr.arpa`) names no host.
-                return classless_host(s, i, label_end, octets_so_far(&octets))
+                return classless_host(s, i, label_end, octets_so_far(&octets), end)
                     .filter(|f| f.start >= free);
             }
             let octet = &mut octets[k];

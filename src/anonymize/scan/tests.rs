@@ -536,25 +536,25 @@ fn reverse_dns_names() {
         // new user's review: `26` was taken for the host and `77` kept).
         (
             "q 77.64/26.2.0.192.in-addr.arpa",
-            Some(("77", "192.0.2.77")),
+            Some(("77.64/26.2.0.192", "192.0.2.77")),
         ),
         (
             "q 77.64-26.2.0.192.in-addr.arpa",
-            Some(("77", "192.0.2.77")),
+            Some(("77.64-26.2.0.192", "192.0.2.77")),
         ),
         (
             "q 77.subnet64.2.0.192.IN-ADDR.ARPA",
-            Some(("77", "192.0.2.77")),
+            Some(("77.subnet64.2.0.192", "192.0.2.77")),
         ),
         // The delegation's zone itself names no host; its `/` escaped, the host is found.
         ("zone 64/26.2.0.192.in-addr.arpa", None),
         (
             "q 77.64%2F26.2.0.192.in-addr.arpa",
-            Some(("77", "192.0.2.77")),
+            Some(("77.64%2F26.2.0.192", "192.0.2.77")),
         ),
         (
             "q 77.64\\/26.2.0.192.in-addr.arpa",
-            Some(("77", "192.0.2.77")),
+            Some(("77.64\\/26.2.0.192", "192.0.2.77")),
         ),
     ];
     for (line, want) in cases {

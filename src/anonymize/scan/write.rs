@@ -145,11 +145,28 @@ pub(super) fn write_ip_other(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
 /// written with escapes of address bytes.
 #[inline(always)]
 pub fn write_found(out: &mut Vec<u8>, line: &[u8], f: &Found, new: IpAddr) {
+    if let (Colons::ReverseHostV4, IpAddr::V4(a)) = (f.colons, new) {
+        return write_classless(out, &line[f.start..f.end], a);
+    }
     if f.shaped || f.escaped {
         write_found_rare(out, line, f, new);
     } else {
         write_ip(out, new, f.colons);
     }
+}
+
+/// A classless reverse name `host.DELEGATION.c.b.a` for the address `a`: its host and network
+/// labels from `a`, the delegation's label as written.
+fn write_classless(out: &mut Vec<u8>, name: &[u8], a: std::net::Ipv4Addr) {
+    let o = a.octets();
+    let first = name.iter().position(|&b| b == b'.').unwrap_or(name.len());
+    // The network labels are the last three.
+    let mut dots = name.iter().enumerate().rev().filter(|&(_, &b)| b == b'.');
+    let third = dots.nth(2).map_or(first, |(k, _)| k);
+    out.extend_from_slice(o[3].to_string().as_bytes());
+    out.extend_from_slice(&name[first..=third.max(first).min(name.len() - 1)]);
+    write_v4(out, std::net::Ipv4Addr::new(o[2], o[1], o[0], 0));
+    out.truncate(out.len() - 2); // the `.0` of the padding octet
 }
 
 /// [`write_found`] for a literal that touches other address bytes or holds escapes.
