@@ -55,6 +55,9 @@ pub const FIELD_KEYS: &[(&[u8], Std)] = &[
     (b"referer", Std::Referrer),
     (b"referrer", Std::Referrer),
     (b"http_referer", Std::Referrer),
+    // Caddy's authenticated user (`user_id`); nginx's `$remote_user`.
+    (b"user_id", Std::User),
+    (b"remote_user", Std::User),
     (b"user_agent", Std::UserAgent),
     // Caddy logs request headers by name, each an array of strings (`"User-Agent":["…"]`).
     (b"user-agent", Std::UserAgent),

@@ -384,6 +384,29 @@ impl RulePlan {
                 edits.commit(qs, qe, from); // a column of its own: `-`, its empty value
             }
         }
+        // `request = { redact-params = [...] }` likewise reaches a query logged apart from any
+        // request line (Caddy's `uri`: a second review found `dns=` and `name=` kept).
+        if let (None, Some((qs, qe))) = (f.get(Std::Request), f.get(Std::Query))
+            && let Some(p) = self.plans.iter().find(|p| {
+                p.name == Name::Std(Std::Request) && matches!(p.action, Action::RedactParams(_))
+            })
+            && !self.plans.iter().any(|p| p.name == Name::Std(Std::Query))
+            && !edits.overlaps(qs, qe)
+        {
+            scratch.value.clear();
+            if let Ok(true) = actions::apply(
+                &p.action,
+                &line[qs..qe],
+                Shape::QueryString,
+                &self.env,
+                None,
+                cache,
+                &mut scratch.value,
+                &mut counts,
+            ) {
+                edits.push(qs, qe, &scratch.value);
+            }
+        }
         if self.json {
             if self.keep_only.is_some() {
                 self.drop_unnamed(line, f, edits);

@@ -708,4 +708,35 @@ fn web_rule_sets_keep_caddy_json_json_and_do_what_they_promise() {
             "{set} is idempotent"
         );
     }
+    // `request = { redact-params = … }` reaches Caddy's query too, and `user = "drop"` its
+    // `user_id` (a second review).
+    let doh = r#"{"ts":1791591359.049,"request":{"remote_ip":"198.51.100.94","method":"GET","host":"doh.example","uri":"/dns-query?dns=AAABAAAB&name=secret.example.com&x=1"},"user_id":"alice","status":200}"#;
+    let out = logscrub()
+        .args([
+            "anonymize",
+            "-q",
+            "-f",
+            "caddy",
+            "--rules",
+            "builtin:doh-frontend",
+        ])
+        .write_stdin(format!("{doh}\n"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["request"]["uri"], "/dns-query?dns=&name=&x=1");
+    let out = logscrub()
+        .args([
+            "anonymize",
+            "-q",
+            "-f",
+            "caddy",
+            "--rules",
+            "builtin:minimal-web",
+        ])
+        .write_stdin(format!("{doh}\n"))
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["user_id"], "-");
 }
