@@ -437,3 +437,13 @@ fn classless_reverse_names_at_any_prefix() {
         );
     }
 }
+
+/// A fuzz run's input: a cut IPv6 group before a dot is written with four digits, which the
+/// clock rule then took for a clock's on a second pass, reading a quad glued to it instead.
+#[test]
+fn a_cut_group_written_before_a_dot_reads_the_same_twice() {
+    let a = Anonymizer::new(Scheme::Truncate, 24, 48, Vec::new());
+    let once = rewrite(&a, "1:14:801:1:4:6A2.0.2.13\"");
+    assert_eq!(once, "1:14:801:1:4:0000.0.2.13\"");
+    assert_eq!(rewrite(&a, &once), once);
+}

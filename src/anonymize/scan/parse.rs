@@ -245,8 +245,8 @@ pub(super) fn expand_gap(groups: [u16; 8], count: usize, gap: Option<usize>) -> 
 
 /// A cut IPv6 literal at `i0` (a line, a field or an X-Forwarded-For list cut mid-address): four
 /// to seven groups of one to four hex digits joined by single colons (`:` or `%3A`), no `::`,
-/// four only when they are no clock (`2026:13:55:36`, Apache's: all decimal, at most six
-/// digits after the first group; `2001:db8:abcd:1234` kept bits 48-63 before),
+/// four only when they are no clock (`2026:13:55:36`, Apache's: all decimal, at most two
+/// digits in each group after the first; `2001:db8:abcd:1234` kept bits 48-63 before),
 /// where no valid literal starts ([`parse_v6`] found none). Read as a prefix, the groups written
 /// followed by zeros, as a partial `ip6.arpa` name is: its first groups are the network, the
 /// rest were host bits that would otherwise stay raw. Not taken: a first group of fewer than
@@ -260,8 +260,11 @@ pub(super) fn parse_partial_v6(s: &[u8], i0: usize, end: usize) -> Option<V6> {
     let hex = |i: usize| t.get(i).map_or(16, |&b| HEX_VALUE[b as usize]);
     let mut groups = [0u16; 8];
     let (mut n, mut i, mut last) = (0usize, i0, i0);
-    // Four decimal groups with at most six digits after the first: a clock (`2026:13:55:36`).
+    // Four decimal groups with at most two digits each after the first: a clock
+    // (`2026:13:55:36`). A longer one (`801:1:4:0000`, which truncation writes for
+    // `801:1:4:6A2` before a dot) is no clock's: a second pass must read what the first did.
     let (mut decimal, mut later) = (true, 0);
+    let mut long_later = false;
     while n < 7 {
         let start = i;
         let mut v = 0u16;
@@ -277,6 +280,7 @@ pub(super) fn parse_partial_v6(s: &[u8], i0: usize, end: usize) -> Option<V6> {
         }
         decimal &= t[start..i].iter().all(u8::is_ascii_digit);
         later += if n > 0 { digits } else { 0 };
+        long_later |= n > 0 && digits > 2;
         groups[n] = v;
         n += 1;
         last = i;
@@ -286,7 +290,7 @@ pub(super) fn parse_partial_v6(s: &[u8], i0: usize, end: usize) -> Option<V6> {
         }
         i += c;
     }
-    if n < 4 || (n == 4 && decimal && later <= 6) {
+    if n < 4 || (n == 4 && decimal && later <= 6 && !long_later) {
         return None;
     }
     Some(V6 {
