@@ -446,4 +446,7 @@ fn a_cut_group_written_before_a_dot_reads_the_same_twice() {
     let once = rewrite(&a, "1:14:801:1:4:6A2.0.2.13\"");
     assert_eq!(once, "1:14:801:1:4:0000.0.2.13\"");
     assert_eq!(rewrite(&a, &once), once);
+    // And a dashed quad after a literal a rewrite shortens (`::71-` becomes `::-`).
+    let once = rewrite(&a, "%::71-1-202-102-10 x");
+    assert_eq!(rewrite(&a, &once), once);
 }

@@ -780,11 +780,12 @@ fn quad_ending(s: &[u8], j: usize, prev: u8) -> Option<Found> {
     if (if i == 0 { prev } else { s[i - 1] }).is_ascii_digit() {
         return None;
     }
-    // Not after another group of digits standing alone (`2026-12-04-10-30`, a date and a time;
-    // `backup-2026-12-04-10-30.tar`): a word that ends in a digit is a label's start
-    // (`ec2-203-0-113-9`).
-    if i >= 2 && s[i - 1] == b'-' && s[i - 2].is_ascii_digit() {
-        let mut g = i - 2;
+    // After a `-`, only when a word stands before it (`ip-`, `ec2-`): not after a group of
+    // digits standing alone (`2026-12-04-10-30`, a date and a time;
+    // `backup-2026-12-04-10-30.tar`), nor after anything else (`::-1-202-102-10`, which a
+    // rewrite of `::71-1-202-102-10` makes: a second pass must read what the first did).
+    if i >= 1 && s[i - 1] == b'-' {
+        let mut g = i - 1;
         while g > 0 && s[g - 1].is_ascii_digit() {
             g -= 1;
         }
