@@ -400,3 +400,47 @@ pub fn write_mmdb(path: &std::path::Path, nets: &[MmdbNet<'_>]) {
     uint(&mut out, 5, 24);
     std::fs::write(path, out).unwrap();
 }
+
+/// A daemon stand-in: a process that holds `append` open for appending and `read` for reading
+/// only, until dropped (killed then). Returned once the files are open.
+pub struct Holder(std::process::Child);
+
+impl Holder {
+    pub fn new(append: &[&Path], read: &[&Path]) -> Holder {
+        use std::io::BufRead;
+        // `exec 3>>"$1" 4<"$2" …`: a descriptor per file, from 3 on.
+        let mut script = String::from("exec");
+        for (k, mode) in std::iter::repeat_n(">>", append.len())
+            .chain(std::iter::repeat_n("<", read.len()))
+            .enumerate()
+        {
+            script += &format!(" {}{mode}\"${}\"", k + 3, k + 1);
+        }
+        script += "; echo ready; exec sleep 60";
+        let mut child = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .arg("sh")
+            .args(append.iter().chain(read))
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut ready = String::new();
+        std::io::BufReader::new(child.stdout.as_mut().unwrap())
+            .read_line(&mut ready)
+            .unwrap();
+        Holder(child)
+    }
+
+    /// Its process id.
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+}
+
+impl Drop for Holder {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}

@@ -444,21 +444,7 @@ fn a_file_a_process_writes_is_kept_however_old() {
     let closed = file(tmp.path(), b"error.log.1", 60);
     let read = file(tmp.path(), b"error.log.2", 60);
     // A daemon stand-in: error.log open for appending, error.log.2 for reading only.
-    let mut daemon = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("exec 3>>\"$1\" 4<\"$2\"; echo ready; exec sleep 60")
-        .arg("sh")
-        .arg(&live)
-        .arg(&read)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut ready = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(daemon.stdout.as_mut().unwrap()),
-        &mut ready,
-    )
-    .unwrap();
+    let daemon = crate::common::Holder::new(&[&live], &[&read]);
     let prune = |dry: bool| {
         let mut c = logscrub();
         c.args([
@@ -477,13 +463,12 @@ fn a_file_a_process_writes_is_kept_however_old() {
     };
     let plan = prune(true);
     let deleted = prune(false);
-    daemon.kill().unwrap();
-    daemon.wait().unwrap();
+    let pid = daemon.pid();
+    drop(daemon);
     let (plan, out) = (
         String::from_utf8(plan.stdout).unwrap(),
         String::from_utf8(deleted.stdout).unwrap(),
     );
-    let pid = daemon.id();
     for text in [&plan, &out] {
         assert!(
             text.contains(&format!(

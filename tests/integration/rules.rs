@@ -650,13 +650,17 @@ fn web_rule_sets_keep_caddy_json_json_and_do_what_they_promise() {
         "{line}\n{}",
         fs::read_to_string(fixture("web/caddy.json")).unwrap()
     );
-    for set in ["minimal-web", "publish-web"] {
-        let once = logscrub()
+    // `logscrub anonymize -f caddy` with a shipped rule set on `stdin`.
+    let caddy = |set: &str, stdin: Vec<u8>| {
+        logscrub()
             .args(["anonymize", "-q", "-f", "caddy", "--rules"])
             .arg(format!("builtin:{set}"))
-            .write_stdin(input.clone())
+            .write_stdin(stdin)
             .output()
-            .unwrap();
+            .unwrap()
+    };
+    for set in ["minimal-web", "publish-web"] {
+        let once = caddy(set, input.clone().into_bytes());
         assert_ran(&once, set);
         let text = String::from_utf8(once.stdout.clone()).unwrap();
         for l in text.lines() {
@@ -696,12 +700,7 @@ fn web_rule_sets_keep_caddy_json_json_and_do_what_they_promise() {
             );
             assert_eq!(first["duration"], 0.000537);
         }
-        let twice = logscrub()
-            .args(["anonymize", "-q", "-f", "caddy", "--rules"])
-            .arg(format!("builtin:{set}"))
-            .write_stdin(once.stdout.clone())
-            .output()
-            .unwrap();
+        let twice = caddy(set, once.stdout.clone());
         assert_eq!(
             String::from_utf8(twice.stdout).unwrap(),
             text,
@@ -711,32 +710,10 @@ fn web_rule_sets_keep_caddy_json_json_and_do_what_they_promise() {
     // `request = { redact-params = … }` reaches Caddy's query too, and `user = "drop"` its
     // `user_id` (a second review).
     let doh = r#"{"ts":1791591359.049,"request":{"remote_ip":"198.51.100.94","method":"GET","host":"doh.example","uri":"/dns-query?dns=AAABAAAB&name=secret.example.com&x=1"},"user_id":"alice","status":200}"#;
-    let out = logscrub()
-        .args([
-            "anonymize",
-            "-q",
-            "-f",
-            "caddy",
-            "--rules",
-            "builtin:doh-frontend",
-        ])
-        .write_stdin(format!("{doh}\n"))
-        .output()
-        .unwrap();
+    let out = caddy("doh-frontend", format!("{doh}\n").into_bytes());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["request"]["uri"], "/dns-query?dns=&name=&x=1");
-    let out = logscrub()
-        .args([
-            "anonymize",
-            "-q",
-            "-f",
-            "caddy",
-            "--rules",
-            "builtin:minimal-web",
-        ])
-        .write_stdin(format!("{doh}\n"))
-        .output()
-        .unwrap();
+    let out = caddy("minimal-web", format!("{doh}\n").into_bytes());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["user_id"], "-");
 }

@@ -1192,33 +1192,15 @@ fn a_rotated_file_a_process_still_writes_is_left_alone_and_reported() {
         fs::write(p, &s.raw).unwrap();
     }
     set_age(&due, 2.0);
-    let mut daemon = std::process::Command::new("sh")
-        .arg("-c")
-        .arg("exec 3>>\"$1\" 4>>\"$2\"; echo ready; exec sleep 60")
-        .arg("sh")
-        .arg(&due)
-        .arg(&old)
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut ready = String::new();
-    std::io::BufRead::read_line(
-        &mut std::io::BufReader::new(daemon.stdout.as_mut().unwrap()),
-        &mut ready,
-    )
-    .unwrap();
+    let daemon = crate::common::Holder::new(&[&due, &old], &[]);
     let out = s.run().get_output().clone();
-    daemon.kill().unwrap();
-    daemon.wait().unwrap();
+    let pid = daemon.pid();
+    drop(daemon);
     let err = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(4), "{err}");
     for p in [&due, &old] {
         assert!(
-            err.contains(&format!(
-                "{}: open for writing by pid {}",
-                p.display(),
-                daemon.id()
-            )),
+            err.contains(&format!("{}: open for writing by pid {pid}", p.display())),
             "{err}"
         );
         assert_eq!(fs::read(p).unwrap(), s.raw, "left as it was");

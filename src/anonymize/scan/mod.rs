@@ -108,8 +108,8 @@ pub enum Colons {
     /// A reverse-DNS name `d.c.b.a.in-addr.arpa`: the four labels, reversed.
     ReverseV4,
     /// An RFC 2317 classless reverse name (`77.64/26.2.0.192.in-addr.arpa`): the host label,
-    /// the delegation's label (kept as written) and the network labels; alone (`write_ip`), the
-    /// host octet.
+    /// the delegation's label (kept as written) and the network labels; written by
+    /// `write_found` only, which has the delegation's label.
     ReverseHostV4,
     /// A reverse-DNS name `…ip6.arpa`: this many nibble labels (1–32), least significant first;
     /// fewer than 32 name a prefix, read as an address padded with zeros.

@@ -599,9 +599,7 @@ fn reverse_dns_names() {
     let mut out = Vec::new();
     write_ip(&mut out, "1.2.3.0".parse().unwrap(), Colons::ReverseV4);
     assert_eq!(out, b"0.3.2.1");
-    out.clear();
-    write_ip(&mut out, "1.2.3.7".parse().unwrap(), Colons::ReverseHostV4);
-    assert_eq!(out, b"7");
+
     out.clear();
     write_ip(
         &mut out,

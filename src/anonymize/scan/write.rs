@@ -27,10 +27,6 @@ pub(super) fn write_ip_other(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
             let o = a.octets();
             return write_v4(out, Ipv4Addr::new(o[3], o[2], o[1], o[0]));
         }
-        (Colons::ReverseHostV4, IpAddr::V4(a)) => {
-            out.extend_from_slice(a.octets()[3].to_string().as_bytes());
-            return;
-        }
         (Colons::ReverseV6(k), IpAddr::V6(a)) => {
             const HEX: &[u8; 16] = b"0123456789abcdef";
             let v = u128::from(a);
