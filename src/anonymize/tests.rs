@@ -449,4 +449,7 @@ fn a_cut_group_written_before_a_dot_reads_the_same_twice() {
     // And a dashed quad after a literal a rewrite shortens (`::71-` becomes `::-`).
     let once = rewrite(&a, "%::71-1-202-102-10 x");
     assert_eq!(rewrite(&a, &once), once);
+    // Nor after a colon (`0171` cut to `0`).
+    let once = rewrite(&a, "150:2:8:0171-1-202-10 x");
+    assert_eq!(rewrite(&a, &once), once);
 }

@@ -777,7 +777,11 @@ fn quad_ending(s: &[u8], j: usize, prev: u8) -> Option<Found> {
             .fold(0u32, |a, &d| a * 10 + u32::from(d - b'0'));
         octets[k] = u8::try_from(v).ok()?;
     }
-    if (if i == 0 { prev } else { s[i - 1] }).is_ascii_digit() {
+    // Not glued to a digit, nor after a colon: an IPv6 group there may be rewritten shorter
+    // (`…:8:0171-1-202-10` cut to `…:8:0-1-202-10`), and a second pass must read what the
+    // first did (a fuzz run).
+    let before = if i == 0 { prev } else { s[i - 1] };
+    if before.is_ascii_digit() || before == b':' || (i >= 3 && pct_colon_at(s, i - 3)) {
         return None;
     }
     // After a `-`, only when a word stands before it (`ip-`, `ec2-`): not after a group of
