@@ -183,7 +183,7 @@ glued before IPv6 leave the last four before the first colon as its first group 
 with :: and holds three groups (x2001:db8::1, client_2001:db8::1), while shorter ones are identifiers \
 (std::vector, Foo::Bar, ref:2001:db8::1 whose address starts after the colon). An address whose own \
 characters are written as escapes (%31%39%32.0.2.1, double-encoded %2531, \\x31, 192\\u002e0\\u002e2\\u002e1, \
-%u0031), or whose separators are written both ways (%3A%3Affff%3A192.0.2.1), is decoded and rewritten: \
+%u0031, and 192\\.0\\.2\\.1, a dot inside a DNS label as BIND writes one), or whose separators are written both ways (%3A%3Affff%3A192.0.2.1), is decoded and rewritten: \
 what changes is written plain, the rest stays as written (%31%39%32.0.2.20 becomes %31%39%32.0.2.0). An IPv6 literal that \
 touches other address characters is written back in its own shape (the same groups, :: and separators), \
 so that a second pass reads the line exactly as the first did.

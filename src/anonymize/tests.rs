@@ -108,6 +108,12 @@ fn a_second_pass_rewrites_nothing() {
             "http://ec2-203-0-113-5.compute-1.example.com/ 1-2-3-4-5.x",
             "http://ec2-0-0-113-0.compute-1.example.com/ 1-2-3-4-5.x",
         ),
+        // A quad in one label with its dots escaped (BIND's query names): the label stays one.
+        (
+            r"(192\.0\.2\.77.example.com): query: x\.y 1\.2 ",
+            r"(0\.0\.2\.0.example.com): query: x\.y 1\.2 ",
+        ),
+        (r"q=^203\.0\.113\.9$", r"q=^203\.0\.113\.0$"),
         // Glued to a digit, it is read forward only (its changed first octet would glue).
         ("998.1.8.1.k", "998.1.8.0.k"),
         // Address bytes written as escapes are decoded; what changes is written plain, the

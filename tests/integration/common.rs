@@ -126,8 +126,8 @@ pub fn is_ip(s: &str) -> bool {
 }
 
 /// `text` with the escapes servers write decoded first (percent escapes, repeatedly for double
-/// encoding; nginx `\xHH`; JSON `\uHHHH`; IIS `%uHHHH`; HTML `&quot;`, `&#NN;`, `&#xHH;`; `+`),
-/// so that [`untruncated`] sees an address an escape was glued to. Decoded bytes that are not
+/// encoding; nginx `\xHH`; JSON `\uHHHH`; IIS `%uHHHH`; HTML `&quot;`, `&#NN;`, `&#xHH;`; `+`;
+/// a DNS label's `\.`), so that [`untruncated`] sees an address an escape was glued to. Decoded bytes that are not
 /// printable become spaces.
 pub fn decode_escapes(text: &[u8]) -> Vec<u8> {
     fn hex(b: &[u8]) -> Option<u32> {
@@ -148,6 +148,8 @@ pub fn decode_escapes(text: &[u8]) -> Vec<u8> {
             let rest = &cur[i..];
             let decoded = if rest.starts_with(b"%u") || rest.starts_with(b"\\u") {
                 rest.get(2..6).and_then(hex).map(|v| (printable(v), 6))
+            } else if rest.starts_with(b"\\.") {
+                Some((b'.', 2))
             } else if rest.starts_with(b"\\x") {
                 rest.get(2..4).and_then(hex).map(|v| (printable(v), 4))
             } else if rest.starts_with(b"%") {

@@ -306,13 +306,14 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 512, .. ProptestConfig::default() })]
 
     /// An address some of whose own bytes are written as escapes (`%31%39%32.0.2.1`,
-    /// `192\u002e0…`, double-encoded, `\x`, `%u00`), in a combined, a JSON and a raw line:
+    /// `192\u002e0…`, double-encoded, `\x`, `%u00`, a DNS label's `\.`), in a combined, a JSON
+    /// and a raw line:
     /// the oracle, which decodes escapes first, finds nothing left (a new user's review).
     #[test]
     fn no_address_written_in_escapes_survives(
         esc in prop::sample::select(ESCAPES.to_vec()),
         (addr, _) in escaped_address(),
-        styles in prop::collection::vec(0u8..6, 64),
+        styles in prop::collection::vec(0u8..7, 64),
         fmt in prop::sample::select(vec!["raw", "combined", "json"]),
     ) {
         let (open, close) = esc;
@@ -324,6 +325,7 @@ proptest! {
                 2 => a.push_str(&format!("\\x{b:02x}")),
                 3 => a.push_str(&format!("\\u00{b:02x}")),
                 4 => a.push_str(&format!("%u00{b:02X}")),
+                5 if b == b'.' => a.push_str("\\."),
                 _ => a.push(b as char),
             }
         }

@@ -959,7 +959,8 @@ static ENDS_LONE: [bool; 256] = {
 
 /// An escape at `i` of a byte an address literal holds (a digit, a hex letter, `:` or `.`):
 /// `%31`, double-encoded `%2531` (any number of `25`s), `\x31` (nginx, Apache), `\u0031`
-/// (JSON), `%u0031` (IIS). Returns its length and the byte it stands for.
+/// (JSON), `%u0031` (IIS), `\.` (a DNS label's dot). Returns its length and the byte it
+/// stands for.
 #[inline]
 fn address_escape(s: &[u8], i: usize) -> Option<(usize, u8)> {
     let at = |k: usize, b: u8| s.get(k) == Some(&b);
@@ -973,6 +974,8 @@ fn address_escape(s: &[u8], i: usize) -> Option<(usize, u8)> {
             (i + 6, hex2(i + 4)?)
         }
         b'\\' if at(i + 1, b'x') => (i + 4, hex2(i + 2)?),
+        // A dot inside a DNS label, as BIND and zone files write one (`192\.0\.2\.1.example`).
+        b'\\' if at(i + 1, b'.') => (i + 2, b'.'),
         b'%' => {
             let mut k = i + 1;
             while at(k, b'2') && at(k + 1, b'5') && hex2(k + 2).is_some() {
@@ -987,11 +990,13 @@ fn address_escape(s: &[u8], i: usize) -> Option<(usize, u8)> {
 }
 
 /// Where the escape of an address byte ([`address_escape`]) starts whose lead (`%`, `\x`,
-/// `\u`, `%u`) ends right before `at` (at least 1), so that its hex digits start at `at`.
+/// `\u`, `%u`, or the `\` of `\.`) ends right before `at` (at least 1), so that its hex
+/// digits (or its dot) start at `at`.
 #[inline]
 fn escape_before(line: &[u8], at: usize) -> Option<usize> {
     let lead = match line[at - 1] {
         b'%' => at - 1,
+        b'\\' if line[at] == b'.' => at - 1,
         b'x' | b'u' if at >= 2 && matches!(line[at - 2], b'\\' | b'%') => at - 2,
         _ => return None,
     };

@@ -259,6 +259,15 @@ fn escaped_address_bytes_are_decoded() {
             &[("%u0031%u0039%u0032.0.2.7", "192.0.2.7")],
         ),
         ("%32001:db8::%31 z", &[("%32001:db8::%31", "2001:db8::1")]),
+        // BIND writes a dot inside a label escaped.
+        (
+            r"(192\.0\.2\.8.example.com): query:",
+            &[(r"192\.0\.2\.8", "192.0.2.8")],
+        ),
+        (
+            r"^198\.51\.100\.9$",
+            &[(r"198\.51\.100\.9", "198.51.100.9")],
+        ),
         (
             "2001%3Adb8%3A%3A%61b",
             &[("2001%3Adb8%3A%3A%61b", "2001:db8::ab")],
@@ -305,7 +314,7 @@ proptest::proptest! {
             ("/", 0), ("?a=", 0), ("&", 0), ("x", 0), ("-", 0), ("=", 0), (":80", 3), ("[", 0),
             ("]", 0), ("17.2.0.192.in-addr.arpa", 10), ("12.2.0.192.zen.example", 10),
         ]), 1..8),
-        escapes in proptest::collection::vec((0usize..64, 0usize..5), 0..12),
+        escapes in proptest::collection::vec((0usize..64, 0usize..6), 0..12),
     ) {
         let mut plain = Vec::new();
         let mut may = Vec::new();
@@ -327,6 +336,7 @@ proptest::proptest! {
                 Some(1) => line.extend_from_slice(format!("%25{b:02x}").as_bytes()),
                 Some(2) => line.extend_from_slice(format!("\\x{b:02x}").as_bytes()),
                 Some(3) => line.extend_from_slice(format!("\\u00{b:02x}").as_bytes()),
+                Some(5) if b == b'.' => line.extend_from_slice(b"\\."),
                 Some(_) => line.extend_from_slice(format!("%u00{b:02X}").as_bytes()),
             }
         }

@@ -191,7 +191,10 @@ fn write_found_rare(out: &mut Vec<u8>, line: &[u8], f: &Found, new: IpAddr) {
         text: &text,
         escaped: Some((span, &at)),
     };
-    if f.colons != Colons::Plain || !write_shaped_as(out, &shape, new, dot_after) {
+    // A quad that begins a name is written forward, as usual: its escaped dots stay
+    // (`192\.0\.2\.1.example`, one label as BIND writes it, stays one label).
+    let forward = matches!(f.colons, Colons::Plain | Colons::NameV4);
+    if !forward || !write_shaped_as(out, &shape, new, dot_after) {
         write_ip(out, new, f.colons);
     }
 }
