@@ -87,7 +87,9 @@ Examples:
 /// `logscrub prune` flags.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Directories, or a directory and a file-name glob (`/var/log/nginx/access.log-*`).
+    /// Directories, or a directory and a file-name glob (`/var/log/nginx/access.log-*`; `*`,
+    /// `?` and classes such as `[0-9]`, `[!.]`). A file that is there is that file, whatever its
+    /// name holds.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
     /// Delete files older than this: 30d, 12h, 2w, 1y (365 days), 1d12h; at most 100 years.
@@ -100,7 +102,8 @@ pub struct Args {
     /// Always keep the N newest matching files of each PATH.
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub keep: usize,
-    /// Never delete files whose name (or path below PATH) matches this glob; repeatable.
+    /// Never delete files whose name (or path below PATH) matches this glob (`*`, `?`,
+    /// `[0-9]`; a `[` no `]` closes, or `{a,b}`, is refused); repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
     /// Descend into subdirectories (never through symbolic links).
@@ -158,8 +161,11 @@ impl Args {
                 exclude: self
                     .exclude
                     .iter()
-                    .map(|g| NameGlob(g.as_bytes().to_vec()))
-                    .collect(),
+                    .map(|g| {
+                        NameGlob::new(g.as_bytes())
+                            .map_err(|m| usage(format!("--exclude {g}: {m}")))
+                    })
+                    .collect::<Result<_, _>>()?,
             },
             walk: crate::retention::walk::Options {
                 recursive: self.recursive,
@@ -335,7 +341,8 @@ pub fn root_of(arg: &std::path::Path) -> anyhow::Result<Root> {
         Some(d) if !d.as_os_str().is_empty() => d.to_owned(),
         _ => PathBuf::from("."),
     };
-    if NameGlob::is_pattern(dir.as_os_str().as_bytes()) {
+    // A directory is taken as written (`app[1]/` is a name); `*` or `?` in one is a slip.
+    if crate::glob::is_pattern(dir.as_os_str().as_bytes()) && !dir.is_dir() {
         bail!(
             "{}: wildcards are allowed in the file name only, not in directories",
             arg.display()
@@ -347,13 +354,19 @@ pub fn root_of(arg: &std::path::Path) -> anyhow::Result<Root> {
     if !dir.is_dir() {
         bail!("{}: no such directory", dir.display());
     }
-    // A name without wildcards names one file: one that is not there is a typo, which must not
-    // pass for a kept promise (a new user's review: `prune --max-age 30d nonexist` exited 0).
-    if !NameGlob::is_pattern(&name) && std::fs::symlink_metadata(arg).is_err() {
+    let pattern = if std::fs::symlink_metadata(arg).is_ok() {
+        // A file that is there is that file, whatever its name holds (`app[1].log`).
+        NameGlob::literal(&name)
+    } else if !NameGlob::is_pattern(&name) {
+        // A name without wildcards names one file: one that is not there is a typo, which must
+        // not pass for a kept promise (a new user's review: `prune --max-age 30d nonexist`
+        // exited 0).
         bail!("{}: no such file or directory", arg.display());
-    }
+    } else {
+        NameGlob::new(&name).map_err(|m| anyhow::anyhow!("{}: {m}", arg.display()))?
+    };
     Ok(Root {
         dir,
-        pattern: Some(NameGlob(name)),
+        pattern: Some(pattern),
     })
 }

@@ -259,7 +259,7 @@ struct RawSource {
     name: Spanned<String>,
     files: Vec<Spanned<String>>,
     #[serde(default)]
-    live: Vec<String>,
+    live: Vec<Spanned<String>>,
     format: Option<Spanned<String>>,
     rules: Option<String>,
     mode: Option<String>,
@@ -273,7 +273,7 @@ struct RawSource {
     raw_retention: Option<Spanned<String>>,
     retention: Option<Spanned<String>>,
     #[serde(default)]
-    keep_forever: Vec<String>,
+    keep_forever: Vec<Spanned<String>>,
     age_from: Option<Spanned<String>>,
     #[serde(default)]
     statistics: Option<Spanned<bool>>,
@@ -326,7 +326,15 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
             base.join(p)
         }
     };
-    let globs = |v: &[String]| v.iter().map(|g| NameGlob(g.as_bytes().to_vec())).collect();
+    // File-name globs; one the glob would read as literal text (`[` unclosed, `{a,b}`) is
+    // refused: it would keep, or delete, nothing it was written for.
+    let glob_of = |g: &Spanned<String>, key: &str| -> Result<NameGlob, PolicyError> {
+        NameGlob::new(g.get_ref().as_bytes())
+            .map_err(|m| err(Some(g.span()), format!("{key}: {m}")))
+    };
+    let globs = |v: &[Spanned<String>], key: &str| -> Result<Vec<NameGlob>, PolicyError> {
+        v.iter().map(|g| glob_of(g, key)).collect()
+    };
     let dur = |v: &Option<Spanned<String>>, key: &str, zero_ok: bool| {
         let Some(s) = v else { return Ok(None) };
         let d = date::parse_duration(s.get_ref()).map_err(|m| err(Some(s.span()), m))?;
@@ -401,13 +409,16 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
                         .into(),
                 ));
             };
-            if NameGlob::is_pattern(dir.as_os_str().as_encoded_bytes()) {
+            // A directory is taken as written (`app[1]/` is a name); `*` or `?` is a slip.
+            if crate::glob::is_pattern(dir.as_os_str().as_encoded_bytes()) {
                 return Err(err(
                     Some(f.span()),
                     "wildcards are allowed in the file name only, not in directories".into(),
                 ));
             }
-            files.push((dir.to_owned(), NameGlob(file.as_encoded_bytes().to_vec())));
+            let glob = NameGlob::new(file.as_encoded_bytes())
+                .map_err(|m| err(Some(f.span()), format!("files: {m}")))?;
+            files.push((dir.to_owned(), glob));
         }
         let anonymize_after = dur(&s.anonymize_after, "anonymize-after", true)?;
         let raw_retention = dur(&s.raw_retention, "raw-retention", false)?;
@@ -477,7 +488,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
         sources.push(Source {
             name,
             files,
-            live: globs(&s.live),
+            live: globs(&s.live, "live")?,
             anonymize: Anonymize {
                 format: s.format.as_ref().map(|f| f.get_ref().clone()),
                 // `builtin:NAME` is a built-in rule set, no path.
@@ -498,7 +509,7 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
             anonymize_after,
             raw_retention,
             retention,
-            keep_forever: globs(&s.keep_forever),
+            keep_forever: globs(&s.keep_forever, "keep-forever")?,
             age_from,
             statistics,
             reports,

@@ -18,19 +18,40 @@ use std::ffi::OsString;
 
 use chrono::{DateTime, Utc};
 
-/// A shell glob on file names: `*` (any run), `?` (one byte); case-sensitive, as file names are.
+/// A shell glob on file names: `*` (any run), `?` (one byte), `[0-9]`, `[!.]` (a class);
+/// case-sensitive, as file names are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NameGlob(pub Vec<u8>);
 
 impl NameGlob {
+    /// The glob `pattern`, or why it is refused ([`crate::glob::check_name`]).
+    pub fn new(pattern: &[u8]) -> Result<NameGlob, String> {
+        crate::glob::check_name(pattern)?;
+        Ok(NameGlob(pattern.to_vec()))
+    }
+
+    /// The glob that matches `name` alone, whatever bytes it holds (`*`, `?` and `[` in
+    /// classes of their own).
+    pub fn literal(name: &[u8]) -> NameGlob {
+        let mut g = Vec::with_capacity(name.len());
+        for &b in name {
+            if matches!(b, b'*' | b'?' | b'[') {
+                g.extend_from_slice(&[b'[', b, b']']);
+            } else {
+                g.push(b);
+            }
+        }
+        NameGlob(g)
+    }
+
     /// True when `name` matches.
     pub fn matches(&self, name: &[u8]) -> bool {
-        crate::glob::matches(&self.0, name, false)
+        crate::glob::matches_name(&self.0, name)
     }
 
     /// True when the text has a wildcard.
     pub fn is_pattern(s: &[u8]) -> bool {
-        crate::glob::is_pattern(s)
+        crate::glob::is_name_pattern(s)
     }
 }
 

@@ -119,6 +119,72 @@ fn dry_run_shows_the_plan_and_deletes_nothing() {
     );
 }
 
+/// Classes in `--exclude` and in a file pattern work as the shell's (an adversarial review:
+/// `[0]` was literal text and protected nothing); a class no `]` closes is refused; a file
+/// that is there is that file, brackets in its name and all.
+#[test]
+fn classes_in_patterns_and_brackets_in_names() {
+    let t = tree();
+    file(&t.root, b"app[1].log-20200101", 0);
+    file(&t.root, b"app1.log-20200101", 0);
+    let out = logscrub()
+        .args(["prune", "--max-age", "30d", "--now", NOW, "--dry-run"])
+        .args([
+            "--exclude",
+            "audit-2020[0-9]101.log",
+            "--exclude",
+            "old.log-[!2]*",
+        ])
+        .arg(t.root.join("a[u]dit-*"))
+        .arg(t.root.join("app[1].log-20200101"))
+        .arg(t.root.join("ol[a-z].log-*"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.contains("excluded by --exclude audit-2020[0-9]101.log"),
+        "{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("would delete") && l.contains("app[1].log")),
+        "{out}"
+    );
+    assert!(
+        !out.contains("app1.log"),
+        "the file named, not a class:\n{out}"
+    );
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with("would delete") && l.contains("old.log-20260101")),
+        "{out}"
+    );
+    for (arg, want) in [
+        (
+            vec!["--exclude", "audit-[0-9"],
+            "--exclude audit-[0-9: `[` at byte 7 opens a class",
+        ),
+        (
+            vec!["--exclude", "x.{gz,zst}"],
+            "alternatives are not expanded",
+        ),
+    ] {
+        logscrub()
+            .args(["prune", "--max-age", "30d", "--now", NOW, "--dry-run"])
+            .args(arg)
+            .arg(&t.root)
+            .assert()
+            .code(2)
+            .stderr(contains(want));
+    }
+    logscrub()
+        .args(["prune", "--max-age", "30d", "--now", NOW, "--dry-run"])
+        .arg(t.root.join("old.log-[0-9"))
+        .assert()
+        .code(2)
+        .stderr(contains("opens a class no `]` closes"));
+}
+
 #[test]
 fn deletes_exactly_the_expired_files_and_never_follows_links() {
     let t = tree();

@@ -360,6 +360,32 @@ fn a_file_that_cannot_be_read_is_reported_the_rest_done_and_raw_retention_is_the
     );
 }
 
+/// A class in `keep-forever` keeps what it names (an adversarial review: `[0-9]` was read as
+/// literal text, and the files it was written for were deleted, exit 0).
+#[test]
+fn keep_forever_classes_keep_what_they_name() {
+    let s = site(
+        fixture_log(),
+        "anonymize-after = \"1d\"\nraw-retention = \"7d\"\nretention = \"14d\"\nkeep-forever = [\"access.log-2026[0-9][0-9]01*\"]",
+    );
+    for name in [
+        "access.log-20261001",
+        "access.log-20261015",
+        "access.log-20260901.gz",
+    ] {
+        let data = if name.ends_with(".gz") {
+            gzip(&s.anonymized)
+        } else {
+            s.anonymized.clone()
+        };
+        fs::write(s.path(name), data).unwrap();
+    }
+    s.run().success().stderr(contains("deleted_anonymized=1"));
+    assert!(s.path("access.log-20261001").exists(), "kept forever");
+    assert!(s.path("access.log-20260901.gz").exists(), "kept forever");
+    assert!(!s.path("access.log-20261015").exists(), "past retention");
+}
+
 #[test]
 fn policy_mistakes_are_usage_errors_with_a_place() {
     let tmp = tempfile::tempdir().unwrap();
@@ -388,6 +414,15 @@ fn policy_mistakes_are_usage_errors_with_a_place() {
         (
             "state-dir = \"s\"\n[statistics]\nkey-file = \"k\"\ndp-epsilon = 1e-9\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nanonymize-after = \"1d\"\nstatistics = true\n",
             "p.toml:4:14: dp-epsilon must be a positive number, at least",
+        ),
+        // A glob the matcher would read as literal text.
+        (
+            "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nraw-retention = \"7d\"\nkeep-forever = [\"y-2026[0-9\"]\n",
+            "p.toml:6:17: keep-forever: `[` at byte 7 opens a class no `]` closes",
+        ),
+        (
+            "state-dir = \"s\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y.{1,2}\"]\nraw-retention = \"7d\"\n",
+            "p.toml:4:10: files: `{a,b}` alternatives are not expanded here",
         ),
         (
             "state-dir = \"s\"\n[statistics]\nkey-file = \"k\"\ntz = \"CET\"\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nanonymize-after = \"1d\"\nstatistics = true\n",
