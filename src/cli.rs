@@ -81,7 +81,7 @@ pub enum Command {
     Run(run::Args),
     /// Reverse a reversible scheme (cryptopan, ipcrypt-*, ipcipher) with its key, for audits and
     /// legal requests: on addresses given as arguments, or on log lines from stdin.
-    #[command(after_help = decrypt::EXAMPLES)]
+    #[command(after_help = decrypt::EXAMPLES, long_about = decrypt::LONG)]
     Decrypt(decrypt::Args),
 }
 

@@ -317,3 +317,46 @@ fn execute_bits_alone_do_not_refuse_a_key() {
         }
     }
 }
+
+/// A BIND line whose query name begins with a quad, and a reverse name, come back through the
+/// binary as they were (an adversarial review: the quad came back as a wrong address); a
+/// scheme that keeps nothing says so before asking for a key.
+#[test]
+fn a_bind_line_with_names_comes_back_whole() {
+    let d = tempfile::tempdir().unwrap();
+    let k = d.path().join("k");
+    logscrub()
+        .args(["keygen", "--scheme", "cryptopan", "-o"])
+        .arg(&k)
+        .assert()
+        .success();
+    let line = "10-Oct-2026 13:55:36.123 queries: info: client @0x7f3a2c001234 198.51.100.9#53142 (192.0.2.77.nip.io): query: 192.0.2.77.nip.io IN A +E(0)K (198.51.100.1)\n10-Oct-2026 13:55:36.124 queries: info: client @0x7f3a2c001234 198.51.100.9#53142 (77.2.0.192.in-addr.arpa): query: 77.2.0.192.in-addr.arpa IN PTR + (198.51.100.1)\n";
+    let anon = logscrub()
+        .args([
+            "anonymize",
+            "-q",
+            "-f",
+            "bind",
+            "-m",
+            "cryptopan",
+            "--key-file",
+        ])
+        .arg(&k)
+        .write_stdin(line)
+        .assert()
+        .success();
+    let anon = anon.get_output().stdout.clone();
+    assert!(!String::from_utf8_lossy(&anon).contains("192.0.2.77"));
+    logscrub()
+        .args(["decrypt", "-m", "cryptopan", "--key-file"])
+        .arg(&k)
+        .write_stdin(anon)
+        .assert()
+        .success()
+        .stdout(line);
+    logscrub()
+        .args(["decrypt", "-m", "truncate", "192.0.2.0"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("truncate cannot be reversed"));
+}
