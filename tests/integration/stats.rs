@@ -2687,6 +2687,69 @@ fn wrapped_dns_lines_are_dated_by_their_wrapper() {
     }
 }
 
+/// Without a format named, a journald export or a Docker json-file log of a DNS server is read
+/// by the server's format, not as web `json` (an adversarial review: `json` won with 100 % and
+/// the statistics counted nothing); unbound inside journald (its `[PID:0] info: ` form, which
+/// its parser reads in place) and dnsmasq inside Docker's JSON, with no time of their own, are
+/// dated by the wrapper's.
+#[test]
+fn dns_logs_in_json_wrappers_are_detected_and_dated() {
+    let d = tempfile::tempdir().unwrap();
+    let journal = |id: &str, usec: u64, msg: &str| {
+        format!(
+            "{{\"__CURSOR\":\"s=7c1e;i=3f1a\",\"__REALTIME_TIMESTAMP\":\"{usec}\",\"PRIORITY\":\"6\",\"SYSLOG_IDENTIFIER\":\"{id}\",\"_PID\":\"1234\",\"_HOSTNAME\":\"ns1\",\"MESSAGE\":\"{msg}\"}}"
+        )
+    };
+    let docker = |t: &str, msg: &str| {
+        format!("{{\"log\":\"{msg}\\n\",\"stream\":\"stderr\",\"time\":\"{t}\"}}")
+    };
+    let cases = [
+        (
+            "unbound",
+            (0..3)
+                .map(|k| journal("unbound", 1_791_640_538_015_311 + k, &format!("[1234:0] info: 192.0.2.7{k} host{k}.example.com. A IN")))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "bind",
+            (0..3)
+                .map(|k| journal("named", 1_791_640_538_015_311 + k, &format!("client @0x7f3b2c01a168 192.0.2.7{k}#53412 (h{k}.example.com): query: h{k}.example.com IN A +E(0)K (192.0.2.53)")))
+                .collect(),
+        ),
+        (
+            "dnsmasq",
+            (0..3)
+                .map(|k| docker(&format!("2026-10-10T13:55:0{k}.000000000Z"), &format!("dnsmasq[1]: query[A] host{k}.example.com from 192.0.2.7{k}")))
+                .collect(),
+        ),
+    ];
+    for (format, lines) in cases {
+        let log = d.path().join(format!("{format}.log"));
+        std::fs::write(&log, lines.join("\n") + "\n").unwrap();
+        logscrub()
+            .arg("detect")
+            .arg(&log)
+            .assert()
+            .success()
+            .stdout(contains(format!(": {format} (100%")));
+        let state = d.path().join(format!("{format}.json"));
+        logscrub()
+            .args(["stats", "-q", "-o"])
+            .arg(&state)
+            .arg(&log)
+            .assert()
+            .success();
+        let v: Value = serde_json::from_slice(&fs::read(&state).unwrap()).unwrap();
+        assert_eq!(v["undated"], 0, "{format}: {v}");
+        logscrub()
+            .args(["report", "--to", "md", "--min-count", "1"])
+            .arg(&state)
+            .assert()
+            .success()
+            .stdout(contains("| 2026-10-10 | 3 |"));
+    }
+}
+
 /// A state is input too: a label edited into it by hand (`/ip/192.0.2.55`) is scrubbed again
 /// when the state is read, so neither `report` nor `merge` publishes the address (found by a
 /// new user's review: the report showed it as it was).

@@ -312,7 +312,17 @@ impl Server {
             return syslog(line, f);
         }
         let direct = match self.inner(line, f) {
-            Ok(()) => return Ok(()),
+            Ok(()) => {
+                // Read in place (the parser looked past a wrapper: unbound's `[1234:0] info: `
+                // inside journald's JSON) with no time of its own: the wrapper's, if it has one.
+                if !f.has(Std::Time)
+                    && f.wants_any(crate::format::fields::mask(&[Std::Time]))
+                    && let Some((ta, tb)) = wrapper::unwrap(line).and_then(|u| u.time)
+                {
+                    f.std(Std::Time, ta, tb);
+                }
+                return Ok(());
+            }
             Err(col) => col,
         };
         let Some(u) = wrapper::unwrap(line) else {

@@ -11,7 +11,8 @@
 //! * daemontools/s6 TAI64N: `@4000000068e8f0e81d0b4c54 `
 //! * `journalctl -o json` (the `MESSAGE` string) and Docker json-file (the `log` string): the
 //!   message is matched inside the JSON string (a message with JSON escapes in it, such as a
-//!   quote, does not match, and is scrubbed as an unparsed line like any other).
+//!   quote, does not match, and is scrubbed as an unparsed line like any other); their times
+//!   are `__REALTIME_TIMESTAMP` and `time`.
 
 use super::cursor::Cur;
 
@@ -250,16 +251,27 @@ fn json_message(line: &[u8], key: &[u8], wrapper: Wrapper) -> Option<Unwrapped> 
     if line[k..end].contains(&b'\\') {
         return None;
     }
-    // journald's own time, microseconds since 1970 (`"__REALTIME_TIMESTAMP":"1791640538015311"`):
-    // a message without a time of its own (journald keeps none) is dated by it.
-    let time = (wrapper == Wrapper::JournalJson)
-        .then(|| {
+    // journald's own time, microseconds since 1970 (`"__REALTIME_TIMESTAMP":"1791640538015311"`),
+    // and Docker's RFC 3339 time (`"time":"2026-10-10T13:55:36.123456789Z"`): a message without
+    // a time of its own is dated by it.
+    let time = match wrapper {
+        Wrapper::JournalJson => {
             const KEY: &[u8] = b"\"__REALTIME_TIMESTAMP\":\"";
-            let a = memchr::memmem::find(line, KEY)? + KEY.len();
-            let n = line[a..].iter().take_while(|b| b.is_ascii_digit()).count();
-            (n > 0 && line.get(a + n) == Some(&b'"')).then_some((a, a + n))
-        })
-        .flatten();
+            memchr::memmem::find(line, KEY).and_then(|a| {
+                let a = a + KEY.len();
+                let n = line[a..].iter().take_while(|b| b.is_ascii_digit()).count();
+                (n > 0 && line.get(a + n) == Some(&b'"')).then_some((a, a + n))
+            })
+        }
+        _ => {
+            const KEY: &[u8] = b"\"time\":\"";
+            memchr::memmem::find(line, KEY).and_then(|a| {
+                let a = a + KEY.len();
+                let q = a + memchr::memchr(b'"', &line[a..])?;
+                (iso_time(&line[..q], a) == Some(q)).then_some((a, q))
+            })
+        }
+    };
     Some(Unwrapped {
         wrapper,
         inner: (k, end),
