@@ -9,7 +9,9 @@ use crate::defaults;
 use crate::exit::Exit;
 use crate::output::write_text;
 use crate::stats::file::merge_files;
-use crate::stats::report::{ReportFormat, ReportOptions, parse_epsilon, render, render_compare};
+use crate::stats::report::{
+    ReportFormat, ReportOptions, parse_epsilon, parse_top, render, render_compare,
+};
 
 /// `report --help`: examples.
 pub const EXAMPLES: &str = "\
@@ -32,7 +34,7 @@ pub struct Args {
     #[arg(long, default_value_t = defaults::MIN_COUNT, value_name = "K")]
     pub min_count: u64,
     /// Rows per panel.
-    #[arg(long, default_value_t = defaults::TOP, value_name = "N")]
+    #[arg(long, default_value_t = defaults::TOP, value_name = "N", value_parser = parse_top)]
     pub top: usize,
     /// Add differential-privacy noise: ε per published number for one log line (event level;
     /// smaller is more private and noisier; e.g. 1). See STATISTICS in logscrub(1).

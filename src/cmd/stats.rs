@@ -23,7 +23,7 @@ use crate::input::{self, Chunker, PieceKind, Source};
 use crate::output::write_text;
 use crate::rules::{RulePlan, RuleSet};
 use crate::stats::file::write_state;
-use crate::stats::report::{ReportFormat, ReportOptions, parse_epsilon, render};
+use crate::stats::report::{ReportFormat, ReportOptions, parse_epsilon, parse_top, render};
 use crate::stats::topk::parse_capacity;
 use crate::stats::{Collector, Granularity, State, Uniques};
 
@@ -162,7 +162,7 @@ pub struct Args {
     #[arg(long, default_value_t = defaults::MIN_COUNT, value_name = "K", requires = "report")]
     pub min_count: u64,
     /// With --report: rows per panel.
-    #[arg(long, default_value_t = defaults::TOP, value_name = "N", requires = "report")]
+    #[arg(long, default_value_t = defaults::TOP, value_name = "N", requires = "report", value_parser = parse_top)]
     pub top: usize,
     /// With --report: differential-privacy noise, ε per published number (see report).
     #[arg(long, value_name = "E", requires = "report", value_parser = parse_epsilon)]

@@ -243,7 +243,7 @@ struct RawStatistics {
     bucket: Option<Spanned<String>>,
     tz: Option<Spanned<String>>,
     min_count: Option<u64>,
-    top: Option<usize>,
+    top: Option<Spanned<usize>>,
     capacity: Option<Spanned<usize>>,
     dp_epsilon: Option<Spanned<f64>>,
     #[serde(default)]
@@ -565,7 +565,11 @@ pub fn parse(text: &str, path: &Path) -> Result<Policy, PolicyError> {
                 bucket,
                 tz_offset,
                 min_count: st.min_count.unwrap_or(crate::defaults::MIN_COUNT),
-                top: st.top.unwrap_or(crate::defaults::TOP),
+                top: match &st.top {
+                    Some(t) => crate::stats::report::check_top(*t.get_ref())
+                        .map_err(|m| err(Some(t.span()), m))?,
+                    None => crate::defaults::TOP,
+                },
                 capacity,
                 reports,
                 geoip: st.geoip.iter().map(|g| abs(g)).collect(),

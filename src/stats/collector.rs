@@ -412,6 +412,9 @@ fn decimal_label(mut n: u64, buf: &mut [u8; 20]) -> &[u8] {
     }
 }
 
+/// The largest response size counted (1 PiB); see `Collector::web`.
+const MAX_RESPONSE_BYTES: u64 = 1 << 50;
+
 /// The client memo has 2^CLIENT_BITS sets of two slots (see [`client_slot`]): 512 KiB per
 /// worker.
 const CLIENT_BITS: u32 = 13;
@@ -815,7 +818,11 @@ impl Collector {
 
     fn web(&mut self, time: Option<At>, client: Option<&[u8]>, line: &[u8], f: &Fields) {
         // The response size, read once: the series' bytes and the `response_bytes` panel.
-        let size = field(f, line, Std::Bytes).and_then(decimal);
+        // A size beyond any response (1 PiB) is a damaged field: counted as none, so that the
+        // bytes a day sums never reach 2^64 and stop there unseen (an adversarial review).
+        let size = field(f, line, Std::Bytes)
+            .and_then(decimal)
+            .filter(|&n| n <= MAX_RESPONSE_BYTES);
         let bytes = size.unwrap_or(0);
         let hashes = client.map(|c| self.client(c));
         let hash = hashes.map(|(h, _)| h);

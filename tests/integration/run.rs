@@ -412,6 +412,10 @@ fn policy_mistakes_are_usage_errors_with_a_place() {
             "p.toml:4:12: capacity 0: expected 1 to 10000000",
         ),
         (
+            "state-dir = \"s\"\n[statistics]\nkey-file = \"k\"\ntop = 0\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nanonymize-after = \"1d\"\nstatistics = true\n",
+            "p.toml:4:7: top 0 would show no row of any panel",
+        ),
+        (
             "state-dir = \"s\"\n[statistics]\nkey-file = \"k\"\ndp-epsilon = 1e-9\n[[source]]\nname = \"a\"\nfiles = [\"x/y*\"]\nanonymize-after = \"1d\"\nstatistics = true\n",
             "p.toml:4:14: dp-epsilon must be a positive number, at least",
         ),

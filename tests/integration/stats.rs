@@ -1077,6 +1077,13 @@ fn differential_privacy_noise_is_added_before_k_and_stated() {
             .code(2)
             .stderr(contains("positive number"));
     }
+    // No row in any panel is refused too (an adversarial review: every panel was `(others)`).
+    logscrub()
+        .args(["report", "--top", "0"])
+        .arg(d.p("s.json"))
+        .assert()
+        .code(2)
+        .stderr(contains("top 0 would show no row"));
     // The smallest ε accepted draws finite noise of its scale (about 1/ε). A tiny ε once went
     // through e^-ε, which is 1.0 in floating point, and came out as i64::MAX: now refused.
     let tiny = report(&["--dp-epsilon", "0.000001"]);
@@ -2814,4 +2821,33 @@ fn statistics_of_text_no_format_reads_are_an_error() {
             .code(code)
             .stderr(contains(says).and(contains("192.0.2.7").not()));
     }
+}
+
+/// A response size beyond any response (1 PiB) is a damaged field: counted as `(none)`, so the
+/// day's bytes never stop at 2^64 unseen (an adversarial review: two sizes of 2^63 - 1 and one
+/// of 5 summed to 18446744073709551615).
+#[test]
+fn absurd_response_sizes_are_no_sizes() {
+    let d = tempfile::tempdir().unwrap();
+    let line = |size: &str| {
+        format!(
+            "192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] \"GET / HTTP/1.1\" 200 {size} \"-\" \"x\"\n"
+        )
+    };
+    let log = d.path().join("a.log");
+    let text = line("9223372036854775807") + &line("9223372036854775807") + &line("5");
+    fs::write(&log, text).unwrap();
+    let state = d.path().join("s.json");
+    logscrub()
+        .args(["stats", "-q", "-o"])
+        .arg(&state)
+        .arg(&log)
+        .assert()
+        .success();
+    let v: Value = serde_json::from_slice(&fs::read(&state).unwrap()).unwrap();
+    assert_eq!(v["series"]["2026-10-10"]["bytes"], 5, "{}", v["series"]);
+    assert_eq!(
+        v["panels"]["response_bytes"]["counts"][0],
+        serde_json::json!(["(none)", 2])
+    );
 }

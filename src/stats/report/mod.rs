@@ -882,6 +882,22 @@ pub fn parse_epsilon(s: &str) -> Result<f64, String> {
     }
 }
 
+/// Checks a report's rows per panel: at least 1 (with 0 every panel was one `(others)` row).
+pub fn check_top(n: usize) -> Result<usize, String> {
+    if n == 0 {
+        return Err("top 0 would show no row of any panel: expected 1 or more".into());
+    }
+    Ok(n)
+}
+
+/// `--top` on the command line ([`check_top`]).
+pub fn parse_top(s: &str) -> Result<usize, String> {
+    let n = s
+        .parse::<usize>()
+        .map_err(|_| format!("`{s}`: expected a number of rows such as 10"))?;
+    check_top(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
