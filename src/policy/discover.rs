@@ -91,6 +91,30 @@ pub fn live_files(src: &Source, roots: &[Root], now: DateTime<Utc>) -> Vec<PathB
     live
 }
 
+/// The files whose name's date names a period that begins more than a day after `now`
+/// (a typo in a name, a clock set wrong), and how far ahead: such a file is never due, so its
+/// raw lines would outlive every window unseen.
+pub fn future_files(roots: &[Root], now: DateTime<Utc>) -> Vec<(PathBuf, chrono::Duration)> {
+    let w = walk::walk(
+        roots,
+        walk::Options {
+            recursive: false,
+            include_symlinks: false,
+        },
+    );
+    let mut ahead: Vec<_> = w
+        .entries
+        .iter()
+        .filter_map(|e| {
+            let end = crate::retention::date::name_period_end(e.name.as_encoded_bytes())?;
+            (end - now > chrono::Duration::days(2))
+                .then(|| (roots[e.root].dir.join(&e.name), end - now))
+        })
+        .collect();
+    ahead.sort();
+    ahead
+}
+
 /// True when a file of `src` should be anonymized by `now` (it is at least `anonymize-after` old).
 pub fn due(e: &Entry, src: &Source, now: DateTime<Utc>) -> bool {
     match (src.anonymize_after, age(e, src, now)) {

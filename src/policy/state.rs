@@ -277,9 +277,13 @@ pub fn lock(dir: &Path) -> Result<Lock, LockError> {
         if e == rustix::io::Errno::WOULDBLOCK {
             let mut holder = String::new();
             let _ = f.read_to_string(&mut holder);
+            // The pid the holder wrote, if that process is still there (a child that
+            // inherited the lock outlives the run that wrote it).
             let pid = holder
                 .trim()
                 .parse::<u32>()
+                .ok()
+                .filter(|p| Path::new(&format!("/proc/{p}")).exists())
                 .map(|p| format!(" (pid {p})"))
                 .unwrap_or_default();
             return Err(LockError::Held { path, pid });

@@ -386,6 +386,20 @@ fn keep_forever_classes_keep_what_they_name() {
     assert!(!s.path("access.log-20261015").exists(), "past retention");
 }
 
+/// A name dated more than a day ahead (a typo, a wrong clock) is never due: left alone, and
+/// reported as a problem every night, since its raw lines would outlive raw-retention unseen.
+#[test]
+fn a_file_dated_in_the_future_is_a_problem() {
+    let s = site(fixture_log(), WINDOWS);
+    fs::write(s.path("access.log-20621001"), &s.raw).unwrap();
+    fs::write(s.path("access.log-20261123"), &s.raw).unwrap(); // tomorrow: a clock a day off
+    s.run()
+        .code(4)
+        .stderr(contains("access.log-20621001: its name is dated in the future (the period it names ends 13097d 21h from now)"))
+        .stderr(contains("20261123").not());
+    assert_eq!(fs::read(s.path("access.log-20621001")).unwrap(), s.raw);
+}
+
 #[test]
 fn policy_mistakes_are_usage_errors_with_a_place() {
     let tmp = tempfile::tempdir().unwrap();

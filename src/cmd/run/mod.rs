@@ -23,7 +23,7 @@ use crate::cmd::anonymize::{self as anon};
 use crate::cmd::{Ctx, RunError};
 use crate::exit::Exit;
 use crate::pipeline::Workers;
-use crate::policy::discover::{age, live_files, rotated_files, source_roots};
+use crate::policy::discover::{age, future_files, live_files, rotated_files, source_roots};
 use crate::policy::state::{self, Ident, Record, State};
 use crate::policy::{Policy, Source};
 use crate::retention::plan::show;
@@ -404,6 +404,14 @@ impl Job<'_> {
                 "{}: open for writing by {w}: neither anonymized nor deleted while it is written \
                  (tell the daemon to reopen its logs after rotation, or name the file in `live`)",
                 path.display()
+            ));
+        }
+        for (p, ahead) in future_files(&roots, now) {
+            self.problem(format!(
+                "{}: its name is dated in the future (the period it names ends {} from now): never \
+                 due, so neither anonymized nor deleted until then (check the name and the clock)",
+                p.display(),
+                crate::retention::plan::show(ahead)
             ));
         }
         if self.o.verbose {
