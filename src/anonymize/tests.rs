@@ -108,6 +108,27 @@ fn a_second_pass_rewrites_nothing() {
             "http://ec2-203-0-113-5.compute-1.example.com/ 1-2-3-4-5.x",
             "http://ec2-0-0-113-0.compute-1.example.com/ 1-2-3-4-5.x",
         ),
+        // A reverse name after a path's `/`, a `-`, `_`, or an escape whose digits glue to its
+        // host label (an adversarial review: all passed unchanged); a delegation's label stays.
+        (
+            "GET /ptr/77.2.0.192.in-addr.arpa -77.2.0.192.in-addr.arpa _77.2.0.192.in-addr.arpa",
+            "GET /ptr/0.2.0.192.in-addr.arpa -0.2.0.192.in-addr.arpa _0.2.0.192.in-addr.arpa",
+        ),
+        (
+            r"?n=%2277.2.0.192.in-addr.arpa%22 \x2277.2.0.192.in-addr.arpa n%3D77.2.0.192.in-addr.arpa",
+            r"?n=%220.2.0.192.in-addr.arpa%22 \x220.2.0.192.in-addr.arpa n%3D0.2.0.192.in-addr.arpa",
+        ),
+        (
+            "q 64/26.2.0.192.in-addr.arpa 77.64%2F26.2.0.192.in-addr.arpa",
+            "q 64/26.2.0.192.in-addr.arpa 0.64%2F26.2.0.192.in-addr.arpa",
+        ),
+        (
+            "%201.2.3.4.7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa %2077.2.0.192.zen.example",
+            "%200.0.0.0.7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa %200.2.0.0.zen.example",
+        ),
+        // No dashed quad after hex letters that end an IPv6 run: its rewrite would make them a
+        // group (a fuzz run).
+        ("::2Eb02-2-2-1 x", "::2Eb02-2-2-1 x"),
         // A quad in one label with its dots escaped (BIND's query names): the label stays one.
         (
             r"(192\.0\.2\.77.example.com): query: x\.y 1\.2 ",

@@ -225,7 +225,7 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
             if line[j] == b'.'
                 && j + 1 < n
                 && line[j + 1] | 0x20 == b'i'
-                && let Some(found) = reverse_name(line, j + 1, taken.get())
+                && let Some(found) = reverse_name(line, j + 1, taken.get(), prev)
             {
                 f(found);
             }
@@ -331,7 +331,7 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
         if re > rs && line[re - 1] == b'.' && reverse_suffix_at(line, re) {
             // A reverse name's labels: its address, or none (a zone: `2.0.192.in-addr.arpa`,
             // `64/26.2.0.192.in-addr.arpa`), never a quad read forward.
-            if let Some(found) = reverse_name(line, re, taken.get()) {
+            if let Some(found) = reverse_name(line, re, taken.get(), prev) {
                 f(found);
             }
             pos = re;
@@ -528,6 +528,50 @@ fn octets_so_far(o: &[u8; 4]) -> [u8; 3] {
     [o[0], o[1], o[2]]
 }
 
+/// True when the digits at `i`, a reverse name's fourth label from its suffix, end an RFC 2317
+/// delegation's label: `64/26`, `64-26`, `64_26` (a digit before the separator; JSON's `64\/26`,
+/// `64%2F26`), `subnet64` (a letter before them). A `/` after a word is a path's
+/// (`/ptr/77.2.0.192.in-addr.arpa`), as is a `-` or `_` after no digit: the label is the host's.
+fn delegation_before(s: &[u8], i: usize, prev: u8) -> bool {
+    let Some(&b) = i.checked_sub(1).map(|k| &s[k]) else {
+        return false;
+    };
+    let hex2 = |k: usize| is_hex(s[k]) && is_hex(s[k + 1]);
+    // An escape that ends here (`%3D77.…`, `\x3D77.…`) is no delegation's, unless it is its
+    // `/` after a digit (`64%2F26`); nor is the lead of one whose digits the label's run
+    // took in (`\x2277.…`, `\u002277.…`).
+    if i >= 3 && s[i - 3] == b'%' && hex2(i - 2) {
+        return s[i - 2..i].eq_ignore_ascii_case(b"2F") && i >= 4 && s[i - 4].is_ascii_digit();
+    }
+    if (i >= 4 && s[i - 4] == b'\\' && s[i - 3] == b'x' && hex2(i - 2))
+        || (i >= 6 && matches!(s[i - 6], b'\\' | b'%') && s[i - 5] == b'u' && hex2(i - 2))
+        || (matches!(b, b'x' | b'u') && i >= 2 && matches!(s[i - 2], b'\\' | b'%'))
+    {
+        return false;
+    }
+    match b {
+        b'/' | b'-' | b'_' => {
+            // Digits before the separator that stand as a label's start (`64/26`, `.64-26`),
+            // not an escape's (`%66-17.…` reads `f-17.…`), nor glued to a word or an address
+            // (`ff/17.…`, a port's `:80/17.…`).
+            let k = if i >= 2 && s[i - 2] == b'\\' {
+                i - 2
+            } else {
+                i - 1
+            };
+            let mut d = k;
+            while d > 0 && s[d - 1].is_ascii_digit() {
+                d -= 1;
+            }
+            let before = if d == 0 { prev } else { s[d - 1] };
+            let stands =
+                before == b'.' || (CLASS[before as usize] == 0 && !before.is_ascii_alphabetic());
+            d < k && stands && !escape_ends_at(s, prev, k)
+        }
+        _ => b.is_ascii_alphabetic(),
+    }
+}
+
 /// A byte of a classless delegation's label (RFC 2317: `64/26`, `64-26`, `subnet64`).
 fn classless_byte(b: u8) -> bool {
     // `%` and `\\`: its `/` escaped (`64%2F26`, JSON's `64\\/26`).
@@ -584,8 +628,8 @@ fn classless_host(
 /// The reverse-DNS name whose labels end just before `at`, where `in-addr.arpa` or `ip6.arpa`
 /// (any case) must start; the byte before `at` is the dot between labels and suffix. A
 /// classless name's host label is taken only at or after `free` (where the last literal found
-/// ended); else the name reads as any other.
-fn reverse_name(s: &[u8], at: usize, free: usize) -> Option<Found> {
+/// ended); else the name reads as any other. `prev` stands before `s`.
+fn reverse_name(s: &[u8], at: usize, free: usize, prev: u8) -> Option<Found> {
     let suffix = |w: &[u8]| {
         s.get(at..at + w.len())
             .is_some_and(|t| t.eq_ignore_ascii_case(w))
@@ -606,14 +650,33 @@ fn reverse_name(s: &[u8], at: usize, free: usize) -> Option<Found> {
             while i > 0 && s[i - 1].is_ascii_digit() {
                 i -= 1;
             }
-            if k == 3 && i > 0 && s[i - 1] != b'.' && classless_byte(s[i - 1]) {
-                // A delegation's label (`64/26`): the host is the label before it, if any; the
-                // zone itself (`64/26.2.0.192.in-addr.arpa`) names no host.
-                return classless_host(s, i, label_end, octets_so_far(&octets), end)
-                    .filter(|f| f.start >= free);
+            let mut label = &s[i..label_end];
+            if k == 3 {
+                if delegation_before(s, i, prev) {
+                    // A delegation's label (`64/26`, `subnet64`): the host is the label before
+                    // it, if any; the zone itself (`64/26.2.0.192.in-addr.arpa`) names no host.
+                    // A label before it that is no host's, or one another literal took
+                    // (`198.51.100.77-17.2.0.192.…`), leaves this label to be read as the
+                    // host's (fail closed).
+                    let mut d = i;
+                    while d > 0 && classless_byte(s[d - 1]) {
+                        d -= 1;
+                    }
+                    // (`subnet64` as before: a word's label is a delegation's, host or none.)
+                    let zone = (if d == 0 { prev } else { s[d - 1] }) != b'.'
+                        || s[i - 1].is_ascii_alphabetic();
+                    match classless_host(s, i, label_end, octets_so_far(&octets), end) {
+                        Some(f) if f.start >= free => return Some(f),
+                        None if zone => return None,
+                        _ => {}
+                    }
+                }
+                // The host's label, after whatever stands before it (`/ptr/77.…`, `-77.…`): the
+                // digits of an escape that ends there are text (`%2077.…`, `\x2277.…`).
+                i += escape_len(s, i, label_end, prev);
+                label = &s[i..label_end];
             }
             let octet = &mut octets[k];
-            let label = &s[i..label_end];
             if label.is_empty() || label.len() > 3 {
                 return None;
             }
@@ -644,8 +707,14 @@ fn nibbles_before(s: &[u8], end: usize, min: u32) -> Option<Found> {
     let (mut i, mut nibbles, mut value, mut start) = (end, 0u32, 0u128, end);
     while nibbles < 32 && i > 0 {
         let Some(nib) = hex_val(s[i - 1]) else { break };
-        if i >= 2 && s[i - 2] != b'.' && is_address_byte(s[i - 2]) {
-            break; // a label longer than one nibble
+        // A label longer than one nibble ends the name, unless what comes before its nibble
+        // is an escape's digits (`%207.7.0.…`: the name begins at the `7`).
+        if i >= 2
+            && s[i - 2] != b'.'
+            && is_address_byte(s[i - 2])
+            && !escape_ends_at(s, b'\n', i - 1)
+        {
+            break;
         }
         value |= (nib as u128) << (4 * (31 - nibbles));
         nibbles += 1;
@@ -783,6 +852,18 @@ fn quad_ending(s: &[u8], j: usize, prev: u8) -> Option<Found> {
     let before = if i == 0 { prev } else { s[i - 1] };
     if before.is_ascii_digit() || before == b':' || (i >= 3 && pct_colon_at(s, i - 3)) {
         return None;
+    }
+    // Nor after hex letters that end an IPv6 run (`::2Eb02-2-2-1`: rewritten `0-2-2-0`, the
+    // `2Eb0` left would be a group; a fuzz run).
+    if i > 0 && is_hex(before) {
+        let mut h = i - 1;
+        while h > 0 && is_hex(s[h - 1]) {
+            h -= 1;
+        }
+        let lead = if h == 0 { prev } else { s[h - 1] };
+        if lead == b':' || (h >= 3 && pct_colon_at(s, h - 3)) {
+            return None;
+        }
     }
     // After a `-`, only when a word stands before it (`ip-`, `ec2-`): not after a group of
     // digits standing alone (`2026-12-04-10-30`, a date and a time;
@@ -1193,8 +1274,10 @@ fn scan_run(
                 // Followed by `.` and a letter: the first labels of a DNS name. Not when glued
                 // to a letter or digit before it: its first octet may change, and would then
                 // read differently with what it is glued to (`998.1.8.1.k`).
-                let glued_before =
-                    (if s == 0 { prev } else { line[s - 1] }).is_ascii_alphanumeric();
+                // An escape that ends before it is a boundary in every pass (`%2077.2.0.192.zen…`).
+                let glued_before = (if s == 0 { prev } else { line[s - 1] })
+                    .is_ascii_alphanumeric()
+                    && !escape_ends_at(line, prev, s);
                 let name = !pct
                     && !glued_before
                     && line.get(e) == Some(&b'.')
