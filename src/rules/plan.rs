@@ -80,6 +80,8 @@ fn repeat(line: &[u8], last: Applied, s: usize, e: usize, edits: &mut Edits) -> 
 #[derive(Default)]
 pub struct Scratch {
     value: Vec<u8>,
+    /// A value scrubbed before an action that cuts or rewrites its text.
+    scrubbed: Vec<u8>,
 }
 
 impl RulePlan {
@@ -324,6 +326,22 @@ impl RulePlan {
                 _ => Shape::Url,
             };
             scratch.value.clear();
+            // An action that keeps part of a value's text (`qname-reduce`'s last labels, a
+            // `replace`'s pattern) could keep part of an address, which no finder knows again
+            // (`192.0.2.77` reduced to `2.77`; an adversarial review): it gets the value with
+            // its addresses already rewritten.
+            // (Its addresses are counted once: here when the action's text replaces the value,
+            // else by the line's own pass.)
+            let mut pre = LineCounts::default();
+            let v = if matches!(p.action, Action::QnameReduce(_) | Action::Replace { .. })
+                && crate::anonymize::scan::may_hold_literal(v)
+            {
+                scratch.scrubbed.clear();
+                pre = global.rewrite_line(v, b' ', &mut scratch.scrubbed, cache);
+                &scratch.scrubbed[..]
+            } else {
+                v
+            };
             match actions::apply(
                 &p.action,
                 v,
@@ -337,6 +355,8 @@ impl RulePlan {
                 Ok(false) => last = Some((name, s, e, None)),
                 Ok(true) if matches!(p.action, Action::Drop) => self.drop(line, name, s, e, edits),
                 Ok(true) => {
+                    counts.rewritten += pre.rewritten;
+                    counts.kept += pre.kept;
                     let from = edits.arena().len();
                     let mut plain = false;
                     if p.anon.is_some() {

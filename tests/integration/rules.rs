@@ -212,6 +212,54 @@ fn dns_resolver_on_every_server_fixture() {
     }
 }
 
+/// An action that keeps part of a value's text gets it with its addresses rewritten: a query
+/// name that is an address, reduced to its last labels, kept `2.77` (an adversarial review);
+/// a `replace` kept the rest of an address its pattern matched the start of.
+#[test]
+fn actions_that_cut_values_never_keep_part_of_an_address() {
+    let q = |name: &str| {
+        format!(
+            "10-Oct-2026 13:55:36.123 queries: info: client @0x7f3a2c001234 198.51.100.9#53142 ({name}): query: {name} IN A +E(0)K (198.51.100.1)\n"
+        )
+    };
+    let input = q("192.0.2.77")
+        + &q("x.192.0.2.77.nip.io")
+        + &q(r"192\.0\.2\.77")
+        + &q("a.2001:db8:1:2:3:4:5:77");
+    let out = logscrub()
+        .args(["anonymize", "-q", "-f", "bind", "--rules"])
+        .arg(rules("dns-publish.toml"))
+        .write_stdin(input)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    for kept in ["77", "5:77"] {
+        assert!(!out.contains(kept), "{kept} in {out}");
+    }
+    let d = tempfile::tempdir().unwrap();
+    let r = d.path().join("r.toml");
+    std::fs::write(
+        &r,
+        "[fields]\nrequest = { replace = { regex = \"/users/[0-9a-f]+\", with = \"/users/ID\" } }\n",
+    )
+    .unwrap();
+    let out = logscrub()
+        .args(["anonymize", "-q", "-f", "combined", "--rules"])
+        .arg(&r)
+        .write_stdin("192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] \"GET /users/192.0.2.77 HTTP/1.1\" 200 5 \"-\" \"x\"\n198.51.100.1 - - [10/Oct/2026:13:55:36 +0000] \"GET /users/2001:db8:1:2:3:4:5:77 HTTP/1.1\" 200 5 \"-\" \"x\"\n")
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    assert!(out.contains("/users/ID.0.2.0 "), "{out}");
+    assert!(out.contains("/users/ID:db8:1:: "), "{out}");
+}
+
 #[test]
 fn dns_publish_reduces_names_to_registered_domains() {
     let line = "10-Oct-2026 13:55:36.123 queries: info: client @0x7f3a2c001234 192.0.2.17#53142 (alice-laptop.home.example.net): query: alice-laptop.home.example.net IN A +E(0)K (198.51.100.1)\n";
