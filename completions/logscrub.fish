@@ -92,7 +92,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l gzip-lev
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l summary-json -d 'Also write the summary as JSON to this file' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l unparsed-to -d 'Also write the lines that did not match the format to this file (scrubbed like every line, atomically), to see what the parser misses' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s r -l rules -d 'Apply this rule file: field actions, line filters and address settings (logscrub-rules(5))' -r -F
-complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l threads -d 'Worker threads (default: one per CPU; 1 to 1024)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l ephemeral-key -d 'Use a random key for this run only (never written anywhere): pseudonyms are consistent within the run and unlinkable across runs'
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -l strict -d 'Exit with status 3 if any line did not match the format (output is still complete)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand anonymize" -s i -l in-place -d 'Replace each FILE by its anonymized version, atomically, keeping its mode, owner, modification time and compression. A file named twice is refused (it would be anonymized twice), and so is a file with other names (hard links), which would keep the raw content'
@@ -157,7 +157,7 @@ ipcrypt-pfx\t'ipcrypt prefix-preserving, 32-byte key; the address family is kept
 ipcrypt-nd\t'ipcrypt non-deterministic (KIASU-BC), 16-byte key; the output is NOT an address but a 48-hex-digit token, different each time'
 ipcrypt-ndx\t'ipcrypt non-deterministic (AES-XTS), 32-byte key; the output is NOT an address but a 64-hex-digit token, different each time'
 ipcipher\t'PowerDNS ipcipher, 16-byte key or a passphrase; the address family is kept'"
-complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l threads -d 'Worker threads (default: one per CPU; 1 to 1024)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -s r -l recursive -d 'Check files in subdirectories too (never through symbolic links)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -l json -d 'One JSON object per file'
 complete -c logscrub -n "__fish_logscrub_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -214,7 +214,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l min-count -d
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l top -d 'With --report: rows per panel' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l dp-epsilon -d 'With --report: differential-privacy noise, ε per published number (see report)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s o -l output -d 'Write the state (or report) here, atomically; stdout when absent or `-`. A state is one line of JSON, so states can be piped into `logscrub merge -`' -r -F
-complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -l threads -d 'Worker threads (default: one per CPU; 1 to 1024)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s q -l quiet -d 'No summary on stderr'
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s v -l verbose -d 'Say which format was chosen for each input'
 complete -c logscrub -n "__fish_logscrub_using_subcommand stats" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -241,7 +241,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand init" -s V -l version 
 complete -c logscrub -n "__fish_logscrub_using_subcommand run" -s p -l policy -d 'The policy file (logscrub-policy(5))' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand run" -l metrics -d 'Write Prometheus metrics (textfile collector format) here; overrides `metrics` in the policy' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand run" -l now -d 'Measure ages at this time instead of now (RFC 3339, YYYY-MM-DD or @EPOCH)' -r
-complete -c logscrub -n "__fish_logscrub_using_subcommand run" -l threads -d 'Worker threads (default: one per CPU)' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand run" -l threads -d 'Worker threads (default: one per CPU; 1 to 1024)' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand run" -s n -l dry-run -d 'Print what would be anonymized and deleted, and change nothing (no lock, no state written)'
 complete -c logscrub -n "__fish_logscrub_using_subcommand run" -l json -d 'Print the actions and the summary as one JSON document on stdout'
 complete -c logscrub -n "__fish_logscrub_using_subcommand run" -s q -l quiet -d 'Print only problems (no actions, no summary)'

@@ -43,9 +43,20 @@ pub struct Ctx<'a> {
 /// `main` reads it from the parsed command line before the command starts.
 #[derive(Debug, clap::Args)]
 pub struct Threads {
-    /// Worker threads (default: one per CPU).
-    #[arg(long, value_name = "N")]
+    /// Worker threads (default: one per CPU; 1 to 1024).
+    #[arg(long, value_name = "N", value_parser = parse_threads)]
     pub threads: Option<usize>,
+}
+
+/// The most worker threads `--threads` takes: each keeps memos of its own (half a MiB and more),
+/// and 10,000 took a minute to start for one line (an adversarial review).
+pub const MAX_THREADS: usize = 1024;
+
+fn parse_threads(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
+        _ => Err(format!("`{s}`: expected a number of threads from 1 to {MAX_THREADS}")),
+    }
 }
 
 /// `--format` values: any text (`apache:FORMAT`, `nginx:FORMAT` and `goaccess:FORMAT` carry the server's own format
