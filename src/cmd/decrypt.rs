@@ -153,11 +153,16 @@ impl Decryptor {
                         .iter()
                         .take_while(|b| b.is_ascii_alphanumeric())
                         .count();
-                    if run == len
-                        && let Some(ip) = self.token(&line[i..i + len]).filter(plausible)
+                    // The token after an escape whose digits glue to it (`%22`, `%5B`, `\x22`,
+                    // `\u0022`), as the anonymizer read the address it replaced (an
+                    // adversarial review: such tokens were never decrypted).
+                    let skip = escape_lead_len(line, i, run);
+                    let t = i + skip;
+                    if run - skip == len
+                        && let Some(ip) = self.token(&line[t..t + len]).filter(plausible)
                     {
                         let mut text = Vec::new();
-                        let end = i + len;
+                        let (i, end) = (t, t + len);
                         match ip {
                             IpAddr::V4(a) if label_after(line, end) => {
                                 write_ip(&mut text, IpAddr::V4(rev4(a)), Colons::Plain);
@@ -218,6 +223,27 @@ fn ip6_name_after(line: &[u8], end: usize) -> bool {
         line.get(end..end + w.len())
             .is_some_and(|t| t.eq_ignore_ascii_case(w))
     })
+}
+
+/// How many bytes at `i`, the start of a word of `run` letters and digits, belong to an escape
+/// whose lead stands before them: the two hex digits after `%` (`%2522`: four), `x` and two
+/// after `\`, `u` and four after `\` or `%`.
+fn escape_lead_len(line: &[u8], i: usize, run: usize) -> usize {
+    let hex =
+        |a: usize, n: usize| a + n <= i + run && line[a..a + n].iter().all(u8::is_ascii_hexdigit);
+    match (i.checked_sub(1).map(|k| line[k]), line[i]) {
+        (Some(b'%'), b'u') if hex(i + 1, 4) => 5,
+        (Some(b'%'), _) if hex(i, 2) => {
+            let mut k = i;
+            while line[k..].starts_with(b"25") && hex(k + 2, 2) {
+                k += 2;
+            }
+            k + 2 - i
+        }
+        (Some(b'\\'), b'x') if hex(i + 1, 2) => 3,
+        (Some(b'\\'), b'u') if hex(i + 1, 4) => 5,
+        _ => 0,
+    }
 }
 
 /// The address with its octets in the other order (a name's labels read the other way).
@@ -428,6 +454,20 @@ mod tests {
                     "?ip=192.0.2.9 ",
                     "?ip=192.0.2.9 7.7.0.0.8.b.d.0.1.0.0.2.ip6.arpa "
                 ),
+                "{kind:?}"
+            );
+        }
+    }
+
+    /// A token after an escape whose digits glue to it is decrypted, as the address it
+    /// replaced was found (an adversarial review: `%22TOKEN`, `\x22TOKEN` were left).
+    #[test]
+    fn tokens_after_escapes() {
+        for kind in [SchemeKind::IpcryptNd, SchemeKind::IpcryptNdx] {
+            let line = r#"q=%22192.0.2.1%22 a=%5B2001:db8::1%5D \x22192.0.2.1 \u0022192.0.2.1 %2520192.0.2.1 %u0022192.0.2.1"#;
+            assert_eq!(
+                round_trip(kind, line),
+                r#"q=%22192.0.2.1%22 a=%5B2001:db8::1%5D \x22192.0.2.1 \u0022192.0.2.1 %2520192.0.2.1 %u0022192.0.2.1"#,
                 "{kind:?}"
             );
         }

@@ -55,7 +55,9 @@ pub const MAX_THREADS: usize = 1024;
 fn parse_threads(s: &str) -> Result<usize, String> {
     match s.parse::<usize>() {
         Ok(n) if (1..=MAX_THREADS).contains(&n) => Ok(n),
-        _ => Err(format!("`{s}`: expected a number of threads from 1 to {MAX_THREADS}")),
+        _ => Err(format!(
+            "`{s}`: expected a number of threads from 1 to {MAX_THREADS}"
+        )),
     }
 }
 
