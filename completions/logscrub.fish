@@ -132,7 +132,7 @@ complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l age-from -d 
 mtime\t'The modification time'
 auto\t'The name\'s date when there is one, else the modification time'"
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l keep -d 'Always keep the N newest matching files of each PATH' -r
-complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l exclude -d 'Never delete files whose name (or path below PATH) matches this glob (`*`, `?`, `[0-9]`; a `[` no `]` closes, or `{a,b}`, is refused); repeatable' -r
+complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l exclude -d 'Never delete files whose name (or path below PATH) matches this glob (`*`, `?`, `[0-9]`; a `[` no `]` closes, `{a,b}`, `[[:digit:]]` and `\\` are refused); repeatable' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l audit-log -d 'Append one JSON record per deletion (path, size, age, rule; no log content) to this file' -r -F
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -l now -d 'Measure ages at this time instead of now (RFC 3339, YYYY-MM-DD or @EPOCH): reproducible runs for scripts and tests' -r
 complete -c logscrub -n "__fish_logscrub_using_subcommand prune" -s r -l recursive -d 'Descend into subdirectories (never through symbolic links)'

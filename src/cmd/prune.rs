@@ -103,7 +103,7 @@ pub struct Args {
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub keep: usize,
     /// Never delete files whose name (or path below PATH) matches this glob (`*`, `?`,
-    /// `[0-9]`; a `[` no `]` closes, or `{a,b}`, is refused); repeatable.
+    /// `[0-9]`; a `[` no `]` closes, `{a,b}`, `[[:digit:]]` and `\` are refused); repeatable.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
     /// Descend into subdirectories (never through symbolic links).
