@@ -271,7 +271,8 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
         // `%2E`), and of escapes of address bytes (`escaped`: then it is decoded).
         let mut escaped = false;
         let mut rs = j;
-        while rs > 0 {
+        // Not back into a literal found already (one read on past its decoded run).
+        while rs > taken.get() {
             let c = CLASS[line[rs - 1] as usize];
             if c != 0 && (c != C_PCT || pct_sep_len(line, rs - 1) != 0) {
                 rs -= 1;
@@ -325,7 +326,9 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
         if escaped || (percent && (plain || (pct_dot && colons > 0) || reverse_suffix_at(line, re)))
         {
             scan_escaped_run::<FAST>(line, rs, re, prev, &mut f);
-            pos = re;
+            // A literal found there may end past the run (a dashed quad read on from its first
+            // group, `%2E01-1-202-103`): the scan goes on after it (a fuzz run).
+            pos = re.max(taken.get());
             continue;
         }
         if re > rs && line[re - 1] == b'.' && reverse_suffix_at(line, re) {

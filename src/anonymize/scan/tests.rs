@@ -908,3 +908,20 @@ fn parse_addr_ipv6_table() {
         assert_eq!(parse_addr(t.as_bytes()), t.parse::<IpAddr>().ok(), "{t}");
     }
 }
+
+/// A literal found in a decoded run may end past it: the scan goes on after it, so no literal
+/// overlaps another (a fuzz run: a dashed quad read on from `%2E01` and an IPv6 literal in its
+/// last group).
+#[test]
+fn literals_never_overlap_after_a_decoded_run() {
+    for line in [
+        &b"%2E\x12%2E2:%2E01-1-202-103:4:0101:db:1\x152:3:4:5:60cb:1\0"[..],
+        b"%2E01-1-202-103:4:0101:db:1 x",
+    ] {
+        let mut last = 0;
+        find_each(line, b'\n', |f| {
+            assert!(f.start >= last, "{}", String::from_utf8_lossy(line));
+            last = f.end;
+        });
+    }
+}
