@@ -25,18 +25,13 @@ fn matches_as<const CLASSES: bool>(pattern: &[u8], name: &[u8], fold_case: bool)
     let mut resume: Option<(usize, usize)> = None;
     while n < name.len() {
         // One pattern item against `name[n]`: where the pattern goes on when it matches.
-        let item = match pattern.get(p) {
-            Some(b'[') if CLASSES => {
-                class(pattern, p, name[n]).map(|(hit, next)| hit.then_some(next))
-            }
-            _ => None,
-        };
-        let next = match item {
-            Some(next) => next,
-            None if p < pattern.len() && pattern[p] != b'*' && same(pattern[p], name[n]) => {
-                Some(p + 1)
-            }
-            None => None,
+        let next = match pattern.get(p) {
+            None | Some(b'*') => None,
+            Some(b'[') if CLASSES => match class(pattern, p, name[n]) {
+                Some((hit, after)) => hit.then_some(after),
+                None => same(b'[', name[n]).then_some(p + 1), // unclosed: a literal `[`
+            },
+            Some(&c) => same(c, name[n]).then_some(p + 1),
         };
         if pattern.get(p) == Some(&b'*') {
             p += 1;

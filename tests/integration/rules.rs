@@ -32,6 +32,20 @@ fn run(args: &[&str], rule: &str, input: &str) -> (String, String) {
     )
 }
 
+/// `anonymize -q -f FORMAT --rules RULES` on `input` from stdin: its output.
+fn filter(format: &str, rules: &std::path::Path, input: impl Into<Vec<u8>>) -> String {
+    let o = logscrub()
+        .args(["anonymize", "-q", "-f", format, "--rules"])
+        .arg(rules)
+        .write_stdin(input.into())
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    String::from_utf8(o).unwrap()
+}
+
 /// Every shipped rule file (`rules/*.toml`).
 fn shipped_sets() -> Vec<PathBuf> {
     files_with(&rules(""), "toml")
@@ -226,16 +240,7 @@ fn actions_that_cut_values_never_keep_part_of_an_address() {
         + &q("x.192.0.2.77.nip.io")
         + &q(r"192\.0\.2\.77")
         + &q("a.2001:db8:1:2:3:4:5:77");
-    let out = logscrub()
-        .args(["anonymize", "-q", "-f", "bind", "--rules"])
-        .arg(rules("dns-publish.toml"))
-        .write_stdin(input)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = filter("bind", &rules("dns-publish.toml"), input);
     for kept in ["77", "5:77"] {
         assert!(!out.contains(kept), "{kept} in {out}");
     }
@@ -246,16 +251,11 @@ fn actions_that_cut_values_never_keep_part_of_an_address() {
         "[fields]\nrequest = { replace = { regex = \"/users/[0-9a-f]+\", with = \"/users/ID\" } }\n",
     )
     .unwrap();
-    let out = logscrub()
-        .args(["anonymize", "-q", "-f", "combined", "--rules"])
-        .arg(&r)
-        .write_stdin("192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] \"GET /users/192.0.2.77 HTTP/1.1\" 200 5 \"-\" \"x\"\n198.51.100.1 - - [10/Oct/2026:13:55:36 +0000] \"GET /users/2001:db8:1:2:3:4:5:77 HTTP/1.1\" 200 5 \"-\" \"x\"\n")
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = filter(
+        "combined",
+        &r,
+        "192.0.2.1 - - [10/Oct/2026:13:55:36 +0000] \"GET /users/192.0.2.77 HTTP/1.1\" 200 5 \"-\" \"x\"\n198.51.100.1 - - [10/Oct/2026:13:55:36 +0000] \"GET /users/2001:db8:1:2:3:4:5:77 HTTP/1.1\" 200 5 \"-\" \"x\"\n",
+    );
     assert!(out.contains("/users/ID.0.2.0 "), "{out}");
     assert!(out.contains("/users/ID:db8:1:: "), "{out}");
 }
@@ -263,16 +263,7 @@ fn actions_that_cut_values_never_keep_part_of_an_address() {
 #[test]
 fn dns_publish_reduces_names_to_registered_domains() {
     let line = "10-Oct-2026 13:55:36.123 queries: info: client @0x7f3a2c001234 192.0.2.17#53142 (alice-laptop.home.example.net): query: alice-laptop.home.example.net IN A +E(0)K (198.51.100.1)\n";
-    let out = logscrub()
-        .args(["anonymize", "-q", "-f", "bind", "--rules"])
-        .arg(rules("dns-publish.toml"))
-        .write_stdin(line)
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let out = String::from_utf8(out).unwrap();
+    let out = filter("bind", &rules("dns-publish.toml"), line);
     assert!(!out.contains("alice-laptop"), "{out}");
     assert_eq!(
         out.matches("(example.net)").count() + out.matches(" example.net ").count(),

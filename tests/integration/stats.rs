@@ -55,6 +55,17 @@ impl Dir {
 }
 
 /// A panel of a state as a map.
+/// `stats -q -o STATE LOG` (format auto): the state written, read back.
+fn count_into(state: &Path, log: &Path) -> Value {
+    logscrub()
+        .args(["stats", "-q", "-o"])
+        .arg(state)
+        .arg(log)
+        .assert()
+        .success();
+    serde_json::from_slice(&fs::read(state).unwrap()).unwrap()
+}
+
 fn panel(state: &Value, name: &str) -> HashMap<String, u64> {
     state["panels"][name]["counts"]
         .as_array()
@@ -2740,13 +2751,7 @@ fn dns_logs_in_json_wrappers_are_detected_and_dated() {
             .success()
             .stdout(contains(format!(": {format} (100%")));
         let state = d.path().join(format!("{format}.json"));
-        logscrub()
-            .args(["stats", "-q", "-o"])
-            .arg(&state)
-            .arg(&log)
-            .assert()
-            .success();
-        let v: Value = serde_json::from_slice(&fs::read(&state).unwrap()).unwrap();
+        let v = count_into(&state, &log);
         assert_eq!(v["undated"], 0, "{format}: {v}");
         logscrub()
             .args(["report", "--to", "md", "--min-count", "1"])
@@ -2764,13 +2769,7 @@ fn dns_logs_in_json_wrappers_are_detected_and_dated() {
 fn a_hand_edited_state_publishes_no_address() {
     let d = tempfile::tempdir().unwrap();
     let state = d.path().join("s.json");
-    logscrub()
-        .args(["stats", "-q", "-o"])
-        .arg(&state)
-        .arg(fixture("web/combined.log"))
-        .assert()
-        .success();
-    let mut v: Value = serde_json::from_slice(&fs::read(&state).unwrap()).unwrap();
+    let mut v = count_into(&state, &fixture("web/combined.log"));
     let pages = v["panels"]["page"]["counts"].as_array_mut().unwrap();
     pages[0][0] = Value::from("/ip/192.0.2.55");
     pages[0][1] = Value::from(1000);
@@ -2838,13 +2837,7 @@ fn absurd_response_sizes_are_no_sizes() {
     let text = line("9223372036854775807") + &line("9223372036854775807") + &line("5");
     fs::write(&log, text).unwrap();
     let state = d.path().join("s.json");
-    logscrub()
-        .args(["stats", "-q", "-o"])
-        .arg(&state)
-        .arg(&log)
-        .assert()
-        .success();
-    let v: Value = serde_json::from_slice(&fs::read(&state).unwrap()).unwrap();
+    let v = count_into(&state, &log);
     assert_eq!(v["series"]["2026-10-10"]["bytes"], 5, "{}", v["series"]);
     assert_eq!(
         v["panels"]["response_bytes"]["counts"][0],
