@@ -10,7 +10,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use anyhow::{Context, anyhow, bail};
 
 use crate::anonymize::crypto::{from16, to16};
-use crate::anonymize::scan::{Colons, find_each, write_found, write_ip};
+use crate::anonymize::scan::{Colons, find_each, label_after, write_found, write_ip};
 use crate::anonymize::{Key, Scheme, SchemeKind};
 use crate::cmd::{Ctx, read_key};
 use crate::exit::Exit;
@@ -249,15 +249,6 @@ fn escape_lead_len(line: &[u8], i: usize, run: usize) -> usize {
 /// The address with its octets in the other order (a name's labels read the other way).
 fn rev4(a: Ipv4Addr) -> Ipv4Addr {
     Ipv4Addr::from(u32::from(a).swap_bytes())
-}
-
-/// True when a name's next label follows `line[..end]`: a dot, then a letter, `-` or `_` (as
-/// the finder takes a quad that begins a name; `in-addr.arpa` among them).
-fn label_after(line: &[u8], end: usize) -> bool {
-    line.get(end) == Some(&b'.')
-        && line
-            .get(end + 1)
-            .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'-' || b == b'_')
 }
 
 /// True when a token's plaintext can be what the anonymizer encrypted: an IPv4 address (its

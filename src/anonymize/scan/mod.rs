@@ -802,28 +802,32 @@ fn dashed_quad(s: &[u8], j: usize, prev: u8) -> Option<Found> {
 #[inline(never)]
 fn dashed_quad_ending(s: &[u8], j: usize, prev: u8) -> Option<Found> {
     let end = j + 1 + crate::bytes::digits_from(s, j + 1);
-    // A dot continues the name only with a label after it: a name's root dot ends it
-    // (`ip-192-0-2-77.`, as Unbound writes names; a review found it kept).
-    let continues = |k: usize| match s.get(k) {
-        Some(b'.') => s.get(k + 1).is_some_and(|b| b.is_ascii_alphanumeric()),
+    if end == j + 1 || end - j > 4 || !ends_dashed(s, end) {
+        return None;
+    }
+    quad_ending(s, end, prev)
+}
+
+/// True when what follows a dashed quad's last group, which ends at `end`, ends its label: the
+/// end, a name's root dot (`ip-192-0-2-77.`, as Unbound writes names; a review found it kept),
+/// or a byte that continues no label; a `:` only before a port that ends there
+/// (`ip-192-0-2-77:53 `: a colon run after it is IPv6's to read).
+fn ends_dashed(s: &[u8], end: usize) -> bool {
+    let continues = match s.get(end) {
+        Some(b'.') => s.get(end + 1).is_some_and(|b| b.is_ascii_alphanumeric()),
         Some(&b) => b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_'),
         None => false,
     };
-    if end == j + 1 || end - j > 4 || continues(end) {
-        return None;
+    if continues {
+        return false;
     }
-    // A `:` after it only before a port that ends there (`ip-192-0-2-77:53 `): a colon run
-    // after it is IPv6's to read.
     if s.get(end) == Some(&b':') {
         let port = crate::bytes::digits_from(s, end + 1);
-        if port == 0
-            || s.get(end + 1 + port)
-                .is_some_and(|&b| CLASS[b as usize] != 0)
-        {
-            return None;
-        }
+        return port != 0
+            && s.get(end + 1 + port)
+                .is_none_or(|&b| CLASS[b as usize] == 0);
     }
-    quad_ending(s, end, prev)
+    true
 }
 
 /// The dotted quad written with dashes that ends just before `j` ([`dashed_quad`]).
@@ -890,6 +894,16 @@ fn quad_ending(s: &[u8], j: usize, prev: u8) -> Option<Found> {
         shaped: false,
         escaped: false,
     })
+}
+
+/// True when a DNS name's next label follows `line[..end]`: a dot, then a letter, `-` or `_`
+/// (a quad there begins a name, [`Colons::NameV4`]; `decrypt` reads an encrypted one so).
+#[inline]
+pub fn label_after(line: &[u8], end: usize) -> bool {
+    line.get(end) == Some(&b'.')
+        && line
+            .get(end + 1)
+            .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'-' || b == b'_')
 }
 
 /// True when `in-addr.arpa` or `ip6.arpa` (any case) starts at `at`.
@@ -1160,6 +1174,15 @@ fn scan_escaped_run<const FAST: bool>(
     find_each_with::<FAST>(&text, before, |found| {
         if found.start >= first && found.start < last {
             let (s, e) = (at[found.start], at[found.end]);
+            // A dashed quad read on past the run: what ends it is judged on the line, not on
+            // the context cut short (`%2E1-1-02-104:20:4:2%3A%3A` is no quad before a port,
+            // but IPv6 after it; a fuzz run).
+            if found.colons == Colons::DashV4
+                && found.end > last
+                && !(label_after(line, e) || ends_dashed(line, e))
+            {
+                return;
+            }
             f(Found {
                 start: s,
                 end: e,
@@ -1281,12 +1304,7 @@ fn scan_run(
                 let glued_before = (if s == 0 { prev } else { line[s - 1] })
                     .is_ascii_alphanumeric()
                     && !escape_ends_at(line, prev, s);
-                let name = !pct
-                    && !glued_before
-                    && line.get(e) == Some(&b'.')
-                    && line
-                        .get(e + 1)
-                        .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'-' || b == b'_');
+                let name = !pct && !glued_before && label_after(line, e);
                 let found = Found {
                     start: s,
                     end: e,

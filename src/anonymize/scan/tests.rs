@@ -917,6 +917,7 @@ fn literals_never_overlap_after_a_decoded_run() {
     for line in [
         &b"%2E\x12%2E2:%2E01-1-202-103:4:0101:db:1\x152:3:4:5:60cb:1\0"[..],
         b"%2E01-1-202-103:4:0101:db:1 x",
+        b":%2E1-1-02-104:20:4:2%3A%3A",
     ] {
         let mut last = 0;
         find_each(line, b'\n', |f| {
