@@ -49,6 +49,11 @@ fn a_second_pass_rewrites_nothing() {
             "2E092.0.2.3:1::2E092.0.2.3:1::20 010.0.2.77:80",
             "2E092.0.2.0:1::2E092.0.2.0:1::0 10.0.2.0:80",
         ),
+        // A classless reverse name with an escaped dot: its host label, once.
+        (
+            "8.8-7.2%2E1.2.in-addr.arpa q=%2077.0/25.2%2E0.192.in-addr.arpa",
+            "0.8-7.2.1.2.in-addr.arpa q=%200.0/25.2.0.192.in-addr.arpa",
+        ),
         // After an escape, a literal is written in canonical form (the escape is a boundary).
         ("%5B2001:db8:aa:bb::17%5D", "%5B2001:db8:aa::%5D"),
         (

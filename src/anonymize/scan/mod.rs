@@ -226,6 +226,7 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
                 && j + 1 < n
                 && line[j + 1] | 0x20 == b'i'
                 && let Some(found) = reverse_name(line, j + 1, taken.get(), prev)
+                && found.start >= taken.get()
             {
                 f(found);
             }
@@ -323,9 +324,11 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
         // its dotted tail not); IPv6 with a dotted tail, all encoded (`%3A%3Affff%3A192%2E0…`:
         // its `192` read as a group kept the tail's host octet); a reverse-DNS name with a `%2E`
         // among its labels (`17.2%2E0.192.in-addr.arpa`, read forward, kept the host octet).
-        if escaped || (percent && (plain || (pct_dot && colons > 0) || reverse_suffix_at(line, re)))
+        if escaped
+            || (percent && (plain || (pct_dot && colons > 0) || reverse_suffix_at(line, re)))
+            || (pct_dot && pct_dot_before_label(line, re))
         {
-            scan_escaped_run::<FAST>(line, rs, re, prev, &mut f);
+            scan_escaped_run::<FAST>(line, rs, re, prev, taken.get(), &mut f);
             // A literal found there may end past the run (a dashed quad read on from its first
             // group, `%2E01-1-202-103`): the scan goes on after it (a fuzz run).
             pos = re.max(taken.get());
@@ -334,7 +337,9 @@ fn find_each_with<const FAST: bool>(line: &[u8], prev: u8, mut f: impl FnMut(Fou
         if re > rs && line[re - 1] == b'.' && reverse_suffix_at(line, re) {
             // A reverse name's labels: its address, or none (a zone: `2.0.192.in-addr.arpa`,
             // `64/26.2.0.192.in-addr.arpa`), never a quad read forward.
-            if let Some(found) = reverse_name(line, re, taken.get(), prev) {
+            if let Some(found) = reverse_name(line, re, taken.get(), prev)
+                && found.start >= taken.get()
+            {
                 f(found);
             }
             pos = re;
@@ -539,17 +544,13 @@ fn delegation_before(s: &[u8], i: usize, prev: u8) -> bool {
     let Some(&b) = i.checked_sub(1).map(|k| &s[k]) else {
         return false;
     };
-    let hex2 = |k: usize| is_hex(s[k]) && is_hex(s[k + 1]);
     // An escape that ends here (`%3D77.…`, `\x3D77.…`) is no delegation's, unless it is its
-    // `/` after a digit (`64%2F26`); nor is the lead of one whose digits the label's run
-    // took in (`\x2277.…`, `\u002277.…`).
-    if i >= 3 && s[i - 3] == b'%' && hex2(i - 2) {
-        return s[i - 2..i].eq_ignore_ascii_case(b"2F") && i >= 4 && s[i - 4].is_ascii_digit();
+    // `/`, `-` or `_` after a digit (`64%2F26`, `64\x2d26`); nor is the lead of one whose
+    // digits the label's run took in (`\x2277.…`, `\u002277.…`).
+    if let Some((lead, byte)) = escape_ending(s, i) {
+        return matches!(byte, b'/' | b'-' | b'_') && lead >= 1 && s[lead - 1].is_ascii_digit();
     }
-    if (i >= 4 && s[i - 4] == b'\\' && s[i - 3] == b'x' && hex2(i - 2))
-        || (i >= 6 && matches!(s[i - 6], b'\\' | b'%') && s[i - 5] == b'u' && hex2(i - 2))
-        || (matches!(b, b'x' | b'u') && i >= 2 && matches!(s[i - 2], b'\\' | b'%'))
-    {
+    if matches!(b, b'x' | b'u') && i >= 2 && matches!(s[i - 2], b'\\' | b'%') {
         return false;
     }
     match b {
@@ -567,18 +568,71 @@ fn delegation_before(s: &[u8], i: usize, prev: u8) -> bool {
                 d -= 1;
             }
             let before = if d == 0 { prev } else { s[d - 1] };
-            let stands =
-                before == b'.' || (CLASS[before as usize] == 0 && !before.is_ascii_alphabetic());
+            let stands = before == b'.'
+                || (d >= 3 && pct_dot_at(s, d - 3))
+                || (CLASS[before as usize] == 0 && !before.is_ascii_alphabetic());
             d < k && stands && !escape_ends_at(s, prev, k)
         }
         _ => b.is_ascii_alphabetic(),
     }
 }
 
+/// The escape of one byte that ends at `i` (`%2F`, `\x2f`, `\u002f`, `%u002F`): where it
+/// starts and the byte it stands for.
+fn escape_ending(s: &[u8], i: usize) -> Option<(usize, u8)> {
+    let hex2 = |k: usize| is_hex(s[k]) && is_hex(s[k + 1]);
+    if i < 3 || !hex2(i - 2) {
+        return None;
+    }
+    let lead = if i >= 6 && matches!(s[i - 6], b'\\' | b'%') && &s[i - 5..i - 2] == b"u00" {
+        i - 6
+    } else if i >= 4 && s[i - 4] == b'\\' && s[i - 3] == b'x' {
+        i - 4
+    } else {
+        // `%2F`, or double-encoded `%252F`.
+        let mut k = i - 3;
+        while k >= 2 && s[k] == b'5' && s[k - 1] == b'2' {
+            k -= 2;
+        }
+        if s[k] != b'%' {
+            return None;
+        }
+        k
+    };
+    Some((
+        lead,
+        (HEX_VALUE[s[i - 2] as usize] << 4) | HEX_VALUE[s[i - 1] as usize],
+    ))
+}
+
+/// How far before a run of a reverse name's network labels its host label and classless
+/// delegation may start (`255.255-255.`, its bytes escaped, and what the finder looks at
+/// before them).
+const CLASSLESS_REACH: usize = 48;
+
+/// How many bytes after a run with escapes are decoded for the finder to look at: a classless
+/// reverse name's delegation, network labels and suffix (`-255.255.255.in-addr.arpa`), the
+/// delegation's separator escaped twice (`%252D`).
+const AFTER: usize = 40;
+
 /// A byte of a classless delegation's label (RFC 2317: `64/26`, `64-26`, `subnet64`).
 fn classless_byte(b: u8) -> bool {
     // `%` and `\\`: its `/` escaped (`64%2F26`, JSON's `64\\/26`).
     b.is_ascii_alphanumeric() || matches!(b, b'/' | b'-' | b'_' | b'%' | b'\\')
+}
+
+/// Where the classless delegation's label whose last digits start at `digits` begins, and the
+/// length of the dot before it: 1, or more for one written as an escape (a query string's
+/// `%2E`: `77%2E0-25%2E2…`, which a run decoded shows from its `25`).
+fn delegation_start(s: &[u8], digits: usize) -> (usize, usize) {
+    let mut k = digits;
+    while k > 0 && classless_byte(s[k - 1]) {
+        if let Some((lead, b'.')) = escape_ending(s, k) {
+            return (k, k - lead);
+        }
+        k -= 1;
+    }
+    (k, 1)
 }
 
 /// The host label of an RFC 2317 classless reverse name, `77.64/26.2.0.192.in-addr.arpa`: the
@@ -592,24 +646,32 @@ fn classless_host(
     label_end: usize,
     net: [u8; 3],
     name_end: usize,
+    prev: u8,
 ) -> Option<Found> {
-    let mut k = digits;
-    while k > 0 && classless_byte(s[k - 1]) {
-        k -= 1;
-    }
+    let (k, dot) = delegation_start(s, digits);
     let whole_octet = k == digits && (1..=3).contains(&(label_end - digits));
-    if whole_octet || k == label_end || k == 0 || s[k - 1] != b'.' {
+    if whole_octet || k == label_end || k < dot || (dot == 1 && s[k - 1] != b'.') {
         return None; // an octet after all, or no label before the delegation's
     }
-    let he = k - 1;
+    let he = k - dot;
     let mut hs = he;
-    while hs > 0 && he - hs < 3 && s[hs - 1].is_ascii_digit() {
+    while hs > 0 && s[hs - 1].is_ascii_digit() {
         hs -= 1;
     }
+    // The digits of an escape that ends there are text (`%2077.0/25.…`: the host is `77`),
+    // unless it escapes an address byte (`%3100.77x17.…` reads `100.77x17.…`).
+    let lead = if hs > 0 && escape_before(s, hs).is_none() {
+        escape_len(s, hs, he, prev)
+    } else {
+        0
+    };
+    hs += lead;
     // The name's first label: nothing before it that a label, an address or an escape holds
     // (`%37`, `0%2E2`: read decoded, the name would begin elsewhere).
     if hs == he
-        || (hs > 0
+        || he - hs > 3
+        || (lead == 0
+            && hs > 0
             && (classless_byte(s[hs - 1]) || CLASS[s[hs - 1] as usize] != 0 || s[hs - 1] == b'\\'))
     {
         return None;
@@ -624,7 +686,7 @@ fn classless_host(
         ip: IpAddr::V4(Ipv4Addr::new(net[0], net[1], net[2], host)),
         colons: Colons::ReverseHostV4,
         shaped: false,
-        escaped: false,
+        escaped: dot > 1,
     })
 }
 
@@ -661,14 +723,11 @@ fn reverse_name(s: &[u8], at: usize, free: usize, prev: u8) -> Option<Found> {
                     // A label before it that is no host's, or one another literal took
                     // (`198.51.100.77-17.2.0.192.…`), leaves this label to be read as the
                     // host's (fail closed).
-                    let mut d = i;
-                    while d > 0 && classless_byte(s[d - 1]) {
-                        d -= 1;
-                    }
+                    let (d, dot) = delegation_start(s, i);
                     // (`subnet64` as before: a word's label is a delegation's, host or none.)
-                    let zone = (if d == 0 { prev } else { s[d - 1] }) != b'.'
-                        || s[i - 1].is_ascii_alphabetic();
-                    match classless_host(s, i, label_end, octets_so_far(&octets), end) {
+                    let zone = (dot == 1 && (if d == 0 { prev } else { s[d - 1] }) != b'.')
+                        || (s[i - 1].is_ascii_alphabetic() && escape_ending(s, i).is_none());
+                    match classless_host(s, i, label_end, octets_so_far(&octets), end, prev) {
                         Some(f) if f.start >= free => return Some(f),
                         None if zone => return None,
                         _ => {}
@@ -906,6 +965,14 @@ pub fn label_after(line: &[u8], end: usize) -> bool {
             .is_some_and(|&b| b.is_ascii_alphabetic() || b == b'-' || b == b'_')
 }
 
+/// True when the run that ends at `re` ends with `%2E` and a name's label follows, which may
+/// be a reverse name's suffix written with escapes (`%2Ein-addr%2Earpa`) or make the run a
+/// name's first labels (`12%2E2%2E0%2E192%2Ezen%2Espamhaus%2Eorg`): decoded, it reads as such.
+#[cold]
+fn pct_dot_before_label(line: &[u8], re: usize) -> bool {
+    re >= 3 && pct_dot_at(line, re - 3) && line.get(re).is_some_and(u8::is_ascii_alphabetic)
+}
+
 /// True when `in-addr.arpa` or `ip6.arpa` (any case) starts at `at`.
 fn reverse_suffix_at(s: &[u8], at: usize) -> bool {
     [&b"in-addr.arpa"[..], b"ip6.arpa", b"ip6.int"]
@@ -1104,8 +1171,32 @@ fn escape_before(line: &[u8], at: usize) -> Option<usize> {
 /// Appends `line[start..end]` with every escape of an address byte (`address_escape`) in it
 /// decoded, and to `at` where each byte appended starts in `line`.
 fn decode_escapes(line: &[u8], start: usize, end: usize, out: &mut Vec<u8>, at: &mut Vec<usize>) {
+    decode_escapes_while(line, start, end, usize::MAX, out, at);
+}
+
+/// [`decode_escapes`] from `start` to the line's end, at most `n` bytes decoded; returns where
+/// the bytes decoded end.
+fn decode_escapes_upto(
+    line: &[u8],
+    start: usize,
+    n: usize,
+    out: &mut Vec<u8>,
+    at: &mut Vec<usize>,
+) -> usize {
+    decode_escapes_while(line, start, line.len(), n, out, at)
+}
+
+fn decode_escapes_while(
+    line: &[u8],
+    start: usize,
+    end: usize,
+    n: usize,
+    out: &mut Vec<u8>,
+    at: &mut Vec<usize>,
+) -> usize {
     let mut i = start;
-    while i < end {
+    let stop = out.len().saturating_add(n);
+    while i < end && out.len() < stop {
         at.push(i);
         match address_escape(line, i).filter(|&(len, _)| i + len <= end) {
             Some((len, b)) => {
@@ -1118,15 +1209,20 @@ fn decode_escapes(line: &[u8], start: usize, end: usize, out: &mut Vec<u8>, at: 
             }
         }
     }
+    i
 }
 
 /// Finds the literals in the run `line[start..end]`, which holds escapes of address bytes
 /// (`%31%39%32.0.2.1`, `192\u002e0\u002e2\u002e1`): the run is decoded, with the two bytes
-/// before it and up to twelve after it as they are (what the finder looks at around a literal:
-/// an escape's lead, a reverse-DNS suffix, the letter that makes a quad a name's first labels),
+/// before it as they are and up to [`AFTER`] after it decoded (what the finder looks at around a
+/// literal: an escape's lead, a reverse-DNS suffix, the label that makes a quad a name's first),
 /// scanned as any text, and each literal found in the run is mapped back to its escaped bytes.
 /// Rewritten in the shape of its decoded text, a literal reads in a second pass as its decoded
-/// text read in this one.
+/// text read in this one. A classless reverse name's host label and delegation stand before
+/// a run of its network labels (`8.8-7.2%2E1.2.in-addr.arpa`): there the context reaches back
+/// to them (not into a literal found already, which ends at `taken`), and the name is found
+/// from its host label (a fuzz run: two bytes showed `8-7` as a host label, and a second pass
+/// read the plain name's `8`).
 #[cold]
 #[inline(never)]
 fn scan_escaped_run<const FAST: bool>(
@@ -1134,19 +1230,46 @@ fn scan_escaped_run<const FAST: bool>(
     start: usize,
     end: usize,
     prev: u8,
+    taken: usize,
     f: &mut dyn FnMut(Found),
 ) {
-    let from = start.saturating_sub(2);
-    let to = (end + 12).min(line.len());
-    let mut text = Vec::with_capacity(to - from);
-    let mut at = Vec::with_capacity(to - from + 1); // where each decoded byte was
-    text.extend_from_slice(&line[from..start]);
-    at.extend(from..start);
+    // The bytes after the run, decoded: a name's suffix may be written with escapes
+    // (`17%2E2%2E0%2E192%2Ein-addr%2Earpa`, a query string's), or stand after a classless
+    // name's delegation and network labels (`%377.0-25.2.0.192.in-addr.arpa`).
+    let (mut after, mut after_at) = (Vec::with_capacity(AFTER), Vec::with_capacity(AFTER + 1));
+    let to = decode_escapes_upto(line, end, AFTER, &mut after, &mut after_at);
+    after_at.push(to);
+    let mut from = start.saturating_sub(2);
+    let mut decode_before = false;
+    if start > 0 && classless_byte(line[start - 1]) && reverse_suffix_at(&after, 0) {
+        // The labels before, from a byte that no escape holds (so decoded as written), not
+        // into a literal found already.
+        let floor = start.saturating_sub(CLASSLESS_REACH).max(taken);
+        let mut k = start;
+        while k > floor && (classless_byte(line[k - 1]) || line[k - 1] == b'.') {
+            k -= 1;
+        }
+        // Cut short: from a label's start (a dot is no escape's byte).
+        if k == floor && k > 0 && k != taken {
+            k = memchr::memchr(b'.', &line[k..start]).map_or(start, |d| k + d + 1);
+        }
+        if k < from {
+            (from, decode_before) = (k, true);
+        }
+    }
+    let mut text = Vec::with_capacity(end - from + after.len());
+    let mut at = Vec::with_capacity(end - from + after.len() + 1); // where each decoded byte was
+    if decode_before {
+        decode_escapes(line, from, start, &mut text, &mut at);
+    } else {
+        text.extend_from_slice(&line[from..start]);
+        at.extend(from..start);
+    }
     let first = text.len(); // the run, decoded: text[first..last]
     decode_escapes(line, start, end, &mut text, &mut at);
     let mut last = text.len();
-    text.extend_from_slice(&line[end..to]);
-    at.extend(end..=to);
+    text.extend_from_slice(&after);
+    at.extend_from_slice(&after_at);
     let mut before = if from == 0 { prev } else { line[from - 1] };
     // The escape that ends where the run starts (`escape_len`) must read the same decoded:
     // decoded bytes can complete one that is not there (`%` then `%33A` reads `%3A`, `\u00`
@@ -1172,7 +1295,8 @@ fn scan_escaped_run<const FAST: bool>(
         }
     }
     find_each_with::<FAST>(&text, before, |found| {
-        if found.start >= first && found.start < last {
+        let classless = found.colons == Colons::ReverseHostV4 && found.end > first;
+        if (found.start >= first || classless) && found.start < last {
             let (s, e) = (at[found.start], at[found.end]);
             // A dashed quad read on past the run: what ends it is judged on the line, not on
             // the context cut short (`%2E1-1-02-104:20:4:2%3A%3A` is no quad before a port,
@@ -1186,7 +1310,7 @@ fn scan_escaped_run<const FAST: bool>(
             f(Found {
                 start: s,
                 end: e,
-                escaped: e - s != found.end - found.start,
+                escaped: found.escaped || e - s != found.end - found.start,
                 ..found
             });
         }

@@ -307,20 +307,22 @@ proptest::proptest! {
     #[test]
     fn escaped_bytes_find_what_plain_bytes_find(
         tokens in proptest::collection::vec(proptest::sample::select(vec![
-            // The text, and how many of its first bytes may be escaped (a name's suffix, which
-            // says how the labels before it read, is written plain).
-            ("192.0.2.1", 9), ("198.51.100.77", 13), ("2001:db8::1", 11),
-            ("2001:db8:aa:bb:cc:dd:ee:ff", 26), ("::ffff:203.0.113.9", 18), (" ", 0), (" ", 0),
-            ("/", 0), ("?a=", 0), ("&", 0), ("x", 0), ("-", 0), ("=", 0), (":80", 3), ("[", 0),
-            ("]", 0), ("17.2.0.192.in-addr.arpa", 10), ("12.2.0.192.zen.example", 10),
+            // The text, and which of its bytes may be escaped (a name's suffix, which says how
+            // the labels before it read, is written plain; so is a classless name's host label).
+            ("192.0.2.1", 0..9), ("198.51.100.77", 0..13), ("2001:db8::1", 0..11),
+            ("2001:db8:aa:bb:cc:dd:ee:ff", 0..26), ("::ffff:203.0.113.9", 0..18), (" ", 0..0),
+            (" ", 0..0), ("/", 0..0), ("?a=", 0..0), ("&", 0..0), ("x", 0..0), ("-", 0..0),
+            ("=", 0..0), (":80", 0..3), ("[", 0..0), ("]", 0..0),
+            ("17.2.0.192.in-addr.arpa", 0..10), ("12.2.0.192.zen.example", 0..10),
+            ("77.0-25.2.0.192.in-addr.arpa", 2..16),
         ]), 1..8),
         escapes in proptest::collection::vec((0usize..64, 0usize..6), 0..12),
     ) {
         let mut plain = Vec::new();
         let mut may = Vec::new();
-        for (text, prefix) in &tokens {
+        for (text, may_escape) in &tokens {
             plain.extend_from_slice(text.as_bytes());
-            may.extend((0..text.len()).map(|k| k < *prefix));
+            may.extend((0..text.len()).map(|k| may_escape.contains(&k)));
         }
         let mut style = vec![None; plain.len()];
         for (at, kind) in escapes {
@@ -566,6 +568,43 @@ fn reverse_dns_names() {
             "q 77.64\\/26.2.0.192.in-addr.arpa",
             Some(("77.64\\/26.2.0.192", "192.0.2.77")),
         ),
+        // Its network labels written with an escaped dot, the host label before the
+        // delegation is found (a fuzz run: `7` was taken for it, and a second pass took `8`);
+        // a host label glued to an escape's digits is the host's.
+        (
+            "8.8-7.2%2E1.2.in-addr.arpa",
+            Some(("8.8-7.2%2E1.2", "2.1.2.8")),
+        ),
+        (
+            "q 77.0/25.2%2E0.192.in-addr.arpa",
+            Some(("77.0/25.2%2E0.192", "192.0.2.77")),
+        ),
+        (
+            "q=%2077.0-25.2.0.192.in-addr.arpa",
+            Some(("77.0-25.2.0.192", "192.0.2.77")),
+        ),
+        (
+            "q=\\x2277.0-25.2%2E0.192.in-addr.arpa",
+            Some(("77.0-25.2%2E0.192", "192.0.2.77")),
+        ),
+        // Every dot escaped, as a query string may write a name (a review found the host
+        // kept); the delegation's separator and the dot before it escaped.
+        (
+            "?name=17%2E2%2E0%2E192%2Ein-addr%2Earpa",
+            Some(("17%2E2%2E0%2E192", "192.0.2.17")),
+        ),
+        (
+            "?name=17%252E2%252E0%252E192%252Ein-addr%252Earpa",
+            Some(("17%252E2%252E0%252E192", "192.0.2.17")),
+        ),
+        (
+            "?name=77%2E0%2D25%2E2%2E0%2E192%2Ein-addr%2Earpa",
+            Some(("77%2E0%2D25%2E2%2E0%2E192", "192.0.2.77")),
+        ),
+        (
+            "?name=12%2E2%2E0%2E192%2Ezen%2Espamhaus%2Eorg",
+            Some(("12%2E2%2E0%2E192", "12.2.0.192")), // a name's quad, rewritten both ways
+        ),
     ];
     for (line, want) in cases {
         let got = find(line).into_iter().next();
@@ -590,6 +629,11 @@ fn reverse_dns_names() {
         )]
     );
     assert!(find("x ab.ip6.arpa").is_empty());
+    let escaped = format!("?name={}%2Eip6%2Earpa", full6.replace('.', "%2E"));
+    assert_eq!(
+        find(&escaped),
+        [(full6.replace('.', "%2E"), "2001:db8::1234".to_string())]
+    );
     // The older `ip6.int`, and a blocklist query's nibbles before another name (a new user's
     // review: both passed unchanged); fewer than 16 nibbles there are no address.
     for suffix in ["ip6.int", "zen.spamhaus.org", "dnsbl.example"] {

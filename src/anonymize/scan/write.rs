@@ -142,7 +142,14 @@ pub(super) fn write_ip_other(out: &mut Vec<u8>, ip: IpAddr, colons: Colons) {
 #[inline(always)]
 pub fn write_found(out: &mut Vec<u8>, line: &[u8], f: &Found, new: IpAddr) {
     if let (Colons::ReverseHostV4, IpAddr::V4(a)) = (f.colons, new) {
-        return write_classless(out, &line[f.start..f.end], a);
+        let name = &line[f.start..f.end];
+        if !f.escaped {
+            return write_classless(out, name, a);
+        }
+        // Its network labels written with escapes (`8.8-7.2%2E1.2`): written plain.
+        let (mut text, mut at) = (Vec::with_capacity(name.len()), Vec::new());
+        decode_escapes(name, 0, name.len(), &mut text, &mut at);
+        return write_classless(out, &text, a);
     }
     if f.shaped || f.escaped {
         write_found_rare(out, line, f, new);

@@ -39,7 +39,11 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     }
     // `unbound[pid:tid] ` or, under syslog, `[pid:tid] `.
     let (a, b) = c.word_sp()?;
-    if s[b - 1] != b']' || crate::bytes::find_byte(b'[', &s[a..b]).is_none() {
+    // (Not a JSON wrapper's start, `{"MESSAGE":"[1234:0]`: the wrapper is read as one.)
+    if s[b - 1] != b']'
+        || crate::bytes::find_byte(b'[', &s[a..b]).is_none()
+        || crate::bytes::find_byte(b'"', &s[a..b]).is_some()
+    {
         return Err(a);
     }
     let at = c.i;
