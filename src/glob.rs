@@ -10,8 +10,13 @@ pub fn matches(pattern: &[u8], name: &[u8], fold_case: bool) -> bool {
 
 /// True when the file name `name` matches `pattern`: `*`, `?` and classes as the shell has them
 /// (`[0-9]`, `[!.]` or `[^.]`, a `]` first in a class is one of its bytes); case-sensitive.
+/// As in the shell, a leading `.` is matched only by a `.` (`*` and `[!a]*` match no
+/// dotfile: a review found `*` would delete `.htaccess` and a rotation's hidden files).
 /// A pattern [`check_name`] refuses is never given here.
 pub fn matches_name(pattern: &[u8], name: &[u8]) -> bool {
+    if name.first() == Some(&b'.') && pattern.first() != Some(&b'.') {
+        return false;
+    }
     matches_as::<true>(pattern, name, false)
 }
 
@@ -244,6 +249,13 @@ mod tests {
             ("access.log-2026[0-9][0-9]01", "access.log-2026a101", false),
             ("[!.]*", ".hidden", false),
             ("[!.]*", "x.log", true),
+            // A leading dot only by a dot, as the shell has it.
+            ("*", ".htaccess", false),
+            ("[!a]*", ".x", false),
+            ("?log", ".log", false),
+            ("[.]log", ".log", false),
+            (".*", ".htaccess", true),
+            ("*", "x.log", true),
             ("[^.]*", "x.log", true),
             ("[]]", "]", true),
             ("[]a]", "a", true),

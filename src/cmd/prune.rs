@@ -88,8 +88,8 @@ Examples:
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Directories, or a directory and a file-name glob (`/var/log/nginx/access.log-*`; `*`,
-    /// `?` and classes such as `[0-9]`, `[!.]`). A file that is there is that file, whatever its
-    /// name holds.
+    /// `?` and classes such as `[0-9]`, `[!.]`; a leading dot only by a dot, as in the shell). A
+    /// file that is there is that file, whatever its name holds.
     #[arg(value_name = "PATH", required = true)]
     pub paths: Vec<PathBuf>,
     /// Delete files older than this: 30d, 12h, 2w, 1y (365 days), 1d12h; at most 100 years.
