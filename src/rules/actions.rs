@@ -166,24 +166,24 @@ fn redact_params(v: &[u8], shape: Shape, globs: &[Glob], out: &mut Vec<u8>) -> b
     let mut start = 0;
     let any = loop {
         // Parameters found by the inline search, not a byte-at-a-time split.
-        let end = crate::bytes::find_byte(b'&', &q[start..]).map_or(q.len(), |k| start + k);
+        let (end, sep) = next_param_sep(q, start);
         if named(&q[start..end]).is_some() {
             break true;
         }
         if end == q.len() {
             break false;
         }
-        start = end + 1;
+        start = end + sep;
     };
     if !any {
         return false;
     }
     let mut changed = false;
     out.extend_from_slice(&v[..a]);
-    for (k, param) in v[a..b].split(|&c| c == b'&').enumerate() {
-        if k > 0 {
-            out.push(b'&');
-        }
+    let mut start = 0;
+    loop {
+        let (end, sep) = next_param_sep(q, start);
+        let param = &q[start..end];
         match crate::bytes::find_byte(b'=', param) {
             Some(eq) if globs.iter().any(|g| g.matches(&param[..eq])) => {
                 out.extend_from_slice(&param[..=eq]);
@@ -191,9 +191,35 @@ fn redact_params(v: &[u8], shape: Shape, globs: &[Glob], out: &mut Vec<u8>) -> b
             }
             _ => out.extend_from_slice(param),
         }
+        out.extend_from_slice(&q[end..end + sep]);
+        if end == q.len() {
+            break;
+        }
+        start = end + sep;
     }
     out.extend_from_slice(&v[b..]);
     changed
+}
+
+/// Where the query parameter that starts at `start` ends in `q`, and the length of the
+/// separator after it (0 at the end): `&`, or `\u0026` as a JSON value may write it (Go's
+/// encoder does, so Traefik's and other Go servers' JSON logs hid every parameter after the
+/// first from `redact-params`).
+#[inline]
+fn next_param_sep(q: &[u8], start: usize) -> (usize, usize) {
+    use crate::bytes::find_byte;
+    let amp = find_byte(b'&', &q[start..]).map_or(q.len(), |k| start + k);
+    let mut i = start;
+    while let Some(k) = find_byte(b'\\', &q[i..amp]) {
+        let at = i + k;
+        if q.get(at + 1..at + 6)
+            .is_some_and(|e| e.eq_ignore_ascii_case(b"u0026"))
+        {
+            return (at, 6);
+        }
+        i = at + 1;
+    }
+    (amp, usize::from(amp < q.len()))
 }
 
 fn referrer_site(v: &[u8], out: &mut Vec<u8>) -> Result<bool, Inapplicable> {
@@ -426,6 +452,17 @@ mod tests {
         );
         assert_eq!(run(&rp, "page=2", QueryString), Ok(None));
         assert_eq!(run(&rp, "/p", Url), Ok(None));
+        // A JSON value's `&` written `\u0026`, as Go's encoder writes it (Traefik): each
+        // parameter is still one, its separator kept as written.
+        assert_eq!(
+            run(
+                &rp,
+                r"/q?page=2\u0026email=a@example.com\U0026x=1&session=9",
+                Url
+            ),
+            s(r"/q?page=2\u0026email=\U0026x=1&session=")
+        );
+        assert_eq!(run(&rp, r"/q?page=2\u002", Url), Ok(None));
         assert_eq!(
             run(
                 &Action::ReferrerSite,

@@ -755,4 +755,11 @@ fn web_rule_sets_keep_caddy_json_json_and_do_what_they_promise() {
     let out = caddy("minimal-web", format!("{doh}\n").into_bytes());
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["user_id"], "-");
+    // Its `&` written `\u0026`, as Go's JSON encoder writes it (Traefik's access log): the
+    // parameters after the first were kept.
+    let go = doh.replace('&', r"\u0026");
+    let out = caddy("doh-frontend", format!("{go}\n").into_bytes());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["request"]["uri"], "/dns-query?dns=&name=&x=1");
+    assert!(String::from_utf8_lossy(&out.stdout).contains(r"dns=\u0026name=\u0026x=1"));
 }
