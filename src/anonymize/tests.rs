@@ -49,6 +49,9 @@ fn a_second_pass_rewrites_nothing() {
             "2E092.0.2.3:1::2E092.0.2.3:1::20 010.0.2.77:80",
             "2E092.0.2.0:1::2E092.0.2.0:1::0 10.0.2.0:80",
         ),
+        // A decoded run's context is decoded only where that completes no escape (`%3` then
+        // `%31` read `%31`; a fuzz run).
+        ("4:678:c:f:%31%3%31", "4:678:c:f:0%3%31"),
         // A classless reverse name with an escaped dot: its host label, once.
         (
             "8.8-7.2%2E1.2.in-addr.arpa q=%2077.0/25.2%2E0.192.in-addr.arpa",

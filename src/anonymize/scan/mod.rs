@@ -1171,32 +1171,8 @@ fn escape_before(line: &[u8], at: usize) -> Option<usize> {
 /// Appends `line[start..end]` with every escape of an address byte (`address_escape`) in it
 /// decoded, and to `at` where each byte appended starts in `line`.
 fn decode_escapes(line: &[u8], start: usize, end: usize, out: &mut Vec<u8>, at: &mut Vec<usize>) {
-    decode_escapes_while(line, start, end, usize::MAX, out, at);
-}
-
-/// [`decode_escapes`] from `start` to the line's end, at most `n` bytes decoded; returns where
-/// the bytes decoded end.
-fn decode_escapes_upto(
-    line: &[u8],
-    start: usize,
-    n: usize,
-    out: &mut Vec<u8>,
-    at: &mut Vec<usize>,
-) -> usize {
-    decode_escapes_while(line, start, line.len(), n, out, at)
-}
-
-fn decode_escapes_while(
-    line: &[u8],
-    start: usize,
-    end: usize,
-    n: usize,
-    out: &mut Vec<u8>,
-    at: &mut Vec<usize>,
-) -> usize {
     let mut i = start;
-    let stop = out.len().saturating_add(n);
-    while i < end && out.len() < stop {
+    while i < end {
         at.push(i);
         match address_escape(line, i).filter(|&(len, _)| i + len <= end) {
             Some((len, b)) => {
@@ -1208,6 +1184,35 @@ fn decode_escapes_while(
                 i += 1;
             }
         }
+    }
+}
+
+/// The [`AFTER`] bytes from `start`, a decoded run's context, appended to `out` (and where
+/// each starts to `at`), with the escapes of address bytes decoded that complete no escape
+/// with the byte before them (`last` before the first: the run's last byte): `%3` then `%31`
+/// stays as written, as decoded it would read `%31` (a fuzz run). Returns where they end.
+fn decode_context(
+    line: &[u8],
+    start: usize,
+    mut last: u8,
+    out: &mut Vec<u8>,
+    at: &mut Vec<usize>,
+) -> usize {
+    let mut i = start;
+    while i < line.len() && out.len() < AFTER {
+        at.push(i);
+        let lead = is_hex(last) || matches!(last, b'%' | b'\\' | b'x' | b'u');
+        match address_escape(line, i) {
+            Some((len, b)) if !lead || (b == b'.' && last != b'\\') => {
+                out.push(b);
+                i += len;
+            }
+            _ => {
+                out.push(line[i]);
+                i += 1;
+            }
+        }
+        last = out[out.len() - 1];
     }
     i
 }
@@ -1237,7 +1242,8 @@ fn scan_escaped_run<const FAST: bool>(
     // (`17%2E2%2E0%2E192%2Ein-addr%2Earpa`, a query string's), or stand after a classless
     // name's delegation and network labels (`%377.0-25.2.0.192.in-addr.arpa`).
     let (mut after, mut after_at) = (Vec::with_capacity(AFTER), Vec::with_capacity(AFTER + 1));
-    let to = decode_escapes_upto(line, end, AFTER, &mut after, &mut after_at);
+    let run_last = if end > start { line[end - 1] } else { prev };
+    let to = decode_context(line, end, run_last, &mut after, &mut after_at);
     after_at.push(to);
     let mut from = start.saturating_sub(2);
     let mut decode_before = false;
@@ -1389,6 +1395,13 @@ fn scan_run(
             if let Some(v6) = v6
                 && (!glued || hex >= 4 || (hex == 0 && v6.groups >= 3))
             {
+                if !cut
+                    && v6.groups == 8
+                    && let Some(q) = later_full_v6(line, s, &v6, end)
+                {
+                    p = q;
+                    continue;
+                }
                 let found = Found {
                     start: s,
                     end: v6.end,
@@ -1454,6 +1467,41 @@ fn scan_run(
         }
         p += 1;
     }
+}
+
+/// Where the address starts in a run of more than eight IPv6 groups without `::` whose first
+/// eight, `v6` from `s`, begin with a group no client address has (`1:2001:db8:1:2:3:4:5:77`,
+/// a clock's `13:55:36:` glued before an address): after one of the next three colons, when
+/// the eight groups from there begin as a global, unique-local or link-local address does
+/// (2000::/3, fc00::/7, fe80::/10). Read from the run's start, the address's last group was
+/// kept (a review). Eight groups then a port (`2001:db8:…:77:53`) stay as they are.
+#[cold]
+fn later_full_v6(line: &[u8], s: usize, v6: &V6, end: usize) -> Option<usize> {
+    let client = |a: Ipv6Addr| {
+        let g = a.segments()[0];
+        g & 0xe000 == 0x2000 || g & 0xfe00 == 0xfc00 || g & 0xffc0 == 0xfe80
+    };
+    if colon_len(line, v6.end, end) == 0 || client(v6.ip) {
+        return None;
+    }
+    let mut i = s;
+    for _ in 0..3 {
+        while i < v6.end && colon_len(line, i, end) == 0 {
+            i += 1;
+        }
+        i += colon_len(line, i, end);
+        if i >= v6.end {
+            return None;
+        }
+        if let Some(w) = parse_v6(line, i, end)
+            && w.groups == 8
+            && w.end > v6.end
+            && client(w.ip)
+        {
+            return Some(i);
+        }
+    }
+    None
 }
 
 /// True when the literal `f` of `line` touches other address bytes (`prev` stands before

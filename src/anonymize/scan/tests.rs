@@ -375,6 +375,39 @@ fn cut_bytes_keep_escapes_whole() {
     assert_eq!(whole.len(), 2);
 }
 
+/// More than eight groups without `::`: the eight that begin as a client's address does, when
+/// the first eight do not (a review: `1:2001:db8:1:2:3:4:5:77` kept its `77`); eight groups
+/// and a port stay so.
+#[test]
+fn more_than_eight_ipv6_groups() {
+    for (line, want) in [
+        (
+            "x 1:2001:db8:1:2:3:4:5:77 y",
+            ("2001:db8:1:2:3:4:5:77", "2001:db8:1:2:3:4:5:77"),
+        ),
+        (
+            "13:55:36:2001:db8:1:2:3:4:5:77",
+            ("2001:db8:1:2:3:4:5:77", "2001:db8:1:2:3:4:5:77"),
+        ),
+        (
+            "a:fd00:1:2:3:4:5:6:7",
+            ("fd00:1:2:3:4:5:6:7", "fd00:1:2:3:4:5:6:7"),
+        ),
+        (
+            "2001:db8:1:2:3:4:5:77:53",
+            ("2001:db8:1:2:3:4:5:77", "2001:db8:1:2:3:4:5:77"),
+        ),
+        ("0:1:2:3:4:5:6:7:8", ("0:1:2:3:4:5:6:7", "0:1:2:3:4:5:6:7")),
+    ] {
+        let got = find(line);
+        assert_eq!(
+            got.first().map(|(t, ip)| (t.as_str(), ip.as_str())),
+            Some(want),
+            "{line}"
+        );
+    }
+}
+
 /// A cut IPv6 literal (a line, field or X-Forwarded-For list cut mid-address) is read as the
 /// prefix its groups write: its host groups were raw before.
 #[test]
