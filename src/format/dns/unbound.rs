@@ -40,10 +40,7 @@ pub fn parse(s: &[u8], f: &mut Fields) -> Result<(), Col> {
     // `unbound[pid:tid] ` or, under syslog, `[pid:tid] `.
     let (a, b) = c.word_sp()?;
     // (Not a JSON wrapper's start, `{"MESSAGE":"[1234:0]`: the wrapper is read as one.)
-    if s[b - 1] != b']'
-        || crate::bytes::find_byte(b'[', &s[a..b]).is_none()
-        || crate::bytes::find_byte(b'"', &s[a..b]).is_some()
-    {
+    if s[b - 1] != b']' || s[a] == b'{' || crate::bytes::find_byte(b'[', &s[a..b]).is_none() {
         return Err(a);
     }
     let at = c.i;
