@@ -49,6 +49,14 @@ fn a_second_pass_rewrites_nothing() {
             "2E092.0.2.3:1::2E092.0.2.3:1::20 010.0.2.77:80",
             "2E092.0.2.0:1::2E092.0.2.0:1::0 10.0.2.0:80",
         ),
+        // A chain of more dotted numbers than a quad's before a name's label is read in quads
+        // from its end (a review: `1.77.2.0` was taken and the host `77` kept); one followed
+        // by no label from its start (tcpdump's address and port).
+        (
+            "www.1.77.2.0.192.example.com q 9.8.7.6.5.4.3.2.1.zen.example",
+            "www.1.0.2.0.0.example.com q 9.8.7.6.0.0.3.2.0.zen.example",
+        ),
+        ("IP 192.0.2.77.53 > x", "IP 192.0.2.0.53 > x"),
         // A decoded run's context is decoded only where that completes no escape (`%3` then
         // `%31` read `%31`; a fuzz run).
         ("4:678:c:f:%31%3%31", "4:678:c:f:0%3%31"),

@@ -1433,6 +1433,16 @@ fn scan_run(
                     s = glued_octet_start(line, p, q);
                 }
             }
+            // A chain of more dotted numbers than a quad's that ends a name's first labels
+            // (`www.1.77.2.0.192.example`): read in quads from its end, as the name's address
+            // is the labels before its zone (read from the start, `1.77.2.0` kept the host).
+            if s == p
+                && line.get(q) == Some(&b'.')
+                && let Some(skip) = chain_skip(line, p, end)
+            {
+                p = skip;
+                continue;
+            }
             if let Some((e, ip, pct)) = parse_v4(line, s, end) {
                 // Followed by `.` and a letter: the first labels of a DNS name. Not when glued
                 // to a letter or digit before it: its first octet may change, and would then
@@ -1467,6 +1477,35 @@ fn scan_run(
         }
         p += 1;
     }
+}
+
+/// Where reading a chain of dotted decimal numbers that starts at `p` goes on when it holds
+/// more numbers than whole quads (five to seven, nine to eleven, …) and a name's label follows
+/// it: at its first number after the ones left over (`1.77.2.0.192.example` from `77`).
+#[cold]
+fn chain_skip(line: &[u8], p: usize, end: usize) -> Option<usize> {
+    let mut starts = [p; 4]; // where the first four numbers start
+    let (mut n, mut i) = (0usize, p);
+    loop {
+        let d = crate::bytes::digits_from(&line[..end], i);
+        if d == 0 || d > 3 {
+            return None;
+        }
+        if n < 4 {
+            starts[n] = i;
+        }
+        n += 1;
+        i += d;
+        if !(line.get(i) == Some(&b'.') && line.get(i + 1).is_some_and(u8::is_ascii_digit)) {
+            break;
+        }
+        i += 1;
+    }
+    let left = n % 4;
+    if n < 5 || left == 0 || !label_after(line, i) {
+        return None;
+    }
+    Some(starts[left])
 }
 
 /// Where the address starts in a run of more than eight IPv6 groups without `::` whose first
