@@ -1436,8 +1436,11 @@ fn scan_run(
             // A chain of more dotted numbers than a quad's that ends a name's first labels
             // (`www.1.77.2.0.192.example`): read in quads from its end, as the name's address
             // is the labels before its zone (read from the start, `1.77.2.0` kept the host).
+            // Decided at the chain's first number only: asked at each quad's, a long chain was
+            // walked once a quad (quadratic in its length).
             if s == p
                 && line.get(q) == Some(&b'.')
+                && !(before == b'.' && p >= 2 && line[p - 2].is_ascii_digit())
                 && let Some(skip) = chain_skip(line, p, end)
             {
                 p = skip;
