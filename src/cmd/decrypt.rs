@@ -10,7 +10,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use anyhow::{Context, anyhow, bail};
 
 use crate::anonymize::crypto::{from16, to16};
-use crate::anonymize::scan::{Colons, find_each, label_after, write_found, write_ip};
+use crate::anonymize::scan::{Colons, escape_len, find_each, label_after, write_found, write_ip};
 use crate::anonymize::{Key, Scheme, SchemeKind};
 use crate::cmd::{Ctx, read_key};
 use crate::exit::Exit;
@@ -226,24 +226,15 @@ fn ip6_name_after(line: &[u8], end: usize) -> bool {
 }
 
 /// How many bytes at `i`, the start of a word of `run` letters and digits, belong to an escape
-/// whose lead stands before them: the two hex digits after `%` (`%2522`: four), `x` and two
-/// after `\`, `u` and four after `\` or `%`.
+/// whose lead stands before them, as the finder reads them ([`escape_len`]): the two hex digits
+/// after `%` (`%2522`: four), `x` and two after `\`, `u` and four after `\` or `%`.
 fn escape_lead_len(line: &[u8], i: usize, run: usize) -> usize {
-    let hex =
-        |a: usize, n: usize| a + n <= i + run && line[a..a + n].iter().all(u8::is_ascii_hexdigit);
-    match (i.checked_sub(1).map(|k| line[k]), line[i]) {
-        (Some(b'%'), b'u') if hex(i + 1, 4) => 5,
-        (Some(b'%'), _) if hex(i, 2) => {
-            let mut k = i;
-            while line[k..].starts_with(b"25") && hex(k + 2, 2) {
-                k += 2;
-            }
-            k + 2 - i
-        }
-        (Some(b'\\'), b'x') if hex(i + 1, 2) => 3,
-        (Some(b'\\'), b'u') if hex(i + 1, 4) => 5,
-        _ => 0,
+    let end = i + run;
+    if matches!(line[i], b'x' | b'u') && i > 0 && matches!(line[i - 1], b'\\' | b'%') {
+        let n = escape_len(line, i + 1, end, b'\n');
+        return if n > 0 { n + 1 } else { 0 };
     }
+    escape_len(line, i, end, b'\n')
 }
 
 /// The address with its octets in the other order (a name's labels read the other way).

@@ -547,7 +547,7 @@ fn delegation_before(s: &[u8], i: usize, prev: u8) -> bool {
     // An escape that ends here (`%3D77.…`, `\x3D77.…`) is no delegation's, unless it is its
     // `/`, `-` or `_` after a digit (`64%2F26`, `64\x2d26`); nor is the lead of one whose
     // digits the label's run took in (`\x2277.…`, `\u002277.…`).
-    if let Some((lead, byte)) = escape_ending(s, i) {
+    if let Some((lead, byte)) = escape_ending(s, prev, i) {
         return matches!(byte, b'/' | b'-' | b'_') && lead >= 1 && s[lead - 1].is_ascii_digit();
     }
     if matches!(b, b'x' | b'u') && i >= 2 && matches!(s[i - 2], b'\\' | b'%') {
@@ -577,32 +577,19 @@ fn delegation_before(s: &[u8], i: usize, prev: u8) -> bool {
     }
 }
 
-/// The escape of one byte that ends at `i` (`%2F`, `\x2f`, `\u002f`, `%u002F`): where it
-/// starts and the byte it stands for.
-fn escape_ending(s: &[u8], i: usize) -> Option<(usize, u8)> {
-    let hex2 = |k: usize| is_hex(s[k]) && is_hex(s[k + 1]);
-    if i < 3 || !hex2(i - 2) {
-        return None;
-    }
-    let lead = if i >= 6 && matches!(s[i - 6], b'\\' | b'%') && &s[i - 5..i - 2] == b"u00" {
-        i - 6
-    } else if i >= 4 && s[i - 4] == b'\\' && s[i - 3] == b'x' {
-        i - 4
+/// The escape of one byte that ends at `i` ([`escape_len`]'s: `%2F`, `%252F`, `\x2f`,
+/// `\u002f`, `%u002F`): where its lead starts and the byte it stands for (0 for a `\u` one
+/// beyond ASCII).
+fn escape_ending(s: &[u8], prev: u8, i: usize) -> Option<(usize, u8)> {
+    let q = escape_digits_before(s, prev, i)?;
+    let lead = q.checked_sub(if s.get(q.wrapping_sub(1)) == Some(&b'%') {
+        1
     } else {
-        // `%2F`, or double-encoded `%252F`.
-        let mut k = i - 3;
-        while k >= 2 && s[k] == b'5' && s[k - 1] == b'2' {
-            k -= 2;
-        }
-        if s[k] != b'%' {
-            return None;
-        }
-        k
-    };
-    Some((
-        lead,
-        (HEX_VALUE[s[i - 2] as usize] << 4) | HEX_VALUE[s[i - 1] as usize],
-    ))
+        2
+    })?;
+    let u = s[lead + 1] == b'u';
+    let byte = (HEX_VALUE[s[i - 2] as usize] << 4) | HEX_VALUE[s[i - 1] as usize];
+    Some((lead, if u && &s[q..q + 2] != b"00" { 0 } else { byte }))
 }
 
 /// How far before a run of a reverse name's network labels its host label and classless
@@ -624,10 +611,10 @@ fn classless_byte(b: u8) -> bool {
 /// Where the classless delegation's label whose last digits start at `digits` begins, and the
 /// length of the dot before it: 1, or more for one written as an escape (a query string's
 /// `%2E`: `77%2E0-25%2E2…`, which a run decoded shows from its `25`).
-fn delegation_start(s: &[u8], digits: usize) -> (usize, usize) {
+fn delegation_start(s: &[u8], prev: u8, digits: usize) -> (usize, usize) {
     let mut k = digits;
     while k > 0 && classless_byte(s[k - 1]) {
-        if let Some((lead, b'.')) = escape_ending(s, k) {
+        if let Some((lead, b'.')) = escape_ending(s, prev, k) {
             return (k, k - lead);
         }
         k -= 1;
@@ -648,7 +635,7 @@ fn classless_host(
     name_end: usize,
     prev: u8,
 ) -> Option<Found> {
-    let (k, dot) = delegation_start(s, digits);
+    let (k, dot) = delegation_start(s, prev, digits);
     let whole_octet = k == digits && (1..=3).contains(&(label_end - digits));
     if whole_octet || k == label_end || k < dot || (dot == 1 && s[k - 1] != b'.') {
         return None; // an octet after all, or no label before the delegation's
@@ -723,10 +710,10 @@ fn reverse_name(s: &[u8], at: usize, free: usize, prev: u8) -> Option<Found> {
                     // A label before it that is no host's, or one another literal took
                     // (`198.51.100.77-17.2.0.192.…`), leaves this label to be read as the
                     // host's (fail closed).
-                    let (d, dot) = delegation_start(s, i);
+                    let (d, dot) = delegation_start(s, prev, i);
                     // (`subnet64` as before: a word's label is a delegation's, host or none.)
                     let zone = (dot == 1 && (if d == 0 { prev } else { s[d - 1] }) != b'.')
-                        || (s[i - 1].is_ascii_alphabetic() && escape_ending(s, i).is_none());
+                        || (s[i - 1].is_ascii_alphabetic() && escape_ending(s, prev, i).is_none());
                     match classless_host(s, i, label_end, octets_so_far(&octets), end, prev) {
                         Some(f) if f.start >= free => return Some(f),
                         None if zone => return None,
@@ -1053,7 +1040,7 @@ fn is_hex(b: u8) -> bool {
 /// Looks at most two bytes back: `prev` stands for the byte before `line`, and a long line is
 /// never cut right after an `x` or a `u` ([`is_cut_byte`]).
 #[inline(always)]
-fn escape_len(line: &[u8], start: usize, end: usize, prev: u8) -> usize {
+pub fn escape_len(line: &[u8], start: usize, end: usize, prev: u8) -> usize {
     let back = |k: usize| match start.checked_sub(k) {
         Some(i) => line[i],
         None if start + 1 == k => prev,
@@ -1579,11 +1566,16 @@ fn touches(line: &[u8], prev: u8, f: &Found) -> bool {
 
 /// True when an escape ([`escape_len`]) ends right before `at`: a boundary in every pass.
 fn escape_ends_at(line: &[u8], prev: u8, at: usize) -> bool {
+    escape_digits_before(line, prev, at).is_some()
+}
+
+/// Where the hex digits start of an escape ([`escape_len`]) that ends right before `at`.
+fn escape_digits_before(line: &[u8], prev: u8, at: usize) -> Option<usize> {
     let mut q = at;
     while q > 0 && is_hex(line[q - 1]) {
         q -= 1;
     }
-    q < at && escape_len(line, q, at, prev) == at - q
+    (q < at && escape_len(line, q, at, prev) == at - q).then_some(q)
 }
 
 #[cfg(test)]
