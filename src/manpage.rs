@@ -152,16 +152,19 @@ referrers, JSON strings and X-Forwarded-For lists, IPv6 with percent-encoded col
 percent-encoded dots (%2E), and \
 reverse-DNS names in PTR queries (d.c.b.a.in-addr.arpa and ip6.arpa or ip6.int nibble names, rewritten \
 as the addresses they encode; a partial ip6.arpa name is a prefix and is cut like one; in an RFC 2317 \
-classless name, 77.64/26.2.0.192.in-addr.arpa, the host label 77), a dotted quad that begins \
+classless name, 77.64/26.2.0.192.in-addr.arpa, the host label 77; also with dots written %2E, \
+17%2E2%2E0%2E192%2Ein-addr%2Earpa), a dotted quad that begins \
 a DNS name (12.2.0.192.zen.spamhaus.org: DNS blocklists write the address reversed, other names forward, so \
-it is cut read both ways: 0.2.0.0.zen.spamhaus.org; IPv6 as 16 to 32 nibble labels likewise), a host \
+it is cut read both ways: 0.2.0.0.zen.spamhaus.org; after more dotted numbers, the last four: \
+www.1.77.2.0.192.example becomes www.1.0.2.0.0.example; IPv6 as 16 to 32 nibble labels likewise), a host \
 name with the address in dashes at the end of a label (ip-192-0-2-11.ec2.internal becomes \
 ip-0-0-2-0.ec2.internal, cut read both ways as well; also a whole label, ip-192-0-2-77, unless more \
 groups of digits come before it, as in a date), and \
 IPv6 cut mid-address by a truncated line or list \
 (four to seven groups without ::, four only if they cannot be a clock such as 2026:13:55:36, read as the \
 prefix they write: 2001:db8:1234:5678:9abc becomes \
-2001:db8:1234:0:0). A 6to4 address (2002::/16) holds the client's IPv4 address in its next 32 bits: it \
+2001:db8:1234:0:0; more than eight groups are read from where eight begin as a client address does, \
+2000::/3, fc00::/7 or fe80::/10: 1:2001:db8:1:2:3:4:5:77 keeps its 1:). A 6to4 address (2002::/16) holds the client's IPv4 address in its next 32 bits: it \
 keeps at most 16 + the IPv4 prefix bits (2002:c000:244:: becomes 2002:c000:200::). Each is rewritten with \
 the selected scheme; a value that does not change keeps its original bytes. In DNS formats the source \
 prefix length of an EDNS client subnet is cut to the configured prefix too (ECS 192.0.2.0/32/0 becomes \
